@@ -1,0 +1,7 @@
+// The command list, in the order `tinyrnn --help` shows them (the pipeline's order).
+import { Command } from '../command';
+import { inspectCommand } from './inspect';
+import { runCommand } from './run';
+import { demoCommand } from './demo';
+
+export const COMMANDS: Command[] = [inspectCommand, runCommand, demoCommand];

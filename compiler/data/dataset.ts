@@ -1,0 +1,344 @@
+// The data format every tinyrnn command reads.
+//
+// JSON: { "x": N x T x F numbers,
+//         "y": N labels (class names or indices) | N x T labels (per-step classes) | N x T x K targets,
+//         "features": [F names], "labels": [class names], "sampleRate": Hz }   (all but x optional)
+// CSV:  one row per time step; a `seq` column (sequence id, rows of a sequence are contiguous),
+//       a `label` column (class per sequence, or per step) or `target*` columns (per-step
+//       regression), every other column a numeric feature. An optional `t`/`time` column is ignored.
+//
+// Legend: N sequences, T steps (may differ between sequences), F features, K targets.
+// Codes: DATA001 unparsable file  DATA002 wrong structure   DATA003 wrong column count
+//        DATA004 not a number     DATA005 NaN/Inf           DATA006 ragged features
+//        DATA007 y/x mismatch     DATA008 unknown label     DATA009 empty data
+//        DATA010 missing column   DATA011 cannot read file
+
+import * as fs from 'node:fs';
+import { Diagnostic, TinyrnnError } from '../ir/errors';
+
+export interface Dataset {
+  /** Where it came from (file name or builtin:NAME). */
+  source: string;
+  features: string[]; // (F)
+  /** Each sequence is (T, F) row-major; T may differ between sequences. */
+  x: Float32Array[];
+  /** Class names for classification data. */
+  labels?: string[];
+  /** Per-sequence class index (N), when each sequence has one class. */
+  y?: Int32Array;
+  /** Per-step class index, (N)(T), when classes change within a sequence. */
+  yStep?: Int32Array[];
+  /** Per-step regression targets, (N)(T, K). */
+  targets?: Float32Array[];
+  /** Names of the K target columns. */
+  targetNames?: string[];
+  sampleRate?: number;
+}
+
+export function seqLength(d: Dataset, n: number): number {
+  return d.x[n].length / d.features.length;
+}
+
+export function datasetTask(d: Dataset): 'classification' | 'regression' {
+  return d.targets ? 'regression' : 'classification';
+}
+
+function dataError(file: string, problems: Diagnostic[]): TinyrnnError {
+  return new TinyrnnError(problems, file);
+}
+
+function lineOfOffset(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+function readText(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new TinyrnnError({ code: 'DATA011', path: '', message: code === 'ENOENT' ? 'no such file' : `cannot read: ${(e as Error).message}` }, file);
+  }
+}
+
+/** Loads a JSON or CSV data file (by extension; content sniffed when the extension is unknown). */
+export function loadDataFile(file: string): Dataset {
+  const text = readText(file);
+  const lower = file.toLowerCase();
+  if (lower.endsWith('.json')) return parseJsonData(text, file);
+  if (lower.endsWith('.csv')) return parseCsvData(text, file);
+  return text.trimStart().startsWith('{') ? parseJsonData(text, file) : parseCsvData(text, file);
+}
+
+/** Parses the JSON data format; errors name the JSON path (and line for syntax errors). */
+export function parseJsonData(text: string, file = '<json>'): Dataset {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const pos = /position (\d+)/.exec(msg);
+    const d: Diagnostic = { code: 'DATA001', path: '', message: `not valid JSON: ${msg}` };
+    if (pos) d.line = lineOfOffset(text, Number(pos[1]));
+    throw dataError(file, [d]);
+  }
+  return datasetFromObject(doc, file);
+}
+
+function finiteNumber(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+/** Builds a Dataset from the JSON structure (also used by the programmatic API). */
+export function datasetFromObject(doc: unknown, file = '<data>'): Dataset {
+  const problems: Diagnostic[] = [];
+  const add = (code: string, path: string, message: string, extra: Partial<Diagnostic> = {}): void => {
+    if (problems.length < 20) problems.push({ code, path, message, ...extra });
+  };
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    throw dataError(file, [{ code: 'DATA002', path: '', message: 'data is not an object', expected: '{ "x": N x T x F, "y": ... }' }]);
+  }
+  const o = doc as Record<string, unknown>;
+  if (!Array.isArray(o.x)) throw dataError(file, [{ code: 'DATA002', path: 'x', message: 'x is missing or not an array', expected: 'N x T x F numbers' }]);
+  if (o.x.length === 0) throw dataError(file, [{ code: 'DATA009', path: 'x', message: 'no sequences', expected: 'at least one sequence' }]);
+  let F = -1;
+  const xs: Float32Array[] = [];
+  o.x.forEach((seq: unknown, n: number) => {
+    if (!Array.isArray(seq) || seq.length === 0) {
+      add(Array.isArray(seq) ? 'DATA009' : 'DATA002', `x[${n}]`, Array.isArray(seq) ? 'sequence has no time steps' : 'sequence is not an array', { expected: 'T x F numbers' });
+      return;
+    }
+    const first = seq[0];
+    if (F < 0 && Array.isArray(first)) F = first.length;
+    const flat = new Float32Array(seq.length * Math.max(F, 0));
+    seq.forEach((step: unknown, t: number) => {
+      if (!Array.isArray(step)) {
+        add('DATA002', `x[${n}][${t}]`, 'time step is not an array of features', { value: step, expected: `${F} numbers` });
+        return;
+      }
+      if (step.length !== F) {
+        add('DATA006', `x[${n}][${t}]`, `time step has ${step.length} features`, { expected: `${F} like x[0][0]`, hint: 'every time step of every sequence needs the same features' });
+        return;
+      }
+      step.forEach((v: unknown, f: number) => {
+        if (typeof v !== 'number') add('DATA004', `x[${n}][${t}][${f}]`, 'not a number', { value: v, expected: 'a finite number' });
+        else if (!Number.isFinite(v)) add('DATA005', `x[${n}][${t}][${f}]`, 'value is not finite', { value: v, expected: 'a finite number' });
+        else flat[t * F + f] = v;
+      });
+    });
+    xs.push(flat);
+  });
+  if (F === 0) add('DATA006', 'x[0][0]', 'time steps have no features', { expected: 'at least one feature' });
+  let features: string[] = Array.from({ length: Math.max(F, 0) }, (_, i) => `f${i}`);
+  if (o.features !== undefined) {
+    if (!Array.isArray(o.features) || o.features.some((s) => typeof s !== 'string')) add('DATA002', 'features', 'feature names are not strings', { expected: 'string[]' });
+    else if (o.features.length !== F) add('DATA006', 'features', `${o.features.length} feature names`, { expected: `${F} (features per time step)` });
+    else features = o.features as string[];
+  }
+  const ds: Dataset = { source: file, features, x: xs };
+  if (o.sampleRate !== undefined) {
+    if (!finiteNumber(o.sampleRate) || o.sampleRate <= 0) add('DATA002', 'sampleRate', 'sample rate is not a positive number', { value: o.sampleRate, expected: 'Hz > 0' });
+    else ds.sampleRate = o.sampleRate;
+  }
+  let labels: string[] | undefined;
+  if (o.labels !== undefined) {
+    if (!Array.isArray(o.labels) || o.labels.some((s) => typeof s !== 'string') || o.labels.length === 0) add('DATA002', 'labels', 'labels are not a non-empty list of strings', { expected: 'string[]' });
+    else labels = o.labels as string[];
+  }
+  if (problems.length) throw dataError(file, problems);
+  if (o.y !== undefined) {
+    if (!Array.isArray(o.y)) throw dataError(file, [{ code: 'DATA002', path: 'y', message: 'y is not an array', expected: 'N labels or N x T x K targets' }]);
+    const y = o.y as unknown[];
+    if (y.length !== xs.length) throw dataError(file, [{ code: 'DATA007', path: 'y', message: `${y.length} entries in y`, expected: `${xs.length} (one per sequence in x)` }]);
+    const perStep = Array.isArray(y[0]);
+    const isTargets = perStep && Array.isArray((y[0] as unknown[])[0]);
+    if (isTargets) {
+      let K = -1;
+      ds.targets = y.map((ys, n) => {
+        const T = xs[n].length / F;
+        if (!Array.isArray(ys) || ys.length !== T) {
+          add('DATA007', `y[${n}]`, `has ${Array.isArray(ys) ? ys.length : 'no'} steps`, { expected: `${T} (the length of x[${n}])` });
+          return new Float32Array(0);
+        }
+        if (K < 0) K = (ys[0] as unknown[]).length;
+        const flat = new Float32Array(T * K);
+        ys.forEach((row: unknown, t: number) => {
+          if (!Array.isArray(row) || row.length !== K) return add('DATA006', `y[${n}][${t}]`, 'target row has the wrong width', { expected: `${K} values` });
+          row.forEach((v: unknown, k: number) => {
+            if (!finiteNumber(v)) add(typeof v === 'number' ? 'DATA005' : 'DATA004', `y[${n}][${t}][${k}]`, 'target is not a finite number', { value: v });
+            else flat[t * K + k] = v;
+          });
+        });
+        return flat;
+      });
+      ds.targetNames = Array.from({ length: Math.max(K, 0) }, (_, i) => `target${i}`);
+    } else {
+      // class labels: names or indices, per sequence or per step
+      const names = labels ?? collectLabelNames(perStep ? (y as unknown[][]).flat() : y);
+      const index = new Map(names.map((s, i) => [s, i]));
+      const toIndex = (v: unknown, path: string): number => {
+        if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < names.length) return v;
+        if (typeof v === 'string' && index.has(v)) return index.get(v) as number;
+        add('DATA008', path, 'unknown label', { value: v, expected: `one of ${names.map((s) => JSON.stringify(s)).join(', ')} or an index below ${names.length}` });
+        return 0;
+      };
+      if (perStep) {
+        ds.yStep = y.map((ys, n) => {
+          const T = xs[n].length / F;
+          if (!Array.isArray(ys) || ys.length !== T) {
+            add('DATA007', `y[${n}]`, 'per-step labels do not match the sequence length', { expected: `${T} labels` });
+            return new Int32Array(0);
+          }
+          return Int32Array.from(ys, (v, t) => toIndex(v, `y[${n}][${t}]`));
+        });
+      } else {
+        ds.y = Int32Array.from(y, (v, n) => toIndex(v, `y[${n}]`));
+      }
+      ds.labels = names;
+    }
+  } else if (labels) ds.labels = labels;
+  if (problems.length) throw dataError(file, problems);
+  return ds;
+}
+
+function collectLabelNames(values: unknown[]): string[] {
+  if (values.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= 0)) {
+    const max = Math.max(...(values as number[]));
+    return Array.from({ length: max + 1 }, (_, i) => String(i));
+  }
+  const seen: string[] = [];
+  for (const v of values) if (typeof v === 'string' && !seen.includes(v)) seen.push(v);
+  return seen.sort();
+}
+
+function splitCsvLine(line: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let q = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (q) {
+      if (ch === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (ch === '"') q = false;
+      else cur += ch;
+    } else if (ch === '"') q = true;
+    else if (ch === ',') {
+      out.push(cur.trim());
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur.trim());
+  return out;
+}
+
+/** Parses the CSV data format; errors carry the file and 1-based line. */
+export function parseCsvData(text: string, file = '<csv>', labelNames?: string[]): Dataset {
+  const lines = text.split(/\r?\n/);
+  let li = 0;
+  while (li < lines.length && (lines[li].trim() === '' || lines[li].startsWith('#'))) li++;
+  if (li >= lines.length) throw dataError(file, [{ code: 'DATA009', path: '', message: 'file is empty', expected: 'a header row and data rows' }]);
+  const header = splitCsvLine(lines[li]);
+  const headerLine = li + 1;
+  const col = (name: string): number => header.findIndex((h) => h.toLowerCase() === name);
+  const seqCol = col('seq');
+  if (seqCol < 0) {
+    throw dataError(file, [{ code: 'DATA010', path: '', line: headerLine, message: 'no "seq" column', expected: `a header like seq,label,ax,ay,az (got ${header.join(',')})`, hint: 'the seq column says which sequence each row belongs to' }]);
+  }
+  const labelCol = col('label');
+  const targetCols = header.map((h, i) => (/^target/i.test(h) ? i : -1)).filter((i) => i >= 0);
+  const ignored = new Set([seqCol, labelCol, col('t'), col('time'), ...targetCols].filter((i) => i >= 0));
+  const featCols = header.map((_, i) => i).filter((i) => !ignored.has(i));
+  if (featCols.length === 0) throw dataError(file, [{ code: 'DATA010', path: '', line: headerLine, message: 'no feature columns', expected: 'at least one numeric column besides seq/label/target*' }]);
+  if (labelCol >= 0 && targetCols.length) throw dataError(file, [{ code: 'DATA010', path: '', line: headerLine, message: 'both a label column and target columns', expected: 'label (classification) or target* (regression), not both' }]);
+  const problems: Diagnostic[] = [];
+  const add = (d: Diagnostic): void => {
+    if (problems.length < 20) problems.push(d);
+  };
+  interface Acc { id: string; rows: number[][]; labels: string[]; targets: number[][]; line: number }
+  const seqs: Acc[] = [];
+  const seen = new Map<string, Acc>();
+  let cur: Acc | undefined;
+  for (let i = li + 1; i < lines.length; i++) {
+    const raw = lines[i];
+    if (raw.trim() === '' || raw.startsWith('#')) continue;
+    const line = i + 1;
+    const cells = splitCsvLine(raw);
+    if (cells.length !== header.length) {
+      add({ code: 'DATA003', path: '', line, message: `row has ${cells.length} columns`, expected: `${header.length} (${header.join(', ')})` });
+      continue;
+    }
+    const id = cells[seqCol];
+    if (!cur || cur.id !== id) {
+      if (seen.has(id)) {
+        add({ code: 'DATA002', path: '', line, message: `rows of sequence ${JSON.stringify(id)} are not contiguous`, expected: `all rows of a sequence together (it started at line ${seen.get(id)?.line})` });
+        continue;
+      }
+      cur = { id, rows: [], labels: [], targets: [], line };
+      seen.set(id, cur);
+      seqs.push(cur);
+    }
+    const row: number[] = [];
+    for (const c of featCols) {
+      const s = cells[c];
+      const v = Number(s);
+      if (s === '' || Number.isNaN(v) && !/^nan$/i.test(s)) add({ code: 'DATA004', path: header[c], line, message: `not a number: ${JSON.stringify(s)}`, expected: 'a number' });
+      else if (!Number.isFinite(v)) add({ code: 'DATA005', path: header[c], line, message: `value is not finite: ${s}`, expected: 'a finite number', hint: 'fill sensor dropouts before training (e.g. repeat the last sample)' });
+      row.push(v);
+    }
+    cur.rows.push(row);
+    if (labelCol >= 0) cur.labels.push(cells[labelCol]);
+    if (targetCols.length) {
+      cur.targets.push(
+        targetCols.map((c) => {
+          const v = Number(cells[c]);
+          if (cells[c] === '' || !Number.isFinite(v)) add({ code: Number.isNaN(v) || cells[c] === '' ? 'DATA004' : 'DATA005', path: header[c], line, message: `target is not a finite number: ${JSON.stringify(cells[c])}`, expected: 'a finite number' });
+          return v;
+        }),
+      );
+    }
+  }
+  if (problems.length) throw dataError(file, problems);
+  if (seqs.length === 0) throw dataError(file, [{ code: 'DATA009', path: '', line: headerLine, message: 'no data rows after the header', expected: 'at least one row' }]);
+  const F = featCols.length;
+  const ds: Dataset = {
+    source: file,
+    features: featCols.map((c) => header[c]),
+    x: seqs.map((s) => Float32Array.from(s.rows.flat())),
+  };
+  if (targetCols.length) {
+    ds.targets = seqs.map((s) => Float32Array.from(s.targets.flat()));
+    ds.targetNames = targetCols.map((c) => header[c]);
+  }
+  if (labelCol >= 0) {
+    const all = seqs.flatMap((s) => s.labels);
+    const names = labelNames ?? collectLabelNames(all.map((v) => (/^\d+$/.test(v) ? Number(v) : v)));
+    const idx = new Map(names.map((n, i) => [n, i]));
+    const toIndex = (v: string, line: number): number => {
+      const i = idx.get(v);
+      if (i === undefined) {
+        add({ code: 'DATA008', path: 'label', line, message: `unknown label ${JSON.stringify(v)}`, expected: `one of ${names.join(', ')}` });
+        return 0;
+      }
+      return i;
+    };
+    const constant = seqs.every((s) => s.labels.every((l) => l === s.labels[0]));
+    if (constant) ds.y = Int32Array.from(seqs, (s) => toIndex(s.labels[0], s.line));
+    else ds.yStep = seqs.map((s) => Int32Array.from(s.labels, (l, k) => toIndex(l, s.line + k)));
+    ds.labels = names;
+  }
+  if (problems.length) throw dataError(file, problems);
+  void F;
+  return ds;
+}
+
+/** Converts a Dataset sequence to T rows of F numbers (for APIs that want nested arrays). */
+export function sequenceRows(d: Dataset, n: number): Float32Array[] {
+  const F = d.features.length;
+  const x = d.x[n];
+  const rows: Float32Array[] = [];
+  for (let t = 0; t < x.length / F; t++) rows.push(x.subarray(t * F, (t + 1) * F));
+  return rows;
+}

@@ -1,0 +1,66 @@
+// The demo's stages, in pipeline order. Each capability appends what it adds.
+import * as path from 'node:path';
+import { Io } from '../cli/command';
+import { FloatModel, emptyCell, emptyDense } from '../ir/model';
+import { loadFloatModel, saveFloatModel } from '../ir/format';
+import { runFloat, stepFloat, createFloatState, argmax } from '../float/infer';
+import { summarizeFloatModel } from '../cli/commands/inspect';
+import { Rng } from '../util/rng';
+
+export interface DemoContext {
+  dir: string;
+  io: Io;
+  /** Files the demo wrote, by role (model, quantised, c, espruino, report...). */
+  files: Record<string, string>;
+  model?: FloatModel;
+}
+
+export interface DemoStage {
+  title: string;
+  run(ctx: DemoContext): Promise<void> | void;
+}
+
+/** A seeded random LSTM classifier, for when no trained model is at hand. */
+export function randomModel(seed = 1): FloatModel {
+  const rng = new Rng(seed);
+  const lstm = emptyCell('lstm', 3, 8);
+  const head = emptyDense(8, 3, 'softmax');
+  for (const a of [lstm.wx, lstm.wh, head.w]) for (let i = 0; i < a.length; i++) a[i] = rng.normal() * 0.4;
+  return {
+    format: 'float',
+    meta: { name: 'demo-random', features: ['ax', 'ay', 'az'], labels: ['idle', 'shake', 'tilt'], sampleRate: 25 },
+    task: 'classification',
+    output: 'last',
+    inputSize: 3,
+    layers: [lstm, head],
+  };
+}
+
+export const DEMO_STAGES: DemoStage[] = [
+  {
+    title: 'model: build a seeded LSTM classifier through the API and save it as .tnn',
+    run(ctx) {
+      const m = randomModel();
+      const file = path.join(ctx.dir, 'model.tnn');
+      saveFloatModel(file, m);
+      ctx.files.model = file;
+      ctx.model = loadFloatModel(file);
+      const s = summarizeFloatModel(ctx.model);
+      ctx.io.out(`  saved ${file}: ${s.layers.map((l) => `${l.kind}(${l.detail})`).join(' -> ')}, ${s.params} parameters`);
+    },
+  },
+  {
+    title: 'float inference: a whole sequence and the same sequence step by step',
+    run(ctx) {
+      const m = ctx.model as FloatModel;
+      const rng = new Rng(7);
+      const xs = Array.from({ length: 50 }, () => [rng.normal(), rng.normal(), 1 + rng.normal() * 0.1]);
+      const whole = runFloat(m, xs).output[0];
+      const st = createFloatState(m);
+      let last: Float64Array = new Float64Array(0);
+      for (const x of xs) last = stepFloat(m, st, x);
+      const same = whole.every((v, i) => v === last[i]);
+      ctx.io.out(`  50 steps: prediction ${m.meta.labels?.[argmax(whole)]}, streaming ${same ? 'identical' : 'DIFFERENT'} to whole-sequence`);
+    },
+  },
+];

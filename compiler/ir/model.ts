@@ -1,0 +1,220 @@
+// The float model IR: what train and import produce and what quantize consumes.
+//
+// Dimension legend (used in every shape comment in tinyrnn):
+//   T time steps   B batch        F model input features
+//   I layer input  H hidden units G gates of a cell (elman 1, gru 3, lstm 4)
+//   U dense units  O model outputs (last layer's width)
+// Matrices are row-major: a (R, C) array holds element (r, c) at r*C + c.
+
+/** Recurrent cell kinds, written once. Adding one breaks the build wherever it must be handled. */
+export const CELL_KINDS = ['elman', 'lstm', 'gru'] as const;
+export type CellKind = (typeof CELL_KINDS)[number];
+
+/** Every layer kind a FloatModel may contain. */
+export const LAYER_KINDS = ['elman', 'lstm', 'gru', 'bidirectional', 'dense'] as const;
+export type LayerKind = (typeof LAYER_KINDS)[number];
+
+/**
+ * Gate order, defined once per cell. Importers translate to it.
+ *  LSTM: i input gate, f forget gate, g cell candidate, o output gate
+ *        c_t = f*c_{t-1} + i*g,  h_t = o*tanh(c_t)
+ *  GRU:  r reset gate, z update gate, n candidate
+ *        h_t = (1-z)*n + z*h_{t-1}
+ *  Elman: a single "gate" h
+ */
+export const LSTM_GATES = ['i', 'f', 'g', 'o'] as const;
+export const GRU_GATES = ['r', 'z', 'n'] as const;
+export const ELMAN_GATES = ['h'] as const;
+export const CELL_GATES: { readonly [K in CellKind]: readonly string[] } = {
+  elman: ELMAN_GATES,
+  lstm: LSTM_GATES,
+  gru: GRU_GATES,
+};
+export function gateCount(kind: CellKind): number {
+  return CELL_GATES[kind].length;
+}
+
+export const DENSE_ACTIVATIONS = ['none', 'relu', 'tanh', 'sigmoid', 'softmax'] as const;
+export type DenseActivation = (typeof DENSE_ACTIVATIONS)[number];
+export const ELMAN_ACTIVATIONS = ['tanh', 'relu'] as const;
+export type ElmanActivation = (typeof ELMAN_ACTIVATIONS)[number];
+export const OUTPUT_MODES = ['sequence', 'last'] as const;
+/** sequence: one output per time step (streaming, forecasting); last: one per sequence (classification). */
+export type OutputMode = (typeof OUTPUT_MODES)[number];
+export const TASKS = ['classification', 'regression'] as const;
+export type Task = (typeof TASKS)[number];
+
+interface CellCommon {
+  /** Optional human name (kept from imports). */
+  name?: string;
+  inputSize: number; // I
+  hidden: number; // H
+  wx: Float32Array; // (G*H, I) input weights, gate blocks in CELL_GATES order
+  wh: Float32Array; // (G*H, H) recurrent weights
+  bx: Float32Array; // (G*H) input-side bias
+  bh: Float32Array; // (G*H) recurrent-side bias (kept apart: GRU reset-after needs it)
+  /**
+   * Optional clip of gate pre-activations to [-clip, clip] before their activation
+   * (ONNX `clip` semantics). Absent: no clipping.
+   */
+  clip?: number;
+}
+
+export interface ElmanLayer extends CellCommon {
+  kind: 'elman';
+  /** h_t = act(wx x + bx + wh h_{t-1} + bh) */
+  activation: ElmanActivation;
+}
+
+export interface LstmLayer extends CellCommon {
+  kind: 'lstm';
+  /** Optional peephole weights (3, H) in order i, f, o (ONNX P); absent means none. */
+  peepholes?: Float32Array;
+}
+
+export interface GruLayer extends CellCommon {
+  kind: 'gru';
+  /**
+   * false: "reset before" (original GRU, ONNX linear_before_reset=0):
+   *        n = tanh(Wn x + bxn + Whn (r*h) + bhn)
+   * true:  "reset after" (PyTorch, Keras reset_after, ONNX linear_before_reset=1):
+   *        n = tanh(Wn x + bxn + r*(Whn h + bhn))
+   */
+  resetAfter: boolean;
+}
+
+export type CellLayer = ElmanLayer | LstmLayer | GruLayer;
+
+/** A cell run forwards and a cell of the same kind/sizes run backwards; outputs concatenated (fwd, bwd). */
+export interface BidirectionalLayer {
+  kind: 'bidirectional';
+  name?: string;
+  forward: CellLayer;
+  backward: CellLayer;
+}
+
+export interface DenseLayer {
+  kind: 'dense';
+  name?: string;
+  inputSize: number; // I
+  units: number; // U
+  w: Float32Array; // (U, I)
+  b: Float32Array; // (U)
+  activation: DenseActivation;
+}
+
+export type Layer = CellLayer | BidirectionalLayer | DenseLayer;
+
+/** Per-feature input normalisation x' = (x - mean) / std, applied before the first layer. */
+export interface Normalization {
+  mean: Float32Array; // (F)
+  std: Float32Array; // (F)
+}
+
+export interface ModelMeta {
+  /** Model name (free text; code generators sanitise it). */
+  name: string;
+  /** Feature names, length F. */
+  features: string[];
+  /** Class labels for classifiers, length O. */
+  labels?: string[];
+  /** Sensor sample rate in Hz, when known. */
+  sampleRate?: number;
+  /** Where the model came from, free-form key/value text (trainer settings, import source, ...). */
+  extra?: Record<string, string>;
+}
+
+export interface FloatModel {
+  format: 'float';
+  meta: ModelMeta;
+  task: Task;
+  output: OutputMode;
+  inputSize: number; // F
+  normalization?: Normalization;
+  /** Applied in order at every time step. Recurrent layers and dense layers may be mixed. */
+  layers: Layer[];
+}
+
+export function isCellLayer(l: Layer): l is CellLayer {
+  return l.kind === 'elman' || l.kind === 'lstm' || l.kind === 'gru';
+}
+
+/** Width of a layer's output. */
+export function layerOutputSize(l: Layer): number {
+  switch (l.kind) {
+    case 'elman':
+    case 'lstm':
+    case 'gru':
+      return l.hidden;
+    case 'bidirectional':
+      return l.forward.hidden + l.backward.hidden;
+    case 'dense':
+      return l.units;
+    default:
+      return assertNever(l);
+  }
+}
+
+export function layerInputSize(l: Layer): number {
+  return l.kind === 'bidirectional' ? l.forward.inputSize : l.inputSize;
+}
+
+export function modelOutputSize(m: FloatModel): number {
+  const last = m.layers[m.layers.length - 1];
+  return last ? layerOutputSize(last) : m.inputSize;
+}
+
+export function isBidirectional(m: { layers: { kind: string }[] }): boolean {
+  return m.layers.some((l) => l.kind === 'bidirectional');
+}
+
+/** Number of trainable parameters of a layer. */
+export function layerParamCount(l: Layer): number {
+  switch (l.kind) {
+    case 'elman':
+    case 'lstm':
+    case 'gru':
+      return l.wx.length + l.wh.length + l.bx.length + l.bh.length + (l.kind === 'lstm' && l.peepholes ? l.peepholes.length : 0);
+    case 'bidirectional':
+      return layerParamCount(l.forward) + layerParamCount(l.backward);
+    case 'dense':
+      return l.w.length + l.b.length;
+    default:
+      return assertNever(l);
+  }
+}
+
+export function paramCount(m: FloatModel): number {
+  return m.layers.reduce((s, l) => s + layerParamCount(l), 0);
+}
+
+export function assertNever(x: never): never {
+  throw new Error(`unhandled case: ${JSON.stringify((x as { kind?: unknown })?.kind ?? x)}`);
+}
+
+/** Creates a cell layer with zero weights of the right shapes (the trainer and importers fill them). */
+export function emptyCell(kind: CellKind, inputSize: number, hidden: number, opts: { activation?: ElmanActivation; resetAfter?: boolean } = {}): CellLayer {
+  const g = gateCount(kind);
+  const common = {
+    inputSize,
+    hidden,
+    wx: new Float32Array(g * hidden * inputSize),
+    wh: new Float32Array(g * hidden * hidden),
+    bx: new Float32Array(g * hidden),
+    bh: new Float32Array(g * hidden),
+  };
+  switch (kind) {
+    case 'elman':
+      return { kind, activation: opts.activation ?? 'tanh', ...common };
+    case 'lstm':
+      return { kind, ...common };
+    case 'gru':
+      return { kind, resetAfter: opts.resetAfter ?? true, ...common };
+    default:
+      return assertNever(kind);
+  }
+}
+
+export function emptyDense(inputSize: number, units: number, activation: DenseActivation = 'none'): DenseLayer {
+  return { kind: 'dense', inputSize, units, w: new Float32Array(units * inputSize), b: new Float32Array(units), activation };
+}

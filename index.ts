@@ -1,0 +1,10 @@
+// tinyrnn's programmatic API: `import { ... } from 'tinyrnn'`.
+export * from './compiler/ir/errors';
+export * from './compiler/ir/model';
+export { floatModelProblems, validateFloatModel } from './compiler/ir/validate';
+export { encodeFloatModel, decodeFloatModel, saveFloatModel, loadFloatModel, writeFileAtomic, FORMAT_VERSION } from './compiler/ir/format';
+export * from './compiler/float/infer';
+export * from './compiler/data/dataset';
+export { Rng } from './compiler/util/rng';
+export { main as cli } from './compiler/cli/main';
+export { VERSION } from './compiler/version';
