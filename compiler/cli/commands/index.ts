@@ -3,5 +3,6 @@ import { Command } from '../command';
 import { inspectCommand } from './inspect';
 import { runCommand } from './run';
 import { demoCommand } from './demo';
+import { compileCommand } from './compile';
 
-export const COMMANDS: Command[] = [inspectCommand, runCommand, demoCommand];
+export const COMMANDS: Command[] = [inspectCommand, runCommand, compileCommand, demoCommand];
