@@ -79,11 +79,69 @@ export function parseJsonData(text: string, file = '<json>'): Dataset {
   } catch (e) {
     const msg = (e as Error).message;
     const pos = /position (\d+)/.exec(msg);
-    const d: Diagnostic = { code: 'DATA001', path: '', message: `not valid JSON: ${msg}` };
-    if (pos) d.line = lineOfOffset(text, Number(pos[1]));
+    const offset = pos ? Number(pos[1]) : jsonErrorOffset(text);
+    const d: Diagnostic = { code: 'DATA001', path: '', message: `not valid JSON: ${msg.split('\n')[0]}` };
+    if (offset >= 0) d.line = lineOfOffset(text, offset);
     throw dataError(file, [d]);
   }
   return datasetFromObject(doc, file);
+}
+
+/** Offset of the first JSON syntax error (a small recursive-descent scan), or -1. */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const ws = (): void => {
+    while (i < text.length && ' \t\r\n'.includes(text[i])) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      i++;
+      ws();
+      if (text[i] === close) {
+        i++;
+        return;
+      }
+      for (;;) {
+        if (c === '{') {
+          ws();
+          if (text[i] !== '"') fail();
+          value();
+          ws();
+          if (text[i] !== ':') fail();
+          i++;
+        }
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === close) {
+          i++;
+          return;
+        } else fail();
+      }
+    } else if (c === '"') {
+      i++;
+      while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+      if (i >= text.length) fail();
+      i++;
+    } else {
+      const m = /^(-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 400));
+      if (!m) fail();
+      else i += m[0].length;
+    }
+  };
+  try {
+    value();
+    ws();
+    return i < text.length ? i : -1;
+  } catch (at) {
+    return typeof at === 'number' ? at : -1;
+  }
 }
 
 function finiteNumber(v: unknown): v is number {

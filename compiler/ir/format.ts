@@ -135,6 +135,7 @@ export function decodeContainer(bytes: Uint8Array): { kind: ModelKindName; model
   const kindByte = dv.getUint8(10);
   const kind = (Object.keys(MODEL_KINDS) as ModelKindName[]).find((k) => MODEL_KINDS[k] === kindByte);
   if (!kind) throw err('TNN005', `corrupt header: unknown model kind ${kindByte}`);
+  if (dv.getUint8(11) !== 0) throw err('TNN005', `corrupt header: reserved byte is ${dv.getUint8(11)}, expected 0`);
   const len = dv.getUint32(12, true);
   const have = bytes.length - HEADER_BYTES;
   if (have < len) throw err('TNN001', `file is truncated: payload has ${have} of ${len} bytes`, 'the file was cut short while copying or writing');
