@@ -1,0 +1,28 @@
+// Tests that need a toolchain run only where it is installed. Where it is missing, each such
+// test is replaced by one that says what was NOT run and why: it fails under CI (CI=true),
+// where the toolchains are always installed (.ci/run), and passes with a warning elsewhere.
+import { toolStatus } from '../../../targets/c/toolchain';
+
+export const TOOLS = toolStatus();
+export const HAVE_HOST = TOOLS.hostCc;
+export const HAVE_ARM = TOOLS.armCc && TOOLS.qemu;
+
+function missingTest(what: string, name: string, missing: string[]): void {
+  test(`${what} missing: ${name} NOT run`, () => {
+    const msg = `tinyrnn C target: "${name}" was NOT run: missing ${missing.join('; ')}`;
+    if (process.env.CI) throw new Error(msg + ' (CI must install the toolchains: see .ci/run)');
+    console.warn(msg);
+  });
+}
+
+/** A test that needs arm-none-eabi-gcc and qemu-system-arm. */
+export function armTest(name: string, fn: () => Promise<void> | void, timeout?: number): void {
+  if (HAVE_ARM) test(name, fn, timeout);
+  else missingTest('ARM toolchain', name, TOOLS.missing.filter((m) => !m.startsWith('gcc')));
+}
+
+/** A test that needs the host gcc. */
+export function hostTest(name: string, fn: () => Promise<void> | void, timeout?: number): void {
+  if (HAVE_HOST) test(name, fn, timeout);
+  else missingTest('host C compiler', name, ['gcc']);
+}
