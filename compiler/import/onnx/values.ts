@@ -1,0 +1,93 @@
+// The values the importer tracks while it walks an ONNX graph (an abstract interpretation):
+//
+//   const  a tensor known at import time (initializers, Constant nodes, folded shape arithmetic)
+//   shape  a 1-D int vector (or scalar) some of whose elements are symbolic: the time or batch
+//          length of the model input, unknown until run time (Shape -> Gather -> Concat chains)
+//   fill   a tensor whose every element is one known value but whose shape is partly symbolic
+//          (ConstantOfShape / Expand of such a shape: exporters' zero initial states)
+//   act    "activations": a tensor computed from the model input by the layers found so far.
+//          Its axes carry roles: T time, B batch, F features, 1 a singleton; before the first
+//          recurrent node tells which input axis is time, the two leading input axes are x0, x1.
+//
+// The feature vector of an act tensor is its F axes flattened row-major in tensor order; the
+// importer refuses any operation that would reorder or mix them, so that vector is always
+// exactly the output of the last IR layer in `layers`.
+
+import { Layer } from '../../ir/model';
+
+export type Sym = 'T' | 'B' | 'x0' | 'x1';
+export type Dim = number | Sym;
+
+export interface ConstValue {
+  kind: 'const';
+  dtype: number; // ONNX_DTYPE
+  dims: number[];
+  data: Float64Array; // (product of dims)
+}
+
+export interface ShapeValue {
+  kind: 'shape';
+  /** true: a scalar (rank 0); false: a 1-D vector. */
+  scalar: boolean;
+  elems: Dim[];
+}
+
+export interface FillValue {
+  kind: 'fill';
+  dims: Dim[];
+  value: number;
+}
+
+export type AxisRole = Sym | 'F' | '1';
+
+export interface Axis {
+  role: AxisRole;
+  /** Known size: always for F and 1; for T/B/x0/x1 when the graph input fixes it. */
+  size?: number;
+}
+
+/** Which per-step values an act tensor holds. */
+export type ActMode =
+  | 'sequence' // every time step
+  | 'last' // the last time step only
+  | 'final-bidir' // final states of both directions (Y_h of a bidirectional node): no IR equivalent
+  | 'cell'; // an LSTM cell state (Y_c): not a layer output in the IR
+
+export interface ActValue {
+  kind: 'act';
+  axes: Axis[];
+  mode: ActMode;
+  /** The IR layers that compute this tensor from the model input, in order. */
+  layers: Layer[];
+  /** ONNX node (name) each layer came from, parallel to layers. */
+  origins: string[];
+  /** Node that produced the mode change to 'last' etc., for messages. */
+  note?: string;
+}
+
+export type Value = ConstValue | ShapeValue | FillValue | ActValue;
+
+export function numel(dims: readonly number[]): number {
+  return dims.reduce((a, b) => a * b, 1);
+}
+
+export function featureWidth(a: ActValue): number {
+  return a.axes.reduce((p, x) => (x.role === 'F' ? p * (x.size as number) : p), 1);
+}
+
+export function describeAxes(axes: readonly Axis[]): string {
+  return axes.map((a) => (a.role === 'F' ? `F${a.size}` : a.role)).join(',');
+}
+
+export function describeValue(v: Value): string {
+  switch (v.kind) {
+    case 'const':
+      return `constant [${v.dims.join(', ')}]`;
+    case 'shape':
+      return `shape vector [${v.elems.join(', ')}]`;
+    case 'fill':
+      return `constant ${v.value} of shape [${v.dims.join(', ')}]`;
+    case 'act':
+      return `model data (${describeAxes(v.axes)})`;
+  }
+}
