@@ -25,6 +25,7 @@ import { JsonPackExtension } from '@jsonjoy.com/json-pack/lib/JsonPackExtension'
 import { TinyrnnError } from './errors';
 import { FloatModel } from './model';
 import { validateFloatModel } from './validate';
+import { QuantModel, validateQuantModel } from './quant-model';
 
 export const MAGIC = Uint8Array.from([0x89, 0x54, 0x4e, 0x4e, 0x0d, 0x0a, 0x1a, 0x0a]);
 export const FORMAT_VERSION = 1;
@@ -216,4 +217,41 @@ export function saveFloatModel(file: string, m: FloatModel): void {
 
 export function loadFloatModel(file: string): FloatModel {
   return decodeFloatModel(readFileBytes(file), file);
+}
+
+export function encodeQuantModel(m: QuantModel): Uint8Array {
+  validateQuantModel(m);
+  return encodeContainer('quant', m);
+}
+
+export function decodeQuantModel(bytes: Uint8Array, file?: string): QuantModel {
+  try {
+    const { kind, model } = decodeContainer(bytes);
+    if (kind !== 'quant') {
+      throw err('TNN006', 'this is a float model, a quantised model is needed here', 'quantise it first: tinyrnn quantize MODEL.tnn --calib DATA -o MODEL.q.tnn');
+    }
+    return validateQuantModel(model);
+  } catch (e) {
+    if (e instanceof TinyrnnError && file) throw e.inFile(file);
+    throw e;
+  }
+}
+
+export function saveQuantModel(file: string, m: QuantModel): void {
+  writeFileAtomic(file, encodeQuantModel(m));
+}
+
+export function loadQuantModel(file: string): QuantModel {
+  return decodeQuantModel(readFileBytes(file), file);
+}
+
+/** Loads either kind of model (commands that accept both, such as inspect and eval). */
+export function loadAnyModel(file: string): FloatModel | QuantModel {
+  const bytes = readFileBytes(file);
+  try {
+    return decodeContainer(bytes).kind === 'quant' ? decodeQuantModel(bytes, file) : decodeFloatModel(bytes, file);
+  } catch (e) {
+    if (e instanceof TinyrnnError && !e.file) throw e.inFile(file);
+    throw e;
+  }
 }

@@ -1,0 +1,457 @@
+// The quantised model IR (QuantModel): what `tinyrnn quantize` produces and what the reference
+// kernels, the C target and the Espruino target consume. It holds integers only (weights,
+// biases, multipliers, shifts, zero points, activation tables); the float scales under `doc`
+// are documentation for dequantising results on the host and are never read by a kernel.
+// The arithmetic is defined in docs/quantization.md and executed by runtime/reference.
+//
+// Legend: F model input features, I layer input, H hidden, G gates (elman 1, gru 3, lstm 4),
+//         U dense units, O model outputs. Matrices are row-major (R, C).
+//
+// Validation codes (TNN2xx, one test each in test/compiler/quant/quant-validate.test.ts):
+//   TNN200 not an object / wrong format tag     TNN201 missing or mistyped field
+//   TNN202 size not a positive integer          TNN203 unknown layer kind
+//   TNN204 unknown option value                 TNN205 array of the wrong type
+//   TNN206 array of the wrong length            TNN207 integer out of its documented range
+//   TNN208 layer sizes do not chain             TNN209 model has no layers
+//   TNN210 spec version not supported           TNN211 activation table malformed
+//   TNN212 bidirectional halves differ          TNN213 integer bound broken (int32 / 2^53)
+
+import { Diagnostic, TinyrnnError } from './errors';
+import { ModelMeta, OutputMode, Task, assertNever } from './model';
+import { QUANT_SPEC_VERSION, INT32_MAX, MULT_MAX, SHIFT_MAX, TABLE_SIZE, RAW_INPUT_MAX } from '../quant/spec';
+
+export const QCELL_KINDS = ['elman', 'lstm', 'gru'] as const;
+export type QCellKind = (typeof QCELL_KINDS)[number];
+export const QDENSE_ACTIVATIONS = ['none', 'relu', 'tanh', 'sigmoid', 'softmax'] as const;
+export type QDenseActivation = (typeof QDENSE_ACTIVATIONS)[number];
+export type QOutputType = 's8' | 's16';
+
+/** Input stage: raw integer r (per feature) -> x8 = sat_s8(zp + requantize(r - offset[f], m[f], s[f])). */
+export interface QuantInput {
+  /**
+   * Raw units per model unit, per feature: the host feeds r = round(x * rawPerUnit[f]) for a
+   * model-unit value x (1 when the data are already the sensor's integers).
+   */
+  rawPerUnit: Int32Array; // (F)
+  offset: Int32Array; // (F) folds the normalisation mean: round(mean[f] * rawPerUnit[f])
+  m: Int32Array; // (F) multiplier [0, 32767]
+  s: Int32Array; // (F) shift [0, 46]
+  zp: number; // zero point of x8, [-128, 127]
+}
+
+interface QCellCommon {
+  name?: string;
+  inputSize: number; // I
+  hidden: number; // H
+  wx: Int8Array; // (G*H, I) per-row symmetric, [-127, 127]
+  wh: Int8Array; // (G*H, H)
+  bx: Int32Array; // (G*H) input-side bias with the input zero point folded in
+  bh: Int32Array; // (G*H) recurrent-side bias with the h zero point folded in
+  mx: Int32Array; // (G*H) requantisation acc_x -> pre-activation units
+  sx: Int32Array; // (G*H)
+  mh: Int32Array; // (G*H) requantisation acc_h -> pre-activation units
+  sh: Int32Array; // (G*H)
+  /** Pre-activation clamp to [-clip, clip] in pre-activation units; 0 means no clamp. */
+  clip: number;
+  /** Zero point of the int8 hidden output h8 (also this layer's output). */
+  hZp: number;
+  /** Requantisation of the activation result to h8 (elman tanh: Q15; lstm: Q30; gru: Q15; elman relu: unused, 0). */
+  hM: number;
+  hS: number;
+}
+
+export interface QElmanLayer extends QCellCommon {
+  kind: 'elman';
+  /** tanh: pre-activation in Q3.12; relu: pre-activation directly in h8 units (scale of h, no zero point). */
+  activation: 'tanh' | 'relu';
+}
+
+export interface QLstmLayer extends QCellCommon {
+  kind: 'lstm';
+  /** Cell state c is int16 with scale 2^-cellFrac, cellFrac in [0, 15]. */
+  cellFrac: number;
+}
+
+export interface QGruLayer extends QCellCommon {
+  kind: 'gru';
+  resetAfter: boolean;
+  /** Reset-before only: requantisation of r*h (Q30) to int8 with h8's scale and zero point; 0 otherwise. */
+  rhM: number;
+  rhS: number;
+}
+
+export type QCellLayer = QElmanLayer | QLstmLayer | QGruLayer;
+
+export interface QBidirectionalLayer {
+  kind: 'bidirectional';
+  name?: string;
+  /** Both halves have the same kind, sizes and h8 zero point (one output tensor). */
+  forward: QCellLayer;
+  backward: QCellLayer;
+}
+
+export interface QDenseLayer {
+  kind: 'dense';
+  name?: string;
+  inputSize: number; // I
+  units: number; // U
+  w: Int8Array; // (U, I) per-row symmetric, [-127, 127]
+  b: Int32Array; // (U) with the input zero point folded in
+  m: Int32Array; // (U) acc -> output units (none/relu/softmax) or Q3.12 (tanh/sigmoid)
+  s: Int32Array; // (U)
+  /** softmax: the device outputs the logits (as 'none'); the host applies softmax after dequantising. */
+  activation: QDenseActivation;
+  outType: QOutputType;
+  outZp: number; // [-128, 127] for s8; 0 for s16
+  /** tanh/sigmoid with s8 output: Q15 -> output requantisation; 0 otherwise. */
+  oM: number;
+  oS: number;
+}
+
+export type QLayer = QCellLayer | QBidirectionalLayer | QDenseLayer;
+
+/** Float scales: documentation for the host (dequantising, reports). Never read by kernels. */
+export interface QuantDoc {
+  /** Scale of x8: model-unit (normalised) value = (x8 - input.zp) * inputScale. */
+  inputScale: number;
+  /** Per layer: real value of the layer's output = (q - zp) * scale. */
+  layers: { outScale: number; outZp: number; cellScale?: number }[];
+  /** Real model output = (y - outputZp) * outputScale (before the host softmax, if any). */
+  outputScale: number;
+  outputZp: number;
+  /** How the ranges were calibrated. */
+  calibration: string;
+}
+
+export interface QuantModel {
+  format: 'quant';
+  /** The spec version this model's integers are defined by (QUANT_SPEC_VERSION). */
+  specVersion: number;
+  meta: ModelMeta;
+  task: Task;
+  output: OutputMode;
+  inputSize: number; // F
+  outputSize: number; // O
+  input: QuantInput;
+  tables: {
+    sigmoid: Int16Array; // (257) sigmoid(k/32) in Q0.15
+    tanh: Int16Array; // (257) tanh(k/32) in Q0.15
+  };
+  layers: QLayer[];
+  /** Storage type of the model output vector (the last layer's outType; s8 if it is a cell). */
+  outputType: QOutputType;
+  doc: QuantDoc;
+}
+
+export function qGateCount(kind: QCellKind): number {
+  return kind === 'lstm' ? 4 : kind === 'gru' ? 3 : 1;
+}
+
+export function qLayerOutputSize(l: QLayer): number {
+  switch (l.kind) {
+    case 'elman':
+    case 'lstm':
+    case 'gru':
+      return l.hidden;
+    case 'bidirectional':
+      return l.forward.hidden + l.backward.hidden;
+    case 'dense':
+      return l.units;
+    default:
+      return assertNever(l);
+  }
+}
+
+export function qLayerInputSize(l: QLayer): number {
+  return l.kind === 'bidirectional' ? l.forward.inputSize : l.inputSize;
+}
+
+/** Bytes of the integer parameters a device stores for a layer (weights, biases, multipliers, shifts). */
+export function qLayerBytes(l: QLayer): number {
+  switch (l.kind) {
+    case 'elman':
+    case 'lstm':
+    case 'gru':
+      return l.wx.length + l.wh.length + 4 * (l.bx.length + l.bh.length) + 2 * (l.mx.length + l.mh.length) + (l.sx.length + l.sh.length);
+    case 'bidirectional':
+      return qLayerBytes(l.forward) + qLayerBytes(l.backward);
+    case 'dense':
+      return l.w.length + 4 * l.b.length + 2 * l.m.length + l.s.length;
+    default:
+      return assertNever(l);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Integer bounds: the static proof that no int32 intermediate overflows and every product stays
+// far below 2^53 (docs/quantization.md section 6). Used by the quantiser (to refuse a model) and
+// by the validator (a hand-edited file gets the same verdict).
+
+function rowAbsSum(w: Int8Array, r: number, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += Math.abs(w[r * n + i]);
+  return s;
+}
+
+/** Largest |requantize(acc, m, s)| for |acc| <= a. */
+function requantBound(a: number, m: number, s: number): number {
+  return Math.floor((a * m) / 2 ** s) + 1;
+}
+
+/** Checks the accumulator and requantised-sum bounds of every row; returns the problems found. */
+export function quantBoundProblems(m: QuantModel, code = 'TNN213'): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const hint = 'the weights or biases are too large for exact integer arithmetic: retrain with weight decay or a smaller learning rate, or clip the weights';
+  const check = (path: string, what: string, v: number, limit: number): void => {
+    if (!(v <= limit)) {
+      out.push({ code, path, message: `${what} can reach ${v}, beyond ${limit} (int32); the int32 arithmetic would overflow and products would leave the range where JavaScript numbers are exact (2^53)`, value: v, expected: `at most ${limit}`, hint });
+    }
+  };
+  const cell = (c: QCellLayer, path: string): void => {
+    const G = qGateCount(c.kind);
+    for (let r = 0; r < G * c.hidden; r++) {
+      const ax = Math.abs(c.bx[r]) + 128 * rowAbsSum(c.wx, r, c.inputSize);
+      const ah = Math.abs(c.bh[r]) + 128 * rowAbsSum(c.wh, r, c.hidden);
+      check(`${path}.wx[${r}]`, `input accumulator of row ${r}`, ax, INT32_MAX);
+      check(`${path}.wh[${r}]`, `recurrent accumulator of row ${r}`, ah, INT32_MAX);
+      if (ax <= INT32_MAX && ah <= INT32_MAX) {
+        const px = requantBound(ax, c.mx[r], c.sx[r]);
+        const ph = requantBound(ah, c.mh[r], c.sh[r]);
+        check(`${path}.mx[${r}]`, `pre-activation sum of row ${r}`, px + ph, INT32_MAX);
+      }
+    }
+  };
+  m.layers.forEach((l, i) => {
+    const path = `layers[${i}]`;
+    switch (l.kind) {
+      case 'elman':
+      case 'lstm':
+      case 'gru':
+        cell(l, path);
+        break;
+      case 'bidirectional':
+        cell(l.forward, `${path}.forward`);
+        cell(l.backward, `${path}.backward`);
+        break;
+      case 'dense':
+        for (let u = 0; u < l.units; u++) {
+          const a = Math.abs(l.b[u]) + 128 * rowAbsSum(l.w, u, l.inputSize);
+          check(`${path}.w[${u}]`, `accumulator of unit ${u}`, a, INT32_MAX);
+          if (a <= INT32_MAX) check(`${path}.m[${u}]`, `requantised output of unit ${u}`, requantBound(a, l.m[u], l.s[u]), INT32_MAX - 32768);
+        }
+        break;
+      default:
+        assertNever(l);
+    }
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
+const join = (p: string, k: string): string => (p ? `${p}.${k}` : k);
+type IntArray = Int8Array | Int16Array | Int32Array;
+type IntArrayCtor = Int8ArrayConstructor | Int16ArrayConstructor | Int32ArrayConstructor;
+
+class Checker {
+  readonly problems: Diagnostic[] = [];
+  add(code: string, path: string, message: string, value?: unknown, expected?: string, hint?: string): void {
+    const d: Diagnostic = { code, path, message };
+    if (value !== undefined) d.value = value;
+    if (expected !== undefined) d.expected = expected;
+    if (hint !== undefined) d.hint = hint;
+    this.problems.push(d);
+  }
+  size(o: Obj, key: string, path: string): number | undefined {
+    const v = o[key];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0 || v > 1 << 20) {
+      this.add(v === undefined ? 'TNN201' : 'TNN202', join(path, key), v === undefined ? 'missing size' : 'size is not a positive integer', v, 'an integer in 1..1048576');
+      return undefined;
+    }
+    return v;
+  }
+  int(o: Obj, key: string, path: string, lo: number, hi: number): number | undefined {
+    const v = o[key];
+    if (typeof v !== 'number' || !Number.isInteger(v)) {
+      this.add('TNN201', join(path, key), v === undefined ? 'missing integer' : 'not an integer', v, `an integer in [${lo}, ${hi}]`);
+      return undefined;
+    }
+    if (v < lo || v > hi) {
+      this.add('TNN207', join(path, key), 'integer out of range', v, `[${lo}, ${hi}]`);
+      return undefined;
+    }
+    return v;
+  }
+  bool(o: Obj, key: string, path: string): void {
+    if (typeof o[key] !== 'boolean') this.add('TNN201', join(path, key), 'missing or not a boolean', o[key], 'true or false');
+  }
+  oneOf(o: Obj, key: string, path: string, allowed: readonly string[]): void {
+    const v = o[key];
+    if (typeof v !== 'string' || !allowed.includes(v)) this.add(v === undefined ? 'TNN201' : 'TNN204', join(path, key), 'unknown value', v, `one of ${allowed.join(', ')}`);
+  }
+  arr(o: Obj, key: string, path: string, ctor: IntArrayCtor, length: number | undefined, shape: string, lo: number, hi: number): IntArray | undefined {
+    const v = o[key];
+    const p = join(path, key);
+    if (v === undefined) {
+      this.add('TNN201', p, 'missing array', undefined, `${ctor.name} ${shape}`);
+      return undefined;
+    }
+    if (!(v instanceof ctor)) {
+      this.add('TNN205', p, 'array has the wrong type', v, `${ctor.name} ${shape}`);
+      return undefined;
+    }
+    if (length !== undefined && v.length !== length) {
+      this.add('TNN206', p, `has ${v.length} values`, undefined, `${shape} = ${length}`);
+      return undefined;
+    }
+    for (let i = 0; i < v.length; i++) {
+      if (v[i] < lo || v[i] > hi) {
+        this.add('TNN207', `${p}[${i}]`, 'integer out of range', v[i], `[${lo}, ${hi}]`);
+        return undefined;
+      }
+    }
+    return v;
+  }
+}
+
+function checkCell(c: Checker, o: unknown, path: string, inputSize: number | undefined): { hidden?: number; kind?: string; hZp?: number } {
+  if (!isObj(o)) {
+    c.add('TNN201', path, 'layer is not an object', o);
+    return {};
+  }
+  const kind = o.kind;
+  if (kind !== 'elman' && kind !== 'lstm' && kind !== 'gru') {
+    c.add('TNN203', join(path, 'kind'), 'unknown cell kind', kind, QCELL_KINDS.join(', '));
+    return {};
+  }
+  const I = c.size(o, 'inputSize', path);
+  if (I !== undefined && inputSize !== undefined && I !== inputSize) c.add('TNN208', join(path, 'inputSize'), 'does not match the previous layer output', I, String(inputSize));
+  const H = c.size(o, 'hidden', path);
+  const GH = H === undefined ? undefined : qGateCount(kind) * H;
+  c.arr(o, 'wx', path, Int8Array, GH !== undefined && I !== undefined ? GH * I : undefined, '(G*H, I)', -127, 127);
+  c.arr(o, 'wh', path, Int8Array, GH !== undefined && H !== undefined ? GH * H : undefined, '(G*H, H)', -127, 127);
+  for (const k of ['bx', 'bh']) c.arr(o, k, path, Int32Array, GH, '(G*H)', -INT32_MAX, INT32_MAX);
+  for (const k of ['mx', 'mh']) c.arr(o, k, path, Int32Array, GH, '(G*H)', 0, MULT_MAX);
+  for (const k of ['sx', 'sh']) c.arr(o, k, path, Int32Array, GH, '(G*H)', 0, SHIFT_MAX);
+  c.int(o, 'clip', path, 0, INT32_MAX);
+  const hZp = c.int(o, 'hZp', path, -128, 127);
+  c.int(o, 'hM', path, 0, MULT_MAX);
+  c.int(o, 'hS', path, 0, SHIFT_MAX);
+  if (kind === 'elman') c.oneOf(o, 'activation', path, ['tanh', 'relu']);
+  if (kind === 'lstm') c.int(o, 'cellFrac', path, 0, 15);
+  if (kind === 'gru') {
+    c.bool(o, 'resetAfter', path);
+    c.int(o, 'rhM', path, 0, MULT_MAX);
+    c.int(o, 'rhS', path, 0, SHIFT_MAX);
+  }
+  return { hidden: H, kind, hZp };
+}
+
+/** Returns every problem of a decoded quant model (empty when it is valid). */
+export function quantModelProblems(m: unknown): Diagnostic[] {
+  const c = new Checker();
+  if (!isObj(m) || m.format !== 'quant') {
+    c.add('TNN200', 'format', 'not a quantised model', isObj(m) ? m.format : m, '"quant"');
+    return c.problems;
+  }
+  const v = m.specVersion;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > QUANT_SPEC_VERSION) {
+    c.add('TNN210', 'specVersion', `quantisation spec version ${String(v)} is not supported (this tinyrnn implements version ${QUANT_SPEC_VERSION})`, v, `${QUANT_SPEC_VERSION}`, 'quantise the float model again with this tinyrnn, or upgrade tinyrnn');
+    return c.problems;
+  }
+  if (!isObj(m.meta) || typeof m.meta.name !== 'string' || !Array.isArray(m.meta.features)) c.add('TNN201', 'meta', 'missing or malformed metadata', m.meta, '{ name, features }');
+  c.oneOf(m, 'task', '', ['classification', 'regression']);
+  c.oneOf(m, 'output', '', ['sequence', 'last']);
+  c.oneOf(m, 'outputType', '', ['s8', 's16']);
+  const F = c.size(m, 'inputSize', '');
+  const O = c.size(m, 'outputSize', '');
+  if (isObj(m.meta) && Array.isArray(m.meta.features) && F !== undefined && m.meta.features.length !== F) c.add('TNN201', 'meta.features', `has ${m.meta.features.length} names`, undefined, `${F} (inputSize)`);
+  if (!isObj(m.input)) c.add('TNN201', 'input', 'missing input stage', m.input);
+  else {
+    c.arr(m.input, 'rawPerUnit', 'input', Int32Array, F, '(F)', 1, INT32_MAX);
+    c.arr(m.input, 'offset', 'input', Int32Array, F, '(F)', -RAW_INPUT_MAX, RAW_INPUT_MAX);
+    c.arr(m.input, 'm', 'input', Int32Array, F, '(F)', 0, MULT_MAX);
+    c.arr(m.input, 's', 'input', Int32Array, F, '(F)', 0, SHIFT_MAX);
+    c.int(m.input, 'zp', 'input', -128, 127);
+  }
+  if (!isObj(m.tables)) c.add('TNN201', 'tables', 'missing activation tables', m.tables);
+  else {
+    for (const name of ['sigmoid', 'tanh'] as const) {
+      const t = c.arr(m.tables, name, 'tables', Int16Array, TABLE_SIZE, '(257)', 0, 32767);
+      if (!t) continue;
+      let ok = t[0] === (name === 'sigmoid' ? 16384 : 0);
+      for (let k = 1; k < t.length; k++) if (t[k] < t[k - 1]) ok = false;
+      if (!ok) c.add('TNN211', `tables.${name}`, 'activation table is malformed', undefined, `non-decreasing, starting at ${name === 'sigmoid' ? 16384 : 0}`, 'the file was edited or damaged: quantise the float model again');
+    }
+  }
+  if (!isObj(m.doc)) c.add('TNN201', 'doc', 'missing documentation scales', m.doc);
+  if (!Array.isArray(m.layers) || m.layers.length === 0) {
+    c.add(Array.isArray(m.layers) ? 'TNN209' : 'TNN201', 'layers', 'model has no layers', m.layers, 'at least one layer');
+    return c.problems;
+  }
+  let width: number | undefined = F;
+  m.layers.forEach((l: unknown, i: number) => {
+    const path = `layers[${i}]`;
+    if (!isObj(l)) {
+      c.add('TNN201', path, 'layer is not an object', l);
+      width = undefined;
+      return;
+    }
+    switch (l.kind) {
+      case 'elman':
+      case 'lstm':
+      case 'gru':
+        width = checkCell(c, l, path, width).hidden;
+        break;
+      case 'bidirectional': {
+        const f = checkCell(c, l.forward, join(path, 'forward'), width);
+        const b = checkCell(c, l.backward, join(path, 'backward'), width);
+        if (f.kind && b.kind && (f.kind !== b.kind || f.hidden !== b.hidden || f.hZp !== b.hZp)) {
+          c.add('TNN212', path, 'bidirectional halves differ', `${b.kind}(${b.hidden}, zp ${b.hZp})`, `same as forward: ${f.kind}(${f.hidden}, zp ${f.hZp})`);
+        }
+        width = f.hidden !== undefined && b.hidden !== undefined ? f.hidden + b.hidden : undefined;
+        break;
+      }
+      case 'dense': {
+        const I = c.size(l, 'inputSize', path);
+        if (I !== undefined && width !== undefined && I !== width) c.add('TNN208', join(path, 'inputSize'), 'does not match the previous layer output', I, String(width));
+        const U = c.size(l, 'units', path);
+        c.arr(l, 'w', path, Int8Array, U !== undefined && I !== undefined ? U * I : undefined, '(U, I)', -127, 127);
+        c.arr(l, 'b', path, Int32Array, U, '(U)', -INT32_MAX, INT32_MAX);
+        c.arr(l, 'm', path, Int32Array, U, '(U)', 0, MULT_MAX);
+        c.arr(l, 's', path, Int32Array, U, '(U)', 0, SHIFT_MAX);
+        c.oneOf(l, 'activation', path, QDENSE_ACTIVATIONS);
+        c.oneOf(l, 'outType', path, ['s8', 's16']);
+        if (l.outType === 's16') c.int(l, 'outZp', path, 0, 0);
+        else c.int(l, 'outZp', path, -128, 127);
+        c.int(l, 'oM', path, 0, MULT_MAX);
+        c.int(l, 'oS', path, 0, SHIFT_MAX);
+        if (l.activation === 'softmax' && i !== (m.layers as unknown[]).length - 1) c.add('TNN204', join(path, 'activation'), 'softmax is only allowed on the last layer', 'softmax', 'none, relu, tanh or sigmoid');
+        if (l.outType === 's16' && i !== (m.layers as unknown[]).length - 1) c.add('TNN204', join(path, 'outType'), 'only the last layer may output int16', 's16', 's8');
+        width = U;
+        break;
+      }
+      default:
+        c.add('TNN203', join(path, 'kind'), 'unknown layer kind', l.kind, 'elman, lstm, gru, bidirectional or dense');
+        width = undefined;
+    }
+  });
+  if (O !== undefined && width !== undefined && O !== width) c.add('TNN208', 'outputSize', 'does not match the last layer output', O, String(width));
+  if (c.problems.length === 0) {
+    const last = m.layers[m.layers.length - 1] as QLayer;
+    const want = last.kind === 'dense' ? last.outType : 's8';
+    if (m.outputType !== want) c.add('TNN204', 'outputType', 'does not match the last layer', m.outputType, want);
+    c.problems.push(...quantBoundProblems(m as unknown as QuantModel));
+  }
+  return c.problems;
+}
+
+/** Validates a decoded quant model; throws a TinyrnnError listing every problem. */
+export function validateQuantModel(m: unknown): QuantModel {
+  const problems = quantModelProblems(m);
+  if (problems.length) throw new TinyrnnError(problems);
+  return m as QuantModel;
+}
