@@ -1,0 +1,63 @@
+// The PyTorch-exported reference models (../shared/testdata/torch): fixed-shape and dynamic-axes
+// .onnx files import to the same IR and reproduce PyTorch's float32 logits within 1e-5.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { importOnnx } from '../../../compiler/import/onnx/import';
+import { runFloat } from '../../../compiler/float/infer';
+import { TESTDATA, TORCH_MODELS, loadTorchRef, torchInput, torchToModel } from '../../helpers/torch';
+import { encodeFloatModel, decodeFloatModel } from '../../../compiler/ir/format';
+
+const cases = TORCH_MODELS.flatMap((name) => [
+  [name, `${name}.onnx`],
+  [name, `${name}.dyn.onnx`],
+]);
+
+describe.each(cases)('%s from %s', (name, file) => {
+  const ref = loadTorchRef(name);
+  const bytes = new Uint8Array(fs.readFileSync(path.join(TESTDATA, 'torch', file)));
+  const res = importOnnx(bytes, { source: file });
+  const m = res.model;
+
+  test('maps to one recurrent layer and a dense head with PyTorch names kept', () => {
+    const kind = ref.config.kind === 'rnn_tanh' || ref.config.kind === 'rnn' ? 'elman' : ref.config.kind;
+    expect(m.layers.map((l) => l.kind)).toEqual([kind === 'lstm' || kind === 'gru' ? kind : 'elman', 'dense']);
+    expect(m.output).toBe('sequence');
+    expect(m.inputSize).toBe(3);
+    expect(m.meta.features).toEqual(['x[0]', 'x[1]', 'x[2]']);
+    expect(m.meta.extra?.['onnx.input']).toBe('x');
+    expect(m.meta.extra?.['onnx.output']).toBe('logits_seq');
+    expect(m.meta.extra?.['onnx.inputLayout']).toBe('B,T,F');
+    expect(m.meta.extra?.['onnx.file']).toBe(file);
+    expect(m.meta.extra?.['onnx.ignoredOutputs']).toBe(kind === 'lstm' ? 'h_n, c_n' : 'h_n');
+    expect(m.layers[0].name).toMatch(/^\/m\/rnn\//);
+    expect(res.layers[1].node).toMatch(/MatMul/);
+  });
+
+  test('weights equal the PyTorch state_dict (ONNX gate order translated back)', () => {
+    const direct = torchToModel(ref);
+    expect(m.layers).toHaveLength(direct.layers.length);
+    m.layers.forEach((l, i) => {
+      const d = direct.layers[i] as unknown as Record<string, Float32Array>;
+      for (const key of l.kind === 'dense' ? ['w', 'b'] : ['wx', 'wh', 'bx', 'bh']) {
+        expect(Array.from((l as unknown as Record<string, Float32Array>)[key])).toEqual(Array.from(d[key]));
+      }
+    });
+  });
+
+  test('reproduces PyTorch float32 logits_seq within 1e-5', () => {
+    const want = ref.outputs_float32.logits_seq;
+    const [B, T, O] = want.shape;
+    let worst = 0;
+    for (let b = 0; b < B; b++) {
+      const r = runFloat(m, torchInput(ref, b));
+      for (let t = 0; t < T; t++) for (let o = 0; o < O; o++) worst = Math.max(worst, Math.abs(r.output[t][o] - want.data[(b * T + t) * O + o]));
+    }
+    expect(worst).toBeLessThan(1e-5);
+  });
+
+  test('survives the .tnn round trip', () => {
+    const back = decodeFloatModel(encodeFloatModel(m));
+    expect(back.meta.extra).toEqual(m.meta.extra);
+    expect(runFloat(back, torchInput(ref, 0)).output).toEqual(runFloat(m, torchInput(ref, 0)).output);
+  });
+});
