@@ -61,6 +61,10 @@ export interface BoardProfile {
   dsp: boolean;
   /** Active current of the core at clockMHz running from flash, as its datasheet publishes it. */
   activeCurrentmA?: number;
+  /** Where activeCurrentmA comes from: the datasheet, its version and the condition quoted. Required with activeCurrentmA on boards for the C target. */
+  currentSource?: string;
+  /** Supply voltage the current figure is given at, V (energy estimates: E = I * V * t). */
+  supplyV?: number;
   sensors: string[];
   espruino?: EspruinoProfile;
 }
@@ -119,8 +123,10 @@ export function boardProblems(raw: unknown): Diagnostic[] {
   bool(raw, 'fpu', 'fpu');
   bool(raw, 'dsp', 'dsp');
   posNum(raw, 'activeCurrentmA', 'activeCurrentmA', true);
+  posNum(raw, 'supplyV', 'supplyV', true);
+  if (raw.currentSource !== undefined && (typeof raw.currentSource !== 'string' || raw.currentSource.length === 0)) bad('currentSource', 'currentSource must be a non-empty string', raw.currentSource, 'the datasheet and condition of activeCurrentmA');
   strList(raw, 'sensors', 'sensors');
-  const known = new Set(['id', 'name', 'aliases', 'chip', 'core', 'clockMHz', 'ramBytes', 'flashBytes', 'externalFlashBytes', 'fpu', 'dsp', 'activeCurrentmA', 'sensors', 'espruino', 'notes']);
+  const known = new Set(['id', 'name', 'aliases', 'chip', 'core', 'clockMHz', 'ramBytes', 'flashBytes', 'externalFlashBytes', 'fpu', 'dsp', 'activeCurrentmA', 'currentSource', 'supplyV', 'sensors', 'espruino', 'notes']);
   for (const k of Object.keys(raw)) if (!known.has(k)) bad(k, `unknown field ${JSON.stringify(k)}`, k, `one of ${[...known].join(', ')}`, 'BOARD106');
   const e = raw.espruino;
   if (e !== undefined) {
