@@ -9,7 +9,8 @@
 // ESP104 computed key, ESP105 `**`, ESP106 optional chaining, ESP107 async/await,
 // ESP108 generator, ESP109 label, ESP110 missing global (Map, Set, ...), ESP111 missing member
 // (Math.imul, Array.from, ...), ESP112 BigInt literal, ESP113 call before declaration (no
-// hoisting), ESP114 non-integer literal, ESP115 `return` followed by a newline, ESP116 class field.
+// hoisting), ESP114 non-integer literal, ESP115 `return` followed by a newline. Syntax newer than ES2020
+// (class fields, `#private`, ...) is a parse error, ESP100.
 import * as acorn from 'acorn';
 import { Diagnostic, TinyrnnError } from '../../compiler/ir/errors';
 
@@ -202,9 +203,6 @@ export function dialectProblems(source: string, opts: DialectOptions = {}): Diag
       case 'Property':
       case 'MethodDefinition':
         if (n.computed) add('ESP104', n.key, 'computed property key: Espruino does not support [expr] keys in literals or classes', 'create the object, then assign obj[key] = value');
-        break;
-      case 'PropertyDefinition':
-        add('ESP116', n, 'class field: Espruino does not support class fields', 'assign in the constructor');
         break;
       case 'BinaryExpression':
       case 'AssignmentExpression':
