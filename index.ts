@@ -4,6 +4,7 @@ export * from './compiler/ir/model';
 export { floatModelProblems, validateFloatModel } from './compiler/ir/validate';
 export { encodeFloatModel, decodeFloatModel, saveFloatModel, loadFloatModel, writeFileAtomic, FORMAT_VERSION } from './compiler/ir/format';
 export * from './compiler/float/infer';
+export * from './compiler/import';
 export * from './compiler/ir/quant-model';
 export { encodeQuantModel, decodeQuantModel, saveQuantModel, loadQuantModel, loadAnyModel } from './compiler/ir/format';
 export * from './compiler/quant/spec';

@@ -4,5 +4,6 @@ import { inspectCommand } from './inspect';
 import { runCommand } from './run';
 import { demoCommand } from './demo';
 import { compileCommand } from './compile';
+import { importCommand } from './import';
 
-export const COMMANDS: Command[] = [inspectCommand, runCommand, compileCommand, demoCommand];
+export const COMMANDS: Command[] = [importCommand, inspectCommand, runCommand, compileCommand, demoCommand];

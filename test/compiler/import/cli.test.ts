@@ -1,0 +1,81 @@
+// `tinyrnn import` end to end through the CLI entry (in-process): writes a loadable .tnn,
+// reports in text and JSON, binds graph inputs from .pb files, and maps errors to exit codes.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../../../compiler/cli/main';
+import { loadFloatModel } from '../../../compiler/ir/format';
+import { runFloat } from '../../../compiler/float/infer';
+import { TESTDATA, loadTorchRef, torchInput } from '../../helpers/torch';
+
+function io(cwd: string): { out: string[]; err: string[]; io: Parameters<typeof main>[1] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, io: { out: (t) => out.push(t), err: (t) => err.push(t), isTTY: false, cwd } };
+}
+
+let dir: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyrnn-import-'));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+test('imports a PyTorch LSTM and prints a layer table', async () => {
+  const c = io(dir);
+  const code = await main(['import', path.join(TESTDATA, 'torch', 'lstm_h16.dyn.onnx'), '-o', 'lstm.tnn'], c.io);
+  expect(c.err).toEqual([]);
+  expect(code).toBe(0);
+  const text = c.out.join('\n');
+  expect(text).toMatch(/pytorch/);
+  expect(text).toMatch(/lstm\s+hidden 16/);
+  expect(text).toMatch(/not imported: graph outputs h_n, c_n/);
+  expect(text).toMatch(/wrote lstm\.tnn/);
+  const m = loadFloatModel(path.join(dir, 'lstm.tnn'));
+  const ref = loadTorchRef('lstm_h16');
+  const want = ref.outputs_float32.logits_seq.data.slice(0, 4);
+  const got = runFloat(m, torchInput(ref, 0)).output[0];
+  got.forEach((v, i) => expect(Math.abs(v - want[i])).toBeLessThan(1e-5));
+});
+
+test('--json reports input, output, layers and their ONNX nodes', async () => {
+  const c = io(dir);
+  const code = await main(['import', path.join(TESTDATA, 'torch', 'gru_h16.onnx'), '-o', 'gru.tnn', '--json', '--name', 'gru-demo', '--task', 'classification'], c.io);
+  expect(code).toBe(0);
+  const r = JSON.parse(c.out.join(''));
+  expect(r.name).toBe('gru-demo');
+  expect(r.task).toBe('classification');
+  expect(r.opset).toBe(14);
+  expect(r.input).toEqual({ name: 'x', layout: 'B,T,F', shape: [4, 10, 3] });
+  expect(r.output).toEqual({ name: 'logits_seq', layout: 'B,T,F4', mode: 'sequence' });
+  expect(r.layers.map((l: { kind: string }) => l.kind)).toEqual(['gru', 'dense']);
+  expect(r.layers[0].detail).toMatch(/reset after/);
+  expect(r.layers[0].node).toBe('/m/rnn/GRU');
+  expect(r.params).toBe(3 * 16 * (3 + 16 + 2) + 16 * 4 + 4);
+});
+
+test('--bind gives graph inputs their values from TensorProto files', async () => {
+  const t = path.join(TESTDATA, 'onnx-node', 'test_lstm_with_initial_bias');
+  const c = io(dir);
+  const binds = ['W', 'R', 'B'].flatMap((n, k) => ['--bind', `${n}=${path.join(t, 'test_data_set_0', `input_${k + 1}.pb`)}`]);
+  const code = await main(['import', path.join(t, 'model.onnx'), '-o', 'node.tnn', '--json', ...binds], c.io);
+  expect(c.err).toEqual([]);
+  expect(code).toBe(0);
+  expect(JSON.parse(c.out.join('')).output.mode).toBe('last');
+});
+
+test('an unmappable model fails with exit code 1 and a diagnostic naming the file and node', async () => {
+  const c = io(dir);
+  const code = await main(['import', path.join(TESTDATA, 'onnx-node', 'test_gru_defaults', 'model.onnx'), '-o', 'x.tnn'], c.io);
+  expect(code).toBe(1);
+  expect(c.err.join('\n')).toMatch(/model\.onnx: error ONNX014: graph\.input: the graph has 3 inputs that are not constants: X, W, R/);
+  expect(fs.existsSync(path.join(dir, 'x.tnn'))).toBe(false);
+});
+
+test('usage errors exit with 2', async () => {
+  const c = io(dir);
+  expect(await main(['import', 'a.onnx'], c.io)).toBe(2);
+  expect(c.err.join('')).toMatch(/missing --out/);
+  const d = io(dir);
+  expect(await main(['import', 'a.onnx', '-o', 'b.tnn', '--bind', 'W'], d.io)).toBe(2);
+  expect(d.err.join('')).toMatch(/NAME=FILE\.pb/);
+});
