@@ -10,6 +10,10 @@ export { encodeQuantModel, decodeQuantModel, saveQuantModel, loadQuantModel, loa
 export * from './compiler/quant/spec';
 export * from './compiler/quant/fixed';
 export * from './compiler/data/dataset';
+export { loadData } from './compiler/data/load';
+export * from './compiler/data/prep';
+export { BUILTIN_DATASETS, builtinDataset } from './compiler/data/builtin';
+export * from './compiler/train';
 export { Rng } from './compiler/util/rng';
 export { main as cli } from './compiler/cli/main';
 export { VERSION } from './compiler/version';
