@@ -5,5 +5,7 @@ import { runCommand } from './run';
 import { demoCommand } from './demo';
 import { compileCommand } from './compile';
 import { importCommand } from './import';
+import { trainCommand } from './train';
+import { evalCommand } from './eval';
 
-export const COMMANDS: Command[] = [importCommand, inspectCommand, runCommand, compileCommand, demoCommand];
+export const COMMANDS: Command[] = [trainCommand, evalCommand, importCommand, inspectCommand, runCommand, compileCommand, demoCommand];

@@ -1,0 +1,38 @@
+// `tinyrnn eval`: scores a model on any data set: accuracy, per-class precision/recall/F1 and
+// the confusion matrix, or MAE/RMSE. The float path is evaluateFloat (compiler/train/metrics).
+import * as path from 'node:path';
+import { Command, emit, flag, num, requireStr } from '../command';
+import { loadFloatModel } from '../../ir/format';
+import { loadData } from '../../data/load';
+import { windowDataset } from '../../data/prep';
+import { Dataset } from '../../data/dataset';
+import { evaluateFloat, formatEvalReport } from '../../train/metrics';
+
+/** The data an eval runs on: --data, optionally cut into windows. */
+export function evalData(values: Parameters<typeof num>[0], cwd: string): Dataset {
+  const d = loadData(requireStr(values, 'data', 'FILE|builtin:NAME (the data to score on)'), cwd);
+  const w = num(values, 'window', { int: true, min: 1 });
+  return w ? windowDataset(d, w, num(values, 'stride', { int: true, min: 1 }) ?? w) : d;
+}
+
+export const evalCommand: Command = {
+  name: 'eval',
+  summary: 'score a model on data: accuracy, per-class F1 and confusion matrix, or MAE/RMSE',
+  usage: 'tinyrnn eval MODEL.tnn --data FILE|builtin:NAME [--window N [--stride N]] [--json]',
+  description: 'Labels are matched to the model by name. For a fair test, use data the model was not trained on (e.g. builtin:gestures?seed=2).',
+  options: {
+    data: { type: 'string', short: 'd', arg: 'FILE|builtin:NAME', help: 'data with labels or targets' },
+    window: { type: 'string', arg: 'STEPS', help: 'cut long recordings into windows of this length first' },
+    stride: { type: 'string', arg: 'STEPS', help: 'steps between window starts (default: the window length)' },
+    json: { type: 'boolean', help: 'machine-readable report' },
+  },
+  positionals: [1, 1],
+  examples: ['tinyrnn eval gestures.tnn --data builtin:gestures?seed=2', 'tinyrnn eval forecast.tnn --data sensor.csv --json'],
+  run(values, [file], io) {
+    const model = loadFloatModel(path.resolve(io.cwd, file));
+    const data = evalData(values, io.cwd);
+    const report = evaluateFloat(model, data);
+    emit(io, flag(values, 'json'), { model: file, data: data.source, report }, () => formatEvalReport(report, `${file} on ${data.source}`));
+    return 0;
+  },
+};
