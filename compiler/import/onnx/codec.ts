@@ -331,9 +331,10 @@ export function decodeOnnxTensor(bytes: Uint8Array, path = 'tensor'): OnnxTensor
 }
 
 function encodeWith(type: protobuf.Type, obj: object): Uint8Array {
-  const problem = type.verify(obj);
+  const msg = type.fromObject(obj);
+  const problem = type.verify(msg);
   if (problem) throw err('ONNX001', '', `cannot encode ${type.name}: ${problem}`);
-  return type.encode(type.fromObject(obj)).finish();
+  return type.encode(msg).finish();
 }
 
 /**

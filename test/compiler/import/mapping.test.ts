@@ -1,0 +1,348 @@
+// Graphs in the shapes exporters produce (PyTorch, tf2onnx), built with tinyrnn's ONNX schema,
+// imported, and run with the float reference. The expected values come from an independent
+// implementation of the ONNX operator equations on the ONNX weights (onnx-ref.ts), so gate
+// orders, bias halves, peepholes, directions, layouts and heads are all checked with distinct
+// random weights. Both sides compute in float64 on the same float32 weights: agreement to 1e-9.
+import { importOnnx } from '../../../compiler/import/onnx/import';
+import { runFloat } from '../../../compiler/float/infer';
+import { FloatModel } from '../../../compiler/ir/model';
+import { A, buildModel, ftensor, itensor, node, vinfo } from './onnx-builder';
+import { RecurrentSpec, onnxRecurrent, randomF32 } from './onnx-ref';
+
+const TOL = 1e-9;
+type Obj = Record<string, unknown>;
+
+function spec(op: RecurrentSpec['op'], I: number, H: number, seed: number, extra: Partial<RecurrentSpec> = {}): RecurrentSpec {
+  const G = op === 'LSTM' ? 4 : op === 'GRU' ? 3 : 1;
+  const D = extra.direction === 'bidirectional' ? 2 : 1;
+  return {
+    op,
+    H,
+    direction: 'forward',
+    layout: 0,
+    W: randomF32(D * G * H * I, seed),
+    R: randomF32(D * G * H * H, seed + 1),
+    B: randomF32(D * 2 * G * H, seed + 2, 0.3),
+    ...extra,
+  };
+}
+
+/** Initializers W, R, B (and P) for a spec, and the recurrent node's attributes. */
+function recurrentParts(s: RecurrentSpec, I: number, p: string): { inits: Obj[]; attrs: Obj[] } {
+  const G = s.op === 'LSTM' ? 4 : s.op === 'GRU' ? 3 : 1;
+  const D = s.direction === 'bidirectional' ? 2 : 1;
+  const inits = [ftensor(`${p}W`, [D, G * s.H, I], s.W, true), ftensor(`${p}R`, [D, G * s.H, s.H], s.R), ...(s.B ? [ftensor(`${p}B`, [D, 2 * G * s.H], s.B, true)] : [])];
+  if (s.P) inits.push(ftensor(`${p}P`, [D, 3 * s.H], s.P));
+  const attrs: Obj[] = [A.i('hidden_size', s.H)];
+  if (s.direction !== 'forward') attrs.push(A.s('direction', s.direction));
+  if (s.layout) attrs.push(A.i('layout', s.layout));
+  if (s.clip !== undefined) attrs.push(A.f('clip', s.clip));
+  if (s.op === 'GRU' && s.linearBeforeReset !== undefined) attrs.push(A.i('linear_before_reset', s.linearBeforeReset));
+  if (s.op === 'RNN' && s.rnnAct) attrs.push(A.strings('activations', s.direction === 'bidirectional' ? [s.rnnAct, s.rnnAct] : [s.rnnAct]));
+  return { inits, attrs };
+}
+
+/** Sequence n of X (layout 0: (T,N,I); layout 1: (N,T,I)) as T rows. */
+function seqOf(X: Float32Array, layout: 0 | 1, T: number, N: number, I: number, n: number): number[][] {
+  return Array.from({ length: T }, (_, t) => {
+    const o = layout === 0 ? (t * N + n) * I : (n * T + t) * I;
+    return Array.from(X.subarray(o, o + I));
+  });
+}
+
+function dense(x: ArrayLike<number>, w: Float32Array, b: Float32Array | undefined, U: number, transposed: boolean): Float64Array {
+  const K = x.length;
+  const y = new Float64Array(U);
+  for (let u = 0; u < U; u++) {
+    let s = b ? b[u] : 0;
+    for (let k = 0; k < K; k++) s += (transposed ? w[u * K + k] : w[k * U + u]) * x[k];
+    y[u] = s;
+  }
+  return y;
+}
+const softmax = (v: Float64Array): Float64Array => {
+  const m = Math.max(...v);
+  const e = v.map((x) => Math.exp(x - m));
+  const s = e.reduce((a, b) => a + b, 0);
+  return e.map((x) => x / s);
+};
+const sigmoid = (v: Float64Array): Float64Array => v.map((x) => 1 / (1 + Math.exp(-x)));
+
+function expectNear(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
+  expect(got.length).toBe(want.length);
+  for (let i = 0; i < want.length; i++) {
+    if (!(Math.abs(got[i] - want[i]) <= TOL)) throw new Error(`${what}[${i}]: got ${got[i]}, want ${want[i]}`);
+  }
+}
+
+const T = 5;
+const N = 2;
+
+test('bidirectional LSTM with peepholes and clip, Y as the output (T, 2, N, H)', () => {
+  const I = 3;
+  const H = 4;
+  const s = spec('LSTM', I, H, 10, { direction: 'bidirectional', P: randomF32(2 * 3 * 4, 99), clip: Math.fround(0.9) });
+  const { inits, attrs } = recurrentParts(s, I, '');
+  const bytes = buildModel({
+    nodes: [node('LSTM', ['X', 'W', 'R', 'B', '', '', '', 'P'], ['Y'], attrs, 'bilstm')],
+    inits,
+    inputs: [vinfo('X', ['T', 'N', I])],
+    outputs: [vinfo('Y')],
+  });
+  const { model } = importOnnx(bytes);
+  expect(model.layers.map((l) => l.kind)).toEqual(['bidirectional']);
+  expect(model.layers[0].kind === 'bidirectional' && [model.layers[0].forward.name, model.layers[0].backward.name]).toEqual(['bilstm.forward', 'bilstm.backward']);
+  expect(model.output).toBe('sequence');
+  const X = randomF32(T * N * I, 5, 2);
+  const ref = onnxRecurrent(s, X, T, N, I);
+  for (let n = 0; n < N; n++) {
+    const r = runFloat(model, seqOf(X, 0, T, N, I, n));
+    for (let t = 0; t < T; t++) {
+      const want = [0, 1].flatMap((d) => Array.from(ref.Y.subarray(((t * 2 + d) * N + n) * H, ((t * 2 + d) * N + n + 1) * H)));
+      expectNear(r.output[t], want, `Y t=${t} n=${n}`);
+    }
+  }
+});
+
+test('bidirectional GRU (reset before), layout 1, Reshape to (N, T, 2H), MatMul + Add + Softmax', () => {
+  const I = 2;
+  const H = 3;
+  const U = 4;
+  const s = spec('GRU', I, H, 20, { direction: 'bidirectional', layout: 1, linearBeforeReset: 0 });
+  const { inits, attrs } = recurrentParts(s, I, 'gru.');
+  const Wd = randomF32(2 * H * U, 30);
+  const bd = randomF32(U, 31);
+  const bytes = buildModel({
+    nodes: [
+      node('GRU', ['x', 'gru.W', 'gru.R', 'gru.B'], ['Y'], attrs, 'encoder'),
+      node('Reshape', ['Y', 'shape'], ['Yf']),
+      node('MatMul', ['Yf', 'Wd'], ['mm'], [], 'head/MatMul'),
+      node('Add', ['mm', 'bd'], ['logits'], [], 'head/Add'),
+      node('Softmax', ['logits'], ['probs'], [A.i('axis', -1)], 'head/Softmax'),
+    ],
+    inits: [...inits, itensor('shape', [3], [0, 0, -1]), ftensor('Wd', [2 * H, U], Wd), ftensor('bd', [U], bd)],
+    inputs: [vinfo('x', ['batch', 'seq', I])],
+    outputs: [vinfo('probs', ['batch', 'seq', U])],
+  });
+  const res = importOnnx(bytes);
+  const model = res.model;
+  expect(model.layers.map((l) => l.kind)).toEqual(['bidirectional', 'dense']);
+  expect(model.task).toBe('classification');
+  expect(model.layers[1].kind === 'dense' && model.layers[1].activation).toBe('softmax');
+  expect(res.input.layout).toBe('B,T,F');
+  expect(res.layers[1].node).toBe('head/MatMul+head/Add+head/Softmax');
+  const X = randomF32(N * T * I, 6, 2);
+  const ref = onnxRecurrent(s, X, T, N, I);
+  for (let n = 0; n < N; n++) {
+    const r = runFloat(model, seqOf(X, 1, T, N, I, n));
+    for (let t = 0; t < T; t++) {
+      const y = ref.Y.subarray((n * T + t) * 2 * H, (n * T + t + 1) * 2 * H); // (N,T,2,H) flattened per step
+      expectNear(r.output[t], softmax(dense(y, Wd, bd, U, false)), `probs t=${t} n=${n}`);
+    }
+  }
+});
+
+test('stacked RNN (Relu) -> LSTM, final state Y_h -> Gemm (transB) -> Sigmoid: a last-step model', () => {
+  const I = 3;
+  const H1 = 5;
+  const H2 = 4;
+  const U = 2;
+  const s1 = spec('RNN', I, H1, 40, { rnnAct: 'Relu' });
+  const s2 = spec('LSTM', H1, H2, 50);
+  const p1 = recurrentParts(s1, I, 'l0.');
+  const p2 = recurrentParts(s2, H1, 'l1.');
+  const Wg = randomF32(U * H2, 60);
+  const bg = randomF32(U, 61);
+  const bytes = buildModel({
+    opset: 13,
+    nodes: [
+      node('RNN', ['X', 'l0.W', 'l0.R', 'l0.B'], ['Y0'], p1.attrs, 'rnn0'),
+      node('Squeeze', ['Y0', 'ax1'], ['Y0s']),
+      node('LSTM', ['Y0s', 'l1.W', 'l1.R', 'l1.B'], ['Y1', 'Yh1', 'Yc1'], p2.attrs, 'lstm1'),
+      node('Squeeze', ['Yh1', 'ax0'], ['h']),
+      node('Gemm', ['h', 'Wg', 'bg'], ['z'], [A.i('transB', 1)], 'fc'),
+      node('Sigmoid', ['z'], ['out'], [], 'act'),
+    ],
+    inits: [...p1.inits, ...p2.inits, itensor('ax1', [1], [1]), itensor('ax0', [1], [0], true), ftensor('Wg', [U, H2], Wg), ftensor('bg', [U], bg)],
+    inputs: [vinfo('X', ['T', 'N', I])],
+    outputs: [vinfo('out')],
+  });
+  const { model } = importOnnx(bytes);
+  expect(model.layers.map((l) => l.kind)).toEqual(['elman', 'lstm', 'dense']);
+  expect(model.layers[0].kind === 'elman' && model.layers[0].activation).toBe('relu');
+  expect(model.output).toBe('last');
+  expect(model.task).toBe('regression');
+  const X = randomF32(T * N * I, 7, 1.5);
+  const y0 = onnxRecurrent(s1, X, T, N, I).Y; // (T,1,N,H1) == (T,N,H1)
+  const y1 = onnxRecurrent(s2, y0, T, N, H1);
+  for (let n = 0; n < N; n++) {
+    const r = runFloat(model, seqOf(X, 0, T, N, I, n));
+    expectNear(r.output[0], sigmoid(dense(y1.Yh.subarray(n * H2, (n + 1) * H2), Wg, bg, U, true)), `out n=${n}`);
+  }
+});
+
+test('opset 9: GRU (reset after), Slice of the last step with attributes, Squeeze axes attribute, Gemm, Softmax axis 1', () => {
+  const I = 2;
+  const H = 3;
+  const U = 3;
+  const s = spec('GRU', I, H, 70, { linearBeforeReset: 1 });
+  const p = recurrentParts(s, I, '');
+  const Wg = randomF32(H * U, 80);
+  const C = randomF32(U, 81);
+  const bytes = buildModel({
+    opset: 9,
+    nodes: [
+      node('GRU', ['X', 'W', 'R', 'B'], ['Y'], p.attrs),
+      node('Slice', ['Y'], ['Ylast'], [A.ints('starts', [-1]), A.ints('ends', ['9223372036854775807']), A.ints('axes', [0])]),
+      node('Squeeze', ['Ylast'], ['h'], [A.ints('axes', [0, 1])]),
+      node('Gemm', ['h', 'Wg', 'C'], ['z'], [A.f('alpha', 1), A.f('beta', 1)]),
+      node('Softmax', ['z'], ['p']),
+    ],
+    inits: [...p.inits, ftensor('Wg', [H, U], Wg), ftensor('C', [1, U], C)],
+    inputs: [vinfo('X', [T, N, I])],
+    outputs: [vinfo('p')],
+  });
+  const { model } = importOnnx(bytes);
+  expect(model.layers.map((l) => l.kind)).toEqual(['gru', 'dense']);
+  expect(model.layers[0].kind === 'gru' && model.layers[0].resetAfter).toBe(true);
+  expect(model.output).toBe('last');
+  const X = randomF32(T * N * I, 8, 2);
+  const ref = onnxRecurrent(s, X, T, N, I);
+  for (let n = 0; n < N; n++) {
+    const r = runFloat(model, seqOf(X, 0, T, N, I, n));
+    expectNear(r.output[0], softmax(dense(ref.Yh.subarray(n * H, (n + 1) * H), Wg, C, U, false)), `p n=${n}`);
+  }
+});
+
+test('tf2onnx-style (opset 11): batch-major input, Transpose, zero states from Shape -> Gather -> Unsqueeze -> Concat -> ConstantOfShape', () => {
+  const I = 3;
+  const H = 4;
+  const U = 3;
+  const s = spec('LSTM', I, H, 90);
+  const p = recurrentParts(s, I, 'lstm/');
+  const Wd = randomF32(H * U, 91);
+  const bd = randomF32(U, 92);
+  const bytes = buildModel({
+    opset: 11,
+    nodes: [
+      node('Transpose', ['input_1'], ['xt'], [A.ints('perm', [1, 0, 2])]),
+      node('Shape', ['input_1'], ['shp']),
+      node('Gather', ['shp', 'zero'], ['bsz'], [A.i('axis', 0)]),
+      node('Unsqueeze', ['bsz'], ['bsz1'], [A.ints('axes', [0])]),
+      node('Concat', ['one', 'bsz1', 'hid'], ['stshape'], [A.i('axis', 0)]),
+      node('ConstantOfShape', ['stshape'], ['zeros'], [A.t('value', ftensor('', [1], [0]))]),
+      node('LSTM', ['xt', 'lstm/W', 'lstm/R', 'lstm/B', '', 'zeros', 'zeros'], ['', 'Yh', 'Yc'], [...p.attrs, A.strings('activations', ['Sigmoid', 'Tanh', 'Tanh'])], 'lstm'),
+      node('Squeeze', ['Yh'], ['h'], [A.ints('axes', [0])]),
+      node('MatMul', ['h', 'Wd'], ['mm'], [], 'dense/MatMul'),
+      node('Add', ['mm', 'bd'], ['z'], [], 'dense/BiasAdd'),
+      node('Softmax', ['z'], ['dense'], [A.i('axis', 1)], 'dense/Softmax'),
+    ],
+    inits: [...p.inits, itensor('zero', [], [0]), itensor('one', [1], [1]), itensor('hid', [1], [H]), ftensor('Wd', [H, U], Wd), ftensor('bd', [U], bd)],
+    inputs: [vinfo('input_1', ['unk__1', 'unk__2', I])],
+    outputs: [vinfo('dense', ['unk__1', U])],
+  });
+  const res = importOnnx(bytes);
+  expect(res.model.layers.map((l) => l.kind)).toEqual(['lstm', 'dense']);
+  expect(res.input.layout).toBe('B,T,F');
+  expect(res.model.output).toBe('last');
+  expect(res.model.meta.features).toEqual(['input_1[0]', 'input_1[1]', 'input_1[2]']);
+  expect(res.folded).toBeGreaterThanOrEqual(5);
+  const X = randomF32(N * T * I, 9, 2);
+  const xt = new Float32Array(T * N * I); // (T,N,I)
+  for (let n = 0; n < N; n++) for (let t = 0; t < T; t++) for (let i = 0; i < I; i++) xt[(t * N + n) * I + i] = X[(n * T + t) * I + i];
+  const ref = onnxRecurrent(s, xt, T, N, I);
+  for (let n = 0; n < N; n++) {
+    const r = runFloat(res.model, seqOf(X, 1, T, N, I, n));
+    expectNear(r.output[0], softmax(dense(ref.Yh.subarray(n * H, (n + 1) * H), Wd, bd, U, false)), `dense n=${n}`);
+  }
+});
+
+test('PyTorch out[:, -1, :] pattern: Squeeze, Transpose to batch-first, Gather index -1 on time, Gemm', () => {
+  const I = 2;
+  const H = 3;
+  const U = 2;
+  const s = spec('LSTM', I, H, 100);
+  const p = recurrentParts(s, I, '');
+  const Wg = randomF32(U * H, 101);
+  const bg = randomF32(U, 102);
+  const bytes = buildModel({
+    nodes: [
+      node('Transpose', ['x'], ['xt'], [A.ints('perm', [1, 0, 2])]),
+      node('LSTM', ['xt', 'W', 'R', 'B'], ['Y', 'h_n', 'c_n'], p.attrs),
+      node('Squeeze', ['Y', 'ax1'], ['Ys']),
+      node('Transpose', ['Ys'], ['Yb'], [A.ints('perm', [1, 0, 2])]),
+      node('Gather', ['Yb', 'last'], ['hl'], [A.i('axis', 1)]),
+      node('Gemm', ['hl', 'Wg', 'bg'], ['out'], [A.i('transB', 1)]),
+    ],
+    inits: [...p.inits, itensor('ax1', [1], [1]), itensor('last', [], [-1]), ftensor('Wg', [U, H], Wg), ftensor('bg', [U], bg)],
+    inputs: [vinfo('x', ['batch', 'seq', I])],
+    outputs: [vinfo('out'), vinfo('h_n'), vinfo('c_n')],
+  });
+  const res = importOnnx(bytes);
+  expect(res.model.output).toBe('last');
+  expect(res.ignoredOutputs).toEqual(['h_n', 'c_n']);
+  const X = randomF32(N * T * I, 11, 2);
+  const xt = new Float32Array(T * N * I);
+  for (let n = 0; n < N; n++) for (let t = 0; t < T; t++) for (let i = 0; i < I; i++) xt[(t * N + n) * I + i] = X[(n * T + t) * I + i];
+  const ref = onnxRecurrent(s, xt, T, N, I);
+  for (let n = 0; n < N; n++) {
+    const r = runFloat(res.model, seqOf(X, 1, T, N, I, n));
+    const last = ref.Y.subarray(((T - 1) * N + n) * H, ((T - 1) * N + n + 1) * H);
+    expectNear(r.output[0], dense(last, Wg, bg, U, true), `out n=${n}`);
+  }
+  // --output picks another graph output: the final state h_n is a last-step model of the LSTM alone.
+  const hn = importOnnx(bytes, { output: 'h_n' });
+  expect(hn.model.layers.map((l) => l.kind)).toEqual(['lstm']);
+  expect(hn.model.output).toBe('last');
+  const r0 = runFloat(hn.model, seqOf(X, 1, T, N, I, 0));
+  expectNear(r0.output[0], ref.Yh.subarray(0, H), 'h_n');
+});
+
+test('fixed shapes: sequence_lens equal to the full length and constant zero initial states import, and are recorded', () => {
+  const I = 2;
+  const H = 3;
+  const s = spec('RNN', I, H, 110, { direction: 'bidirectional' });
+  const p = recurrentParts(s, I, '');
+  const bytes = buildModel({
+    nodes: [
+      node('RNN', ['X', 'W', 'R', 'B', 'lens', 'h0'], ['Y'], p.attrs),
+      node('Transpose', ['Y'], ['Yt'], [A.ints('perm', [0, 2, 1, 3])]),
+      node('Shape', ['Yt'], ['shp']),
+      node('Slice', ['shp', 's0', 's2'], ['tn']),
+      node('Concat', ['tn', 'm1'], ['target'], [A.i('axis', 0)]),
+      node('Reshape', ['Yt', 'target'], ['out']),
+    ],
+    inits: [...p.inits, itensor('lens', [N], [T, T], true), ftensor('h0', [2, N, H], new Float32Array(2 * N * H)), itensor('s0', [1], [0]), itensor('s2', [1], [2]), itensor('m1', [1], [-1])],
+    inputs: [vinfo('X', [T, N, I])],
+    outputs: [vinfo('out')],
+  });
+  const { model } = importOnnx(bytes);
+  expect(model.meta.extra?.['onnx.sequenceLength']).toBe(String(T));
+  expect(model.layers[0].kind).toBe('bidirectional');
+  const X = randomF32(T * N * I, 12, 2);
+  const ref = onnxRecurrent(s, X, T, N, I);
+  const r = runFloat(model, seqOf(X, 0, T, N, I, 1));
+  for (let t = 0; t < T; t++) {
+    const want = [0, 1].flatMap((d) => Array.from(ref.Y.subarray(((t * 2 + d) * N + 1) * H, ((t * 2 + d) * N + 2) * H)));
+    expectNear(r.output[t], want, `out t=${t}`);
+  }
+});
+
+test('an activation straight after a recurrent layer becomes an identity dense layer with that activation', () => {
+  const I = 2;
+  const H = 3;
+  const s = spec('GRU', I, H, 120, { linearBeforeReset: 1 });
+  const p = recurrentParts(s, I, '');
+  const bytes = buildModel({
+    nodes: [node('GRU', ['X', 'W', 'R', 'B'], ['Y'], p.attrs), node('Squeeze', ['Y', 'ax'], ['Ys']), node('Relu', ['Ys'], ['out'])],
+    inits: [...p.inits, itensor('ax', [1], [1])],
+    inputs: [vinfo('X', ['T', 'N', I])],
+    outputs: [vinfo('out')],
+  });
+  const m: FloatModel = importOnnx(bytes).model;
+  expect(m.layers.map((l) => (l.kind === 'dense' ? `dense:${l.activation}` : l.kind))).toEqual(['gru', 'dense:relu']);
+  const X = randomF32(T * N * I, 13, 2);
+  const ref = onnxRecurrent(s, X, T, N, I);
+  const r = runFloat(m, seqOf(X, 0, T, N, I, 0));
+  for (let t = 0; t < T; t++) expectNear(r.output[t], Array.from(ref.Y.subarray(t * N * H, t * N * H + H)).map((v) => Math.max(0, v)), `relu t=${t}`);
+});
