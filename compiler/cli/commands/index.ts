@@ -7,5 +7,6 @@ import { compileCommand } from './compile';
 import { importCommand } from './import';
 import { trainCommand } from './train';
 import { evalCommand } from './eval';
+import { simulateCommand } from './simulate';
 
-export const COMMANDS: Command[] = [trainCommand, evalCommand, importCommand, inspectCommand, runCommand, compileCommand, demoCommand];
+export const COMMANDS: Command[] = [trainCommand, evalCommand, importCommand, inspectCommand, runCommand, compileCommand, simulateCommand, demoCommand];

@@ -1,0 +1,126 @@
+// A fleet of simulated devices, run concurrently on worker threads (node:worker_threads).
+//
+// Devices are dealt out to W workers (default: one per core, at most one per device); each worker
+// loads the model and board itself, opens its own engine sessions on the engine prepared once in
+// the main thread, simulates its devices one after another and posts plain-data results back.
+// With W = 0 every device runs in the calling thread: the results are identical (the fleet test
+// checks this), only the wall-clock time differs.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { Diagnostic, TinyrnnError } from '../../compiler/ir/errors';
+import { findBoard } from '../../targets/boards';
+import { simulateDevice } from './device';
+import { PreparedEngine } from './engine';
+import { engineProvider } from './engines';
+import { FaultSpec } from './faults';
+import { loadSimModel } from './model';
+import { deviceStream } from './stream';
+import { DeviceResult } from './types';
+
+/** What a worker needs: plain data only. */
+export interface WorkerJob {
+  modelFile: string;
+  boardId: string;
+  prepared: PreparedEngine;
+  oracle: PreparedEngine;
+  rateHz: number;
+  faults: FaultSpec[];
+  seed: number;
+  data: string;
+  cwd: string;
+  devices: number;
+  windows?: number;
+  /** Device indices this worker simulates. */
+  indices: number[];
+  /** Devices whose per-step traces are kept (for the HTML report). */
+  traceDevices: number[];
+}
+
+/** Simulates the job's devices one after another in this thread. */
+export async function runDevices(job: WorkerJob): Promise<DeviceResult[]> {
+  const model = loadSimModel(job.modelFile);
+  const board = findBoard(job.boardId);
+  const provider = engineProvider(job.prepared.engine);
+  const oracle = engineProvider('reference');
+  const out: DeviceResult[] = [];
+  for (const d of job.indices) {
+    const stream = deviceStream(job.data, d, job.devices, { windows: job.windows, cwd: job.cwd });
+    out.push(
+      await simulateDevice(stream, {
+        model,
+        board,
+        prepared: job.prepared,
+        provider,
+        oracle: { provider: oracle, prepared: job.oracle },
+        rateHz: job.rateHz,
+        faults: job.faults,
+        seed: job.seed,
+        keepTraces: job.traceDevices.includes(d),
+      }),
+    );
+  }
+  return out;
+}
+
+// In tests and `ts-node`-less development the sources are TypeScript: the worker compiles them
+// on the fly with @swc/core (a dev dependency; the published package runs dist/*.js).
+const TS_BOOTSTRAP = `
+const fs = require('node:fs');
+const { workerData } = require('node:worker_threads');
+const swc = require('@swc/core');
+require.extensions['.ts'] = function (module, filename) {
+  const src = fs.readFileSync(filename, 'utf8');
+  const out = swc.transformSync(src, { filename, swcrc: false, jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } });
+  module._compile(out.code, filename);
+};
+require(workerData.entry);
+`;
+
+function startWorker(job: WorkerJob): Promise<DeviceResult[]> {
+  const ts = __filename.endsWith('.ts');
+  const entry = path.join(__dirname, ts ? 'worker.ts' : 'worker.js');
+  if (!ts && !fs.existsSync(entry)) throw new Error(`tinyrnn: worker script missing: ${entry}`);
+  const w = ts ? new Worker(TS_BOOTSTRAP, { eval: true, workerData: { entry, job } }) : new Worker(entry, { workerData: { entry, job } });
+  return new Promise((resolve, reject) => {
+    let done = false;
+    w.on('message', (m: { ok: boolean; results?: DeviceResult[]; error?: { message: string; name: string; diagnostics: Diagnostic[] | null; file: string | null; stack?: string } }) => {
+      done = true;
+      if (m.ok) resolve(m.results as DeviceResult[]);
+      else if (m.error?.diagnostics) reject(new TinyrnnError(m.error.diagnostics, m.error.file ?? undefined));
+      else reject(new Error(`simulation worker failed: ${m.error?.message}\n${m.error?.stack ?? ''}`));
+      void w.terminate();
+    });
+    w.on('error', (e) => {
+      if (!done) reject(e);
+      done = true;
+    });
+    w.on('exit', (code) => {
+      if (!done) reject(new Error(`simulation worker exited with code ${code} before reporting`));
+      done = true;
+    });
+  });
+}
+
+/** Default worker count: one per core, at most one per device; 0 for a single device. */
+export function defaultWorkers(devices: number): number {
+  return devices <= 1 ? 0 : Math.min(devices, Math.max(1, os.availableParallelism ? os.availableParallelism() : os.cpus().length));
+}
+
+/** Runs all devices, on `workers` threads (0: in this thread). Results are sorted by device. */
+export async function runFleet(base: Omit<WorkerJob, 'indices'>, workers: number): Promise<DeviceResult[]> {
+  const all = Array.from({ length: base.devices }, (_, i) => i);
+  if (workers <= 0) return runDevices({ ...base, indices: all });
+  const W = Math.min(workers, base.devices);
+  // Contiguous blocks keep each worker's generator reuse simple; devices cost about the same.
+  const jobs: WorkerJob[] = [];
+  for (let k = 0; k < W; k++) {
+    const lo = Math.floor((k * base.devices) / W);
+    const hi = Math.floor(((k + 1) * base.devices) / W);
+    jobs.push({ ...base, indices: all.slice(lo, hi) });
+  }
+  const parts = await Promise.all(jobs.map(startWorker));
+  return parts.flat().sort((a, b) => a.device - b.device);
+}
