@@ -23,7 +23,7 @@ export interface DeviceRunOptions {
   oracle: { provider: EngineProvider; prepared: PreparedEngine };
   rateHz: number;
   faults: FaultSpec[];
-  /** Seed of the fault pattern (the device index is mixed in). */
+  /** Seed of this device's fault pattern (a fleet gives device d the seed S + d). */
   seed: number;
   keepTraces: boolean;
 }
@@ -135,8 +135,7 @@ export async function simulateDevice(s: DeviceStream, o: DeviceRunOptions): Prom
   const F = s.F;
   const T = s.T;
   const period = 1 / o.rateHz;
-  const seed = (o.seed + Math.imul(s.device + 1, 0x9e3779b1)) >>> 0;
-  const fs = applyFaults(s.x, F, period, o.faults, seed);
+  const fs = applyFaults(s.x, F, period, o.faults, o.seed >>> 0);
   const raw = samplesToRaw(model, fs.delivered, T);
   const resets = resetPoints(model, s, fs.resets);
 
@@ -248,7 +247,8 @@ export async function simulateDevice(s: DeviceStream, o: DeviceRunOptions): Prom
     if (s.stepLabel) for (let t = 0; t < T; t++) truth[t] = s.stepLabel[t] < 0 ? NaN : s.stepLabel[t];
     else if (s.targets) for (let t = 0; t < T; t++) truth[t] = s.targets[t * s.K];
     const faultSteps = Int32Array.from(new Set(fs.events.map((e) => e.step)));
-    result.traces = { input: fs.delivered, prediction: pred, truth, exec: traceExec, budget: traceBudget, faultSteps };
+    const answerSteps = model.output === 'last' ? Int32Array.from(scoredSteps(model, s)) : new Int32Array(0);
+    result.traces = { input: fs.delivered, prediction: pred, truth, exec: traceExec, budget: traceBudget, faultSteps, answerSteps };
   }
   return result;
 }

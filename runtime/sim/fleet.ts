@@ -1,5 +1,8 @@
 // A fleet of simulated devices, run concurrently on worker threads (node:worker_threads).
 //
+// Device d of a fleet is exactly the single run with fault seed S + d on its own stream (for
+// builtin: data, the generator seed base + d; see stream.ts), so fleet figures can be checked
+// against single runs.
 // Devices are dealt out to W workers (default: one per core, at most one per device); each worker
 // loads the model and board itself, opens its own engine sessions on the engine prepared once in
 // the main thread, simulates its devices one after another and posts plain-data results back.
@@ -57,7 +60,7 @@ export async function runDevices(job: WorkerJob): Promise<DeviceResult[]> {
         oracle: { provider: oracle, prepared: job.oracle },
         rateHz: job.rateHz,
         faults: job.faults,
-        seed: job.seed,
+        seed: (job.seed + d) >>> 0,
         keepTraces: job.traceDevices.includes(d),
       }),
     );

@@ -46,6 +46,8 @@ interface PlotData {
   execMs: (number | null)[];
   budgetMs: (number | null)[];
   faultT: (number | null)[];
+  /** The model's answer at window ends (null elsewhere), aligned with t. */
+  answer: (number | null)[];
   decimated: boolean;
 }
 
@@ -67,8 +69,21 @@ function plotData(r: SimulationReport, d: DeviceResult): PlotData | null {
     execMs: tr.exec.length ? idx.map((i) => round(tr.exec[i] * 1e3)) : [],
     budgetMs: tr.budget.length ? idx.map((i) => round(tr.budget[i] * 1e3)) : [],
     faultT: Array.from(tr.faultSteps, (s) => round(s * period)),
+    answer: answerSeries(idx, tr.answerSteps, tr.prediction),
     decimated: idx.length < T,
   };
+}
+
+/** Predictions at the answer steps only (null elsewhere), on the drawn indices (an answer falls on the nearest drawn index). */
+function answerSeries(idx: number[], answers: Int32Array, pred: Float64Array): (number | null)[] {
+  if (!answers.length) return [];
+  const out: (number | null)[] = idx.map(() => null);
+  const stride = idx.length > 1 ? idx[1] - idx[0] : 1;
+  for (const a of answers) {
+    const k = Math.min(idx.length - 1, Math.round(a / stride));
+    out[k] = round(pred[a]);
+  }
+  return out;
 }
 
 function esc(s: string): string {
@@ -201,21 +216,34 @@ ${notes}
     charts.push(new uPlot({ width: width(), height: 240, series: series, scales: { x: { time: false } }, axes: [{ label: 'time (s)' }, {}], hooks: { draw: [faultMarks(p.faultT)] } }, [p.t].concat(p.input), inp));
     var classes = D.task === 'classification';
     var pr = section(root, 'Predictions over time' + suffix, 'plot-pred-' + k, classes ? 'Predicted class per step against the label' + (D.labels ? ' (' + D.labels.map(function (l, i) { return i + ' ' + l; }).join(', ') + ')' : '') : 'Predicted value per step against the target');
-    var pSeries = [{ label: 't (s)' }, { label: 'prediction', stroke: '#2f6fde', width: 1.5, paths: classes ? uPlot.paths.stepped({ align: 1 }) : undefined }, { label: classes ? 'label' : 'target', stroke: '#2a9d55', width: 1.5, dash: [6, 4], paths: classes ? uPlot.paths.stepped({ align: 1 }) : undefined }];
-    charts.push(new uPlot({ width: width(), height: 220, series: pSeries, scales: { x: { time: false } }, axes: [{ label: 'time (s)' }, { label: classes ? 'class' : 'value' }], hooks: { draw: [faultMarks(p.faultT)] } }, [p.t, p.prediction, p.truth], pr));
+    var pSeries = [{ label: 't (s)' }, { label: p.answer.length ? 'output each step' : 'prediction', stroke: p.answer.length ? 'rgba(47,111,222,0.45)' : '#2f6fde', width: 1.5, paths: classes ? uPlot.paths.stepped({ align: 1 }) : undefined }, { label: classes ? 'label' : 'target', stroke: '#2a9d55', width: 1.5, dash: [6, 4], paths: classes ? uPlot.paths.stepped({ align: 1 }) : undefined }];
+    var pData = [p.t, p.prediction, p.truth];
+    if (p.answer.length) {
+      pSeries.push({ label: 'answer (end of recording)', stroke: '#1d2330', width: 0, points: { show: true, size: 9, fill: '#e0542e', stroke: '#1d2330' } });
+      pData.push(p.answer);
+    }
+    charts.push(new uPlot({ width: width(), height: 240, series: pSeries, scales: { x: { time: false }, y: classes && D.labels ? { range: [-0.5, D.labels.length - 0.5] } : {} }, axes: [{ label: 'time (s)' }, classes && D.labels ? { label: 'class', splits: function () { return D.labels.map(function (_, i) { return i; }); }, values: function (u, v) { return v.map(function (i) { return D.labels[i] || ''; }); }, size: 70 } : { label: 'value' }], hooks: { draw: [faultMarks(p.faultT)] } }, pData, pr));
     if (p.execMs.length) {
       var tm = section(root, 'Time per step against the deadline' + suffix, 'plot-time-' + k, 'Estimated execution time on the board per step, and the time until the next sample arrives.');
       charts.push(new uPlot({ width: width(), height: 220, series: [{ label: 't (s)' }, { label: 'step time (ms)', stroke: '#e0542e', width: 1.5, fill: 'rgba(224,84,46,0.12)' }, { label: 'deadline (ms)', stroke: '#1d2330', width: 1, dash: [4, 4] }], scales: { x: { time: false }, y: { range: function (u, lo, hi) { return [0, Math.max(hi, 1e-6) * 1.1]; } } }, axes: [{ label: 'time (s)' }, { label: 'ms' }] }, [p.t, p.execMs, p.budgetMs], tm));
     }
   });
   var m = D.memory;
-  var kb = function (b) { return Math.round(b / 102.4) / 10; };
+  var usedPct = [100 * m.ram / m.ramLimit, 100 * m.flash / m.flashLimit];
+  var limitLine = function (u) {
+    var ctx = u.ctx, y = u.valToPos(100, 'y', true);
+    ctx.save(); ctx.strokeStyle = '#b3261e'; ctx.setLineDash([6, 4]); ctx.lineWidth = 2;
+    ctx.beginPath(); ctx.moveTo(u.bbox.left, y); ctx.lineTo(u.bbox.left + u.bbox.width, y); ctx.stroke();
+    ctx.fillStyle = '#b3261e'; ctx.font = '12px sans-serif'; ctx.fillText('board limit', u.bbox.left + 6, y - 6); ctx.restore();
+  };
   charts.push(new uPlot({
     width: width(), height: 220,
-    series: [{ label: 'memory' }, { label: 'used (KB)', fill: '#2f6fde', stroke: '#2f6fde', paths: uPlot.paths.bars({ size: [0.35], align: -1 }) }, { label: 'limit (KB)', fill: 'rgba(29,35,48,0.25)', stroke: '#1d2330', paths: uPlot.paths.bars({ size: [0.35], align: 1 }) }],
-    scales: { x: { time: false, range: [-0.5, 1.5] }, y: { range: function (u, lo, hi) { return [0, hi * 1.1]; } } },
-    axes: [{ values: function (u, v) { return v.map(function (x) { return x === 0 ? 'RAM' : x === 1 ? 'flash' : ''; }); }, splits: function () { return [0, 1]; } }, { label: 'KB' }]
-  }, [[0, 1], [kb(m.ram), kb(m.flash)], [kb(m.ramLimit), kb(m.flashLimit)]], document.getElementById('memory')));
+    series: [{ label: 'memory' }, { label: 'used (% of the board)', fill: 'rgba(47,111,222,0.75)', stroke: '#2f6fde', paths: uPlot.paths.bars({ size: [0.5] }), value: function (u, v) { return v == null ? '--' : v.toFixed(2) + ' %'; } }],
+    scales: { x: { time: false, range: [-0.5, 1.5] }, y: { range: [0, Math.max(110, usedPct[0] * 1.1, usedPct[1] * 1.1)] } },
+    axes: [{ values: function (u, v) { return v.map(function (x) { return x === 0 ? 'RAM ' + kb(m.ram) + ' of ' + kb(m.ramLimit) + ' KB' : x === 1 ? 'flash ' + kb(m.flash) + ' of ' + kb(m.flashLimit) + ' KB' : ''; }); }, splits: function () { return [0, 1]; } }, { label: '% of the board' }],
+    hooks: { draw: [limitLine] }
+  }, [[0, 1], usedPct], document.getElementById('memory')));
+  function kb(b) { return Math.round(b / 102.4) / 10; }
   if (D.fleet) {
     var fl = section(root, 'Fleet: per device', 'plot-fleet', 'Accuracy and deadline misses of every simulated device.');
     charts.push(new uPlot({ width: width(), height: 220, series: [{ label: 'device' }, { label: 'accuracy (%)', stroke: '#2a9d55', width: 0, points: { show: true, size: 6, fill: '#2a9d55' } }, { label: 'deadline misses', stroke: '#e0542e', scale: 'n', width: 0, points: { show: true, size: 6, fill: '#e0542e' } }, { label: 'changed by faults', stroke: '#9b4fd1', scale: 'n', width: 0, points: { show: true, size: 5, fill: '#9b4fd1' } }], scales: { x: { time: false }, y: { range: [0, 100] }, n: { range: function (u, lo, hi) { return [0, Math.max(1, hi) * 1.1]; } } }, axes: [{ label: 'device' }, { label: '%' }, { scale: 'n', side: 1, label: 'steps', grid: { show: false } }] }, [D.fleet.device, D.fleet.accuracy, D.fleet.misses, D.fleet.changed], fl));

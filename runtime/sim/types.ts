@@ -80,6 +80,8 @@ export interface StreamTraces {
   budget: Float64Array;
   /** Steps at which the sample was faulty or the device reset. */
   faultSteps: Int32Array;
+  /** Steps whose output is the model's answer (window ends for whole-recording classifiers; empty: every step). */
+  answerSteps: Int32Array;
 }
 
 export interface DeviceResult {

@@ -1,0 +1,73 @@
+// Headless Chromium for the report checks (Debian's chromium driven by playwright-core, which
+// never downloads a browser). Where chromium is missing the check says so loudly, and fails
+// under CI (CI=true), where .ci/run installs it.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const CHROMIUM = process.env.TINYRNN_CHROMIUM ?? '/usr/bin/chromium';
+export const HAVE_CHROMIUM = fs.existsSync(CHROMIUM);
+
+export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export interface PageCheck {
+  consoleErrors: string[];
+  pageErrors: string[];
+  /** Requests the page made to anything but its own file (must be none: the report is offline). */
+  externalRequests: string[];
+  charts: number;
+  canvases: { id: string; width: number; height: number; colours: number; inked: number }[];
+  title: string;
+  text: string;
+  screenshot: Buffer;
+}
+
+/** Opens an HTML file in headless Chromium, collects errors, and counts colours in every canvas. */
+export async function checkPage(file: string): Promise<PageCheck> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { chromium } = require('playwright-core') as typeof import('playwright-core');
+  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyrnn-chromium-'));
+  const ctx = await chromium.launchPersistentContext(userDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, viewport: { width: 1200, height: 900 } });
+  try {
+    const page = ctx.pages()[0] ?? (await ctx.newPage());
+    const consoleErrors: string[] = [];
+    const pageErrors: string[] = [];
+    const externalRequests: string[] = [];
+    const url = 'file://' + path.resolve(file);
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page.on('request', (r) => {
+      if (r.url() !== url && !r.url().startsWith('data:')) externalRequests.push(r.url());
+    });
+    await page.goto(url, { waitUntil: 'load' });
+    await page.waitForFunction(() => (window as unknown as { __tinyrnnCharts?: number }).__tinyrnnCharts !== undefined, undefined, { timeout: 20000 });
+    const charts = await page.evaluate(() => (window as unknown as { __tinyrnnCharts: number }).__tinyrnnCharts);
+    const canvases = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('canvas')).map((c) => {
+        const g = c.getContext('2d') as CanvasRenderingContext2D;
+        const { data } = g.getImageData(0, 0, c.width, c.height);
+        const colours = new Set<number>();
+        let inked = 0;
+        for (let i = 0; i < data.length; i += 4) {
+          if (data[i + 3] === 0) continue;
+          inked++;
+          colours.add((data[i] << 24) | (data[i + 1] << 16) | (data[i + 2] << 8) | data[i + 3]);
+        }
+        const host = c.closest('.plot') as HTMLElement | null;
+        return { id: host?.id ?? '', width: c.width, height: c.height, colours: colours.size, inked };
+      }),
+    );
+    const screenshot = await page.screenshot({ fullPage: true });
+    return { consoleErrors, pageErrors, externalRequests, charts, canvases, title: await page.title(), text: await page.evaluate(() => document.body.innerText), screenshot };
+  } finally {
+    await ctx.close();
+    fs.rmSync(userDir, { recursive: true, force: true });
+  }
+}
+
+/** Distinct colours in a PNG screenshot region are checked through the canvases; this only checks the PNG is real. */
+export function isPng(b: Buffer): boolean {
+  return b.length > 1000 && b.subarray(1, 4).toString('latin1') === 'PNG';
+}
