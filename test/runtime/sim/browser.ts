@@ -42,25 +42,23 @@ export async function checkPage(file: string): Promise<PageCheck> {
       if (r.url() !== url && !r.url().startsWith('data:')) externalRequests.push(r.url());
     });
     await page.goto(url, { waitUntil: 'load' });
-    await page.waitForFunction(() => (window as unknown as { __tinyrnnCharts?: number }).__tinyrnnCharts !== undefined, undefined, { timeout: 20000 });
-    const charts = await page.evaluate(() => (window as unknown as { __tinyrnnCharts: number }).__tinyrnnCharts);
-    const canvases = await page.evaluate(() =>
-      Array.from(document.querySelectorAll('canvas')).map((c) => {
-        const g = c.getContext('2d') as CanvasRenderingContext2D;
-        const { data } = g.getImageData(0, 0, c.width, c.height);
-        const colours = new Set<number>();
-        let inked = 0;
-        for (let i = 0; i < data.length; i += 4) {
-          if (data[i + 3] === 0) continue;
-          inked++;
-          colours.add((data[i] << 24) | (data[i + 1] << 16) | (data[i + 2] << 8) | data[i + 3]);
-        }
-        const host = c.closest('.plot') as HTMLElement | null;
-        return { id: host?.id ?? '', width: c.width, height: c.height, colours: colours.size, inked };
-      }),
-    );
+    // In-page code is given as text: this project is compiled without the DOM typings.
+    await page.waitForFunction('window.__tinyrnnCharts !== undefined', undefined, { timeout: 20000 });
+    const charts = (await page.evaluate('window.__tinyrnnCharts')) as number;
+    const canvases = (await page.evaluate(`Array.from(document.querySelectorAll('canvas')).map((c) => {
+      const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+      const colours = new Set();
+      let inked = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i + 3] === 0) continue;
+        inked++;
+        colours.add((data[i] << 24) | (data[i + 1] << 16) | (data[i + 2] << 8) | data[i + 3]);
+      }
+      const host = c.closest('.plot');
+      return { id: host ? host.id : '', width: c.width, height: c.height, colours: colours.size, inked };
+    })`)) as PageCheck['canvases'];
     const screenshot = await page.screenshot({ fullPage: true });
-    return { consoleErrors, pageErrors, externalRequests, charts, canvases, title: await page.title(), text: await page.evaluate(() => document.body.innerText), screenshot };
+    return { consoleErrors, pageErrors, externalRequests, charts, canvases, title: await page.title(), text: (await page.evaluate('document.body.innerText')) as string, screenshot };
   } finally {
     await ctx.close();
     fs.rmSync(userDir, { recursive: true, force: true });
