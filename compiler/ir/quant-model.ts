@@ -26,7 +26,10 @@ export const QDENSE_ACTIVATIONS = ['none', 'relu', 'tanh', 'sigmoid', 'softmax']
 export type QDenseActivation = (typeof QDENSE_ACTIVATIONS)[number];
 export type QOutputType = 's8' | 's16';
 
-/** Input stage: raw integer r (per feature) -> x8 = sat_s8(zp + requantize(r - offset[f], m[f], s[f])). */
+/**
+ * Input stage: raw integer r (per feature) -> x8[f] = sat_s8(zp[f] + requantize(r - offset[f], m[f], s[f])).
+ * Every feature has its own int8 scale and zero point; the first layer's weights absorb the scales.
+ */
 export interface QuantInput {
   /**
    * Raw units per model unit, per feature: the host feeds r = round(x * rawPerUnit[f]) for a
@@ -36,7 +39,7 @@ export interface QuantInput {
   offset: Int32Array; // (F) folds the normalisation mean: round(mean[f] * rawPerUnit[f])
   m: Int32Array; // (F) multiplier [0, 32767]
   s: Int32Array; // (F) shift [0, 46]
-  zp: number; // zero point of x8, [-128, 127]
+  zp: Int32Array; // (F) zero point of x8[f], [-128, 127]
 }
 
 interface QCellCommon {
@@ -112,8 +115,8 @@ export type QLayer = QCellLayer | QBidirectionalLayer | QDenseLayer;
 
 /** Float scales: documentation for the host (dequantising, reports). Never read by kernels. */
 export interface QuantDoc {
-  /** Scale of x8: model-unit (normalised) value = (x8 - input.zp) * inputScale. */
-  inputScale: number;
+  /** Per feature: model-unit (normalised) value = (x8[f] - input.zp[f]) * inputScale[f]. */
+  inputScale: number[];
   /** Per layer: real value of the layer's output = (q - zp) * scale. */
   layers: { outScale: number; outZp: number; cellScale?: number }[];
   /** Real model output = (y - outputZp) * outputScale (before the host softmax, if any). */
@@ -375,7 +378,7 @@ export function quantModelProblems(m: unknown): Diagnostic[] {
     c.arr(m.input, 'offset', 'input', Int32Array, F, '(F)', -RAW_INPUT_MAX, RAW_INPUT_MAX);
     c.arr(m.input, 'm', 'input', Int32Array, F, '(F)', 0, MULT_MAX);
     c.arr(m.input, 's', 'input', Int32Array, F, '(F)', 0, SHIFT_MAX);
-    c.int(m.input, 'zp', 'input', -128, 127);
+    c.arr(m.input, 'zp', 'input', Int32Array, F, '(F)', -128, 127);
   }
   if (!isObj(m.tables)) c.add('TNN201', 'tables', 'missing activation tables', m.tables);
   else {

@@ -1,0 +1,418 @@
+// The quantize pass: FloatModel + calibration data -> QuantModel (docs/quantization.md section 7).
+// All floating point of the int8 pipeline happens here; the result holds integers only (plus
+// documentation scales under `doc`). Problems are collected and reported together:
+//   QNT001 NaN/Inf parameter     QNT002 peepholes          QNT003 integer bound broken
+//   QNT004 multiplier too large  QNT005 calibration data   QNT006 softmax not last
+//   QNT007 raw offset too large  QNT008 bad option value
+
+import { Diagnostic, TinyrnnError } from '../ir/errors';
+import { CellLayer, DenseLayer, FloatModel, Layer, assertNever, gateCount, modelOutputSize } from '../ir/model';
+import { QCellLayer, QDenseLayer, QLayer, QuantModel, quantBoundProblems, validateQuantModel } from '../ir/quant-model';
+import { Calibration, calibrate, rawAbsMax } from './calibrate';
+import { quantizeMultiplier } from './scale';
+import { sigmoidTable, tanhTable } from './scale';
+import { INT32_MAX, PRE_FRAC_BITS, QUANT_SPEC_VERSION, RAW_INPUT_MAX } from './spec';
+
+export interface QuantizeOptions {
+  /** Use the P-th / (100-P)-th percentiles instead of min/max (P in (50, 100]). */
+  percentile?: number;
+  /** Raw units per model unit for every feature (an integer >= 1); default: automatic (section 7.9). */
+  rawPerUnit?: number;
+  /** Where the calibration data came from (recorded in doc.calibration). */
+  source?: string;
+}
+
+/** int8 tensor parameters. */
+interface QParams {
+  scale: number;
+  zp: number;
+}
+
+/** Per-column view of a layer's int8 input: scale and zero point of each input element. */
+interface Cols {
+  scale: Float64Array; // (I)
+  zp: Int32Array; // (I)
+}
+
+const uniform = (q: QParams, n: number): Cols => ({ scale: new Float64Array(n).fill(q.scale), zp: new Int32Array(n).fill(q.zp) });
+
+const PRE_SCALE = 2 ** -PRE_FRAC_BITS;
+
+/** Asymmetric int8 parameters for a range that contains 0 (section 7.2). */
+export function int8Params(lo: number, hi: number): QParams {
+  if (!(hi > lo)) return { scale: 2 ** -7, zp: 0 };
+  const scale = (hi - lo) / 255;
+  const zp = Math.min(127, Math.max(-128, Math.round(-128 - lo / scale)));
+  return { scale, zp };
+}
+
+class Problems {
+  readonly list: Diagnostic[] = [];
+  add(code: string, path: string, message: string, extra: Partial<Diagnostic> = {}): void {
+    this.list.push({ code, path, message, ...extra });
+  }
+  throwIfAny(): void {
+    if (this.list.length) throw new TinyrnnError(this.list);
+  }
+  /** Encodes a real multiplier; records QNT004 when it cannot be encoded. */
+  mult(q: number, path: string, what: string): { m: number; s: number } {
+    const r = quantizeMultiplier(q);
+    if (r) return r;
+    this.add('QNT004', path, `${what}: real multiplier ${q.toPrecision(6)} cannot be encoded as m / 2^s with m <= 32767`, {
+      value: q,
+      expected: 'a multiplier below 32767.5',
+      hint: 'a scale ratio this large means a tensor range is (nearly) empty while its inputs are large: calibrate on more varied data, or check the weights',
+    });
+    return { m: 0, s: 0 };
+  }
+  /** Rounds to an int32 value; records QNT003 when it does not fit. */
+  int32(v: number, path: string, what: string): number {
+    const r = Math.round(v);
+    if (Math.abs(r) > INT32_MAX || !Number.isFinite(r)) {
+      this.add('QNT003', path, `${what} is ${r}, beyond the int32 range; integer accumulators would overflow and products would leave the range where JavaScript numbers are exact (2^53)`, {
+        value: r,
+        expected: `|value| <= ${INT32_MAX}`,
+        hint: 'the bias is enormous compared with the weights and inputs: retrain with weight decay, or check the model',
+      });
+      return 0;
+    }
+    return r;
+  }
+}
+
+function nonFinite(p: Problems, a: Float32Array | undefined, path: string): void {
+  if (!a) return;
+  let n = 0;
+  let first = -1;
+  for (let i = 0; i < a.length; i++) {
+    if (!Number.isFinite(a[i])) {
+      n++;
+      if (first < 0) first = i;
+    }
+  }
+  if (n) {
+    p.add('QNT001', `${path}[${first}]`, `${n} of ${a.length} values are not finite (first: ${a[first]} at index ${first})`, {
+      value: a[first],
+      expected: 'finite numbers',
+      hint: 'the model diverged in training (NaN/Inf weights cannot be quantised): retrain with a smaller learning rate or gradient clipping',
+    });
+  }
+}
+
+function preflight(m: FloatModel): void {
+  const p = new Problems();
+  if (m.normalization) {
+    nonFinite(p, m.normalization.mean, 'normalization.mean');
+    nonFinite(p, m.normalization.std, 'normalization.std');
+  }
+  const cell = (c: CellLayer, path: string): void => {
+    for (const k of ['wx', 'wh', 'bx', 'bh'] as const) nonFinite(p, c[k], `${path}.${k}`);
+    if (c.kind === 'lstm' && c.peepholes) {
+      nonFinite(p, c.peepholes, `${path}.peepholes`);
+      p.add('QNT002', `${path}.peepholes`, 'LSTM peepholes are not part of the int8 spec (version 1)', {
+        value: 'peepholes',
+        expected: 'an LSTM without peepholes',
+        hint: 'run this model as float, or retrain/export it without peepholes',
+      });
+    }
+    if (c.clip !== undefined && !(c.clip > 0 && Number.isFinite(c.clip))) p.add('QNT001', `${path}.clip`, 'clip is not a positive finite number', { value: c.clip });
+  };
+  m.layers.forEach((l, i) => {
+    const path = `layers[${i}]`;
+    switch (l.kind) {
+      case 'elman':
+      case 'lstm':
+      case 'gru':
+        cell(l, path);
+        break;
+      case 'bidirectional':
+        cell(l.forward, `${path}.forward`);
+        cell(l.backward, `${path}.backward`);
+        break;
+      case 'dense':
+        nonFinite(p, l.w, `${path}.w`);
+        nonFinite(p, l.b, `${path}.b`);
+        if (l.activation === 'softmax' && i !== m.layers.length - 1) {
+          p.add('QNT006', `${path}.activation`, 'softmax is only supported on the last layer', { value: 'softmax', expected: 'none, relu, tanh or sigmoid' });
+        }
+        break;
+      default:
+        assertNever(l);
+    }
+  });
+  p.throwIfAny();
+}
+
+/**
+ * Per-row symmetric int8 weights (section 7.3). The input's scale is folded in first
+ * (w' = w * s_in[c], per column), so `sa[r]` is the real value of one accumulator unit of row r
+ * (s_in * s_w for a uniform input). A row of tiny weights with a large bias gets a coarser scale
+ * so that its bias stays below 2^29 accumulator units.
+ */
+function quantRows(w: Float32Array, b: Float32Array, rows: number, cols: number, inp: Cols): { w8: Int8Array; sa: Float64Array } {
+  const w8 = new Int8Array(rows * cols); // (R, C)
+  const sa = new Float64Array(rows); // (R)
+  let minIn = Infinity;
+  for (let c = 0; c < cols; c++) minIn = Math.min(minIn, inp.scale[c]);
+  for (let r = 0; r < rows; r++) {
+    let mx = 0;
+    for (let c = 0; c < cols; c++) mx = Math.max(mx, Math.abs(w[r * cols + c] * inp.scale[c]));
+    const s = Math.max(mx / 127, Math.abs(b[r]) / 2 ** 29, 2 ** -27 * minIn);
+    sa[r] = s;
+    for (let c = 0; c < cols; c++) w8[r * cols + c] = Math.max(-127, Math.min(127, Math.round((w[r * cols + c] * inp.scale[c]) / s)));
+  }
+  return { w8, sa };
+}
+
+/** Folded int32 bias of each row: round(b / sa) - sum_c w8[r, c] * zp_in[c] (section 7.4). */
+function foldBias(p: Problems, b: Float32Array, w8: Int8Array, sa: Float64Array, cols: number, inp: Cols, path: string): Int32Array {
+  const out = new Int32Array(sa.length);
+  for (let r = 0; r < sa.length; r++) {
+    let sum = 0;
+    for (let c = 0; c < cols; c++) sum += w8[r * cols + c] * inp.zp[c];
+    out[r] = p.int32(Math.round(b[r] / sa[r]) - sum, `${path}[${r}]`, `folded bias of row ${r}`);
+  }
+  return out;
+}
+
+function cellParams(p: Problems, c: CellLayer, path: string, inQ: Cols, hQ: QParams, cal: Calibration, key: string, percentile: number | undefined): QCellLayer {
+  const G = gateCount(c.kind);
+  const H = c.hidden;
+  const I = c.inputSize;
+  const relu = c.kind === 'elman' && c.activation === 'relu';
+  const preScale = relu ? hQ.scale : PRE_SCALE;
+  const hCols = uniform(hQ, H);
+  const qx = quantRows(c.wx, c.bx, G * H, I, inQ);
+  const qh = quantRows(c.wh, c.bh, G * H, H, hCols);
+  const mx = new Int32Array(G * H);
+  const sx = new Int32Array(G * H);
+  const mh = new Int32Array(G * H);
+  const sh = new Int32Array(G * H);
+  for (let r = 0; r < G * H; r++) {
+    const a = p.mult(qx.sa[r] / preScale, `${path}.mx[${r}]`, `input side of row ${r}`);
+    mx[r] = a.m;
+    sx[r] = a.s;
+    const b = p.mult(qh.sa[r] / preScale, `${path}.mh[${r}]`, `recurrent side of row ${r}`);
+    mh[r] = b.m;
+    sh[r] = b.s;
+  }
+  const clip = c.clip === undefined ? 0 : Math.min(INT32_MAX, Math.max(1, Math.round(c.clip / preScale)));
+  const common = {
+    ...(c.name !== undefined ? { name: c.name } : {}),
+    inputSize: I,
+    hidden: H,
+    wx: qx.w8,
+    wh: qh.w8,
+    bx: foldBias(p, c.bx, qx.w8, qx.sa, I, inQ, `${path}.bx`),
+    bh: foldBias(p, c.bh, qh.w8, qh.sa, H, hCols, `${path}.bh`),
+    mx,
+    sx,
+    mh,
+    sh,
+    clip,
+    hZp: hQ.zp,
+  };
+  switch (c.kind) {
+    case 'elman': {
+      const h = relu ? { m: 0, s: 0 } : p.mult(2 ** -15 / hQ.scale, `${path}.hM`, 'tanh output to h');
+      return { kind: 'elman', activation: c.activation, ...common, hM: h.m, hS: h.s };
+    }
+    case 'lstm': {
+      const cmax = cal.stats.get(`${key}c`)?.absMax(percentile) ?? 0;
+      const cellFrac = cmax > 0 ? Math.max(0, Math.min(15, 15 - Math.ceil(Math.log2(cmax)))) : 15;
+      const h = p.mult(2 ** -30 / hQ.scale, `${path}.hM`, 'o*tanh(c) to h');
+      return { kind: 'lstm', ...common, hM: h.m, hS: h.s, cellFrac };
+    }
+    case 'gru': {
+      const h = p.mult(2 ** -15 / hQ.scale, `${path}.hM`, 'state to h');
+      const rh = c.resetAfter ? { m: 0, s: 0 } : p.mult(2 ** -30 / hQ.scale, `${path}.rhM`, 'r*h to int8');
+      return { kind: 'gru', resetAfter: c.resetAfter, ...common, hM: h.m, hS: h.s, rhM: rh.m, rhS: rh.s };
+    }
+    default:
+      return assertNever(c);
+  }
+}
+
+function hRange(c: CellLayer, st: { range(p?: number): [number, number] } | undefined, percentile: number | undefined): [number, number] {
+  const [lo, hi] = st ? st.range(percentile) : [0, 0];
+  return c.kind === 'elman' && c.activation === 'relu' ? [0, hi] : [lo, hi];
+}
+
+/** Quantises a float model with calibration sequences (N)(T)(F) in the model's input units. */
+export function quantizeModel(m: FloatModel, sequences: ArrayLike<ArrayLike<number>>[], opts: QuantizeOptions = {}): QuantModel {
+  preflight(m);
+  const p = new Problems();
+  const { percentile } = opts;
+  if (percentile !== undefined && !(percentile > 50 && percentile <= 100)) {
+    p.add('QNT008', 'percentile', 'percentile out of range', { value: percentile, expected: 'a number in (50, 100]', hint: 'e.g. 99.99' });
+  }
+  if (opts.rawPerUnit !== undefined && !(Number.isInteger(opts.rawPerUnit) && opts.rawPerUnit >= 1 && opts.rawPerUnit <= 2 ** 24)) {
+    p.add('QNT008', 'rawPerUnit', 'raw units per model unit must be an integer', { value: opts.rawPerUnit, expected: 'an integer in [1, 2^24]' });
+  }
+  const F = m.inputSize;
+  let steps = 0;
+  sequences.forEach((seq, n) => {
+    steps += seq.length;
+    for (let t = 0; t < seq.length; t++) {
+      if (seq[t].length !== F) {
+        p.add('QNT005', `calib[${n}][${t}]`, `calibration step has ${seq[t].length} features`, { expected: `${F} (${m.meta.features.join(', ')})` });
+        return;
+      }
+      for (let f = 0; f < F; f++) {
+        if (!Number.isFinite(seq[t][f])) {
+          p.add('QNT005', `calib[${n}][${t}][${f}]`, 'calibration value is not finite', { value: seq[t][f], expected: 'a finite number' });
+          return;
+        }
+      }
+    }
+  });
+  if (steps === 0) p.add('QNT005', 'calib', 'no calibration data', { expected: 'at least one sequence with one step', hint: 'pass --calib with the training or validation data' });
+  p.throwIfAny();
+
+  const cal = calibrate(m, sequences, percentile !== undefined && percentile < 100);
+  const get = (k: string) => cal.stats.get(k);
+
+  // --- input stage (section 4) ---
+  const absMax = rawAbsMax(sequences, F);
+  const rawPerUnit = new Int32Array(F);
+  for (let f = 0; f < F; f++) {
+    if (opts.rawPerUnit !== undefined) rawPerUnit[f] = opts.rawPerUnit;
+    else if (cal.integerInputs) rawPerUnit[f] = 1;
+    else {
+      let k = 1;
+      while (k < 2 ** 24 && absMax[f] * k * 2 <= 32767) k *= 2;
+      rawPerUnit[f] = k;
+    }
+  }
+  // one int8 scale and zero point per feature (the first layer's weights absorb the scales)
+  const inCols: Cols = { scale: new Float64Array(F), zp: new Int32Array(F) };
+  for (let f = 0; f < F; f++) {
+    const [xlo, xhi] = get(`x${f}`)?.range(percentile) ?? [0, 0];
+    const q = int8Params(xlo, xhi);
+    inCols.scale[f] = q.scale;
+    inCols.zp[f] = q.zp;
+  }
+  const offset = new Int32Array(F);
+  const im = new Int32Array(F);
+  const is = new Int32Array(F);
+  for (let f = 0; f < F; f++) {
+    const mean = m.normalization ? m.normalization.mean[f] : 0;
+    const std = m.normalization ? m.normalization.std[f] : 1;
+    const off = Math.round(mean * rawPerUnit[f]);
+    if (Math.abs(off) > RAW_INPUT_MAX) {
+      p.add('QNT007', `input.offset[${f}]`, `raw offset ${off} of feature ${m.meta.features[f]} is beyond 2^30`, { value: off, expected: '|offset| <= 2^30', hint: 'use a smaller --raw-per-unit' });
+    }
+    offset[f] = Math.max(-RAW_INPUT_MAX, Math.min(RAW_INPUT_MAX, off));
+    const q = p.mult(1 / (rawPerUnit[f] * std * inCols.scale[f]), `input.m[${f}]`, `input stage of feature ${m.meta.features[f]}`);
+    im[f] = q.m;
+    is[f] = q.s;
+  }
+
+  // --- layers ---
+  const layers: QLayer[] = [];
+  const docLayers: QuantModel['doc']['layers'] = [];
+  let cur: Cols = inCols;
+  let curQ: QParams = { scale: NaN, zp: 0 };
+  const last = m.layers.length - 1;
+  m.layers.forEach((l: Layer, i) => {
+    const path = `layers[${i}]`;
+    const key = `L${i}.`;
+    switch (l.kind) {
+      case 'elman':
+      case 'lstm':
+      case 'gru': {
+        const hQ = int8Params(...hRange(l, get(`${key}h`), percentile));
+        const q = cellParams(p, l, path, cur, hQ, cal, key, percentile);
+        layers.push(q);
+        docLayers.push({ outScale: hQ.scale, outZp: hQ.zp, ...(q.kind === 'lstm' ? { cellScale: 2 ** -q.cellFrac } : {}) });
+        curQ = hQ;
+        cur = uniform(hQ, l.hidden);
+        break;
+      }
+      case 'bidirectional': {
+        const [flo, fhi] = hRange(l.forward, get(`${key}fwd.h`), percentile);
+        const [blo, bhi] = hRange(l.backward, get(`${key}bwd.h`), percentile);
+        const hQ = int8Params(Math.min(flo, blo), Math.max(fhi, bhi));
+        const forward = cellParams(p, l.forward, `${path}.forward`, cur, hQ, cal, `${key}fwd.`, percentile);
+        const backward = cellParams(p, l.backward, `${path}.backward`, cur, hQ, cal, `${key}bwd.`, percentile);
+        layers.push({ kind: 'bidirectional', ...(l.name !== undefined ? { name: l.name } : {}), forward, backward });
+        docLayers.push({ outScale: hQ.scale, outZp: hQ.zp });
+        curQ = hQ;
+        cur = uniform(hQ, l.forward.hidden + l.backward.hidden);
+        break;
+      }
+      case 'dense': {
+        const q = denseParams(p, l, path, cur, i === last, get(`${key}${l.activation === 'softmax' ? 'pre' : 'out'}`), percentile);
+        layers.push(q.layer);
+        docLayers.push({ outScale: q.out.scale, outZp: q.out.zp });
+        curQ = q.out;
+        cur = uniform(q.out, l.units);
+        break;
+      }
+      default:
+        assertNever(l);
+    }
+  });
+  p.throwIfAny();
+  const lastQ = layers[layers.length - 1];
+  const qm: QuantModel = {
+    format: 'quant',
+    specVersion: QUANT_SPEC_VERSION,
+    meta: structuredClone(m.meta),
+    task: m.task,
+    output: m.output,
+    inputSize: F,
+    outputSize: modelOutputSize(m),
+    input: { rawPerUnit, offset, m: im, s: is, zp: inCols.zp },
+    tables: { sigmoid: sigmoidTable(), tanh: tanhTable() },
+    layers,
+    outputType: lastQ.kind === 'dense' ? lastQ.outType : 's8',
+    doc: {
+      inputScale: Array.from(inCols.scale),
+      layers: docLayers,
+      outputScale: curQ.scale,
+      outputZp: curQ.zp,
+      calibration: `${percentile !== undefined && percentile < 100 ? `percentile ${percentile}` : 'min/max'} over ${cal.sequences} sequences, ${cal.steps} steps${opts.source ? ` of ${opts.source}` : ''}`,
+    },
+  };
+  const bounds = quantBoundProblems(qm, 'QNT003');
+  if (bounds.length) throw new TinyrnnError(bounds);
+  return validateQuantModel(qm);
+}
+
+function denseParams(p: Problems, l: DenseLayer, path: string, inQ: Cols, isLast: boolean, st: { range(p?: number): [number, number] } | undefined, percentile: number | undefined): { layer: QDenseLayer; out: QParams } {
+  const U = l.units;
+  const I = l.inputSize;
+  const [lo, hi0] = st ? st.range(percentile) : [0, 0];
+  const hi = hi0;
+  const squash = l.activation === 'tanh' || l.activation === 'sigmoid';
+  let out: QParams;
+  if (isLast) out = squash ? { scale: 2 ** -15, zp: 0 } : { scale: Math.max(-lo, hi) > 0 ? Math.max(-lo, hi) / 32767 : 2 ** -15, zp: 0 };
+  else out = int8Params(l.activation === 'relu' ? 0 : lo, hi);
+  const q = quantRows(l.w, l.b, U, I, inQ);
+  const m = new Int32Array(U);
+  const s = new Int32Array(U);
+  const target = squash ? PRE_SCALE : out.scale;
+  for (let u = 0; u < U; u++) {
+    const r = p.mult(q.sa[u] / target, `${path}.m[${u}]`, `unit ${u}`);
+    m[u] = r.m;
+    s[u] = r.s;
+  }
+  const o = squash && !isLast ? p.mult(2 ** -15 / out.scale, `${path}.oM`, 'activation to int8') : { m: 0, s: 0 };
+  const layer: QDenseLayer = {
+    kind: 'dense',
+    ...(l.name !== undefined ? { name: l.name } : {}),
+    inputSize: I,
+    units: U,
+    w: q.w8,
+    b: foldBias(p, l.b, q.w8, q.sa, I, inQ, `${path}.b`),
+    m,
+    s,
+    activation: l.activation,
+    outType: isLast ? 's16' : 's8',
+    outZp: out.zp,
+    oM: o.m,
+    oS: o.s,
+  };
+  return { layer, out };
+}
