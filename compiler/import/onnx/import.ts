@@ -97,6 +97,9 @@ const PEEP_FROM_ONNX = [0, 2, 1]; // IR peephole (i,f,o) <- ONNX P block (i,o,f)
 
 const DEFAULT_ACTS: Record<string, string[]> = { LSTM: ['Sigmoid', 'Tanh', 'Tanh'], GRU: ['Sigmoid', 'Tanh'], RNN: ['Tanh'] };
 
+/** Structural operators through which a uniform tensor stays uniform. */
+const FILL_PRESERVING = ['Identity', 'Cast', 'Slice', 'Gather', 'Squeeze', 'Unsqueeze', 'Reshape', 'Transpose', 'Expand', 'Dropout'];
+
 const KNOWN_ATTRS: Record<string, string[]> = {
   LSTM: ['hidden_size', 'direction', 'activations', 'activation_alpha', 'activation_beta', 'clip', 'input_forget', 'layout', 'output_sequence'],
   GRU: ['hidden_size', 'direction', 'activations', 'activation_alpha', 'activation_beta', 'clip', 'linear_before_reset', 'layout', 'output_sequence'],
@@ -372,8 +375,9 @@ class Importer {
       });
     }
     const ins = n.inputs.map((_, k) => this.get(n, k));
-    const anyAct = ins.some((v) => v?.kind === 'act');
+    const anyAct = ins.some((v) => v?.kind === 'act' || v?.kind === 'stack');
     const allKnown = ins.every((v) => v === undefined || v.kind === 'const');
+    if (ins.some((v) => v?.kind === 'stack')) return this.stackPick(n);
     if (!anyAct && !['LSTM', 'GRU', 'RNN'].includes(n.opType)) {
       // Import-time evaluation (constants, shapes, fills).
       if (allKnown || ins.some((v) => v?.kind === 'shape' || v?.kind === 'fill')) {
@@ -422,12 +426,67 @@ class Importer {
         return this.activation(n, n.opType === 'Relu' ? 'relu' : n.opType === 'Sigmoid' ? 'sigmoid' : 'tanh');
       case 'Softmax':
         return this.softmax(n);
+      case 'Concat':
+        return this.concatAct(n);
       default:
         this.nodeFail(n, anyAct && SUPPORTED_OPS.includes(n.opType as (typeof SUPPORTED_OPS)[number]) ? 'ONNX017' : 'ONNX010', SUPPORTED_OPS.includes(n.opType as (typeof SUPPORTED_OPS)[number]) ? `${n.opType} on model data has no exact IR equivalent` : `operator ${JSON.stringify(n.opType)} is not supported`, {
           expected: `one of ${SUPPORTED_OPS.join(', ')}`,
           hint: 'tinyrnn imports recurrent layers (LSTM, GRU, RNN), dense heads (Gemm, MatMul+Add) and their activations, and folds shape plumbing',
         });
     }
+  }
+
+  /** Gather/Slice of one part out of a concatenation of layer outputs (h_n[-1]). */
+  private stackPick(n: OnnxNode): void {
+    const st = this.need(n, 0, 'data');
+    if (st.kind !== 'stack' || (n.opType !== 'Gather' && n.opType !== 'Slice' && n.opType !== 'Identity')) {
+      this.nodeFail(n, 'ONNX017', `${n.opType} of a concatenation of different layers' outputs`, {
+        expected: 'picking one of them back out (Gather or Slice of one index, e.g. h_n[-1])',
+        hint: 'a head that reads several layers at once has no tinyrnn equivalent',
+      });
+    }
+    if (n.opType === 'Identity') return this.set(n, 0, st);
+    const rank = st.parts[0].axes.length;
+    const count = st.parts.length;
+    let pick: number;
+    let keep: boolean;
+    if (n.opType === 'Gather') {
+      const axis = this.axis(n, this.attrInt(n, 'axis', 0), rank);
+      const ic = this.needConst(n, 1, 'indices');
+      const idx = this.intsOf(n, ic, 'indices');
+      if (axis !== st.axis || idx.length !== 1) this.nodeFail(n, 'ONNX017', `Gather on axis ${axis} of a concatenation of layers' outputs along axis ${st.axis}`, { expected: `one index on axis ${st.axis}` });
+      pick = idx[0] < 0 ? idx[0] + count : idx[0];
+      keep = ic.dims.length === 1;
+    } else {
+      const ps = this.sliceParams(n, rank);
+      if (ps.length !== 1 || ps[0].axis !== st.axis) this.nodeFail(n, 'ONNX017', `Slice of a concatenation of layers' outputs off its axis ${st.axis}`, { expected: `one slice on axis ${st.axis}` });
+      const got = sliceIndices(count, ps[0].start, ps[0].end, ps[0].step);
+      if (got.length !== 1) this.nodeFail(n, 'ONNX017', `Slice takes ${got.length} of the concatenated layers' outputs`, { expected: 'exactly one' });
+      pick = got[0];
+      keep = true;
+    }
+    if (!(pick >= 0 && pick < count)) this.nodeFail(n, 'ONNX013', `index ${pick} is out of range for ${count} concatenated outputs`);
+    const part = st.parts[pick];
+    const axes = part.axes.slice();
+    if (keep) axes[st.axis] = { role: '1', size: 1 };
+    else axes.splice(st.axis, 1);
+    this.out(n, part, axes);
+  }
+
+  private concatAct(n: OnnxNode): void {
+    const parts = n.inputs.map((_, k) => this.need(n, k, `input ${k}`));
+    const acts = parts.filter((p): p is ActValue => p.kind === 'act');
+    const rank = acts[0].axes.length;
+    const axis = this.axis(n, this.attrInt(n, 'axis', 0), rank);
+    const ok = acts.length === parts.length && acts.every((a) => a.axes.length === rank && a.axes[axis].role === '1' && a.mode !== 'cell');
+    if (!ok) {
+      this.nodeFail(n, 'ONNX017', `Concat of ${parts.map(describeValue).join(' and ')} along axis ${axis}`, {
+        expected: 'final states of stacked layers concatenated along their direction axis (PyTorch h_n), to pick one back out',
+        hint: 'concatenating features from different layers has no tinyrnn equivalent',
+      });
+    }
+    this.folded++;
+    this.set(n, 0, { kind: 'stack', axis, parts: acts });
   }
 
   private needAct(n: OnnxNode, k: number): ActValue {
@@ -448,6 +507,24 @@ class Importer {
 
   private fold(n: OnnxNode): void {
     const op = n.opType;
+    const first = n.inputs[0] ? this.values.get(n.inputs[0]) : undefined;
+    if (first?.kind === 'fill' && FILL_PRESERVING.includes(op)) {
+      // A uniform tensor stays uniform through structural operations; only its value matters.
+      const value = op === 'Cast' && typeof first.value === 'number' ? roundTo(this.attrInt(n, 'to', -1), first.value) : first.value;
+      for (let k = 1; k < n.inputs.length; k++) this.get(n, k);
+      return this.set(n, 0, { kind: 'fill', dims: op === 'Identity' || op === 'Cast' ? first.dims : [], value });
+    }
+    if (op === 'Concat') {
+      const parts = n.inputs.map((_, k) => this.need(n, k, `input ${k}`));
+      if (parts.some((p) => p.kind === 'fill')) {
+        const vals = new Set(parts.map((p) => (p.kind === 'fill' ? p.value : p.kind === 'const' && p.data.every((x) => x === p.data[0]) ? p.data[0] : NaN)));
+        const [value] = [...vals];
+        if (vals.size !== 1 || (typeof value === 'number' && Number.isNaN(value))) {
+          this.nodeFail(n, 'ONNX017', 'Concat of a run-time-shaped constant with different values', { expected: 'parts that all hold the same value' });
+        }
+        return this.set(n, 0, { kind: 'fill', dims: [], value });
+      }
+    }
     switch (op) {
       case 'Constant': {
         const a = [...n.attrs.values()][0];
@@ -467,7 +544,7 @@ class Importer {
         const v = this.need(n, 0, 'input');
         const to = this.attrInt(n, 'to', -1);
         if (v.kind === 'const') return this.set(n, 0, { ...v, dtype: to, data: v.data.map((x) => roundTo(to, x)) });
-        if (v.kind === 'fill') return this.set(n, 0, { ...v, value: roundTo(to, v.value) });
+        if (v.kind === 'fill') return this.set(n, 0, v);
         return this.set(n, 0, v); // shape vectors are integers; a cast between integer types keeps them
       }
       case 'Shape': {
@@ -516,18 +593,23 @@ class Importer {
           if (!r) this.nodeFail(n, 'ONNX013', `cannot broadcast [${v.dims.join(', ')}] to [${Array.from(sc.data).join(', ')}]`);
           return this.set(n, 0, r);
         }
+        if (v.kind === 'shape' && v.elems.length === 1) {
+          // A run-time length broadcast to a vector: e.g. sequence_lens = [T] * batch.
+          return this.set(n, 0, { kind: 'fill', dims: [], value: v.elems[0] });
+        }
         const uniform = v.kind === 'fill' ? v.value : v.kind === 'const' && v.data.every((x) => x === v.data[0]) ? v.data[0] : undefined;
-        if (uniform === undefined || s.kind !== 'shape') {
+        if (uniform === undefined || (s.kind !== 'shape' && s.kind !== 'const')) {
           this.nodeFail(n, 'ONNX017', `Expand of ${describeValue(v)} to ${describeValue(s)} depends on the run-time sequence shape`, {
             expected: 'a uniform constant (e.g. zeros) expanded to a shape',
           });
         }
         const vd: Dim[] = v.kind === 'fill' || v.kind === 'const' ? v.dims : [];
-        const rank = Math.max(vd.length, s.elems.length);
+        const se: Dim[] = s.kind === 'shape' ? s.elems : this.intsOf(n, s, 'shape');
+        const rank = Math.max(vd.length, se.length);
         const dims: Dim[] = [];
         for (let i = 0; i < rank; i++) {
           const a = vd[vd.length - rank + i] ?? 1;
-          const b = s.elems[s.elems.length - rank + i] ?? 1;
+          const b = se[se.length - rank + i] ?? 1;
           dims.push(a === 1 ? b : a);
         }
         return this.set(n, 0, { kind: 'fill', dims, value: uniform });
@@ -823,15 +905,16 @@ class Importer {
     // sequence_lens: only "every sequence is full length" is exact.
     const sl = this.get(n, 4);
     if (sl) {
-      const lens = sl.kind === 'const' ? Array.from(sl.data) : sl.kind === 'fill' ? [sl.value] : undefined;
-      if (!lens || T === undefined || lens.some((l) => l !== T)) {
+      const lens = sl.kind === 'const' ? Array.from(sl.data) : sl.kind === 'fill' ? [this.sym(sl.value)] : undefined;
+      const full = lens !== undefined && lens.every((l) => l === 'T' || (T !== undefined && l === T));
+      if (!full) {
         this.nodeFail(n, 'ONNX015', sl.kind === 'act' ? 'sequence_lens depends on the model input' : lens ? `sequence_lens is [${lens.join(', ')}]` : `sequence_lens is ${describeValue(sl)}`, {
           value: lens ? lens.join(',') : undefined,
-          expected: T === undefined ? 'no sequence_lens (the sequence length is not fixed in this graph)' : `every length equal to the sequence length ${T}, or no sequence_lens`,
+          expected: T === undefined && !lens?.includes('T') ? 'no sequence_lens (the sequence length is not fixed in this graph)' : `every length equal to the sequence length ${T}, or no sequence_lens`,
           hint: 'tinyrnn runs every step of the sequence it is given: pass sequences of the length you want instead',
         });
       }
-      this.sawStaticSeqLens = true;
+      if (lens.some((l) => l !== 'T')) this.sawStaticSeqLens = true;
     }
     // Initial states: zero only.
     for (const [k, what] of [[5, 'initial_h'], [6, 'initial_c']] as const) {

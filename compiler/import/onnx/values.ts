@@ -34,8 +34,10 @@ export interface ShapeValue {
 
 export interface FillValue {
   kind: 'fill';
+  /** Dims as far as known ([] once an operation makes them irrelevant: only the value matters). */
   dims: Dim[];
-  value: number;
+  /** The one value; a symbol when it is the run-time time/batch length (a full-length sequence_lens). */
+  value: number | Sym;
 }
 
 export type AxisRole = Sym | 'F' | '1';
@@ -65,7 +67,17 @@ export interface ActValue {
   note?: string;
 }
 
-export type Value = ConstValue | ShapeValue | FillValue | ActValue;
+/**
+ * Act tensors of different layers concatenated along a singleton axis (PyTorch's h_n of a
+ * multi-layer LSTM). Only picking one part back out (h_n[-1]) is supported.
+ */
+export interface StackValue {
+  kind: 'stack';
+  axis: number;
+  parts: ActValue[];
+}
+
+export type Value = ConstValue | ShapeValue | FillValue | ActValue | StackValue;
 
 export function numel(dims: readonly number[]): number {
   return dims.reduce((a, b) => a * b, 1);
@@ -89,5 +101,7 @@ export function describeValue(v: Value): string {
       return `constant ${v.value} of shape [${v.dims.join(', ')}]`;
     case 'act':
       return `model data (${describeAxes(v.axes)})`;
+    case 'stack':
+      return `a concatenation of ${v.parts.length} layers' outputs`;
   }
 }

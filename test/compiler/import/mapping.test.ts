@@ -346,3 +346,115 @@ test('an activation straight after a recurrent layer becomes an identity dense l
   const r = runFloat(m, seqOf(X, 0, T, N, I, 0));
   for (let t = 0; t < T; t++) expectNear(r.output[t], Array.from(ref.Y.subarray(t * N * H, t * N * H + H)).map((v) => Math.max(0, v)), `relu t=${t}`);
 });
+
+test('PyTorch 2-layer LSTM head on h_n[-1]: zero states sliced per layer, h_n concatenated, last layer picked back out', () => {
+  const I = 3;
+  const H = 4;
+  const U = 2;
+  const s0 = spec('LSTM', I, H, 130);
+  const s1 = spec('LSTM', H, H, 140);
+  const p0 = recurrentParts(s0, I, 'l0.');
+  const p1 = recurrentParts(s1, H, 'l1.');
+  const Wg = randomF32(U * H, 150);
+  const bg = randomF32(U, 151);
+  const bytes = buildModel({
+    opset: 14,
+    nodes: [
+      node('Transpose', ['x'], ['xt'], [A.ints('perm', [1, 0, 2])]),
+      node('Shape', ['xt'], ['shp']),
+      node('Gather', ['shp', 'one'], ['bsz'], [A.i('axis', 0)]),
+      node('Unsqueeze', ['bsz', 'ax0'], ['bsz1']),
+      node('Concat', ['two', 'bsz1', 'hid'], ['st'], [A.i('axis', 0)]),
+      node('Expand', ['zero3', 'st'], ['h0']),
+      node('Slice', ['h0', 'k0', 'k1', 'ax0'], ['h0_0']),
+      node('Slice', ['h0', 'k1', 'k2', 'ax0'], ['h0_1']),
+      node('LSTM', ['xt', 'l0.W', 'l0.R', 'l0.B', '', 'h0_0', 'h0_0'], ['Y0', 'hn0', 'cn0'], p0.attrs, '/rnn/LSTM'),
+      node('Squeeze', ['Y0', 'ax1'], ['Y0s']),
+      node('LSTM', ['Y0s', 'l1.W', 'l1.R', 'l1.B', '', 'h0_1', 'h0_1'], ['Y1', 'hn1', 'cn1'], p1.attrs, '/rnn/LSTM_1'),
+      node('Concat', ['hn0', 'hn1'], ['h_n'], [A.i('axis', 0)]),
+      node('Gather', ['h_n', 'm1'], ['hlast'], [A.i('axis', 0)]),
+      node('Gemm', ['hlast', 'Wg', 'bg'], ['out'], [A.i('transB', 1)], '/fc/Gemm'),
+    ],
+    inits: [
+      ...p0.inits,
+      ...p1.inits,
+      itensor('one', [], [1]),
+      itensor('m1', [], [-1]),
+      itensor('ax0', [1], [0]),
+      itensor('ax1', [1], [1]),
+      itensor('two', [1], [2]),
+      itensor('hid', [1], [H]),
+      itensor('k0', [1], [0]),
+      itensor('k1', [1], [1]),
+      itensor('k2', [1], [2]),
+      ftensor('zero3', [1, 1, 1], [0]),
+      ftensor('Wg', [U, H], Wg),
+      ftensor('bg', [U], bg),
+    ],
+    inputs: [vinfo('x', ['batch', 'seq', I])],
+    outputs: [vinfo('out')],
+  });
+  const res = importOnnx(bytes);
+  expect(res.model.layers.map((l) => l.name)).toEqual(['/rnn/LSTM', '/rnn/LSTM_1', '/fc/Gemm']);
+  expect(res.model.output).toBe('last');
+  const X = randomF32(N * T * I, 14, 2);
+  const xt = new Float32Array(T * N * I);
+  for (let n = 0; n < N; n++) for (let t = 0; t < T; t++) for (let i = 0; i < I; i++) xt[(t * N + n) * I + i] = X[(n * T + t) * I + i];
+  const y0 = onnxRecurrent(s0, xt, T, N, I).Y;
+  const y1 = onnxRecurrent(s1, y0, T, N, H);
+  for (let n = 0; n < N; n++) {
+    const r = runFloat(res.model, seqOf(X, 1, T, N, I, n));
+    expectNear(r.output[0], dense(y1.Yh.subarray(n * H, (n + 1) * H), Wg, bg, U, true), `out n=${n}`);
+  }
+});
+
+test('sequence_lens computed from the input shape (every sequence full length) and a Flatten head', () => {
+  const I = 2;
+  const H = 3;
+  const U = 2;
+  const s = spec('GRU', I, H, 160, { linearBeforeReset: 1 });
+  const p = recurrentParts(s, I, '');
+  const Wg = randomF32(H * U, 161);
+  const bytes = buildModel({
+    opset: 13,
+    nodes: [
+      node('Shape', ['X'], ['shp']),
+      node('Gather', ['shp', 'i0'], ['tlen'], [A.i('axis', 0)]),
+      node('Gather', ['shp', 'i1'], ['bsz'], [A.i('axis', 0)]),
+      node('Unsqueeze', ['tlen', 'ax0'], ['tlen1']),
+      node('Unsqueeze', ['bsz', 'ax0'], ['bsz1']),
+      node('Expand', ['tlen1', 'bsz1'], ['lens64']),
+      node('Cast', ['lens64'], ['lens'], [A.i('to', 6)]),
+      node('GRU', ['X', 'W', 'R', 'B', 'lens'], ['', 'Yh'], p.attrs),
+      node('Transpose', ['Yh'], ['Yb'], [A.ints('perm', [1, 0, 2])]),
+      node('Flatten', ['Yb'], ['flat'], [A.i('axis', 1)]),
+      node('MatMul', ['flat', 'Wg'], ['out']),
+    ],
+    inits: [...p.inits, itensor('i0', [], [0]), itensor('i1', [], [1]), itensor('ax0', [1], [0]), ftensor('Wg', [H, U], Wg)],
+    inputs: [vinfo('X', ['T', 'N', I])],
+    outputs: [vinfo('out')],
+  });
+  const res = importOnnx(bytes);
+  expect(res.model.meta.extra?.['onnx.sequenceLength']).toBeUndefined();
+  const X = randomF32(T * N * I, 15, 2);
+  const ref = onnxRecurrent(s, X, T, N, I);
+  for (let n = 0; n < N; n++) {
+    const r = runFloat(res.model, seqOf(X, 0, T, N, I, n));
+    expectNear(r.output[0], dense(ref.Yh.subarray(n * H, (n + 1) * H), Wg, undefined, U, false), `out n=${n}`);
+  }
+  // The same chain reading the batch length instead of the time length is refused.
+  const wrong = buildModel({
+    opset: 13,
+    nodes: [
+      node('Shape', ['X'], ['shp']),
+      node('Gather', ['shp', 'i1'], ['bsz'], [A.i('axis', 0)]),
+      node('Unsqueeze', ['bsz', 'ax0'], ['bsz1']),
+      node('Expand', ['bsz1', 'bsz1'], ['lens'], [], 'lens'),
+      node('GRU', ['X', 'W', 'R', 'B', 'lens'], ['', 'Yh'], p.attrs, 'gru'),
+    ],
+    inits: [...p.inits, itensor('i1', [], [1]), itensor('ax0', [1], [0])],
+    inputs: [vinfo('X', ['T', 'N', I])],
+    outputs: [vinfo('Yh')],
+  });
+  expect(() => importOnnx(wrong)).toThrow(/ONNX015: node 4 "gru" \(GRU\): sequence_lens is \[B\]/);
+});
