@@ -6,6 +6,7 @@
 //   QNT007 raw offset too large  QNT008 bad option value
 
 import { Diagnostic, TinyrnnError } from '../ir/errors';
+import { validateFloatModel } from '../ir/validate';
 import { CellLayer, DenseLayer, FloatModel, Layer, assertNever, gateCount, modelOutputSize } from '../ir/model';
 import { QCellLayer, QDenseLayer, QLayer, QuantModel, quantBoundProblems, validateQuantModel } from '../ir/quant-model';
 import { Calibration, calibrate, rawAbsMax } from './calibrate';
@@ -241,6 +242,7 @@ function hRange(c: CellLayer, st: { range(p?: number): [number, number] } | unde
 /** Quantises a float model with calibration sequences (N)(T)(F) in the model's input units. */
 export function quantizeModel(m: FloatModel, sequences: ArrayLike<ArrayLike<number>>[], opts: QuantizeOptions = {}): QuantModel {
   preflight(m);
+  validateFloatModel(m);
   const p = new Problems();
   const { percentile } = opts;
   if (percentile !== undefined && !(percentile > 50 && percentile <= 100)) {
