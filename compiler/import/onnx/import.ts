@@ -420,6 +420,9 @@ class Importer {
       case 'Add':
       case 'Sub':
         return this.addBias(n);
+      case 'Mul':
+      case 'Div':
+        return this.scaleInput(n);
       case 'Relu':
       case 'Sigmoid':
       case 'Tanh':
@@ -970,9 +973,10 @@ class Importer {
     const bAxis: Axis = { role: 'B', ...(Bsz !== undefined ? { size: Bsz } : {}) };
     const Y: Axis[] = layout === 0 ? [tAxis, dAxis, bAxis, hAxis] : [bAxis, tAxis, dAxis, hAxis];
     const S: Axis[] = layout === 0 ? [dAxis, bAxis, hAxis] : [bAxis, dAxis, hAxis];
-    this.set(n, 0, { kind: 'act', axes: Y, mode: 'sequence', layers, origins });
-    this.set(n, 1, { kind: 'act', axes: S.map((a) => ({ ...a })), mode: D === 2 ? 'final-bidir' : 'last', layers, origins, note: `Y_h of ${where(n)}` });
-    if (op === 'LSTM') this.set(n, 2, { kind: 'act', axes: S.map((a) => ({ ...a })), mode: 'cell', layers, origins });
+    const norm = x.norm ? { norm: x.norm } : {};
+    this.set(n, 0, { kind: 'act', axes: Y, mode: 'sequence', layers, origins, ...norm });
+    this.set(n, 1, { kind: 'act', axes: S.map((a) => ({ ...a })), mode: D === 2 ? 'final-bidir' : 'last', layers, origins, note: `Y_h of ${where(n)}`, ...norm });
+    if (op === 'LSTM') this.set(n, 2, { kind: 'act', axes: S.map((a) => ({ ...a })), mode: 'cell', layers, origins, ...norm });
   }
 
   private bindAxis(n: OnnxNode, a: Axis, want: Bound): void {
@@ -1297,6 +1301,7 @@ class Importer {
     else if (v1.kind === 'act' && v0.kind !== 'act' && n.opType === 'Add') [a, cv] = [this.needAct(n, 1), v0];
     else this.nodeFail(n, 'ONNX017', `${n.opType} of ${describeValue(v0)} and ${describeValue(v1)}`, { expected: 'model data plus a constant bias', hint: 'residual connections and other data-data arithmetic have no tinyrnn layer' });
     if (cv.kind !== 'const') this.nodeFail(n, 'ONNX017', `${n.opType} of model data and ${describeValue(cv)}`, { expected: 'a constant bias' });
+    if (a.layers.length === 0) return this.normalizeStep(n, a, n.opType as 'Add' | 'Sub', cv);
     const U = this.contractAxis(n, a, n.opType);
     const bias = this.biasVector(n, cv, a.axes, U);
     const sign = n.opType === 'Sub' ? -1 : 1;
@@ -1309,6 +1314,47 @@ class Importer {
     const d = identityDense(n.name || `bias_${n.index}`, U);
     for (let u = 0; u < U; u++) d.b[u] = Math.fround(sign * bias[u]);
     this.appendDense(n, a, d);
+  }
+
+  /** Mul/Div by a constant: only as part of the input normalisation, before the first layer. */
+  private scaleInput(n: OnnxNode): void {
+    const v0 = this.need(n, 0, 'A');
+    const v1 = this.need(n, 1, 'B');
+    const dataFirst = v0.kind === 'act';
+    const a = dataFirst ? this.needAct(n, 0) : n.opType === 'Mul' && v1.kind === 'act' ? this.needAct(n, 1) : undefined;
+    const cv = dataFirst ? v1 : v0;
+    if (!a || cv.kind !== 'const' || a.layers.length > 0) {
+      this.nodeFail(n, 'ONNX017', `${n.opType} of ${describeValue(v0)} and ${describeValue(v1)}`, {
+        expected: 'scaling of the model input by a per-feature constant (input normalisation, before the first layer)',
+        hint: 'scaling inside the network has no exact tinyrnn layer',
+      });
+    }
+    this.normalizeStep(n, a, n.opType as 'Mul' | 'Div', cv);
+  }
+
+  /** Folds (x + c), (x - c), (x * c), (x / c) on the raw input into the model's normalisation (x - mean) / std. */
+  private normalizeStep(n: OnnxNode, a: ActValue, op: 'Add' | 'Sub' | 'Mul' | 'Div', c: ConstValue): void {
+    const axes = a.axes.map((x) => ({ ...x }));
+    const last = axes[axes.length - 1];
+    if (last.role === 'F' && last.size === undefined) {
+      const d = c.dims[c.dims.length - 1];
+      if (d === undefined || d <= 1) this.nodeFail(n, 'ONNX013', 'the number of input features is not known', { expected: 'a graph input with a fixed feature dimension' });
+      last.size = d;
+    }
+    const F = this.contractAxis(n, { ...a, axes }, n.opType);
+    const v = this.biasVector(n, c, axes, F);
+    const mean = a.norm ? a.norm.mean.slice() : new Float64Array(F);
+    const std = a.norm ? a.norm.std.slice() : new Float64Array(F).fill(1);
+    for (let f = 0; f < F; f++) {
+      if ((op === 'Mul' || op === 'Div') && !(v[f] > 0 && Number.isFinite(v[f]))) {
+        this.nodeFail(n, 'ONNX017', `input scale ${v[f]} for feature ${f}`, { value: v[f], expected: 'a positive finite per-feature scale' });
+      }
+      if (op === 'Add') mean[f] -= v[f] * std[f];
+      else if (op === 'Sub') mean[f] += v[f] * std[f];
+      else if (op === 'Mul') std[f] /= v[f];
+      else std[f] *= v[f];
+    }
+    this.out(n, a, axes, { norm: { mean, std } });
   }
 
   private activation(n: OnnxNode, act: DenseActivation): void {
@@ -1399,6 +1445,7 @@ class Importer {
       task: this.opts.task ?? (isSoftmax ? 'classification' : 'regression'),
       output: v.mode === 'last' ? 'last' : 'sequence',
       inputSize: F,
+      ...(v.norm ? { normalization: { mean: Float32Array.from(v.norm.mean), std: Float32Array.from(v.norm.std) } } : {}),
       layers: v.layers,
     };
     validateFloatModel(model);

@@ -65,6 +65,8 @@ export interface ActValue {
   origins: string[];
   /** Node that produced the mode change to 'last' etc., for messages. */
   note?: string;
+  /** Per-feature input normalisation found before the first layer: x' = (x - mean) / std. */
+  norm?: { mean: Float64Array; std: Float64Array }; // (F), (F)
 }
 
 /**

@@ -458,3 +458,45 @@ test('sequence_lens computed from the input shape (every sequence full length) a
   });
   expect(() => importOnnx(wrong)).toThrow(/ONNX015: node 4 "gru" \(GRU\): sequence_lens is \[B\]/);
 });
+
+test('input normalisation in the graph ((x - mean) / std, or x * scale + shift) becomes the model normalisation', () => {
+  const I = 3;
+  const H = 4;
+  const s = spec('LSTM', I, H, 170);
+  const p = recurrentParts(s, I, '');
+  const mean = Float32Array.from([0.5, -1, 2]);
+  const std = Float32Array.from([2, 0.5, 4]);
+  const X = randomF32(T * N * I, 16, 3);
+  const xn = Float64Array.from(X, (v, k) => (v - mean[k % I]) / std[k % I]);
+  const ref = onnxRecurrent(s, xn, T, N, I);
+  const variants: [string, ReturnType<typeof node>[], ReturnType<typeof ftensor>[]][] = [
+    ['Sub then Div', [node('Sub', ['X', 'mean'], ['xc']), node('Div', ['xc', 'std'], ['xn'])], [ftensor('mean', [I], mean), ftensor('std', [I], std)]],
+    ['Mul then Add', [node('Mul', ['X', 'scale'], ['xs']), node('Add', ['shift', 'xs'], ['xn'])], [ftensor('scale', [1, 1, I], std.map((v) => 1 / v)), ftensor('shift', [I], mean.map((m, i) => -m / std[i]))]],
+  ];
+  for (const [what, pre, consts] of variants) {
+    const bytes = buildModel({
+      nodes: [...pre, node('LSTM', ['xn', 'W', 'R', 'B'], ['Y'], p.attrs)],
+      inits: [...p.inits, ...consts],
+      inputs: [vinfo('X', ['T', 'N', I])],
+      outputs: [vinfo('Y')],
+    });
+    const m = importOnnx(bytes).model;
+    expect(m.normalization).toBeDefined();
+    for (let n = 0; n < N; n++) {
+      const r = runFloat(m, seqOf(X, 0, T, N, I, n));
+      // float32 constants (1/std rounded to float32) make the second form differ in the last bits only
+      for (let t = 0; t < T; t++) {
+        const want = ref.Y.subarray((t * N + n) * H, (t * N + n + 1) * H);
+        for (let j = 0; j < H; j++) if (!(Math.abs(r.output[t][j] - want[j]) <= (what === 'Sub then Div' ? TOL : 1e-6))) throw new Error(`${what} t=${t} n=${n} j=${j}: got ${r.output[t][j]}, want ${want[j]}`);
+      }
+    }
+  }
+  // Scaling after the first layer is not an input normalisation: refused.
+  const bad = buildModel({
+    nodes: [node('LSTM', ['X', 'W', 'R', 'B'], ['Y'], p.attrs), node('Mul', ['Y', 'two'], ['Z'], [], 'scale')],
+    inits: [...p.inits, ftensor('two', [], [2])],
+    inputs: [vinfo('X', ['T', 'N', I])],
+    outputs: [vinfo('Z')],
+  });
+  expect(() => importOnnx(bad)).toThrow(/ONNX017: node 1 "scale" \(Mul\)/);
+});
