@@ -36,6 +36,21 @@ export function quantize(m: FloatModel, d: Dataset): QuantModel {
   return quantizeModel(m, calibration(d) as unknown as ArrayLike<ArrayLike<number>>[], { source: d.source });
 }
 
+/**
+ * Re-creates every typed array in this realm. Under jest, a model built with the host's
+ * structuredClone (the trainer uses it) carries typed arrays of Node's main realm, which fail the
+ * validator's instanceof checks inside the test realm; in a normal process there is one realm.
+ */
+export function sameRealm<T>(x: T): T {
+  if (ArrayBuffer.isView(x)) {
+    const Ctor = (globalThis as unknown as Record<string, new (a: ArrayLike<number>) => T>)[x.constructor.name];
+    return new Ctor(x as unknown as ArrayLike<number>);
+  }
+  if (Array.isArray(x)) return x.map(sameRealm) as unknown as T;
+  if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, sameRealm(v)])) as T;
+  return x;
+}
+
 const models = new Map<string, Promise<string>>();
 
 /** A trained and quantised gesture LSTM (hidden 8), as a .q.tnn file. */
@@ -45,8 +60,8 @@ export function gestureModelFile(cell: 'lstm' | 'gru' | 'elman' = 'lstm', hidden
   if (!p) {
     p = (async () => {
       const d = loadData(GESTURE_TRAIN);
-      const r = await train(d, { cell, hidden, epochs: 6, batchSize: 32, seed: 3, name: `gestures-${cell}${hidden}`, val: 0.1, test: 0.1 });
-      const q = quantize(r.model, d);
+      const r = await train(d, { cell, hidden, epochs: 12, batchSize: 32, seed: 3, name: `gestures-${cell}${hidden}`, val: 0.1, test: 0.1 });
+      const q = quantize(sameRealm(r.model), d);
       const file = path.join(tmpDir(), `gestures-${key}.q.tnn`);
       saveQuantModel(file, q);
       return file;
@@ -56,12 +71,21 @@ export function gestureModelFile(cell: 'lstm' | 'gru' | 'elman' = 'lstm', hidden
   return p;
 }
 
-/** An untrained (seeded) model of the given size, quantised: for size and speed checks. */
-export function randomModelFile(cell: 'lstm' | 'gru' | 'elman', hidden: number, layers = 1): string {
-  const d = loadData('builtin:gestures?n=12&length=40&seed=2');
-  const m = buildModel({ cell, hidden, layers, bidirectional: false, activation: 'tanh', resetAfter: true, dense: [] }, { name: `random-${cell}${hidden}`, task: 'classification', output: 'last', features: d.features, labels: d.labels, sampleRate: 25 }, 5);
+/** An untrained (seeded) model shaped for a dataset, quantised on it: for parity, size and speed checks. */
+export function randomModelFile(cell: 'lstm' | 'gru' | 'elman', hidden: number, opts: { layers?: number; data?: string; output?: 'last' | 'sequence' } = {}): string {
+  const spec = opts.data ?? 'builtin:gestures?n=12&length=40&seed=2';
+  const d = loadData(spec);
+  const regression = !!d.targets;
+  const output = opts.output ?? (regression ? 'sequence' : 'last');
+  const layers = opts.layers ?? 1;
+  const name = `random-${cell}${hidden}x${layers}-${spec.replace(/[^a-z0-9]+/gi, '_')}-${output}`;
+  const m = buildModel(
+    { cell, hidden, layers, bidirectional: false, activation: 'tanh', resetAfter: true, dense: [] },
+    { name, task: regression ? 'regression' : 'classification', output, features: d.features, labels: d.labels, targetNames: d.targetNames, sampleRate: d.sampleRate },
+    5,
+  );
   const q = quantize(m, d);
-  const file = path.join(tmpDir(), `random-${cell}${hidden}x${layers}.q.tnn`);
+  const file = path.join(tmpDir(), `${name}.q.tnn`);
   saveQuantModel(file, q);
   return file;
 }
