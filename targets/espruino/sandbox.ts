@@ -81,6 +81,24 @@ export class EspruinoSandbox {
     this.install(opts.helpers !== false);
   }
 
+  private persistentBlocks = -1;
+
+  /**
+   * Marks what is allocated now as persistent (the loaded module). `settle()` then frees
+   * everything allocated later: the stand-in for Espruino's garbage collector, which reclaims
+   * what a finished call left unreferenced. Allocations made while a call runs still count
+   * against the pool until it returns, so a call that needs too much at once fails here as on
+   * the device.
+   */
+  markPersistent(): void {
+    this.persistentBlocks = this.usedBlocks;
+  }
+
+  /** Frees the garbage of finished calls (see markPersistent). */
+  settle(): void {
+    if (this.persistentBlocks >= 0) this.usedBlocks = this.persistentBlocks;
+  }
+
   /** Charges blocks to the pool; throws OutOfMemory past the board's variable count. */
   charge(blocks: number): void {
     if (this.usedBlocks + blocks > this.profile.variables) throw new OutOfMemory(this.usedBlocks + blocks, this.profile.variables);

@@ -1,0 +1,354 @@
+// The Espruino view of a QuantModel: every constant the JS kernels need, computed on the host
+// with exact integer arithmetic, packed into binary blobs (weights, per-row requantisation
+// constants, activation tables) that the device either decodes from base64 inline or maps from
+// Storage, plus the layer descriptors the template writes as object literals.
+//
+// Legend: F features, I layer input, H hidden, G gates, R = G*H rows, U dense units, O outputs.
+//
+// Kernel arithmetic (templates/_kernels.hbs) and the constants here must agree:
+//   requantize(acc, m, s) = floor((acc*m + half(s) + 2^47) / 2^s) - 2^(47-s),  half(s) = s ? 2^(s-1) : 0
+//   (the numerator is positive, so the device takes floor with % and / exactly);
+//   int8 vectors are stored as value + 128 in Uint8ClampedArrays (the store is sat_s8), so every
+//   bias absorbs -128 * sum(row) (`fold`).
+import { QCellLayer, QDenseLayer, QLayer, QuantModel, qGateCount, qLayerOutputSize } from '../../compiler/ir/quant-model';
+import { assertNever } from '../../compiler/ir/model';
+import { TinyrnnError } from '../../compiler/ir/errors';
+
+export const P47 = 2 ** 47;
+
+export function half(s: number): number {
+  return s > 0 ? 2 ** (s - 1) : 0;
+}
+
+/** A typed array section of a blob. */
+export interface Section {
+  name: string;
+  type: 'Int8Array' | 'Int16Array' | 'Int32Array' | 'Float64Array';
+  data: Int8Array | Int16Array | Int32Array | Float64Array;
+}
+
+export interface PlacedSection extends Section {
+  blob: number;
+  byteOffset: number;
+}
+
+/** Espruino limits a view's byteOffset to 65535: sections are packed into as many blobs as that needs. */
+export const MAX_VIEW_OFFSET = 65535;
+export const MAX_BUFFER_BYTES = 2 ** 24 - 1;
+
+export function packSections(sections: Section[]): { blobs: Uint8Array[]; placed: PlacedSection[] } {
+  const blobs: number[][] = [];
+  const sizes: number[] = [];
+  const placed: PlacedSection[] = [];
+  const chunks: { blob: number; off: number; bytes: Uint8Array }[] = [];
+  let cur = -1;
+  for (const s of sections) {
+    const bytes = new Uint8Array(s.data.buffer, s.data.byteOffset, s.data.byteLength);
+    const align = s.data.BYTES_PER_ELEMENT;
+    if (bytes.length > MAX_BUFFER_BYTES) throw new TinyrnnError({ code: 'ESP201', path: s.name, message: `array of ${bytes.length} bytes is larger than an Espruino ArrayBuffer`, expected: `at most ${MAX_BUFFER_BYTES} bytes` });
+    let off = cur < 0 ? 0 : Math.ceil(sizes[cur] / 8) * 8;
+    if (cur < 0 || off > MAX_VIEW_OFFSET) {
+      blobs.push([]);
+      sizes.push(0);
+      cur = blobs.length - 1;
+      off = 0;
+    }
+    void align;
+    chunks.push({ blob: cur, off, bytes });
+    sizes[cur] = off + bytes.length;
+    placed.push({ ...s, blob: cur, byteOffset: off });
+  }
+  const out = sizes.map((n) => new Uint8Array(Math.ceil(n / 8) * 8));
+  for (const c of chunks) out[c.blob].set(c.bytes, c.off);
+  return { blobs: out, placed };
+}
+
+/** Little-endian typed arrays (every Espruino board and every Node host here is little-endian). */
+function f64(values: number[]): Float64Array {
+  return Float64Array.from(values);
+}
+
+function i16(values: ArrayLike<number>): Int16Array {
+  return Int16Array.from(values as number[]);
+}
+
+function rowSum(w: Int8Array, r: number, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += w[r * n + i];
+  return s;
+}
+
+/** Signed activation table (513 values) and slopes (512) from the spec's 257-entry table. */
+export function signedTables(t: ArrayLike<number>, kind: 'sigmoid' | 'tanh'): { S: Int16Array; D: Int16Array } {
+  const S = new Int16Array(513); // (513) f((k - 256) * 128) in Q0.15
+  for (let k = 0; k < 513; k++) {
+    if (k >= 256) S[k] = t[k - 256];
+    else S[k] = kind === 'sigmoid' ? 32768 - t[256 - k] : -t[256 - k];
+  }
+  const D = new Int16Array(512); // (512) S[k+1] - S[k]
+  for (let k = 0; k < 512; k++) D[k] = S[k + 1] - S[k];
+  return { S, D };
+}
+
+/** A scalar field of a layer descriptor: emitted as an integer literal. */
+export type Scalar = number;
+
+export interface LayerView {
+  /** Identifier of the layer object in the generated module (l0, l1, l2f, ...). */
+  id: string;
+  /** Kernel kind: 1 elman tanh, 2 elman relu, 3 lstm, 4 gru, 5 dense, 6 bidirectional. */
+  kind: number;
+  comment: string;
+  /** name: JS expression (views on blobs, new typed arrays, integer literals). */
+  fields: { name: string; expr: string }[];
+  /** Bidirectional halves. */
+  fwd?: LayerView;
+  bwd?: LayerView;
+}
+
+export interface EspruinoView {
+  sections: Section[];
+  layers: LayerView[];
+  /** Scalars of the input stage etc. */
+  F: number;
+  O: number;
+  outWide: boolean;
+  streaming: boolean;
+  /** Bytes of state and scratch the module allocates in RAM (typed arrays). */
+  ramArrays: { name: string; type: string; length: number; bytes: number }[];
+}
+
+function lit(n: number): string {
+  if (!Number.isSafeInteger(n)) throw new Error(`internal: constant ${n} is not a safe integer`);
+  return String(n);
+}
+
+/** Builds the kernel constants for a validated QuantModel. */
+export function buildView(m: QuantModel): EspruinoView {
+  const sections: Section[] = [];
+  const ram: EspruinoView['ramArrays'] = [];
+  const section = (name: string, data: Section['data']): string => {
+    const type = data.constructor.name as Section['type'];
+    sections.push({ name, type, data });
+    return `@${name}`; // replaced by the view expression once the blobs are packed
+  };
+  const alloc = (owner: string, field: string, type: string, length: number): string => {
+    const bytes = length * (type === 'Int16Array' ? 2 : type === 'Int32Array' ? 4 : type === 'Float64Array' ? 8 : 1);
+    ram.push({ name: `${owner}.${field}`, type, length, bytes });
+    return `new ${type}(${length})`;
+  };
+
+  const sig = signedTables(m.tables.sigmoid, 'sigmoid');
+  const tanh = signedTables(m.tables.tanh, 'tanh');
+  section('SS', sig.S);
+  section('SD', sig.D);
+  section('TS', tanh.S);
+  section('TD', tanh.D);
+
+  // Input stage: x8 + 128 = floor(((r - offset) * m + half + 2^47) / 2^s) - 2^(47-s) + zp + 128.
+  const F = m.inputSize;
+  const zpOf = (f: number): number => {
+    const zp = m.input.zp as unknown;
+    return typeof zp === 'number' ? zp : (zp as ArrayLike<number>)[f];
+  };
+  const IM: number[] = [];
+  const IC: number[] = [];
+  const ID: number[] = [];
+  const IK: number[] = [];
+  for (let f = 0; f < F; f++) {
+    const mm = m.input.m[f];
+    const s = m.input.s[f];
+    IM.push(mm);
+    IC.push(-m.input.offset[f] * mm + half(s) + P47);
+    ID.push(2 ** s);
+    IK.push(zpOf(f) + 128 - 2 ** (47 - s));
+  }
+  section('IM', f64(IM));
+  section('IC', f64(IC));
+  section('ID', f64(ID));
+  section('IK', f64(IK));
+
+  const cell = (l: QCellLayer, id: string, comment: string): LayerView => {
+    const G = qGateCount(l.kind);
+    const H = l.hidden;
+    const I = l.inputSize;
+    const R = G * H;
+    const MX: number[] = [];
+    const CX: number[] = [];
+    const DX: number[] = [];
+    const MH: number[] = [];
+    const CH: number[] = [];
+    const DH: number[] = [];
+    const KQ: number[] = [];
+    const BX: number[] = [];
+    const BH: number[] = [];
+    for (let r = 0; r < R; r++) {
+      const bxf = l.bx[r] - 128 * rowSum(l.wx, r, I);
+      const bhf = l.bh[r] - 128 * rowSum(l.wh, r, H);
+      MX.push(l.mx[r]);
+      CX.push(bxf * l.mx[r] + half(l.sx[r]) + P47);
+      DX.push(2 ** l.sx[r]);
+      MH.push(l.mh[r]);
+      CH.push(bhf * l.mh[r] + half(l.sh[r]) + P47);
+      DH.push(2 ** l.sh[r]);
+      BX.push(2 ** (47 - l.sx[r]));
+      BH.push(2 ** (47 - l.sh[r]));
+      KQ.push(2 ** (47 - l.sx[r]) + 2 ** (47 - l.sh[r]));
+    }
+    const relu = l.kind === 'elman' && l.activation === 'relu';
+    // Saturation (sat_s16, then clip) before a table activation; -32768 and -32767 give the same
+    // activation (lut_s16 uses min(|x|, 32767)), so the kernels clamp at -32767.
+    let lo: number;
+    let hi: number;
+    if (relu) {
+      // max(pre, 0) then sat_s8: only whether pre > 0 and its value up to 255 matter.
+      hi = l.clip > 0 ? Math.min(l.clip, 512) : 512;
+      lo = -1;
+    } else {
+      hi = l.clip > 0 ? Math.min(32767, l.clip) : 32767;
+      lo = l.clip > 0 ? Math.max(-32767, -l.clip) : -32767;
+    }
+    const fields: LayerView['fields'] = [
+      { name: 'kind', expr: lit(l.kind === 'elman' ? (relu ? 2 : 1) : l.kind === 'lstm' ? 3 : 4) },
+      { name: 'I', expr: lit(I) },
+      { name: 'H', expr: lit(H) },
+      { name: 'WX', expr: section(`${id}_wx`, l.wx) },
+      { name: 'WH', expr: section(`${id}_wh`, l.wh) },
+      { name: 'MX', expr: section(`${id}_mx`, i16(MX)) },
+      { name: 'CX', expr: section(`${id}_cx`, f64(CX)) },
+      { name: 'DX', expr: section(`${id}_dx`, f64(DX)) },
+      { name: 'MH', expr: section(`${id}_mh`, i16(MH)) },
+      { name: 'CH', expr: section(`${id}_ch`, f64(CH)) },
+      { name: 'DH', expr: section(`${id}_dh`, f64(DH)) },
+      { name: 'KQ', expr: section(`${id}_kq`, f64(KQ)) },
+      { name: 'lo', expr: lit(lo) },
+      { name: 'hi', expr: lit(hi) },
+      { name: 'z', expr: lit(l.hZp + 128) },
+      { name: 'hm', expr: lit(l.hM) },
+      { name: 'hc', expr: lit(half(l.hS) + P47) },
+      { name: 'hd', expr: lit(2 ** l.hS) },
+      { name: 'hk', expr: lit(l.hZp + 128 - 2 ** (47 - l.hS)) },
+      { name: 'hb', expr: alloc(id, 'hb', 'Uint8ClampedArray', H) },
+      { name: 'g', expr: alloc(id, 'g', 'Int32Array', R) },
+    ];
+    switch (l.kind) {
+      case 'elman':
+        break;
+      case 'lstm': {
+        const cf = l.cellFrac;
+        fields.push(
+          { name: 'c', expr: alloc(id, 'c', 'Int16Array', H) },
+          { name: 'ch', expr: lit(2 ** (29 - cf)) },
+          { name: 'cs', expr: lit(30 - cf) },
+          { name: 'up', expr: lit(cf < 12 ? 1 : 0) },
+          { name: 'tm', expr: lit(cf < 12 ? 2 ** (12 - cf) : 1) },
+          { name: 'th', expr: lit(cf > 12 ? 2 ** (cf - 13) : 0) },
+          { name: 'ts', expr: lit(cf >= 12 ? cf - 12 : 0) },
+        );
+        break;
+      }
+      case 'gru':
+        fields.push(
+          { name: 'after', expr: lit(l.resetAfter ? 1 : 0) },
+          { name: 'h16', expr: alloc(id, 'h16', 'Int16Array', H) },
+          { name: 'BX', expr: section(`${id}_bx`, f64(BX)) },
+          { name: 'BH', expr: section(`${id}_bh`, f64(BH)) },
+          { name: 'rb', expr: l.resetAfter ? 'null' : alloc(id, 'rb', 'Uint8ClampedArray', H) },
+          { name: 'rm', expr: lit(l.rhM) },
+          { name: 'rc', expr: lit(half(l.rhS) + P47) },
+          { name: 'rd', expr: lit(2 ** l.rhS) },
+          { name: 'rk', expr: lit(l.hZp + 128 - 2 ** (47 - l.rhS)) },
+        );
+        break;
+      default:
+        assertNever(l);
+    }
+    return { id, kind: Number(fields[0].expr), comment, fields };
+  };
+
+  const dense = (l: QDenseLayer, id: string, comment: string): LayerView => {
+    const I = l.inputSize;
+    const M: number[] = [];
+    const C: number[] = [];
+    const D: number[] = [];
+    const B: number[] = [];
+    for (let u = 0; u < l.units; u++) {
+      const bf = l.b[u] - 128 * rowSum(l.w, u, I);
+      M.push(l.m[u]);
+      C.push(bf * l.m[u] + half(l.s[u]) + P47);
+      D.push(2 ** l.s[u]);
+      B.push(2 ** (47 - l.s[u]));
+    }
+    const wide = l.outType === 's16';
+    const act = l.activation === 'relu' ? 1 : l.activation === 'tanh' ? 2 : l.activation === 'sigmoid' ? 3 : 0;
+    return {
+      id,
+      kind: 5,
+      comment,
+      fields: [
+        { name: 'kind', expr: '5' },
+        { name: 'I', expr: lit(I) },
+        { name: 'U', expr: lit(l.units) },
+        { name: 'W', expr: section(`${id}_w`, l.w) },
+        { name: 'M', expr: section(`${id}_m`, i16(M)) },
+        { name: 'C', expr: section(`${id}_c`, f64(C)) },
+        { name: 'D', expr: section(`${id}_d`, f64(D)) },
+        { name: 'B', expr: section(`${id}_b`, f64(B)) },
+        { name: 'act', expr: lit(act) },
+        { name: 'wide', expr: lit(wide ? 1 : 0) },
+        { name: 'z', expr: lit(wide ? 0 : l.outZp + 128) },
+        { name: 'om', expr: lit(l.oM) },
+        { name: 'oc', expr: lit(half(l.oS) + P47) },
+        { name: 'od', expr: lit(2 ** l.oS) },
+        { name: 'ob', expr: lit(2 ** (47 - l.oS)) },
+        { name: 'o', expr: alloc(id, 'o', wide ? 'Int16Array' : 'Uint8ClampedArray', l.units) },
+      ],
+    };
+  };
+
+  const describe = (l: QLayer): string => {
+    switch (l.kind) {
+      case 'elman':
+        return `elman ${l.activation}, input ${l.inputSize}, hidden ${l.hidden}`;
+      case 'lstm':
+        return `lstm, input ${l.inputSize}, hidden ${l.hidden}, cell 2^-${l.cellFrac}`;
+      case 'gru':
+        return `gru (reset ${l.resetAfter ? 'after' : 'before'}), input ${l.inputSize}, hidden ${l.hidden}`;
+      case 'bidirectional':
+        return `bidirectional ${l.forward.kind}, input ${l.forward.inputSize}, hidden ${l.forward.hidden}+${l.backward.hidden}`;
+      case 'dense':
+        return `dense ${l.activation}, input ${l.inputSize}, units ${l.units}, ${l.outType}`;
+      default:
+        return assertNever(l);
+    }
+  };
+
+  const layers: LayerView[] = m.layers.map((l, i) => {
+    const id = `l${i}`;
+    switch (l.kind) {
+      case 'elman':
+      case 'lstm':
+      case 'gru':
+        return cell(l, id, describe(l));
+      case 'bidirectional': {
+        const fwd = cell(l.forward, `${id}f`, 'forward');
+        const bwd = cell(l.backward, `${id}b`, 'backward');
+        return { id, kind: 6, comment: describe(l), fields: [{ name: 'kind', expr: '6' }, { name: 'Hf', expr: lit(l.forward.hidden) }, { name: 'O', expr: lit(qLayerOutputSize(l)) }], fwd, bwd };
+      }
+      case 'dense':
+        return dense(l, id, describe(l));
+      default:
+        return assertNever(l);
+    }
+  });
+  const last = m.layers[m.layers.length - 1];
+  return {
+    sections,
+    layers,
+    F,
+    O: m.outputSize,
+    outWide: last.kind === 'dense' && last.outType === 's16',
+    streaming: !m.layers.some((l) => l.kind === 'bidirectional'),
+    ramArrays: ram,
+  };
+}

@@ -1,0 +1,119 @@
+// Generates the Espruino module for a QuantModel: the model module (kernels + constants), its
+// weight blobs (inline base64 or Storage files), with the dialect check applied to the result.
+// Pure: returns file contents; target.ts writes them and adds the runtime, the example app and
+// the manifest.
+import * as path from 'node:path';
+import { QuantModel } from '../../compiler/ir/quant-model';
+import { TinyrnnError } from '../../compiler/ir/errors';
+import { loadTemplates, TemplateSet } from '../../compiler/emit/template';
+import { jsString, commentText } from '../../compiler/emit/names';
+import { packageRoot, VERSION } from '../../compiler/version';
+import { QUANT_SPEC_VERSION } from '../../compiler/quant/spec';
+import { BoardProfile } from '../boards';
+import { buildView, EspruinoView, packSections } from './emit';
+import { assertEspruinoDialect } from './dialect';
+import { minifyJs } from './minify';
+
+export type WeightsMode = 'inline' | 'storage';
+
+export interface GenerateOptions {
+  board: BoardProfile;
+  weights: WeightsMode;
+  /** Module name (require() name and Storage file name), <= 24 characters. */
+  moduleName: string;
+  minify?: boolean;
+  /** Model file name for the banner. */
+  modelFile?: string;
+}
+
+export interface GeneratedModule {
+  moduleName: string;
+  /** The module's JavaScript. */
+  source: string;
+  /** Weight blobs; for storage mode each goes to Storage under its name. */
+  blobs: { id: string; storageName: string; bytes: Uint8Array }[];
+  view: EspruinoView;
+  /** Typed-array views on the blobs. */
+  views: number;
+}
+
+let templates: TemplateSet | undefined;
+export function espruinoTemplates(): TemplateSet {
+  templates ??= loadTemplates(path.join(packageRoot(), 'targets', 'espruino', 'templates'));
+  return templates;
+}
+
+/** A Storage-safe module name from the model name: lower-case letters, digits, _; <= 20 chars. */
+export function moduleNameFor(name: string): string {
+  let s = name.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+  if (!/^[a-z]/.test(s)) s = `m_${s}`;
+  s = s.slice(0, 20).replace(/_+$/, '');
+  return s || 'model';
+}
+
+export function checkModuleName(name: string): void {
+  if (!/^[a-z][a-z0-9_]{0,23}$/.test(name)) {
+    throw new TinyrnnError({ code: 'ESP202', path: '--name', message: 'module name is not usable as a Storage file name', value: name, expected: 'a lower-case letter, then letters, digits or _ (at most 24 characters; Storage names are at most 28)' });
+  }
+}
+
+export function generateModule(m: QuantModel, opts: GenerateOptions): GeneratedModule {
+  checkModuleName(opts.moduleName);
+  if (m.specVersion !== QUANT_SPEC_VERSION) {
+    throw new TinyrnnError({ code: 'TNN210', path: 'specVersion', message: `quantisation spec version ${m.specVersion} is not supported`, expected: String(QUANT_SPEC_VERSION) });
+  }
+  const view = buildView(m);
+  const { blobs, placed } = packSections(view.sections);
+  const blobIds = blobs.map((_, i) => `B${i}`);
+  const storageNames = blobs.map((_, i) => `${opts.moduleName}.w${i}`);
+  const varOf = (name: string): string => name.toUpperCase() === name ? name : `w_${name}`;
+  const views = placed.map((p) => ({ name: varOf(p.name), type: p.type, blob: blobIds[p.blob], byteOffset: p.byteOffset, length: p.data.length }));
+  const resolve = (expr: string): string => (expr.startsWith('@') ? varOf(expr.slice(1)) : expr);
+  const layers = view.layers.map((l) => ({
+    id: l.id,
+    comment: commentText(l.comment),
+    fields: l.fields.map((f) => ({ name: f.name, expr: resolve(f.expr) })),
+    fwd: l.fwd ? { id: l.fwd.id, fields: l.fwd.fields.map((f) => ({ name: f.name, expr: resolve(f.expr) })) } : undefined,
+    bwd: l.bwd ? { id: l.bwd.id, fields: l.bwd.fields.map((f) => ({ name: f.name, expr: resolve(f.expr) })) } : undefined,
+  }));
+  const storage = opts.weights === 'storage';
+  const data = {
+    version: VERSION,
+    modelFile: commentText(opts.modelFile ?? 'a QuantModel'),
+    specVersion: QUANT_SPEC_VERSION,
+    modelName: commentText(m.meta.name),
+    F: view.F,
+    O: view.O,
+    task: m.task,
+    outputPer: m.output === 'sequence' ? 'time step' : 'sequence (last step)',
+    boardName: commentText(opts.board.name),
+    weightsMode: storage ? 'in Storage' : 'inline (base64)',
+    storage,
+    storageNames,
+    moduleName: opts.moduleName,
+    blobs: blobs.map((b, i) => ({ id: blobIds[i], storageName: jsString(storageNames[i]), base64: Buffer.from(b).toString('base64') })),
+    views,
+    layers,
+    layerIds: view.layers.map((l) => l.id),
+    layerCount: view.layers.length,
+    streaming: view.streaming ? 'true' : 'false',
+    outType: view.outWide ? 'Int16Array' : 'Int8Array',
+    outWide: view.outWide,
+    labels: (m.meta.labels ?? []).map(jsString),
+    features: m.meta.features.map(jsString),
+    classification: m.task === 'classification' ? 'true' : 'false',
+    lastOnly: m.output === 'last',
+    sampleRate: m.meta.sampleRate !== undefined && Number.isInteger(m.meta.sampleRate) ? String(m.meta.sampleRate) : 'undefined',
+    rawPerUnit: Array.from(m.input.rawPerUnit, String),
+  };
+  let source = espruinoTemplates().render('model.js', data);
+  if (opts.minify) source = minifyJs(source);
+  assertEspruinoDialect(source, `${opts.moduleName}.js`, { integerLiterals: true });
+  return {
+    moduleName: opts.moduleName,
+    source,
+    blobs: blobs.map((bytes, i) => ({ id: blobIds[i], storageName: storageNames[i], bytes })),
+    view,
+    views: placed.length,
+  };
+}

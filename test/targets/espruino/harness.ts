@@ -1,0 +1,130 @@
+// Test helpers: load generated Espruino modules in plain Node and in the Espruino sandbox, and
+// compare them with the golden vectors, reporting like
+// `lstm_h4/seq0 (node): step 2 L0.h[3]: got -12, want -11 (2 of 12 differ)`.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vm from 'node:vm';
+import { decodeQuantModel } from '../../../compiler/ir/format';
+import { QuantModel } from '../../../compiler/ir/quant-model';
+import { EspruinoSandbox, SandboxOptions, bytesToBinaryString } from '../../../targets/espruino/sandbox';
+import { GeneratedModule } from '../../../targets/espruino/generate';
+
+export const VECTORS = path.resolve(__dirname, '..', '..', 'vectors');
+
+export interface VectorCase {
+  name: string;
+  streaming: boolean;
+  model: QuantModel;
+  vectors: {
+    outputType: string;
+    sequences: { raw: number[][]; outputs: number[][]; trace: Record<string, number[][]> }[];
+  };
+}
+
+export function vectorCases(): VectorCase[] {
+  const index = JSON.parse(fs.readFileSync(path.join(VECTORS, 'index.json'), 'utf8')) as { name: string; streaming: boolean }[];
+  return index.map((c) => ({
+    name: c.name,
+    streaming: c.streaming,
+    model: decodeQuantModel(new Uint8Array(fs.readFileSync(path.join(VECTORS, c.name, 'model.q.tnn')))),
+    vectors: JSON.parse(fs.readFileSync(path.join(VECTORS, c.name, 'vectors.json'), 'utf8')),
+  }));
+}
+
+/** The module's exports as the tests use them. */
+export interface DeviceModel {
+  reset(): void;
+  step(raw: ArrayLike<number>): ArrayLike<number>;
+  run(seq: ArrayLike<ArrayLike<number>>): ArrayLike<number>[];
+  predict(seq: ArrayLike<ArrayLike<number>>): unknown;
+  classify(out: ArrayLike<number>): { index: number; label: string; score: number };
+  toRaw(x: ArrayLike<number>): ArrayLike<number>;
+  labels: string[];
+  layers: { kind: number; hb?: Uint8Array; c?: Int16Array; h16?: Int16Array; f?: unknown; b?: unknown }[];
+}
+
+/** Loads a module in plain Node (its own vm context with Node's globals, no E). */
+export function loadInNode(gen: GeneratedModule): DeviceModel {
+  const ctx = vm.createContext({ atob, console });
+  const fn = vm.runInContext(`(function(exports, module){${gen.source}\n})`, ctx, { filename: `${gen.moduleName}.js` }) as (e: object, m: object) => void;
+  const module = { exports: {} as object };
+  fn(module.exports, module);
+  return module.exports as unknown as DeviceModel;
+}
+
+/** Loads a module in the Espruino sandbox: Storage files for the weights, the module as a Storage file, require(). */
+export function loadInSandbox(gen: GeneratedModule, opts: SandboxOptions = {}): { sb: EspruinoSandbox; model: DeviceModel } {
+  const sb = new EspruinoSandbox(opts);
+  for (const b of gen.blobs) sb.storage.set(b.storageName, b.bytes.slice());
+  sb.storage.set(gen.moduleName, Buffer.from(gen.source, 'latin1'));
+  const model = sb.require(gen.moduleName) as DeviceModel;
+  sb.markPersistent();
+  return { sb, model };
+}
+
+export function binary(b: Uint8Array): string {
+  return bytesToBinaryString(b);
+}
+
+/** First difference between two integer rows, described; undefined when equal. */
+export function diffRow(label: string, got: ArrayLike<number>, want: ArrayLike<number>): string | undefined {
+  const n = Math.max(got.length, want.length);
+  let first = -1;
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    if (got[i] !== want[i]) {
+      count++;
+      if (first < 0) first = i;
+    }
+  }
+  if (count === 0) return undefined;
+  return `${label}[${first}]: got ${got[first]}, want ${want[first]} (${count} of ${n} differ)`;
+}
+
+/**
+ * Runs every sequence of a case step by step (streaming cases) or whole (bidirectional), checking
+ * outputs and the state traces (h, c, h16) the module exposes. Returns the failures.
+ */
+export function checkCase(c: VectorCase, model: DeviceModel, where: string, settle: () => void = () => undefined): string[] {
+  const fails: string[] = [];
+  c.vectors.sequences.forEach((s, si) => {
+    const tag = `${c.name}/seq${si} (${where})`;
+    if (c.streaming) {
+      model.reset();
+      for (let t = 0; t < s.raw.length; t++) {
+        const out = Array.from(model.step(s.raw[t]));
+        settle();
+        // State traces first: they name the stage that broke.
+        model.layers.forEach((L, li) => {
+          if (L.kind === 5 || L.kind === 6 || !L.hb) return;
+          const h = Array.from(L.hb, (v) => v - 128);
+          const want = s.trace[`L${li}.h`]?.[t];
+          const d = want && diffRow(`step ${t} L${li}.h`, h, want);
+          if (d) fails.push(`${tag}: ${d}`);
+          if (L.c && s.trace[`L${li}.c`]) {
+            const dc = diffRow(`step ${t} L${li}.c`, Array.from(L.c), s.trace[`L${li}.c`][t]);
+            if (dc) fails.push(`${tag}: ${dc}`);
+          }
+          if (L.h16 && s.trace[`L${li}.h16`]) {
+            const dh = diffRow(`step ${t} L${li}.h16`, Array.from(L.h16), s.trace[`L${li}.h16`][t]);
+            if (dh) fails.push(`${tag}: ${dh}`);
+          }
+        });
+        const d = diffRow(`step ${t} output`, out, s.outputs[t]);
+        if (d) fails.push(`${tag}: ${d}`);
+        if (fails.length > 5) return;
+      }
+    }
+    // The whole-sequence path gives the same outputs (and is the only path for bidirectional models).
+    const all = model.run(s.raw);
+    settle();
+    for (let t = 0; t < s.raw.length; t++) {
+      const d = diffRow(`run step ${t} output`, Array.from(all[t]), s.outputs[t]);
+      if (d) {
+        fails.push(`${tag}: ${d}`);
+        break;
+      }
+    }
+  });
+  return fails;
+}
