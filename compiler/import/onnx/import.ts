@@ -250,9 +250,7 @@ class Importer {
 
   run(): ImportResult {
     const g = this.m.graph;
-    if (this.m.functions > 0) {
-      // Functions are only a problem if a node calls one; that is caught as an unknown op below.
-    }
+    // Local functions (model.functions) need no check here: a node calling one is an unknown op.
     if (g.sparseInitializers > 0) {
       this.fail('ONNX004', 'graph.sparse_initializer', 'sparse initializers are not supported', { value: g.sparseInitializers, expected: 'dense initializers' });
     }
@@ -847,10 +845,10 @@ class Importer {
     const xw = featureWidth(x);
     const xAxes = x.axes;
     if (xAxes.length !== 3) problems.push({ code: 'ONNX013', path: `${p}.X`, message: `X has rank ${xAxes.length} (${describeAxes(xAxes)})`, expected: 'rank 3' });
-    else if (xAxes[2].role === 'F' && xAxes[2].size !== undefined && xw !== I) {
-      problems.push({ code: 'ONNX013', path: `${p}.X`, message: `X has ${xw} features`, expected: `input_size ${I} (from W)` });
-    } else if (xAxes[0].role === 'F' || xAxes[1].role === 'F') {
+    else if (xAxes[0].role === 'F' || xAxes[1].role === 'F' || (xAxes[2].role !== 'F' && xAxes[2].role !== '1')) {
       problems.push({ code: 'ONNX017', path: `${p}.X`, message: `X axes are (${describeAxes(xAxes)})`, expected: 'features on the last axis only' });
+    } else if (xAxes[2].size !== undefined && xw !== I) {
+      problems.push({ code: 'ONNX013', path: `${p}.X`, message: `X has ${xw} features`, expected: `input_size ${I} (from W)` });
     }
     if (problems.length) throw new TinyrnnError(problems);
     if (xAxes[2].size === undefined) xAxes[2] = I === 1 ? { role: '1', size: 1 } : { role: 'F', size: I };
