@@ -1,0 +1,105 @@
+// Simulator benchmark: simulated time steps per second for the gesture model with each engine,
+// and the fleet speed-up from worker threads, printed in one run.
+//
+//   npm run build && node dist/bench/sim/run.js [--hidden 16] [--windows 20] [--devices 16]
+//
+// The model: an LSTM gesture classifier trained on builtin:gestures (seeded) and quantised.
+// "engine steps/s": the engine's device session alone, fed raw samples (what the device code
+// costs to simulate). "simulate steps/s": the whole simulation of one device (engine, the
+// reference oracle on the same samples, timing), wall-clock. Fleet: the same N devices with 0
+// worker threads (all in the main thread) and with one worker per core.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadData } from '../../compiler/data/load';
+import { saveQuantModel } from '../../compiler/ir/format';
+import { quantizeModel } from '../../compiler/quant/quantize';
+import { train } from '../../compiler/train';
+import { findBoard } from '../../targets/boards';
+import { ENGINES } from '../../runtime/sim/engines';
+import { samplesToRaw } from '../../runtime/sim/sensor';
+import { simulate } from '../../runtime/sim/simulate';
+import { deviceStream } from '../../runtime/sim/stream';
+import { ENGINE_NAMES, EngineName } from '../../runtime/sim/types';
+
+function arg(name: string, def: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : def;
+}
+
+const BOARD: Record<EngineName, string> = { reference: 'NRF52840', js: 'BANGLEJS2', c: 'NRF52840', qemu: 'NRF52840' };
+
+async function main(): Promise<void> {
+  const hidden = Number(arg('hidden', '16'));
+  const windows = Number(arg('windows', '20'));
+  const devices = Number(arg('devices', '16'));
+  const log = (s: string): void => {
+    process.stdout.write(s + '\n');
+  };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyrnn-bench-sim-'));
+  try {
+    const d = loadData('builtin:gestures?n=300&seed=21');
+    const t0 = Date.now();
+    const r = await train(d, { cell: 'lstm', hidden, epochs: 10, seed: 2, name: `gestures-lstm${hidden}` });
+    const F = d.features.length;
+    const calib = d.x.map((x) => Array.from({ length: x.length / F }, (_, t) => x.subarray(t * F, (t + 1) * F)));
+    const q = quantizeModel(r.model, calib);
+    const file = path.join(dir, 'gestures.q.tnn');
+    saveQuantModel(file, q);
+    log(`model: LSTM ${hidden} gesture classifier, trained and quantised in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const data = `builtin:gestures?n=${windows}&seed=900`;
+    log(`stream: ${data} (${windows} recordings x 50 steps)`);
+    log(`machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`);
+    log('');
+    log('engine     board       engine steps/s   simulate steps/s   time/step on board');
+    let fleetEngine: EngineName = 'reference';
+    for (const name of ENGINE_NAMES) {
+      const p = ENGINES[name];
+      const board = findBoard(BOARD[name]);
+      if (!p) {
+        log(`${name.padEnd(10)} not built into this tinyrnn`);
+        continue;
+      }
+      const why = p.unavailable(board);
+      if (why) {
+        log(`${name.padEnd(10)} not run here: ${why}`);
+        continue;
+      }
+      const work = fs.mkdtempSync(path.join(dir, name + '-'));
+      const prepared = await p.prepare({ model: q, modelFile: file, board, workDir: work });
+      const s = deviceStream(data, 0, 1);
+      const raw = samplesToRaw(q, s.x, s.T);
+      const session = await p.open(prepared, q, board);
+      const a = process.hrtime.bigint();
+      await session.run(raw, s.T);
+      const engineSec = Number(process.hrtime.bigint() - a) / 1e9;
+      await session.close();
+      const b = process.hrtime.bigint();
+      const sim = await simulate({ modelFile: file, board: board.id, engine: name, data, workers: 0 });
+      const simSec = Number(process.hrtime.bigint() - b) / 1e9;
+      const t = sim.devices[0].timing;
+      log(`${name.padEnd(10)} ${board.id.padEnd(11)} ${Math.round(s.T / engineSec).toString().padStart(14)}   ${Math.round(sim.fleet.steps / simSec).toString().padStart(16)}   ${t ? `${(t.stepMean * 1e3).toFixed(3)} ms (${sim.devices[0].costSource})` : 'n/a'}`);
+      if (name !== 'reference') fleetEngine = name;
+    }
+    log('');
+    const board = BOARD[fleetEngine];
+    const small = data;
+    const timeFleet = async (workers: number): Promise<number> => {
+      const a = process.hrtime.bigint();
+      await simulate({ modelFile: file, board, engine: fleetEngine, data: small, devices, workers });
+      return Number(process.hrtime.bigint() - a) / 1e9;
+    };
+    const cores = os.availableParallelism ? os.availableParallelism() : os.cpus().length;
+    const serial = await timeFleet(0);
+    const parallel = await timeFleet(cores);
+    log(`fleet: ${devices} devices on ${small}, ${fleetEngine} engine on ${board}`);
+    log(`  0 worker threads: ${serial.toFixed(2)} s; ${cores} worker threads: ${parallel.toFixed(2)} s; speed-up ${(serial / parallel).toFixed(2)}x`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(String((e as Error).stack ?? e) + '\n');
+  process.exit(1);
+});
