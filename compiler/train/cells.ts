@@ -13,6 +13,9 @@
 //   aux (T, B, H)   lstm tanh(c); gru reset-after Whn h + bhn; gru reset-before r*h
 //   dP  (T, B, GH)  gradient of the input-side pre-activations, by step
 //   dPh (T, B, GH)  gradient of the recurrent-side pre-activations (GRU), by step
+//   dPT (GH, T*B), dPhT (GH, T*B), hT (H, T*B), rhT (H, T*B), xT (I, T*B): transposed copies,
+//                   columns in step order, so weight gradients are long contiguous dot products
+//   whT (H, GH), wxT (I, GH): transposed weights for the input-gradient products
 // The forward arithmetic is the same, operation for operation, as compiler/float/infer.ts, so a
 // trained network and the saved model give identical float64 outputs.
 //
@@ -20,6 +23,7 @@
 
 import { CellKind, gateCount } from '../ir/model';
 import { sigmoid } from '../float/infer';
+import { gemmNT, transpose } from './kernels';
 
 export interface CellOffsets {
   wx: number; // (GH, I)
@@ -41,7 +45,14 @@ export class TrainCell {
   readonly dh: Float64Array; // (B, H) gradient flowing to the previous step
   readonly dc: Float64Array; // (B, H)
   readonly tmp: Float64Array; // (B, H) scratch
-  readonly rec: Float64Array; // (GH) scratch: recurrent pre-activation of one batch row
+  readonly rec: Float64Array; // (B, GH) recurrent pre-activations of one step
+  readonly dPT: Float64Array;
+  readonly dPhT: Float64Array;
+  readonly hT: Float64Array;
+  readonly rhT: Float64Array;
+  readonly xT: Float64Array;
+  readonly whT: Float64Array;
+  readonly wxT: Float64Array;
   /** Carried state for truncated BPTT (B, H); used when forward() is told to carry. */
   readonly h0: Float64Array;
   readonly c0: Float64Array;
@@ -70,7 +81,14 @@ export class TrainCell {
     this.dh = new Float64Array(maxB * H);
     this.dc = new Float64Array(maxB * H);
     this.tmp = new Float64Array(maxB * H);
-    this.rec = new Float64Array(GH);
+    this.rec = new Float64Array(maxB * GH);
+    this.dPT = new Float64Array(GH * TB);
+    this.dPhT = new Float64Array(kind === 'gru' ? GH * TB : 0);
+    this.hT = new Float64Array(H * TB);
+    this.rhT = new Float64Array(kind === 'gru' && !resetAfter ? H * TB : 0);
+    this.xT = new Float64Array(I * TB);
+    this.whT = new Float64Array(H * GH);
+    this.wxT = new Float64Array(I * GH);
     this.h0 = new Float64Array(maxB * H);
     this.c0 = new Float64Array(kind === 'lstm' ? maxB * H : 0);
   }
@@ -78,20 +96,9 @@ export class TrainCell {
   /** Runs T steps for B sequences. carry: start from h0/c0 (else zero state). */
   forward(P: Float64Array, X: Float64Array, T: number, B: number, out: Float64Array, O: number, col: number, carry: boolean): void {
     const { I, H, GH, xp, hs, cs } = this;
-    const { wx, bx } = this.p;
     const BH = B * H;
-    // input projection for every (t, b) row at once
-    const rows = T * B;
-    for (let row = 0; row < rows; row++) {
-      const xo = row * I;
-      const po = row * GH;
-      for (let r = 0; r < GH; r++) {
-        let s = P[bx + r];
-        const wo = wx + r * I;
-        for (let i = 0; i < I; i++) s += P[wo + i] * X[xo + i];
-        xp[po + r] = s;
-      }
-    }
+    // input projection wx x + bx for every (t, b) row at once
+    gemmNT(T * B, GH, I, X, 0, I, P, this.p.wx, I, xp, 0, GH, false, P, this.p.bx);
     if (carry) {
       for (let k = 0; k < BH; k++) hs[k] = this.h0[k];
       if (this.kind === 'lstm') for (let k = 0; k < BH; k++) cs[k] = this.c0[k];
@@ -126,16 +133,10 @@ export class TrainCell {
     this.c0.fill(0);
   }
 
-  private recurrent(P: Float64Array, hb: number, rowFrom: number, rowTo: number): void {
-    // rec[r] = bh[r] + wh[r, :] . hs[hb .. hb+H)
-    const { H, hs, rec } = this;
-    const { wh, bh } = this.p;
-    for (let r = rowFrom; r < rowTo; r++) {
-      let u = P[bh + r];
-      const wo = wh + r * H;
-      for (let j = 0; j < H; j++) u += P[wo + j] * hs[hb + j];
-      rec[r] = u;
-    }
+  /** rec (B, rows) = bh + h (B, H) wh^T for gate rows rowFrom..rowFrom+rows of step s's previous state. */
+  private recurrent(P: Float64Array, src: Float64Array, srcOff: number, B: number, rowFrom: number, rows: number): void {
+    const { H, GH } = this;
+    gemmNT(B, rows, H, src, srcOff, H, P, this.p.wh + rowFrom * H, H, this.rec, rowFrom, GH, false, P, this.p.bh + rowFrom);
   }
 
   private lstmForward(P: Float64Array, T: number, B: number, out: Float64Array, O: number, col: number): void {
@@ -144,19 +145,19 @@ export class TrainCell {
     const H3 = 3 * H;
     for (let s = 0; s < T; s++) {
       const t = this.reverse ? T - 1 - s : s;
+      this.recurrent(P, hs, s * B * H, B, 0, GH);
       for (let b = 0; b < B; b++) {
         const hp = (s * B + b) * H; // previous h and c
         const hn = hp + B * H; // next slot
         const pb = (t * B + b) * GH;
         const ab = (s * B + b) * GH;
-        const tb = (s * B + b) * H;
+        const rb = b * GH;
         const ob = (t * B + b) * O + col;
-        this.recurrent(P, hp, 0, GH);
         for (let j = 0; j < H; j++) {
-          const gi = sigmoid(xp[pb + j] + rec[j]);
-          const gf = sigmoid(xp[pb + H + j] + rec[H + j]);
-          const gg = Math.tanh(xp[pb + H2 + j] + rec[H2 + j]);
-          const go = sigmoid(xp[pb + H3 + j] + rec[H3 + j]);
+          const gi = sigmoid(xp[pb + j] + rec[rb + j]);
+          const gf = sigmoid(xp[pb + H + j] + rec[rb + H + j]);
+          const gg = Math.tanh(xp[pb + H2 + j] + rec[rb + H2 + j]);
+          const go = sigmoid(xp[pb + H3 + j] + rec[rb + H3 + j]);
           const c = gf * cs[hp + j] + gi * gg;
           const tc = Math.tanh(c);
           const h = go * tc;
@@ -164,7 +165,7 @@ export class TrainCell {
           act[ab + H + j] = gf;
           act[ab + H2 + j] = gg;
           act[ab + H3 + j] = go;
-          aux[tb + j] = tc;
+          aux[hp + j] = tc;
           cs[hn + j] = c;
           hs[hn + j] = h;
           out[ob + j] = h;
@@ -178,24 +179,24 @@ export class TrainCell {
     const H2 = 2 * H;
     for (let s = 0; s < T; s++) {
       const t = this.reverse ? T - 1 - s : s;
+      this.recurrent(P, hs, s * B * H, B, 0, GH);
       for (let b = 0; b < B; b++) {
         const hp = (s * B + b) * H;
         const hn = hp + B * H;
         const pb = (t * B + b) * GH;
         const ab = (s * B + b) * GH;
-        const tb = (s * B + b) * H;
+        const rb = b * GH;
         const ob = (t * B + b) * O + col;
-        this.recurrent(P, hp, 0, GH);
         for (let j = 0; j < H; j++) {
-          const r = sigmoid(xp[pb + j] + rec[j]);
-          const z = sigmoid(xp[pb + H + j] + rec[H + j]);
-          const hnv = rec[H2 + j];
+          const r = sigmoid(xp[pb + j] + rec[rb + j]);
+          const z = sigmoid(xp[pb + H + j] + rec[rb + H + j]);
+          const hnv = rec[rb + H2 + j];
           const n = Math.tanh(xp[pb + H2 + j] + r * hnv);
           const h = (1 - z) * n + z * hs[hp + j];
           act[ab + j] = r;
           act[ab + H + j] = z;
           act[ab + H2 + j] = n;
-          aux[tb + j] = hnv;
+          aux[hp + j] = hnv;
           hs[hn + j] = h;
           out[ob + j] = h;
         }
@@ -205,29 +206,33 @@ export class TrainCell {
 
   private gruBeforeForward(P: Float64Array, T: number, B: number, out: Float64Array, O: number, col: number): void {
     const { H, GH, xp, hs, act, aux, rec } = this;
-    const { wh, bh } = this.p;
     const H2 = 2 * H;
     for (let s = 0; s < T; s++) {
       const t = this.reverse ? T - 1 - s : s;
+      this.recurrent(P, hs, s * B * H, B, 0, H2);
+      for (let b = 0; b < B; b++) {
+        const hp = (s * B + b) * H;
+        const pb = (t * B + b) * GH;
+        const ab = (s * B + b) * GH;
+        const rb = b * GH;
+        for (let j = 0; j < H; j++) {
+          const r = sigmoid(xp[pb + j] + rec[rb + j]);
+          act[ab + j] = r;
+          aux[hp + j] = r * hs[hp + j];
+        }
+      }
+      // candidate rows on r*h
+      this.recurrent(P, aux, s * B * H, B, H2, H);
       for (let b = 0; b < B; b++) {
         const hp = (s * B + b) * H;
         const hn = hp + B * H;
         const pb = (t * B + b) * GH;
         const ab = (s * B + b) * GH;
-        const tb = (s * B + b) * H;
+        const rb = b * GH;
         const ob = (t * B + b) * O + col;
-        this.recurrent(P, hp, 0, H2);
         for (let j = 0; j < H; j++) {
-          const r = sigmoid(xp[pb + j] + rec[j]);
-          act[ab + j] = r;
-          aux[tb + j] = r * hs[hp + j];
-        }
-        for (let j = 0; j < H; j++) {
-          let u = P[bh + H2 + j];
-          const wo = wh + (H2 + j) * H;
-          for (let k = 0; k < H; k++) u += P[wo + k] * aux[tb + k];
-          const z = sigmoid(xp[pb + H + j] + rec[H + j]);
-          const n = Math.tanh(xp[pb + H2 + j] + u);
+          const z = sigmoid(xp[pb + H + j] + rec[rb + H + j]);
+          const n = Math.tanh(xp[pb + H2 + j] + rec[rb + H2 + j]);
           const h = (1 - z) * n + z * hs[hp + j];
           act[ab + H + j] = z;
           act[ab + H2 + j] = n;
@@ -243,15 +248,16 @@ export class TrainCell {
     const relu = this.relu;
     for (let s = 0; s < T; s++) {
       const t = this.reverse ? T - 1 - s : s;
+      this.recurrent(P, hs, s * B * H, B, 0, GH);
       for (let b = 0; b < B; b++) {
         const hp = (s * B + b) * H;
         const hn = hp + B * H;
         const pb = (t * B + b) * GH;
         const ab = (s * B + b) * GH;
+        const rb = b * GH;
         const ob = (t * B + b) * O + col;
-        this.recurrent(P, hp, 0, GH);
         for (let j = 0; j < H; j++) {
-          const a = xp[pb + j] + rec[j];
+          const a = xp[pb + j] + rec[rb + j];
           const h = relu ? (a > 0 ? a : 0) : Math.tanh(a);
           act[ab + j] = h;
           hs[hn + j] = h;
@@ -268,35 +274,38 @@ export class TrainCell {
    * is dropped (truncation).
    */
   backward(P: Float64Array, Gr: Float64Array, X: Float64Array, T: number, B: number, dOut: Float64Array, O: number, col: number, dX: Float64Array | null): void {
-    this.dh.fill(0, 0, B * this.H);
-    if (this.kind === 'lstm') this.dc.fill(0, 0, B * this.H);
+    const { H, GH, I } = this;
+    this.dh.fill(0, 0, B * H);
+    if (this.kind === 'lstm') this.dc.fill(0, 0, B * H);
+    transpose(GH, H, P, this.p.wh, H, this.whT, 0, GH);
     switch (this.kind) {
       case 'lstm':
-        this.lstmBackward(P, T, B, dOut, O, col);
+        this.lstmBackward(T, B, dOut, O, col);
         break;
       case 'gru':
-        this.gruBackward(P, T, B, dOut, O, col);
+        this.gruBackward(T, B, dOut, O, col);
         break;
       case 'elman':
-        this.elmanBackward(P, T, B, dOut, O, col);
+        this.elmanBackward(T, B, dOut, O, col);
         break;
     }
-    this.paramGrads(P, Gr, X, T, B, dX);
-  }
-
-  /** dh[b] = dP[row] @ wh (rows rowFrom..rowTo of wh), plus what is already in dh when add. */
-  private backRecurrent(P: Float64Array, dPx: Float64Array, ab: number, hb: number, rowFrom: number, rowTo: number): void {
-    const { H, dh } = this;
-    const wh = this.p.wh;
-    for (let r = rowFrom; r < rowTo; r++) {
-      const g = dPx[ab + r];
-      if (g === 0) continue;
-      const wo = wh + r * H;
-      for (let j = 0; j < H; j++) dh[hb + j] += g * P[wo + j];
+    this.paramGrads(Gr, X, T, B);
+    if (dX) {
+      transpose(GH, I, P, this.p.wx, I, this.wxT, 0, GH);
+      for (let s = 0; s < T; s++) {
+        const t = this.reverse ? T - 1 - s : s;
+        gemmNT(B, I, GH, this.dP, s * B * GH, GH, this.wxT, 0, GH, dX, t * B * I, I, true);
+      }
     }
   }
 
-  private lstmBackward(P: Float64Array, T: number, B: number, dOut: Float64Array, O: number, col: number): void {
+  /** dh (B, H) (=|+=) dPx[step s] (B, rows) times the wh rows rowFrom..rowFrom+rows. */
+  private backRecurrent(dPx: Float64Array, s: number, B: number, rowFrom: number, rows: number, dst: Float64Array, accumulate: boolean): void {
+    const { H, GH } = this;
+    gemmNT(B, H, rows, dPx, s * B * GH + rowFrom, GH, this.whT, rowFrom, GH, dst, 0, H, accumulate);
+  }
+
+  private lstmBackward(T: number, B: number, dOut: Float64Array, O: number, col: number): void {
     const { H, GH, cs, act, aux, dP, dh, dc } = this;
     const H2 = 2 * H;
     const H3 = 3 * H;
@@ -304,9 +313,8 @@ export class TrainCell {
       const t = this.reverse ? T - 1 - s : s;
       for (let b = 0; b < B; b++) {
         const hb = b * H;
-        const cp = (s * B + b) * H; // c_{s-1}
+        const cp = (s * B + b) * H; // c_{s-1}; also tanh(c_s) in aux
         const ab = (s * B + b) * GH;
-        const tb = (s * B + b) * H;
         const ob = (t * B + b) * O + col;
         for (let j = 0; j < H; j++) {
           const dhj = dh[hb + j] + dOut[ob + j];
@@ -314,32 +322,29 @@ export class TrainCell {
           const gf = act[ab + H + j];
           const gg = act[ab + H2 + j];
           const go = act[ab + H3 + j];
-          const tc = aux[tb + j];
+          const tc = aux[cp + j];
           const dcj = dc[hb + j] + dhj * go * (1 - tc * tc);
           dP[ab + j] = dcj * gg * gi * (1 - gi);
           dP[ab + H + j] = dcj * cs[cp + j] * gf * (1 - gf);
           dP[ab + H2 + j] = dcj * gi * (1 - gg * gg);
           dP[ab + H3 + j] = dhj * tc * go * (1 - go);
           dc[hb + j] = dcj * gf;
-          dh[hb + j] = 0;
         }
-        this.backRecurrent(P, dP, ab, hb, 0, GH);
       }
+      this.backRecurrent(dP, s, B, 0, GH, dh, false);
     }
   }
 
-  private gruBackward(P: Float64Array, T: number, B: number, dOut: Float64Array, O: number, col: number): void {
+  private gruBackward(T: number, B: number, dOut: Float64Array, O: number, col: number): void {
     const { H, GH, hs, act, aux, dP, dPh, dh, tmp } = this;
     const H2 = 2 * H;
     const after = this.resetAfter;
-    const wh = this.p.wh;
     for (let s = T - 1; s >= 0; s--) {
       const t = this.reverse ? T - 1 - s : s;
       for (let b = 0; b < B; b++) {
         const hb = b * H;
         const hp = (s * B + b) * H; // h_{s-1}
         const ab = (s * B + b) * GH;
-        const tb = (s * B + b) * H;
         const ob = (t * B + b) * O + col;
         for (let j = 0; j < H; j++) {
           const dhj = dh[hb + j] + dOut[ob + j];
@@ -351,22 +356,25 @@ export class TrainCell {
           dPh[ab + H + j] = dAz;
           dP[ab + H2 + j] = dAn;
           tmp[hb + j] = dhj * z; // direct path to h_{s-1}
-        }
-        if (after) {
-          for (let j = 0; j < H; j++) {
+          if (after) {
             const r = act[ab + j];
-            const dAn = dP[ab + H2 + j];
-            const dAr = dAn * aux[tb + j] * r * (1 - r);
+            const dAr = dAn * aux[hp + j] * r * (1 - r);
             dP[ab + j] = dAr;
             dPh[ab + j] = dAr;
             dPh[ab + H2 + j] = dAn * r;
           }
-          for (let j = 0; j < H; j++) dh[hb + j] = tmp[hb + j];
-          this.backRecurrent(P, dPh, ab, hb, 0, GH);
-        } else {
-          // d(r*h) = dAn @ Whn, then r and h_{s-1}
-          for (let j = 0; j < H; j++) dh[hb + j] = 0;
-          this.backRecurrent(P, dP, ab, hb, H2, GH); // dh now holds d(rh)
+        }
+      }
+      if (after) {
+        for (let k = 0; k < B * H; k++) dh[k] = tmp[k];
+        this.backRecurrent(dPh, s, B, 0, GH, dh, true);
+      } else {
+        // d(r*h) = dAn times the candidate rows of wh, then through r and h_{s-1}
+        this.backRecurrent(dP, s, B, H2, H, dh, false);
+        for (let b = 0; b < B; b++) {
+          const hb = b * H;
+          const hp = (s * B + b) * H;
+          const ab = (s * B + b) * GH;
           for (let j = 0; j < H; j++) {
             const r = act[ab + j];
             const drh = dh[hb + j];
@@ -374,17 +382,15 @@ export class TrainCell {
             dP[ab + j] = dAr;
             dPh[ab + j] = dAr;
             dPh[ab + H2 + j] = dP[ab + H2 + j];
-            tmp[hb + j] += drh * r;
+            dh[hb + j] = tmp[hb + j] + drh * r;
           }
-          for (let j = 0; j < H; j++) dh[hb + j] = tmp[hb + j];
-          this.backRecurrent(P, dP, ab, hb, 0, H2);
         }
+        this.backRecurrent(dP, s, B, 0, H2, dh, true);
       }
     }
-    void wh;
   }
 
-  private elmanBackward(P: Float64Array, T: number, B: number, dOut: Float64Array, O: number, col: number): void {
+  private elmanBackward(T: number, B: number, dOut: Float64Array, O: number, col: number): void {
     const { H, GH, act, dP, dh } = this;
     const relu = this.relu;
     for (let s = T - 1; s >= 0; s--) {
@@ -397,50 +403,44 @@ export class TrainCell {
           const dhj = dh[hb + j] + dOut[ob + j];
           const h = act[ab + j];
           dP[ab + j] = relu ? (h > 0 ? dhj : 0) : dhj * (1 - h * h);
-          dh[hb + j] = 0;
         }
-        this.backRecurrent(P, dP, ab, hb, 0, GH);
       }
+      this.backRecurrent(dP, s, B, 0, GH, dh, false);
     }
   }
 
-  /** Parameter gradients from the per-step pre-activation gradients; input gradient into dX. */
-  private paramGrads(P: Float64Array, Gr: Float64Array, X: Float64Array, T: number, B: number, dX: Float64Array | null): void {
-    const { I, H, GH, hs, aux, dP } = this;
+  /** Parameter gradients from the per-step pre-activation gradients, as long dot products. */
+  private paramGrads(Gr: Float64Array, X: Float64Array, T: number, B: number): void {
+    const { I, H, GH, hs, aux, dP, dPT, hT, xT } = this;
     const { wx, wh, bx, bh } = this.p;
-    const dPh = this.kind === 'gru' ? this.dPh : dP;
-    const H2 = 2 * H;
-    const nRowsFromRh = this.kind === 'gru' && !this.resetAfter ? H2 : GH; // rows paired with r*h after this
+    const N = T * B;
+    const gru = this.kind === 'gru';
+    const before = gru && !this.resetAfter;
+    // columns in step order: n = s*B + b
+    transpose(N, GH, dP, 0, GH, dPT, 0, N);
+    const dPhT = gru ? this.dPhT : dPT;
+    if (gru) transpose(N, GH, this.dPh, 0, GH, dPhT, 0, N);
+    transpose(N, H, hs, 0, H, hT, 0, N);
+    if (before) transpose(N, H, aux, 0, H, this.rhT, 0, N);
     for (let s = 0; s < T; s++) {
       const t = this.reverse ? T - 1 - s : s;
-      for (let b = 0; b < B; b++) {
-        const ab = (s * B + b) * GH;
-        const xo = (t * B + b) * I;
-        const ho = (s * B + b) * H;
-        for (let r = 0; r < GH; r++) {
-          const g = dP[ab + r];
-          const gh = dPh[ab + r];
-          Gr[bx + r] += g;
-          Gr[bh + r] += gh;
-          if (g !== 0) {
-            const wo = wx + r * I;
-            for (let i = 0; i < I; i++) Gr[wo + i] += g * X[xo + i];
-          }
-          if (gh !== 0) {
-            const wo = wh + r * H;
-            if (r < nRowsFromRh) for (let j = 0; j < H; j++) Gr[wo + j] += gh * hs[ho + j];
-            else for (let j = 0; j < H; j++) Gr[wo + j] += gh * aux[ho + j];
-          }
-        }
-        if (dX) {
-          for (let r = 0; r < GH; r++) {
-            const g = dP[ab + r];
-            if (g === 0) continue;
-            const wo = wx + r * I;
-            for (let i = 0; i < I; i++) dX[xo + i] += g * P[wo + i];
-          }
-        }
+      transpose(B, I, X, t * B * I, I, xT, s * B, N);
+    }
+    gemmNT(GH, I, N, dPT, 0, N, xT, 0, N, Gr, wx, I, true);
+    if (before) {
+      gemmNT(2 * H, H, N, dPhT, 0, N, hT, 0, N, Gr, wh, H, true);
+      gemmNT(H, H, N, dPhT, 2 * H * N, N, this.rhT, 0, N, Gr, wh + 2 * H * H, H, true);
+    } else gemmNT(GH, H, N, dPhT, 0, N, hT, 0, N, Gr, wh, H, true);
+    for (let r = 0; r < GH; r++) {
+      let sx = 0;
+      let sh = 0;
+      const o = r * N;
+      for (let n = 0; n < N; n++) {
+        sx += dPT[o + n];
+        sh += dPhT[o + n];
       }
+      Gr[bx + r] += sx;
+      Gr[bh + r] += sh;
     }
   }
 }
