@@ -86,7 +86,7 @@ export interface ImportResult {
 export const SUPPORTED_OPS = [
   'LSTM', 'GRU', 'RNN', 'Gemm', 'MatMul', 'Add', 'Sub', 'Relu', 'Sigmoid', 'Tanh', 'Softmax',
   'Transpose', 'Squeeze', 'Unsqueeze', 'Reshape', 'Flatten', 'Gather', 'Slice', 'Shape', 'Concat', 'Expand',
-  'ConstantOfShape', 'Constant', 'Identity', 'Cast', 'Dropout', 'Mul', 'Div', 'Equal',
+  'ConstantOfShape', 'ConstantFill', 'Constant', 'Identity', 'Cast', 'Dropout', 'Mul', 'Div', 'Equal',
 ] as const;
 
 type Bound = 'T' | 'B';
@@ -584,6 +584,23 @@ class Importer {
         }
         if (s.kind !== 'const') this.nodeFail(n, 'ONNX017', `shape input is ${describeValue(s)}`, { expected: 'a shape' });
         return this.set(n, 0, fullConst(dtype, this.intsOf(n, s, 'shape'), value));
+      }
+      case 'ConstantFill': {
+        // Experimental ONNX op of opset <= 8 exporters (PyTorch at opset 7/8 builds zero states with it).
+        this.rejectUnknownAttrs(n, ['dtype', 'value', 'input_as_shape', 'shape', 'extra_shape']);
+        const value = this.attrFloat(n, 'value', 0);
+        const dtype = this.attrInt(n, 'dtype', ONNX_DTYPE.FLOAT);
+        const extra = this.attrInts(n, 'extra_shape') ?? [];
+        const s = this.get(n, 0);
+        let dims: Dim[];
+        if (this.attrInt(n, 'input_as_shape', 0)) {
+          if (!s || (s.kind !== 'shape' && s.kind !== 'const')) this.nodeFail(n, 'ONNX017', 'input_as_shape needs a shape input', { attr: 'input_as_shape' });
+          dims = s.kind === 'shape' ? s.elems : this.intsOf(n, s, 'shape');
+        } else if (s) dims = s.kind === 'const' || s.kind === 'fill' ? s.dims : this.nodeFail(n, 'ONNX017', `ConstantFill shaped like ${describeValue(s)}`);
+        else dims = this.attrInts(n, 'shape') ?? [];
+        dims = [...dims, ...extra];
+        if (dims.every((d): d is number => typeof d === 'number')) return this.set(n, 0, fullConst(dtype, dims, roundTo(dtype, value)));
+        return this.set(n, 0, { kind: 'fill', dims, value: roundTo(dtype, value) });
       }
       case 'Expand': {
         const v = this.need(n, 0, 'input');
