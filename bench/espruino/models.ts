@@ -1,0 +1,39 @@
+// Gesture-sized models for the Espruino benchmarks: 3 accelerometer inputs, one recurrent layer
+// (LSTM or GRU, hidden 8 or 16), a 4-class dense head; seeded random weights, quantised with
+// seeded random calibration sequences (the arithmetic's cost does not depend on training).
+import { FloatModel, emptyCell, emptyDense, CellKind } from '../../compiler/ir/model';
+import { QuantModel } from '../../compiler/ir/quant-model';
+import { quantizeModel } from '../../compiler/quant/quantize';
+import { Rng } from '../../compiler/util/rng';
+
+export function gestureFloatModel(kind: CellKind, hidden: number, seed = 1): FloatModel {
+  const rng = new Rng(seed);
+  const cell = emptyCell(kind, 3, hidden);
+  const head = emptyDense(hidden, 4, 'softmax');
+  for (const a of [cell.wx, cell.wh, cell.bx, head.w]) for (let i = 0; i < a.length; i++) a[i] = rng.normal() * 0.5;
+  return {
+    format: 'float',
+    meta: { name: `${kind}_h${hidden}`, features: ['ax', 'ay', 'az'], labels: ['idle', 'shake', 'tilt', 'tap'], sampleRate: 25 },
+    task: 'classification',
+    output: 'last',
+    inputSize: 3,
+    layers: [cell, head],
+  };
+}
+
+/** Accelerometer-like sequences in g: gravity on z plus seeded noise and a little motion. */
+export function accelSequences(n: number, T: number, seed = 2): number[][][] {
+  const rng = new Rng(seed);
+  const out: number[][][] = [];
+  for (let s = 0; s < n; s++) {
+    const seq: number[][] = [];
+    const f = 0.5 + rng.next() * 3;
+    for (let t = 0; t < T; t++) seq.push([Math.sin((t * f) / 10) * 0.8 + rng.normal() * 0.1, Math.cos((t * f) / 7) * 0.5 + rng.normal() * 0.1, 1 + rng.normal() * 0.2]);
+    out.push(seq);
+  }
+  return out;
+}
+
+export function gestureQuantModel(kind: CellKind, hidden: number, seed = 1): QuantModel {
+  return quantizeModel(gestureFloatModel(kind, hidden, seed), accelSequences(16, 50));
+}
