@@ -4,9 +4,11 @@ import { BoardProfile } from '../../../targets/boards';
 import { EngineProvider } from '../engine';
 import { EngineName } from '../types';
 import { referenceEngine } from './reference';
+import { jsEngine } from './js';
 
 export const ENGINES: Partial<Record<EngineName, EngineProvider>> = {
   reference: referenceEngine,
+  js: jsEngine,
 };
 
 export function engineProvider(name: EngineName): EngineProvider {

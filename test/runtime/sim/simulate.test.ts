@@ -80,9 +80,16 @@ describe('models and rates that do not suit the board', () => {
     test(`a rate too high for the board shows deadline misses (${engine})`, async () => {
       const file = await gestureModelFile();
       const data = 'builtin:gestures?n=2&length=30&seed=3';
-      const ok = await simulate({ modelFile: file, board, engine, data, rateHz: 25 });
-      const t = ok.devices[0].timing!;
+      const probe = await simulate({ modelFile: file, board, engine, data, rateHz: 1 });
+      const t = probe.devices[0].timing!;
+      expect(t.stepMax).toBeGreaterThan(0);
+      expect(t.stepMax).toBeLessThan(1);
       expect(t.misses).toBe(0);
+      // with twice the time a step needs: no misses
+      const ok = await simulate({ modelFile: file, board, engine, data, rateHz: 0.5 / t.stepMax });
+      expect(ok.fleet.misses).toBe(0);
+      expect(ok.devices[0].timing!.utilization).toBeGreaterThan(0.3);
+      expect(ok.devices[0].timing!.utilization).toBeLessThan(0.5);
       // ten times faster than the board can step: every step misses
       const fast = 10 / t.stepMax;
       const bad = await simulate({ modelFile: file, board, engine, data, rateHz: fast });

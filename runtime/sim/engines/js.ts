@@ -1,0 +1,138 @@
+// The js engine: the emitted Espruino module (targets/espruino) running in the Espruino sandbox
+// with the board's JsVar pool enforced (a model or a step that needs more blocks than the board has
+// fails with "Out of Memory!" as on the device) and the interpreter cost counted per step by the
+// target's cost model (x86-equivalent instructions, taken as board cycles: facts, a 64 MHz nRF52
+// runs about 64 M of them per second).
+//
+// The module is generated once (prepare) and each device loads it into its own sandbox, the way
+// `tinyrnn flash` puts it on a board: weights as Storage files on boards whose Storage is
+// memory-mapped flash, inline base64 elsewhere.
+
+import { QuantModel } from '../../../compiler/ir/quant-model';
+import { TinyrnnError } from '../../../compiler/ir/errors';
+import { BoardProfile, espruinoProfile } from '../../../targets/boards';
+import { generateModule, moduleNameFor, WeightsMode } from '../../../targets/espruino/generate';
+import { EspruinoSandbox, OutOfMemory } from '../../../targets/espruino/sandbox';
+import { storageFileBytes } from '../../../targets/espruino/memory';
+import { ChunkResult, EngineProvider, EngineSession, PreparedEngine } from '../engine';
+import { MemoryUse } from '../types';
+
+interface JsData {
+  moduleName: string;
+  source: string;
+  blobs: { storageName: string; bytes: Uint8Array }[];
+  weights: WeightsMode;
+}
+
+/** The module's streaming interface (what an app on the board calls). */
+interface DeviceModule {
+  reset(): void;
+  step(raw: ArrayLike<number>): ArrayLike<number>;
+}
+
+/** Puts the generated files on a fresh simulated board and loads the module, as flashing would. */
+function boot(d: JsData, board: BoardProfile, countCost: boolean): { sb: EspruinoSandbox; mod: DeviceModule } {
+  const sb = new EspruinoSandbox({ board, countCost });
+  for (const b of d.blobs) sb.storage.set(b.storageName, b.bytes.slice());
+  sb.storage.set(d.moduleName, Buffer.from(d.source, 'latin1'));
+  const mod = sb.require(d.moduleName) as DeviceModule;
+  sb.markPersistent();
+  return { sb, mod };
+}
+
+class JsSession implements EngineSession {
+  constructor(
+    private readonly sb: EspruinoSandbox,
+    private readonly mod: DeviceModule,
+    private readonly F: number,
+    private readonly O: number,
+  ) {}
+  async run(raw: Int32Array, T: number): Promise<ChunkResult> {
+    const out = new Int32Array(T * this.O);
+    const cycles = new Float64Array(T);
+    const F = this.F;
+    for (let t = 0; t < T; t++) {
+      const before = this.sb.cost().total;
+      // The app hands the module a plain array of raw sensor integers.
+      const y = this.mod.step(Array.from(raw.subarray(t * F, (t + 1) * F)));
+      cycles[t] = this.sb.cost().total - before;
+      for (let o = 0; o < this.O; o++) out[t * this.O + o] = y[o];
+      this.sb.settle();
+    }
+    return { out, cycles };
+  }
+  async reset(): Promise<void> {
+    this.mod.reset();
+    this.sb.settle();
+  }
+  async close(): Promise<void> {}
+}
+
+/** Blocks in use after loading and at the peak of a step, in a sandbox of the board. */
+function measure(d: JsData, m: QuantModel, board: BoardProfile): MemoryUse {
+  const p = espruinoProfile(board);
+  const pool = p.variables * p.blockSize;
+  const flashBytes = d.blobs.reduce((s, b) => s + storageFileBytes(b.bytes.length), 0) + storageFileBytes(Buffer.byteLength(d.source, 'latin1'));
+  let peakBlocks: number;
+  let loaded = 0;
+  try {
+    const { sb, mod } = boot(d, board, false);
+    loaded = sb.usedBlocks;
+    const zero = new Array(m.inputSize).fill(0);
+    for (let t = 0; t < 3; t++) {
+      mod.step(zero);
+      sb.settle();
+    }
+    peakBlocks = sb.peakBlocks;
+  } catch (e) {
+    if (!(e instanceof OutOfMemory)) throw e;
+    peakBlocks = e.blocks;
+  }
+  return {
+    ramBytes: peakBlocks * p.blockSize,
+    flashBytes,
+    ramLimit: pool,
+    flashLimit: p.storageBytes,
+    source: `Espruino sandbox: JsVar blocks of ${p.blockSize} B (pool of ${p.variables} variables = ${pool} B), peak over loading and stepping; flash = Storage files`,
+    parts: [
+      { name: 'JsVars after loading (firmware base, module, weights in RAM)', kind: 'ram', bytes: loaded * p.blockSize },
+      { name: 'JsVars at the peak of a step', kind: 'ram', bytes: peakBlocks * p.blockSize },
+      { name: `module source (${Buffer.byteLength(d.source, 'latin1')} B)`, kind: 'flash', bytes: storageFileBytes(Buffer.byteLength(d.source, 'latin1')) },
+      ...d.blobs.map((b) => ({ name: `weights ${b.storageName}`, kind: 'flash' as const, bytes: storageFileBytes(b.bytes.length) })),
+    ],
+  };
+}
+
+export const jsEngine: EngineProvider = {
+  name: 'js',
+  summary: 'the emitted Espruino module in the Espruino sandbox (JsVar limit, interpreter cost model)',
+  unavailable(board) {
+    return board.espruino ? null : `${board.name} does not run Espruino: the js engine needs an Espruino board (PUCKJS, BANGLEJS2, PIXLJS, ...)`;
+  },
+  async prepare(ctx): Promise<PreparedEngine> {
+    const p = espruinoProfile(ctx.board);
+    const weights: WeightsMode = p.storageMapped ? 'storage' : 'inline';
+    const gen = generateModule(ctx.model, { board: ctx.board, weights, moduleName: moduleNameFor(ctx.model.meta.name), minify: true, modelFile: ctx.modelFile });
+    const data: JsData = { moduleName: gen.moduleName, source: gen.source, blobs: gen.blobs.map((b) => ({ storageName: b.storageName, bytes: b.bytes })), weights };
+    const memory = measure(data, ctx.model, ctx.board);
+    return {
+      engine: 'js',
+      detail: `Espruino module "${gen.moduleName}" (${Buffer.byteLength(gen.source, 'latin1')} B minified, weights ${weights === 'storage' ? 'in Storage, memory-mapped' : 'inline'}) in the Espruino sandbox of ${ctx.board.name}; cost model of the Espruino 2v29 interpreter`,
+      memory,
+      costSource: 'espruino-cost-model',
+      data: data as unknown as Record<string, unknown>,
+      notes: ['js time per step: interpreter cost counted statement by statement (targets/espruino/cost.ts, fitted to callgrind measurements of Espruino 2v29), one x86-equivalent instruction taken as one board cycle: an estimate, not a measurement on the board'],
+    };
+  },
+  async open(prepared: PreparedEngine, model: QuantModel, board: BoardProfile): Promise<EngineSession> {
+    const d = prepared.data as unknown as JsData;
+    try {
+      const { sb, mod } = boot(d, board, true);
+      sb.resetCost();
+      return new JsSession(sb, mod, model.inputSize, model.outputSize);
+    } catch (e) {
+      if (e instanceof OutOfMemory) throw new TinyrnnError({ code: 'SIM001', path: 'ram', message: `the Espruino module does not fit ${board.name}: ${e.message}` });
+      throw e;
+    }
+  },
+};
