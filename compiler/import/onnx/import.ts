@@ -266,6 +266,7 @@ class Importer {
     }
     // The model input: the one graph input that is neither an initializer nor bound.
     const dynamic = g.inputs.filter((i) => !this.values.has(i.name));
+    if (dynamic.length > 1) this.stateInputs(dynamic.map((d) => d.name));
     if (dynamic.length !== 1) {
       this.fail('ONNX014', 'graph.input', dynamic.length === 0 ? 'the graph has no input left for the sequence data' : `the graph has ${dynamic.length} inputs that are not constants: ${dynamic.map((d) => d.name).join(', ')}`, {
         expected: 'exactly one input (the sequence, rank 3)',
@@ -313,6 +314,26 @@ class Importer {
     const out = this.values.get(outName);
     if (!out) this.fail('ONNX012', `graph.output ${JSON.stringify(outName)}`, 'the output is never computed', { hint: 'no node produces it' });
     return this.finish(outName, out, needed.size, order.length);
+  }
+
+  /** Graph inputs that feed a recurrent node's sequence_lens or initial state get their own diagnostics. */
+  private stateInputs(names: string[]): void {
+    for (const n of this.m.graph.nodes) {
+      if (!['LSTM', 'GRU', 'RNN'].includes(n.opType)) continue;
+      const k = n.inputs.findIndex((i, idx) => idx >= 4 && idx <= 6 && names.includes(i));
+      if (k < 0) continue;
+      const name = n.inputs[k];
+      if (k === 4) {
+        this.nodeFail(n, 'ONNX015', `sequence_lens is the graph input ${JSON.stringify(name)}: sequence lengths given at run time`, {
+          expected: 'no sequence_lens, or a constant equal to the full sequence length',
+          hint: 'tinyrnn runs every step of the sequence it is given: pass sequences of the length you want instead',
+        });
+      }
+      this.nodeFail(n, 'ONNX016', `${k === 5 ? 'initial_h' : 'initial_c'} is the graph input ${JSON.stringify(name)}: an initial state given at run time`, {
+        expected: 'a zero initial state (absent, zeros, or ConstantOfShape/Expand of 0)',
+        hint: 'tinyrnn layers start every sequence from a zero state; export the model without h0/c0 inputs',
+      });
+    }
   }
 
   private topoOrder(): OnnxNode[] {

@@ -187,9 +187,22 @@ describe('ONNX013 shapes that do not fit', () => {
 });
 
 test('ONNX014 more than one non-constant graph input', () => {
-  const e = diag(imp(lstm({ inputs: ['X', 'W', 'R', 'B', 'lens'], graphInputs: [vinfo('X', ['T', 'N', I]), vinfo('lens', ['N'], ONNX_DTYPE.INT32)] })));
+  const e = diag(imp(lstm({ extraNodes: [node('Add', ['Y_h', 'other'], ['Z'], [], 'mix')], graphInputs: [vinfo('X', ['T', 'N', I]), vinfo('other', ['N', H])], outputs: [vinfo('Z')] })));
   expect(e.code).toBe('ONNX014');
-  expect(e.message).toMatch(/2 inputs that are not constants: X, lens/);
+  expect(e.message).toMatch(/2 inputs that are not constants: X, other/);
+});
+
+test('ONNX015 sequence_lens given as a graph input', () => {
+  const e = diag(imp(lstm({ inputs: ['X', 'W', 'R', 'B', 'lens'], graphInputs: [vinfo('X', ['T', 'N', I]), vinfo('lens', ['N'], ONNX_DTYPE.INT32)] })));
+  expect(e.code).toBe('ONNX015');
+  expect(e.message).toMatch(/sequence_lens is the graph input "lens"/);
+  expect(e.diagnostics[0].path).toBe('node 0 "the_lstm" (LSTM)');
+});
+
+test('ONNX016 initial state given as a graph input', () => {
+  const e = diag(imp(lstm({ inputs: ['X', 'W', 'R', 'B', '', '', 'c0'], graphInputs: [vinfo('X', ['T', 'N', I]), vinfo('c0', [1, 'N', H])] })));
+  expect(e.code).toBe('ONNX016');
+  expect(e.message).toMatch(/initial_c is the graph input "c0"/);
 });
 
 describe('ONNX015 sequence_lens', () => {

@@ -500,3 +500,46 @@ test('input normalisation in the graph ((x - mean) / std, or x * scale + shift) 
   });
   expect(() => importOnnx(bad)).toThrow(/ONNX017: node 1 "scale" \(Mul\)/);
 });
+
+test('Keras via tf2onnx (opset 13): GRU reset_after, StridedSlice-style zero state, return_sequences with a time-distributed Dense', () => {
+  const I = 3;
+  const H = 4;
+  const U = 2;
+  const s = spec('GRU', I, H, 180, { linearBeforeReset: 1 });
+  const p = recurrentParts(s, I, 'gru/');
+  const Wd = randomF32(H * U, 181);
+  const bd = randomF32(U, 182);
+  const bytes = buildModel({
+    opset: 13,
+    nodes: [
+      node('Shape', ['input_1'], ['shp']),
+      node('Slice', ['shp', 'b0', 'b1', 'b0'], ['bsl'], [], 'strided_slice'),
+      node('Squeeze', ['bsl', 'b0'], ['bsz'], [], 'strided_slice_squeeze'),
+      node('Unsqueeze', ['bsz', 'b0'], ['bsz1'], [], 'zeros/packed'),
+      node('Concat', ['bsz1', 'units'], ['zshape'], [A.i('axis', 0)], 'zeros/packed_concat'),
+      node('ConstantOfShape', ['zshape'], ['zeros'], [A.t('value', ftensor('', [1], [0]))], 'zeros'),
+      node('Unsqueeze', ['zeros', 'b0'], ['h0'], [], 'gru/init'),
+      node('Transpose', ['input_1'], ['xt'], [A.ints('perm', [1, 0, 2])], 'gru/transpose'),
+      node('GRU', ['xt', 'gru/W', 'gru/R', 'gru/B', '', 'h0'], ['Y'], [...p.attrs, A.strings('activations', ['Sigmoid', 'Tanh'])], 'gru/GRU'),
+      node('Squeeze', ['Y', 'one'], ['Ys'], [], 'gru/squeeze'),
+      node('Transpose', ['Ys'], ['Yb'], [A.ints('perm', [1, 0, 2])], 'gru/transpose_back'),
+      node('MatMul', ['Yb', 'Wd'], ['mm'], [], 'time_distributed/dense/MatMul'),
+      node('Add', ['mm', 'bd'], ['dense_out'], [], 'time_distributed/dense/BiasAdd'),
+    ],
+    inits: [...p.inits, itensor('b0', [1], [0]), itensor('b1', [1], [1]), itensor('one', [1], [1]), itensor('units', [1], [H]), ftensor('Wd', [H, U], Wd), ftensor('bd', [U], bd)],
+    inputs: [vinfo('input_1', ['unk__6', 'unk__7', I])],
+    outputs: [vinfo('dense_out', ['unk__6', 'unk__7', U])],
+  });
+  const res = importOnnx(bytes);
+  expect(res.model.layers.map((l) => l.name)).toEqual(['gru/GRU', 'time_distributed/dense/MatMul']);
+  expect(res.layers[1].node).toBe('time_distributed/dense/MatMul+time_distributed/dense/BiasAdd');
+  expect(res.output.layout).toBe('B,T,F2');
+  const X = randomF32(N * T * I, 18, 2);
+  const xt = new Float32Array(T * N * I);
+  for (let n = 0; n < N; n++) for (let t = 0; t < T; t++) for (let i = 0; i < I; i++) xt[(t * N + n) * I + i] = X[(n * T + t) * I + i];
+  const ref = onnxRecurrent(s, xt, T, N, I);
+  for (let n = 0; n < N; n++) {
+    const r = runFloat(res.model, seqOf(X, 1, T, N, I, n));
+    for (let t = 0; t < T; t++) expectNear(r.output[t], dense(ref.Y.subarray((t * N + n) * H, (t * N + n + 1) * H), Wd, bd, U, false), `dense_out t=${t} n=${n}`);
+  }
+});
