@@ -52,7 +52,8 @@ export const importCommand: Command = {
   ],
   run(values, [file], io) {
     const src = path.resolve(io.cwd, file);
-    const out = path.resolve(io.cwd, requireStr(values, 'out', 'FILE (the .tnn model to write)'));
+    const outArg = requireStr(values, 'out', 'FILE (the .tnn model to write)');
+    const out = path.resolve(io.cwd, outArg);
     const task = choice(values, 'task', TASKS);
     const bind = parseBinds(values, io.cwd);
     let res;
@@ -67,7 +68,7 @@ export const importCommand: Command = {
     const s = summarizeFloatModel(m);
     const data = {
       file,
-      out: path.relative(io.cwd, out) || out,
+      out: outArg,
       name: m.meta.name,
       producer: res.producer,
       opset: res.opset,
@@ -83,8 +84,11 @@ export const importCommand: Command = {
       unusedNodes: res.unused,
     };
     emit(io, flag(values, 'json'), data, () => {
-      const rows = [['#', 'layer', 'detail', 'in', 'out', 'params', 'from ONNX node']];
-      s.layers.forEach((l, i) => rows.push([String(l.index), l.kind, l.detail, String(l.input), String(l.output), String(l.params), res.layers[i].node]));
+      const rows = [['#', 'layer', 'detail', 'in', 'out', 'params']];
+      s.layers.forEach((l) => rows.push([String(l.index), l.kind, l.detail, String(l.input), String(l.output), String(l.params)]));
+      const tableLines = table(rows)
+        .split('\n')
+        .map((line, i) => `${line}  ${i === 0 ? 'from ONNX node' : res.layers[i - 1].node}`);
       return [
         `${file}: ${res.producer || 'unknown producer'}, opset ${res.opset}`,
         `  input ${JSON.stringify(res.input.name)} (${res.input.layout}), ${m.inputSize} features`,
@@ -92,7 +96,7 @@ export const importCommand: Command = {
         ...(res.ignoredOutputs.length ? [`  not imported: graph outputs ${res.ignoredOutputs.join(', ')}`] : []),
         `  ${res.folded} shape/constant nodes folded${res.unused ? `, ${res.unused} nodes not needed for this output` : ''}`,
         '',
-        table(rows),
+        ...tableLines,
         '',
         `  ${s.params} parameters, ${s.bytes} bytes as float32`,
         `wrote ${data.out}`,

@@ -142,7 +142,6 @@ class Importer {
       if (o.domain === '' || o.domain === 'ai.onnx') version = o.version;
     }
     if (version === undefined) {
-      if (this.m.opsets.length === 0) version = MIN_OPSET; // very old files have no opset_import: ONNX says opset 1; treat as unknown
       this.fail('ONNX003', 'opset_import', 'the model imports no ai.onnx operator set', { expected: `ai.onnx opset ${MIN_OPSET}..${MAX_OPSET}` });
     }
     if (!Number.isSafeInteger(version) || version < MIN_OPSET || version > MAX_OPSET) {
@@ -1474,7 +1473,7 @@ class Importer {
     const model: FloatModel = {
       format: 'float',
       meta: {
-        name: this.opts.name ?? (g.name || 'onnx-model'),
+        name: this.opts.name ?? defaultName(g.name, this.opts.source),
         features: Array.from({ length: F }, (_, i) => (F === 1 ? this.inputName : `${this.inputName}[${i}]`)),
         extra,
       },
@@ -1497,6 +1496,13 @@ class Importer {
       unused: total - neededCount,
     };
   }
+}
+
+/** The graph name, unless it is an exporter's generic one; then the file name without extension. */
+function defaultName(graph: string, source: string | undefined): string {
+  if (graph && !/^(torch[-_]jit([-_]export)?|tf2onnx|main_graph|graph|g)$/i.test(graph)) return graph;
+  const stem = source ? source.replace(/^.*[\\/]/, '').replace(/\.onnx$/i, '') : '';
+  return stem || graph || 'onnx-model';
 }
 
 function layerInputSizeOf(l: Layer): number {
