@@ -906,13 +906,15 @@ class Importer {
       if (acts.length !== per * D) this.nodeFail(n, 'ONNX011', `${acts.length} activations given`, { attr: 'activations', value: acts.join(','), expected: `${per * D} (${per} per direction)` });
       for (let d = 0; d < D; d++) {
         const mine = acts.slice(d * per, (d + 1) * per);
-        if (op === 'RNN' && (mine[0] === 'Relu' || mine[0] === 'Tanh')) {
-          const a = mine[0] === 'Relu' ? 'relu' : 'tanh';
+        // Activation names are matched without case, as onnxruntime does.
+        const lower = mine.map((a) => a.toLowerCase());
+        if (op === 'RNN' && (lower[0] === 'relu' || lower[0] === 'tanh')) {
+          const a = lower[0] as 'relu' | 'tanh';
           if (d === 1 && a !== elmanAct) this.nodeFail(n, 'ONNX011', 'the two directions use different activations', { attr: 'activations', value: acts.join(','), expected: 'the same activation both ways' });
           elmanAct = a;
           continue;
         }
-        if (mine.some((a, i) => a !== dflt[i])) {
+        if (lower.some((a, i) => a !== dflt[i].toLowerCase())) {
           this.nodeFail(n, 'ONNX011', `activations ${mine.join(', ')} are not supported`, {
             attr: 'activations',
             value: acts.join(','),

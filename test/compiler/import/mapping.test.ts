@@ -543,3 +543,16 @@ test('Keras via tf2onnx (opset 13): GRU reset_after, StridedSlice-style zero sta
     for (let t = 0; t < T; t++) expectNear(r.output[t], dense(ref.Y.subarray((t * N + n) * H, (t * N + n + 1) * H), Wd, bd, U, false), `dense_out t=${t} n=${n}`);
   }
 });
+
+test('activation names are matched without case (as onnxruntime does)', () => {
+  const s = spec('RNN', 2, 3, 190);
+  const p = recurrentParts(s, 2, '');
+  const bytes = buildModel({
+    nodes: [node('RNN', ['X', 'W', 'R', 'B'], ['Y'], [A.i('hidden_size', 3), A.strings('activations', ['relu'])])],
+    inits: p.inits,
+    inputs: [vinfo('X', ['T', 'N', 2])],
+    outputs: [vinfo('Y')],
+  });
+  const l = importOnnx(bytes).model.layers[0];
+  expect(l.kind === 'elman' && l.activation).toBe('relu');
+});
