@@ -51,6 +51,8 @@ export interface EngineContext {
   board: BoardProfile;
   /** A scratch folder for generated and compiled code, owned by the simulation run. */
   workDir: string;
+  /** Raw samples of the stream, (K, F), for engines that measure time per step on real data (default: the input offsets, i.e. real zeros). */
+  sampleRaw?: Int32Array;
 }
 
 export interface EngineProvider {

@@ -23,6 +23,7 @@ import { checkFits } from './memory';
 import { loadSimModel } from './model';
 import { renderHtml } from './report-html';
 import { deviceStream } from './stream';
+import { samplesToRaw } from './sensor';
 import { BoardSummary, DeviceResult, EngineName, FleetSummary, SimulationReport } from './types';
 
 export interface SimulateOptions {
@@ -152,7 +153,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulationReport> {
   const workDir = o.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tinyrnn-sim-'));
   const ownWorkDir = !o.workDir;
   try {
-    const ctx = { model, modelFile, board, workDir };
+    const ctx = { model, modelFile, board, workDir, sampleRaw: samplesToRaw(model, first.x.subarray(0, Math.min(first.T, 64) * first.F), Math.min(first.T, 64)) };
     const prepared: PreparedEngine = await provider.prepare(ctx);
     checkFits(prepared.memory, board, `${model.meta.name} (${engineName} engine)`);
     const oracleProvider = engineProvider('reference');

@@ -5,10 +5,13 @@ import { EngineProvider } from '../engine';
 import { EngineName } from '../types';
 import { referenceEngine } from './reference';
 import { jsEngine } from './js';
+import { cEngine, qemuEngine } from './c';
 
 export const ENGINES: Partial<Record<EngineName, EngineProvider>> = {
   reference: referenceEngine,
   js: jsEngine,
+  c: cEngine,
+  qemu: qemuEngine,
 };
 
 export function engineProvider(name: EngineName): EngineProvider {
