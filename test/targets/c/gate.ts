@@ -16,13 +16,13 @@ function missingTest(what: string, name: string, missing: string[]): void {
 }
 
 /** A test that needs arm-none-eabi-gcc and qemu-system-arm. */
-export function armTest(name: string, fn: () => Promise<void> | void, timeout?: number): void {
+export function armTest(name: string, fn: () => Promise<void>, timeout?: number): void {
   if (HAVE_ARM) test(name, fn, timeout);
   else missingTest('ARM toolchain', name, TOOLS.missing.filter((m) => !m.startsWith('gcc')));
 }
 
 /** A test that needs the host gcc. */
-export function hostTest(name: string, fn: () => Promise<void> | void, timeout?: number): void {
+export function hostTest(name: string, fn: () => Promise<void>, timeout?: number): void {
   if (HAVE_HOST) test(name, fn, timeout);
   else missingTest('host C compiler', name, ['gcc']);
 }

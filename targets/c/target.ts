@@ -1,0 +1,93 @@
+// The C target: `tinyrnn compile MODEL.q.tnn --target c --out DIR [--prefix NAME]
+// [--layout plain|arduino|platformio] [--json]`.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Target } from '../../compiler/emit/target';
+import { choice, str } from '../../compiler/cli/command';
+import { loadQuantModel, writeFileAtomic } from '../../compiler/ir/format';
+import { C_LAYOUTS, CGenResult, CLayout, CReport, generateC } from './emit';
+import { ARM_MACHINES, ArmMachine, compileArmObject, runProgram, scratchDir, toolStatus } from './toolchain';
+
+/** Write the generated files under outDir (atomically, folders created). */
+export function writeGenerated(outDir: string, gen: CGenResult): string[] {
+  for (const f of gen.files) {
+    const p = path.join(outDir, ...f.path.split('/'));
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    writeFileAtomic(p, f.text);
+  }
+  return gen.files.map((f) => f.path);
+}
+
+/** .text bytes of the model's object file for a core (kernels, API; newlib's memset/memcpy not included). */
+export async function measureCode(gen: CGenResult, srcRoot: string, m: ArmMachine, opt: '-O2' | '-Os'): Promise<number> {
+  const dir = scratchDir('csize');
+  try {
+    const obj = path.join(dir, 'model.o');
+    await compileArmObject({ machine: m, sources: [path.join(srcRoot, gen.source)], includeDirs: [path.join(srcRoot, gen.srcDir || '.')], out: obj, opt });
+    const r = await runProgram('arm-none-eabi-size', ['-A', obj]);
+    if (r.code !== 0) throw new Error(r.stderr);
+    let text = 0;
+    for (const line of r.stdout.split('\n')) {
+      const mm = /^(\.text\S*)\s+(\d+)/.exec(line.trim());
+      if (mm) text += Number(mm[2]);
+    }
+    return text;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Fill in the code-size part of the report (measured when arm-none-eabi-gcc is installed). */
+export async function addCodeSizes(report: CReport, gen: CGenResult, srcRoot: string): Promise<void> {
+  const targets: [string, ArmMachine, '-O2' | '-Os'][] = [
+    ['cortex-m4 -O2', ARM_MACHINES.m4, '-O2'],
+    ['cortex-m0 -Os', ARM_MACHINES.m0, '-Os'],
+  ];
+  for (const [key, m, opt] of targets) {
+    if (!toolStatus().armCc) {
+      report.flash.code[key] = null;
+      report.flash.total[key] = null;
+      continue;
+    }
+    const bytes = await measureCode(gen, srcRoot, m, opt);
+    report.flash.code[key] = { bytes, how: `arm-none-eabi-gcc ${m.flags.join(' ')} ${opt}: .text of ${gen.source}` };
+    report.flash.total[key] = bytes + report.flash.data;
+  }
+}
+
+const pad = (s: string | number, w: number) => String(s).padStart(w);
+
+/** The human-readable memory report. */
+export function formatReport(r: CReport): string {
+  const lines = [`C target: ${r.prefix} (model "${r.model}", ${r.modelHash}, spec ${r.specVersion})${r.streaming ? '' : ', whole sequences only (bidirectional)'}`];
+  lines.push('  part      weights  biases  requant  tables  input   state    MACs  description');
+  for (const l of r.layers) {
+    lines.push(`  ${l.part.padEnd(8)}${pad(l.weights, 9)}${pad(l.biases, 8)}${pad(l.requant, 9)}${pad(l.tables, 8)}${pad(l.input, 7)}${pad(l.state, 8)}${pad(l.macs, 8)}  ${l.title}`);
+  }
+  const f = r.flash;
+  lines.push(`  flash: ${f.data} bytes of data (weights ${f.weights}, biases ${f.biases}, requantisation ${f.requant}, tables ${f.tables}, input stage ${f.input})`);
+  for (const [k, c] of Object.entries(f.code)) {
+    lines.push(c ? `         code ${c.bytes} bytes (${k}); total ${f.total[k]} bytes` : `         code (${k}): not measured (arm-none-eabi-gcc not installed)`);
+  }
+  lines.push(`  RAM:   ${r.ram.state} bytes of state per stream + ${r.ram.scratch} bytes of stack scratch = ${r.ram.total} bytes`);
+  lines.push(`  ${r.macsPerStep} multiply-adds per time step`);
+  return lines.join('\n');
+}
+
+export const cTarget: Target = {
+  name: 'c',
+  summary: 'C99 fixed-point code for any microcontroller (SIMD on Cortex-M with DSP), with a memory report',
+  options: {
+    prefix: { type: 'string', arg: 'NAME', help: 'prefix of every generated symbol and file name (default: from the model name)' },
+    layout: { type: 'string', arg: 'KIND', help: 'plain (sources, header, Make/CMake snippets, README), arduino (library folder) or platformio (library.json)' },
+  },
+  async compile(modelFile, outDir, values) {
+    const m = loadQuantModel(modelFile);
+    const layout: CLayout = choice(values, 'layout', C_LAYOUTS) ?? 'plain';
+    const prefix = str(values, 'prefix');
+    const gen = generateC(m, { prefix, layout });
+    const files = writeGenerated(outDir, gen);
+    await addCodeSizes(gen.report, gen, outDir);
+    return { files, report: gen.report, text: formatReport(gen.report) };
+  },
+};

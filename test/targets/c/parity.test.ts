@@ -1,0 +1,81 @@
+// Every golden vector (test/vectors) through the generated C, on the host (gcc -std=c99 -Wall
+// -Wextra -Werror -pedantic, -O0 and -O2, with -fsanitize=undefined,address) and on emulated
+// Cortex-M cores (QEMU mps2-an386 Cortex-M4: the DSP/SIMD path; QEMU microbit Cortex-M0: the
+// portable path, soft float). Every integer must equal the reference's.
+//   host -O0: kernels traced (every intermediate of vectors.json);  host -O2: the API's view
+//   (input stage, state struct, outputs) of the untraced build;  m4 -O2: traced;  m0 -Os: API view.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ARM_MACHINES, buildArm, buildHost, runProgram, runQemu, sanitizerEnv, scratchDir } from '../../../targets/c/toolchain';
+import { HAVE_ARM, armTest, hostTest } from './gate';
+import { VectorCase, apiKeys, compareRun, loadVectorCases, parseDriverOutput, writeDriver } from './vectors';
+
+const cases = loadVectorCases();
+const root = scratchDir('cparity');
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+type Variant = { label: string; trace: boolean; run: (c: VectorCase, dir: string, driver: string, model: string) => Promise<string> };
+
+async function hostRun(label: string, exe: string): Promise<string> {
+  const r = await runProgram(exe, [], { env: sanitizerEnv(), timeoutMs: 120000 });
+  if (r.code !== 0) throw new Error(`[${label}] exit ${r.code ?? r.signal}:\n${r.stderr.slice(0, 4000)}`);
+  if (r.stderr.trim()) throw new Error(`[${label}] unexpected stderr (sanitizer?):\n${r.stderr.slice(0, 4000)}`);
+  return r.stdout;
+}
+
+const variants: Variant[] = [
+  {
+    label: 'host -O0 sanitized, traced',
+    trace: true,
+    run: async (c, dir, driver, model) => hostRun('host -O0', await buildHost({ sources: [driver, model], includeDirs: [dir], out: path.join(dir, 'h0.exe'), opt: '-O0', sanitize: true, defines: ['TINYRNN_TRACE'] })),
+  },
+  {
+    label: 'host -O2 sanitized',
+    trace: false,
+    run: async (c, dir, driver, model) => hostRun('host -O2', await buildHost({ sources: [driver, model], includeDirs: [dir], out: path.join(dir, 'h2.exe'), opt: '-O2', sanitize: true })),
+  },
+];
+const armVariants: (Variant & { machine: 'm4' | 'm0' })[] = [
+  { label: 'cortex-m4 -O2 (DSP), traced', trace: true, machine: 'm4', run: async () => '' },
+  { label: 'cortex-m0 -Os (portable)', trace: false, machine: 'm0', run: async () => '' },
+];
+for (const v of armVariants) {
+  v.run = async (c, dir, driver, model) => {
+    const m = ARM_MACHINES[v.machine];
+    const elf = await buildArm({ machine: m, sources: [driver, model], includeDirs: [dir], out: path.join(dir, `${v.machine}.elf`), opt: v.machine === 'm4' ? '-O2' : '-Os', defines: v.trace ? ['TINYRNN_TRACE'] : [] });
+    const r = await runQemu(elf, m, { timeoutMs: 120000 });
+    if (r.code !== 0) throw new Error(`[${v.label}] exit ${r.code ?? r.signal}${r.timedOut ? ' (timeout)' : ''}:\n${r.stdout.slice(-2000)}${r.stderr.slice(0, 2000)}`);
+    return r.stdout;
+  };
+}
+
+async function check(v: Variant, dirTag: string): Promise<void> {
+  // All cases of a variant at once: compiles and runs go in parallel (bounded by the core count).
+  const results = await Promise.all(
+    cases.map(async (c) => {
+      const dir = path.join(root, `${c.name}-${dirTag}`);
+      fs.mkdirSync(dir, { recursive: true });
+      const { gen, driver } = writeDriver(c, dir, v.trace);
+      try {
+        const out = await v.run(c, dir, driver, path.join(dir, gen.source));
+        const keys = v.trace ? 'all' : c.streaming ? apiKeys(c, gen) : [];
+        return compareRun(c, parseDriverOutput(out), v.label, keys);
+      } catch (e) {
+        return [`${c.name} [${v.label}]: ${(e as Error).message}`];
+      }
+    }),
+  );
+  const errors = results.flat();
+  if (errors.length) throw new Error(`${errors.length} mismatches or failures:\n${errors.join('\n')}`);
+}
+
+test('the golden vectors cover every layer kind and the edge cases', () => {
+  const kinds = new Set(cases.flatMap((c) => c.model.layers.map((l) => (l.kind === 'bidirectional' ? `bidirectional ${l.forward.kind}` : l.kind === 'dense' ? `dense ${l.activation}` : l.kind === 'gru' ? `gru ${l.resetAfter ? 'after' : 'before'}` : l.kind === 'elman' ? `elman ${l.activation}` : l.kind))));
+  for (const k of ['elman tanh', 'elman relu', 'lstm', 'gru after', 'gru before', 'bidirectional lstm', 'bidirectional gru', 'dense none', 'dense relu', 'dense tanh', 'dense sigmoid', 'dense softmax']) expect(kinds).toContain(k);
+  expect(cases.length).toBeGreaterThanOrEqual(15);
+});
+
+for (const v of variants) hostTest(`every golden vector, exact: ${v.label}`, () => check(v, v.label.split(' ')[1]), 300000);
+for (const v of armVariants) armTest(`every golden vector, exact: ${v.label} on QEMU ${ARM_MACHINES[v.machine].qemu}`, () => check(v, v.machine), 300000);
+
+if (!HAVE_ARM) console.warn('C parity on emulated Cortex-M was NOT run: the ARM toolchain or QEMU is missing');
