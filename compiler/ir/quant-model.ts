@@ -27,8 +27,9 @@ export type QDenseActivation = (typeof QDENSE_ACTIVATIONS)[number];
 export type QOutputType = 's8' | 's16';
 
 /**
- * Input stage: raw integer r (per feature) -> x8[f] = sat_s8(zp[f] + requantize(r - offset[f], m[f], s[f])).
- * Every feature has its own int8 scale and zero point; the first layer's weights absorb the scales.
+ * Input stage: raw integer r (per feature) -> x16[f] = sat_s16(requantize(r - offset[f], m[f], s[f])).
+ * The model input is int16, symmetric (zero point 0), with its own scale per feature; the first
+ * layer's weights absorb the scales.
  */
 export interface QuantInput {
   /**
@@ -39,17 +40,16 @@ export interface QuantInput {
   offset: Int32Array; // (F) folds the normalisation mean: round(mean[f] * rawPerUnit[f])
   m: Int32Array; // (F) multiplier [0, 32767]
   s: Int32Array; // (F) shift [0, 46]
-  zp: Int32Array; // (F) zero point of x8[f], [-128, 127]
 }
 
 interface QCellCommon {
   name?: string;
   inputSize: number; // I
   hidden: number; // H
-  wx: Int8Array; // (G*H, I) per-row symmetric, [-127, 127]
-  wh: Int8Array; // (G*H, H)
+  wx: Int8Array; // (G*H, I) per-row symmetric, [-127, 127]; applied to x16 (first layer) or x8
+  wh: Int8Array; // (G*H, H) applied to h16 (Q0.15), or to h8 for elman relu
   bx: Int32Array; // (G*H) input-side bias with the input zero point folded in
-  bh: Int32Array; // (G*H) recurrent-side bias with the h zero point folded in
+  bh: Int32Array; // (G*H) recurrent-side bias (elman relu: with the h8 zero point folded in)
   mx: Int32Array; // (G*H) requantisation acc_x -> pre-activation units
   sx: Int32Array; // (G*H)
   mh: Int32Array; // (G*H) requantisation acc_h -> pre-activation units
@@ -58,7 +58,7 @@ interface QCellCommon {
   clip: number;
   /** Zero point of the int8 hidden output h8 (also this layer's output). */
   hZp: number;
-  /** Requantisation of the activation result to h8 (elman tanh: Q15; lstm: Q30; gru: Q15; elman relu: unused, 0). */
+  /** Requantisation of h16 (Q0.15) to the int8 output h8; unused (0) for elman relu. */
   hM: number;
   hS: number;
 }
@@ -78,9 +78,6 @@ export interface QLstmLayer extends QCellCommon {
 export interface QGruLayer extends QCellCommon {
   kind: 'gru';
   resetAfter: boolean;
-  /** Reset-before only: requantisation of r*h (Q30) to int8 with h8's scale and zero point; 0 otherwise. */
-  rhM: number;
-  rhS: number;
 }
 
 export type QCellLayer = QElmanLayer | QLstmLayer | QGruLayer;
@@ -98,7 +95,7 @@ export interface QDenseLayer {
   name?: string;
   inputSize: number; // I
   units: number; // U
-  w: Int8Array; // (U, I) per-row symmetric, [-127, 127]
+  w: Int8Array; // (U, I) per-row symmetric, [-127, 127]; applied to x16 (first layer) or x8
   b: Int32Array; // (U) with the input zero point folded in
   m: Int32Array; // (U) acc -> output units (none/relu/softmax) or Q3.12 (tanh/sigmoid)
   s: Int32Array; // (U)
@@ -115,7 +112,7 @@ export type QLayer = QCellLayer | QBidirectionalLayer | QDenseLayer;
 
 /** Float scales: documentation for the host (dequantising, reports). Never read by kernels. */
 export interface QuantDoc {
-  /** Per feature: model-unit (normalised) value = (x8[f] - input.zp[f]) * inputScale[f]. */
+  /** Per feature: model-unit (normalised) value = x16[f] * inputScale[f]. */
   inputScale: number[];
   /** Per layer: real value of the layer's output = (q - zp) * scale. */
   layers: { outScale: number; outZp: number; cellScale?: number }[];
@@ -144,6 +141,11 @@ export interface QuantModel {
   /** Storage type of the model output vector (the last layer's outType; s8 if it is a cell). */
   outputType: QOutputType;
   doc: QuantDoc;
+}
+
+/** True for the one cell whose recurrent input is its int8 output h8 (elman relu: h is unbounded); the others use h16 (Q0.15). */
+export function recurrentIsH8(c: QCellLayer): boolean {
+  return c.kind === 'elman' && c.activation === 'relu';
 }
 
 export function qGateCount(kind: QCellKind): number {
@@ -210,11 +212,13 @@ export function quantBoundProblems(m: QuantModel, code = 'TNN213'): Diagnostic[]
       out.push({ code, path, message: `${what} can reach ${v}, beyond ${limit} (int32); the int32 arithmetic would overflow and products would leave the range where JavaScript numbers are exact (2^53)`, value: v, expected: `at most ${limit}`, hint });
     }
   };
-  const cell = (c: QCellLayer, path: string): void => {
+  // |input element|: 32768 for the first layer (x16), 128 after it (int8)
+  const cell = (c: QCellLayer, path: string, xMax: number): void => {
     const G = qGateCount(c.kind);
     for (let r = 0; r < G * c.hidden; r++) {
-      const ax = Math.abs(c.bx[r]) + 128 * rowAbsSum(c.wx, r, c.inputSize);
-      const ah = Math.abs(c.bh[r]) + 128 * rowAbsSum(c.wh, r, c.hidden);
+      const ax = Math.abs(c.bx[r]) + xMax * rowAbsSum(c.wx, r, c.inputSize);
+      // the recurrent input is h16 (|h16| <= 32768), or h8 for elman relu
+      const ah = Math.abs(c.bh[r]) + (recurrentIsH8(c) ? 128 : 32768) * rowAbsSum(c.wh, r, c.hidden);
       check(`${path}.wx[${r}]`, `input accumulator of row ${r}`, ax, INT32_MAX);
       check(`${path}.wh[${r}]`, `recurrent accumulator of row ${r}`, ah, INT32_MAX);
       if (ax <= INT32_MAX && ah <= INT32_MAX) {
@@ -226,19 +230,20 @@ export function quantBoundProblems(m: QuantModel, code = 'TNN213'): Diagnostic[]
   };
   m.layers.forEach((l, i) => {
     const path = `layers[${i}]`;
+    const xMax = i === 0 ? 32768 : 128;
     switch (l.kind) {
       case 'elman':
       case 'lstm':
       case 'gru':
-        cell(l, path);
+        cell(l, path, xMax);
         break;
       case 'bidirectional':
-        cell(l.forward, `${path}.forward`);
-        cell(l.backward, `${path}.backward`);
+        cell(l.forward, `${path}.forward`, xMax);
+        cell(l.backward, `${path}.backward`, xMax);
         break;
       case 'dense':
         for (let u = 0; u < l.units; u++) {
-          const a = Math.abs(l.b[u]) + 128 * rowAbsSum(l.w, u, l.inputSize);
+          const a = Math.abs(l.b[u]) + xMax * rowAbsSum(l.w, u, l.inputSize);
           check(`${path}.w[${u}]`, `accumulator of unit ${u}`, a, INT32_MAX);
           if (a <= INT32_MAX) check(`${path}.m[${u}]`, `requantised output of unit ${u}`, requantBound(a, l.m[u], l.s[u]), INT32_MAX - 32768);
         }
@@ -345,11 +350,7 @@ function checkCell(c: Checker, o: unknown, path: string, inputSize: number | und
   c.int(o, 'hS', path, 0, SHIFT_MAX);
   if (kind === 'elman') c.oneOf(o, 'activation', path, ['tanh', 'relu']);
   if (kind === 'lstm') c.int(o, 'cellFrac', path, 0, 15);
-  if (kind === 'gru') {
-    c.bool(o, 'resetAfter', path);
-    c.int(o, 'rhM', path, 0, MULT_MAX);
-    c.int(o, 'rhS', path, 0, SHIFT_MAX);
-  }
+  if (kind === 'gru') c.bool(o, 'resetAfter', path);
   return { hidden: H, kind, hZp };
 }
 
@@ -378,7 +379,6 @@ export function quantModelProblems(m: unknown): Diagnostic[] {
     c.arr(m.input, 'offset', 'input', Int32Array, F, '(F)', -RAW_INPUT_MAX, RAW_INPUT_MAX);
     c.arr(m.input, 'm', 'input', Int32Array, F, '(F)', 0, MULT_MAX);
     c.arr(m.input, 's', 'input', Int32Array, F, '(F)', 0, SHIFT_MAX);
-    c.arr(m.input, 'zp', 'input', Int32Array, F, '(F)', -128, 127);
   }
   if (!isObj(m.tables)) c.add('TNN201', 'tables', 'missing activation tables', m.tables);
   else {

@@ -38,6 +38,8 @@ interface Cols {
 const uniform = (q: QParams, n: number): Cols => ({ scale: new Float64Array(n).fill(q.scale), zp: new Int32Array(n).fill(q.zp) });
 
 const PRE_SCALE = 2 ** -PRE_FRAC_BITS;
+/** The int16 model input covers this many times the calibrated input range (section 7.2). */
+export const INPUT_HEADROOM = 2;
 
 /** Asymmetric int8 parameters for a range that contains 0 (section 7.2). */
 export function int8Params(lo: number, hi: number): QParams {
@@ -182,7 +184,8 @@ function cellParams(p: Problems, c: CellLayer, path: string, inQ: Cols, hQ: QPar
   const I = c.inputSize;
   const relu = c.kind === 'elman' && c.activation === 'relu';
   const preScale = relu ? hQ.scale : PRE_SCALE;
-  const hCols = uniform(hQ, H);
+  // the recurrent input: h16 in Q0.15 (zero point 0), or h8 for elman relu
+  const hCols = relu ? uniform(hQ, H) : uniform({ scale: 2 ** -15, zp: 0 }, H);
   const qx = quantRows(c.wx, c.bx, G * H, I, inQ);
   const qh = quantRows(c.wh, c.bh, G * H, H, hCols);
   const mx = new Int32Array(G * H);
@@ -215,19 +218,18 @@ function cellParams(p: Problems, c: CellLayer, path: string, inQ: Cols, hQ: QPar
   };
   switch (c.kind) {
     case 'elman': {
-      const h = relu ? { m: 0, s: 0 } : p.mult(2 ** -15 / hQ.scale, `${path}.hM`, 'tanh output to h');
+      const h = relu ? { m: 0, s: 0 } : p.mult(2 ** -15 / hQ.scale, `${path}.hM`, 'h16 to h8');
       return { kind: 'elman', activation: c.activation, ...common, hM: h.m, hS: h.s };
     }
     case 'lstm': {
       const cmax = cal.stats.get(`${key}c`)?.absMax(percentile) ?? 0;
       const cellFrac = cmax > 0 ? Math.max(0, Math.min(15, 15 - Math.ceil(Math.log2(cmax)))) : 15;
-      const h = p.mult(2 ** -30 / hQ.scale, `${path}.hM`, 'o*tanh(c) to h');
+      const h = p.mult(2 ** -15 / hQ.scale, `${path}.hM`, 'h16 to h8');
       return { kind: 'lstm', ...common, hM: h.m, hS: h.s, cellFrac };
     }
     case 'gru': {
-      const h = p.mult(2 ** -15 / hQ.scale, `${path}.hM`, 'state to h');
-      const rh = c.resetAfter ? { m: 0, s: 0 } : p.mult(2 ** -30 / hQ.scale, `${path}.rhM`, 'r*h to int8');
-      return { kind: 'gru', resetAfter: c.resetAfter, ...common, hM: h.m, hS: h.s, rhM: rh.m, rhS: rh.s };
+      const h = p.mult(2 ** -15 / hQ.scale, `${path}.hM`, 'h16 to h8');
+      return { kind: 'gru', resetAfter: c.resetAfter, ...common, hM: h.m, hS: h.s };
     }
     default:
       return assertNever(c);
@@ -286,13 +288,12 @@ export function quantizeModel(m: FloatModel, sequences: ArrayLike<ArrayLike<numb
       rawPerUnit[f] = k;
     }
   }
-  // one int8 scale and zero point per feature (the first layer's weights absorb the scales)
+  // x16: symmetric int16, one scale per feature (the first layer's weights absorb the scales),
+  // with INPUT_HEADROOM times the calibrated range so that live data beyond it still fit
   const inCols: Cols = { scale: new Float64Array(F), zp: new Int32Array(F) };
   for (let f = 0; f < F; f++) {
-    const [xlo, xhi] = get(`x${f}`)?.range(percentile) ?? [0, 0];
-    const q = int8Params(xlo, xhi);
-    inCols.scale[f] = q.scale;
-    inCols.zp[f] = q.zp;
+    const a = get(`x${f}`)?.absMax(percentile) ?? 0;
+    inCols.scale[f] = a > 0 ? (INPUT_HEADROOM * a) / 32767 : 2 ** -15;
   }
   const offset = new Int32Array(F);
   const im = new Int32Array(F);
@@ -365,7 +366,7 @@ export function quantizeModel(m: FloatModel, sequences: ArrayLike<ArrayLike<numb
     output: m.output,
     inputSize: F,
     outputSize: modelOutputSize(m),
-    input: { rawPerUnit, offset, m: im, s: is, zp: inCols.zp },
+    input: { rawPerUnit, offset, m: im, s: is },
     tables: { sigmoid: sigmoidTable(), tanh: tanhTable() },
     layers,
     outputType: lastQ.kind === 'dense' ? lastQ.outType : 's8',

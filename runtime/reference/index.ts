@@ -11,7 +11,7 @@
 
 import { TinyrnnError } from '../../compiler/ir/errors';
 import { assertNever } from '../../compiler/ir/model';
-import { QCellLayer, QDenseLayer, QLayer, QuantModel, qGateCount, qLayerOutputSize } from '../../compiler/ir/quant-model';
+import { QCellLayer, QDenseLayer, QLayer, QuantModel, qGateCount, qLayerOutputSize, recurrentIsH8 } from '../../compiler/ir/quant-model';
 import { lut_s16, requantize, rshift_round, sat_s16, sat_s8, sigmoid_s16, tanh_s16 } from '../../compiler/quant/fixed';
 import { QUANT_SPEC_VERSION, RAW_INPUT_MAX } from '../../compiler/quant/spec';
 
@@ -19,17 +19,20 @@ export { lut_s16, requantize, rshift_round, sat_s16, sat_s8, sigmoid_s16, tanh_s
 
 /**
  * Observer of every intermediate: layer -1 is the input stage (key "x"); keys are those of
- * test/vectors/README.md ("pre", "gates", "c", "tc", "h16", "rh", "act", "h", "out"), with
+ * test/vectors/README.md ("pre", "gates", "c", "tc", "h16", "rh", "h", "out"), with
  * "fwd." / "bwd." prefixes inside a bidirectional layer. values is a fresh copy.
  */
 export type QuantObserver = (layer: number, t: number, key: string, values: Int32Array) => void;
 type Obs = ((key: string, v: ArrayLike<number>) => void) | undefined;
 
-/** Streaming state of one cell. */
+/**
+ * Streaming state of one cell. LSTM, GRU and Elman tanh carry h16 (Q0.15), their recurrent
+ * input; Elman relu carries h8 (its recurrent input). h8 of the other cells is their output only.
+ */
 export interface QCellState {
-  h8: Int8Array; // (H) int8 output / recurrent input, reset to hZp
+  h8: Int8Array; // (H) int8 output; the state of elman relu (reset to hZp)
+  h16: Int16Array; // (H) Q0.15 state of lstm, gru, elman tanh (reset to 0); length 0 for elman relu
   c: Int16Array; // (H) LSTM cell, reset to 0 (length 0 for other cells)
-  h16: Int16Array; // (H) GRU state Q0.15, reset to 0 (length 0 for other cells)
 }
 
 /** Streaming state: one entry per layer (null for dense layers). */
@@ -46,8 +49,8 @@ function checkSpec(m: QuantModel): void {
 export function newCellState(l: QCellLayer): QCellState {
   const st: QCellState = {
     h8: new Int8Array(l.hidden),
+    h16: new Int16Array(recurrentIsH8(l) ? 0 : l.hidden),
     c: new Int16Array(l.kind === 'lstm' ? l.hidden : 0),
-    h16: new Int16Array(l.kind === 'gru' ? l.hidden : 0),
   };
   st.h8.fill(l.hZp);
   return st;
@@ -72,14 +75,14 @@ export function createQuantState(m: QuantModel): QuantState {
   };
 }
 
-/** Puts every state back to its reset value (h8 = hZp, c = 0, h16 = 0). */
+/** Puts every state back to its reset value (h8 = hZp, h16 = 0, c = 0). */
 export function resetQuantState(m: QuantModel, s: QuantState): void {
   m.layers.forEach((l, i) => {
     const st = s.layers[i];
     if (st && l.kind !== 'dense' && l.kind !== 'bidirectional') {
       st.h8.fill(l.hZp);
-      st.c.fill(0);
       st.h16.fill(0);
+      st.c.fill(0);
     }
   });
 }
@@ -94,33 +97,34 @@ function dot(w: Int8Array, row: number, n: number, x: ArrayLike<number>): number
 
 const clamp = (v: number, clip: number): number => (clip > 0 ? (v > clip ? clip : v < -clip ? -clip : v) : v);
 
-/** One step of a quantised cell: updates st in place, returns the new h8 (a fresh array). */
-export function cellStepQ(l: QCellLayer, tables: QuantModel['tables'], x8: ArrayLike<number>, st: QCellState, obs?: Obs): Int8Array {
+/** One step of a quantised cell on its input x (x16 for the first layer, int8 after it): updates st in place, returns the new h8 (a fresh array). */
+export function cellStepQ(l: QCellLayer, tables: QuantModel['tables'], x: ArrayLike<number>, st: QCellState, obs?: Obs): Int8Array {
   const H = l.hidden;
   const I = l.inputSize;
   const G = qGateCount(l.kind);
-  const h8old = st.h8;
+  // the recurrent input: h16 (Q0.15), or h8 for elman relu
+  const hin: ArrayLike<number> = recurrentIsH8(l) ? st.h8 : st.h16;
   const h8 = new Int8Array(H);
+  const h16 = new Int16Array(recurrentIsH8(l) ? 0 : H);
   // requantised input-side and recurrent-side parts of every row (int32 each)
   const px = new Array<number>(G * H);
   const ph = new Array<number>(G * H);
   for (let r = 0; r < G * H; r++) {
-    px[r] = requantize(l.bx[r] + dot(l.wx, r, I, x8), l.mx[r], l.sx[r]);
+    px[r] = requantize(l.bx[r] + dot(l.wx, r, I, x), l.mx[r], l.sx[r]);
     // GRU reset-before: the n rows read r*h, computed below
-    if (!(l.kind === 'gru' && !l.resetAfter && r >= 2 * H)) ph[r] = requantize(l.bh[r] + dot(l.wh, r, H, h8old), l.mh[r], l.sh[r]);
+    if (!(l.kind === 'gru' && !l.resetAfter && r >= 2 * H)) ph[r] = requantize(l.bh[r] + dot(l.wh, r, H, hin), l.mh[r], l.sh[r]);
   }
   switch (l.kind) {
     case 'elman': {
       const pre = new Int32Array(H);
       if (l.activation === 'tanh') {
-        const act = new Int32Array(H);
         for (let j = 0; j < H; j++) {
           pre[j] = clamp(sat_s16(px[j] + ph[j]), l.clip);
-          act[j] = tanh_s16(pre[j], tables.tanh);
-          h8[j] = sat_s8(l.hZp + requantize(act[j], l.hM, l.hS));
+          h16[j] = tanh_s16(pre[j], tables.tanh);
+          h8[j] = sat_s8(l.hZp + requantize(h16[j], l.hM, l.hS));
         }
         obs?.('pre', pre);
-        obs?.('act', act);
+        obs?.('h16', h16);
       } else {
         for (let j = 0; j < H; j++) {
           pre[j] = clamp(px[j] + ph[j], l.clip);
@@ -146,7 +150,8 @@ export function cellStepQ(l: QCellLayer, tables: QuantModel['tables'], x8: Array
         c[j] = cn;
         const cq12 = cf >= 12 ? rshift_round(cn, cf - 12) : sat_s16(cn * 2 ** (12 - cf));
         tc[j] = tanh_s16(cq12, tables.tanh);
-        h8[j] = sat_s8(l.hZp + requantize(go * tc[j], l.hM, l.hS));
+        h16[j] = rshift_round(go * tc[j], 15);
+        h8[j] = sat_s8(l.hZp + requantize(h16[j], l.hM, l.hS));
         gates[j] = gi;
         gates[H + j] = gf;
         gates[2 * H + j] = gg;
@@ -156,12 +161,13 @@ export function cellStepQ(l: QCellLayer, tables: QuantModel['tables'], x8: Array
       obs?.('gates', gates);
       obs?.('c', c);
       obs?.('tc', tc);
+      obs?.('h16', h16);
       break;
     }
     case 'gru': {
       const pre = new Int32Array(3 * H);
       const gates = new Int32Array(3 * H);
-      const h16 = st.h16;
+      const hold = st.h16;
       for (let r = 0; r < 2 * H; r++) {
         pre[r] = clamp(sat_s16(px[r] + ph[r]), l.clip);
         gates[r] = sigmoid_s16(pre[r], tables.sigmoid);
@@ -169,8 +175,8 @@ export function cellStepQ(l: QCellLayer, tables: QuantModel['tables'], x8: Array
       if (l.resetAfter) {
         for (let j = 0; j < H; j++) pre[2 * H + j] = clamp(sat_s16(px[2 * H + j] + rshift_round(gates[j] * ph[2 * H + j], 15)), l.clip);
       } else {
-        const rh = new Int8Array(H);
-        for (let j = 0; j < H; j++) rh[j] = sat_s8(l.hZp + requantize(gates[j] * h16[j], l.rhM, l.rhS));
+        const rh = new Int16Array(H);
+        for (let j = 0; j < H; j++) rh[j] = rshift_round(gates[j] * hold[j], 15);
         obs?.('rh', rh);
         for (let j = 0; j < H; j++) {
           const r = 2 * H + j;
@@ -181,7 +187,7 @@ export function cellStepQ(l: QCellLayer, tables: QuantModel['tables'], x8: Array
         const z = gates[H + j];
         const n = tanh_s16(pre[2 * H + j], tables.tanh);
         gates[2 * H + j] = n;
-        h16[j] = rshift_round(z * h16[j] + (32768 - z) * n, 15);
+        h16[j] = rshift_round(z * hold[j] + (32768 - z) * n, 15);
         h8[j] = sat_s8(l.hZp + requantize(h16[j], l.hM, l.hS));
       }
       obs?.('pre', pre);
@@ -193,18 +199,19 @@ export function cellStepQ(l: QCellLayer, tables: QuantModel['tables'], x8: Array
       return assertNever(l);
   }
   st.h8 = h8;
+  st.h16 = h16;
   obs?.('h', h8);
   return h8;
 }
 
-/** A dense layer on one step's int8 input; returns int8 or int16 values (by outType). */
-export function denseQ(l: QDenseLayer, tables: QuantModel['tables'], x8: ArrayLike<number>, obs?: Obs): Int32Array {
+/** A dense layer on one step's input (x16 for the first layer, int8 after it); returns int8 or int16 values (by outType). */
+export function denseQ(l: QDenseLayer, tables: QuantModel['tables'], x: ArrayLike<number>, obs?: Obs): Int32Array {
   const U = l.units;
   const y = new Int32Array(U);
   const pre = new Int32Array(U);
   const sat = l.outType === 's16' ? sat_s16 : sat_s8;
   for (let u = 0; u < U; u++) {
-    const acc = l.b[u] + dot(l.w, u, l.inputSize, x8);
+    const acc = l.b[u] + dot(l.w, u, l.inputSize, x);
     const v = requantize(acc, l.m[u], l.s[u]);
     switch (l.activation) {
       case 'none':
@@ -233,22 +240,22 @@ export function denseQ(l: QDenseLayer, tables: QuantModel['tables'], x8: ArrayLi
   return y;
 }
 
-/** The input stage: raw integers (F) -> int8 (F). Raw values must be integers with |r| <= 2^30. */
-export function quantizeInput(m: QuantModel, raw: ArrayLike<number>): Int8Array {
+/** The input stage: raw integers (F) -> x16, int16 (F). Raw values must be integers with |r| <= 2^30. */
+export function quantizeInput(m: QuantModel, raw: ArrayLike<number>): Int16Array {
   const F = m.inputSize;
   if (raw.length !== F) {
     throw new TinyrnnError({ code: 'RUN001', path: 'x', message: `input step has ${raw.length} features`, expected: `${F} (${m.meta.features.join(', ')})` });
   }
-  const x8 = new Int8Array(F);
+  const x16 = new Int16Array(F);
   const q = m.input;
   for (let f = 0; f < F; f++) {
     const r = raw[f];
     if (!Number.isInteger(r) || r > RAW_INPUT_MAX || r < -RAW_INPUT_MAX) {
       throw new TinyrnnError({ code: 'RUN004', path: `x[${f}]`, message: 'raw input is not an integer in range', value: r, expected: `an integer in [-2^30, 2^30]`, hint: 'feed round(x * rawPerUnit) (see rawInput), or the sensor integers the model was quantised for' });
     }
-    x8[f] = sat_s8(q.zp[f] + requantize(r - q.offset[f], q.m[f], q.s[f]));
+    x16[f] = sat_s16(requantize(r - q.offset[f], q.m[f], q.s[f]));
   }
-  return x8;
+  return x16;
 }
 
 function observerFor(obs: QuantObserver | undefined, layer: number, t: number, prefix = ''): Obs {

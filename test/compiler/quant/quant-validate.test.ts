@@ -52,19 +52,21 @@ test('TNN206 array of the wrong length', () => {
   m.layers[0].mx = new Int32Array(3);
   expect(first(m)).toMatchObject({ code: 'TNN206', path: 'layers[0].mx', expected: '(G*H) = 16' });
 });
-test('TNN207 integers out of their documented ranges (weight -128, shift 47, multiplier 32768, zero point 200)', () => {
+test('TNN207 integers out of their documented ranges (weight -128, shift 47, multiplier 32768, zero point 200, input shift 50)', () => {
   const m = copy(base);
   m.layers[0].wx[3] = -128;
   m.layers[0].sx[1] = 47;
   m.layers[0].mh[2] = 32768;
-  m.input.zp[0] = 200;
+  m.layers[0].hZp = 200;
+  m.input.s[0] = 50;
   const p = quantModelProblems(m);
   expect(p.map((d) => [d.code, d.path, d.value])).toEqual(
     expect.arrayContaining([
       ['TNN207', 'layers[0].wx[3]', -128],
       ['TNN207', 'layers[0].sx[1]', 47],
       ['TNN207', 'layers[0].mh[2]', 32768],
-      ['TNN207', 'input.zp[0]', 200],
+      ['TNN207', 'layers[0].hZp', 200],
+      ['TNN207', 'input.s[0]', 50],
     ]),
   );
 });

@@ -64,9 +64,10 @@ test('every intermediate of every layer kind is in the trace', () => {
     runQuant(r.quant, c.sequences(r.quant)[0], t.obs);
     return t.trace;
   }
-  expect(keys('lstm_h4').sort()).toEqual(['L0.c', 'L0.gates', 'L0.h', 'L0.pre', 'L0.tc', 'L1.out', 'L1.pre', 'x']);
+  expect(keys('lstm_h4').sort()).toEqual(['L0.c', 'L0.gates', 'L0.h', 'L0.h16', 'L0.pre', 'L0.tc', 'L1.out', 'L1.pre', 'x']);
   expect(keys('gru_before_h4').sort()).toEqual(['L0.gates', 'L0.h', 'L0.h16', 'L0.pre', 'L0.rh', 'L1.out', 'L1.pre', 'x']);
-  expect(keys('elman_tanh_h4').sort()).toEqual(['L0.act', 'L0.h', 'L0.pre', 'L1.out', 'L1.pre', 'x']);
+  expect(keys('elman_tanh_h4').sort()).toEqual(['L0.h', 'L0.h16', 'L0.pre', 'L1.out', 'L1.pre', 'x']);
+  expect(keys('elman_relu_h4').sort()).toEqual(['L0.h', 'L0.pre', 'L1.out', 'L1.pre', 'x']);
   expect(keys('bidir_lstm_h3')).toEqual(expect.arrayContaining(['L0.fwd.c', 'L0.bwd.c', 'L0.fwd.h', 'L0.bwd.gates']));
 });
 
@@ -86,7 +87,7 @@ test('raw inputs must be integers within 2^30 (RUN004) and have F features (RUN0
   expect(codeOf(() => stepQuant(q, st, [0, 0]))).toBe('RUN001');
   expect(codeOf(() => runQuant(q, []))).toBe('RUN003');
   // the documented extremes are accepted and saturate
-  expect(Array.from(quantizeInput(q, [2 ** 30, -(2 ** 30), 0])).slice(0, 2)).toEqual([127, -128]);
+  expect(Array.from(quantizeInput(q, [2 ** 30, -(2 ** 30), 0])).slice(0, 2)).toEqual([32767, -32768]);
 });
 
 test('the dequantised integer outputs track the float model (every cell kind, softmax heads)', () => {
