@@ -67,6 +67,7 @@ export function decodeCheckpoint(bytes: Uint8Array, file = '<checkpoint>'): Chec
     ...st,
     order: st.order instanceof Int32Array ? st.order : new Int32Array(0),
     bounds: st.bounds instanceof Int32Array ? st.bounds : new Int32Array(1),
+    planned: st.planned === true,
     running: f64(st.running, 'running'),
     P: f64(st.P, 'P'),
     m: f64(st.m, 'm'),

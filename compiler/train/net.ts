@@ -157,7 +157,7 @@ export class Net {
 
   /** A copy of the model with P rounded to float32 in place of its parameters. */
   toModel(): FloatModel {
-    const m = structuredClone(this.model);
+    const m = cloneModel(this.model);
     this.arraysOf(m).forEach((a, k) => {
       const { off, len } = this.layout[k];
       for (let i = 0; i < len; i++) a[i] = this.P[off + i];
@@ -345,6 +345,18 @@ export class Net {
       }
     }
   }
+}
+
+/** A deep copy of a model (typed arrays copied; made in this realm, unlike structuredClone). */
+export function cloneModel<T>(v: T): T {
+  if (v instanceof Float32Array) return new Float32Array(v) as T;
+  if (Array.isArray(v)) return v.map((x) => cloneModel(x)) as T;
+  if (typeof v === 'object' && v !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = cloneModel(x);
+    return out as T;
+  }
+  return v;
 }
 
 /** In-place activation of v[o .. o+n), the same arithmetic as the float reference. */

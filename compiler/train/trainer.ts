@@ -70,7 +70,8 @@ export interface TrainResult {
 /** The mutable training state a checkpoint captures. */
 export interface TrainState {
   epoch: number; // 0-based epoch in progress (or next to start)
-  batchPos: number; // next batch of that epoch (0: the epoch has not started)
+  batchPos: number; // next batch of that epoch
+  planned: boolean; // the epoch's batch order is drawn (order/bounds are valid)
   order: Int32Array; // this epoch's batches: sequence indices, concatenated
   bounds: Int32Array; // batch k is order[bounds[k] .. bounds[k+1])
   running: Float64Array; // [loss sum, loss terms, correct, count, sqErr]
@@ -158,6 +159,7 @@ export class Trainer {
     this.state = {
       epoch: 0,
       batchPos: 0,
+      planned: false,
       order: new Int32Array(0),
       bounds: new Int32Array(1),
       running: new Float64Array(5),
@@ -200,6 +202,7 @@ export class Trainer {
     this.state.order = Int32Array.from(batches.flat());
     this.state.bounds = bounds;
     this.state.running.fill(0);
+    this.state.planned = true;
   }
 
   private fillBatch(part: Part, idx: ArrayLike<number>, t0: number, Tc: number, T: number): void {
@@ -297,7 +300,8 @@ export class Trainer {
   async runEpoch(hooks: TrainHooks = {}): Promise<boolean> {
     const st = this.state;
     const c = this.config;
-    if (st.batchPos === 0) this.planEpoch();
+    if (hooks.shouldStop?.()) return false;
+    if (!st.planned) this.planEpoch();
     const lr = learningRate(this.optConfig, st.epoch, c.epochs);
     const nb = st.bounds.length - 1;
     const t0 = Date.now();
@@ -342,6 +346,7 @@ export class Trainer {
     } else st.bad++;
     st.epoch++;
     st.batchPos = 0;
+    st.planned = false;
     if (c.patience > 0 && v && st.bad >= c.patience) st.stopped = 'early-stopping';
     else if (st.epoch >= c.epochs) st.stopped = 'completed';
     await hooks.onEpoch?.(rec, this);

@@ -25,7 +25,7 @@ export interface GestureOptions {
   noise: number;
 }
 
-export const GESTURE_DEFAULTS: GestureOptions = { n: 600, length: 50, users: 10, seed: 1, noise: 1 };
+export const GESTURE_DEFAULTS: GestureOptions = { n: 600, length: 50, users: 100, seed: 1, noise: 1 };
 
 interface User {
   amp: number;
