@@ -6,6 +6,7 @@ import { loadFloatModel, saveFloatModel } from '../ir/format';
 import { runFloat, stepFloat, createFloatState, argmax } from '../float/infer';
 import { summarizeFloatModel } from '../cli/commands/inspect';
 import { Rng } from '../util/rng';
+import { simulateDemoStage } from '../../runtime/sim/demo-stage';
 
 export interface DemoContext {
   dir: string;
@@ -63,4 +64,6 @@ export const DEMO_STAGES: DemoStage[] = [
       ctx.io.out(`  50 steps: prediction ${m.meta.labels?.[argmax(whole)]}, streaming ${same ? 'identical' : 'DIFFERENT'} to whole-sequence`);
     },
   },
+  // Last: the device simulation (it uses the newest .q.tnn an earlier stage wrote).
+  simulateDemoStage,
 ];
