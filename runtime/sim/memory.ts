@@ -6,7 +6,7 @@
 //
 // Legend: F features, H hidden, G gates, O outputs, I layer input.
 
-import { QuantModel, QLayer, qGateCount, qLayerBytes, qLayerOutputSize, qLayerInputSize } from '../../compiler/ir/quant-model';
+import { QuantModel, QLayer, qGateCount, qLayerBytes, qLayerOutputSize, qLayerInputSize, recurrentIsH8 } from '../../compiler/ir/quant-model';
 import { TinyrnnError, Diagnostic } from '../../compiler/ir/errors';
 import { BoardProfile } from '../../targets/boards';
 import { MemoryUse } from './types';
@@ -14,11 +14,10 @@ import { MemoryUse } from './types';
 function stateBytes(l: QLayer): number {
   switch (l.kind) {
     case 'elman':
-      return l.hidden; // h8
     case 'lstm':
-      return l.hidden + 2 * l.hidden; // h8, c int16
     case 'gru':
-      return l.hidden + 2 * l.hidden; // h8, h16
+      // h8 (the output), h16 (Q0.15 state) unless the recurrent input is h8, c (int16) for LSTM
+      return l.hidden + (recurrentIsH8(l) ? 0 : 2 * l.hidden) + (l.kind === 'lstm' ? 2 * l.hidden : 0);
     case 'bidirectional':
       return stateBytes(l.forward) + stateBytes(l.backward);
     case 'dense':
@@ -47,7 +46,7 @@ export function modelMemoryFloor(m: QuantModel, board: BoardProfile): MemoryUse 
   const state = m.layers.reduce((s, l) => s + stateBytes(l), 0);
   const scratch = Math.max(0, ...m.layers.map(scratchBytes));
   const widest = Math.max(m.inputSize, ...m.layers.map((l) => Math.max(qLayerInputSize(l), qLayerOutputSize(l))));
-  const io = 4 * m.inputSize + 2 * widest + (m.outputType === 's16' ? 2 : 1) * m.outputSize;
+  const io = 4 * m.inputSize + 2 * m.inputSize + widest + (m.outputType === 's16' ? 2 : 1) * m.outputSize;
   return {
     ramBytes: state + scratch + io,
     flashBytes: params + tables + input,

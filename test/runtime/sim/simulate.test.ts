@@ -76,6 +76,33 @@ describe('models and rates that do not suit the board', () => {
     expect(d.expected).toBe('at most 262144 B');
   });
 
+  if (DEVICE_ENGINES.some((e) => e.engine === 'c')) {
+    test('c: the emitted C of a model too big for the board fails with the C report numbers', async () => {
+      const file = randomModelFile('lstm', 260);
+      const e = await simErr(simulate({ modelFile: file, board: 'MICROBIT_V1', engine: 'c', data: 'builtin:gestures?n=1&length=8' }));
+      expect(e.code).toBe('SIM001');
+      const d = e.diagnostics.find((x) => x.path === 'flash')!;
+      expect(d.message).toMatch(/gestures|random-lstm260/);
+      expect(Number(/needs (\d+) B/.exec(d.message)![1])).toBeGreaterThan(4 * 260 * (3 + 260));
+      expect(d.hint).toMatch(/C target memory report/);
+    }, 120000);
+  }
+
+  if (DEVICE_ENGINES.some((e) => e.engine === 'js')) {
+    test('js: a module that runs out of JsVars on the board fails with the block numbers', async () => {
+      const file = randomModelFile('lstm', 96);
+      const e = await simErr(simulate({ modelFile: file, board: 'BANGLEJS', engine: 'js', data: 'builtin:gestures?n=1&length=8' }));
+      expect(e.code).toBe('SIM001');
+      const d = e.diagnostics.find((x) => x.path === 'ram')!;
+      expect(d.message).toMatch(/of RAM, Bangle\.js has 33592 B/);
+      expect(d.hint).toMatch(/JsVar blocks of 13 B/);
+      // the same model fits a Bangle.js 2 (12000 variables)
+      const ok = await simulate({ modelFile: file, board: 'BANGLEJS2', engine: 'js', data: 'builtin:gestures?n=1&length=8', rateHz: 0.1 });
+      expect(ok.memory.ramBytes).toBeGreaterThan(33592);
+      expect(ok.fleet.parityMismatches).toBe(0);
+    }, 120000);
+  }
+
   for (const { engine, board } of DEVICE_ENGINES) {
     test(`a rate too high for the board shows deadline misses (${engine})`, async () => {
       const file = await gestureModelFile();
