@@ -8,8 +8,9 @@
 // Kernel arithmetic (templates/_kernels.hbs) and the constants here must agree:
 //   requantize(acc, m, s) = floor((acc*m + half(s) + 2^47) / 2^s) - 2^(47-s),  half(s) = s ? 2^(s-1) : 0
 //   (the numerator is positive, so the device takes floor with % and / exactly);
-//   int8 vectors are stored as value + 128 in Uint8ClampedArrays (the store is sat_s8), so every
-//   bias absorbs -128 * sum(row) (`fold`).
+//   int8 vectors (layer outputs h8, elman relu's state) are stored as value + 128 in
+//   Uint8ClampedArrays (the store is sat_s8), so the biases of rows that read them absorb
+//   -128 * sum(row); the model input x16 and the recurrent h16 are plain Int16Arrays.
 import { QCellLayer, QDenseLayer, QLayer, QuantModel, qGateCount, qLayerOutputSize } from '../../compiler/ir/quant-model';
 import { assertNever } from '../../compiler/ir/model';
 import { TinyrnnError } from '../../compiler/ir/errors';
@@ -145,30 +146,26 @@ export function buildView(m: QuantModel): EspruinoView {
   section('TS', tanh.S);
   section('TD', tanh.D);
 
-  // Input stage: x8 + 128 = floor(((r - offset) * m + half + 2^47) / 2^s) - 2^(47-s) + zp + 128.
+  // Input stage: x16 = sat_s16(floor(((r - offset) * m + half + 2^47) / 2^s) - 2^(47-s)).
   const F = m.inputSize;
-  const zpOf = (f: number): number => {
-    const zp = m.input.zp as unknown;
-    return typeof zp === 'number' ? zp : (zp as ArrayLike<number>)[f];
-  };
   const IM: number[] = [];
   const IC: number[] = [];
   const ID: number[] = [];
-  const IK: number[] = [];
+  const IB: number[] = [];
   for (let f = 0; f < F; f++) {
     const mm = m.input.m[f];
     const s = m.input.s[f];
     IM.push(mm);
     IC.push(-m.input.offset[f] * mm + half(s) + P47);
     ID.push(2 ** s);
-    IK.push(zpOf(f) + 128 - 2 ** (47 - s));
+    IB.push(2 ** (47 - s));
   }
   section('IM', f64(IM));
   section('IC', f64(IC));
   section('ID', f64(ID));
-  section('IK', f64(IK));
+  section('IB', f64(IB));
 
-  const cell = (l: QCellLayer, id: string, comment: string): LayerView => {
+  const cell = (l: QCellLayer, id: string, comment: string, inBiased: boolean): LayerView => {
     const G = qGateCount(l.kind);
     const H = l.hidden;
     const I = l.inputSize;
@@ -182,9 +179,11 @@ export function buildView(m: QuantModel): EspruinoView {
     const KQ: number[] = [];
     const BX: number[] = [];
     const BH: number[] = [];
+    const relu = l.kind === 'elman' && l.activation === 'relu';
     for (let r = 0; r < R; r++) {
-      const bxf = l.bx[r] - 128 * rowSum(l.wx, r, I);
-      const bhf = l.bh[r] - 128 * rowSum(l.wh, r, H);
+      // Biased int8 vectors (x8 + 128 after the first layer; h8 + 128 for elman relu) fold -128 * sum(row).
+      const bxf = l.bx[r] - (inBiased ? 128 * rowSum(l.wx, r, I) : 0);
+      const bhf = l.bh[r] - (relu ? 128 * rowSum(l.wh, r, H) : 0);
       MX.push(l.mx[r]);
       CX.push(bxf * l.mx[r] + half(l.sx[r]) + P47);
       DX.push(2 ** l.sx[r]);
@@ -195,7 +194,6 @@ export function buildView(m: QuantModel): EspruinoView {
       BH.push(2 ** (47 - l.sh[r]));
       KQ.push(2 ** (47 - l.sx[r]) + 2 ** (47 - l.sh[r]));
     }
-    const relu = l.kind === 'elman' && l.activation === 'relu';
     // Saturation (sat_s16, then clip) before a table activation; -32768 and -32767 give the same
     // activation (lut_s16 uses min(|x|, 32767)), so the kernels clamp at -32767.
     let lo: number;
@@ -230,6 +228,7 @@ export function buildView(m: QuantModel): EspruinoView {
       { name: 'hk', expr: lit(l.hZp + 128 - 2 ** (47 - l.hS)) },
       { name: 'hb', expr: alloc(id, 'hb', 'Uint8ClampedArray', H) },
       { name: 'g', expr: alloc(id, 'g', 'Int32Array', R) },
+      { name: 'h16', expr: relu ? 'null' : alloc(id, 'h16', 'Int16Array', H) },
     ];
     switch (l.kind) {
       case 'elman':
@@ -250,14 +249,9 @@ export function buildView(m: QuantModel): EspruinoView {
       case 'gru':
         fields.push(
           { name: 'after', expr: lit(l.resetAfter ? 1 : 0) },
-          { name: 'h16', expr: alloc(id, 'h16', 'Int16Array', H) },
           { name: 'BX', expr: section(`${id}_bx`, f64(BX)) },
           { name: 'BH', expr: section(`${id}_bh`, f64(BH)) },
-          { name: 'rb', expr: l.resetAfter ? 'null' : alloc(id, 'rb', 'Uint8ClampedArray', H) },
-          { name: 'rm', expr: lit(l.rhM) },
-          { name: 'rc', expr: lit(half(l.rhS) + P47) },
-          { name: 'rd', expr: lit(2 ** l.rhS) },
-          { name: 'rk', expr: lit(l.hZp + 128 - 2 ** (47 - l.rhS)) },
+          { name: 'rb', expr: l.resetAfter ? 'null' : alloc(id, 'rb', 'Int16Array', H) },
         );
         break;
       default:
@@ -266,14 +260,14 @@ export function buildView(m: QuantModel): EspruinoView {
     return { id, kind: Number(fields[0].expr), comment, fields };
   };
 
-  const dense = (l: QDenseLayer, id: string, comment: string): LayerView => {
+  const dense = (l: QDenseLayer, id: string, comment: string, inBiased: boolean): LayerView => {
     const I = l.inputSize;
     const M: number[] = [];
     const C: number[] = [];
     const D: number[] = [];
     const B: number[] = [];
     for (let u = 0; u < l.units; u++) {
-      const bf = l.b[u] - 128 * rowSum(l.w, u, I);
+      const bf = l.b[u] - (inBiased ? 128 * rowSum(l.w, u, I) : 0);
       M.push(l.m[u]);
       C.push(bf * l.m[u] + half(l.s[u]) + P47);
       D.push(2 ** l.s[u]);
@@ -329,14 +323,14 @@ export function buildView(m: QuantModel): EspruinoView {
       case 'elman':
       case 'lstm':
       case 'gru':
-        return cell(l, id, describe(l));
+        return cell(l, id, describe(l), i > 0);
       case 'bidirectional': {
-        const fwd = cell(l.forward, `${id}f`, 'forward');
-        const bwd = cell(l.backward, `${id}b`, 'backward');
+        const fwd = cell(l.forward, `${id}f`, 'forward', i > 0);
+        const bwd = cell(l.backward, `${id}b`, 'backward', i > 0);
         return { id, kind: 6, comment: describe(l), fields: [{ name: 'kind', expr: '6' }, { name: 'Hf', expr: lit(l.forward.hidden) }, { name: 'O', expr: lit(qLayerOutputSize(l)) }], fwd, bwd };
       }
       case 'dense':
-        return dense(l, id, describe(l));
+        return dense(l, id, describe(l), i > 0);
       default:
         return assertNever(l);
     }

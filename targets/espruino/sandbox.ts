@@ -26,6 +26,13 @@ export interface SandboxOptions {
   countCost?: boolean;
   /** Blocks already in use when the sandbox starts (the firmware's own variables). Default 150. */
   baseBlocks?: number;
+  /**
+   * Board hardware stand-ins for apps (default true): LED1-3, digitalPulse, and by family
+   * Puck (accelOn/accelOff, 'accel' events with raw counts) or Bangle (setPollInterval, buzz,
+   * 'accel' events in g) and the Bangle screen `g` (drawing calls recorded). Drive them with
+   * `accel(x, y, z)` (in g).
+   */
+  hardware?: boolean;
 }
 
 export interface StorageFile {
@@ -79,6 +86,42 @@ export class EspruinoSandbox {
     this.peakBlocks = this.usedBlocks;
     this.context = vm.createContext({});
     this.install(opts.helpers !== false);
+    if (opts.hardware !== false) this.installHardware();
+  }
+
+  /** Accelerometer listeners registered by the app, and what the screen/LEDs were told. */
+  readonly hw = { accelHz: 0, pollMs: 0, listeners: [] as ((a: unknown) => void)[], screen: [] as string[], pulses: 0, buzzes: 0 };
+
+  private installHardware(): void {
+    const hw = this.hw;
+    const family = this.profile.family;
+    const units = this.profile.accelerometer?.unitsPerG ?? 1;
+    const on = (ev: string, fn: (a: unknown) => void): void => {
+      if (ev === 'accel') hw.listeners.push(fn);
+    };
+    const ctx = this.context as Record<string, unknown>;
+    Object.assign(ctx, { LED1: 'LED1', LED2: 'LED2', LED3: 'LED3', digitalPulse: () => void hw.pulses++, digitalWrite: () => undefined, global: ctx });
+    if (family === 'puck') {
+      ctx.Puck = {
+        accelOn: (hz: number) => void (hw.accelHz = hz),
+        accelOff: () => void (hw.accelHz = 0),
+        on,
+        _units: units,
+      };
+    } else if (family === 'bangle') {
+      ctx.Bangle = { on, setPollInterval: (ms: number) => void (hw.pollMs = ms), buzz: () => void hw.buzzes++ };
+      const rec = (name: string) => (...a: unknown[]) => void hw.screen.push(`${name}(${a.map((x) => JSON.stringify(x)).join(',')})`);
+      ctx.g = { clear: rec('clear'), setFont: rec('setFont'), setFontAlign: rec('setFontAlign'), drawString: rec('drawString'), flip: rec('flip'), getWidth: () => 176, getHeight: () => 176 };
+    }
+  }
+
+  /** Delivers one accelerometer sample (in g) to the app's listeners, in the family's format. */
+  accel(x: number, y: number, z: number): void {
+    const units = this.profile.accelerometer?.unitsPerG ?? 1;
+    for (const fn of this.hw.listeners) {
+      if (this.profile.family === 'puck') fn({ acc: { x: Math.round(x * units), y: Math.round(y * units), z: Math.round(z * units) }, gyro: { x: 0, y: 0, z: 0 } });
+      else fn({ x, y, z, diff: 0, mag: Math.hypot(x, y, z) });
+    }
   }
 
   private persistentBlocks = -1;

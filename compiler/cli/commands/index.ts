@@ -7,6 +7,8 @@ import { compileCommand } from './compile';
 import { importCommand } from './import';
 import { trainCommand } from './train';
 import { evalCommand } from './eval';
+import { quantizeCommand } from './quantize';
 import { simulateCommand } from './simulate';
+import { flashCommand } from './flash';
 
-export const COMMANDS: Command[] = [trainCommand, evalCommand, importCommand, inspectCommand, runCommand, compileCommand, simulateCommand, demoCommand];
+export const COMMANDS: Command[] = [trainCommand, evalCommand, importCommand, quantizeCommand, inspectCommand, runCommand, compileCommand, flashCommand, simulateCommand, demoCommand];
