@@ -2,6 +2,7 @@
 // tensor the quantiser needs (docs/quantization.md section 7.1), as min/max or percentiles.
 
 import { FloatModel } from '../ir/model';
+import { TinyrnnError } from '../ir/errors';
 import { runFloat } from '../float/infer';
 
 /** Values of one tensor over the whole calibration run. */
@@ -92,4 +93,12 @@ export function rawAbsMax(sequences: ArrayLike<ArrayLike<number>>[], F: number):
   const mx = new Float64Array(F);
   for (const seq of sequences) for (let t = 0; t < seq.length; t++) for (let f = 0; f < F; f++) mx[f] = Math.max(mx[f], Math.abs(seq[t][f]));
   return mx;
+}
+
+/** A dataset's sequences as (N)(T)(F) views (no copy), checked against the model's feature count. */
+export function datasetSequences(d: { source: string; features: string[]; x: Float32Array[] }, F: number): Float32Array[][] {
+  if (d.features.length !== F) {
+    throw new TinyrnnError({ code: 'QNT005', path: 'calib', message: `calibration data have ${d.features.length} features (${d.features.join(', ')})`, expected: `${F}, the model's inputs` }, d.source);
+  }
+  return d.x.map((x) => Array.from({ length: x.length / F }, (_, t) => x.subarray(t * F, (t + 1) * F)));
 }

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { Command, emit, flag } from '../command';
-import { loadFloatModel } from '../../ir/format';
+import { loadAnyModel } from '../../ir/format';
+import { inspectQuant } from './quantize';
 import { FloatModel, Layer, layerInputSize, layerOutputSize, layerParamCount, modelOutputSize, paramCount } from '../../ir/model';
 
 export interface LayerSummary {
@@ -44,13 +45,19 @@ export function table(rows: string[][]): string {
 
 export const inspectCommand: Command = {
   name: 'inspect',
-  summary: 'show a model: layers, shapes, parameter count and bytes',
+  summary: 'show a model (float or int8): layers, shapes, parameter count and bytes',
   usage: 'tinyrnn inspect MODEL.tnn [--json]',
   options: { json: { type: 'boolean', help: 'machine-readable output' } },
   positionals: [1, 1],
   examples: ['tinyrnn inspect gestures.tnn', 'tinyrnn inspect gestures.tnn --json'],
   run(values, [file], io) {
-    const m = loadFloatModel(file);
+    const any = loadAnyModel(file);
+    if (any.format === 'quant') {
+      const r = inspectQuant(any, file, fs.statSync(file).size);
+      emit(io, flag(values, 'json'), r.data, () => r.text);
+      return 0;
+    }
+    const m = any;
     const s = summarizeFloatModel(m);
     const fileBytes = fs.statSync(file).size;
     const data = {
