@@ -197,7 +197,7 @@ export const trainCommand: Command = {
           `${s.train} train, ${s.val} validation, ${s.test} test sequences; ${trainer.task}, output per ${trainer.output === 'last' ? 'sequence' : 'step'}`,
       );
     }
-    const progress = new Progress(io, io.isTTY && !!process.stderr.isTTY, quiet || json && !io.isTTY, metricName, trainer.state.epoch);
+    const progress = new Progress(io, io.isTTY && !!process.stderr.isTTY, quiet, metricName, trainer.state.epoch);
     let interrupted = false;
     const onSigint = (): void => {
       interrupted = true;
