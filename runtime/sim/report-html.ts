@@ -173,7 +173,7 @@ table.events{border-collapse:collapse;font-size:13px}table.events td,table.event
 .small{color:#5b6475;font-size:12px}.plot{margin:8px 0 18px}
 </style></head><body>
 <h1>${esc(r.model.name)} on ${esc(r.board.name)} <span class="small">(${esc(r.engine)} engine)</span></h1>
-<p class="small">${esc(r.tool)}: every prediction below was computed by the device code and compared with the reference kernels.</p>
+<p class="small">${esc(r.tool)}: ${r.engine === 'reference' ? 'the predictions below were computed by the reference kernels (no device code ran).' : 'every prediction below was computed by the device code and compared with the reference kernels.'}</p>
 <table class="summary">${rows}</table>
 <div id="plots"></div>
 ${faultTable}

@@ -113,7 +113,9 @@ export const jsEngine: EngineProvider = {
     const p = espruinoProfile(ctx.board);
     const weights: WeightsMode = p.storageMapped ? 'storage' : 'inline';
     const gen = generateModule(ctx.model, { board: ctx.board, weights, moduleName: moduleNameFor(ctx.model.meta.name), minify: true, modelFile: ctx.modelFile });
-    const data: JsData = { moduleName: gen.moduleName, source: gen.source, blobs: gen.blobs.map((b) => ({ storageName: b.storageName, bytes: b.bytes })), weights };
+    // Inline mode carries the weights in the module source (base64): no Storage files for them.
+    const blobs = weights === 'storage' ? gen.blobs.map((b) => ({ storageName: b.storageName, bytes: b.bytes })) : [];
+    const data: JsData = { moduleName: gen.moduleName, source: gen.source, blobs, weights };
     const memory = measure(data, ctx.model, ctx.board);
     return {
       engine: 'js',

@@ -5,6 +5,7 @@ import { main } from '../../../compiler/cli/main';
 import { Io } from '../../../compiler/cli/command';
 import { GESTURE_STREAM, gestureModelFile, tmpDir } from './fixtures';
 import { CHROMIUM, HAVE_CHROMIUM, checkPage, isPng } from './browser';
+import { DEVICE_ENGINES } from './engines';
 
 function io(): Io & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -71,7 +72,10 @@ describe('the HTML report in headless Chromium', () => {
     const file = await gestureModelFile();
     const html = path.join(tmpDir(), 'report.html');
     const o = io();
-    const code = await main(['simulate', file, '--board', 'NRF52840', '--engine', 'reference', '--data', GESTURE_STREAM, '--devices', '4', '--workers', '0', '--fault', 'nan:0.05', '--fault', 'reset:@70', '--report', html], o);
+    // The device engine with a cost model when it can run here (the report then has the time plot).
+    const js = DEVICE_ENGINES.find((e) => e.engine === 'js');
+    const where = js ? ['--board', js.board, '--engine', 'js', '--rate', '2'] : ['--board', 'NRF52840', '--engine', 'reference'];
+    const code = await main(['simulate', file, ...where, '--data', GESTURE_STREAM, '--devices', '4', '--workers', '0', '--fault', 'nan:0.05', '--fault', 'reset:@70', '--fault', 'jitter:20ms', '--report', html], o);
     expect(code).toBe(0);
     expect(o.stdout.join('\n')).toMatch(/wrote .*report\.html/);
     const src = fs.readFileSync(html, 'utf8');
@@ -80,10 +84,10 @@ describe('the HTML report in headless Chromium', () => {
     expect(c.pageErrors).toEqual([]);
     expect(c.consoleErrors).toEqual([]);
     expect(c.externalRequests).toEqual([]);
-    expect(c.title).toMatch(/gestures-lstm8 on nRF52840/);
+    expect(c.title).toMatch(js ? /gestures-lstm8 on Bangle\.js 2/ : /gestures-lstm8 on nRF52840/);
     expect(c.text).toMatch(/bit for bit/);
     const ids = c.canvases.map((x) => x.id);
-    expect(ids).toEqual(expect.arrayContaining(['plot-input-0', 'plot-pred-0', 'memory', 'plot-fleet']));
+    expect(ids).toEqual(expect.arrayContaining(['plot-input-0', 'plot-pred-0', 'memory', 'plot-fleet', ...(js ? ['plot-time-0'] : [])]));
     expect(c.charts).toBe(c.canvases.length);
     for (const cv of c.canvases) {
       // drawn, not blank: many distinct colours (anti-aliased lines, fills) and a good share of inked pixels
