@@ -158,13 +158,14 @@ export class Debouncer {
   }
   /** Feeds one raw decision; returns true when the debounced decision changed. */
   update(k: number): boolean {
-    if (this.wait > 0) this.wait--;
+    const blocked = this.wait > 0;
+    if (blocked) this.wait--;
     if (k === this.candidate) this.streak++;
     else {
       this.candidate = k;
       this.streak = 1;
     }
-    if (this.streak >= this.confirm && k !== this.current && this.wait === 0) {
+    if (this.streak >= this.confirm && k !== this.current && !blocked) {
       this.current = k;
       this.wait = this.holdoff;
       return true;

@@ -133,7 +133,8 @@ class Debouncer {
     }
     /** Feeds one raw decision; returns true when the debounced decision changed. */
     update(k) {
-        if (this.wait > 0)
+        const blocked = this.wait > 0;
+        if (blocked)
             this.wait--;
         if (k === this.candidate)
             this.streak++;
@@ -141,7 +142,7 @@ class Debouncer {
             this.candidate = k;
             this.streak = 1;
         }
-        if (this.streak >= this.confirm && k !== this.current && this.wait === 0) {
+        if (this.streak >= this.confirm && k !== this.current && !blocked) {
             this.current = k;
             this.wait = this.holdoff;
             return true;

@@ -1,0 +1,122 @@
+// Espruino benchmark: for gesture-sized LSTM and GRU models (3 inputs, hidden 8 and 16, a 4-class
+// head), the estimated interpreter cost per time step of the emitted kernel and of a
+// straightforward JS-loop int8 kernel (bench/espruino/naive.ts), by the cost model of the shared
+// facts (cost.ts: the operations the kernel actually executes are counted in the sandbox), their
+// ratio, the estimated time per step on Puck.js and Bangle.js 2, and the highest sample rate each
+// sustains. Both kernels are checked against the reference on the same inputs first.
+//
+//   npm run build && node dist/bench/espruino/run.js [--steps 20] [--json]
+//
+// Estimates, not measurements on hardware: x86-equivalent instructions of an Espruino 2v29
+// build, converted at clock-MHz million instructions per second (facts: ~64 M/s on a 64 MHz nRF52).
+import { CellKind } from '../../compiler/ir/model';
+import { QuantModel } from '../../compiler/ir/quant-model';
+import { createQuantState, rawSequence, stepQuant } from '../../runtime/reference';
+import { BoardProfile, findBoard } from '../../targets/boards';
+import { instructionsPerSecond } from '../../targets/espruino/cost';
+import { generateModule } from '../../targets/espruino/generate';
+import { EspruinoSandbox } from '../../targets/espruino/sandbox';
+import { accelSequences, gestureQuantModel } from './models';
+import { naiveModule } from './naive';
+
+export interface KernelCost {
+  instructionsPerStep: number;
+  statementsPerStep: number;
+  nativeHelperCallsPerStep: number;
+}
+
+export interface BenchRow {
+  model: string;
+  kind: CellKind;
+  hidden: number;
+  macsPerStep: number;
+  emitted: KernelCost;
+  naive: KernelCost;
+  ratio: number;
+  boards: { board: string; emittedMs: number; emittedMaxHz: number; naiveMs: number; naiveMaxHz: number }[];
+}
+
+interface StepModule {
+  step(raw: ArrayLike<number>): ArrayLike<number>;
+  reset(): void;
+}
+
+function roomy(board: BoardProfile): BoardProfile {
+  return { ...board, espruino: { ...board.espruino!, variables: 1 << 30 } };
+}
+
+/** Runs `steps` steps in a counting sandbox; checks every output against the reference. */
+export function countKernel(m: QuantModel, source: string, files: Map<string, Uint8Array>, raw: number[][], board: BoardProfile): KernelCost {
+  const sb = new EspruinoSandbox({ board: roomy(board), countCost: true, baseBlocks: 0 });
+  for (const [k, v] of files) sb.storage.set(k, v);
+  sb.storage.set('kernel', Buffer.from(source, 'latin1'));
+  const mod = sb.require('kernel') as StepModule;
+  mod.reset();
+  sb.resetCost();
+  const st = createQuantState(m);
+  for (let t = 0; t < raw.length; t++) {
+    const got = Array.from(mod.step(raw[t]));
+    const want = Array.from(stepQuant(m, st, raw[t]));
+    if (got.join() !== want.join()) throw new Error(`kernel differs from the reference at step ${t}: ${got} vs ${want}`);
+  }
+  const c = sb.cost();
+  return {
+    instructionsPerStep: Math.round(c.total / raw.length),
+    statementsPerStep: Math.round(c.statements / raw.length),
+    nativeHelperCallsPerStep: Math.round(sb.helpers.convolveCalls / raw.length),
+  };
+}
+
+export function benchModel(kind: CellKind, hidden: number, steps = 20): BenchRow {
+  const m = gestureQuantModel(kind, hidden);
+  const raw = rawSequence(m, accelSequences(1, steps, 9)[0].flat());
+  const board = findBoard('BANGLEJS2');
+  const gen = generateModule(m, { board, weights: 'storage', moduleName: 'kernel' });
+  const files = new Map(gen.blobs.map((b) => [b.storageName, b.bytes.slice()] as [string, Uint8Array]));
+  const emitted = countKernel(m, gen.source, files, raw, board);
+  const naive = countKernel(m, naiveModule(m), new Map(), raw, board);
+  const G = kind === 'lstm' ? 4 : 3;
+  const macsPerStep = G * hidden * (3 + hidden) + 4 * hidden;
+  const boards = ['PUCKJS', 'BANGLEJS2'].map((id) => {
+    const b = findBoard(id);
+    const ips = instructionsPerSecond(b.clockMHz);
+    const ms = (n: number): number => Math.round((n / ips) * 10000) / 10;
+    const hz = (n: number): number => Math.floor((ips / n) * 10) / 10;
+    return { board: b.name, emittedMs: ms(emitted.instructionsPerStep), emittedMaxHz: hz(emitted.instructionsPerStep), naiveMs: ms(naive.instructionsPerStep), naiveMaxHz: hz(naive.instructionsPerStep) };
+  });
+  return { model: `${kind.toUpperCase()} 3-${hidden}-4`, kind, hidden, macsPerStep, emitted, naive, ratio: Math.round((naive.instructionsPerStep / emitted.instructionsPerStep) * 100) / 100, boards };
+}
+
+export function benchAll(steps = 20): BenchRow[] {
+  const rows: BenchRow[] = [];
+  for (const kind of ['lstm', 'gru'] as const) for (const hidden of [8, 16]) rows.push(benchModel(kind, hidden, steps));
+  return rows;
+}
+
+export function formatBench(rows: BenchRow[]): string {
+  const out = [
+    'Espruino kernels, estimated per time step (cost model of an Espruino 2v29 interpreter; not measured on hardware)',
+    '',
+    'model            MACs  emitted M instr  statements  E.convolve   naive M instr  ratio',
+  ];
+  for (const r of rows) {
+    out.push(
+      `${r.model.padEnd(15)} ${String(r.macsPerStep).padStart(5)}  ${(r.emitted.instructionsPerStep / 1e6).toFixed(2).padStart(15)}  ${String(r.emitted.statementsPerStep).padStart(10)}  ${String(r.emitted.nativeHelperCallsPerStep).padStart(10)}   ${(r.naive.instructionsPerStep / 1e6).toFixed(2).padStart(13)}  ${r.ratio.toFixed(2).padStart(5)}x`,
+    );
+  }
+  out.push('', 'model            board         emitted ms/step  max Hz    naive ms/step  max Hz   25 Hz?');
+  for (const r of rows) {
+    for (const b of r.boards) {
+      out.push(`${r.model.padEnd(15)}  ${b.board.padEnd(12)}  ${b.emittedMs.toFixed(1).padStart(15)}  ${b.emittedMaxHz.toFixed(1).padStart(6)}    ${b.naiveMs.toFixed(1).padStart(13)}  ${b.naiveMaxHz.toFixed(1).padStart(6)}   ${b.emittedMaxHz >= 25 ? 'yes' : 'no'}`);
+    }
+  }
+  return out.join('\n');
+}
+
+if (require.main === module) {
+  const i = process.argv.indexOf('--steps');
+  const steps = i >= 0 ? Number(process.argv[i + 1]) : 20;
+  const rows = benchAll(steps);
+  if (process.argv.includes('--json')) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+  else process.stdout.write(formatBench(rows) + '\n');
+}
