@@ -55,6 +55,21 @@ describe.each(cases)('%s from %s', (name, file) => {
     expect(worst).toBeLessThan(1e-5);
   });
 
+  test('--output h_n imports the recurrent layer alone as a last-step model that gives PyTorch h_n', () => {
+    const hn = importOnnx(bytes, { output: 'h_n' }).model;
+    expect(hn.output).toBe('last');
+    expect(hn.layers).toHaveLength(1);
+    const want = ref.outputs_float32.h_n; // (1, B, H)
+    const [, B, H] = want.shape;
+    let worst = 0;
+    for (let b = 0; b < B; b++) {
+      const got = runFloat(hn, torchInput(ref, b)).output[0];
+      for (let j = 0; j < H; j++) worst = Math.max(worst, Math.abs(got[j] - want.data[b * H + j]));
+    }
+    expect(worst).toBeLessThan(1e-5);
+    if (name === 'lstm_h16') expect(() => importOnnx(bytes, { output: 'c_n' })).toThrow(/ONNX018: graph\.output "c_n": the output is an LSTM cell state/);
+  });
+
   test('survives the .tnn round trip', () => {
     const back = decodeFloatModel(encodeFloatModel(m));
     expect(back.meta.extra).toEqual(m.meta.extra);
