@@ -104,11 +104,11 @@ test('bidirectional LSTM with peepholes and clip, Y as the output (T, 2, N, H)',
   }
 });
 
-test('bidirectional GRU (reset before), layout 1, Reshape to (N, T, 2H), MatMul + Add + Softmax', () => {
+test('bidirectional GRU (reset before, clip), layout 1, Reshape to (N, T, 2H), MatMul + Add + Softmax', () => {
   const I = 2;
   const H = 3;
   const U = 4;
-  const s = spec('GRU', I, H, 20, { direction: 'bidirectional', layout: 1, linearBeforeReset: 0 });
+  const s = spec('GRU', I, H, 20, { direction: 'bidirectional', layout: 1, linearBeforeReset: 0, clip: Math.fround(0.6) });
   const { inits, attrs } = recurrentParts(s, I, 'gru.');
   const Wd = randomF32(2 * H * U, 30);
   const bd = randomF32(U, 31);
@@ -142,12 +142,12 @@ test('bidirectional GRU (reset before), layout 1, Reshape to (N, T, 2H), MatMul 
   }
 });
 
-test('stacked RNN (Relu) -> LSTM, final state Y_h -> Gemm (transB) -> Sigmoid: a last-step model', () => {
+test('stacked RNN (Relu, clip) -> LSTM, final state Y_h -> Gemm (transB) -> Sigmoid: a last-step model', () => {
   const I = 3;
   const H1 = 5;
   const H2 = 4;
   const U = 2;
-  const s1 = spec('RNN', I, H1, 40, { rnnAct: 'Relu' });
+  const s1 = spec('RNN', I, H1, 40, { rnnAct: 'Relu', clip: Math.fround(0.8) });
   const s2 = spec('LSTM', H1, H2, 50);
   const p1 = recurrentParts(s1, I, 'l0.');
   const p2 = recurrentParts(s2, H1, 'l1.');
@@ -181,11 +181,11 @@ test('stacked RNN (Relu) -> LSTM, final state Y_h -> Gemm (transB) -> Sigmoid: a
   }
 });
 
-test('opset 9: GRU (reset after), Slice of the last step with attributes, Squeeze axes attribute, Gemm, Softmax axis 1', () => {
+test('opset 9: GRU (reset after, clip), Slice of the last step with attributes, Squeeze axes attribute, Gemm, Softmax axis 1', () => {
   const I = 2;
   const H = 3;
   const U = 3;
-  const s = spec('GRU', I, H, 70, { linearBeforeReset: 1 });
+  const s = spec('GRU', I, H, 70, { linearBeforeReset: 1, clip: Math.fround(0.5) });
   const p = recurrentParts(s, I, '');
   const Wg = randomF32(H * U, 80);
   const C = randomF32(U, 81);
