@@ -1,0 +1,94 @@
+// tinyrnn quantize / inspect / eval --compare through the CLI entry (in process).
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../../../compiler/cli/main';
+import { Io } from '../../../compiler/cli/command';
+import { saveFloatModel, loadQuantModel } from '../../../compiler/ir/format';
+import { tinyModel } from '../../helpers/models';
+import { Rng } from '../../../compiler/util/rng';
+
+async function cli(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: Io = { out: (t) => (out += t + '\n'), err: (t) => (err += t + '\n'), isTTY: false, cwd };
+  const code = await main(args, io);
+  return { code, out, err };
+}
+
+describe('tinyrnn quantize, inspect and eval of int8 models', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyrnn-qcli-'));
+    saveFloatModel(path.join(dir, 'm.tnn'), tinyModel({ cell: 'gru', hidden: 6, outputs: 2 }));
+    const rng = new Rng(8);
+    const x = Array.from({ length: 30 }, () => Array.from({ length: 12 }, () => [rng.normal(), rng.normal(), rng.normal()]));
+    const y = x.map((s) => (s.reduce((a, r) => a + r[0], 0) > 0 ? 'c1' : 'c0'));
+    fs.writeFileSync(path.join(dir, 'data.json'), JSON.stringify({ x, y, features: ['f0', 'f1', 'f2'], labels: ['c0', 'c1'] }));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true }));
+
+  test('quantize writes MODEL.q.tnn and prints bytes, device input and output, and float vs int8', async () => {
+    const r = await cli(['quantize', 'm.tnn', '--calib', 'data.json'], dir);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/m\.q\.tnn: int8 model "tiny" \(spec v1\), calibrated by min\/max over 30 sequences, 360 steps of/);
+    expect(r.out).toMatch(/device input: raw integers r = round\(x \* rawPerUnit\): f0 x\d+/);
+    expect(r.out).toMatch(/predictions identical \d+ of 30/);
+    const q = loadQuantModel(path.join(dir, 'm.q.tnn'));
+    expect(q.layers.map((l) => l.kind)).toEqual(['gru', 'dense']);
+  });
+
+  test('--json, -o, --percentile and --raw-per-unit', async () => {
+    const r = await cli(['quantize', 'm.tnn', '--calib', 'data.json', '-o', 'p.q.tnn', '--percentile', '99.9', '--raw-per-unit', '1000', '--json'], dir);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.output).toBe('p.q.tnn');
+    expect(j.calibration).toMatch(/percentile 99.9/);
+    expect(j.input.map((i: { rawPerUnit: number }) => i.rawPerUnit)).toEqual([1000, 1000, 1000]);
+    expect(j.onCalibration.agreement.predictions).toBe(30);
+    expect(j.bytes).toBeGreaterThan(0);
+  });
+
+  test('usage errors: missing --calib, bad percentile; model errors: a quant model as input', async () => {
+    expect((await cli(['quantize', 'm.tnn'], dir)).code).toBe(2);
+    const p = await cli(['quantize', 'm.tnn', '--calib', 'data.json', '--percentile', '120'], dir);
+    expect(p.code).toBe(2);
+    expect(p.err).toMatch(/--percentile "120" is not a number >= 50 <= 100/);
+    await cli(['quantize', 'm.tnn', '--calib', 'data.json'], dir);
+    const again = await cli(['quantize', 'm.q.tnn', '--calib', 'data.json'], dir);
+    expect(again.code).toBe(1);
+    expect(again.err).toMatch(/TNN006: this is a quantised model/);
+  });
+
+  test('inspect shows an int8 model (text and --json)', async () => {
+    await cli(['quantize', 'm.tnn', '--calib', 'data.json'], dir);
+    // inspect reads paths relative to the process, so pass an absolute one
+    const r = await cli(['inspect', path.join(dir, 'm.q.tnn')], dir);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/int8 model "tiny" \(quantisation spec v1\)/);
+    expect(r.out).toMatch(/bytes of integer parameters/);
+    const j = JSON.parse((await cli(['inspect', path.join(dir, 'm.q.tnn'), '--json'], dir)).out);
+    expect(j.format).toBe('quant');
+    expect(j.layers[0]).toMatchObject({ kind: 'gru', input: 3, output: 6 });
+  });
+
+  test('eval of an int8 model alone, and --compare with its float original', async () => {
+    await cli(['quantize', 'm.tnn', '--calib', 'data.json'], dir);
+    const plain = await cli(['eval', 'm.q.tnn', '--data', 'data.json'], dir);
+    expect(plain.code).toBe(0);
+    expect(plain.out).toMatch(/m\.q\.tnn \(int8\) on .*accuracy/);
+    const cmp = await cli(['eval', 'm.q.tnn', '--data', 'data.json', '--compare', 'm.tnn'], dir);
+    expect(cmp.code).toBe(0);
+    expect(cmp.out).toMatch(/accuracy: float [\d.]+%, int8 [\d.]+%/);
+    expect(cmp.out).toMatch(/predictions identical to float: \d+ of 30/);
+    expect(cmp.out).toMatch(/L0 gru pre\.z/);
+    expect(cmp.out).toMatch(/error over time/);
+    const j = JSON.parse((await cli(['eval', 'm.q.tnn', '--data', 'data.json', '--compare', 'm.tnn', '--json'], dir)).out);
+    expect(j.report.agreement.predictions).toBe(30);
+    expect(j.report.tensors.length).toBeGreaterThan(5);
+    const bad = await cli(['eval', 'm.tnn', '--data', 'data.json', '--compare', 'm.tnn'], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--compare needs an int8 model/);
+  });
+});
