@@ -195,6 +195,7 @@ class Importer {
   private intsOf(n: OnnxNode, c: ConstValue, what: string): number[] {
     const out = Array.from(c.data);
     for (const x of out) {
+      if (Number.isNaN(x)) this.nodeFail(n, 'ONNX013', `${what} uses the number of input features, which the graph input does not declare`, { expected: 'a graph input with a fixed feature dimension' });
       if (!Number.isInteger(x) && Number.isFinite(x)) this.nodeFail(n, 'ONNX013', `${what} holds a non-integer`, { value: x, expected: 'integers' });
     }
     return out;
@@ -1252,7 +1253,8 @@ class Importer {
     const a = this.need(n, 0, 'data') as ActValue;
     const dims: Dim[] = a.axes.map((x) => {
       const r = this.role(x);
-      return r === 'F' || r === '1' ? (x.size as number) : (r as Sym);
+      // An undeclared feature count stays NaN: harmless unless the graph computes with it (then intsOf refuses it).
+      return r === 'F' || r === '1' ? (x.size ?? NaN) : (r as Sym);
     });
     this.folded++;
     this.set(n, 0, this.shapeSlice(n, dims));
