@@ -9,6 +9,7 @@ import { Rng } from '../util/rng';
 import { loadData } from '../data/load';
 import { train } from '../train/trainer';
 import { simulateDemoStage } from '../../runtime/sim/demo-stage';
+import { quantizeDemoStage } from '../quant/demo-stage';
 
 export interface DemoContext {
   dir: string;
@@ -73,6 +74,7 @@ export const DEMO_STAGES: DemoStage[] = [
       ctx.io.out(`  50 steps: prediction ${m.meta.labels?.[argmax(whole)]}, streaming ${same ? 'identical' : 'DIFFERENT'} to whole-sequence`);
     },
   },
+  quantizeDemoStage,
   // Last: the device simulation (it uses the newest .q.tnn an earlier stage wrote).
   simulateDemoStage,
 ];
