@@ -453,7 +453,10 @@ class Importer {
       default:
         this.nodeFail(n, anyAct && SUPPORTED_OPS.includes(n.opType as (typeof SUPPORTED_OPS)[number]) ? 'ONNX017' : 'ONNX010', SUPPORTED_OPS.includes(n.opType as (typeof SUPPORTED_OPS)[number]) ? `${n.opType} on model data has no exact IR equivalent` : `operator ${JSON.stringify(n.opType)} is not supported`, {
           expected: `one of ${SUPPORTED_OPS.join(', ')}`,
-          hint: 'tinyrnn imports recurrent layers (LSTM, GRU, RNN), dense heads (Gemm, MatMul+Add) and their activations, and folds shape plumbing',
+          hint:
+            n.opType === 'LogSoftmax'
+              ? 'tinyrnn heads end in softmax or plain logits: export the model without log_softmax (the predicted class is the same)'
+              : 'tinyrnn imports recurrent layers (LSTM, GRU, RNN), dense heads (Gemm, MatMul+Add) and their activations, and folds shape plumbing',
         });
     }
   }

@@ -113,6 +113,11 @@ describe('ONNX010 operators tinyrnn does not map', () => {
     expect(e.diagnostics[0].path).toBe('node 1 "norm" (LayerNormalization)');
     expect(e.diagnostics[0].expected).toMatch(/LSTM, GRU, RNN, Gemm/);
   });
+  test('LogSoftmax gets a hint on how to export instead', () => {
+    const e = diag(imp(lstm({ extraNodes: [node('LogSoftmax', ['Y_h'], ['Z'], [A.i('axis', -1)], 'logp')], outputs: [vinfo('Z')] })));
+    expect(e.code).toBe('ONNX010');
+    expect(e.diagnostics[0].hint).toMatch(/without log_softmax/);
+  });
   test('custom domain', () => {
     const e = diag(imp(lstm({ extraNodes: [node('Relu', ['Y_h'], ['Z'], [], 'custom', 'com.microsoft')], outputs: [vinfo('Z')] })));
     expect(e.code).toBe('ONNX010');
