@@ -9,6 +9,23 @@ export * from './compiler/ir/quant-model';
 export { encodeQuantModel, decodeQuantModel, saveQuantModel, loadQuantModel, loadAnyModel } from './compiler/ir/format';
 export * from './compiler/quant/spec';
 export * from './compiler/quant/fixed';
+export { quantizeModel, type QuantizeOptions } from './compiler/quant/quantize';
+export { datasetSequences } from './compiler/quant/calibrate';
+export { compareQuant, evaluateQuant, predictQuant, formatQuantReport, type QuantReport, type TensorError, type GrowthRow } from './compiler/quant/report';
+export {
+  createQuantState,
+  resetQuantState,
+  stepQuant,
+  runQuant,
+  quantizeInput,
+  rawInput,
+  rawSequence,
+  dequantizeOutput,
+  traceCollector,
+  type QuantState,
+  type QuantRun,
+  type QuantObserver,
+} from './runtime/reference';
 export * from './compiler/data/dataset';
 export { loadData } from './compiler/data/load';
 export * from './compiler/data/prep';
