@@ -1,4 +1,5 @@
 // Importers into the float IR. ONNX covers PyTorch (torch.onnx.export) and Keras (tf2onnx).
+import * as path from 'node:path';
 import { TinyrnnError } from '../ir/errors';
 import { readFileBytes } from '../ir/format';
 import { ImportOptions, ImportResult, importOnnx } from './onnx/import';
@@ -12,7 +13,7 @@ export { ONNX_DTYPE, ONNX_ATTR_TYPE } from './onnx/schema';
 /** Reads and imports an .onnx file; errors name the file. */
 export function importOnnxFile(file: string, opts: ImportOptions = {}): ImportResult {
   try {
-    return importOnnx(readFileBytes(file), { source: file, ...opts });
+    return importOnnx(readFileBytes(file), { source: path.basename(file), ...opts });
   } catch (e) {
     throw e instanceof TinyrnnError && !e.file ? e.inFile(file) : e;
   }

@@ -7,6 +7,7 @@ import { main } from '../../../compiler/cli/main';
 import { loadFloatModel } from '../../../compiler/ir/format';
 import { runFloat } from '../../../compiler/float/infer';
 import { TESTDATA, loadTorchRef, torchInput } from '../../helpers/torch';
+import { importOnnxFile } from '../../../index';
 
 function io(cwd: string): { out: string[]; err: string[]; io: Parameters<typeof main>[1] } {
   const out: string[] = [];
@@ -78,4 +79,13 @@ test('usage errors exit with 2', async () => {
   const d = io(dir);
   expect(await main(['import', 'a.onnx', '-o', 'b.tnn', '--bind', 'W'], d.io)).toBe(2);
   expect(d.err.join('')).toMatch(/NAME=FILE\.pb/);
+});
+
+test('the public API: importOnnxFile reads a file and names it in errors', () => {
+  const r = importOnnxFile(path.join(TESTDATA, 'torch', 'rnn_tanh_h8.onnx'));
+  expect(r.model.meta.name).toBe('rnn_tanh_h8');
+  expect(r.model.layers[0].kind).toBe('elman');
+  const bad = path.join(dir, 'bad.onnx');
+  fs.writeFileSync(bad, Buffer.from([0x08, 0x07, 0x3a]));
+  expect(() => importOnnxFile(bad)).toThrow(/bad\.onnx: error ONNX001/);
 });
