@@ -79,16 +79,28 @@ function rowSum(w: Int8Array, r: number, n: number): number {
   return s;
 }
 
-/** Signed activation table (513 values) and slopes (512) from the spec's 257-entry table. */
-export function signedTables(t: ArrayLike<number>, kind: 'sigmoid' | 'tanh'): { S: Int16Array; D: Int16Array } {
-  const S = new Int16Array(513); // (513) f((k - 256) * 128) in Q0.15
+/**
+ * Signed activation tables from the spec's 257-entry table t (f(k/32) in Q0.15, k = 0..256):
+ * for p in [-32767, 32767], k = (p >> 7) + 256 and f = p & 127,
+ *   f(p) = (A[k] + D[k] * f) >> 7   with   A[k] = 128 * S[k] + (k >= 256 ? 64 : 63),  D[k] = S[k+1] - S[k],
+ * where S[k] = f((k - 256) * 128) (S[k] = t[k-256] for k >= 256; 32768 - t[256-k] (sigmoid) or
+ * -t[256-k] (tanh) below). This equals sigmoid_s16/tanh_s16 for every p (the rounding constant
+ * 63 for negative p reproduces the spec's rounding of |p|; test/targets/espruino/kernels.test.ts
+ * checks all 65535 inputs).
+ */
+export function signedTables(t: ArrayLike<number>, kind: 'sigmoid' | 'tanh'): { A: Int32Array; D: Int16Array } {
+  const S = new Int32Array(513); // (513) f((k - 256) * 128) in Q0.15
   for (let k = 0; k < 513; k++) {
     if (k >= 256) S[k] = t[k - 256];
     else S[k] = kind === 'sigmoid' ? 32768 - t[256 - k] : -t[256 - k];
   }
-  const D = new Int16Array(512); // (512) S[k+1] - S[k]
-  for (let k = 0; k < 512; k++) D[k] = S[k + 1] - S[k];
-  return { S, D };
+  const A = new Int32Array(512); // (512)
+  const D = new Int16Array(512); // (512)
+  for (let k = 0; k < 512; k++) {
+    A[k] = 128 * S[k] + (k >= 256 ? 64 : 63);
+    D[k] = S[k + 1] - S[k];
+  }
+  return { A, D };
 }
 
 /** A scalar field of a layer descriptor: emitted as an integer literal. */
@@ -141,9 +153,9 @@ export function buildView(m: QuantModel): EspruinoView {
 
   const sig = signedTables(m.tables.sigmoid, 'sigmoid');
   const tanh = signedTables(m.tables.tanh, 'tanh');
-  section('SS', sig.S);
+  section('SS', sig.A);
   section('SD', sig.D);
-  section('TS', tanh.S);
+  section('TS', tanh.A);
   section('TD', tanh.D);
 
   // Input stage: x16 = sat_s16(floor(((r - offset) * m + half + 2^47) / 2^s) - 2^(47-s)).

@@ -13,6 +13,7 @@ import { BoardProfile } from '../boards';
 import { buildView, EspruinoView, packSections } from './emit';
 import { assertEspruinoDialect } from './dialect';
 import { minifyJs } from './minify';
+import { UNROLL_MAX_ROWS, modelRows, unrollCell, unrollDense, unrollInput } from './unroll';
 
 export type WeightsMode = 'inline' | 'storage';
 
@@ -22,6 +23,8 @@ export interface GenerateOptions {
   /** Module name (require() name and Storage file name), <= 24 characters. */
   moduleName: string;
   minify?: boolean;
+  /** 'unrolled': straight-line code per layer with literal constants (fast); 'loop': compact loop kernels; default by size. */
+  kernel?: 'unrolled' | 'loop';
   /** Model file name for the banner. */
   modelFile?: string;
 }
@@ -35,6 +38,7 @@ export interface GeneratedModule {
   view: EspruinoView;
   /** Typed-array views on the blobs. */
   views: number;
+  kernel: 'unrolled' | 'loop';
 }
 
 let templates: TemplateSet | undefined;
@@ -76,6 +80,27 @@ export function generateModule(m: QuantModel, opts: GenerateOptions): GeneratedM
     fwd: l.fwd ? { id: l.fwd.id, fields: l.fwd.fields.map((f) => ({ name: f.name, expr: resolve(f.expr) })) } : undefined,
     bwd: l.bwd ? { id: l.bwd.id, fields: l.bwd.fields.map((f) => ({ name: f.name, expr: resolve(f.expr) })) } : undefined,
   }));
+  const kernel = opts.kernel ?? (modelRows(m) <= UNROLL_MAX_ROWS ? 'unrolled' : 'loop');
+  const unrolled: string[] = [];
+  const attach: string[] = [];
+  if (kernel === 'unrolled') {
+    m.layers.forEach((l, i) => {
+      const id = `l${i}`;
+      const names = (cid: string) => ({ wx: varOf(`${cid}_wx`), wh: varOf(`${cid}_wh`), obj: cid });
+      if (l.kind === 'dense') {
+        unrolled.push(unrollDense(l, `f_${id}`, varOf(`${id}_w`), id, i > 0));
+        attach.push(`${id}.fn = f_${id};`);
+      } else if (l.kind === 'bidirectional') {
+        for (const [half, cell] of [['f', l.forward], ['b', l.backward]] as const) {
+          unrolled.push(unrollCell(cell, `f_${id}${half}`, names(`${id}${half}`), i > 0));
+          attach.push(`${id}${half}.fn = f_${id}${half};`);
+        }
+      } else {
+        unrolled.push(unrollCell(l, `f_${id}`, names(id), i > 0));
+        attach.push(`${id}.fn = f_${id};`);
+      }
+    });
+  }
   const storage = opts.weights === 'storage';
   const data = {
     version: VERSION,
@@ -105,6 +130,10 @@ export function generateModule(m: QuantModel, opts: GenerateOptions): GeneratedM
     lastOnly: m.output === 'last',
     sampleRate: m.meta.sampleRate !== undefined && Number.isInteger(m.meta.sampleRate) ? String(m.meta.sampleRate) : 'undefined',
     rawPerUnit: Array.from(m.input.rawPerUnit, String),
+    kernel,
+    unrolled: unrolled.join('\n\n'),
+    attach,
+    unrolledInput: kernel === 'unrolled' ? unrollInput(m) : '',
   };
   let source = espruinoTemplates().render('model.js', data);
   if (opts.minify) source = minifyJs(source);
@@ -115,5 +144,6 @@ export function generateModule(m: QuantModel, opts: GenerateOptions): GeneratedM
     blobs: blobs.map((bytes, i) => ({ id: blobIds[i], storageName: storageNames[i], bytes })),
     view,
     views: placed.length,
+    kernel,
   };
 }

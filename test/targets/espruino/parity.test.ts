@@ -17,25 +17,30 @@ describe('golden vectors, bit for bit', () => {
   });
 
   for (const c of cases) {
-    test(`${c.name}: node (plain path), inline weights`, () => {
-      const gen = generateModule(c.model, { board: puck, weights: 'inline', moduleName: 'm' });
-      expect(checkCase(c, loadInNode(gen), 'node')).toEqual([]);
+    test(`${c.name}: node (plain path), inline weights, loop and unrolled kernels`, () => {
+      for (const kernel of ['loop', 'unrolled'] as const) {
+        const gen = generateModule(c.model, { board: puck, weights: 'inline', moduleName: 'm', kernel });
+        expect(gen.kernel).toBe(kernel);
+        expect(checkCase(c, loadInNode(gen), `node-${kernel}`)).toEqual([]);
+      }
     });
-    test(`${c.name}: Espruino sandbox with helpers, Storage weights, Bangle.js 2`, () => {
-      const gen = generateModule(c.model, { board: bangle2, weights: 'storage', moduleName: 'm' });
-      const { sb, model } = loadInSandbox(gen, { board: bangle2 });
-      expect(checkCase(c, model, 'espruino', () => sb.settle())).toEqual([]);
-      expect(sb.helpers.convolveCalls).toBeGreaterThan(0);
+    test(`${c.name}: Espruino sandbox with helpers, Storage weights, Bangle.js 2, loop and unrolled kernels`, () => {
+      for (const kernel of ['loop', 'unrolled'] as const) {
+        const gen = generateModule(c.model, { board: bangle2, weights: 'storage', moduleName: 'm', kernel });
+        const { sb, model } = loadInSandbox(gen, { board: bangle2 });
+        expect(checkCase(c, model, `espruino-${kernel}`, () => sb.settle())).toEqual([]);
+        expect(sb.helpers.convolveCalls).toBeGreaterThan(0);
+      }
     });
   }
 
   test('minified modules and the sandbox without helpers agree too (every case)', () => {
     for (const c of cases) {
-      const gen = generateModule(c.model, { board: bangle2, weights: 'inline', moduleName: 'mm', minify: true });
+      const gen = generateModule(c.model, { board: bangle2, weights: 'inline', moduleName: 'mm', minify: true, kernel: c.name.length % 2 ? 'loop' : 'unrolled' });
       const { sb, model } = loadInSandbox(gen, { board: bangle2, helpers: false });
       expect(checkCase(c, model, 'espruino-plain-min', () => sb.settle())).toEqual([]);
       expect(sb.helpers.convolveCalls).toBe(0);
-      expect(gen.source.length).toBeLessThan(generateModule(c.model, { board: bangle2, weights: 'inline', moduleName: 'mm' }).source.length);
+      expect(gen.source.length).toBeLessThan(generateModule(c.model, { board: bangle2, weights: 'inline', moduleName: 'mm', kernel: gen.kernel }).source.length);
     }
   });
 });

@@ -1,0 +1,232 @@
+// Unrolled kernels: for models of gesture size, each layer's step is generated as straight-line
+// code with every per-row constant written as an integer literal. Espruino interprets the source
+// text, so what costs is the number of syntax nodes evaluated per step (cost.ts): no loop
+// counters, no array lookups for multipliers, shifts and biases, one statement per row stage.
+// The arithmetic is exactly that of templates/_kernels.hbs (see emit.ts for the identities):
+//   a = dot_x * mx + CX;  b = dot_h * mh + CH;           (dot products by E.convolve, via CV)
+//   p = (a - a % DX) / DX + (b - b % DH) / DH - KQ;       (two exact floors, one constant)
+//   p = clamp(p, lo, hi); k = (p >> 7) + 256; g = (A[k] + D[k] * (p & 127)) >> 7
+// Large models use the loop kernels instead (UNROLL_MAX_ROWS), to keep code size in check.
+import { QCellLayer, QDenseLayer, QuantModel, qGateCount } from '../../compiler/ir/quant-model';
+import { P47, half } from './emit';
+
+/** Unroll when the model has at most this many weight rows in all (gate rows + dense units). */
+export const UNROLL_MAX_ROWS = 160;
+
+function rowSum(w: Int8Array, r: number, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += w[r * n + i];
+  return s;
+}
+
+function rowAbs(w: Int8Array, r: number, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += Math.abs(w[r * n + i]);
+  return s;
+}
+
+function lit(n: number): string {
+  if (!Number.isSafeInteger(n)) throw new Error(`internal: constant ${n} is not a safe integer`);
+  return n < 0 ? `(${n})` : String(n);
+}
+
+/** `- n` / `+ n` with the sign folded. */
+function plus(n: number): string {
+  return n < 0 ? `-${-n}` : `+${n}`;
+}
+
+export function modelRows(m: QuantModel): number {
+  let n = 0;
+  for (const l of m.layers) {
+    if (l.kind === 'dense') n += l.units;
+    else if (l.kind === 'bidirectional') n += qGateCount(l.forward.kind) * (l.forward.hidden + l.backward.hidden);
+    else n += qGateCount(l.kind) * l.hidden;
+  }
+  return n;
+}
+
+export interface UnrollNames {
+  /** Variable names of the weight views (module level). */
+  wx: string;
+  wh: string;
+  /** Layer object name (state arrays are read from it once per step). */
+  obj: string;
+}
+
+/** Floor of (x*m + half(s))/2^s as code, with x*m+c already in variable v: `(v - v % D) / D`. */
+function floorDiv(v: string, s: number): string {
+  const d = 2 ** s;
+  return d === 1 ? v : `(${v}-${v}%${d})/${d}`;
+}
+
+/** Statements computing pre-activation p of cell row r from input x and recurrent vector h. */
+function preRow(l: QCellLayer, r: number, xv: string, hv: string, n: UnrollNames, inBiased: boolean, recBiased: boolean, bias = 0): string[] {
+  const I = l.inputSize;
+  const H = l.hidden;
+  const bxf = l.bx[r] - (inBiased ? 128 * rowSum(l.wx, r, I) : 0);
+  const bhf = l.bh[r] - (recBiased ? 128 * rowSum(l.wh, r, H) : 0);
+  // requantize(acc, m, s) = requantize(acc, m * 2^e, s + e) exactly: bring both parts to one shift
+  // S when the scaled products stay below 2^52 (then one division serves both floors).
+  const S = Math.max(l.sx[r], l.sh[r]);
+  const ex = S - l.sx[r];
+  const eh = S - l.sh[r];
+  const inMax = inBiased ? 255 : 32768;
+  const recMax = recBiased ? 255 : 32768;
+  const ax = Math.abs(bxf) + inMax * rowAbs(l.wx, r, I);
+  const ah = Math.abs(bhf) + recMax * rowAbs(l.wh, r, H);
+  const merged = ax * l.mx[r] * 2 ** ex < 2 ** 51 && ah * l.mh[r] * 2 ** eh < 2 ** 51;
+  const [mx, sx, mh, sh] = merged ? [l.mx[r] * 2 ** ex, S, l.mh[r] * 2 ** eh, S] : [l.mx[r], l.sx[r], l.mh[r], l.sh[r]];
+  const cx = bxf * mx + half(sx) + P47;
+  const ch = bhf * mh + half(sh) + P47;
+  const kq = 2 ** (47 - sx) + 2 ** (47 - sh) - bias;
+  const out = [`a=cv(${xv},${n.wx},${r * I})*${mx}+${cx};`, `b=cv(${hv},${n.wh},${r * H})*${mh}+${ch};`];
+  if (sx === sh) {
+    const d = 2 ** sx;
+    out.push(d === 1 ? `p=a+b${plus(-kq)};` : `p=(a-a%${d}+b-b%${d})/${d}${plus(-kq)};`);
+  } else out.push(`p=${floorDiv('a', sx)}+${floorDiv('b', sh)}${plus(-kq)};`);
+  return out;
+}
+
+function clampTo(v: string, lo: number, hi: number): string {
+  return `${v}=${v}>${hi}?${hi}:${v}<${lit(lo)}?${lit(lo)}:${v};`;
+}
+
+/** Table activation of p (already in [-32767, 32767]) into target. */
+function act(target: string, v: string, A: string, D: string): string {
+  return `k=(${v}>>7)+256;${target}=(${A}[k]+${D}[k]*(${v}&127))>>7;`;
+}
+
+/** The same for u = p + 32768 (in [1, 65535]): k = u >> 7 directly, and u & 127 = p & 127. */
+function actU(target: string, u: string, A: string, D: string): string {
+  return `k=${u}>>7;${target}=(${A}[k]+${D}[k]*(${u}&127))>>7;`;
+}
+
+/** Clamp bounds of a gate pre-activation, shifted by +32768 (the kernels work on u = p + 32768). */
+function bounds(l: QCellLayer): [number, number] {
+  return [(l.clip > 0 ? Math.max(-32767, -l.clip) : -32767) + 32768, (l.clip > 0 ? Math.min(32767, l.clip) : 32767) + 32768];
+}
+
+/** h8 + 128 from an int16 value v: sat_s8(hZp + requantize(v, hM, hS)) + 128 (the clamped store saturates). */
+function toHb(l: QCellLayer, v: string, j: number): string {
+  // |v| <= 32768 and hM <= 32767: v * hM + half < 2^31, so for hS <= 30 an arithmetic shift is the exact floor.
+  if (l.hS <= 30) return `hb[${j}]=((${v}*${l.hM}+${half(l.hS)})>>${l.hS})+${l.hZp + 128};`;
+  const c = half(l.hS) + P47;
+  const k = l.hZp + 128 - 2 ** (47 - l.hS);
+  return `n=${v}*${l.hM}+${c};hb[${j}]=${floorDiv('n', l.hS)}${plus(k)};`;
+}
+
+/** The step function of one cell layer: `function NAME(x) {...; return hb; }`. */
+export function unrollCell(l: QCellLayer, name: string, n: UnrollNames, inBiased: boolean): string {
+  const H = l.hidden;
+  const [lo, hi] = bounds(l);
+  const body: string[] = [];
+  const relu = l.kind === 'elman' && l.activation === 'relu';
+  body.push(`var G=${n.obj}.g,h=${n.obj}.h16,hb=${n.obj}.hb,a,b,p,k,n,c,t,z;`);
+  switch (l.kind) {
+    case 'elman':
+      if (relu) {
+        const rlo = -1;
+        const rhi = l.clip > 0 ? Math.min(l.clip, 512) : 512;
+        const zz = l.hZp + 128;
+        for (let r = 0; r < H; r++) body.push(...preRow(l, r, 'x', 'hb', n, inBiased, true), clampTo('p', rlo, rhi), `G[${r}]=p>0?p+${zz}:${zz};`);
+        for (let j = 0; j < H; j++) body.push(`hb[${j}]=G[${j}];`);
+      } else {
+        for (let r = 0; r < H; r++) body.push(...preRow(l, r, 'x', 'h', n, inBiased, false, 32768), clampTo('p', lo, hi), actU(`G[${r}]`, 'p', 'TS', 'TD'));
+        body.push('h.set(G);');
+        for (let j = 0; j < H; j++) body.push(toHb(l, `G[${j}]`, j));
+      }
+      break;
+    case 'lstm': {
+      for (let r = 0; r < 4 * H; r++) {
+        const tanh = r >= 2 * H && r < 3 * H;
+        body.push(...preRow(l, r, 'x', 'h', n, inBiased, false, 32768), clampTo('p', lo, hi), actU(`G[${r}]`, 'p', tanh ? 'TS' : 'SS', tanh ? 'TD' : 'SD'));
+      }
+      const cf = l.cellFrac;
+      body.push(`var C=${n.obj}.c;`);
+      for (let j = 0; j < H; j++) {
+        body.push(`c=((G[${H + j}]*C[${j}]+16384)>>15)+((G[${j}]*G[${2 * H + j}]+${2 ** (29 - cf)})>>${30 - cf});`, clampTo('c', -32768, 32767), `C[${j}]=c;`);
+        // tanh input cq12: for cellFrac > 12 it is within +-16384 (no saturation); for 12 only
+        // -32768 needs moving to -32767 (same activation); below 12, sat_s16.
+        if (cf === 12) body.push('t=c<-32767?-32767:c;');
+        else if (cf > 12) body.push(`t=(c+${2 ** (cf - 13)})>>${cf - 12};`);
+        else body.push(`t=c*${2 ** (12 - cf)};`, clampTo('t', -32767, 32767));
+        body.push(act('t', 't', 'TS', 'TD'), `t=(G[${3 * H + j}]*t+16384)>>15;h[${j}]=t;`, toHb(l, 't', j));
+      }
+      break;
+    }
+    case 'gru': {
+      for (let r = 0; r < 2 * H; r++) body.push(...preRow(l, r, 'x', 'h', n, inBiased, false, 32768), clampTo('p', lo, hi), actU(`G[${r}]`, 'p', 'SS', 'SD'));
+      if (l.resetAfter) {
+        for (let j = 0; j < H; j++) {
+          const r = 2 * H + j;
+          const I = l.inputSize;
+          const bxf = l.bx[r] - (inBiased ? 128 * rowSum(l.wx, r, I) : 0);
+          const cx = bxf * l.mx[r] + half(l.sx[r]) + P47;
+          const ch = l.bh[r] * l.mh[r] + half(l.sh[r]) + P47;
+          // xn + rshift_round(r * hn, 15), with hn = requantize(acc_h) exact in b.
+          body.push(
+            `a=cv(x,${n.wx},${r * I})*${l.mx[r]}+${cx};`,
+            `b=cv(h,${n.wh},${r * H})*${l.mh[r]}+${ch};`,
+            `b=${floorDiv('b', l.sh[r])}-${2 ** (47 - l.sh[r])};`,
+            `n=G[${j}]*b+140737488371712;`,
+            `p=${floorDiv('a', l.sx[r])}+(n-n%32768)/32768${plus(32768 - 2 ** (47 - l.sx[r]) - 4294967296)};`,
+            clampTo('p', lo, hi),
+            actU(`G[${r}]`, 'p', 'TS', 'TD'),
+          );
+        }
+      } else {
+        body.push(`var rb=${n.obj}.rb;`);
+        for (let j = 0; j < H; j++) body.push(`rb[${j}]=(G[${j}]*h[${j}]+16384)>>15;`);
+        for (let r = 2 * H; r < 3 * H; r++) body.push(...preRow(l, r, 'x', 'rb', n, inBiased, false, 32768), clampTo('p', lo, hi), actU(`G[${r}]`, 'p', 'TS', 'TD'));
+      }
+      for (let j = 0; j < H; j++) body.push(`z=G[${H + j}];t=(z*h[${j}]+(32768-z)*G[${2 * H + j}]+16384)>>15;h[${j}]=t;`, toHb(l, 't', j));
+      break;
+    }
+  }
+  body.push('return hb;');
+  return `function ${name}(x) {\n  ${body.join('\n  ')}\n}`;
+}
+
+/** The step function of a dense layer: `function NAME(x) {...; return o; }`. */
+export function unrollDense(l: QDenseLayer, name: string, w: string, obj: string, inBiased: boolean): string {
+  const I = l.inputSize;
+  const wide = l.outType === 's16';
+  const z = wide ? 0 : l.outZp + 128;
+  const body: string[] = [`var o=${obj}.o,a,v,k,n;`];
+  for (let u = 0; u < l.units; u++) {
+    const bf = l.b[u] - (inBiased ? 128 * rowSum(l.w, u, I) : 0);
+    const c = bf * l.m[u] + half(l.s[u]) + P47;
+    body.push(`a=cv(x,${w},${u * I})*${l.m[u]}+${c};`, `v=${floorDiv('a', l.s[u])}-${2 ** (47 - l.s[u])};`);
+    switch (l.activation) {
+      case 'relu':
+      case 'none':
+      case 'softmax':
+        if (l.activation === 'relu') body.push('v=v>0?v:0;');
+        body.push(wide ? `o[${u}]=v>32767?32767:v<-32768?-32768:v;` : `o[${u}]=v+${z};`);
+        break;
+      case 'tanh':
+      case 'sigmoid': {
+        const A = l.activation === 'tanh' ? 'TS' : 'SS';
+        const D = l.activation === 'tanh' ? 'TD' : 'SD';
+        body.push(clampTo('v', -32767, 32767), act('v', 'v', A, D));
+        if (wide) body.push(`o[${u}]=v;`);
+        else body.push(`n=v*${l.oM}+${half(l.oS) + P47};o[${u}]=${floorDiv('n', l.oS)}${plus(z - 2 ** (47 - l.oS))};`);
+        break;
+      }
+    }
+  }
+  body.push('return o;');
+  return `function ${name}(x) {\n  ${body.join('\n  ')}\n}`;
+}
+
+/** The input stage: raw -> X16, one statement group per feature. */
+export function unrollInput(m: QuantModel): string {
+  const body: string[] = ['var n;'];
+  for (let f = 0; f < m.inputSize; f++) {
+    const mm = m.input.m[f];
+    const s = m.input.s[f];
+    body.push(`n=raw[${f}]*${mm}+${-m.input.offset[f] * mm + half(s) + P47};n=${floorDiv('n', s)}-${2 ** (47 - s)};X16[${f}]=n>32767?32767:n<-32768?-32768:n;`);
+  }
+  body.push('return X16;');
+  return `function input(raw) {\n  ${body.join('\n  ')}\n}`;
+}
