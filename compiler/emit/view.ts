@@ -59,7 +59,7 @@ export interface LayerView {
   macs: number;
   /** Constant bytes by role. */
   bytes: Record<ArrayRole, number>;
-  /** Persistent state elements (int8 h8, int16 c / h16) in bytes. */
+  /** Persistent state in bytes: h8 (int8 output), h16 (int16 recurrent state, not for elman relu), c (int16, lstm). */
   stateBytes: number;
   layer: QLayer;
 }
@@ -119,7 +119,6 @@ export function buildModelView(m: QuantModel, prefix: string): ModelView {
   add(`${prefix}_input_offset`, 'input.offset', 's32', m.input.offset, `(F) = (${F})`, 'input', -1);
   add(`${prefix}_input_m`, 'input.m', 's16', m.input.m, `(F) = (${F})`, 'input', -1);
   add(`${prefix}_input_s`, 'input.s', 'u8', m.input.s, `(F) = (${F})`, 'input', -1);
-  add(`${prefix}_input_zp`, 'input.zp', 's8', m.input.zp, `(F) = (${F})`, 'input', -1);
 
   const cellArrays = (c: QCellLayer, stem: string, index: number) => {
     const G = qGateCount(c.kind);
@@ -137,7 +136,8 @@ export function buildModelView(m: QuantModel, prefix: string): ModelView {
     usesTanh ||= u.tanh;
   };
   const cellView = (c: QCellLayer, stem: string, tag: string): CellView => ({ kind: c.kind, stem, tag, I: c.inputSize, H: c.hidden, G: qGateCount(c.kind), layer: c });
-  const cellState = (c: QCellLayer) => c.hidden * (1 + (c.kind === 'elman' ? 0 : 2));
+  // h8 (the output) + h16 (the recurrent state, except elman relu) + c (lstm)
+  const cellState = (c: QCellLayer) => c.hidden * (1 + (c.kind === 'elman' && c.activation === 'relu' ? 0 : 2) + (c.kind === 'lstm' ? 2 : 0));
   const cellMacs = (c: QCellLayer) => qGateCount(c.kind) * c.hidden * (c.inputSize + c.hidden);
 
   const layers: LayerView[] = m.layers.map((l, index) => {

@@ -93,7 +93,26 @@ export interface CReport {
   specVersion: number;
   streaming: boolean;
   layers: MemoryRow[];
-  flash: { weights: number; biases: number; requant: number; tables: number; input: number; data: number; code: Record<string, CodeSize | null>; total: Record<string, number | null> };
+  flash: {
+    weights: number;
+    biases: number;
+    requant: number;
+    tables: number;
+    input: number;
+    /** weights + biases + requant + tables + input: the model's numbers. */
+    data: number;
+    /**
+     * Name pointer tables (feature and class names), 32-bit pointers. The layer descriptor
+     * structs are compile-time constants that an optimising compiler folds into the code (so
+     * they count in the code size); at -O0 add 60 bytes per cell and 44 per dense layer.
+     */
+    descriptors: number;
+    /** Feature and class name strings (UTF-8 with terminating zero). */
+    names: number;
+    code: Record<string, CodeSize | null>;
+    /** data + descriptors + names + code, per measured core. */
+    total: Record<string, number | null>;
+  };
   ram: { state: number; scratch: number; total: number; note: string };
   macsPerStep: number;
 }
@@ -147,17 +166,18 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
   for (const l of L) {
     for (const c of l.cells) {
       const s = c.stem.slice(prefix.length + 1); // l0, l0f, l0b
-      state.push({ name: `${s}_h`, type: 's8', count: c.H, comment: `(H) layer ${l.index} ${c.tag} h8` });
+      const relu = c.layer.kind === 'elman' && c.layer.activation === 'relu';
+      state.push({ name: `${s}_h`, type: 's8', count: c.H, comment: `(H) layer ${l.index} ${c.tag} output h8${relu ? ' (also the recurrent state)' : ''}` });
       layerState[l.index] += c.H;
+      if (!relu) {
+        state.push({ name: `${s}_h16`, type: 's16', count: c.H, comment: `(H) layer ${l.index} ${c.tag} recurrent state h16 (Q0.15)` });
+        layerState[l.index] += 2 * c.H;
+      }
       if (c.kind === 'lstm') {
         state.push({ name: `${s}_c`, type: 's16', count: c.H, comment: `(H) layer ${l.index} ${c.tag} cell state c` });
         layerState[l.index] += 2 * c.H;
       }
-      if (c.kind === 'gru') {
-        state.push({ name: `${s}_h16`, type: 's16', count: c.H, comment: `(H) layer ${l.index} ${c.tag} h16 (Q0.15)` });
-        layerState[l.index] += 2 * c.H;
-      }
-      maxPre = Math.max(maxPre, (c.kind === 'elman' ? 2 : c.kind === 'lstm' ? 5 : 6) * c.H);
+      maxPre = Math.max(maxPre, (c.kind === 'elman' ? 1 : c.kind === 'lstm' ? 5 : 6) * c.H);
       maxVx = Math.max(maxVx, c.I);
       maxVh = Math.max(maxVh, c.H);
       if (c.kind === 'gru' && c.layer.kind === 'gru') {
@@ -179,10 +199,10 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
   }
   const stateLayout = layoutStruct(state);
   const scratchLayout = layoutStruct([
-    { name: 'x', type: 's8', count: view.inputSize, comment: '(F) the int8 input after the input stage' },
+    { name: 'x16', type: 's16', count: view.inputSize, comment: '(F) the int16 model input after the input stage' },
     { name: 'pre', type: 's16', count: maxPre, comment: 'gate pre-activations, then gate outputs' },
     { name: 'n32', type: 's32', count: maxN32, comment: 'gru reset-after n rows / elman relu parts' },
-    { name: 'rh', type: 's8', count: maxRh, comment: 'gru reset-before r*h' },
+    { name: 'rh', type: 's16', count: maxRh, comment: 'gru reset-before r*h16 (Q0.15)' },
     { name: 'vx', type: 's16', count: maxVx, comment: 'the layer input widened to int16' },
     { name: 'vh', type: 's16', count: maxVh, comment: 'h8 widened to int16' },
     ...scratchExtra,
@@ -192,62 +212,67 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
   const cellParam = (c: LayerView['cells'][number]) => {
     const q = c.layer;
     const extra = q.kind === 'lstm' ? q.cellFrac : q.kind === 'gru' ? (q.resetAfter ? 1 : 0) : q.activation === 'relu' ? 1 : 0;
-    const rh = q.kind === 'gru' ? [q.rhM, q.rhS] : [0, 0];
-    return { stem: c.stem, init: `{${c.I}, ${c.H}, ${c.stem}_wx, ${c.stem}_wh, ${c.stem}_bx, ${c.stem}_bh, ${c.stem}_mx, ${c.stem}_mh, ${c.stem}_sx, ${c.stem}_sh, ${q.clip}, ${q.hZp}, ${q.hM}, ${q.hS}, ${extra}, ${rh[0]}, ${rh[1]}}` };
+    return { stem: c.stem, init: `{${c.I}, ${c.H}, ${c.stem}_wx, ${c.stem}_wh, ${c.stem}_bx, ${c.stem}_bh, ${c.stem}_mx, ${c.stem}_mh, ${c.stem}_sx, ${c.stem}_sh, ${q.clip}, ${q.hZp}, ${q.hM}, ${q.hS}, ${extra}}` };
   };
   const sig = view.usesSigmoid ? `${prefix}_sigmoid_table` : 'NULL';
   const tnh = view.usesTanh ? `${prefix}_tanh_table` : 'NULL';
   // streaming step: each layer reads the previous layer's output vector
-  const cellCall = (c: LayerView['cells'][number], xin: string, t: string, hOverride?: string) => {
+  // xin: the widening statement that prepares sc->vx from the layer input
+  const cellCall = (c: LayerView['cells'][number], xin: string, t: string) => {
     const s = c.stem.slice(prefix.length + 1);
-    const h = hOverride ?? `s->${s}_h`;
+    const h = `s->${s}_h`;
+    const relu = c.layer.kind === 'elman' && c.layer.activation === 'relu';
+    const h16 = relu ? 'NULL' : `s->${s}_h16`;
     const tag = cString(c.tag);
     switch (c.kind) {
       case 'lstm':
-        return `tinyrnn_lstm(&${c.stem}, ${sig}, ${tnh}, ${xin}, ${h}, s->${s}_c, sc->pre, sc->vx, sc->vh, ${tag}, ${t});`;
+        return `${xin} tinyrnn_lstm(&${c.stem}, ${sig}, ${tnh}, sc->vx, ${h}, ${h16}, s->${s}_c, sc->pre, sc->vh, ${tag}, ${t});`;
       case 'gru':
-        return `tinyrnn_gru(&${c.stem}, ${sig}, ${tnh}, ${xin}, ${h}, s->${s}_h16, sc->pre, ${maxN32 ? 'sc->n32' : 'NULL'}, ${maxRh ? 'sc->rh' : 'NULL'}, sc->vx, sc->vh, ${tag}, ${t});`;
+        return `${xin} tinyrnn_gru(&${c.stem}, ${sig}, ${tnh}, sc->vx, ${h}, ${h16}, sc->pre, ${maxN32 ? 'sc->n32' : 'NULL'}, ${maxRh ? 'sc->rh' : 'NULL'}, sc->vh, ${tag}, ${t});`;
       case 'elman':
-        return `tinyrnn_elman(&${c.stem}, ${tnh}, ${xin}, ${h}, sc->pre, ${maxN32 ? 'sc->n32' : 'NULL'}, sc->vx, sc->vh, ${tag}, ${t});`;
+        return `${xin} tinyrnn_elman(&${c.stem}, ${tnh}, sc->vx, ${h}, ${h16}, sc->pre, ${maxN32 ? 'sc->n32' : 'NULL'}, sc->vh, ${tag}, ${t});`;
       default:
         return assertNever(c.kind);
     }
   };
   const stepCalls: string[] = [];
-  let cur = 'sc->x';
+  const widen = (src: string, n: number, wide: boolean) => `tinyrnn_widen${wide ? 16 : 8}(${src}, sc->vx, ${n});`;
+  let cur = 'sc->x16';
+  let stepResult = '';
   for (const l of L) {
     if (l.kind === 'bidirectional') break;
     if (l.kind === 'dense') {
       const y = l.index === last ? 's->out' : `sc->l${l.index}_y`;
-      stepCalls.push(`tinyrnn_dense(&${prefix}_l${l.index}, ${sig}, ${tnh}, ${cur}, ${y}, sc->vx, ${cString(`L${l.index}`)}, -1);`);
-      cur = y;
+      stepCalls.push(`${widen(cur, l.input, l.index === 0)} tinyrnn_dense(&${prefix}_l${l.index}, ${sig}, ${tnh}, sc->vx, ${y}, ${cString(`L${l.index}`)}, -1);`);
+      stepResult = y;
     } else {
-      stepCalls.push(cellCall(l.cells[0], cur, '-1'));
-      cur = `s->${l.cells[0].stem.slice(prefix.length + 1)}_h`;
+      stepCalls.push(cellCall(l.cells[0], widen(cur, l.input, l.index === 0), '-1'));
+      stepResult = `s->${l.cells[0].stem.slice(prefix.length + 1)}_h`;
     }
+    cur = stepResult;
   }
-  const stepResult = cur;
 
   // whole-sequence run, layer by layer (models with a bidirectional layer): ping-pong buffers
-  const maxWidth = Math.max(view.inputSize, ...L.map((l) => l.output));
+  const maxWidth = Math.max(...L.map((l) => l.output));
   const seqLayers = L.map((l) => {
     const isLast = l.index === last;
     const W = l.output;
     const Win = l.input;
     const dst = isLast ? 'out' : 'nxt';
+    const xin = l.index === 0 ? widen(`x16 + t * ${Win}`, Win, true) : widen(`cur + t * ${Win}`, Win, false);
     const body: string[] = [];
     if (l.kind === 'dense') {
-      body.push(`for (t = 0; t < steps; t++) tinyrnn_dense(&${prefix}_l${l.index}, ${sig}, ${tnh}, cur + t * ${Win}, ${dst} + t * ${W}, sc->vx, ${cString(`L${l.index}`)}, t);`);
+      body.push(`for (t = 0; t < steps; t++) {`, `  ${xin} tinyrnn_dense(&${prefix}_l${l.index}, ${sig}, ${tnh}, sc->vx, ${dst} + t * ${W}, ${cString(`L${l.index}`)}, t);`, `}`);
     } else if (l.kind === 'bidirectional') {
       const [f, b] = l.cells;
       const sf = f.stem.slice(prefix.length + 1);
       const sb = b.stem.slice(prefix.length + 1);
-      body.push(`for (t = 0; t < steps; t++) {`, `  ${cellCall(f, `cur + t * ${Win}`, 't')}`, `  memcpy(${dst} + t * ${W}, s->${sf}_h, ${f.H});`, `}`);
-      body.push(`for (t = steps - 1; t >= 0; t--) {`, `  ${cellCall(b, `cur + t * ${Win}`, 't')}`, `  memcpy(${dst} + t * ${W} + ${f.H}, s->${sb}_h, ${b.H});`, `}`);
+      body.push(`for (t = 0; t < steps; t++) {`, `  ${cellCall(f, xin, 't')}`, `  memcpy(${dst} + t * ${W}, s->${sf}_h, ${f.H});`, `}`);
+      body.push(`for (t = steps - 1; t >= 0; t--) {`, `  ${cellCall(b, xin, 't')}`, `  memcpy(${dst} + t * ${W} + ${f.H}, s->${sb}_h, ${b.H});`, `}`);
     } else {
       const c = l.cells[0];
       const sn = c.stem.slice(prefix.length + 1);
-      body.push(`for (t = 0; t < steps; t++) {`, `  ${cellCall(c, `cur + t * ${Win}`, 't')}`, `  memcpy(${dst} + t * ${W}, s->${sn}_h, ${c.H});`, `}`);
+      body.push(`for (t = 0; t < steps; t++) {`, `  ${cellCall(c, xin, 't')}`, `  memcpy(${dst} + t * ${W}, s->${sn}_h, ${c.H});`, `}`);
     }
     return { index: l.index, title: l.title, body: body.join('\n    '), isLast };
   });
@@ -270,6 +295,11 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
   rows.push({ part: 'tables', title: [view.usesSigmoid && 'sigmoid', view.usesTanh && 'tanh'].filter(Boolean).join(' + ') + ' (257 x int16 each)', weights: 0, biases: 0, requant: 0, tables: roleSum(-1, 'tables'), input: 0, state: 0, macs: 0 });
   const sum = (k: keyof MemoryRow) => rows.reduce((s, r) => s + (r[k] as number), 0);
   const data = sum('weights') + sum('biases') + sum('requant') + sum('tables') + sum('input');
+  // name pointer tables (32-bit pointers)
+  const classNames = view.task === 'classification' && view.labels.length > 0;
+  const descriptors = 4 * view.inputSize + (classNames ? 4 * view.outputSize : 0);
+  const strBytes = (t: string) => Buffer.byteLength(t, 'utf8') + 1;
+  const names = view.features.reduce((n, f) => n + strBytes(f), 0) + (classNames ? view.labels.reduce((n, f) => n + strBytes(f), 0) : 0);
   const report: CReport = {
     prefix,
     model: view.modelName,
@@ -277,12 +307,12 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
     specVersion: view.specVersion,
     streaming: view.streaming,
     layers: rows,
-    flash: { weights: sum('weights'), biases: sum('biases'), requant: sum('requant'), tables: sum('tables'), input: sum('input'), data, code: {}, total: {} },
+    flash: { weights: sum('weights'), biases: sum('biases'), requant: sum('requant'), tables: sum('tables'), input: sum('input'), data, descriptors, names, code: {}, total: {} },
     ram: {
       state: stateLayout.bytes,
       scratch: scratchLayout.bytes,
       total: stateLayout.bytes + scratchLayout.bytes,
-      note: `state: sizeof(${prefix}_state_t), one per stream; scratch: sizeof(${prefix}_scratch_t), on the stack during ${prefix}_step/${prefix}_run${view.streaming ? '' : `; ${prefix}_run also needs ${prefix.toUpperCase()}_RUN_WORK_BYTES(steps) of caller memory`}`,
+      note: `state: sizeof(${prefix}_state_t), one per stream; scratch: sizeof(${prefix}_scratch_t), on the stack during ${prefix}_step/${prefix}_run${view.streaming ? '' : `; ${prefix}_run also needs ${prefix.toUpperCase()}_RUN_WORK_SIZE(steps) int16_t elements of caller memory`}`,
     },
     macsPerStep: view.macs,
   };
@@ -340,7 +370,7 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
     scratchFields: scratchLayout.fields,
     stateBytes: stateLayout.bytes,
     scratchBytes: scratchLayout.bytes,
-    resetH: L.flatMap((l) => l.cells.map((c) => ({ name: c.stem.slice(prefix.length + 1), H: c.H, zp: c.layer.hZp, lstm: c.kind === 'lstm', gru: c.kind === 'gru' }))),
+    resetH: L.flatMap((l) => l.cells.map((c) => ({ name: c.stem.slice(prefix.length + 1), H: c.H, zp: c.layer.hZp }))),
     stepCalls,
     stepResult,
     seqLayers,

@@ -51,7 +51,7 @@ export async function addCodeSizes(report: CReport, gen: CGenResult, srcRoot: st
     }
     const bytes = await measureCode(gen, srcRoot, m, opt);
     report.flash.code[key] = { bytes, how: `arm-none-eabi-gcc ${m.flags.join(' ')} ${opt}: .text of ${gen.source}` };
-    report.flash.total[key] = bytes + report.flash.data;
+    report.flash.total[key] = bytes + report.flash.data + report.flash.descriptors + report.flash.names;
   }
 }
 
@@ -65,7 +65,8 @@ export function formatReport(r: CReport): string {
     lines.push(`  ${l.part.padEnd(8)}${pad(l.weights, 9)}${pad(l.biases, 8)}${pad(l.requant, 9)}${pad(l.tables, 8)}${pad(l.input, 7)}${pad(l.state, 8)}${pad(l.macs, 8)}  ${l.title}`);
   }
   const f = r.flash;
-  lines.push(`  flash: ${f.data} bytes of data (weights ${f.weights}, biases ${f.biases}, requantisation ${f.requant}, tables ${f.tables}, input stage ${f.input})`);
+  lines.push(`  flash: ${f.data} bytes of data (weights ${f.weights}, biases ${f.biases}, requantisation ${f.requant}, tables ${f.tables}, input stage ${f.input}),`);
+  lines.push(`         ${f.descriptors} bytes of layer descriptors and name tables, ${f.names} bytes of names`);
   for (const [k, c] of Object.entries(f.code)) {
     lines.push(c ? `         code ${c.bytes} bytes (${k}); total ${f.total[k]} bytes` : `         code (${k}): not measured (arm-none-eabi-gcc not installed)`);
   }

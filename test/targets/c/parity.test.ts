@@ -27,12 +27,12 @@ const variants: Variant[] = [
   {
     label: 'host -O0 sanitized, traced',
     trace: true,
-    run: async (c, dir, driver, model) => hostRun('host -O0', await buildHost({ sources: [driver, model], includeDirs: [dir], out: path.join(dir, 'h0.exe'), opt: '-O0', sanitize: true, defines: ['TINYRNN_TRACE'] })),
+    run: async (_c, dir, driver, model) => hostRun('host -O0', await buildHost({ sources: [driver, model], includeDirs: [dir], out: path.join(dir, 'h0.exe'), opt: '-O0', sanitize: true, defines: ['TINYRNN_TRACE'] })),
   },
   {
     label: 'host -O2 sanitized',
     trace: false,
-    run: async (c, dir, driver, model) => hostRun('host -O2', await buildHost({ sources: [driver, model], includeDirs: [dir], out: path.join(dir, 'h2.exe'), opt: '-O2', sanitize: true })),
+    run: async (_c, dir, driver, model) => hostRun('host -O2', await buildHost({ sources: [driver, model], includeDirs: [dir], out: path.join(dir, 'h2.exe'), opt: '-O2', sanitize: true })),
   },
 ];
 const armVariants: (Variant & { machine: 'm4' | 'm0' })[] = [
@@ -40,7 +40,7 @@ const armVariants: (Variant & { machine: 'm4' | 'm0' })[] = [
   { label: 'cortex-m0 -Os (portable)', trace: false, machine: 'm0', run: async () => '' },
 ];
 for (const v of armVariants) {
-  v.run = async (c, dir, driver, model) => {
+  v.run = async (_c, dir, driver, model) => {
     const m = ARM_MACHINES[v.machine];
     const elf = await buildArm({ machine: m, sources: [driver, model], includeDirs: [dir], out: path.join(dir, `${v.machine}.elf`), opt: v.machine === 'm4' ? '-O2' : '-Os', defines: v.trace ? ['TINYRNN_TRACE'] : [] });
     const r = await runQemu(elf, m, { timeoutMs: 120000 });

@@ -74,16 +74,16 @@ export function writeDriver(c: VectorCase, dir: string, trace: boolean): { gen: 
   const maxT = Math.max(...lens);
   lines.push('static m_state_t st;');
   if (!c.streaming) {
-    lines.push(`static m_output_t outbuf[${maxT * O}];`, `static int8_t work[M_RUN_WORK_BYTES(${maxT})];`);
+    lines.push(`static m_output_t outbuf[${maxT * O}];`, `static int16_t work[M_RUN_WORK_SIZE(${maxT})];`);
   }
   if (!trace && c.streaming) lines.push('static void print8(const char *key, const int8_t *v, int32_t n) { int32_t i; printf("T %s %ld", key, (long)cur_t); for (i = 0; i < n; i++) printf(" %ld", (long)v[i]); printf("\\n"); }');
-  if (!trace && c.streaming && stateFieldsOf(gen).some((f) => f.type === 's16')) lines.push('static void print16(const char *key, const int16_t *v, int32_t n) { int32_t i; printf("T %s %ld", key, (long)cur_t); for (i = 0; i < n; i++) printf(" %ld", (long)v[i]); printf("\\n"); }');
+  if (!trace && c.streaming) lines.push('static void print16(const char *key, const int16_t *v, int32_t n) { int32_t i; printf("T %s %ld", key, (long)cur_t); for (i = 0; i < n; i++) printf(" %ld", (long)v[i]); printf("\\n"); }');
   lines.push('int main(void) {', '  int32_t k, t, o = 0, i;', '  (void)cur_t;');
   lines.push(`  for (k = 0; k < ${lens.length}; k++) {`, '    printf("S %ld\\n", (long)k);');
   if (c.streaming) {
     lines.push('    m_reset(&st);', '    for (t = 0; t < seq_len[k]; t++) {', '      const m_output_t *y;', '      cur_t = t;');
     if (!trace) {
-      lines.push(`      { int8_t x8[${F}]; m_quantize_inputs(raw_all + o + t * ${F}, x8); print8("x", x8, ${F}); }`);
+      lines.push(`      { int16_t x16[${F}]; m_quantize_inputs(raw_all + o + t * ${F}, x16); print16("x", x16, ${F}); }`);
     }
     lines.push(`      y = m_step(&st, raw_all + o + t * ${F});`);
     if (!trace) {

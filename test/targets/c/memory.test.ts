@@ -1,0 +1,81 @@
+// The memory report equals what the compiler allocates: every constant array, the layer
+// descriptors, the name strings, the state and scratch structs are checked against the symbol
+// sizes of the compiled object (arm-none-eabi-nm -S), for every golden-vector model, on the
+// Cortex-M4 and the Cortex-M0. Code size comes from the same object (.text).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { generateC } from '../../../targets/c/emit';
+import { addCodeSizes, formatReport, writeGenerated } from '../../../targets/c/target';
+import { ARM_MACHINES, compileArmObject, scratchDir, symbols } from '../../../targets/c/toolchain';
+import { armTest } from './gate';
+import { loadVectorCases } from './vectors';
+
+const cases = loadVectorCases();
+const root = scratchDir('cmem');
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+test('the report adds up: per-layer rows, totals, MACs', () => {
+  for (const c of cases) {
+    const { report, view } = generateC(c.model, { prefix: 'm' });
+    const f = report.flash;
+    expect(f.data).toBe(f.weights + f.biases + f.requant + f.tables + f.input);
+    expect(f.data).toBe(view.arrays.reduce((s, a) => s + a.bytes, 0));
+    expect(report.layers.reduce((s, r) => s + r.weights, 0)).toBe(f.weights);
+    expect(report.macsPerStep).toBe(report.layers.reduce((s, r) => s + r.macs, 0));
+    expect(report.ram.total).toBe(report.ram.state + report.ram.scratch);
+    // weights: one int8 per parameter of every weight matrix
+    const w = c.model.layers.reduce((s, l) => s + (l.kind === 'dense' ? l.w.length : l.kind === 'bidirectional' ? l.forward.wx.length + l.forward.wh.length + l.backward.wx.length + l.backward.wh.length : l.wx.length + l.wh.length), 0);
+    expect(f.weights).toBe(w);
+    expect(report.macsPerStep).toBe(w);
+  }
+});
+
+for (const key of ['m4', 'm0'] as const) {
+  armTest(`every model: data symbol sizes from arm-none-eabi-nm -S equal the report (${ARM_MACHINES[key].cpu})`, async () => {
+    const errors: string[] = [];
+    await Promise.all(
+      cases.map(async (c) => {
+        const dir = path.join(root, `${c.name}-${key}`);
+        fs.mkdirSync(dir, { recursive: true });
+        const gen = generateC(c.model, { prefix: 'm' });
+        writeGenerated(dir, gen);
+        const probe = path.join(dir, 'probe.c');
+        fs.writeFileSync(probe, '#include "m.c"\nextern m_state_t probe_state;\nm_state_t probe_state;\nextern m_scratch_t probe_scratch;\nm_scratch_t probe_scratch;\n');
+        const obj = await compileArmObject({ machine: ARM_MACHINES[key], sources: [probe], includeDirs: [dir], out: path.join(dir, 'probe.o'), opt: '-O2' });
+        const syms = await symbols(obj);
+        const size = (name: string) => syms.find((s) => s.name === name)?.size;
+        const r = gen.report;
+        for (const a of gen.view.arrays) if (size(a.name) !== a.bytes) errors.push(`${c.name}: ${a.name}: nm ${size(a.name)}, report ${a.bytes}`);
+        if (size('probe_state') !== r.ram.state) errors.push(`${c.name}: state: nm ${size('probe_state')}, report ${r.ram.state}`);
+        if (size('probe_scratch') !== r.ram.scratch) errors.push(`${c.name}: scratch: nm ${size('probe_scratch')}, report ${r.ram.scratch}`);
+        // everything else in read-only data: descriptors and names
+        const arrays = new Set(gen.view.arrays.map((a) => a.name));
+        const other = syms.filter((s) => /^[rR]$/.test(s.type) && !arrays.has(s.name));
+        const names = other.filter((s) => /_(feature|class)_name\d+$/.test(s.name)).reduce((n, s) => n + s.size, 0);
+        const desc = other.filter((s) => !/_(feature|class)_name\d+$/.test(s.name)).reduce((n, s) => n + s.size, 0);
+        if (names !== r.flash.names) errors.push(`${c.name}: names: nm ${names}, report ${r.flash.names}`);
+        if (desc !== r.flash.descriptors) errors.push(`${c.name}: descriptors: nm ${desc} (${other.map((s) => s.name).join(' ')}), report ${r.flash.descriptors}`);
+        // no writable data at all in the model: state lives in the caller's struct
+        const rw = syms.filter((s) => /^[dDbB]$/.test(s.type) && !s.name.startsWith('probe_'));
+        if (rw.length) errors.push(`${c.name}: writable data in the model: ${rw.map((s) => s.name).join(', ')}`);
+      }),
+    );
+    expect(errors).toEqual([]);
+  }, 180000);
+}
+
+armTest('kernel code size is measured from the object and printed in the report', async () => {
+  const c = cases.find((x) => x.name === 'lstm_h4')!;
+  const dir = path.join(root, 'codesize');
+  const gen = generateC(c.model, { prefix: 'm' });
+  writeGenerated(dir, gen);
+  await addCodeSizes(gen.report, gen, dir);
+  const m4 = gen.report.flash.code['cortex-m4 -O2'];
+  const m0 = gen.report.flash.code['cortex-m0 -Os'];
+  expect(m4!.bytes).toBeGreaterThan(200);
+  expect(m0!.bytes).toBeGreaterThan(200);
+  expect(gen.report.flash.total['cortex-m4 -O2']).toBe(m4!.bytes + gen.report.flash.data + gen.report.flash.descriptors + gen.report.flash.names);
+  const text = formatReport(gen.report);
+  expect(text).toContain(`code ${m4!.bytes} bytes (cortex-m4 -O2)`);
+  expect(text).toContain(`${gen.report.ram.state} bytes of state per stream`);
+});
