@@ -28,7 +28,7 @@ function parseBinds(values: Record<string, unknown>, cwd: string): Record<string
 export const importCommand: Command = {
   name: 'import',
   summary: 'import a recurrent model from ONNX (PyTorch, Keras via tf2onnx) into a .tnn float model',
-  usage: 'tinyrnn import MODEL.onnx -o MODEL.tnn [--output NAME] [--bind NAME=T.pb ...] [--name NAME] [--task classification|regression] [--json]',
+  usage: 'tinyrnn import MODEL.onnx -o MODEL.tnn [--output NAME] [--bind NAME=T.pb ...] [--name NAME] [--task classification|regression] [--labels A,B,...] [--json]',
   description: [
     'Maps LSTM, GRU and RNN nodes (forward or bidirectional, layout 0 or 1, stacked), the dense head',
     '(Gemm, MatMul + Add, Relu/Sigmoid/Tanh/Softmax) and the exporters\' shape plumbing (folded away)',
@@ -43,12 +43,13 @@ export const importCommand: Command = {
     bind: { type: 'string', arg: 'NAME=FILE.pb', multiple: true, help: 'bind a graph input to a constant (an ONNX TensorProto file)' },
     name: { type: 'string', arg: 'NAME', help: 'model name (default: the graph name)' },
     task: { type: 'string', arg: 'TASK', help: 'classification or regression (default: classification if the model ends in softmax)' },
+    labels: { type: 'string', arg: 'A,B,...', help: 'class labels of a classifier, one per output (default: 0, 1, ...)' },
     json: { type: 'boolean', help: 'machine-readable report' },
   },
   positionals: [1, 1],
   examples: [
     'tinyrnn import lstm.onnx -o lstm.tnn',
-    'tinyrnn import keras_gru.onnx -o gru.tnn --output dense_1 --task classification --json',
+    'tinyrnn import keras_gru.onnx -o gru.tnn --output dense_1 --labels idle,walk,run --json',
   ],
   run(values, [file], io) {
     const src = path.resolve(io.cwd, file);
@@ -59,7 +60,9 @@ export const importCommand: Command = {
     let res;
     try {
       const onnx = decodeOnnx(readFileBytes(src));
-      res = importOnnxModel(onnx, { source: path.basename(file), bind, ...(task ? { task } : {}), ...(str(values, 'output') ? { output: str(values, 'output') } : {}), ...(str(values, 'name') ? { name: str(values, 'name') } : {}) });
+      const labels = str(values, 'labels')?.split(',').map((l) => l.trim());
+      if (labels?.some((l) => l === '')) throw new UsageError(`--labels ${JSON.stringify(str(values, 'labels'))} has an empty label`);
+      res = importOnnxModel(onnx, { source: path.basename(file), bind, ...(task ? { task } : {}), ...(labels ? { labels } : {}), ...(str(values, 'output') ? { output: str(values, 'output') } : {}), ...(str(values, 'name') ? { name: str(values, 'name') } : {}) });
     } catch (e) {
       throw e instanceof TinyrnnError && !e.file ? e.inFile(file) : e;
     }
@@ -76,6 +79,7 @@ export const importCommand: Command = {
       output: res.output,
       ignoredOutputs: res.ignoredOutputs,
       task: m.task,
+      labels: m.meta.labels ?? null,
       inputSize: m.inputSize,
       layers: s.layers.map((l, i) => ({ ...l, name: res.layers[i].name, node: res.layers[i].node })),
       params: s.params,

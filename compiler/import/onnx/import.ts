@@ -55,6 +55,8 @@ export interface ImportOptions {
   bind?: Record<string, OnnxTensor>;
   /** Overrides the task (default: classification when the model ends in softmax, else regression). */
   task?: Task;
+  /** Class labels of a classifier (default: "0", "1", ... for a model that ends in softmax). */
+  labels?: string[];
   /** Source file name, kept in meta.extra. */
   source?: string;
 }
@@ -1477,14 +1479,23 @@ class Importer {
     if (this.sawStaticSeqLens) extra['onnx.sequenceLength'] = String(inAxes.find((x) => this.role(x) === 'T')?.size ?? '?');
     if (Object.keys(this.opts.bind ?? {}).length) extra['onnx.bound'] = Object.keys(this.opts.bind ?? {}).join(', ');
     for (const [k, val] of Object.entries(this.m.metadata)) extra[`onnx.meta.${k}`] = val;
+    const task: Task = this.opts.task ?? (isSoftmax ? 'classification' : 'regression');
+    const O = layerOutputSize(lastLayer);
+    if (this.opts.labels && (task !== 'classification' || this.opts.labels.length !== O)) {
+      this.fail('ONNX014', 'labels', task !== 'classification' ? 'labels given for a regression model' : `${this.opts.labels.length} labels given`, {
+        expected: task !== 'classification' ? 'no labels, or --task classification' : `${O} (one per model output)`,
+      });
+    }
+    const labels = task === 'classification' ? (this.opts.labels ?? Array.from({ length: O }, (_, i) => String(i))) : undefined;
     const model: FloatModel = {
       format: 'float',
       meta: {
         name: this.opts.name ?? defaultName(g.name, this.opts.source),
         features: Array.from({ length: F }, (_, i) => (F === 1 ? this.inputName : `${this.inputName}[${i}]`)),
+        ...(labels ? { labels } : {}),
         extra,
       },
-      task: this.opts.task ?? (isSoftmax ? 'classification' : 'regression'),
+      task,
       output: v.mode === 'last' ? 'last' : 'sequence',
       inputSize: F,
       ...(v.norm ? { normalization: { mean: Float32Array.from(v.norm.mean), std: Float32Array.from(v.norm.std) } } : {}),

@@ -89,3 +89,18 @@ test('the public API: importOnnxFile reads a file and names it in errors', () =>
   fs.writeFileSync(bad, Buffer.from([0x08, 0x07, 0x3a]));
   expect(() => importOnnxFile(bad)).toThrow(/bad\.onnx: error ONNX001/);
 });
+
+test('--labels names the classes of an imported classifier; a wrong count is refused', async () => {
+  const fx = path.resolve(__dirname, '..', '..', 'fixtures', 'onnx', 'bilstm2_last.onnx');
+  const c = io(dir);
+  expect(await main(['import', fx, '-o', 'cls.tnn', '--labels', 'idle, walk,run,jump', '--json'], c.io)).toBe(0);
+  const r = JSON.parse(c.out.join(''));
+  expect([r.task, r.labels]).toEqual(['classification', ['idle', 'walk', 'run', 'jump']]);
+  expect(loadFloatModel(path.join(dir, 'cls.tnn')).meta.labels).toEqual(['idle', 'walk', 'run', 'jump']);
+  const d = io(dir);
+  expect(await main(['import', fx, '-o', 'cls2.tnn', '--labels', 'a,b'], d.io)).toBe(1);
+  expect(d.err.join('')).toMatch(/ONNX014: labels: 2 labels given, expected 4 \(one per model output\)/);
+  const e = io(dir);
+  expect(await main(['import', fx, '-o', 'cls3.tnn', '--json'], e.io)).toBe(0);
+  expect(JSON.parse(e.out.join('')).labels).toEqual(['0', '1', '2', '3']);
+});
