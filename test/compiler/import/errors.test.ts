@@ -38,6 +38,12 @@ test('the valid base model imports (so every failure below is caused by its one 
   expect(importOnnx(buildModel(lstm())).model.layers[0].kind).toBe('lstm');
 });
 
+test('initializers also listed as graph inputs (older exporters) are constants, not model inputs', () => {
+  const g = lstm({ graphInputs: [vinfo('X', ['T', 'N', I]), vinfo('W', [1, 4 * H, I]), vinfo('R', [1, 4 * H, H]), vinfo('B', [1, 8 * H])] });
+  const r = importOnnx(buildModel(g));
+  expect(r.input.name).toBe('X');
+});
+
 describe('ONNX001 unreadable protobuf', () => {
   test('truncated file', () => {
     const bytes = buildModel(lstm());
