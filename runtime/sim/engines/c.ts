@@ -27,6 +27,7 @@ import { writeGenerated } from '../../../targets/c/target';
 import { ARM_MACHINES, ArmMachine, buildArm, buildHost, compileArmObject, qemuArgs, runProgram, symbols, toolStatus, traceRun } from '../../../targets/c/toolchain';
 import { ChunkResult, EngineContext, EngineProvider, EngineSession, PreparedEngine } from '../engine';
 import { MemoryUse } from '../types';
+import { checkFits } from '../memory';
 
 const PREFIX = 'm';
 
@@ -290,6 +291,11 @@ async function prepareC(ctx: EngineContext, engine: 'c' | 'qemu'): Promise<Prepa
   const canCount = !!target && tools.armCc && tools.qemu;
   const notes: string[] = [];
   if (target?.note) notes.push(target.note);
+  // Does it fit? Known from the C report and an object-file compile, before anything is linked
+  // for the board (a program too big for the board's flash would not even link).
+  const code = await codeBytes(gen, srcDir, target?.machine ?? null, ctx.workDir);
+  const memory = memoryOf(gen, code, ctx.board, target?.machine ?? null);
+  checkFits(memory, ctx.board, `${ctx.model.meta.name} (${engine} engine)`);
   let program: string;
   let detail: string;
   if (engine === 'c') {
@@ -308,12 +314,11 @@ async function prepareC(ctx: EngineContext, engine: 'c' | 'qemu'): Promise<Prepa
     notes.push(`time per step: ${ctx.model.meta.name} step counted on QEMU ${(target as { machine: ArmMachine }).machine.qemu} over ${stepInstructions.length} steps of the stream (${Math.min(...stepInstructions)}..${Math.max(...stepInstructions)} instructions; the slowest stands for every step), one instruction per cycle at ${ctx.board.clockMHz} MHz: a lower bound (loads, taken branches and flash wait states cost more cycles)`);
   } else if (!target) notes.push(`no time estimate: QEMU does not emulate the ${ctx.board.core} core of ${ctx.board.name}`);
   else notes.push(`no time estimate: ${tools.missing.filter((m) => !m.startsWith('gcc')).join('; ')}`);
-  const code = await codeBytes(gen, srcDir, target?.machine ?? null, ctx.workDir);
   const data: CData = { program, machine: engine === 'qemu' ? (target as { machine: ArmMachine }).machine.key : null, stepInstructions };
   return {
     engine,
     detail,
-    memory: memoryOf(gen, code, ctx.board, target?.machine ?? null),
+    memory,
     costSource: stepInstructions ? 'qemu-instructions' : 'none',
     data: data as unknown as Record<string, unknown>,
     notes,

@@ -116,7 +116,7 @@ describe('models and rates that do not suit the board', () => {
       const ok = await simulate({ modelFile: file, board, engine, data, rateHz: 0.5 / t.stepMax });
       expect(ok.fleet.misses).toBe(0);
       expect(ok.devices[0].timing!.utilization).toBeGreaterThan(0.3);
-      expect(ok.devices[0].timing!.utilization).toBeLessThan(0.5);
+      expect(ok.devices[0].timing!.utilization).toBeLessThanOrEqual(0.5 + 1e-12);
       // ten times faster than the board can step: every step misses
       const fast = 10 / t.stepMax;
       const bad = await simulate({ modelFile: file, board, engine, data, rateHz: fast });
