@@ -458,7 +458,9 @@ class Importer {
           hint:
             n.opType === 'LogSoftmax'
               ? 'tinyrnn heads end in softmax or plain logits: export the model without log_softmax (the predicted class is the same)'
-              : 'tinyrnn imports recurrent layers (LSTM, GRU, RNN), dense heads (Gemm, MatMul+Add) and their activations, and folds shape plumbing',
+              : n.opType === 'Loop' || n.opType === 'Scan'
+                ? 'the exporter may have written a recurrent layer as a loop: export with the LSTM/GRU/RNN operators (PyTorch 2.x: torch.onnx.export(..., dynamo=False); tf2onnx rewrites Keras LSTM/GRU layers to them)'
+                : 'tinyrnn imports recurrent layers (LSTM, GRU, RNN), dense heads (Gemm, MatMul+Add) and their activations, and folds shape plumbing',
         });
     }
   }

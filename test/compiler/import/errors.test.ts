@@ -124,6 +124,11 @@ describe('ONNX010 operators tinyrnn does not map', () => {
     expect(e.code).toBe('ONNX010');
     expect(e.diagnostics[0].hint).toMatch(/without log_softmax/);
   });
+  test('a recurrent layer exported as a Loop gets a hint on how to export instead', () => {
+    const e = diag(imp(lstm({ extraNodes: [node('Loop', ['', '', 'Y_h'], ['Z'], [], 'while')], outputs: [vinfo('Z')] })));
+    expect(e.code).toBe('ONNX010');
+    expect(e.diagnostics[0].hint).toMatch(/dynamo=False/);
+  });
   test('custom domain', () => {
     const e = diag(imp(lstm({ extraNodes: [node('Relu', ['Y_h'], ['Z'], [], 'custom', 'com.microsoft')], outputs: [vinfo('Z')] })));
     expect(e.code).toBe('ONNX010');
