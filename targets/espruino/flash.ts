@@ -196,7 +196,10 @@ export async function flash(plan: FlashPlan, opts: FlashOptions): Promise<FlashR
         return parseJson(await link.expr(expr, timeout), what);
       } catch (e) {
         if (e instanceof TinyrnnError) throw e;
-        throw new TinyrnnError({ code: 'ESP402', path: opts.port, message: `no answer from the board (${what}): ${(e as Error).message}`, hint: 'is an Espruino board on this port? Try resetting it' });
+        // The package logs what it did receive ("... just got ..."): show it, it often names the error.
+        const got = [...link.log].reverse().find((l) => /just got/.test(l));
+        const detail = got ? `; the board said ${got.replace(/^.*just got /, '').slice(0, 160)}` : '';
+        throw new TinyrnnError({ code: 'ESP402', path: opts.port, message: `no answer from the board (${what}): ${(e as Error).message}${detail}`, hint: 'is an Espruino board on this port? Try resetting it' });
       }
     };
     const env = (await ask('{board:process.env.BOARD,version:process.env.VERSION}', 'process.env')) as { board?: string; version?: string };

@@ -15,7 +15,7 @@
 import * as vm from 'node:vm';
 import { BoardProfile, EspruinoProfile, espruinoProfile, findBoard } from '../boards';
 import { COUNTER, CostBreakdown, HelperCounts, Instrumented, emptyHelperCounts, instrument, tallyCost } from './cost';
-import { TO_ARRAY_BUFFER_BLOCKS, VIEW_BLOCKS, flatBlocks, stringBlocks, storageBufferBlocks, storageFileBytes, typedArrayBlocks } from './memory';
+import { TO_ARRAY_BUFFER_BLOCKS, VIEW_BLOCKS, codeBlocks, stringBlocks, storageBufferBlocks, storageFileBytes, typedArrayBlocks } from './memory';
 
 export interface SandboxOptions {
   /** Board profile id or profile (default PUCKJS). */
@@ -465,7 +465,8 @@ export class EspruinoSandbox {
 
   /** Evaluates module text with `exports` and `module`, returning module.exports. */
   evalModule(source: string, filename: string): unknown {
-    this.charge(flatBlocks(0, this.profile.blockSize));
+    // The module's code: in flash on boards with memory-mapped Storage, else loaded into RAM.
+    this.charge(codeBlocks(source.length, (source.match(/\bfunction\b|=>/g) ?? []).length, this.profile.blockSize, this.profile.storageMapped));
     const wrapped = `(function(exports, module){${source}\n})`;
     const fn = vm.runInContext(this.prepare(wrapped), this.context, { filename }) as (e: object, m: object) => void;
     const module = { exports: {} as unknown };

@@ -38,6 +38,9 @@ export class TestBoard {
     (sb.context as Record<string, unknown>).reset = () => {
       this.pendingReset = true;
     };
+    // The memory account covers one console line at a time: what a line allocated is released
+    // after it (the garbage collector's job on the device), so long uploads do not accumulate.
+    sb.markPersistent();
     return sb;
   }
 
@@ -111,6 +114,7 @@ export class TestBoard {
     } catch (e) {
       error = e;
     }
+    sb.settle();
     let out = echoOff ? '' : '\r\n';
     for (const o of sb.output) out += `${o}\r\n`;
     sb.output.length = 0;
