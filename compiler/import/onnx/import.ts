@@ -870,7 +870,7 @@ class Importer {
 
     // Weights and sizes.
     if (W.dims.length !== 3) this.nodeFail(n, 'ONNX013', `W has shape [${W.dims.join(', ')}]`, { expected: '[num_directions, G*hidden_size, input_size]' });
-    const [wd, wgh, I] = W.dims;
+    const [, wgh, I] = W.dims;
     const hAttr = n.attrs.has('hidden_size') ? this.attrInt(n, 'hidden_size', 0) : undefined;
     const H = hAttr ?? wgh / G;
     const problems: Diagnostic[] = [];
@@ -884,7 +884,6 @@ class Importer {
     shapeCheck('W', W.dims, [D, G * H, I], '[D, G*H, I]');
     shapeCheck('R', R.dims, [D, G * H, H], '[D, G*H, H]');
     if (B) shapeCheck('B', B.dims, [D, 2 * G * H], '[D, 2*G*H]');
-    if (wd !== D && problems.length === 0) shapeCheck('W', W.dims, [D, G * H, I], '[D, G*H, I]');
     const P = op === 'LSTM' ? this.constInput(n, 7, 'P') : undefined;
     if (P) shapeCheck('P', P.dims, [D, 3 * H], '[D, 3*H]');
     const xw = featureWidth(x);
