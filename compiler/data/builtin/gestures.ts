@@ -25,7 +25,7 @@ export interface GestureOptions {
   noise: number;
 }
 
-export const GESTURE_DEFAULTS: GestureOptions = { n: 600, length: 50, users: 100, seed: 1, noise: 1 };
+export const GESTURE_DEFAULTS: GestureOptions = { n: 1200, length: 50, users: 100, seed: 1, noise: 1 };
 
 interface User {
   amp: number;
@@ -66,8 +66,9 @@ function gesture(rng: Rng, u: User, k: number, T: number, rate: number, noise: n
   const len = Math.min(dur, rng.uniform(0.9, 1.7) / Math.sqrt(u.tempo));
   const t0 = rng.uniform(0, dur - len);
   const t1 = t0 + len;
-  const extraTilt = rotateGravity(rng.normal() * 0.08, rng.normal() * 0.08);
-  const g = [u.g[0] + extraTilt[0], u.g[1] + extraTilt[1], u.g[2] + extraTilt[2] - 1];
+  // this recording's gravity: the user's mounting, tilted a little more (a small rotation)
+  const tilt = rotateGravity(rng.normal() * 0.08, rng.normal() * 0.08);
+  const g = [u.g[0] + tilt[0], u.g[1] + tilt[1], u.g[2] + (tilt[2] - 1)];
   let drift0 = 0;
   let drift1 = 0;
   const phase = rng.uniform(0, 2 * Math.PI);
@@ -147,7 +148,7 @@ function gesture(rng: Rng, u: User, k: number, T: number, rate: number, noise: n
     }
     x[s * 3] = ax + u.offset[0] + rng.normal() * u.noise;
     x[s * 3 + 1] = ay + u.offset[1] + rng.normal() * u.noise;
-    x[s * 3 + 2] = az + 1 + u.offset[2] + rng.normal() * u.noise;
+    x[s * 3 + 2] = az + u.offset[2] + rng.normal() * u.noise;
   }
 }
 

@@ -14,7 +14,7 @@ describe('builtin:gestures reaches >= 90% test accuracy', () => {
   test.each(['lstm', 'gru'] as const)('%s, 16 hidden units', async (cell) => {
     const res = await train(loadData('builtin:gestures'), { cell, hidden: 16, epochs: 30, seed: 1 });
     const acc = res.test?.classification?.accuracy ?? 0;
-    expect(res.sizes).toEqual({ train: 420, val: 90, test: 90 });
+    expect(res.sizes).toEqual({ train: 840, val: 180, test: 180 });
     expect(acc).toBeGreaterThanOrEqual(0.9);
     // and on freshly generated data it has never seen (other seed: other users, other recordings)
     const fresh = evaluateFloat(res.model, loadData('builtin:gestures?seed=7&n=300'));
