@@ -217,6 +217,20 @@ class Importer {
     return a.ints ?? (a.type === ONNX_ATTR_TYPE.INTS ? [] : this.nodeFail(n, 'ONNX011', 'attribute is not a list of integers', { attr: name, expected: 'an INTS attribute' }));
   }
 
+  private attrStr(n: OnnxNode, name: string, dflt: string): string {
+    const a = n.attrs.get(name);
+    if (!a) return dflt;
+    if (a.s === undefined) this.nodeFail(n, 'ONNX011', 'attribute is not a string', { attr: name, value: a.type, expected: 'a STRING attribute' });
+    return a.s;
+  }
+
+  private attrStrings(n: OnnxNode, name: string): string[] | undefined {
+    const a = n.attrs.get(name);
+    if (!a) return undefined;
+    if (a.strings === undefined && a.type !== ONNX_ATTR_TYPE.STRINGS) this.nodeFail(n, 'ONNX011', 'attribute is not a list of strings', { attr: name, value: a.type, expected: 'a STRINGS attribute' });
+    return a.strings ?? [];
+  }
+
   private attrFloat(n: OnnxNode, name: string, dflt: number): number {
     const a = n.attrs.get(name);
     if (!a) return dflt;
@@ -602,7 +616,8 @@ class Importer {
       }
       case 'ConstantOfShape': {
         const a = n.attrs.get('value');
-        const value = a?.t ? a.t.data[0] ?? 0 : 0;
+        if (a && (!a.t || a.t.data.length !== 1)) this.nodeFail(n, 'ONNX011', 'value must be a one-element tensor', { attr: 'value', expected: 'a TENSOR attribute with one element' });
+        const value = a?.t ? a.t.data[0] : 0;
         const dtype = a?.t ? a.t.dtype : ONNX_DTYPE.FLOAT;
         const s = this.need(n, 0, 'shape');
         if (s.kind === 'shape') {
@@ -851,7 +866,7 @@ class Importer {
     const W = this.needConst(n, 1, 'W');
     const R = this.needConst(n, 2, 'R');
     const B = this.constInput(n, 3, 'B');
-    const direction = n.attrs.get('direction')?.s ?? 'forward';
+    const direction = this.attrStr(n, 'direction', 'forward');
     if (direction === 'reverse') {
       this.nodeFail(n, 'ONNX011', 'direction "reverse" is not supported: a tinyrnn layer runs forwards, or both ways as a bidirectional layer', {
         attr: 'direction',
@@ -905,7 +920,7 @@ class Importer {
     const Bsz = xAxes[bPos].size;
 
     // Activations.
-    const acts = n.attrs.get('activations')?.strings;
+    const acts = this.attrStrings(n, 'activations');
     const dflt = DEFAULT_ACTS[op];
     let elmanAct: 'tanh' | 'relu' = 'tanh';
     if (acts) {

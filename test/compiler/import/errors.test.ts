@@ -150,6 +150,9 @@ describe('ONNX011 unsupported attribute values', () => {
     ['unknown attribute', [A.i('hidden_size', H), A.i('mystery', 1)], 'mystery', undefined],
     ['activation alpha', [A.i('hidden_size', H), A.floats('activation_alpha', [0.5])], 'activation_alpha', undefined],
     ['negative clip', [A.i('hidden_size', H), A.f('clip', -1)], 'clip', -1],
+    ['direction given as an integer', [A.i('hidden_size', H), A.i('direction', 1)], 'direction', 2],
+    ['activations given as one string', [A.i('hidden_size', H), A.s('activations', 'Relu')], 'activations', 3],
+    ['hidden_size given as a float', [A.f('hidden_size', 3)], 'hidden_size', 1],
   ])('%s', (_, attrs, attr, value) => {
     const e = diag(imp(lstm({ attrs: attrs as Obj[] })));
     expect(e.code).toBe('ONNX011');
