@@ -556,3 +556,32 @@ test('activation names are matched without case (as onnxruntime does)', () => {
   const l = importOnnx(bytes).model.layers[0];
   expect(l.kind === 'elman' && l.activation).toBe('relu');
 });
+
+test('a dense layer on the raw input before the recurrent layer (MatMul + Add + Tanh, then LSTM)', () => {
+  const I = 3;
+  const E = 4;
+  const H = 3;
+  const We = randomF32(I * E, 200);
+  const be = randomF32(E, 201);
+  const s = spec('LSTM', E, H, 202);
+  const p = recurrentParts(s, E, '');
+  const bytes = buildModel({
+    nodes: [
+      node('MatMul', ['X', 'We'], ['e0'], [], 'embed'),
+      node('Add', ['e0', 'be'], ['e1'], [], 'embed_bias'),
+      node('Tanh', ['e1'], ['e'], [], 'embed_tanh'),
+      node('LSTM', ['e', 'W', 'R', 'B'], ['Y'], p.attrs, 'lstm'),
+    ],
+    inits: [...p.inits, ftensor('We', [I, E], We), ftensor('be', [E], be)],
+    inputs: [vinfo('X', ['T', 'N', I])],
+    outputs: [vinfo('Y')],
+  });
+  const m = importOnnx(bytes).model;
+  expect(m.layers.map((l) => (l.kind === 'dense' ? `dense:${l.activation}` : l.kind))).toEqual(['dense:tanh', 'lstm']);
+  const X = randomF32(T * N * I, 19, 2);
+  const emb = new Float64Array(T * N * E);
+  for (let r = 0; r < T * N; r++) emb.set(dense(X.subarray(r * I, (r + 1) * I), We, be, E, false).map(Math.tanh), r * E);
+  const ref = onnxRecurrent(s, emb, T, N, E);
+  const out = runFloat(m, seqOf(X, 0, T, N, I, 1)).output;
+  for (let t = 0; t < T; t++) expectNear(out[t], ref.Y.subarray((t * N + 1) * H, (t * N + 2) * H), `Y t=${t}`);
+});
