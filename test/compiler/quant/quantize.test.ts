@@ -113,7 +113,7 @@ describe('refusals', () => {
     expect(e.code).toBe('QNT003');
     expect(e.diagnostics[0].path).toBe('layers[0].mx[2]');
     expect(e.message).toMatch(/2\^53/);
-    expect(e.message).toMatch(/pre-activation sum of row 2 can reach \d+, beyond 2147483647/);
+    expect(e.message).toMatch(/pre-activation sum of row 2 can reach \d+, beyond 2147450879/);
     expect(e.diagnostics[0].hint).toMatch(/weight decay/);
   });
 
