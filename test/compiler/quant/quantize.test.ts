@@ -11,6 +11,7 @@ import { loadFloatModel, loadQuantModel, saveFloatModel, saveQuantModel, loadAny
 import { tinyModel } from '../../helpers/models';
 import { Rng } from '../../../compiler/util/rng';
 import { runQuant, rawSequence } from '../../../runtime/reference';
+import { compareQuant } from '../../../compiler/quant/report';
 
 const rng = new Rng(11);
 const calib = Array.from({ length: 8 }, () => Array.from({ length: 12 }, () => [rng.normal(), rng.normal(), rng.normal()]));
@@ -152,6 +153,13 @@ describe('refusals', () => {
     expect(refusal(() => quantizeModel(tinyModel(), calib, { percentile: 40 })).diagnostics[0]).toMatchObject({ code: 'QNT008', path: 'percentile', value: 40 });
     expect(refusal(() => quantizeModel(tinyModel(), calib, { rawPerUnit: 2.5 })).diagnostics[0]).toMatchObject({ code: 'QNT008', path: 'rawPerUnit' });
   });
+});
+
+test('QNT009: the accuracy report refuses a float model that is not the original', () => {
+  const q = quantizeModel(tinyModel({ cell: 'lstm' }), calib);
+  const data = { source: 'mem', features: ['f0', 'f1', 'f2'], x: [Float32Array.from(calib[0].flat())], y: Int32Array.from([0]), labels: ['c0', 'c1'] };
+  expect(refusal(() => compareQuant(tinyModel({ cell: 'gru' }), q, data)).diagnostics[0]).toMatchObject({ code: 'QNT009', path: 'layers' });
+  expect(refusal(() => compareQuant(tinyModel({ cell: 'lstm', outputs: 3 }), q, data)).code).toBe('QNT009');
 });
 
 test('a model whose file was edited to break the bound is refused on load (TNN213)', () => {
