@@ -10,6 +10,7 @@ import { loadData } from '../data/load';
 import { train } from '../train/trainer';
 import { simulateDemoStage } from '../../runtime/sim/demo-stage';
 import { quantizeDemoStage } from '../quant/demo-stage';
+import { espruinoDemoStage } from '../../targets/espruino/demo-stage';
 
 export interface DemoContext {
   dir: string;
@@ -75,6 +76,7 @@ export const DEMO_STAGES: DemoStage[] = [
     },
   },
   quantizeDemoStage,
+  espruinoDemoStage,
   // Last: the device simulation (it uses the newest .q.tnn an earlier stage wrote).
   simulateDemoStage,
 ];

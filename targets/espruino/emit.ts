@@ -137,7 +137,7 @@ function lit(n: number): string {
 }
 
 /** Builds the kernel constants for a validated QuantModel. */
-export function buildView(m: QuantModel): EspruinoView {
+export function buildView(m: QuantModel, opts: { unrolled?: boolean } = {}): EspruinoView {
   const sections: Section[] = [];
   const ram: EspruinoView['ramArrays'] = [];
   const section = (name: string, data: Section['data']): string => {
@@ -145,6 +145,8 @@ export function buildView(m: QuantModel): EspruinoView {
     sections.push({ name, type, data });
     return `@${name}`; // replaced by the view expression once the blobs are packed
   };
+  // Per-row constants only the loop kernels read: the unrolled code carries them as literals.
+  const konst = (name: string, data: Section['data']): string => (opts.unrolled ? 'null' : section(name, data));
   const alloc = (owner: string, field: string, type: string, length: number): string => {
     const bytes = length * (type === 'Int16Array' ? 2 : type === 'Int32Array' ? 4 : type === 'Float64Array' ? 8 : 1);
     ram.push({ name: `${owner}.${field}`, type, length, bytes });
@@ -172,10 +174,10 @@ export function buildView(m: QuantModel): EspruinoView {
     ID.push(2 ** s);
     IB.push(2 ** (47 - s));
   }
-  section('IM', f64(IM));
-  section('IC', f64(IC));
-  section('ID', f64(ID));
-  section('IB', f64(IB));
+  konst('IM', f64(IM));
+  konst('IC', f64(IC));
+  konst('ID', f64(ID));
+  konst('IB', f64(IB));
 
   const cell = (l: QCellLayer, id: string, comment: string, inBiased: boolean): LayerView => {
     const G = qGateCount(l.kind);
@@ -224,13 +226,13 @@ export function buildView(m: QuantModel): EspruinoView {
       { name: 'H', expr: lit(H) },
       { name: 'WX', expr: section(`${id}_wx`, l.wx) },
       { name: 'WH', expr: section(`${id}_wh`, l.wh) },
-      { name: 'MX', expr: section(`${id}_mx`, i16(MX)) },
-      { name: 'CX', expr: section(`${id}_cx`, f64(CX)) },
-      { name: 'DX', expr: section(`${id}_dx`, f64(DX)) },
-      { name: 'MH', expr: section(`${id}_mh`, i16(MH)) },
-      { name: 'CH', expr: section(`${id}_ch`, f64(CH)) },
-      { name: 'DH', expr: section(`${id}_dh`, f64(DH)) },
-      { name: 'KQ', expr: section(`${id}_kq`, f64(KQ)) },
+      { name: 'MX', expr: konst(`${id}_mx`, i16(MX)) },
+      { name: 'CX', expr: konst(`${id}_cx`, f64(CX)) },
+      { name: 'DX', expr: konst(`${id}_dx`, f64(DX)) },
+      { name: 'MH', expr: konst(`${id}_mh`, i16(MH)) },
+      { name: 'CH', expr: konst(`${id}_ch`, f64(CH)) },
+      { name: 'DH', expr: konst(`${id}_dh`, f64(DH)) },
+      { name: 'KQ', expr: konst(`${id}_kq`, f64(KQ)) },
       { name: 'lo', expr: lit(lo) },
       { name: 'hi', expr: lit(hi) },
       { name: 'z', expr: lit(l.hZp + 128) },
@@ -261,8 +263,8 @@ export function buildView(m: QuantModel): EspruinoView {
       case 'gru':
         fields.push(
           { name: 'after', expr: lit(l.resetAfter ? 1 : 0) },
-          { name: 'BX', expr: section(`${id}_bx`, f64(BX)) },
-          { name: 'BH', expr: section(`${id}_bh`, f64(BH)) },
+          { name: 'BX', expr: konst(`${id}_bx`, f64(BX)) },
+          { name: 'BH', expr: konst(`${id}_bh`, f64(BH)) },
           { name: 'rb', expr: l.resetAfter ? 'null' : alloc(id, 'rb', 'Int16Array', H) },
         );
         break;
@@ -296,10 +298,10 @@ export function buildView(m: QuantModel): EspruinoView {
         { name: 'I', expr: lit(I) },
         { name: 'U', expr: lit(l.units) },
         { name: 'W', expr: section(`${id}_w`, l.w) },
-        { name: 'M', expr: section(`${id}_m`, i16(M)) },
-        { name: 'C', expr: section(`${id}_c`, f64(C)) },
-        { name: 'D', expr: section(`${id}_d`, f64(D)) },
-        { name: 'B', expr: section(`${id}_b`, f64(B)) },
+        { name: 'M', expr: konst(`${id}_m`, i16(M)) },
+        { name: 'C', expr: konst(`${id}_c`, f64(C)) },
+        { name: 'D', expr: konst(`${id}_d`, f64(D)) },
+        { name: 'B', expr: konst(`${id}_b`, f64(B)) },
         { name: 'act', expr: lit(act) },
         { name: 'wide', expr: lit(wide ? 1 : 0) },
         { name: 'z', expr: lit(wide ? 0 : l.outZp + 128) },

@@ -66,11 +66,19 @@ export function generateModule(m: QuantModel, opts: GenerateOptions): GeneratedM
   if (m.specVersion !== QUANT_SPEC_VERSION) {
     throw new TinyrnnError({ code: 'TNN210', path: 'specVersion', message: `quantisation spec version ${m.specVersion} is not supported`, expected: String(QUANT_SPEC_VERSION) });
   }
-  const view = buildView(m);
+  const kernel = opts.kernel ?? (modelRows(m) <= UNROLL_MAX_ROWS ? 'unrolled' : 'loop');
+  const view = buildView(m, { unrolled: kernel === 'unrolled' });
   const { blobs, placed } = packSections(view.sections);
   const blobIds = blobs.map((_, i) => `B${i}`);
   const storageNames = blobs.map((_, i) => `${opts.moduleName}.w${i}`);
-  const varOf = (name: string): string => name.toUpperCase() === name ? name : `w_${name}`;
+  // Short names: the interpreter reads them on every use (l0_wx -> L0WX).
+  const varOf = (name: string): string => name.replace(/_/g, '').toUpperCase();
+  const seen = new Set<string>();
+  for (const p of placed) {
+    const v = varOf(p.name);
+    if (seen.has(v)) throw new Error(`internal: two weight views would be named ${v}`);
+    seen.add(v);
+  }
   const views = placed.map((p) => ({ name: varOf(p.name), type: p.type, blob: blobIds[p.blob], byteOffset: p.byteOffset, length: p.data.length }));
   const resolve = (expr: string): string => (expr.startsWith('@') ? varOf(expr.slice(1)) : expr);
   const layers = view.layers.map((l) => ({
@@ -80,7 +88,6 @@ export function generateModule(m: QuantModel, opts: GenerateOptions): GeneratedM
     fwd: l.fwd ? { id: l.fwd.id, fields: l.fwd.fields.map((f) => ({ name: f.name, expr: resolve(f.expr) })) } : undefined,
     bwd: l.bwd ? { id: l.bwd.id, fields: l.bwd.fields.map((f) => ({ name: f.name, expr: resolve(f.expr) })) } : undefined,
   }));
-  const kernel = opts.kernel ?? (modelRows(m) <= UNROLL_MAX_ROWS ? 'unrolled' : 'loop');
   const unrolled: string[] = [];
   const attach: string[] = [];
   if (kernel === 'unrolled') {
@@ -131,6 +138,7 @@ export function generateModule(m: QuantModel, opts: GenerateOptions): GeneratedM
     sampleRate: m.meta.sampleRate !== undefined && Number.isInteger(m.meta.sampleRate) ? String(m.meta.sampleRate) : 'undefined',
     rawPerUnit: Array.from(m.input.rawPerUnit, String),
     kernel,
+    allUnrolled: kernel === 'unrolled',
     unrolled: unrolled.join('\n\n'),
     attach,
     unrolledInput: kernel === 'unrolled' ? unrollInput(m) : '',

@@ -101,6 +101,8 @@ export interface BuildOptions {
   modelFile?: string;
   /** Sample window for window-mode apps (bidirectional models). */
   window?: number;
+  /** Kernel style; by default unrolled when the model is small enough and it fits the board, else loops. */
+  kernel?: 'unrolled' | 'loop';
 }
 
 /** Everything `compile` and `flash` need, without writing files. */
@@ -110,15 +112,14 @@ export function buildEspruino(m: QuantModel, opts: BuildOptions = {}): EspruinoB
   const weights: WeightsMode = opts.weights ?? (p.storageMapped ? 'storage' : 'inline');
   const moduleName = opts.name ?? moduleNameFor(m.meta.name);
   checkModuleName(moduleName);
-  const gen = generateModule(m, { board, weights, moduleName, minify: opts.minify, modelFile: opts.modelFile });
+  const gen = generateModule(m, { board, weights, moduleName, minify: opts.minify, modelFile: opts.modelFile, kernel: opts.kernel });
   const mode = m.layers.some((l) => l.kind === 'bidirectional') ? 'window' : 'stream';
   const template = p.family === 'puck' ? 'app-puck.js' : p.family === 'bangle' ? 'app-bangle.js' : 'app-generic.js';
   let app = espruinoTemplates().render(template, appView(m, board, moduleName, mode, opts.window ?? 32));
-  let runtime = deviceRuntime();
-  if (opts.minify) {
-    app = minifyJs(app);
-    runtime = minifyJs(runtime);
-  }
+  // The runtime's comments are for readers of runtime/espruino: on the device they only cost
+  // Storage and parse time, so it always goes minified.
+  const runtime = minifyJs(deviceRuntime());
+  if (opts.minify) app = minifyJs(app);
   const appName = `${moduleName}.app.js`;
   assertEspruinoDialect(app, appName, { integerLiterals: true });
   assertEspruinoDialect(runtime, `${RUNTIME_MODULE}.js`, { integerLiterals: true });
@@ -139,6 +140,11 @@ export function buildEspruino(m: QuantModel, opts: BuildOptions = {}): EspruinoB
     m.meta.labels ?? [],
     m.meta.features,
   );
+  if (!estimate.fits && gen.kernel === 'unrolled' && opts.kernel === undefined) {
+    // The unrolled code is larger: try the compact loop kernels before giving up.
+    const loop = buildEspruino(m, { ...opts, kernel: 'loop' });
+    if (loop.estimate.fits) return loop;
+  }
   const cost = measureStepCost(gen, board, m);
   return { board, weights, gen, files, appName, estimate, cost };
 }
@@ -195,7 +201,8 @@ export const espruinoTarget: Target = {
   options: {
     board: { type: 'string', short: 'b', arg: 'NAME', help: `board profile (default ${DEFAULT_BOARD}): PUCKJS, PIXLJS, BANGLEJS, BANGLEJS2, PICO, ORIGINAL, WIFI, MDBT42Q, ESP32` },
     weights: { type: 'string', arg: 'inline|storage', help: 'weights as base64 in the module, or a Storage file read in place (default: storage where Storage is memory-mapped)' },
-    minify: { type: 'boolean', help: 'strip comments and whitespace from the device code' },
+    minify: { type: 'boolean', help: 'strip comments and whitespace from the model module and app (the runtime always is)' },
+    kernel: { type: 'string', arg: 'unrolled|loop', help: 'kernel style (default: unrolled when small enough and it fits, else loop)' },
     name: { type: 'string', arg: 'NAME', help: 'module name for require() and Storage (default: from the model name)' },
   } as Record<string, OptionSpec>,
   compile(modelFile: string, outDir: string, values: Values, io: Io): CompileResult {
@@ -204,14 +211,15 @@ export const espruinoTarget: Target = {
     const m = loadQuantModel(modelFile);
     const name = str(values, 'name');
     if (name !== undefined && !/^[a-z][a-z0-9_]{0,23}$/.test(name)) throw new UsageError(`--name ${JSON.stringify(name)} must be a lower-case letter followed by letters, digits or _ (at most 24)`);
-    const b = buildEspruino(m, { board: str(values, 'board'), weights, minify: flag(values, 'minify'), name, modelFile: path.basename(modelFile) });
+    const kernel = choice(values, 'kernel', ['unrolled', 'loop'] as const);
+    const b = buildEspruino(m, { board: str(values, 'board'), weights, minify: flag(values, 'minify'), name, modelFile: path.basename(modelFile), kernel });
     assertFits(b.estimate, b.board.name);
     const files = writeBuild(b, outDir);
     const text = [
-      `espruino: module ${b.gen.moduleName} for ${b.board.name}, weights ${b.weights === 'storage' ? 'in Storage' : 'inline'}`,
+      `espruino: module ${b.gen.moduleName} for ${b.board.name}, weights ${b.weights === 'storage' ? 'in Storage' : 'inline'}, ${b.gen.kernel} kernel`,
       formatEstimate(b.estimate, b.board.name),
       costText(b.cost, b.board),
     ].join('\n');
-    return { files, report: { board: b.board.id, module: b.gen.moduleName, weights: b.weights, memory: b.estimate, cost: { instructionsPerStep: b.cost.instructionsPerStep, msPerStep: b.cost.msPerStep, maxRateHz: b.cost.maxRateHz } }, text };
+    return { files, report: { board: b.board.id, module: b.gen.moduleName, weights: b.weights, kernel: b.gen.kernel, memory: b.estimate, cost: { instructionsPerStep: b.cost.instructionsPerStep, msPerStep: b.cost.msPerStep, maxRateHz: b.cost.maxRateHz } }, text };
   },
 };
