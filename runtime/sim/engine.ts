@@ -53,6 +53,8 @@ export interface EngineContext {
   workDir: string;
   /** Raw samples of the stream, (K, F), for engines that measure time per step on real data (default: the input offsets, i.e. real zeros). */
   sampleRaw?: Int32Array;
+  /** False when no time estimate is wanted (parity checks only): engines skip their cost measurement. Default true. */
+  measureTime?: boolean;
 }
 
 export interface EngineProvider {

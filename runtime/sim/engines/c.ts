@@ -288,7 +288,7 @@ async function prepareC(ctx: EngineContext, engine: 'c' | 'qemu'): Promise<Prepa
   fs.writeFileSync(driver, driverSource(ctx.model, gen));
   const target = machineFor(ctx.board.core);
   const tools = toolStatus();
-  const canCount = !!target && tools.armCc && tools.qemu;
+  const canCount = !!target && tools.armCc && tools.qemu && ctx.measureTime !== false;
   const notes: string[] = [];
   if (target?.note) notes.push(target.note);
   // Does it fit? Known from the C report and an object-file compile, before anything is linked
@@ -312,7 +312,8 @@ async function prepareC(ctx: EngineContext, engine: 'c' | 'qemu'): Promise<Prepa
   if (canCount) {
     stepInstructions = await countStepInstructions(ctx, gen, srcDir, (target as { machine: ArmMachine }).machine);
     notes.push(`time per step: ${ctx.model.meta.name} step counted on QEMU ${(target as { machine: ArmMachine }).machine.qemu} over ${stepInstructions.length} steps of the stream (${Math.min(...stepInstructions)}..${Math.max(...stepInstructions)} instructions; the slowest stands for every step), one instruction per cycle at ${ctx.board.clockMHz} MHz: a lower bound (loads, taken branches and flash wait states cost more cycles)`);
-  } else if (!target) notes.push(`no time estimate: QEMU does not emulate the ${ctx.board.core} core of ${ctx.board.name}`);
+  } else if (ctx.measureTime === false) notes.push('no time estimate: not requested');
+  else if (!target) notes.push(`no time estimate: QEMU does not emulate the ${ctx.board.core} core of ${ctx.board.name}`);
   else notes.push(`no time estimate: ${tools.missing.filter((m) => !m.startsWith('gcc')).join('; ')}`);
   const data: CData = { program, machine: engine === 'qemu' ? (target as { machine: ArmMachine }).machine.key : null, stepInstructions };
   return {

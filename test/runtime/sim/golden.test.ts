@@ -31,7 +31,7 @@ describe.each(RUNNABLE)('golden vectors on the $engine engine', ({ engine, board
     const provider = engineProvider(engine);
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyrnn-simgold-'));
     try {
-      const prepared: PreparedEngine = await provider.prepare({ model, modelFile: file, board: b, workDir });
+      const prepared: PreparedEngine = await provider.prepare({ model, modelFile: file, board: b, workDir, measureTime: false });
       const session = await provider.open(prepared, model, b);
       const F = v.inputSize;
       const O = v.outputSize;
