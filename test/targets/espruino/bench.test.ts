@@ -1,0 +1,19 @@
+// The Espruino benchmark's machinery (bench/espruino): both kernels (emitted and straightforward)
+// give the reference's integers, and the cost model counts what they execute. The estimated
+// ratio is deterministic (a count of operations, not a timing), so the >= 5x target is checked.
+import { benchModel } from '../../../bench/espruino/run';
+
+describe('Espruino benchmark', () => {
+  test.each([
+    ['lstm', 8],
+    ['gru', 8],
+  ] as const)('%s hidden %i: both kernels exact; the emitted one at least 5x fewer estimated instructions', (kind, hidden) => {
+    const r = benchModel(kind, hidden, 6);
+    const G = kind === 'lstm' ? 4 : 3;
+    // Two dot products per gate row, one per head unit: all done by E.convolve.
+    expect(r.emitted.nativeHelperCallsPerStep).toBe(2 * G * hidden + 4);
+    expect(r.naive.nativeHelperCallsPerStep).toBe(0);
+    expect(r.ratio).toBeGreaterThanOrEqual(5);
+    expect(r.boards.map((b) => b.board)).toEqual(['Puck.js', 'Bangle.js 2']);
+  });
+});
