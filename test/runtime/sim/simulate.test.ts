@@ -211,4 +211,28 @@ describe('input checks', () => {
   });
 });
 
+describe('engines and boards that do not go together', () => {
+  test('js needs an Espruino board; qemu needs a core QEMU emulates (SIM003 says why)', async () => {
+    const file = await gestureModelFile();
+    const js = await simErr(simulate({ modelFile: file, board: 'NRF52840', engine: 'js', data: GESTURE_STREAM }));
+    expect(js.code).toBe('SIM003');
+    expect(js.message).toMatch(/does not run Espruino/);
+    const q = await simErr(simulate({ modelFile: file, board: 'ESP32_WROOM', engine: 'qemu', data: GESTURE_STREAM }));
+    expect(q.code).toBe('SIM003');
+    expect(q.message).toMatch(/xtensa-lx6/);
+  });
+
+  if (DEVICE_ENGINES.some((e) => e.engine === 'c')) {
+    test('c on an ESP32: parity on the host, and no time estimate rather than a made-up one', async () => {
+      const file = await gestureModelFile();
+      const r = await simulate({ modelFile: file, board: 'ESP32_WROOM', engine: 'c', data: 'builtin:gestures?n=2&length=20' });
+      expect(r.fleet.parityMismatches).toBe(0);
+      expect(r.devices[0].timing).toBeNull();
+      expect(r.devices[0].costSource).toBe('none');
+      expect(r.devices[0].energy).toBeNull();
+      expect(r.notes.join('\n')).toMatch(/QEMU does not emulate the xtensa-lx6 core/);
+    }, 60000);
+  }
+});
+
 reportNotRun('simulator parity and timing');
