@@ -117,6 +117,11 @@ describe('models and rates that do not suit the board', () => {
       expect(ok.fleet.misses).toBe(0);
       expect(ok.devices[0].timing!.utilization).toBeGreaterThan(0.3);
       expect(ok.devices[0].timing!.utilization).toBeLessThanOrEqual(0.5 + 1e-12);
+      // energy per inference: the board's current x its supply voltage x the step time
+      const e = ok.devices[0].energy!;
+      const b = ok.board;
+      expect(b.activeCurrentmA).toBeGreaterThan(0);
+      expect(e.perInferenceUj).toBeCloseTo((b.activeCurrentmA! / 1000) * 3.0 * ok.devices[0].timing!.stepMean * 1e6, 9);
       // ten times faster than the board can step: every step misses
       const fast = 10 / t.stepMax;
       const bad = await simulate({ modelFile: file, board, engine, data, rateHz: fast });
