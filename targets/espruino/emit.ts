@@ -84,7 +84,8 @@ function rowSum(w: Int8Array, r: number, n: number): number {
  * for p in [-32767, 32767], k = (p >> 7) + 256 and f = p & 127,
  *   f(p) = (A[k] + D[k] * f) >> 7   with   A[k] = 128 * S[k] + (k >= 256 ? 64 : 63),  D[k] = S[k+1] - S[k],
  * where S[k] = f((k - 256) * 128) (S[k] = t[k-256] for k >= 256; 32768 - t[256-k] (sigmoid) or
- * -t[256-k] (tanh) below). This equals sigmoid_s16/tanh_s16 for every p (the rounding constant
+ * -t[256-k] (tanh) below); entry 512 serves p = 32768 (sat_s16 makes it 32767), so kernels may
+ * skip the upper clamp by one. This equals sigmoid_s16/tanh_s16 for every p (the rounding constant
  * 63 for negative p reproduces the spec's rounding of |p|; test/targets/espruino/kernels.test.ts
  * checks all 65535 inputs).
  */
@@ -94,12 +95,15 @@ export function signedTables(t: ArrayLike<number>, kind: 'sigmoid' | 'tanh'): { 
     if (k >= 256) S[k] = t[k - 256];
     else S[k] = kind === 'sigmoid' ? 32768 - t[256 - k] : -t[256 - k];
   }
-  const A = new Int32Array(512); // (512)
-  const D = new Int16Array(512); // (512)
+  const A = new Int32Array(513); // (513)
+  const D = new Int16Array(513); // (513)
   for (let k = 0; k < 512; k++) {
     A[k] = 128 * S[k] + (k >= 256 ? 64 : 63);
     D[k] = S[k + 1] - S[k];
   }
+  // k = 512 only for p = 32768 (with f = 0), which saturates to 32767: the value at 32767.
+  A[512] = 128 * ((A[511] + D[511] * 127) >> 7) + 64;
+  D[512] = 0;
   return { A, D };
 }
 

@@ -79,16 +79,38 @@ function preRow(l: QCellLayer, r: number, xv: string, hv: string, n: UnrollNames
   const cx = bxf * mx + half(sx) + P47;
   const ch = bhf * mh + half(sh) + P47;
   const kq = 2 ** (47 - sx) + 2 ** (47 - sh) - bias;
-  const out = [`a=cv(${xv},${n.wx},${r * I})*${mx}+${cx};`, `b=cv(${hv},${n.wh},${r * H})*${mh}+${ch};`];
+  // One statement per row: the dot products are assigned inside the expression that floors them.
+  const A = `(a=cv(${xv},${n.wx},${r * I})*${mx}+${cx})`;
+  const B = `(b=cv(${hv},${n.wh},${r * H})*${mh}+${ch})`;
   if (sx === sh) {
     const d = 2 ** sx;
-    out.push(d === 1 ? `p=a+b${plus(-kq)};` : `p=(a-a%${d}+b-b%${d})/${d}${plus(-kq)};`);
-  } else out.push(`p=${floorDiv('a', sx)}+${floorDiv('b', sh)}${plus(-kq)};`);
-  return out;
+    if (d === 1) return [`p=cv(${xv},${n.wx},${r * I})*${mx}+cv(${hv},${n.wh},${r * H})*${mh}${plus(cx + ch - kq)};`];
+    return [`p=(${A}-a%${d}+${B}-b%${d})/${d}${plus(-kq)};`];
+  }
+  const fx = 2 ** sx === 1 ? A : `(${A}-a%${2 ** sx})/${2 ** sx}`;
+  const fh = 2 ** sh === 1 ? B : `(${B}-b%${2 ** sh})/${2 ** sh}`;
+  return [`p=${fx}+${fh}${plus(-kq)};`];
 }
 
 function clampTo(v: string, lo: number, hi: number): string {
   return `${v}=${v}>${hi}?${hi}:${v}<${lit(lo)}?${lit(lo)}:${v};`;
+}
+
+/**
+ * Saturation to [lo, lo + 65535] for |v| < 2^31 + 2^16, as one test that is false in the common
+ * case: (v - lo) >>> 16 is 0 exactly when v is in range (ToUint32 cannot wrap a value this small
+ * back into it).
+ */
+function clampRange(v: string, lo: number): string {
+  return `if((${v}${plus(-lo)})>>>16)${v}=${v}<${lit(lo)}?${lit(lo)}:${lo + 65535};`;
+}
+
+/**
+ * Clamp of u = p + 32768 before a table activation: [1, 65536] without a clip (u = 65536, i.e.
+ * p = 32768, reads the tables' extra entry, equal to p = 32767), the clip's bounds otherwise.
+ */
+function clampU(v: string, lo: number, hi: number): string {
+  return lo === 1 && hi === 65535 ? clampRange(v, 1) : clampTo(v, lo, hi);
 }
 
 /** Table activation of p (already in [-32767, 32767]) into target. */
@@ -131,7 +153,7 @@ export function unrollCell(l: QCellLayer, name: string, n: UnrollNames, inBiased
         for (let r = 0; r < H; r++) body.push(...preRow(l, r, 'x', 'hb', n, inBiased, true), clampTo('p', rlo, rhi), `G[${r}]=p>0?p+${zz}:${zz};`);
         for (let j = 0; j < H; j++) body.push(`hb[${j}]=G[${j}];`);
       } else {
-        for (let r = 0; r < H; r++) body.push(...preRow(l, r, 'x', 'h', n, inBiased, false, 32768), clampTo('p', lo, hi), actU(`G[${r}]`, 'p', 'TS', 'TD'));
+        for (let r = 0; r < H; r++) body.push(...preRow(l, r, 'x', 'h', n, inBiased, false, 32768), clampU('p', lo, hi), actU(`G[${r}]`, 'p', 'TS', 'TD'));
         body.push('h.set(G);');
         for (let j = 0; j < H; j++) body.push(toHb(l, `G[${j}]`, j));
       }
@@ -139,23 +161,23 @@ export function unrollCell(l: QCellLayer, name: string, n: UnrollNames, inBiased
     case 'lstm': {
       for (let r = 0; r < 4 * H; r++) {
         const tanh = r >= 2 * H && r < 3 * H;
-        body.push(...preRow(l, r, 'x', 'h', n, inBiased, false, 32768), clampTo('p', lo, hi), actU(`G[${r}]`, 'p', tanh ? 'TS' : 'SS', tanh ? 'TD' : 'SD'));
+        body.push(...preRow(l, r, 'x', 'h', n, inBiased, false, 32768), clampU('p', lo, hi), actU(`G[${r}]`, 'p', tanh ? 'TS' : 'SS', tanh ? 'TD' : 'SD'));
       }
       const cf = l.cellFrac;
       body.push(`var C=${n.obj}.c;`);
       for (let j = 0; j < H; j++) {
-        body.push(`c=((G[${H + j}]*C[${j}]+16384)>>15)+((G[${j}]*G[${2 * H + j}]+${2 ** (29 - cf)})>>${30 - cf});`, clampTo('c', -32768, 32767), `C[${j}]=c;`);
+        body.push(`c=((G[${H + j}]*C[${j}]+16384)>>15)+((G[${j}]*G[${2 * H + j}]+${2 ** (29 - cf)})>>${30 - cf});`, clampRange('c', -32768), `C[${j}]=c;`);
         // tanh input cq12: for cellFrac > 12 it is within +-16384 (no saturation); for 12 only
         // -32768 needs moving to -32767 (same activation); below 12, sat_s16.
         if (cf === 12) body.push('t=c<-32767?-32767:c;');
         else if (cf > 12) body.push(`t=(c+${2 ** (cf - 13)})>>${cf - 12};`);
-        else body.push(`t=c*${2 ** (12 - cf)};`, clampTo('t', -32767, 32767));
+        else body.push(`t=c*${2 ** (12 - cf)};`, clampRange('t', -32767));
         body.push(act('t', 't', 'TS', 'TD'), `t=(G[${3 * H + j}]*t+16384)>>15;h[${j}]=t;`, toHb(l, 't', j));
       }
       break;
     }
     case 'gru': {
-      for (let r = 0; r < 2 * H; r++) body.push(...preRow(l, r, 'x', 'h', n, inBiased, false, 32768), clampTo('p', lo, hi), actU(`G[${r}]`, 'p', 'SS', 'SD'));
+      for (let r = 0; r < 2 * H; r++) body.push(...preRow(l, r, 'x', 'h', n, inBiased, false, 32768), clampU('p', lo, hi), actU(`G[${r}]`, 'p', 'SS', 'SD'));
       if (l.resetAfter) {
         for (let j = 0; j < H; j++) {
           const r = 2 * H + j;
@@ -170,14 +192,14 @@ export function unrollCell(l: QCellLayer, name: string, n: UnrollNames, inBiased
             `b=${floorDiv('b', l.sh[r])}-${2 ** (47 - l.sh[r])};`,
             `n=G[${j}]*b+140737488371712;`,
             `p=${floorDiv('a', l.sx[r])}+(n-n%32768)/32768${plus(32768 - 2 ** (47 - l.sx[r]) - 4294967296)};`,
-            clampTo('p', lo, hi),
+            clampU('p', lo, hi),
             actU(`G[${r}]`, 'p', 'TS', 'TD'),
           );
         }
       } else {
         body.push(`var rb=${n.obj}.rb;`);
         for (let j = 0; j < H; j++) body.push(`rb[${j}]=(G[${j}]*h[${j}]+16384)>>15;`);
-        for (let r = 2 * H; r < 3 * H; r++) body.push(...preRow(l, r, 'x', 'rb', n, inBiased, false, 32768), clampTo('p', lo, hi), actU(`G[${r}]`, 'p', 'TS', 'TD'));
+        for (let r = 2 * H; r < 3 * H; r++) body.push(...preRow(l, r, 'x', 'rb', n, inBiased, false, 32768), clampU('p', lo, hi), actU(`G[${r}]`, 'p', 'TS', 'TD'));
       }
       for (let j = 0; j < H; j++) body.push(`z=G[${H + j}];t=(z*h[${j}]+(32768-z)*G[${2 * H + j}]+16384)>>15;h[${j}]=t;`, toHb(l, 't', j));
       break;
@@ -208,7 +230,7 @@ export function unrollDense(l: QDenseLayer, name: string, w: string, obj: string
       case 'sigmoid': {
         const A = l.activation === 'tanh' ? 'TS' : 'SS';
         const D = l.activation === 'tanh' ? 'TD' : 'SD';
-        body.push(clampTo('v', -32767, 32767), act('v', 'v', A, D));
+        body.push(clampRange('v', -32767), act('v', 'v', A, D));
         if (wide) body.push(`o[${u}]=v;`);
         else body.push(`n=v*${l.oM}+${half(l.oS) + P47};o[${u}]=${floorDiv('n', l.oS)}${plus(z - 2 ** (47 - l.oS))};`);
         break;
