@@ -50,6 +50,50 @@ function layoutStruct(fields: Field[]): { fields: (Field & { ctype: string; byte
   return { fields: out, bytes: size };
 }
 
+/**
+ * The "fast form" of a row's requantisation (see requantize_fast in tinyrnn_kernels.h): when every
+ * shift is in [17, 46] (or the multiplier is 0), M = m * 2^(32 + k - s), k = max(1, s - 32),
+ * gives the same integers as requantize(acc, m, s) with one 32x32 high multiply. null when a row
+ * needs the generic form.
+ */
+export function fastForm(m: ArrayLike<number>, s: ArrayLike<number>): { M: Int32Array; k: Uint8Array; r32: boolean } | null {
+  // r32: every s in [17, 32]: M = m * 2^(32 - s), one rounding high multiply (requantize_r32)
+  let r32 = true;
+  for (let r = 0; r < m.length; r++) if (m[r] !== 0 && (s[r] < 17 || s[r] > 32)) r32 = false;
+  if (r32) return { M: Int32Array.from(m, (v, r) => (v === 0 ? 0 : v * 2 ** (32 - s[r]))), k: new Uint8Array(0), r32 };
+  const M = new Int32Array(m.length);
+  const k = new Uint8Array(m.length);
+  for (let r = 0; r < m.length; r++) {
+    if (m[r] === 0) {
+      M[r] = 0;
+      k[r] = 1;
+      continue;
+    }
+    if (s[r] < 17 || s[r] > 46) return null;
+    const kk = Math.max(1, s[r] - 32);
+    const MM = m[r] * 2 ** (32 + kk - s[r]);
+    if (!Number.isInteger(MM) || MM > 2147483647) return null;
+    M[r] = MM;
+    k[r] = kk;
+  }
+  return { M, k, r32 };
+}
+
+/** The (M, k) fast form (requantize_fast) of rows whose shifts are all in [17, 46] (or m = 0). */
+function generalForm(m: ArrayLike<number>, s: ArrayLike<number>): { M: Int32Array; k: Uint8Array } {
+  const M = new Int32Array(m.length);
+  const k = new Uint8Array(m.length);
+  for (let r = 0; r < m.length; r++) {
+    if (m[r] === 0) {
+      k[r] = 1;
+      continue;
+    }
+    k[r] = Math.max(1, s[r] - 32);
+    M[r] = m[r] * 2 ** (32 + k[r] - s[r]);
+  }
+  return { M, k };
+}
+
 /** Format integers as C initialiser lines. */
 function literal(values: ArrayLike<number>, perLine = 16): string {
   const lines: string[] = [];
@@ -119,6 +163,8 @@ export interface CReport {
 
 export interface CGenResult {
   files: GeneratedFile[];
+  /** The constant arrays of the generated source (the view's, requantisation possibly in fast form). */
+  arrays: ConstArray[];
   view: ModelView;
   report: CReport;
   /** Names of the main sources, relative to the output folder. */
@@ -150,6 +196,39 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
   const view = buildModelView(m, prefix);
   const P = prefix.toUpperCase();
   const L = view.layers;
+
+  // Requantisation form per cell / dense layer: fast when every row of the layer allows it.
+  const fastStems = new Map<string, 1 | 2>();
+  const cArrays: ConstArray[] = [];
+  const fastArrays = new Map<string, ConstArray[]>();
+  const stemFields = (stem: string, sides: [string, string, ArrayLike<number>, ArrayLike<number>][], layer: number) => {
+    const forms = sides.map(([, , m, sh]) => fastForm(m, sh));
+    if (forms.some((f) => f === null)) return;
+    const r32 = forms.every((f) => f!.r32);
+    const out: ConstArray[] = [];
+    sides.forEach(([mName, sName], i) => {
+      // r32 needs every side of the layer in r32 form; otherwise all sides use the (M, k) form
+      const g = r32 ? forms[i]! : generalForm(sides[i][2], sides[i][3]);
+      out.push({ name: `${stem}_${mName.toUpperCase()}`, field: `${mName} (fast form)`, type: 's32', values: g.M, shape: `(${g.M.length})`, role: 'requant', layer, bytes: 4 * g.M.length });
+      if (!r32) out.push({ name: `${stem}_k${sName.slice(1)}`, field: `${sName} (fast form: k)`, type: 'u8', values: g.k, shape: `(${g.k.length})`, role: 'requant', layer, bytes: g.k.length });
+    });
+    fastStems.set(stem, r32 ? 2 : 1);
+    fastArrays.set(stem, out);
+  };
+  for (const l of L) {
+    for (const c of l.cells) stemFields(c.stem, [['mx', 'sx', c.layer.mx, c.layer.sx], ['mh', 'sh', c.layer.mh, c.layer.sh]], l.index);
+    if (l.layer.kind === 'dense') stemFields(`${prefix}_l${l.index}`, [['m', 's', l.layer.m, l.layer.s]], l.index);
+  }
+  for (const a of view.arrays) {
+    const stem = a.name.replace(/_(mx|mh|sx|sh|m|s)$/, '');
+    if (stem !== a.name && fastStems.has(stem) && a.role === 'requant') {
+      // replaced by the fast-form arrays, emitted once (at the first multiplier array)
+      if (/_(mx|m)$/.test(a.name)) cArrays.push(...fastArrays.get(stem)!);
+      continue;
+    }
+    cArrays.push(a);
+  }
+  const layerBytes = (index: number, role: ArrayRole) => cArrays.filter((a) => a.layer === index && a.role === role).reduce((n, a) => n + a.bytes, 0);
 
   // ---- state and scratch layout ----
   const state: Field[] = [];
@@ -212,7 +291,10 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
   const cellParam = (c: LayerView['cells'][number]) => {
     const q = c.layer;
     const extra = q.kind === 'lstm' ? q.cellFrac : q.kind === 'gru' ? (q.resetAfter ? 1 : 0) : q.activation === 'relu' ? 1 : 0;
-    return { stem: c.stem, init: `{${c.I}, ${c.H}, ${c.stem}_wx, ${c.stem}_wh, ${c.stem}_bx, ${c.stem}_bh, ${c.stem}_mx, ${c.stem}_mh, ${c.stem}_sx, ${c.stem}_sh, ${q.clip}, ${q.hZp}, ${q.hM}, ${q.hS}, ${extra}}` };
+    const st = c.stem;
+    const fs = fastStems.get(st);
+    const rq = fs === 2 ? `NULL, NULL, ${st}_MX, ${st}_MH, NULL, NULL, 2` : fs === 1 ? `NULL, NULL, ${st}_MX, ${st}_MH, ${st}_kx, ${st}_kh, 1` : `${st}_mx, ${st}_mh, NULL, NULL, ${st}_sx, ${st}_sh, 0`;
+    return { stem: st, init: `{${c.I}, ${c.H}, ${st}_wx, ${st}_wh, ${st}_bx, ${st}_bh, ${rq}, ${q.clip}, ${q.hZp}, ${q.hM}, ${q.hS}, ${extra}}` };
   };
   const sig = view.usesSigmoid ? `${prefix}_sigmoid_table` : 'NULL';
   const tnh = view.usesTanh ? `${prefix}_tanh_table` : 'NULL';
@@ -277,8 +359,8 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
     return { index: l.index, title: l.title, body: body.join('\n    '), isLast };
   });
 
-  // ---- arrays ----
-  const arrays = view.arrays.map((a: ConstArray) => ({
+  // ---- arrays (the view's, with requantisation in fast form where every row allows it) ----
+  const arrays = cArrays.map((a: ConstArray) => ({
     name: a.name,
     ctype: C_TYPE[a.type],
     count: a.values.length,
@@ -289,9 +371,9 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
   }));
 
   const rows: MemoryRow[] = [];
-  const roleSum = (layer: number, role: ArrayRole) => view.arrays.filter((a) => a.layer === layer && a.role === role).reduce((s, a) => s + a.bytes, 0);
+  const roleSum = (layer: number, role: ArrayRole) => cArrays.filter((a) => a.layer === layer && a.role === role).reduce((s, a) => s + a.bytes, 0);
   rows.push({ part: 'input', title: `input stage (${view.inputSize} features)`, weights: 0, biases: 0, requant: 0, tables: 0, input: roleSum(-1, 'input'), state: 0, macs: 0 });
-  for (const l of L) rows.push({ part: `layer ${l.index}`, title: l.title, weights: l.bytes.weights, biases: l.bytes.biases, requant: l.bytes.requant, tables: 0, input: 0, state: layerState[l.index], macs: l.macs });
+  for (const l of L) rows.push({ part: `layer ${l.index}`, title: l.title, weights: layerBytes(l.index, 'weights'), biases: layerBytes(l.index, 'biases'), requant: layerBytes(l.index, 'requant'), tables: 0, input: 0, state: layerState[l.index], macs: l.macs });
   rows.push({ part: 'tables', title: [view.usesSigmoid && 'sigmoid', view.usesTanh && 'tanh'].filter(Boolean).join(' + ') + ' (257 x int16 each)', weights: 0, biases: 0, requant: 0, tables: roleSum(-1, 'tables'), input: 0, state: 0, macs: 0 });
   const sum = (k: keyof MemoryRow) => rows.reduce((s, r) => s + (r[k] as number), 0);
   const data = sum('weights') + sum('biases') + sum('requant') + sum('tables') + sum('input');
@@ -357,14 +439,17 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
     })(),
     features: featureRows,
     labels: view.labels.map((lab, i) => ({ index: i, text: cString(lab), comment: commentText(lab, 60), id: view.labelIds[i] })),
-    layers: L.map((l) => ({ index: l.index, title: commentText(l.title), input: l.input, output: l.output, macs: l.macs, weights: l.bytes.weights, biases: l.bytes.biases, requant: l.bytes.requant, state: layerState[l.index] })),
+    layers: L.map((l) => ({ index: l.index, title: commentText(l.title), input: l.input, output: l.output, macs: l.macs, weights: layerBytes(l.index, 'weights'), biases: layerBytes(l.index, 'biases'), requant: layerBytes(l.index, 'requant'), state: layerState[l.index] })),
     arrays,
     cellParams: L.flatMap((l) => l.cells.map(cellParam)),
     denseParams: L.filter((l) => l.kind === 'dense').map((l) => {
       const d = l.layer;
       if (d.kind !== 'dense') throw new Error('unreachable');
       const act = d.activation === 'relu' ? 1 : d.activation === 'tanh' ? 2 : d.activation === 'sigmoid' ? 3 : 0;
-      return { stem: `${prefix}_l${l.index}`, init: `{${d.inputSize}, ${d.units}, ${prefix}_l${l.index}_w, ${prefix}_l${l.index}_b, ${prefix}_l${l.index}_m, ${prefix}_l${l.index}_s, ${act}, ${d.outType === 's16' ? 1 : 0}, ${d.outZp}, ${d.oM}, ${d.oS}}` };
+      const st = `${prefix}_l${l.index}`;
+      const fs = fastStems.get(st);
+      const rq = fs === 2 ? `NULL, ${st}_M, NULL, 2` : fs === 1 ? `NULL, ${st}_M, ${st}_k, 1` : `${st}_m, NULL, ${st}_s, 0`;
+      return { stem: st, init: `{${d.inputSize}, ${d.units}, ${st}_w, ${st}_b, ${rq}, ${act}, ${d.outType === 's16' ? 1 : 0}, ${d.outZp}, ${d.oM}, ${d.oS}}` };
     }),
     stateFields: stateLayout.fields,
     scratchFields: scratchLayout.fields,
@@ -402,5 +487,5 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
   } else {
     assertNever(layout);
   }
-  return { files, view, report, header: `${srcDir}${header}`, source: `${srcDir}${source}`, srcDir };
+  return { files, arrays: cArrays, view, report, header: `${srcDir}${header}`, source: `${srcDir}${source}`, srcDir };
 }

@@ -16,10 +16,11 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 test('the report adds up: per-layer rows, totals, MACs', () => {
   for (const c of cases) {
-    const { report, view } = generateC(c.model, { prefix: 'm' });
+    const gen = generateC(c.model, { prefix: "m" });
+    const { report } = gen;
     const f = report.flash;
     expect(f.data).toBe(f.weights + f.biases + f.requant + f.tables + f.input);
-    expect(f.data).toBe(view.arrays.reduce((s, a) => s + a.bytes, 0));
+    expect(f.data).toBe(gen.arrays.reduce((s, a) => s + a.bytes, 0));
     expect(report.layers.reduce((s, r) => s + r.weights, 0)).toBe(f.weights);
     expect(report.macsPerStep).toBe(report.layers.reduce((s, r) => s + r.macs, 0));
     expect(report.ram.total).toBe(report.ram.state + report.ram.scratch);
@@ -45,11 +46,11 @@ for (const key of ['m4', 'm0'] as const) {
         const syms = await symbols(obj);
         const size = (name: string) => syms.find((s) => s.name === name)?.size;
         const r = gen.report;
-        for (const a of gen.view.arrays) if (size(a.name) !== a.bytes) errors.push(`${c.name}: ${a.name}: nm ${size(a.name)}, report ${a.bytes}`);
+        for (const a of gen.arrays) if (size(a.name) !== a.bytes) errors.push(`${c.name}: ${a.name}: nm ${size(a.name)}, report ${a.bytes}`);
         if (size('probe_state') !== r.ram.state) errors.push(`${c.name}: state: nm ${size('probe_state')}, report ${r.ram.state}`);
         if (size('probe_scratch') !== r.ram.scratch) errors.push(`${c.name}: scratch: nm ${size('probe_scratch')}, report ${r.ram.scratch}`);
         // everything else in read-only data: descriptors and names
-        const arrays = new Set(gen.view.arrays.map((a) => a.name));
+        const arrays = new Set(gen.arrays.map((a) => a.name));
         const other = syms.filter((s) => /^[rR]$/.test(s.type) && !arrays.has(s.name));
         const names = other.filter((s) => /_(feature|class)_name\d+$/.test(s.name)).reduce((n, s) => n + s.size, 0);
         const desc = other.filter((s) => !/_(feature|class)_name\d+$/.test(s.name)).reduce((n, s) => n + s.size, 0);

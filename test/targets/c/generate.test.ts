@@ -1,0 +1,186 @@
+// The generated sources: names and text from the model file carried safely, prefixes checked,
+// every layout complete and buildable, no floating point, the compile command end to end.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { QuantModel } from '../../../compiler/ir/quant-model';
+import { saveQuantModel } from '../../../compiler/ir/format';
+import { TinyrnnError } from '../../../compiler/ir/errors';
+import { cString, commentText, derivePrefix, identifierFragments, prefixProblems, validatePrefix } from '../../../compiler/emit/names';
+import { main } from '../../../compiler/cli/main';
+import { generateC } from '../../../targets/c/emit';
+import { writeGenerated } from '../../../targets/c/target';
+import { ARM_MACHINES, buildHost, compileArmObject, runProgram, scratchDir, symbols } from '../../../targets/c/toolchain';
+import { armTest, hostTest } from './gate';
+import { loadVectorCases } from './vectors';
+
+const cases = loadVectorCases();
+const root = scratchDir('cgen');
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+function withMeta(q: QuantModel, meta: Partial<QuantModel['meta']>): QuantModel {
+  return { ...q, meta: { ...q.meta, ...meta } };
+}
+
+const classifier = cases.find((c) => c.name === 'lstm_h4')!.model; // 3 features, 3 classes
+const EVIL_NAME = 'evil "model" */ #define X 1\n/* int main(void) { return 1; } ??/ \\';
+const EVIL_LABELS = ['say "hi" */ now', 'int\nreturn;', '??/ \\ caf\u00e9'];
+const EVIL_FEATURES = ['x */ y', '"quoted"', 'for'];
+
+describe('prefixes', () => {
+  test.each([['int'], ['return'], ['class'], ['_x'], ['a__b'], ['model_'], ['1abc'], ['with space'], ['caf\u00e9'], ['strlen_model'], ['memory_use'], ['E2BIG'], ['a'.repeat(25)], ['']])('%j is rejected with EMIT001', (p) => {
+    let err: unknown;
+    try {
+      validatePrefix(p);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(TinyrnnError);
+    const d = (err as TinyrnnError).diagnostics[0];
+    expect(d.code).toBe('EMIT001');
+    expect(d.path).toBe('--prefix');
+    expect(d.value).toBe(p);
+  });
+  test.each([['gestures'], ['model_v2'], ['Kws'], ['a']])('%j is accepted', (p) => expect(prefixProblems(p)).toEqual([]));
+  test('a prefix derived from any model name is valid', () => {
+    for (const n of [EVIL_NAME, 'int', 'Gestures (v2)!', '2024 model', '', '\u00fcber-net', 'strcpy']) expect(prefixProblems(derivePrefix(n))).toEqual([]);
+    expect(derivePrefix('Gestures (v2)!')).toBe('gestures_v2');
+    expect(derivePrefix('int')).toBe('model');
+  });
+  test('the compile step rejects a bad --prefix before writing anything', () => {
+    expect(() => generateC(classifier, { prefix: 'for' })).toThrow(/EMIT001/);
+  });
+});
+
+describe('escaping', () => {
+  test('C string literals carry any text and comments cannot be closed from inside', () => {
+    expect(cString('a"b\\c\n?')).toBe('"a\\"b\\\\c\\n\\?"');
+    expect(cString('\u00e9')).toBe('"\\303\\251"');
+    const c = commentText('x */ y /* z ??/ \n w \\');
+    expect(c).not.toMatch(/\*\/|\/\*|\?\?|\n/);
+    expect(identifierFragments(['Shake left!', 'shake-left', '', 'int'], 'CLASS')).toEqual(['SHAKE_LEFT', 'SHAKE_LEFT_2', 'CLASS_2', 'INT']);
+  });
+
+  hostTest('a model name, labels and features with quotes, */, newlines, trigraphs and C keywords compile and come back byte for byte', async () => {
+    const q = withMeta(classifier, { name: EVIL_NAME, labels: EVIL_LABELS, features: EVIL_FEATURES });
+    const dir = path.join(root, 'evil');
+    const gen = generateC(q, { prefix: 'evil' });
+    writeGenerated(dir, gen);
+    for (const f of gen.files) expect(f.text).not.toContain('#define X 1\n');
+    const drv = path.join(dir, 'drv.c');
+    fs.writeFileSync(
+      drv,
+      [
+        '#include <stdio.h>',
+        '#include "evil.h"',
+        'static void hex(const char *s) { while (*s) printf("%02x", (unsigned)(unsigned char)*s++); printf("\\n"); }',
+        'int main(void) {',
+        '  int32_t k;',
+        '  hex(EVIL_MODEL_NAME);',
+        '  for (k = 0; k < EVIL_NUM_CLASSES; k++) hex(evil_class_name(k));',
+        '  for (k = 0; k < EVIL_INPUT_SIZE; k++) hex(evil_feature_name(k));',
+        '  printf("%d %d %d %d\\n", EVIL_CLASS_SAY_HI_NOW, EVIL_CLASS_INT_RETURN, EVIL_CLASS_CAFE, EVIL_FEATURE_FOR);',
+        '  return 0;',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const exe = await buildHost({ sources: [drv, path.join(dir, gen.source)], includeDirs: [dir], out: path.join(dir, 'evil.exe'), opt: '-O0' });
+    const r = await runProgram(exe, []);
+    expect(r.code).toBe(0);
+    const hex = (s: string) => Buffer.from(s, 'utf8').toString('hex');
+    expect(r.stdout.trim().split('\n')).toEqual([hex(EVIL_NAME), ...EVIL_LABELS.map(hex), ...EVIL_FEATURES.map(hex), '0 1 2 2']);
+  });
+});
+
+describe('layouts', () => {
+  const q = classifier;
+  test('every generated file carries the banner (version, model, hash, spec, do not edit)', () => {
+    for (const layout of ['plain', 'arduino', 'platformio'] as const) {
+      const gen = generateC(q, { prefix: 'gest', layout });
+      for (const f of gen.files) {
+        const t = f.text.slice(0, 600);
+        expect(t).toMatch(/tinyrnn \d+\.\d+\.\d+/);
+        expect(t).toMatch(/do not edit/i);
+        expect(t).toMatch(/spec(ification)? (version )?1/i);
+        if (f.path !== `${gen.srcDir}tinyrnn_kernels.h`) expect(t).toContain(gen.view.modelHash);
+      }
+    }
+  });
+
+  test('plain: sources, header, Make and CMake snippets, README; arduino: library folder with an example sketch; platformio: library.json', () => {
+    const paths = (layout: 'plain' | 'arduino' | 'platformio') => generateC(q, { prefix: 'gest', layout }).files.map((f) => f.path).sort();
+    expect(paths('plain')).toEqual(['CMakeLists.txt', 'README.md', 'gest.c', 'gest.h', 'gest.mk', 'tinyrnn_kernels.h']);
+    expect(paths('arduino')).toEqual(['README.md', 'examples/gest_stream/gest_stream.ino', 'library.properties', 'src/gest.c', 'src/gest.h', 'src/tinyrnn_kernels.h']);
+    expect(paths('platformio')).toEqual(['README.md', 'examples/gest_stream/main.c', 'library.json', 'src/gest.c', 'src/gest.h', 'src/tinyrnn_kernels.h']);
+    const lj = JSON.parse(generateC(q, { prefix: 'gest', layout: 'platformio' }).files.find((f) => f.path === 'library.json')!.text);
+    expect(lj).toMatchObject({ name: 'gest', build: { srcDir: 'src' } });
+    const props = generateC(q, { prefix: 'gest', layout: 'arduino' }).files.find((f) => f.path === 'library.properties')!.text;
+    expect(props).toMatch(/^name=gest$/m);
+    expect(props).toMatch(/^includes=gest\.h$/m);
+  });
+
+  hostTest('the README example builds with the Make snippet and runs; the platformio example builds', async () => {
+    const dir = path.join(root, 'plain');
+    const gen = generateC(q, { prefix: 'gest', layout: 'plain' });
+    writeGenerated(dir, gen);
+    const readme = gen.files.find((f) => f.path === 'README.md')!.text;
+    const code = /```c\n([\s\S]*?)```/.exec(readme)![1];
+    const app = path.join(root, 'app');
+    fs.mkdirSync(app, { recursive: true });
+    fs.writeFileSync(path.join(app, 'main.c'), code);
+    fs.writeFileSync(path.join(app, 'Makefile'), `include ${path.join(dir, 'gest.mk')}\nCFLAGS += -std=c99 -Wall -Wextra -Werror -pedantic $(GEST_CFLAGS)\napp: main.c $(GEST_SRCS)\n\t$(CC) $(CFLAGS) -o $@ $^\n`);
+    const mk = await runProgram('make', ['-s', '-C', app, 'app']);
+    expect(mk.stderr).toBe('');
+    expect(mk.code).toBe(0);
+    const r = await runProgram(path.join(app, 'app'), []);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^class: .+\n$/);
+    const pio = path.join(root, 'pio');
+    const pgen = generateC(q, { prefix: 'gest', layout: 'platformio' });
+    writeGenerated(pio, pgen);
+    const exe = await buildHost({ sources: [path.join(pio, 'examples/gest_stream/main.c'), path.join(pio, 'src/gest.c')], includeDirs: [path.join(pio, 'src')], out: path.join(pio, 'ex.exe'), opt: '-O2' });
+    expect((await runProgram(exe, [])).code).toBe(0);
+  });
+});
+
+armTest('no floating point anywhere: the model object for a soft-float Cortex-M0 references no float or double helper', async () => {
+  for (const c of cases) {
+    const gen = generateC(c.model, { prefix: 'm' });
+    for (const f of gen.files.filter((x) => /\.(c|h)$/.test(x.path))) expect(f.text).not.toMatch(/\b(float|double)\b/);
+  }
+  const dir = path.join(root, 'nofloat');
+  const gen = generateC(cases.find((c) => c.name === 'stacked_lstm_gru')!.model, { prefix: 'm' });
+  writeGenerated(dir, gen);
+  const obj = await compileArmObject({ machine: ARM_MACHINES.m0, sources: [path.join(dir, 'm.c')], includeDirs: [dir], out: path.join(dir, 'm.o'), opt: '-Os' });
+  const r = await runProgram('arm-none-eabi-nm', ['-u', obj]);
+  const undef = r.stdout.split('\n').map((l) => l.trim().split(/\s+/).pop()).filter(Boolean) as string[];
+  expect(undef.filter((s) => /__aeabi_[fd]|__aeabi_[ilu]2[fd]|__(add|sub|mul|div)[sd]f3/.test(s))).toEqual([]);
+  expect(undef.filter((s) => !/^(memset|memcpy|__aeabi_l\w+|__aeabi_mem\w+|__aeabi_uldivmod|__aeabi_ldivmod)$/.test(s))).toEqual([]);
+  expect((await symbols(obj)).length).toBeGreaterThan(0);
+});
+
+test('tinyrnn compile --target c: files, report as text and as --json', async () => {
+  const dir = path.join(root, 'cli');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'model.q.tnn');
+  saveQuantModel(file, classifier);
+  const out: string[] = [];
+  const io = { out: (t: string) => out.push(t), err: (t: string) => out.push(t), isTTY: false, cwd: dir };
+  expect(await main(['compile', file, '--target', 'c', '--out', 'gen', '--prefix', 'gest', '--json'], io)).toBe(0);
+  const j = JSON.parse(out.join('\n'));
+  expect(j.target).toBe('c');
+  expect(j.files).toContain('gest.h');
+  expect(j.report.flash.weights).toBe(generateC(classifier, { prefix: 'gest' }).report.flash.weights);
+  expect(j.report.ram.state).toBeGreaterThan(0);
+  expect(j.report.macsPerStep).toBe(4 * 4 * (3 + 4) + 3 * 4);
+  expect(fs.existsSync(path.join(dir, 'gen', 'gest.c'))).toBe(true);
+  out.length = 0;
+  expect(await main(['compile', file, '--target', 'c', '--out', 'gen2', '--layout', 'arduino'], io)).toBe(0);
+  const text = out.join('\n');
+  expect(text).toMatch(/flash: \d+ bytes of data/);
+  expect(text).toMatch(/RAM: +\d+ bytes of state per stream/);
+  expect(text).toMatch(/multiply-adds per time step/);
+  expect(fs.existsSync(path.join(dir, 'gen2', 'library.properties'))).toBe(true);
+  out.length = 0;
+  expect(await main(['compile', file, '--target', 'c', '--out', 'gen3', '--layout', 'zip'], io)).toBe(2);
+});
