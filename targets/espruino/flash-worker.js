@@ -23,6 +23,41 @@ console.info = log;
 console.warn = log;
 console.error = log;
 
+// With TINYRNN_NET_GUARD=1 (the tests set it), any connection that is not to this machine is
+// refused and reported as a "NETWORK ..." log line, so a test can prove the package stays off
+// the network.
+if (process.env.TINYRNN_NET_GUARD) {
+  const local = function (h) { return !h || h === '127.0.0.1' || h === 'localhost' || h === '::1'; };
+  const net = require('net');
+  const connect = net.Socket.prototype.connect;
+  net.Socket.prototype.connect = function () {
+    const a = arguments[0];
+    const o = Array.isArray(a) ? a[0] : a;
+    const host = o && typeof o === 'object' ? o.host : arguments[1];
+    const isPath = o && typeof o === 'object' && o.path;
+    if (!isPath && !local(host)) {
+      log('NETWORK connect ' + host);
+      throw new Error('tinyrnn: network access refused (' + host + ')');
+    }
+    return connect.apply(this, arguments);
+  };
+  ['http', 'https'].forEach(function (name) {
+    const mod = require(name);
+    ['request', 'get'].forEach(function (fn) {
+      mod[fn] = function () {
+        log('NETWORK ' + name + '.' + fn + ' ' + JSON.stringify(arguments[0]).slice(0, 120));
+        throw new Error('tinyrnn: network access refused');
+      };
+    });
+  });
+  const dns = require('dns');
+  const lookup = dns.lookup;
+  dns.lookup = function (host) {
+    if (!local(host)) log('NETWORK dns ' + host);
+    return lookup.apply(this, arguments);
+  };
+}
+
 let espruino;
 let ready = false;
 let connected = false;

@@ -69,7 +69,7 @@ export class BoardLink {
 
   constructor() {
     const worker = path.join(packageRoot(), 'targets', 'espruino', 'flash-worker.js');
-    this.child = fork(worker, [], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], serialization: 'json' });
+    this.child = fork(worker, [], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], serialization: 'json', env: process.env });
     this.child.on('message', (m: { id?: number; ok?: boolean; result?: string; error?: string; code?: string; log?: string }) => {
       if (m.log !== undefined) {
         this.log.push(m.log);
@@ -147,6 +147,8 @@ export interface FlashReport {
   ramNeededBlocks: number;
   started: boolean;
   startOutput?: string;
+  /** What the espruino package logged (its own progress messages), last 200 lines. */
+  log: string[];
 }
 
 function parseJson(text: string, what: string): unknown {
@@ -173,6 +175,7 @@ export async function flash(plan: FlashPlan, opts: FlashOptions): Promise<FlashR
     storageNeeded,
     ramNeededBlocks: mf.estimate.peakBlocks,
     started: false,
+    log: [],
   };
   if (opts.dryRun) {
     say(`dry run: would write ${plan.files.length} files (${storageNeeded} bytes of Storage) to ${mf.board} on ${opts.port}`);
@@ -250,6 +253,7 @@ export async function flash(plan: FlashPlan, opts: FlashOptions): Promise<FlashR
     }
     return report;
   } finally {
+    report.log = link.log.slice(-200);
     await link.close();
   }
 }

@@ -19,6 +19,8 @@ import { accelSequences, gestureQuantModel } from '../../../bench/espruino/model
 const model = gestureQuantModel('lstm', 8);
 let dir: string;
 let modelFile: string;
+// The worker refuses and logs any connection that is not to this machine.
+process.env.TINYRNN_NET_GUARD = '1';
 
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyrnn-flash-test-'));
@@ -49,6 +51,9 @@ describe('tinyrnn flash through the espruino package', () => {
       expect(report.files.map((f) => f.name)).toEqual(['tinyrnn_rt', 'gest.w0', 'gest', 'gest.app.js']);
       expect(report.files.every((f) => f.verified)).toBe(true);
       expect(report.started).toBe(true);
+      // The package did not try to reach the network (board JSON, modules, version checks).
+      expect(report.log.length).toBeGreaterThan(0);
+      expect(report.log.filter((l) => l.startsWith('NETWORK'))).toEqual([]);
       expect(report.startOutput).toContain('tinyrnn: started gest on Puck.js');
       expect(lines.some((l) => /^\[4\/4\] writing gest.app.js/.test(l))).toBe(true);
       // What the package sent: Storage writes as require("Storage").write(name, atob(...), offset, total).
@@ -105,6 +110,14 @@ describe('tinyrnn flash through the espruino package', () => {
     await new Promise<void>((r) => srv.close(() => r()));
     expect(await codeOf(flash(readBuildDir(dir), { port: `tcp://127.0.0.1:${closedPort}`, board: 'PUCKJS', timeoutMs: 3000 }))).toBe('ESP403');
     expect(await codeOf(flash(readBuildDir(dir), { port: '', board: 'PUCKJS' }))).toBe('ESP401');
+    // The guard itself works: a connection to another machine is refused and logged.
+    const probe = new BoardLink();
+    try {
+      await expect(probe.open('tcp://tinyrnn.invalid:23', 3000)).rejects.toThrow();
+      expect(probe.log.some((l) => l.startsWith('NETWORK connect tinyrnn.invalid'))).toBe(true);
+    } finally {
+      await probe.close();
+    }
     expect(await codeOf(flash(readBuildDir(dir), { port: 'tcp://127.0.0.1:1', board: 'BANGLEJS2' }))).toBe('ESP404');
     const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyrnn-flash-copy-'));
     try {
