@@ -11,6 +11,7 @@ import { train } from '../train/trainer';
 import { simulateDemoStage } from '../../runtime/sim/demo-stage';
 import { quantizeDemoStage } from '../quant/demo-stage';
 import { espruinoDemoStage } from '../../targets/espruino/demo-stage';
+import { cDemoStage } from '../../targets/c/demo-stage';
 
 export interface DemoContext {
   dir: string;
@@ -76,6 +77,7 @@ export const DEMO_STAGES: DemoStage[] = [
     },
   },
   quantizeDemoStage,
+  cDemoStage,
   espruinoDemoStage,
   // Last: the device simulation (it uses the newest .q.tnn an earlier stage wrote).
   simulateDemoStage,
