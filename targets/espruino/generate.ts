@@ -142,6 +142,9 @@ export function generateModule(m: QuantModel, opts: GenerateOptions): GeneratedM
     unrolled: unrolled.join('\n\n'),
     attach,
     unrolledInput: kernel === 'unrolled' ? unrollInput(m) : '',
+    // Unrolled streaming models: the step calls the layer functions directly, copies the output unrolled.
+    directStep: kernel === 'unrolled' && view.streaming ? m.layers.reduce((acc, _l, i) => `f_l${i}(${acc})`, 'input(raw)') : '',
+    outCopy: Array.from({ length: view.O }, (_, i) => `OUT[${i}] = v[${i}]${view.outWide ? '' : ' - 128'};`),
   };
   let source = espruinoTemplates().render('model.js', data);
   if (opts.minify) source = minifyJs(source);

@@ -13,6 +13,27 @@ import { P47, half } from './emit';
 /** Unroll when the model has at most this many weight rows in all (gate rows + dense units). */
 export const UNROLL_MAX_ROWS = 160;
 
+/**
+ * Inputs this narrow (accelerometers: 3) are read into locals once per step and their dot
+ * products written out with the weights premultiplied by the row multiplier as literals: cheaper
+ * than a native call for 3 multiply-adds, and the input weights need no array at all.
+ */
+export const INLINE_INPUT_MAX = 4;
+
+/** `x0*W0+x1*W1+...` for row r with weights premultiplied by m (zero weights dropped). */
+function inlineDot(w: Int8Array, r: number, I: number, m: number): string {
+  const terms: string[] = [];
+  for (let i = 0; i < I; i++) {
+    const k = w[r * I + i] * m;
+    if (k !== 0) terms.push(`x${i}*${lit(k)}`);
+  }
+  return terms.length ? terms.join('+') : '0';
+}
+
+function inlineLocals(I: number): string {
+  return `var ${Array.from({ length: I }, (_, i) => `x${i}=x[${i}]`).join(',')};`;
+}
+
 function rowSum(w: Int8Array, r: number, n: number): number {
   let s = 0;
   for (let i = 0; i < n; i++) s += w[r * n + i];
@@ -80,11 +101,12 @@ function preRow(l: QCellLayer, r: number, xv: string, hv: string, n: UnrollNames
   const ch = bhf * mh + half(sh) + P47;
   const kq = 2 ** (47 - sx) + 2 ** (47 - sh) - bias;
   // One statement per row: the dot products are assigned inside the expression that floors them.
-  const A = `(a=cv(${xv},${n.wx},${r * I})*${mx}+${cx})`;
+  const dotX = I <= INLINE_INPUT_MAX ? inlineDot(l.wx, r, I, mx) : `cv(${xv},${n.wx},${r * I})*${mx}`;
+  const A = `(a=${dotX}+${cx})`;
   const B = `(b=cv(${hv},${n.wh},${r * H})*${mh}+${ch})`;
   if (sx === sh) {
     const d = 2 ** sx;
-    if (d === 1) return [`p=cv(${xv},${n.wx},${r * I})*${mx}+cv(${hv},${n.wh},${r * H})*${mh}${plus(cx + ch - kq)};`];
+    if (d === 1) return [`p=${dotX}+cv(${hv},${n.wh},${r * H})*${mh}${plus(cx + ch - kq)};`];
     return [`p=(${A}-a%${d}+${B}-b%${d})/${d}${plus(-kq)};`];
   }
   const fx = 2 ** sx === 1 ? A : `(${A}-a%${2 ** sx})/${2 ** sx}`;
@@ -144,6 +166,7 @@ export function unrollCell(l: QCellLayer, name: string, n: UnrollNames, inBiased
   const body: string[] = [];
   const relu = l.kind === 'elman' && l.activation === 'relu';
   body.push(`var G=${n.obj}.g,h=${n.obj}.h16,hb=${n.obj}.hb,a,b,p,k,n,c,t,z;`);
+  if (l.inputSize <= INLINE_INPUT_MAX) body.push(inlineLocals(l.inputSize));
   switch (l.kind) {
     case 'elman':
       if (relu) {
@@ -187,7 +210,7 @@ export function unrollCell(l: QCellLayer, name: string, n: UnrollNames, inBiased
           const ch = l.bh[r] * l.mh[r] + half(l.sh[r]) + P47;
           // xn + rshift_round(r * hn, 15), with hn = requantize(acc_h) exact in b.
           body.push(
-            `a=cv(x,${n.wx},${r * I})*${l.mx[r]}+${cx};`,
+            `a=${I <= INLINE_INPUT_MAX ? inlineDot(l.wx, r, I, l.mx[r]) : `cv(x,${n.wx},${r * I})*${l.mx[r]}`}+${cx};`,
             `b=cv(h,${n.wh},${r * H})*${l.mh[r]}+${ch};`,
             `b=${floorDiv('b', l.sh[r])}-${2 ** (47 - l.sh[r])};`,
             `n=G[${j}]*b+140737488371712;`,
