@@ -294,7 +294,9 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
     const st = c.stem;
     const fs = fastStems.get(st);
     const rq = fs === 2 ? `NULL, NULL, ${st}_MX, ${st}_MH, NULL, NULL, 2` : fs === 1 ? `NULL, NULL, ${st}_MX, ${st}_MH, ${st}_kx, ${st}_kh, 1` : `${st}_mx, ${st}_mh, NULL, NULL, ${st}_sx, ${st}_sh, 0`;
-    return { stem: st, init: `{${c.I}, ${c.H}, ${st}_wx, ${st}_wh, ${st}_bx, ${st}_bh, ${rq}, ${q.clip}, ${q.hZp}, ${q.hM}, ${q.hS}, ${extra}}` };
+    // h16 -> h8 in the single-multiply form when the shift allows (see requantize_r32)
+    const hR32 = q.hM !== 0 && q.hS >= 17 && q.hS <= 32 ? q.hM * 2 ** (32 - q.hS) : 0;
+    return { stem: st, init: `{${c.I}, ${c.H}, ${st}_wx, ${st}_wh, ${st}_bx, ${st}_bh, ${rq}, ${q.clip}, ${q.hZp}, ${q.hM}, ${q.hS}, ${hR32}, ${extra}}` };
   };
   const sig = view.usesSigmoid ? `${prefix}_sigmoid_table` : 'NULL';
   const tnh = view.usesTanh ? `${prefix}_tanh_table` : 'NULL';
