@@ -80,38 +80,43 @@ function floorDiv(v: string, s: number): string {
   return d === 1 ? v : `(${v}-${v}%${d})/${d}`;
 }
 
-/** Statements computing pre-activation p of cell row r from input x and recurrent vector h. */
+/**
+ * requantize(acc, m, s) + c as code, for |acc| <= A, where dot is code for acc * m - bias0 * m
+ * (the bias folded into c0 = bias * m + half(s)). When the result is known to stay below 2^30
+ * (P = floor(A m / 2^s) + 1 < 2^30), a power of two c > P makes the numerator positive and the
+ * quotient below 2^31, so `numerator / 2^s | 0` is the exact floor (truncation of a positive
+ * double below 2^31): returns [code, c]. Otherwise the numerator is offset by 2^47 and floored
+ * with % through the variable v: returns [code, 2^(47-s)].
+ */
+function requantExpr(dot: string, c0: number, s: number, A: number, m: number, v: string): [string, number] {
+  const D = 2 ** s;
+  const P = Math.floor((A * m) / D) + 1;
+  if (P < 2 ** 30) {
+    const c = 2 ** Math.ceil(Math.log2(P + 1));
+    const C = c0 + c * D;
+    if (A * m + Math.abs(c0) + c * D < 2 ** 52) return [D === 1 ? `(${dot}${plus(C)}|0)` : `((${dot}${plus(C)})/${D}|0)`, c];
+  }
+  const C = c0 + P47;
+  return [D === 1 ? `(${dot}${plus(C)})` : `(((${v}=${dot}${plus(C)})-${v}%${D})/${D})`, 2 ** (47 - s)];
+}
+
+/** Statements computing pre-activation p (+ bias) of cell row r from input x and recurrent vector h. */
 function preRow(l: QCellLayer, r: number, xv: string, hv: string, n: UnrollNames, inBiased: boolean, recBiased: boolean, bias = 0): string[] {
   const I = l.inputSize;
   const H = l.hidden;
   const bxf = l.bx[r] - (inBiased ? 128 * rowSum(l.wx, r, I) : 0);
   const bhf = l.bh[r] - (recBiased ? 128 * rowSum(l.wh, r, H) : 0);
-  // requantize(acc, m, s) = requantize(acc, m * 2^e, s + e) exactly: bring both parts to one shift
-  // S when the scaled products stay below 2^52 (then one division serves both floors).
-  const S = Math.max(l.sx[r], l.sh[r]);
-  const ex = S - l.sx[r];
-  const eh = S - l.sh[r];
   const inMax = inBiased ? 255 : 32768;
   const recMax = recBiased ? 255 : 32768;
   const ax = Math.abs(bxf) + inMax * rowAbs(l.wx, r, I);
   const ah = Math.abs(bhf) + recMax * rowAbs(l.wh, r, H);
-  const merged = ax * l.mx[r] * 2 ** ex < 2 ** 51 && ah * l.mh[r] * 2 ** eh < 2 ** 51;
-  const [mx, sx, mh, sh] = merged ? [l.mx[r] * 2 ** ex, S, l.mh[r] * 2 ** eh, S] : [l.mx[r], l.sx[r], l.mh[r], l.sh[r]];
-  const cx = bxf * mx + half(sx) + P47;
-  const ch = bhf * mh + half(sh) + P47;
-  const kq = 2 ** (47 - sx) + 2 ** (47 - sh) - bias;
-  // One statement per row: the dot products are assigned inside the expression that floors them.
+  const mx = l.mx[r];
+  const mh = l.mh[r];
   const dotX = I <= INLINE_INPUT_MAX ? inlineDot(l.wx, r, I, mx) : `cv(${xv},${n.wx},${r * I})*${mx}`;
-  const A = `(a=${dotX}+${cx})`;
-  const B = `(b=cv(${hv},${n.wh},${r * H})*${mh}+${ch})`;
-  if (sx === sh) {
-    const d = 2 ** sx;
-    if (d === 1) return [`p=${dotX}+cv(${hv},${n.wh},${r * H})*${mh}${plus(cx + ch - kq)};`];
-    return [`p=(${A}-a%${d}+${B}-b%${d})/${d}${plus(-kq)};`];
-  }
-  const fx = 2 ** sx === 1 ? A : `(${A}-a%${2 ** sx})/${2 ** sx}`;
-  const fh = 2 ** sh === 1 ? B : `(${B}-b%${2 ** sh})/${2 ** sh}`;
-  return [`p=${fx}+${fh}${plus(-kq)};`];
+  const dotH = `cv(${hv},${n.wh},${r * H})*${mh}`;
+  const [ex, ox] = requantExpr(dotX, bxf * mx + half(l.sx[r]), l.sx[r], ax, mx, 'a');
+  const [eh, oh] = requantExpr(dotH, bhf * mh + half(l.sh[r]), l.sh[r], ah, mh, 'b');
+  return [`p=${ex}+${eh}${plus(bias - ox - oh)};`];
 }
 
 function clampTo(v: string, lo: number, hi: number): string {
@@ -206,18 +211,15 @@ export function unrollCell(l: QCellLayer, name: string, n: UnrollNames, inBiased
           const r = 2 * H + j;
           const I = l.inputSize;
           const bxf = l.bx[r] - (inBiased ? 128 * rowSum(l.wx, r, I) : 0);
-          const cx = bxf * l.mx[r] + half(l.sx[r]) + P47;
-          const ch = l.bh[r] * l.mh[r] + half(l.sh[r]) + P47;
-          // xn + rshift_round(r * hn, 15), with hn = requantize(acc_h) exact in b.
-          body.push(
-            `a=${I <= INLINE_INPUT_MAX ? inlineDot(l.wx, r, I, l.mx[r]) : `cv(x,${n.wx},${r * I})*${l.mx[r]}`}+${cx};`,
-            `b=cv(h,${n.wh},${r * H})*${l.mh[r]}+${ch};`,
-            `b=${floorDiv('b', l.sh[r])}-${2 ** (47 - l.sh[r])};`,
-            `n=G[${j}]*b+140737488371712;`,
-            `p=${floorDiv('a', l.sx[r])}+(n-n%32768)/32768${plus(32768 - 2 ** (47 - l.sx[r]) - 4294967296)};`,
-            clampU('p', lo, hi),
-            actU(`G[${r}]`, 'p', 'TS', 'TD'),
-          );
+          // xn + rshift_round(r * hn, 15): hn = requantize(acc_h) into b, then r * hn floored by 2^15.
+          const ax = Math.abs(bxf) + (inBiased ? 255 : 32768) * rowAbs(l.wx, r, I);
+          const ah = Math.abs(l.bh[r]) + 32768 * rowAbs(l.wh, r, H);
+          const dotX = I <= INLINE_INPUT_MAX ? inlineDot(l.wx, r, I, l.mx[r]) : `cv(x,${n.wx},${r * I})*${l.mx[r]}`;
+          const [ex, ox] = requantExpr(dotX, bxf * l.mx[r] + half(l.sx[r]), l.sx[r], ax, l.mx[r], 'a');
+          const [eh, oh] = requantExpr(`cv(h,${n.wh},${r * H})*${l.mh[r]}`, l.bh[r] * l.mh[r] + half(l.sh[r]), l.sh[r], ah, l.mh[r], 'b');
+          const ph = Math.floor((ah * l.mh[r]) / 2 ** l.sh[r]) + 1; // |hn| < ph
+          const [er, or] = requantExpr(`G[${j}]*b`, 16384, 15, ph, 32768, 'n');
+          body.push(`b=${eh}${plus(-oh)};`, `p=${ex}+${er}${plus(32768 - ox - or)};`, clampU('p', lo, hi), actU(`G[${r}]`, 'p', 'TS', 'TD'));
         }
       } else {
         body.push(`var rb=${n.obj}.rb;`);
@@ -240,8 +242,9 @@ export function unrollDense(l: QDenseLayer, name: string, w: string, obj: string
   const body: string[] = [`var o=${obj}.o,a,v,k,n;`];
   for (let u = 0; u < l.units; u++) {
     const bf = l.b[u] - (inBiased ? 128 * rowSum(l.w, u, I) : 0);
-    const c = bf * l.m[u] + half(l.s[u]) + P47;
-    body.push(`a=cv(x,${w},${u * I})*${l.m[u]}+${c};`, `v=${floorDiv('a', l.s[u])}-${2 ** (47 - l.s[u])};`);
+    const A = Math.abs(bf) + (inBiased ? 255 : 32768) * rowAbs(l.w, u, I);
+    const [e, o] = requantExpr(`cv(x,${w},${u * I})*${l.m[u]}`, bf * l.m[u] + half(l.s[u]), l.s[u], A, l.m[u], 'a');
+    body.push(`v=${e}${plus(-o)};`);
     switch (l.activation) {
       case 'relu':
       case 'none':
