@@ -19,7 +19,7 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
-test('lstm_h16.dyn.onnx: import, quantize, compile to Espruino', async () => {
+test('lstm_h16.dyn.onnx: import, quantize, compile to C and to Espruino', async () => {
   const ref = loadTorchRef('lstm_h16');
   const [B, T, O] = ref.outputs_float32.logits_seq.shape;
   const x = Array.from({ length: B }, (_, b) => torchInput(ref, b));
@@ -32,6 +32,10 @@ test('lstm_h16.dyn.onnx: import, quantize, compile to Espruino', async () => {
   const q = await cli(['quantize', 'lstm.tnn', '--calib', 'calib.json', '-o', 'lstm.q.tnn', '--json']);
   expect(q.err).toBe('');
   expect(q.code).toBe(0);
+  const c = await cli(['compile', 'lstm.q.tnn', '--target', 'c', '--out', 'c', '--json']);
+  expect(c.err).toBe('');
+  expect(c.code).toBe(0);
+  expect(JSON.parse(c.out).files).toEqual(expect.arrayContaining(['lstm16.c', 'lstm16.h']));
   const js = await cli(['compile', 'lstm.q.tnn', '--target', 'espruino', '--board', 'BANGLEJS2', '--out', 'js', '--json']);
   expect(js.err).toBe('');
   expect(js.code).toBe(0);
