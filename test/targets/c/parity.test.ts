@@ -75,6 +75,23 @@ test('the golden vectors cover every layer kind and the edge cases', () => {
   expect(cases.length).toBeGreaterThanOrEqual(15);
 });
 
+test('a mismatch names the case, sequence, build, step, stage and index, with the count', () => {
+  const c = cases.find((x) => x.name === 'lstm_h4')!;
+  const exact = { complete: true, sequences: c.sequences.map((q) => ({ outputs: q.outputs.map((r) => r.slice()), trace: Object.fromEntries(Object.entries(q.trace).map(([k, v]) => [k, v.map((r) => r.slice())])) })) };
+  expect(compareRun(c, exact, 'host', 'all')).toEqual([]);
+  const bad = JSON.parse(JSON.stringify(exact));
+  bad.sequences[0].trace['L0.c'][2][3] += 1;
+  bad.sequences[0].trace['L0.c'][2][1] -= 1;
+  bad.sequences[1].outputs[4][0] += 1;
+  const e = compareRun(c, bad, 'host', 'all');
+  expect(e[0]).toBe(`lstm_h4/seq0 [host]: step 2 L0.c[1]: got ${bad.sequences[0].trace['L0.c'][2][1]}, want ${exact.sequences[0].trace['L0.c'][2][1]} (2 of 4 differ)`);
+  expect(e[1]).toMatch(/^lstm_h4\/seq1 \[host\]: step 4 output\[0\]: got -?\d+, want -?\d+ \(1 of 3 differ\)$/);
+  const missing = JSON.parse(JSON.stringify(exact));
+  delete missing.sequences[0].trace['L0.h16'];
+  expect(compareRun(c, missing, 'host', 'all')[0]).toBe('lstm_h4/seq0 [host]: L0.h16 not reported');
+  expect(compareRun(c, { ...exact, complete: false }, 'm0', 'all')[0]).toBe('lstm_h4 [m0]: the driver did not finish');
+});
+
 for (const v of variants) hostTest(`every golden vector, exact: ${v.label}`, () => check(v, v.label.split(' ')[1]), 300000);
 for (const v of armVariants) armTest(`every golden vector, exact: ${v.label} on QEMU ${ARM_MACHINES[v.machine].qemu}`, () => check(v, v.machine), 300000);
 
