@@ -1,6 +1,6 @@
 // Imported models on device code: PyTorch exports imported, quantised, compiled for the C and
-// Espruino targets and run in the simulator's device sessions (C built for the host, the
-// Espruino module in the Espruino-semantics sandbox). Every output integer equals the
+// Espruino targets and run in the simulator's device sessions (C built for the host and for an
+// emulated Cortex-M4 under QEMU, the Espruino module in the Espruino-semantics sandbox). Every output integer equals the
 // TypeScript integer reference (runQuant), step by step: no tolerance.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -42,6 +42,7 @@ const CASES: Case[] = [torchCase('lstm_h16'), torchCase('gru_h16'), torchCase('r
 const ENGINES = [
   { engine: 'c' as const, board: 'NRF52840' },
   { engine: 'js' as const, board: 'BANGLEJS2' },
+  { engine: 'qemu' as const, board: 'NRF52840' },
 ];
 
 let dir: string;
