@@ -6,7 +6,9 @@
 //  - require("Storage") with write/read/readArrayBuffer/list/erase/getFree and a flash size;
 //    Modules.addCached; require() looking in the module cache, then Storage files;
 //  - process.memory() and process.env; print();
-//  - the built-ins Espruino lacks are absent (Map, Set, Symbol, Proxy, BigInt, Math.imul, ...);
+//  - the built-ins Espruino lacks are absent (Map, Set, Symbol, Proxy, BigInt, Math.imul, ...;
+//    Number.EPSILON/MAX_SAFE_INTEGER/MIN_SAFE_INTEGER are non-configurable in V8 and stay: the
+//    dialect check rejects them in device code);
 //  - a JsVar memory account: typed arrays, strings from atob, ArrayBuffers and views are charged in
 //    blocks of the board's size, and going over the board's variable count throws
 //    "Out of Memory!" as the device would.
@@ -302,11 +304,11 @@ export class EspruinoSandbox {
       addCached(id: string, fnOrSource: unknown): void {
         let exportsObj: unknown;
         const module: { exports: unknown } = { exports: {} };
+        void module;
         if (typeof fnOrSource === 'function') {
-          const fn = fnOrSource as (this: unknown) => void;
-          // Espruino calls the function with `exports` and `module` in scope: emulate by binding.
-          vm.runInContext('(function(f, exports, module){ return f.call(exports, exports, module); })', ctx)(fn, module.exports, module);
-          exportsObj = module.exports;
+          // Espruino runs the function's code with `exports` and `module` in scope (the upload
+          // tools inline modules this way): evaluate its text as a module body.
+          exportsObj = self.evalModule(`(${String(fnOrSource)})();`, id);
         } else {
           exportsObj = self.evalModule(String(fnOrSource), id);
         }
