@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Command, emit, flag, requireStr, str, choice } from '../command';
+import { Command, UsageError, emit, flag, requireStr, str, choice } from '../command';
 import { loadQuantModel } from '../../ir/format';
 import { TinyrnnError } from '../../ir/errors';
 import { findBoard } from '../../../targets/boards';
@@ -44,7 +44,9 @@ export const flashCommand: Command = {
     const file = path.resolve(io.cwd, target);
     let dir = file;
     let tmp: string | undefined;
-    if (fs.existsSync(file) && fs.statSync(file).isFile()) {
+    const isModel = fs.existsSync(file) && fs.statSync(file).isFile();
+    if (!isModel && str(values, 'weights') !== undefined) throw new UsageError('--weights applies when flashing a model file; a compiled folder already fixed it (compile again with --weights)');
+    if (isModel) {
       const m = loadQuantModel(file);
       const b = buildEspruino(m, { board: board.id, weights: choice(values, 'weights', ['inline', 'storage'] as const), modelFile: path.basename(file) });
       assertFits(b.estimate, b.board.name);
