@@ -22,6 +22,12 @@ export interface TensorError {
   /** Mean |float value| of the tensor (to judge the error against). */
   meanMagnitude: number;
   count: number;
+  /**
+   * Share of values at the limit of their integer type (x16, Q3.12 pre-activations, cell, int8
+   * h, outputs): saturation, which explains large max errors (e.g. a pre-activation of 11 held
+   * at 8, harmless after a sigmoid). null where a limit is meaningless (gate outputs, h16).
+   */
+  atLimit: number | null;
 }
 
 export interface GrowthRow {
@@ -81,14 +87,19 @@ function cellOf(q: QuantModel, i: number, key: string): { cell: QCellLayer | nul
 interface Dequant {
   floatKey: string;
   values: Float64Array;
+  /** The integer type's limits, when reaching them means saturation. */
+  limits?: [number, number];
 }
+
+const S16: [number, number] = [-32768, 32767];
+const S8: [number, number] = [-128, 127];
 
 /** An integer trace entry in real units, with the float observer key it compares to (null: no float counterpart). */
 function dequantTrace(q: QuantModel, i: number, key: string, v: Int32Array): Dequant | null {
   const out = new Float64Array(v.length);
   if (i < 0) {
     for (let f = 0; f < v.length; f++) out[f] = v[f] * q.doc.inputScale[f];
-    return { floatKey: 'x', values: out };
+    return { floatKey: 'x', values: out, limits: S16 };
   }
   const doc = q.doc.layers[i];
   const l = q.layers[i];
@@ -96,28 +107,30 @@ function dequantTrace(q: QuantModel, i: number, key: string, v: Int32Array): Deq
     const squash = l.activation === 'tanh' || l.activation === 'sigmoid';
     if (key === 'pre') {
       for (let k = 0; k < v.length; k++) out[k] = squash ? v[k] / 4096 : v[k] * doc.outScale;
-      return { floatKey: 'pre', values: out };
+      return { floatKey: 'pre', values: out, ...(squash ? { limits: S16 } : {}) };
     }
     for (let k = 0; k < v.length; k++) out[k] = (v[k] - doc.outZp) * doc.outScale;
-    return { floatKey: l.activation === 'softmax' ? 'pre' : 'out', values: out };
+    return { floatKey: l.activation === 'softmax' ? 'pre' : 'out', values: out, ...(squash ? {} : { limits: l.outType === 's16' ? S16 : S8 }) };
   }
   const { cell, half, rest } = cellOf(q, i, key);
   if (!cell) return null;
   const prefix = half ? `${half.trim()}.` : '';
   switch (rest) {
-    case 'pre':
-      for (let k = 0; k < v.length; k++) out[k] = cell.kind === 'elman' && cell.activation === 'relu' ? v[k] * doc.outScale : v[k] / 4096;
-      return { floatKey: `${prefix}pre`, values: out };
+    case 'pre': {
+      const relu = cell.kind === 'elman' && cell.activation === 'relu';
+      for (let k = 0; k < v.length; k++) out[k] = relu ? v[k] * doc.outScale : v[k] / 4096;
+      return { floatKey: `${prefix}pre`, values: out, ...(relu ? {} : { limits: S16 }) };
+    }
     case 'gates':
     case 'h16':
       for (let k = 0; k < v.length; k++) out[k] = v[k] / 32768;
       return { floatKey: `${prefix}${rest === 'gates' ? 'gates' : 'h'}`, values: out };
     case 'c':
       for (let k = 0; k < v.length; k++) out[k] = cell.kind === 'lstm' ? v[k] * 2 ** -cell.cellFrac : 0;
-      return { floatKey: `${prefix}c`, values: out };
+      return { floatKey: `${prefix}c`, values: out, limits: S16 };
     case 'h':
       for (let k = 0; k < v.length; k++) out[k] = (v[k] - cell.hZp) * doc.outScale;
-      return { floatKey: `${prefix}h`, values: out };
+      return { floatKey: `${prefix}h`, values: out, limits: S8 };
     default:
       return null; // act, tc, rh: integer-only intermediates (their float values are in pre/gates/h)
   }
@@ -128,6 +141,8 @@ class Acc {
   sum = 0;
   mag = 0;
   n = 0;
+  limit = 0;
+  limitChecked = false;
   add(err: number, magnitude: number): void {
     if (err > this.max) this.max = err;
     this.sum += err;
@@ -211,6 +226,10 @@ export function compareQuant(f: FloatModel, q: QuantModel, data: Dataset, opts: 
         let e = tensors.get(name);
         if (!e) tensors.set(name, (e = { layer, acc: new Acc() }));
         for (let k = g * H; k < (g + 1) * H; k++) e.acc.add(Math.abs(d.values[k] - fv[k]), Math.abs(fv[k]));
+        if (d.limits) {
+          e.acc.limitChecked = true;
+          for (let k = g * H; k < (g + 1) * H; k++) if (v[k] === d.limits[0] || v[k] === d.limits[1]) e.acc.limit++;
+        }
       }
       if (rest === 'h' && layer >= 0 && cell) {
         const b = buckets[Math.floor(t / width)];
@@ -241,7 +260,7 @@ export function compareQuant(f: FloatModel, q: QuantModel, data: Dataset, opts: 
     int8: qr,
     ...(f.task === 'classification' ? { agreement: { predictions, identical, rate: predictions ? identical / predictions : 1 } } : {}),
     output: { maxAbs: outAcc.max, meanAbs: outAcc.n ? outAcc.sum / outAcc.n : 0 },
-    tensors: [...tensors].map(([name, { layer, acc }]) => ({ name, layer, maxAbs: acc.max, meanAbs: acc.n ? acc.sum / acc.n : 0, meanMagnitude: acc.n ? acc.mag / acc.n : 0, count: acc.n })),
+    tensors: [...tensors].map(([name, { layer, acc }]) => ({ name, layer, maxAbs: acc.max, meanAbs: acc.n ? acc.sum / acc.n : 0, meanMagnitude: acc.n ? acc.mag / acc.n : 0, count: acc.n, atLimit: acc.limitChecked && acc.n ? acc.limit / acc.n : null })),
     tracedSequences: nTrace,
     growth,
   };
@@ -266,8 +285,10 @@ export function formatQuantReport(r: QuantReport, title: string): string {
   lines.push(`  model output vs float (every step${r.float.classification ? ', probabilities' : ''}): max |error| ${g4(r.output.maxAbs)}, mean ${g4(r.output.meanAbs)}`);
   lines.push(`  where the error comes from (real units, ${r.tracedSequences} sequences):`);
   const w = Math.max(6, ...r.tensors.map((t) => t.name.length));
-  lines.push(`    ${'tensor'.padEnd(w)}  ${'max |err|'.padStart(10)}  ${'mean |err|'.padStart(10)}  ${'mean |value|'.padStart(12)}`);
-  for (const t of r.tensors) lines.push(`    ${t.name.padEnd(w)}  ${g4(t.maxAbs).padStart(10)}  ${g4(t.meanAbs).padStart(10)}  ${g4(t.meanMagnitude).padStart(12)}`);
+  lines.push(`    ${'tensor'.padEnd(w)}  ${'max |err|'.padStart(10)}  ${'mean |err|'.padStart(10)}  ${'mean |value|'.padStart(12)}  ${'at limit'.padStart(8)}`);
+  const lim = (a: number | null): string => (a === null ? '-' : a === 0 ? '0' : a < 0.001 ? '<0.1%' : `${(100 * a).toFixed(1)}%`);
+  for (const t of r.tensors) lines.push(`    ${t.name.padEnd(w)}  ${g4(t.maxAbs).padStart(10)}  ${g4(t.meanAbs).padStart(10)}  ${g4(t.meanMagnitude).padStart(12)}  ${lim(t.atLimit).padStart(8)}`);
+  lines.push('    (at limit: share of values held at the limit of their integer type; saturated pre-activations beyond +-8 are harmless after sigmoid/tanh)');
   const hn = [...new Set(r.growth.flatMap((g) => Object.keys(g.hidden)))];
   lines.push('  error over time (mean |err| of the output and of each recurrent layer\'s h):');
   lines.push(`    ${'steps'.padEnd(11)}  ${'output'.padStart(10)}  ${hn.map((h) => h.padStart(Math.max(10, h.length))).join('  ')}`);

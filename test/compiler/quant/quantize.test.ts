@@ -162,6 +162,19 @@ test('QNT009: the accuracy report refuses a float model that is not the original
   expect(refusal(() => compareQuant(tinyModel({ cell: 'lstm', outputs: 3 }), q, data)).code).toBe('QNT009');
 });
 
+test('the report shows saturation: inputs far beyond the calibrated range are at the int16 limit', () => {
+  const m = tinyModel({ cell: 'gru' });
+  const q = quantizeModel(m, calib);
+  const loud = calib.map((s) => Float32Array.from(s.flat().map((v) => v * 10)));
+  const data = { source: 'mem', features: ['f0', 'f1', 'f2'], x: loud, y: new Int32Array(loud.length), labels: ['c0', 'c1'] };
+  const r = compareQuant(m, q, data);
+  const x = r.tensors.find((t) => t.name === 'input x')!;
+  expect(x.atLimit).toBeGreaterThan(0.05);
+  expect(r.tensors.find((t) => t.name === 'L0 gru gates.r')!.atLimit).toBeNull();
+  const quiet = compareQuant(m, q, { ...data, x: calib.map((s) => Float32Array.from(s.flat())) });
+  expect(quiet.tensors.find((t) => t.name === 'input x')!.atLimit).toBe(0);
+});
+
 test('a model whose file was edited to break the bound is refused on load (TNN213)', () => {
   const q: QuantModel = quantizeModel(tinyModel(), calib);
   const bad = decodeContainer(encodeContainer('quant', q)).model as QuantModel; // a deep copy

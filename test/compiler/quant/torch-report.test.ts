@@ -43,6 +43,8 @@ describe.each(TORCH_MODELS.map((n) => [n]))('%s', (name) => {
     const gates = model.layers[0].kind === 'lstm' ? ['pre.i', 'pre.f', 'pre.g', 'pre.o', 'gates.o', 'c', 'h'] : model.layers[0].kind === 'gru' ? ['pre.r', 'pre.z', 'pre.n', 'gates.n', 'h16', 'h'] : ['pre', 'h16', 'h'];
     for (const g of gates) expect(r.tensors.map((t) => t.name)).toContain(`L0 ${model.layers[0].kind} ${g}`);
     expect(r.tensors.map((t) => t.name)).toContain('L1 dense out');
+    // calibrated on these very inputs: nothing saturates at the input
+    expect(r.tensors.find((t) => t.name === 'input x')!.atLimit).toBe(0);
     expect(r.growth.length).toBeGreaterThan(1);
   });
 });
