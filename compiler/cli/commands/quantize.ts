@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import { Command, emit, flag, num, requireStr, str } from '../command';
 import { loadFloatModel, saveQuantModel } from '../../ir/format';
+import { TinyrnnError } from '../../ir/errors';
 import { QLayer, QuantModel, qLayerBytes, qLayerInputSize, qLayerOutputSize } from '../../ir/quant-model';
 import { loadData } from '../../data/load';
 import { quantizeModel } from '../../quant/quantize';
@@ -109,11 +110,18 @@ export const quantizeCommand: Command = {
     const data = loadData(calibSpec, io.cwd);
     const percentile = num(values, 'percentile', { min: 50, max: 100 });
     const rawPerUnit = num(values, 'raw-per-unit', { int: true, min: 1 });
-    const q = quantizeModel(model, datasetSequences(data, model.inputSize), {
-      source: data.source,
-      ...(percentile !== undefined ? { percentile } : {}),
-      ...(rawPerUnit !== undefined ? { rawPerUnit } : {}),
-    });
+    let q: QuantModel;
+    try {
+      q = quantizeModel(model, datasetSequences(data, model.inputSize), {
+        source: data.source,
+        ...(percentile !== undefined ? { percentile } : {}),
+        ...(rawPerUnit !== undefined ? { rawPerUnit } : {}),
+      });
+    } catch (e) {
+      // name the model the problems are in (calibration-data problems already name their data)
+      if (e instanceof TinyrnnError && !e.file) throw e.inFile(file);
+      throw e;
+    }
     saveQuantModel(out, q);
     const s = summarizeQuantModel(q);
     const cmp = compareQuant(model, q, data, { traceSequences: 0 });

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../../compiler/cli/main';
 import { Io } from '../../../compiler/cli/command';
-import { saveFloatModel, loadQuantModel } from '../../../compiler/ir/format';
+import { saveFloatModel, loadQuantModel, encodeContainer } from '../../../compiler/ir/format';
 import { tinyModel } from '../../helpers/models';
 import { Rng } from '../../../compiler/util/rng';
 
@@ -59,6 +59,17 @@ describe('tinyrnn quantize, inspect and eval of int8 models', () => {
     const again = await cli(['quantize', 'm.q.tnn', '--calib', 'data.json'], dir);
     expect(again.code).toBe(1);
     expect(again.err).toMatch(/TNN006: this is a quantised model/);
+  });
+
+  test('a model that cannot be quantised: exit 1, the file, the code and the tensor named', async () => {
+    const bad = tinyModel({ cell: 'lstm', hidden: 4, outputs: 2 });
+    (bad.layers[0] as { wh: Float32Array }).wh[7] = NaN;
+    // the float validator refuses NaN when saving, so write it through the container; loading refuses it (TNN107)
+    fs.writeFileSync(path.join(dir, 'nan.tnn'), encodeContainer('float', bad));
+    const r = await cli(['quantize', path.join(dir, 'nan.tnn'), '--calib', 'data.json'], dir);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/nan\.tnn: error TNN107: layers\[0\]\.wh\[7\]/);
+    expect(fs.existsSync(path.join(dir, 'nan.q.tnn'))).toBe(false);
   });
 
   test('inspect shows an int8 model (text and --json)', async () => {
