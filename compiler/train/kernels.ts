@@ -6,11 +6,112 @@
 // results are bit-identical to compiler/float/infer.ts. Register blocking of 4 rows of A by 2 rows
 // of B: 6 loads feed 8 multiply-adds (measured here: 4x2 beats 2x2 and 4x4, which spills).
 
+import { GEMM_WASM_BASE64 } from './gemm-wasm';
+
+// The few WebAssembly declarations needed (the project's type libraries do not include them).
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+
+interface WasmGemm {
+  memory: WasmMemory;
+  gemm: (M: number, N: number, K: number, a: number, b: number, c: number, bias: number, useBias: number) => void;
+  f64: Float64Array;
+}
+
+function loadWasm(): WasmGemm | null {
+  try {
+    const wa = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+    if (!wa) return null;
+    const mod = new wa.Module(Buffer.from(GEMM_WASM_BASE64, 'base64'));
+    const inst = new wa.Instance(mod, {});
+    const memory = inst.exports.memory as WasmMemory;
+    return { memory, gemm: inst.exports.gemm as WasmGemm['gemm'], f64: new Float64Array(memory.buffer) };
+  } catch {
+    return null; // no WebAssembly SIMD here: the JavaScript kernel does the work
+  }
+}
+
+const WASM = process.env.TINYRNN_NO_WASM ? null : loadWasm();
+/** Products smaller than this many multiply-adds stay in JavaScript (packing costs more). */
+const WASM_MIN_MACS = 2048;
+
+/** Whether the WebAssembly SIMD kernel is in use. */
+export const wasmKernelAvailable = (): boolean => WASM !== null;
+
+/**
+ * C (M, N) (=|+=) [bias] + A (M, K) B (N, K)^T: the one product the trainer uses. Large products run
+ * in the WebAssembly SIMD kernel (gemm.wat) on packed copies, small ones in gemmNTScalar; both
+ * give the same bits.
+ */
+export function gemmNT(
+  M: number,
+  N: number,
+  K: number,
+  A: Float64Array,
+  aOff: number,
+  lda: number,
+  B: Float64Array,
+  bOff: number,
+  ldb: number,
+  C: Float64Array,
+  cOff: number,
+  ldc: number,
+  accumulate: boolean,
+  bias: Float64Array | null = null,
+  biasOff = 0,
+): void {
+  const w = WASM;
+  if (w === null || M * N * K < WASM_MIN_MACS || K === 0) {
+    gemmNTScalar(M, N, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate, bias, biasOff);
+    return;
+  }
+  const Mp = (M + 3) & ~3;
+  const Np = (N + 3) & ~3;
+  // layout in f64 units: A (Mp, K) | Bt (K, Np) | bias (Np) | C (Mp, Np)
+  const ao = 0;
+  const bo = ao + Mp * K;
+  const io = bo + K * Np;
+  const co = io + Np;
+  const need = (co + Mp * Np) * 8;
+  if (need > w.memory.buffer.byteLength) {
+    w.memory.grow(Math.ceil((need - w.memory.buffer.byteLength) / 65536));
+    w.f64 = new Float64Array(w.memory.buffer);
+  }
+  const f = w.f64;
+  for (let m = 0; m < M; m++) {
+    const src = aOff + m * lda;
+    f.set(A.subarray(src, src + K), ao + m * K);
+  }
+  if (Mp > M) f.fill(0, ao + M * K, ao + Mp * K);
+  for (let n = 0; n < N; n++) {
+    const src = bOff + n * ldb;
+    for (let k = 0; k < K; k++) f[bo + k * Np + n] = B[src + k];
+  }
+  for (let n = N; n < Np; n++) for (let k = 0; k < K; k++) f[bo + k * Np + n] = 0;
+  if (bias) {
+    for (let n = 0; n < N; n++) f[io + n] = bias[biasOff + n];
+    for (let n = N; n < Np; n++) f[io + n] = 0;
+  }
+  w.gemm(Mp, Np, K, ao * 8, bo * 8, co * 8, io * 8, bias ? 1 : 0);
+  for (let m = 0; m < M; m++) {
+    const dst = cOff + m * ldc;
+    const src = co + m * Np;
+    if (accumulate) for (let n = 0; n < N; n++) C[dst + n] += f[src + n];
+    else for (let n = 0; n < N; n++) C[dst + n] = f[src + n];
+  }
+}
+
 /**
  * C[cOff + m*ldc + n] (=|+=) (bias ? bias[biasOff + n] : 0) + sum_k A[aOff + m*lda + k] * B[bOff + n*ldb + k]
  * accumulate: add the result to C instead of overwriting it.
  */
-export function gemmNT(
+export function gemmNTScalar(
   M: number,
   N: number,
   K: number,
