@@ -40,12 +40,15 @@ export interface PeerJob {
 }
 
 export interface PeerResult {
+  /** Wall-clock seconds of the training call. */
   seconds: number;
+  /** CPU seconds this process spent in it (all threads). */
+  cpuSeconds: number;
   accuracy: number;
   finalLoss: number;
 }
 
-/** Trains the same architecture (cell -> dense softmax) with tfjs-layers on the given backend. */
+/** Trains the same architecture (cell -> dense softmax) with tfjs-layers on the given backend. tfjs's GRU is the reset-before variant. */
 export async function trainTfjs(req: NodeRequire, backend: 'cpu' | 'wasm', job: PeerJob): Promise<PeerResult> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const tf: any = req('@tensorflow/tfjs');
@@ -57,12 +60,15 @@ export async function trainTfjs(req: NodeRequire, backend: 'cpu' | 'wasm', job: 
   const ys = tf.oneHot(tf.tensor1d(job.y, 'int32'), job.K);
   const model = tf.sequential();
   const layerOpts = { units: job.hidden, inputShape: [job.T, job.F], kernelInitializer: tf.initializers.glorotUniform({ seed: job.seed }), recurrentInitializer: tf.initializers.orthogonal({ seed: job.seed }) };
-  model.add(job.cell === 'lstm' ? tf.layers.lstm({ ...layerOpts, unitForgetBias: true }) : tf.layers.gru({ ...layerOpts, resetAfter: true }));
+  model.add(job.cell === 'lstm' ? tf.layers.lstm({ ...layerOpts, unitForgetBias: true }) : tf.layers.gru(layerOpts));
   model.add(tf.layers.dense({ units: job.K, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: job.seed + 1 }) }));
   model.compile({ optimizer: tf.train.adam(job.lr), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const t0 = process.hrtime.bigint();
+  const c0 = process.cpuUsage();
   const h = await model.fit(xs, ys, { epochs: job.epochs, batchSize: job.batch, shuffle: true, verbose: 0 });
+  const cu = process.cpuUsage(c0);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpuSeconds = (cu.user + cu.system) / 1e6;
   const tx = tf.tensor3d(job.tx, [job.ty.length, job.T, job.F]);
   const pred = model.predict(tx).argMax(-1).dataSync() as Int32Array;
   let correct = 0;
@@ -70,5 +76,5 @@ export async function trainTfjs(req: NodeRequire, backend: 'cpu' | 'wasm', job: 
   const losses = h.history.loss as number[];
   tf.dispose([xs, ys, tx]);
   model.dispose();
-  return { seconds, accuracy: correct / job.ty.length, finalLoss: losses[losses.length - 1] };
+  return { seconds, cpuSeconds, accuracy: correct / job.ty.length, finalLoss: losses[losses.length - 1] };
 }
