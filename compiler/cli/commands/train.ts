@@ -200,7 +200,10 @@ export const trainCommand: Command = {
     const progress = new Progress(io, io.isTTY && !!process.stderr.isTTY, quiet, metricName, trainer.state.epoch);
     let interrupted = false;
     const onSigint = (): void => {
+      // first Ctrl-C: finish the current batch, save a checkpoint, exit; a second one: exit now
+      if (interrupted) process.exit(130);
       interrupted = true;
+      if (!quiet) io.err('\nstopping after this batch to save a checkpoint (Ctrl-C again to quit without it)');
     };
     process.on('SIGINT', onSigint);
     let res: TrainResult;
