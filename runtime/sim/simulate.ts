@@ -192,7 +192,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulationReport> {
       data: o.data,
       memory: prepared.memory,
       fits: true,
-      faults: faults.map((f) => (o.faults ?? [])[faults.indexOf(f)]),
+      faults: [...(o.faults ?? [])],
       devices: results,
       fleet: summarizeFleet(results, workers),
       notes,

@@ -9,6 +9,8 @@
 //
 // Legend: T steps of the stream, F features, W windows.
 
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Dataset } from '../../compiler/data/dataset';
 import { BUILTIN_PREFIX, loadData } from '../../compiler/data/load';
 import { TinyrnnError } from '../../compiler/ir/errors';
@@ -54,6 +56,24 @@ export function deviceDataSpec(spec: string, device: number): string {
   return spec.startsWith(BUILTIN_PREFIX) ? withSeed(spec, (baseSeed(spec) + device) >>> 0) : spec;
 }
 
+const fileCache = new Map<string, { mtimeMs: number; size: number; data: Dataset }>();
+
+/** A data file read once per thread while it is unchanged (a fleet deals one file out to many devices). */
+function loadFileCached(spec: string, cwd = process.cwd()): Dataset {
+  const file = path.resolve(cwd, spec);
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch {
+    return loadData(spec, cwd); // the standard "no such file" diagnostic
+  }
+  const hit = fileCache.get(file);
+  if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.data;
+  const data = loadData(spec, cwd);
+  fileCache.set(file, { mtimeMs: st.mtimeMs, size: st.size, data });
+  return data;
+}
+
 /** Builds the stream from the chosen recordings of a dataset. */
 export function streamFromDataset(d: Dataset, device: number, indices: number[], source: string): DeviceStream {
   const F = d.features.length;
@@ -85,7 +105,7 @@ export function streamFromDataset(d: Dataset, device: number, indices: number[],
 export function deviceStream(spec: string, device: number, devices: number, opts: { windows?: number; cwd?: string; dataset?: Dataset } = {}): DeviceStream {
   const builtin = spec.startsWith(BUILTIN_PREFIX);
   const devSpec = deviceDataSpec(spec, device);
-  const d = opts.dataset && (!builtin || device === 0 || devSpec === spec) ? opts.dataset : loadData(devSpec, opts.cwd);
+  const d = opts.dataset && (!builtin || device === 0 || devSpec === spec) ? opts.dataset : builtin ? loadData(devSpec, opts.cwd) : loadFileCached(spec, opts.cwd);
   let indices: number[];
   if (builtin) indices = Array.from({ length: d.x.length }, (_, i) => i);
   else {
