@@ -69,3 +69,11 @@ export class TinyrnnError extends Error {
 export function fail(code: string, path: string, message: string, extra: Partial<Diagnostic> = {}): never {
   throw new TinyrnnError({ code, path, message, ...extra });
 }
+
+/**
+ * True when v is a typed array of the named kind, from this realm or another (worker threads,
+ * vm contexts and jest's sandbox each have their own Float32Array constructor).
+ */
+export function isTypedArray<T extends ArrayBufferView = ArrayBufferView & ArrayLike<number>>(v: unknown, name: string): v is T {
+  return ArrayBuffer.isView(v) && Object.prototype.toString.call(v) === `[object ${name}]`;
+}

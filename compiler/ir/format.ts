@@ -22,7 +22,7 @@ import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { CborDecoder, CborEncoder } from '@jsonjoy.com/json-pack/lib/cbor';
 import { JsonPackExtension } from '@jsonjoy.com/json-pack/lib/JsonPackExtension';
-import { TinyrnnError } from './errors';
+import { TinyrnnError, isTypedArray } from './errors';
 import { FloatModel } from './model';
 import { validateFloatModel } from './validate';
 import { QuantModel, validateQuantModel } from './quant-model';
@@ -49,7 +49,7 @@ const TAGS: [number, new (b: ArrayBuffer) => TypedArray][] = [
 const CTOR_BY_TAG = new Map(TAGS);
 
 function tagOf(a: TypedArray): number {
-  for (const [tag, ctor] of TAGS) if (a.constructor === ctor) return tag;
+  for (const [tag, ctor] of TAGS) if (isTypedArray(a, ctor.name)) return tag;
   throw new Error(`cannot store ${a.constructor.name} in a .tnn file`);
 }
 

@@ -16,7 +16,7 @@
 //   TNN210 spec version not supported           TNN211 activation table malformed
 //   TNN212 bidirectional halves differ          TNN213 integer bound broken (int32 / 2^53)
 
-import { Diagnostic, TinyrnnError } from './errors';
+import { Diagnostic, TinyrnnError, isTypedArray } from './errors';
 import { ModelMeta, OutputMode, Task, assertNever } from './model';
 import { QUANT_SPEC_VERSION, INT32_MAX, MULT_MAX, SHIFT_MAX, TABLE_SIZE, RAW_INPUT_MAX } from '../quant/spec';
 
@@ -308,7 +308,7 @@ class Checker {
       this.add('TNN201', p, 'missing array', undefined, `${ctor.name} ${shape}`);
       return undefined;
     }
-    if (!(v instanceof ctor)) {
+    if (!isTypedArray<IntArray>(v, ctor.name)) {
       this.add('TNN205', p, 'array has the wrong type', v, `${ctor.name} ${shape}`);
       return undefined;
     }

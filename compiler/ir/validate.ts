@@ -10,7 +10,7 @@
 //   TNN110 labels/features do not match sizes   TNN111 normalisation std not > 0
 //   TNN112 bidirectional halves differ          TNN113 bad metadata value
 
-import { Diagnostic, TinyrnnError } from './errors';
+import { Diagnostic, TinyrnnError, isTypedArray } from './errors';
 import {
   CELL_KINDS,
   CellLayer,
@@ -61,7 +61,7 @@ class Collector {
       this.add('TNN101', p, 'missing array', undefined, `Float32Array ${shape}`);
       return undefined;
     }
-    if (!(v instanceof Float32Array)) {
+    if (!isTypedArray<Float32Array>(v, 'Float32Array')) {
       this.add('TNN105', p, 'array has the wrong type', v, `Float32Array ${shape}`);
       return undefined;
     }

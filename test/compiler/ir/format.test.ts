@@ -127,3 +127,16 @@ describe('.tnn format', () => {
     fs.rmSync(dir, { recursive: true });
   });
 });
+
+describe('typed arrays from another realm', () => {
+  test('validate and encode accept Float32Arrays made in a vm context', () => {
+    const vm = require('node:vm');
+    const m: any = tinyModel();
+    const foreign = vm.runInNewContext('new Float32Array(n)', { n: m.layers[0].bx.length });
+    foreign.set(m.layers[0].bx);
+    expect(foreign instanceof Float32Array).toBe(false);
+    m.layers[0].bx = foreign;
+    const back = decodeFloatModel(encodeFloatModel(m));
+    expect(Array.from(back.layers[0].kind === 'lstm' ? back.layers[0].bx : [])).toEqual(Array.from(foreign));
+  });
+});
