@@ -23,7 +23,7 @@
 
 import { CellKind, gateCount } from '../ir/model';
 import { sigmoid } from '../float/infer';
-import { gemmNT, transpose } from './kernels';
+import { gemmNT, packB, packedSize, transpose } from './kernels';
 
 export interface CellOffsets {
   wx: number; // (GH, I)
@@ -53,6 +53,11 @@ export class TrainCell {
   readonly xT: Float64Array;
   readonly whT: Float64Array;
   readonly wxT: Float64Array;
+  /** wh packed for the SIMD kernel, once per window: forward (all gate rows, or r|z and n), backward. */
+  private readonly packFwd: Float64Array;
+  private readonly packFwdN: Float64Array;
+  private readonly packBwd: Float64Array;
+  private readonly packBwdN: Float64Array;
   /** Carried state for truncated BPTT (B, H); used when forward() is told to carry. */
   readonly h0: Float64Array;
   readonly c0: Float64Array;
@@ -89,6 +94,11 @@ export class TrainCell {
     this.xT = new Float64Array(I * TB);
     this.whT = new Float64Array(H * GH);
     this.wxT = new Float64Array(I * GH);
+    const before = kind === 'gru' && !resetAfter;
+    this.packFwd = new Float64Array(packedSize(before ? 2 * H : GH, H));
+    this.packFwdN = new Float64Array(before ? packedSize(H, H) : 0);
+    this.packBwd = new Float64Array(packedSize(H, before ? 2 * H : GH));
+    this.packBwdN = new Float64Array(before ? packedSize(H, H) : 0);
     this.h0 = new Float64Array(maxB * H);
     this.c0 = new Float64Array(kind === 'lstm' ? maxB * H : 0);
   }
@@ -99,6 +109,9 @@ export class TrainCell {
     const BH = B * H;
     // input projection wx x + bx for every (t, b) row at once
     gemmNT(T * B, GH, I, X, 0, I, P, this.p.wx, I, xp, 0, GH, false, P, this.p.bx);
+    const before = this.kind === 'gru' && !this.resetAfter;
+    packB(before ? 2 * H : GH, H, P, this.p.wh, H, this.packFwd);
+    if (before) packB(H, H, P, this.p.wh + 2 * H * H, H, this.packFwdN);
     if (carry) {
       for (let k = 0; k < BH; k++) hs[k] = this.h0[k];
       if (this.kind === 'lstm') for (let k = 0; k < BH; k++) cs[k] = this.c0[k];
@@ -136,7 +149,8 @@ export class TrainCell {
   /** rec (B, rows) = bh + h (B, H) wh^T for gate rows rowFrom..rowFrom+rows of step s's previous state. */
   private recurrent(P: Float64Array, src: Float64Array, srcOff: number, B: number, rowFrom: number, rows: number): void {
     const { H, GH } = this;
-    gemmNT(B, rows, H, src, srcOff, H, P, this.p.wh + rowFrom * H, H, this.rec, rowFrom, GH, false, P, this.p.bh + rowFrom);
+    const packed = rowFrom === 0 ? this.packFwd : this.packFwdN;
+    gemmNT(B, rows, H, src, srcOff, H, P, this.p.wh + rowFrom * H, H, this.rec, rowFrom, GH, false, P, this.p.bh + rowFrom, packed);
   }
 
   private lstmForward(P: Float64Array, T: number, B: number, out: Float64Array, O: number, col: number): void {
@@ -278,6 +292,9 @@ export class TrainCell {
     this.dh.fill(0, 0, B * H);
     if (this.kind === 'lstm') this.dc.fill(0, 0, B * H);
     transpose(GH, H, P, this.p.wh, H, this.whT, 0, GH);
+    const before = this.kind === 'gru' && !this.resetAfter;
+    packB(H, before ? 2 * H : GH, this.whT, 0, GH, this.packBwd);
+    if (before) packB(H, H, this.whT, 2 * H, GH, this.packBwdN);
     switch (this.kind) {
       case 'lstm':
         this.lstmBackward(T, B, dOut, O, col);
@@ -302,7 +319,8 @@ export class TrainCell {
   /** dh (B, H) (=|+=) dPx[step s] (B, rows) times the wh rows rowFrom..rowFrom+rows. */
   private backRecurrent(dPx: Float64Array, s: number, B: number, rowFrom: number, rows: number, dst: Float64Array, accumulate: boolean): void {
     const { H, GH } = this;
-    gemmNT(B, H, rows, dPx, s * B * GH + rowFrom, GH, this.whT, rowFrom, GH, dst, 0, H, accumulate);
+    const packed = rowFrom === 0 ? this.packBwd : this.packBwdN;
+    gemmNT(B, H, rows, dPx, s * B * GH + rowFrom, GH, this.whT, rowFrom, GH, dst, 0, H, accumulate, null, 0, packed);
   }
 
   private lstmBackward(T: number, B: number, dOut: Float64Array, O: number, col: number): void {

@@ -44,6 +44,27 @@ const WASM_MIN_MACS = 2048;
 /** Whether the WebAssembly SIMD kernel is in use. */
 export const wasmKernelAvailable = (): boolean => WASM !== null;
 
+/** Bt (K, Np) at dst[dOff..]: B (N, K) transposed, columns padded with zeros to Np = N rounded up to 4. */
+function packInto(N: number, K: number, B: Float64Array, bOff: number, ldb: number, dst: Float64Array, dOff: number): void {
+  const Np = (N + 3) & ~3;
+  for (let n = 0; n < N; n++) {
+    const src = bOff + n * ldb;
+    for (let k = 0; k < K; k++) dst[dOff + k * Np + n] = B[src + k];
+  }
+  for (let n = N; n < Np; n++) for (let k = 0; k < K; k++) dst[dOff + k * Np + n] = 0;
+}
+
+/** Size of a packed B operand (N, K) for gemmNT's `packed` argument. */
+export const packedSize = (N: number, K: number): number => K * ((N + 3) & ~3);
+
+/**
+ * Packs B (N, K) once for many products with the same B (a weight matrix over the steps of a
+ * window): pass the result as gemmNT's `packed` argument (with B, bOff, ldb unchanged).
+ */
+export function packB(N: number, K: number, B: Float64Array, bOff: number, ldb: number, dst: Float64Array): void {
+  if (WASM) packInto(N, K, B, bOff, ldb, dst, 0);
+}
+
 /**
  * C (M, N) (=|+=) [bias] + A (M, K) B (N, K)^T: the one product the trainer uses. Large products run
  * in the WebAssembly SIMD kernel (gemm.wat) on packed copies, small ones in gemmNTScalar; both
@@ -65,6 +86,7 @@ export function gemmNT(
   accumulate: boolean,
   bias: Float64Array | null = null,
   biasOff = 0,
+  packed: Float64Array | null = null,
 ): void {
   const w = WASM;
   if (w === null || M * N * K < WASM_MIN_MACS || K === 0) {
@@ -89,11 +111,8 @@ export function gemmNT(
     f.set(A.subarray(src, src + K), ao + m * K);
   }
   if (Mp > M) f.fill(0, ao + M * K, ao + Mp * K);
-  for (let n = 0; n < N; n++) {
-    const src = bOff + n * ldb;
-    for (let k = 0; k < K; k++) f[bo + k * Np + n] = B[src + k];
-  }
-  for (let n = N; n < Np; n++) for (let k = 0; k < K; k++) f[bo + k * Np + n] = 0;
+  if (packed) f.set(packed.subarray(0, K * Np), bo);
+  else packInto(N, K, B, bOff, ldb, f, bo);
   if (bias) {
     for (let n = 0; n < N; n++) f[io + n] = bias[biasOff + n];
     for (let n = N; n < Np; n++) f[io + n] = 0;
