@@ -58,6 +58,7 @@ export class TrainCell {
   private readonly packFwdN: Float64Array;
   private readonly packBwd: Float64Array;
   private readonly packBwdN: Float64Array;
+  private readonly packDx: Float64Array;
   /** Carried state for truncated BPTT (B, H); used when forward() is told to carry. */
   readonly h0: Float64Array;
   readonly c0: Float64Array;
@@ -99,6 +100,7 @@ export class TrainCell {
     this.packFwdN = new Float64Array(before ? packedSize(H, H) : 0);
     this.packBwd = new Float64Array(packedSize(H, before ? 2 * H : GH));
     this.packBwdN = new Float64Array(before ? packedSize(H, H) : 0);
+    this.packDx = new Float64Array(packedSize(I, GH));
     this.h0 = new Float64Array(maxB * H);
     this.c0 = new Float64Array(kind === 'lstm' ? maxB * H : 0);
   }
@@ -309,9 +311,10 @@ export class TrainCell {
     this.paramGrads(Gr, X, T, B);
     if (dX) {
       transpose(GH, I, P, this.p.wx, I, this.wxT, 0, GH);
+      packB(I, GH, this.wxT, 0, GH, this.packDx);
       for (let s = 0; s < T; s++) {
         const t = this.reverse ? T - 1 - s : s;
-        gemmNT(B, I, GH, this.dP, s * B * GH, GH, this.wxT, 0, GH, dX, t * B * I, I, true);
+        gemmNT(B, I, GH, this.dP, s * B * GH, GH, this.wxT, 0, GH, dX, t * B * I, I, true, null, 0, this.packDx);
       }
     }
   }
