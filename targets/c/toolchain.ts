@@ -142,7 +142,7 @@ export const SANITIZE_FLAGS = ['-fsanitize=undefined,address', '-fno-sanitize-re
 
 /** Build a host executable with gcc and the strict flags. */
 export async function buildHost(b: HostBuild): Promise<string> {
-  const args = [...STRICT_FLAGS, b.opt, '-g', ...(b.sanitize ? SANITIZE_FLAGS : []), ...(b.defines ?? []).map((d) => `-D${d}`), ...(b.includeDirs ?? []).map((d) => `-I${d}`), ...(b.extraFlags ?? []), ...b.sources, '-o', b.out];
+  const args = [...STRICT_FLAGS, b.opt, ...(b.sanitize ? SANITIZE_FLAGS : []), ...(b.defines ?? []).map((d) => `-D${d}`), ...(b.includeDirs ?? []).map((d) => `-I${d}`), ...(b.extraFlags ?? []), ...b.sources, '-o', b.out];
   await compile('gcc', args);
   return b.out;
 }
@@ -173,7 +173,6 @@ export async function buildArm(b: ArmBuild): Promise<string> {
     ...b.machine.flags,
     ...STRICT_FLAGS,
     b.opt,
-    '-g',
     '-ffunction-sections',
     '-fdata-sections',
     ...(b.defines ?? []).map((d) => `-D${d}`),
