@@ -10,7 +10,8 @@ import { EngineProvider, EngineSession, PreparedEngine } from './engine';
 import { FaultSpec, applyFaults, formatFault } from './faults';
 import { DeviceStream } from './stream';
 import { energy, simulateTiming } from './timing';
-import { Accuracy, DeviceResult, FaultSummary, Parity } from './types';
+import { Accuracy, DeviceResult, FaultSummary, Parity, RegressionError } from './types';
+import { dequantizeOutput } from '../reference';
 import { samplesToRaw } from './sensor';
 import { TinyrnnError } from '../../compiler/ir/errors';
 
@@ -31,10 +32,14 @@ export interface DeviceRunOptions {
 /** Most fault events listed per device (the counts have the totals). */
 export const MAX_EVENTS = 500;
 
-/** Steps at which the model state is cleared: window starts for whole-sequence models, plus resets. */
-function resetPoints(model: QuantModel, s: DeviceStream, faultResets: number[]): number[] {
+/**
+ * Steps at which the model state is cleared: the start of every recording (each recording is a
+ * session of its own, as in training and evaluation; a single long recording streams without a
+ * break), plus the device resets of the fault plan.
+ */
+function resetPoints(s: DeviceStream, faultResets: number[]): number[] {
   const set = new Set<number>(faultResets);
-  if (model.output === 'last') for (const w of s.windowStart) if (w > 0) set.add(w);
+  for (const w of s.windowStart) if (w > 0) set.add(w);
   return [...set].filter((t) => t > 0 && t < s.T).sort((a, b) => a - b);
 }
 
@@ -109,6 +114,28 @@ export function accuracyOf(model: QuantModel, s: DeviceStream, pred: Float64Arra
   return { correct, total, rate: total ? correct / total : null };
 }
 
+/** Regression error of the answers (every step, or window ends for whole-sequence models) against the targets. */
+export function regressionError(model: QuantModel, s: DeviceStream, out: Int32Array): RegressionError | undefined {
+  if (model.task !== 'regression' || !s.targets) return undefined;
+  const O = model.outputSize;
+  const K = Math.min(O, s.K);
+  let n = 0;
+  let abs = 0;
+  let sq = 0;
+  for (const t of scoredSteps(model, s)) {
+    const y = dequantizeOutput(model, out.subarray(t * O, (t + 1) * O));
+    for (let k = 0; k < K; k++) {
+      const want = s.targets[t * s.K + k];
+      if (!Number.isFinite(want)) continue;
+      const e = y[k] - want;
+      n++;
+      abs += Math.abs(e);
+      sq += e * e;
+    }
+  }
+  return n ? { n, mae: abs / n, rmse: Math.sqrt(sq / n) } : undefined;
+}
+
 function compare(got: Int32Array, want: Int32Array, O: number): Parity {
   let mismatches = 0;
   let first: Parity['first'];
@@ -137,7 +164,7 @@ export async function simulateDevice(s: DeviceStream, o: DeviceRunOptions): Prom
   const period = 1 / o.rateHz;
   const fs = applyFaults(s.x, F, period, o.faults, o.seed >>> 0);
   const raw = samplesToRaw(model, fs.delivered, T);
-  const resets = resetPoints(model, s, fs.resets);
+  const resets = resetPoints(s, fs.resets);
 
   // The device code.
   const session = await o.provider.open(o.prepared, model, board);
@@ -165,7 +192,7 @@ export async function simulateDevice(s: DeviceStream, o: DeviceRunOptions): Prom
     want = o.provider === o.oracle.provider ? dev.out : (await runSession(oracle, raw, F, T, resets)).out;
     if (o.faults.length) {
       await oracle.reset();
-      clean = (await runSession(oracle, samplesToRaw(model, s.x, T), F, T, resetPoints(model, s, []))).out;
+      clean = (await runSession(oracle, samplesToRaw(model, s.x, T), F, T, resetPoints(s, []))).out;
     }
   } finally {
     await oracle.close();
@@ -174,6 +201,7 @@ export async function simulateDevice(s: DeviceStream, o: DeviceRunOptions): Prom
   const parity = compare(dev.out, want, O);
   const pred = predictions(model, dev.out, T);
   const accuracy = accuracyOf(model, s, pred);
+  const error = regressionError(model, s, dev.out);
 
   let faults: FaultSummary | null = null;
   if (o.faults.length && clean) {
@@ -235,6 +263,7 @@ export async function simulateDevice(s: DeviceStream, o: DeviceRunOptions): Prom
     engine: o.prepared.engine,
     parity,
     accuracy,
+    ...(error ? { error } : {}),
     ...(predicted ? { predicted } : {}),
     timing,
     costSource: dev.cycles ? o.prepared.costSource : 'none',

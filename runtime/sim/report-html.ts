@@ -124,6 +124,7 @@ function summaryRows(r: SimulationReport): [string, string, string][] {
   rows.push(['Flash', `${fmtBytes(r.memory.flashBytes)} of ${fmtBytes(r.memory.flashLimit)} (${pct(r.memory.flashBytes / r.memory.flashLimit)})`, ok(r.memory.flashBytes <= r.memory.flashLimit)]);
   rows.push(['Same as reference', `${f.parityMismatches === 0 ? 'bit for bit' : `${f.parityMismatches} values differ`} (${r.devices.reduce((s, d) => s + d.parity.compared, 0)} values compared)`, ok(f.parityMismatches === 0)]);
   if (f.accuracy.rate !== null) rows.push(['Accuracy', `${pct(f.accuracy.rate)} (${f.accuracy.correct} of ${f.accuracy.total})${f.devices > 1 ? `, per device ${pct(f.accuracyMin)} to ${pct(f.accuracyMax)}` : ''}`, '']);
+  if (f.error) rows.push(['Error', `MAE ${f.error.mae.toPrecision(4)}, RMSE ${f.error.rmse.toPrecision(4)} over ${f.error.n} answers, against the targets`, '']);
   if (t) {
     rows.push(['Time per step', `mean ${fmtTime(f.stepMean)}, worst ${fmtTime(f.stepMax)} against ${fmtTime(1 / r.rateHz)} per sample (${pct(t.utilization)} busy); highest sustainable rate ${t.maxRateHz === Infinity ? 'n/a' : `${t.maxRateHz.toFixed(1)} Hz`}`, '']);
     rows.push(['Deadline misses', `${f.misses} of ${f.steps} steps${f.devices > 1 ? ` on ${f.devicesWithMisses} devices` : ''}`, ok(f.misses === 0)]);

@@ -87,7 +87,15 @@ export function summarizeFleet(devices: DeviceResult[], workers: number): FleetS
   let changed = 0;
   let survived = 0;
   const rates: number[] = [];
+  let en = 0;
+  let eAbs = 0;
+  let eSq = 0;
   for (const d of devices) {
+    if (d.error) {
+      en += d.error.n;
+      eAbs += d.error.mae * d.error.n;
+      eSq += d.error.rmse * d.error.rmse * d.error.n;
+    }
     steps += d.steps;
     correct += d.accuracy.correct;
     total += d.accuracy.total;
@@ -111,6 +119,7 @@ export function summarizeFleet(devices: DeviceResult[], workers: number): FleetS
     devices: devices.length,
     steps,
     accuracy: { correct, total, rate: total ? correct / total : null },
+    error: en ? { n: en, mae: eAbs / en, rmse: Math.sqrt(eSq / en) } : null,
     parityMismatches: mism,
     devicesWithMismatches: devMism,
     misses,
@@ -179,7 +188,8 @@ export async function simulate(o: SimulateOptions): Promise<SimulationReport> {
     );
     const notes = [...prepared.notes];
     if (prepared.costSource === 'none') notes.push(`no time estimate: the ${engineName} engine has no cost source for ${board.name} (${board.core})`);
-    if (model.output === 'last') notes.push('the model classifies whole recordings: the device resets its state at the start of each recording and its answer is the output at the recording\'s last step');
+    if (results.some((d) => d.windows > 1)) notes.push('recordings are played back to back; the device resets its model state at the start of each one (each recording is a session of its own)');
+    if (model.output === 'last') notes.push('the model classifies whole recordings: its answer is the output at the recording\'s last step');
     if (faults.some((f) => f.kind === 'nan' || f.kind === 'inf' || f.kind === 'range')) notes.push('NaN, infinite and out-of-range sensor values are turned into raw integers by the sensor driver (NaN: the feature\'s offset, i.e. real 0 after normalisation; beyond ±2^30: clamped), then quantised by the device code (saturating)');
     if (faults.some((f) => f.kind === 'dropout')) notes.push('a dropped sample is replaced by the last sample delivered (hold-last-value)');
     const report: SimulationReport = {

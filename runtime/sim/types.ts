@@ -48,6 +48,14 @@ export interface Accuracy {
   rate: number | null;
 }
 
+/** Error of a regression model's answers against the data's targets, in real units. */
+export interface RegressionError {
+  /** Values compared (answers x targets). */
+  n: number;
+  mae: number;
+  rmse: number;
+}
+
 export interface FaultSummary {
   specs: string[];
   counts: Record<FaultKind, number>;
@@ -94,6 +102,8 @@ export interface DeviceResult {
   engine: EngineName;
   parity: Parity;
   accuracy: Accuracy;
+  /** Regression models with targets in the data: error of the answers. */
+  error?: RegressionError;
   /** Class counts of the predictions (classification), by label. */
   predicted?: Record<string, number>;
   timing: TimingSummary | null;
@@ -122,6 +132,8 @@ export interface FleetSummary {
   devices: number;
   steps: number;
   accuracy: Accuracy;
+  /** Regression: error over every device's answers (null without targets). */
+  error: RegressionError | null;
   parityMismatches: number;
   /** Devices whose output differed from the reference at least once. */
   devicesWithMismatches: number;

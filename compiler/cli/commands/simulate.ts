@@ -33,6 +33,7 @@ export function simulationText(r: SimulationReport, io: Io): string {
     lines.push(`  parity:   DIFFERS from the reference: ${f.parityMismatches} of ${compared} values on ${f.devicesWithMismatches} devices; first: device ${bad.device} step ${p?.step} out[${p?.index}]: got ${p?.got}, want ${p?.want}`);
   }
   if (f.accuracy.rate !== null) lines.push(`  accuracy: ${pct(f.accuracy.rate)} (${f.accuracy.correct}/${f.accuracy.total})${f.devices > 1 ? `, per device ${pct(f.accuracyMin)}..${pct(f.accuracyMax)}` : ''}`);
+  if (f.error) lines.push(`  error:    MAE ${f.error.mae.toPrecision(4)}, RMSE ${f.error.rmse.toPrecision(4)} over ${f.error.n} answers (real units, against the data's targets)`);
   if (d0?.timing) {
     const t = d0.timing;
     lines.push(`  time:     ${fmtTime(f.stepMean)} per step (worst ${fmtTime(f.stepMax)}) against ${fmtTime(1 / r.rateHz)}: ${pct(t.utilization)} busy, max ${t.maxRateHz.toFixed(1)} Hz [${d0.costSource}${d0.cyclesPerStep !== null ? `, ${Math.round(d0.cyclesPerStep)} cycles/step` : ''}]`);

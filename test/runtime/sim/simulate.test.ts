@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { loadData } from '../../../compiler/data/load';
 import { loadQuantModel } from '../../../compiler/ir/format';
 import { TinyrnnError } from '../../../compiler/ir/errors';
-import { createQuantState, rawInput, resetQuantState, stepQuant } from '../../../runtime/reference';
+import { createQuantState, dequantizeOutput, rawInput, resetQuantState, runQuant, stepQuant } from '../../../runtime/reference';
 import { simulate, summarizeFleet } from '../../../runtime/sim/simulate';
 import { deviceDataSpec } from '../../../runtime/sim/stream';
 import { GESTURE_STREAM, gestureModelFile, randomModelFile } from './fixtures';
@@ -46,6 +46,34 @@ describe('the simulator against an independent run of the reference kernels', ()
     expect(dev.accuracy).toEqual({ correct, total: d.x.length, rate: correct / d.x.length });
     expect(dev.windows).toBe(6);
     expect(dev.steps).toBe(240);
+  });
+});
+
+describe('regression streams', () => {
+  test('error of the answers against the targets, checked with whole-sequence reference runs', async () => {
+    const data = 'builtin:sines?n=3&length=60&seed=5';
+    const file = randomModelFile('gru', 6, { data });
+    const r = await simulate({ modelFile: file, board: 'NRF52840', engine: 'reference', data, rateHz: 25 });
+    const m = loadQuantModel(file);
+    const d = loadData(data);
+    let n = 0;
+    let abs = 0;
+    let sq = 0;
+    for (let i = 0; i < d.x.length; i++) {
+      const raw = Array.from({ length: d.x[i].length }, (_, t) => rawInput(m, [d.x[i][t]]));
+      const run = runQuant(m, raw);
+      run.steps.forEach((y, t) => {
+        const e = dequantizeOutput(m, y)[0] - d.targets![i][t];
+        n++;
+        abs += Math.abs(e);
+        sq += e * e;
+      });
+    }
+    const err = r.fleet.error!;
+    expect(err.n).toBe(n);
+    expect(err.mae).toBeCloseTo(abs / n, 12);
+    expect(err.rmse).toBeCloseTo(Math.sqrt(sq / n), 12);
+    expect(r.fleet.accuracy.rate).toBeNull();
   });
 });
 
