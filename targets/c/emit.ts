@@ -282,8 +282,8 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
     { name: 'pre', type: 's16', count: maxPre, comment: 'gate pre-activations, then gate outputs' },
     { name: 'n32', type: 's32', count: maxN32, comment: 'gru reset-after n rows / elman relu parts' },
     { name: 'rh', type: 's16', count: maxRh, comment: 'gru reset-before r*h16 (Q0.15)' },
-    { name: 'vx', type: 's16', count: maxVx, comment: 'the layer input widened to int16' },
-    { name: 'vh', type: 's16', count: maxVh, comment: 'h8 widened to int16' },
+    { name: 'vx', type: 's16', count: maxVx, comment: 'the layer input as int16' },
+    { name: 'vh', type: 's16', count: maxVh, comment: 'the recurrent input (h16, or h8 for elman relu) as int16' },
     ...scratchExtra,
   ]);
 
@@ -412,6 +412,7 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
     text: cString(f),
     id: view.featureIds[i],
     rawPerUnit: m.input.rawPerUnit[i],
+    unitRaw: m.input.rawPerUnit[i] === 1,
     offset: m.input.offset[i],
   }));
   const tview = {
