@@ -188,11 +188,17 @@ export async function simulateDevice(s: DeviceStream, o: DeviceRunOptions): Prom
   const oracle = await o.oracle.provider.open(o.oracle.prepared, model, board);
   let want: Int32Array;
   let clean: Int32Array | null = null;
+  // The same delivered samples without the device resets: what the reset alone changed.
+  let noReset: Int32Array | null = null;
   try {
     want = o.provider === o.oracle.provider ? dev.out : (await runSession(oracle, raw, F, T, resets)).out;
     if (o.faults.length) {
       await oracle.reset();
       clean = (await runSession(oracle, samplesToRaw(model, s.x, T), F, T, resetPoints(s, []))).out;
+    }
+    if (fs.resets.length) {
+      await oracle.reset();
+      noReset = (await runSession(oracle, raw, F, T, resetPoints(s, []))).out;
     }
   } finally {
     await oracle.close();
@@ -209,12 +215,14 @@ export async function simulateDevice(s: DeviceStream, o: DeviceRunOptions): Prom
     const scored = scoredSteps(model, s);
     let changed = 0;
     for (const t of scored) if (pred[t] !== cleanPred[t]) changed++;
+    const base = noReset ? predictions(model, noReset, T) : pred;
     const recovery = fs.resets.map((r) => {
-      // Steps after the reset until the prediction equals the fault-free one and stays equal up to
-      // the next reset (null: still different at the next reset or the end of the stream).
+      // Steps after the reset until the prediction equals the one the device would have made on
+      // the same samples without the reset, and stays equal up to the next reset (null: still
+      // different at the next reset or the end of the stream).
       const next = fs.resets.find((x) => x > r) ?? T;
       let k = next;
-      while (k > r && pred[k - 1] === cleanPred[k - 1]) k--;
+      while (k > r && pred[k - 1] === base[k - 1]) k--;
       return { reset: r, steps: k === next && next > r ? null : k - r };
     });
     faults = {

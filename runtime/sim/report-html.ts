@@ -157,7 +157,7 @@ export function renderHtml(r: SimulationReport): string {
     ? `<h2>Faults on device ${r.devices[0].device}</h2><table class="events"><tr><th>step</th><th>fault</th><th>detail</th></tr>${events
         .slice(0, 200)
         .map((e) => `<tr><td>${e.step}</td><td>${esc(e.kind)}</td><td>${e.feature !== undefined ? esc(`${r.model.features[e.feature] ?? e.feature} = ${String(e.value)}`) : e.kind === 'dropout' ? 'sample lost, last value held' : e.kind === 'reset' ? 'device reset: model state cleared' : ''}</td></tr>`)
-        .join('')}</table>${r.devices[0].faults?.recovery.length ? `<p>After each reset: ${r.devices[0].faults.recovery.map((x) => `step ${x.reset}: ${x.steps === null ? 'did not match the fault-free run again' : `back to the fault-free prediction after ${x.steps} steps`}`).join('; ')}.</p>` : ''}`
+        .join('')}</table>${r.devices[0].faults?.recovery.length ? `<p>After each reset: ${r.devices[0].faults.recovery.map((x) => `step ${x.reset}: ${x.steps === null ? 'predictions never matched the run without the reset again' : `predictions back to those without the reset after ${x.steps} steps`}`).join('; ')}.</p>` : ''}`
     : '';
   const notes = r.notes.length ? `<h2>Notes</h2><ul>${r.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : '';
   const memParts = r.memory.parts.length ? `<table class="events"><tr><th>part</th><th>where</th><th>bytes</th></tr>${r.memory.parts.map((p) => `<tr><td>${esc(p.name)}</td><td>${p.kind}</td><td>${p.bytes}</td></tr>`).join('')}</table><p class="small">${esc(r.memory.source)}</p>` : `<p class="small">${esc(r.memory.source)}</p>`;

@@ -68,7 +68,7 @@ export interface FaultSummary {
   cleanAccuracy: Accuracy;
   /** Largest clock jitter that occurred, seconds. */
   maxJitter: number;
-  /** Steps the device needed after each reset until its prediction matched the fault-free run again (null: never within the stream). */
+  /** Steps the device needed after each reset until its prediction matched what it predicts on the same samples without the reset (null: not within the stream or before the next reset). */
   recovery: { reset: number; steps: number | null }[];
   /** True when the device code ran every step to the end (it kept running). */
   survived: boolean;

@@ -194,6 +194,22 @@ describe('faults', () => {
   });
 });
 
+describe('resets', () => {
+  test('recovery is measured against the same samples without the reset', async () => {
+    const file = await gestureModelFile();
+    // 6 recordings of 40 steps: the regular resets are at 40, 80, 120, ...
+    const r = await simulate({ modelFile: file, board: 'NRF52840', engine: 'reference', data: GESTURE_STREAM, faults: ['reset:@80,@100'] });
+    const rec = r.devices[0].faults!.recovery;
+    expect(rec.map((x) => x.reset)).toEqual([80, 100]);
+    // a reset that falls on a recording start changes nothing
+    expect(rec[0].steps).toBe(0);
+    // one in the middle of a recording is forgotten at the next recording start (step 120) at the latest
+    expect(rec[1].steps).not.toBeNull();
+    expect(rec[1].steps!).toBeLessThanOrEqual(20);
+    expect(r.devices[0].faults!.counts.reset).toBe(2);
+  });
+});
+
 describe('fleets', () => {
   test('100 devices on worker threads give the figures of 100 single runs', async () => {
     const file = await gestureModelFile();
