@@ -55,6 +55,8 @@ export interface EngineContext {
   sampleRaw?: Int32Array;
   /** False when no time estimate is wanted (parity checks only): engines skip their cost measurement. Default true. */
   measureTime?: boolean;
+  /** c engine: build with the undefined-behaviour and address sanitizers (a report stops the device code). */
+  sanitize?: boolean;
 }
 
 export interface EngineProvider {

@@ -50,6 +50,8 @@ export interface SimulateOptions {
   cwd?: string;
   /** Scratch folder for generated and compiled code (default: a fresh temp folder, removed after). */
   workDir?: string;
+  /** c engine: build the device code with the undefined-behaviour and address sanitizers. */
+  sanitize?: boolean;
 }
 
 function boardSummary(b: BoardProfile): BoardSummary {
@@ -148,6 +150,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulationReport> {
   if (!Number.isInteger(devices) || devices < 1) throw new TinyrnnError({ code: 'SIM012', path: '--devices', message: 'bad device count', value: devices, expected: 'an integer >= 1' });
   const engineName = o.engine ?? defaultEngine(board);
   const provider = engineProvider(engineName);
+  if (o.sanitize && engineName !== 'c') throw new TinyrnnError({ code: 'SIM003', path: '--sanitize', message: 'sanitizers apply to the c engine only (C compiled for this machine)', value: engineName });
   const why = provider.unavailable(board);
   if (why) throw new TinyrnnError({ code: 'SIM003', path: '--engine', message: `the ${engineName} engine cannot run here: ${why}`, value: engineName });
 
@@ -162,7 +165,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulationReport> {
   const workDir = o.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tinyrnn-sim-'));
   const ownWorkDir = !o.workDir;
   try {
-    const ctx = { model, modelFile, board, workDir, sampleRaw: samplesToRaw(model, first.x.subarray(0, Math.min(first.T, 64) * first.F), Math.min(first.T, 64)) };
+    const ctx = { model, modelFile, board, workDir, sanitize: o.sanitize, sampleRaw: samplesToRaw(model, first.x.subarray(0, Math.min(first.T, 64) * first.F), Math.min(first.T, 64)) };
     const prepared: PreparedEngine = await provider.prepare(ctx);
     checkFits(prepared.memory, board, `${model.meta.name} (${engineName} engine)`);
     const oracleProvider = engineProvider('reference');

@@ -74,6 +74,7 @@ export const simulateCommand: Command = {
     fault: { type: 'string', short: 'f', arg: 'SPEC', multiple: true, help: 'inject a fault: dropout:P nan:P inf:P range:P jitter:D reset:@K|P' },
     seed: { type: 'string', arg: 'N', help: 'seed of the fault patterns (default 1)' },
     report: { type: 'string', arg: 'FILE.html', help: 'write the HTML report with plots (viewable offline)' },
+    sanitize: { type: 'boolean', help: 'c engine: build the device code with the undefined-behaviour and address sanitizers' },
     json: { type: 'boolean', help: 'machine-readable report' },
   },
   positionals: [1, 1],
@@ -99,6 +100,7 @@ export const simulateCommand: Command = {
       seed: num(values, 'seed', { int: true, min: 0, max: 4294967295 }),
       faults,
       reportFile: report,
+      sanitize: flag(values, 'sanitize'),
       cwd: io.cwd,
     });
     emit(io, flag(values, 'json'), { ...r, report: report ? path.resolve(io.cwd, report) : null }, () => simulationText(r, io) + (report ? `\nwrote ${report}` : ''));

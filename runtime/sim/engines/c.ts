@@ -24,7 +24,7 @@ import { QuantModel } from '../../../compiler/ir/quant-model';
 import { BoardProfile } from '../../../targets/boards';
 import { generateC, CGenResult } from '../../../targets/c/emit';
 import { writeGenerated } from '../../../targets/c/target';
-import { ARM_MACHINES, ArmMachine, buildArm, buildHost, compileArmObject, qemuArgs, runProgram, symbols, toolStatus, traceRun } from '../../../targets/c/toolchain';
+import { ARM_MACHINES, ArmMachine, buildArm, buildHost, compileArmObject, qemuArgs, runProgram, sanitizerEnv, symbols, toolStatus, traceRun } from '../../../targets/c/toolchain';
 import { ChunkResult, EngineContext, EngineProvider, EngineSession, PreparedEngine } from '../engine';
 import { MemoryUse } from '../types';
 import { checkFits } from '../memory';
@@ -121,6 +121,8 @@ interface CData {
   machine: string | null;
   /** Instructions per calibration step (K), or null. */
   stepInstructions: number[] | null;
+  /** Built with sanitizers: run with the sanitizer environment (any report aborts). */
+  sanitize: boolean;
 }
 
 /** Reads exactly n bytes from a child's stdout, in order. */
@@ -177,8 +179,8 @@ class ProcessSession implements EngineSession {
     child.on('error', (e) => this.reader.fail(e));
     child.stdin.on('error', (e) => this.reader.fail(e));
   }
-  static start(cmd: string, args: string[], F: number, O: number, stepCycles: number[] | null, what: string): ProcessSession {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  static start(cmd: string, args: string[], F: number, O: number, stepCycles: number[] | null, what: string, env?: NodeJS.ProcessEnv): ProcessSession {
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: env ?? process.env });
     return new ProcessSession(child, F, O, stepCycles, what);
   }
   async run(raw: Int32Array, T: number): Promise<ChunkResult> {
@@ -300,8 +302,8 @@ async function prepareC(ctx: EngineContext, engine: 'c' | 'qemu'): Promise<Prepa
   let detail: string;
   if (engine === 'c') {
     program = path.join(ctx.workDir, 'driver-host');
-    await buildHost({ sources: [driver, path.join(srcDir, path.basename(gen.source))], includeDirs: [srcDir], out: program, opt: '-O2' });
-    detail = `emitted C (targets/c, prefix ${PREFIX}) compiled for this machine with gcc -O2, driven over stdin/stdout`;
+    await buildHost({ sources: [driver, path.join(srcDir, path.basename(gen.source))], includeDirs: [srcDir], out: program, opt: '-O2', sanitize: !!ctx.sanitize });
+    detail = `emitted C (targets/c, prefix ${PREFIX}) compiled for this machine with gcc -O2${ctx.sanitize ? ' and the undefined-behaviour and address sanitizers' : ''}, driven over stdin/stdout`;
   } else {
     const mc = (target as { machine: ArmMachine }).machine;
     program = path.join(ctx.workDir, `driver-${mc.key}.elf`);
@@ -315,7 +317,7 @@ async function prepareC(ctx: EngineContext, engine: 'c' | 'qemu'): Promise<Prepa
   } else if (ctx.measureTime === false) notes.push('no time estimate: not requested');
   else if (!target) notes.push(`no time estimate: QEMU does not emulate the ${ctx.board.core} core of ${ctx.board.name}`);
   else notes.push(`no time estimate: ${tools.missing.filter((m) => !m.startsWith('gcc')).join('; ')}`);
-  const data: CData = { program, machine: engine === 'qemu' ? (target as { machine: ArmMachine }).machine.key : null, stepInstructions };
+  const data: CData = { program, machine: engine === 'qemu' ? (target as { machine: ArmMachine }).machine.key : null, stepInstructions, sanitize: engine === 'c' && !!ctx.sanitize };
   return {
     engine,
     detail,
@@ -335,7 +337,7 @@ export const cEngine: EngineProvider = {
   prepare: (ctx) => prepareC(ctx, 'c'),
   async open(prepared: PreparedEngine, model: QuantModel) {
     const d = prepared.data as unknown as CData;
-    return ProcessSession.start(d.program, [], model.inputSize, model.outputSize, d.stepInstructions, 'the host C program');
+    return ProcessSession.start(d.program, [], model.inputSize, model.outputSize, d.stepInstructions, 'the host C program', d.sanitize ? sanitizerEnv() : undefined);
   },
 };
 

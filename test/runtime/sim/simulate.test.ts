@@ -164,7 +164,9 @@ describe('faults', () => {
   const FAULTS = ['dropout:0.05', 'nan:0.03', 'inf:0.01', 'range:0.02', 'jitter:2ms', 'reset:@100'];
   test.each(RUNNABLE)('$engine: survived, reported, and the device saw what the sensor driver delivered', async ({ engine, board }) => {
     const file = await gestureModelFile();
-    const r = await simulate({ modelFile: file, board, engine, data: GESTURE_STREAM, faults: FAULTS, seed: 4, traces: true });
+    // the host C runs with the sanitizers: faulty samples must not trigger undefined behaviour
+    const r = await simulate({ modelFile: file, board, engine, data: GESTURE_STREAM, faults: FAULTS, seed: 4, traces: true, sanitize: engine === 'c' });
+    if (engine === 'c') expect(r.engineDetail).toMatch(/sanitizers/);
     const d = r.devices[0];
     const f = d.faults!;
     expect(f.survived).toBe(true);
