@@ -226,7 +226,12 @@ ${notes}
     charts.push(new uPlot({ width: width(), height: 240, series: pSeries, scales: { x: { time: false }, y: classes && D.labels ? { range: [-0.5, D.labels.length - 0.5] } : {} }, axes: [{ label: 'time (s)' }, classes && D.labels ? { label: 'class', splits: function () { return D.labels.map(function (_, i) { return i; }); }, values: function (u, v) { return v.map(function (i) { return D.labels[i] || ''; }); }, size: 70 } : { label: 'value' }], hooks: { draw: [faultMarks(p.faultT)] } }, pData, pr));
     if (p.execMs.length) {
       var tm = section(root, 'Time per step against the deadline' + suffix, 'plot-time-' + k, 'Estimated execution time on the board per step, and the time until the next sample arrives.');
-      charts.push(new uPlot({ width: width(), height: 220, series: [{ label: 't (s)' }, { label: 'step time (ms)', stroke: '#e0542e', width: 1.5, fill: 'rgba(224,84,46,0.12)' }, { label: 'deadline (ms)', stroke: '#1d2330', width: 1, dash: [4, 4] }], scales: { x: { time: false }, y: { range: function (u, lo, hi) { return [0, Math.max(hi, 1e-6) * 1.1]; } } }, axes: [{ label: 'time (s)' }, { label: 'ms' }] }, [p.t, p.execMs, p.budgetMs], tm));
+      // A step far shorter than the period would be a flat line at zero: then the y axis is logarithmic.
+      var positive = p.execMs.concat(p.budgetMs).filter(function (v) { return v != null && v > 0; });
+      var lo = Math.min.apply(null, positive), hi = Math.max.apply(null, positive);
+      var logY = positive.length > 0 && hi / lo > 20;
+      var yScale = logY ? { distr: 3, log: 10 } : { range: function (u, a, b) { return [0, Math.max(b, 1e-6) * 1.1]; } };
+      charts.push(new uPlot({ width: width(), height: 220, series: [{ label: 't (s)' }, { label: 'step time (ms)', stroke: '#e0542e', width: 2, fill: logY ? undefined : 'rgba(224,84,46,0.12)' }, { label: 'deadline (ms)', stroke: '#1d2330', width: 1, dash: [4, 4] }], scales: { x: { time: false }, y: yScale }, axes: [{ label: 'time (s)' }, { label: logY ? 'ms (log scale)' : 'ms', size: 70 }] }, [p.t, p.execMs, p.budgetMs], tm));
     }
   });
   var m = D.memory;

@@ -93,7 +93,7 @@ function measure(d: JsData, m: QuantModel, board: BoardProfile): MemoryUse {
     flashBytes,
     ramLimit: pool,
     flashLimit: p.storageBytes,
-    source: `Espruino sandbox: JsVar blocks of ${p.blockSize} B (pool of ${p.variables} variables = ${pool} B), peak over loading and stepping; flash = Storage files`,
+    source: `Espruino sandbox: JsVar blocks of ${p.blockSize} B (pool of ${p.variables} variables = ${pool} B), peak over loading and stepping; flash = Storage files of the model module and its weights (the app and the device runtime come on top)`,
     parts: [
       { name: 'JsVars after loading (firmware base, module, weights in RAM)', kind: 'ram', bytes: loaded * p.blockSize },
       { name: 'JsVars at the peak of a step', kind: 'ram', bytes: peakBlocks * p.blockSize },
