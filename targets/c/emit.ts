@@ -470,6 +470,8 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
     tanhTable: view.usesTanh,
     srcDir,
     layout,
+    samplePeriodMs: Math.max(1, Math.round(1000 / (m.meta.sampleRate && m.meta.sampleRate > 0 ? m.meta.sampleRate : 25))),
+    sampleRateNote: m.meta.sampleRate && m.meta.sampleRate > 0 ? `the model's sample rate, ${commentText(String(m.meta.sampleRate))} Hz` : 'the sample rate is not recorded in the model: 25 Hz assumed',
   };
   const files: GeneratedFile[] = [];
   const t = templates();

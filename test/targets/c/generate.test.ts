@@ -184,3 +184,35 @@ test('tinyrnn compile --target c: files, report as text and as --json', async ()
   out.length = 0;
   expect(await main(['compile', file, '--target', 'c', '--out', 'gen3', '--layout', 'zip'], io)).toBe(2);
 });
+
+hostTest('the Arduino example sketch compiles as C++ against the generated library (with a minimal Arduino stand-in) and streams', async () => {
+  const dir = path.join(root, 'arduino');
+  const gen = generateC(classifier, { prefix: 'gest', layout: 'arduino' });
+  writeGenerated(dir, gen);
+  const stub = path.join(dir, 'Arduino.h');
+  fs.writeFileSync(
+    stub,
+    [
+      '#include <stdint.h>',
+      '#include <stdio.h>',
+      'static const int A0 = 14;',
+      'static inline int analogRead(int pin) { return pin * 100; }',
+      'static inline void delay(unsigned long) {}',
+      'struct SerialStub { void begin(long) {} void println(const char *s) { printf("%s\\n", s); } void println(long v) { printf("%ld\\n", v); } };',
+      'static SerialStub Serial;',
+      '',
+    ].join('\n'),
+  );
+  const main = path.join(dir, 'main.cpp');
+  fs.writeFileSync(main, '#include "Arduino.h"\n#include "examples/gest_stream/gest_stream.ino"\nint main() { setup(); for (int i = 0; i < 5; i++) loop(); return 0; }\n');
+  const obj = path.join(dir, 'gest.o');
+  const c = await runProgram('gcc', ['-std=c99', '-Wall', '-Wextra', '-Werror', '-pedantic', '-O2', `-I${path.join(dir, 'src')}`, '-c', path.join(dir, 'src', 'gest.c'), '-o', obj]);
+  expect(c.stderr).toBe('');
+  const cxx = await runProgram('g++', ['-std=c++11', '-Wall', '-Wextra', '-Werror', '-O2', `-I${dir}`, `-I${path.join(dir, 'src')}`, main, obj, '-o', path.join(dir, 'sketch')]);
+  expect(cxx.stderr).toBe('');
+  const r = await runProgram(path.join(dir, 'sketch'), []);
+  expect(r.code).toBe(0);
+  const lines = r.stdout.trim().split('\n');
+  expect(lines).toHaveLength(5);
+  for (const l of lines) expect(classifier.meta.labels).toContain(l);
+});
