@@ -37,6 +37,12 @@ export { generateModule, type GeneratedModule } from './targets/espruino/generat
 export { dialectProblems, assertEspruinoDialect } from './targets/espruino/dialect';
 export { EspruinoSandbox, type SandboxOptions } from './targets/espruino/sandbox';
 export { flash as flashEspruino, readBuildDir, type FlashReport } from './targets/espruino/flash';
+export { simulate, summarizeFleet, type SimulateOptions } from './runtime/sim/simulate';
+export { renderHtml as renderSimulationReport } from './runtime/sim/report-html';
+export { parseFault, applyFaults, type FaultSpec, type FaultEvent } from './runtime/sim/faults';
+export { ENGINES as SIM_ENGINES, engineProvider } from './runtime/sim/engines';
+export type { SimulationReport, DeviceResult, FleetSummary, EngineName, MemoryUse } from './runtime/sim/types';
+export type { EngineProvider, EngineSession, PreparedEngine } from './runtime/sim/engine';
 export { Rng } from './compiler/util/rng';
 export { main as cli } from './compiler/cli/main';
 export { VERSION } from './compiler/version';
