@@ -9,7 +9,7 @@ import { cString, commentText, derivePrefix, identifierFragments, prefixProblems
 import { main } from '../../../compiler/cli/main';
 import { generateC } from '../../../targets/c/emit';
 import { writeGenerated } from '../../../targets/c/target';
-import { ARM_MACHINES, buildHost, compileArmObject, runProgram, scratchDir, symbols } from '../../../targets/c/toolchain';
+import { ARM_MACHINES, buildHost, compileArmObject, runProgram, sanitizerEnv, scratchDir, symbols } from '../../../targets/c/toolchain';
 import { armTest, hostTest } from './gate';
 import { loadVectorCases } from './vectors';
 
@@ -215,4 +215,51 @@ hostTest('the Arduino example sketch compiles as C++ against the generated libra
   const lines = r.stdout.trim().split('\n');
   expect(lines).toHaveLength(5);
   for (const l of lines) expect(classifier.meta.labels).toContain(l);
+});
+
+hostTest('several streams at once: interleaved steps on two states equal separate runs, and <prefix>_run equals stepping', async () => {
+  const c = cases.find((x) => x.name === 'stacked_lstm_gru')!;
+  const [a, b] = c.sequences;
+  const T = Math.min(a.raw.length, b.raw.length);
+  const F = c.model.inputSize;
+  const O = c.model.outputSize;
+  const dir = path.join(root, 'streams');
+  const gen = generateC(c.model, { prefix: 'm' });
+  writeGenerated(dir, gen);
+  const drv = path.join(dir, 'streams.c');
+  fs.writeFileSync(
+    drv,
+    [
+      '#include <stdio.h>',
+      '#include "m.h"',
+      `static const int32_t ra[${T * F}] = {${a.raw.slice(0, T).flat().join(', ')}};`,
+      `static const int32_t rb[${T * F}] = {${b.raw.slice(0, T).flat().join(', ')}};`,
+      `static m_output_t out[${T * O}];`,
+      'static m_state_t sa, sb;',
+      'int main(void) {',
+      '  int32_t t, i;',
+      '  m_reset(&sa);',
+      '  m_reset(&sb);',
+      `  for (t = 0; t < ${T}; t++) {`,
+      `    const m_output_t *ya = m_step(&sa, ra + t * ${F});`,
+      `    const m_output_t *yb = m_step(&sb, rb + t * ${F});`,
+      `    printf("A"); for (i = 0; i < ${O}; i++) printf(" %ld", (long)ya[i]); printf("\\n");`,
+      `    printf("B"); for (i = 0; i < ${O}; i++) printf(" %ld", (long)yb[i]); printf("\\n");`,
+      '  }',
+      `  if (m_run(&sa, rb, ${T}, out, NULL) != M_OK) return 2;`,
+      `  for (t = 0; t < ${T}; t++) { printf("R"); for (i = 0; i < ${O}; i++) printf(" %ld", (long)out[t * ${O} + i]); printf("\\n"); }`,
+      `  if (m_run(NULL, rb, ${T}, out, NULL) != M_ERR_ARGS || m_run(&sa, rb, 0, out, NULL) != M_ERR_ARGS) return 3;`,
+      '  return 0;',
+      '}',
+      '',
+    ].join('\n'),
+  );
+  const exe = await buildHost({ sources: [drv, path.join(dir, 'm.c')], includeDirs: [dir], out: path.join(dir, 'streams.exe'), opt: '-O2', sanitize: true });
+  const r = await runProgram(exe, [], { env: sanitizerEnv() });
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  const rows = (tag: string) => r.stdout.split('\n').filter((l) => l.startsWith(tag + ' ')).map((l) => l.slice(2).split(' ').map(Number));
+  expect(rows('A')).toEqual(a.outputs.slice(0, T));
+  expect(rows('B')).toEqual(b.outputs.slice(0, T));
+  expect(rows('R')).toEqual(b.outputs.slice(0, T));
 });

@@ -76,6 +76,16 @@ for (const key of ['m4', 'm0'] as const) {
   });
 }
 
+armTest('m4 with hard float: the start-up enables the FPU and float code runs', async () => {
+  const f = path.join(dir, 'fpu.c');
+  fs.writeFileSync(f, '#include <stdio.h>\nstatic volatile float x = 1.5f;\nint main(void) {\n  float y = x * x + 0.25f;\n  printf("%d\\n", (int)(y * 4.0f));\n  return 0;\n}\n');
+  const m = { ...ARM_MACHINES.m4, flags: ['-mcpu=cortex-m4', '-mthumb', '-mfloat-abi=hard', '-mfpu=fpv4-sp-d16'] };
+  const elf = await buildArm({ machine: m, sources: [f], out: path.join(dir, 'fpu.elf'), opt: '-O2', extraFlags: ['-Wno-double-promotion'] });
+  const r = await runQemu(elf, m, { timeoutMs: 30000 });
+  expect(r.stdout).toBe('10\n');
+  expect(r.code).toBe(0);
+});
+
 armTest('m0: the Cortex-M0 machine rejects Thumb-2 code (so the M0 build really is Thumb-1 only)', async () => {
   const probe = path.join(dir, 'probe.c');
   fs.writeFileSync(probe, DSP_PROBE);
