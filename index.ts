@@ -37,6 +37,10 @@ export { generateModule, type GeneratedModule } from './targets/espruino/generat
 export { dialectProblems, assertEspruinoDialect } from './targets/espruino/dialect';
 export { EspruinoSandbox, type SandboxOptions } from './targets/espruino/sandbox';
 export { flash as flashEspruino, readBuildDir, type FlashReport } from './targets/espruino/flash';
+export { generateC, C_LAYOUTS, type CLayout, type CGenResult, type CReport, type GeneratedFile } from './targets/c/emit';
+export { writeGenerated as writeCSources, addCodeSizes as measureCCodeSize, formatReport as formatCReport } from './targets/c/target';
+export { buildModelView, type ModelView } from './compiler/emit/view';
+export { validatePrefix, derivePrefix, cString, commentText } from './compiler/emit/names';
 export { simulate, summarizeFleet, type SimulateOptions } from './runtime/sim/simulate';
 export { renderHtml as renderSimulationReport } from './runtime/sim/report-html';
 export { parseFault, applyFaults, type FaultSpec, type FaultEvent } from './runtime/sim/faults';
