@@ -51,7 +51,7 @@ function countFunctions(src: string): number {
   return n;
 }
 
-export function estimateMemory(board: BoardProfile, gen: GeneratedModule, weights: WeightsMode, code: CodeFile[], labels: string[], features: string[]): MemoryEstimate {
+export function estimateMemory(board: BoardProfile, gen: GeneratedModule, weights: WeightsMode, code: CodeFile[], labels: string[], features: string[], dataFiles: { name: string; bytes: number }[] = []): MemoryEstimate {
   const p = espruinoProfile(board);
   const bs = p.blockSize;
   const items: MemoryItem[] = [];
@@ -83,6 +83,8 @@ export function estimateMemory(board: BoardProfile, gen: GeneratedModule, weight
   const budgetBlocks = Math.floor(p.variables * MAX_POOL_SHARE);
   const files: { name: string; bytes: number }[] = code.map((c) => ({ name: c.name, bytes: Buffer.byteLength(c.text, 'latin1') }));
   if (weights === 'storage') for (const b of gen.blobs) files.push({ name: b.storageName, bytes: b.bytes.length });
+  // Files that only take Storage (the Bangle.js launcher entry).
+  files.push(...dataFiles);
   const storageBytes = files.reduce((s, f) => s + storageFileBytes(f.bytes), 0);
   return {
     board: board.id,

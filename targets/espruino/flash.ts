@@ -133,6 +133,8 @@ export interface FlashOptions {
   timeoutMs?: number;
   /** Pause after each Storage write so the board can program its flash (default true). */
   throttle?: boolean;
+  /** Also make the app start at power-up (.bootcde; boards other than Bangle.js, which use their launcher). */
+  boot?: boolean;
 }
 
 export interface FlashReport {
@@ -149,6 +151,8 @@ export interface FlashReport {
   startOutput?: string;
   /** What the espruino package logged (its own progress messages), last 200 lines. */
   log: string[];
+  /** The app was made to start at power-up (.bootcde). */
+  boot: boolean;
 }
 
 function parseJson(text: string, what: string): unknown {
@@ -176,6 +180,7 @@ export async function flash(plan: FlashPlan, opts: FlashOptions): Promise<FlashR
     ramNeededBlocks: mf.estimate.peakBlocks,
     started: false,
     log: [],
+    boot: false,
   };
   if (opts.dryRun) {
     say(`dry run: would write ${plan.files.length} files (${storageNeeded} bytes of Storage) to ${mf.board} on ${opts.port}`);
@@ -240,6 +245,18 @@ export async function flash(plan: FlashPlan, opts: FlashOptions): Promise<FlashR
       }
       report.files[i].verified = true;
       say(`      verified: ${want[0]} bytes, checksum ${want[1]}/${want[2]}`);
+    }
+    if (opts.boot) {
+      if (mf.files.some((f) => f.kind === 'info')) {
+        say('Bangle.js: the app is in the launcher (its .info file); --boot is not needed');
+      } else {
+        const boot = new Uint8Array(Buffer.from(`eval(require("Storage").read(${JSON.stringify(mf.app)}));\n`, 'latin1'));
+        say('writing .bootcde (starts the app at power-up)');
+        await link.upload('.bootcde', boot, timeout);
+        const got = await ask(checksumExpression('.bootcde'), 'checksum of .bootcde');
+        if (!Array.isArray(got) || got.join() !== checksumOf(boot).join()) throw new TinyrnnError({ code: 'ESP407', path: '.bootcde', message: 'verification failed', value: JSON.stringify(got), expected: checksumOf(boot).join(',') });
+        report.boot = true;
+      }
     }
     if (opts.start !== false) {
       say(`starting ${mf.app}`);

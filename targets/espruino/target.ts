@@ -27,7 +27,7 @@ export interface EspruinoBuild {
   weights: WeightsMode;
   gen: GeneratedModule;
   /** Files for the device: Storage name -> bytes, in upload order (runtime, weights, module, app). */
-  files: { name: string; local: string; bytes: Uint8Array; kind: 'runtime' | 'weights' | 'module' | 'app' }[];
+  files: { name: string; local: string; bytes: Uint8Array; kind: 'runtime' | 'weights' | 'module' | 'app' | 'info' }[];
   appName: string;
   estimate: MemoryEstimate;
   cost: StepCost;
@@ -128,6 +128,11 @@ export function buildEspruino(m: QuantModel, opts: BuildOptions = {}): EspruinoB
   if (weights === 'storage') for (const b of gen.blobs) files.push({ name: b.storageName, local: b.storageName.replace(/\./g, '_') + '.bin', bytes: b.bytes, kind: 'weights' });
   files.push({ name: moduleName, local: `${moduleName}.js`, bytes: enc(gen.source), kind: 'module' });
   files.push({ name: appName, local: appName, bytes: enc(app), kind: 'app' });
+  if (p.family === 'bangle') {
+    // The launcher's entry: Bangle.js lists apps by their .info file.
+    const info = JSON.stringify({ id: moduleName, name: m.meta.name.slice(0, 20), src: appName, type: 'app', version: VERSION, files: files.map((f) => f.name).join(',') });
+    files.push({ name: `${moduleName}.info`, local: `${moduleName}.info`, bytes: enc(info), kind: 'info' });
+  }
   const estimate = estimateMemory(
     board,
     gen,
@@ -139,6 +144,7 @@ export function buildEspruino(m: QuantModel, opts: BuildOptions = {}): EspruinoB
     ],
     m.meta.labels ?? [],
     m.meta.features,
+    files.filter((f) => f.kind === 'info').map((f) => ({ name: f.name, bytes: f.bytes.length })),
   );
   if (!estimate.fits && gen.kernel === 'unrolled' && opts.kernel === undefined) {
     // The unrolled code is larger: try the compact loop kernels before giving up.

@@ -27,6 +27,7 @@ export const flashCommand: Command = {
     'dry-run': { type: 'boolean', help: 'show what would be written, without connecting' },
     'no-start': { type: 'boolean', help: 'do not start the app after writing' },
     'no-throttle': { type: 'boolean', help: 'no pause after each Storage write (connections with flow control, simulators)' },
+    boot: { type: 'boolean', help: 'also start the app at power-up (.bootcde; Bangle.js apps go to the launcher instead)' },
     timeout: { type: 'string', arg: 'MS', help: 'answer timeout per request in milliseconds (default 15000)' },
     json: { type: 'boolean', help: 'machine-readable report' },
   },
@@ -66,6 +67,7 @@ export const flashCommand: Command = {
         dryRun,
         start: !flag(values, 'no-start'),
         throttle: !flag(values, 'no-throttle'),
+        boot: flag(values, 'boot'),
         timeoutMs,
         progress: json ? undefined : (line) => io.err(line),
       });

@@ -65,6 +65,8 @@ describe('compile --target espruino', () => {
     expect(mod).toContain('E.toArrayBuffer');
     expect(mod).not.toMatch(/\/\/ ---- kernels/);
     expect(fs.readFileSync(path.join(out, 'gesture.app.js'), 'utf8')).toContain('Bangle.on("accel"');
+    // The launcher entry.
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'gesture.info'), 'utf8'))).toMatchObject({ id: 'gesture', src: 'gesture.app.js', type: 'app' });
   });
 
   test('usage errors: unknown board, bad --weights, bad --name', async () => {

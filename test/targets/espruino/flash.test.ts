@@ -46,7 +46,9 @@ describe('tinyrnn flash through the espruino package', () => {
     await board.start();
     try {
       const lines: string[] = [];
-      const report = await flash(readBuildDir(dir), { port: board.url, board: 'puck', progress: (l) => lines.push(l), throttle: false });
+      const report = await flash(readBuildDir(dir), { port: board.url, board: 'puck', progress: (l) => lines.push(l), throttle: false, boot: true });
+      expect(report.boot).toBe(true);
+      expect(Buffer.from(board.sandbox.storage.get('.bootcde')!).toString('latin1')).toBe('eval(require("Storage").read("gest.app.js"));\n');
       expect(report.firmwareBoard).toBe('PUCKJS');
       expect(report.files.map((f) => f.name)).toEqual(['tinyrnn_rt', 'gest.w0', 'gest', 'gest.app.js']);
       expect(report.files.every((f) => f.verified)).toBe(true);
