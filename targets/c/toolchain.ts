@@ -67,9 +67,11 @@ let statusCache: ToolStatus | undefined;
 /** Which of the toolchains are installed. */
 export function toolStatus(): ToolStatus {
   if (statusCache) return statusCache;
-  const hostCc = onPath('gcc');
-  const armCc = onPath('arm-none-eabi-gcc') && onPath('arm-none-eabi-nm');
-  const qemu = onPath('qemu-system-arm');
+  // TINYRNN_HIDE_TOOLS=arm,qemu,gcc pretends tools are missing (to check what a machine without them reports)
+  const hide = new Set((process.env.TINYRNN_HIDE_TOOLS ?? '').split(',').map((x) => x.trim()));
+  const hostCc = onPath('gcc') && !hide.has('gcc');
+  const armCc = onPath('arm-none-eabi-gcc') && onPath('arm-none-eabi-nm') && !hide.has('arm');
+  const qemu = onPath('qemu-system-arm') && !hide.has('qemu');
   const missing: string[] = [];
   if (!hostCc) missing.push('gcc (host C compiler)');
   if (!armCc) missing.push('arm-none-eabi-gcc/binutils (apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi)');
