@@ -35,7 +35,7 @@ export interface SimulateOptions {
   rateHz?: number;
   engine?: EngineName;
   devices?: number;
-  /** Worker threads (default: one per core for a fleet; 0 runs every device in this thread). */
+  /** Worker threads besides the calling thread, which simulates its share too (default: cores - 1 for a fleet; 0 runs every device in this thread). */
   workers?: number;
   /** `--fault` values, e.g. "dropout:0.05". */
   faults?: string[];

@@ -23,7 +23,7 @@ export function simulationText(r: SimulationReport, io: Io): string {
   const lines: string[] = [];
   lines.push(`${path.relative(io.cwd, r.model.file) || r.model.file}: ${r.model.name} on ${r.board.name} (${r.board.core}, ${r.board.clockMHz} MHz), ${r.engine} engine`);
   lines.push(`  engine:   ${r.engineDetail}`);
-  lines.push(`  stream:   ${r.data} at ${r.rateHz} Hz (period ${fmtTime(1 / r.rateHz)}); ${f.devices} device${f.devices > 1 ? `s on ${f.workers || 'no'} worker thread${f.workers === 1 ? '' : 's'}` : ''}, ${f.steps} steps`);
+  lines.push(`  stream:   ${r.data} at ${r.rateHz} Hz (period ${fmtTime(1 / r.rateHz)}); ${f.devices} device${f.devices > 1 ? `s on ${f.workers ? `${f.workers} worker thread${f.workers === 1 ? '' : 's'} and the main thread` : 'the main thread'}` : ''}, ${f.steps} steps`);
   lines.push(`  memory:   RAM ${r.memory.ramBytes} B of ${r.memory.ramLimit} (${pct(r.memory.ramBytes / r.memory.ramLimit)}), flash ${r.memory.flashBytes} B of ${r.memory.flashLimit} (${pct(r.memory.flashBytes / r.memory.flashLimit)}) [${r.memory.source}]`);
   const compared = r.devices.reduce((s, d) => s + d.parity.compared, 0);
   if (f.parityMismatches === 0) lines.push(`  parity:   identical to the reference kernels (${compared} output values)`);
@@ -69,7 +69,7 @@ export const simulateCommand: Command = {
     rate: { type: 'string', short: 'r', arg: 'HZ', help: 'sample rate (default: the model\'s, else the data\'s)' },
     engine: { type: 'string', short: 'e', arg: 'NAME', help: `device code to run: ${ENGINE_NAMES.join(', ')} (default: js on Espruino boards, c elsewhere)` },
     devices: { type: 'string', short: 'n', arg: 'N', help: 'simulate N devices concurrently, each on its own stream (default 1)' },
-    workers: { type: 'string', arg: 'N', help: 'worker threads for a fleet (default: one per core; 0: none)' },
+    workers: { type: 'string', arg: 'N', help: 'worker threads for a fleet, besides the main thread (default: cores - 1; 0: none)' },
     windows: { type: 'string', arg: 'K', help: 'recordings per device (default: all)' },
     fault: { type: 'string', short: 'f', arg: 'SPEC', multiple: true, help: 'inject a fault: dropout:P nan:P inf:P range:P jitter:D reset:@K|P' },
     seed: { type: 'string', arg: 'N', help: 'seed of the fault patterns (default 1)' },
