@@ -106,6 +106,19 @@ describe('regression and long streams', () => {
     expect(rmse).toBeLessThan(Math.sqrt(se / n));
   });
 
+  test('per-step classes (a label for every step): rising or falling signal', async () => {
+    const d = loadData('builtin:sines?n=80&length=50&noise=0.02');
+    // label each step by the direction of the clean signal: the model has to track the phase
+    d.yStep = d.targets!.map((y, n) => Int32Array.from(y, (v, t) => (v > (t > 0 ? d.targets![n][t - 1] : v) ? 1 : 0)));
+    d.labels = ['falling', 'rising'];
+    delete d.targets;
+    delete d.targetNames;
+    const res = await train(d, { cell: 'gru', hidden: 12, epochs: 15, seed: 3 });
+    expect(res.model.output).toBe('sequence');
+    expect(res.test?.classification?.n).toBe(12 * 50);
+    expect(res.test?.classification?.accuracy).toBeGreaterThan(0.8);
+  });
+
   test('truncated BPTT over a long recording, windowed and split in time', async () => {
     const d = loadData('builtin:sines?n=2&length=4000');
     const tr = new Trainer(d, { cell: 'lstm', hidden: 8, epochs: 2, bptt: 50, window: 200, stride: 100 });
