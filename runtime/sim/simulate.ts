@@ -190,6 +190,10 @@ export async function simulate(o: SimulateOptions): Promise<SimulationReport> {
       workers,
     );
     const notes = [...prepared.notes];
+    if (!o.engine && engineName === 'reference') {
+      const want = board.espruino ? 'js' : 'c';
+      notes.unshift(`the ${want} engine cannot run here (${engineProvider(want).unavailable(board)}): the reference kernels ran instead of device code`);
+    }
     if (prepared.costSource === 'none') notes.push(`no time estimate: the ${engineName} engine has no cost source for ${board.name} (${board.core})`);
     if (results.some((d) => d.windows > 1)) notes.push('recordings are played back to back; the device resets its model state at the start of each one (each recording is a session of its own)');
     if (model.output === 'last') notes.push('the model classifies whole recordings: its answer is the output at the recording\'s last step');
