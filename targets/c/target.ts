@@ -66,7 +66,7 @@ export function formatReport(r: CReport): string {
   }
   const f = r.flash;
   lines.push(`  flash: ${f.data} bytes of data (weights ${f.weights}, biases ${f.biases}, requantisation ${f.requant}, tables ${f.tables}, input stage ${f.input}),`);
-  lines.push(`         ${f.descriptors} bytes of layer descriptors and name tables, ${f.names} bytes of names`);
+  lines.push(`         ${f.descriptors} bytes of name tables and ${f.names} bytes of names (layer descriptors are folded into the code)`);
   for (const [k, c] of Object.entries(f.code)) {
     lines.push(c ? `         code ${c.bytes} bytes (${k}); total ${f.total[k]} bytes` : `         code (${k}): not measured (arm-none-eabi-gcc not installed)`);
   }
