@@ -139,8 +139,14 @@ export function isCellLayer(l: Layer): l is CellLayer {
   return l.kind === 'elman' || l.kind === 'lstm' || l.kind === 'gru';
 }
 
-/** Width of a layer's output. */
-export function layerOutputSize(l: Layer): number {
+/** The shape of any layer, float or quantised: what the size helpers below need. */
+export type LayerShape =
+  | { kind: CellKind; inputSize: number; hidden: number }
+  | { kind: 'bidirectional'; forward: { inputSize: number; hidden: number }; backward: { hidden: number } }
+  | { kind: 'dense'; inputSize: number; units: number };
+
+/** Width of a layer's output (float and quantised layers alike). */
+export function layerOutputSize(l: LayerShape): number {
   switch (l.kind) {
     case 'elman':
     case 'lstm':
@@ -155,7 +161,7 @@ export function layerOutputSize(l: Layer): number {
   }
 }
 
-export function layerInputSize(l: Layer): number {
+export function layerInputSize(l: LayerShape): number {
   return l.kind === 'bidirectional' ? l.forward.inputSize : l.inputSize;
 }
 

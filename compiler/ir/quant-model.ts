@@ -17,12 +17,12 @@
 //   TNN212 bidirectional halves differ          TNN213 integer bound broken (int32 / 2^53)
 
 import { Diagnostic, TinyrnnError, isTypedArray } from './errors';
-import { ModelMeta, OutputMode, Task, assertNever } from './model';
+import { CELL_KINDS, DENSE_ACTIVATIONS, ModelMeta, OutputMode, Task, assertNever, gateCount, layerInputSize, layerOutputSize } from './model';
 import { QUANT_SPEC_VERSION, INT32_MAX, MULT_MAX, SHIFT_MAX, TABLE_SIZE, RAW_INPUT_MAX } from '../quant/spec';
 
-export const QCELL_KINDS = ['elman', 'lstm', 'gru'] as const;
+export const QCELL_KINDS = CELL_KINDS;
 export type QCellKind = (typeof QCELL_KINDS)[number];
-export const QDENSE_ACTIVATIONS = ['none', 'relu', 'tanh', 'sigmoid', 'softmax'] as const;
+export const QDENSE_ACTIVATIONS = DENSE_ACTIVATIONS;
 export type QDenseActivation = (typeof QDENSE_ACTIVATIONS)[number];
 export type QOutputType = 's8' | 's16';
 
@@ -148,28 +148,10 @@ export function recurrentIsH8(c: QCellLayer): boolean {
   return c.kind === 'elman' && c.activation === 'relu';
 }
 
-export function qGateCount(kind: QCellKind): number {
-  return kind === 'lstm' ? 4 : kind === 'gru' ? 3 : 1;
-}
-
-export function qLayerOutputSize(l: QLayer): number {
-  switch (l.kind) {
-    case 'elman':
-    case 'lstm':
-    case 'gru':
-      return l.hidden;
-    case 'bidirectional':
-      return l.forward.hidden + l.backward.hidden;
-    case 'dense':
-      return l.units;
-    default:
-      return assertNever(l);
-  }
-}
-
-export function qLayerInputSize(l: QLayer): number {
-  return l.kind === 'bidirectional' ? l.forward.inputSize : l.inputSize;
-}
+/** Gates per cell, output and input widths: the float IR's helpers serve quantised layers too. */
+export const qGateCount: (kind: QCellKind) => number = gateCount;
+export const qLayerOutputSize: (l: QLayer) => number = layerOutputSize;
+export const qLayerInputSize: (l: QLayer) => number = layerInputSize;
 
 /** Bytes of the integer parameters a device stores for a layer (weights, biases, multipliers, shifts). */
 export function qLayerBytes(l: QLayer): number {
