@@ -92,11 +92,19 @@ function configFromOptions(v: Record<string, unknown>, out: string): Partial<Tra
 const fmtTime = (s: number): string => (s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(s < 10 ? 1 : 0)}s`);
 
 /** Progress on a terminal: one line redrawn in place; elsewhere: one log line per epoch. */
-class Progress {
+export class Progress {
   private readonly t0 = Date.now();
   private last = 0;
   private drawn = false;
-  constructor(private readonly io: Io, private readonly tty: boolean, private readonly quiet: boolean, private readonly metricName: string, private readonly startEpoch: number) {}
+  constructor(
+    private readonly io: Io,
+    private readonly tty: boolean,
+    private readonly quiet: boolean,
+    private readonly metricName: string,
+    private readonly startEpoch: number,
+    /** Raw terminal output (the bar is redrawn with carriage returns). */
+    private readonly write: (s: string) => void = (s) => process.stderr.write(s),
+  ) {}
 
   batch(b: BatchInfo): void {
     if (this.quiet || !this.tty) return;
@@ -111,20 +119,20 @@ class Progress {
     const fill = Math.round((w * b.batch) / b.batches);
     const metric = this.metricName === 'acc' ? `acc ${(100 * b.metric).toFixed(1)}%` : `rmse ${b.metric.toPrecision(3)}`;
     const line = `epoch ${b.epoch}/${b.epochs} [${'#'.repeat(fill)}${'.'.repeat(w - fill)}] ${b.batch}/${b.batches} loss ${b.loss.toFixed(4)} ${metric} ETA ${fmtTime(eta)}`;
-    process.stderr.write(`\r${line}\x1b[K`);
+    this.write(`\r${line}\x1b[K`);
     this.drawn = true;
   }
 
   epoch(r: EpochRecord, epochs: number): void {
     if (this.quiet) return;
-    if (this.drawn) process.stderr.write('\r\x1b[K');
+    if (this.drawn) this.write('\r\x1b[K');
     this.drawn = false;
     const m = (v: number | null): string => (v === null ? '-' : this.metricName === 'acc' ? `${(100 * v).toFixed(1)}%` : v.toPrecision(4));
     this.io.err(`epoch ${r.epoch}/${epochs}: loss ${r.trainLoss.toFixed(4)} ${this.metricName} ${m(r.trainMetric)}, val loss ${r.valLoss === null ? '-' : r.valLoss.toFixed(4)} ${this.metricName} ${m(r.valMetric)}, lr ${r.lr.toPrecision(3)}, ${r.seconds.toFixed(2)} s`);
   }
 
   clear(): void {
-    if (this.drawn) process.stderr.write('\r\x1b[K');
+    if (this.drawn) this.write('\r\x1b[K');
     this.drawn = false;
   }
 }

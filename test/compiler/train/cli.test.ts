@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { main } from '../../../compiler/cli/main';
 import { Io } from '../../../compiler/cli/command';
 import { loadCheckpoint } from '../../../compiler/train/checkpoint';
+import { Progress } from '../../../compiler/cli/commands/train';
 
 function memIo(cwd: string): Io & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -130,6 +131,23 @@ describe('tinyrnn train and eval', () => {
     const more = await run(['train', '--resume', 'whole.tnn.ckpt', '--out', 'more.tnn', '--epochs', '27', '--json']);
     expect(more.code).toBe(0);
     expect(JSON.parse(more.io.stdout.join('')).epochs).toBe(27);
+  });
+
+  test('progress bar on a terminal: epoch, batch, loss, accuracy, ETA, redrawn in place; log lines otherwise', () => {
+    const raw: string[] = [];
+    const io = memIo(dir);
+    const bar = new Progress(io, true, false, 'acc', 0, (s) => raw.push(s));
+    bar.batch({ epoch: 1, epochs: 3, batch: 2, batches: 4, loss: 0.5, metric: 0.75, samples: 64 });
+    expect(raw).toHaveLength(1);
+    expect(raw[0]).toMatch(/^\repoch 1\/3 \[#{10}\.{10}\] 2\/4 loss 0\.5000 acc 75\.0% ETA \d+\.\ds\x1b\[K$/);
+    const rec = { epoch: 1, lr: 0.01, trainLoss: 0.5, trainMetric: 0.75, valLoss: 0.6, valMetric: 0.7, seconds: 0.2 };
+    bar.epoch(rec, 3);
+    expect(raw[1]).toBe('\r\x1b[K'); // the bar is cleared before the epoch's log line
+    expect(io.stderr).toEqual(['epoch 1/3: loss 0.5000 acc 75.0%, val loss 0.6000 acc 70.0%, lr 0.0100, 0.20 s']);
+    const plainRaw: string[] = [];
+    const plain = new Progress(memIo(dir), false, false, 'rmse', 0, (s) => plainRaw.push(s));
+    plain.batch({ epoch: 1, epochs: 3, batch: 2, batches: 4, loss: 0.5, metric: 0.1, samples: 64 });
+    expect(plainRaw).toEqual([]);
   });
 
   test('usage and data errors', async () => {
