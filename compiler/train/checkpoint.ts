@@ -76,6 +76,7 @@ export function decodeCheckpoint(bytes: Uint8Array, file = '<checkpoint>'): Chec
     bestLoss: typeof st.bestLoss === 'number' ? st.bestLoss : Infinity,
     history: (st.history ?? []) as EpochRecord[],
     stopped: (st.stopped ?? null) as StopReason | null,
+    dataCrc: typeof st.dataCrc === 'number' ? st.dataCrc : -1,
   };
   return { version: ck.version as number, data: String(ck.data), config: ck.config as TrainConfig, state };
 }

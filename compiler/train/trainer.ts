@@ -6,6 +6,7 @@
 // shuffling, dropout) and all arithmetic is float64 in a fixed order, so the same data and
 // settings give bit-identical parameters, and a resumed run continues exactly.
 
+import { crc32 } from 'node:zlib';
 import { Dataset } from '../data/dataset';
 import { checkDataset, normalizationStats, splitIndices, subset, windowDataset } from '../data/prep';
 import { TinyrnnError } from '../ir/errors';
@@ -87,6 +88,8 @@ export interface TrainState {
   bad: number;
   history: EpochRecord[];
   stopped: StopReason | null;
+  /** CRC-32 of the training data (values, labels, names): a resume must see the same data. */
+  dataCrc: number;
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -175,6 +178,7 @@ export class Trainer {
       bad: 0,
       history: [],
       stopped: null,
+      dataCrc: dataFingerprint(data),
     };
   }
 
@@ -420,6 +424,14 @@ export class Trainer {
   }
 
   restore(s: TrainState): void {
+    if (s.dataCrc !== this.state.dataCrc) {
+      throw new TinyrnnError({
+        code: 'TRN023',
+        path: 'data',
+        message: `the data differ from the data the checkpoint was trained on (CRC-32 0x${(this.state.dataCrc >>> 0).toString(16)}, checkpoint 0x${(s.dataCrc >>> 0).toString(16)})`,
+        hint: 'resume with the same data file, unchanged; or start a new run',
+      }, this.train.data.source);
+    }
     if (s.P.length !== this.net.P.length) {
       throw new TinyrnnError({ code: 'TRN020', path: 'P', message: `checkpoint has ${s.P.length} parameters`, expected: `${this.net.P.length} for this architecture`, hint: 'resume with the data and settings the checkpoint was made with' });
     }
@@ -444,6 +456,19 @@ export class Trainer {
     // more epochs than the checkpoint planned: training continues
     if (this.state.stopped === 'completed' && this.state.epoch < this.config.epochs) this.state.stopped = null;
   }
+}
+
+/** CRC-32 of everything in a dataset that training reads. */
+export function dataFingerprint(d: Dataset): number {
+  let c = crc32(JSON.stringify([d.features, d.labels ?? null, d.targetNames ?? null, d.x.length]));
+  const add = (a: ArrayBufferView): void => {
+    c = crc32(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), c);
+  };
+  d.x.forEach(add);
+  if (d.y) add(d.y);
+  d.yStep?.forEach(add);
+  d.targets?.forEach(add);
+  return c >>> 0;
 }
 
 function prepare(d: Dataset, model: FloatModel): Part {

@@ -62,6 +62,15 @@ describe('checkpoint and resume', () => {
     }
   });
 
+  test('resuming on different data is refused (TRN023)', async () => {
+    const t1 = new Trainer(data(), { ...cfg, epochs: 1 });
+    await t1.run();
+    const ck = decodeCheckpoint(encodeCheckpoint(t1, 'x'));
+    const other = loadData('builtin:gestures?n=90&length=25&seed=2');
+    const t2 = new Trainer(other, ck.config);
+    expect(() => t2.restore(ck.state)).toThrow(expect.objectContaining({ code: 'TRN023' }));
+  });
+
   test('a model file is not a checkpoint', async () => {
     const res = await train(data(), { ...cfg, epochs: 1 });
     expect(() => decodeCheckpoint(encodeFloatModel(res.model), 'm.tnn')).toThrow(expect.objectContaining({ code: 'TRN021' }));
