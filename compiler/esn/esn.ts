@@ -1,0 +1,340 @@
+// Echo state network in float64: a seeded leaky reservoir and a linear readout fitted in closed
+// form by ridge regression, with the regularisation chosen on the validation split.
+//
+// Legend: N sequences, T steps, F input features (= I), H reservoir units, K outputs,
+//         P = H + 1 readout features (the reservoir state and a constant 1 for the bias).
+//
+//   h_t = (1 - a) h_{t-1} + a tanh(sIn * Win8 x_t + sW * W8 h_{t-1}),   h_{-1} = 0
+//   y_t = Wout [h_t; 1]
+// with a = leakQ15 / 32768 (the leak rate as the Q0.15 integer a device would use), W8 and Win8
+// the int8 reservoir of reservoir.ts, sW = spectralRadius / rho(W8) and sIn = inputScaling / 127.
+
+import { TinyrnnError } from '../ir/errors';
+import { Dataset, seqLength } from '../data/dataset';
+import { SplitFractions, checkDataset, normalizationStats, splitIndices } from '../data/prep';
+import { Reservoir8, densityToQ16, esn_generate, spectralRadius } from './reservoir';
+
+export interface EsnOptions {
+  units: number; // H
+  spectralRadius: number;
+  inputScaling: number;
+  /** Leak rate in (0, 1]; stored as a Q0.15 integer. */
+  leak: number;
+  /** Share of zero recurrent weights, in [0, 1). */
+  sparsity: number;
+  seed: number;
+  /** Steps at the start of each sequence left out of a per-step fit (the reservoir warms up). */
+  washout: number;
+  /** Candidate ridge regularisations; the one with the best validation score is kept. */
+  ridgeGrid: number[];
+}
+
+export const DEFAULT_ESN_OPTIONS: EsnOptions = {
+  units: 64,
+  spectralRadius: 0.9,
+  inputScaling: 0.5,
+  leak: 1,
+  sparsity: 0.9,
+  seed: 1,
+  washout: 10,
+  ridgeGrid: [1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1, 10],
+};
+
+export interface EsnReservoir {
+  inputSize: number; // F
+  units: number; // H
+  seed: number;
+  densityQ16: number;
+  leakQ15: number; // [1, 32768]
+  int8: Reservoir8;
+  /** Real value of one unit of W8 and of Win8. */
+  wScale: number;
+  winScale: number;
+}
+
+export function buildReservoir(inputSize: number, o: Pick<EsnOptions, 'units' | 'spectralRadius' | 'inputScaling' | 'leak' | 'sparsity' | 'seed'>): EsnReservoir {
+  const bad = (path: string, value: number, expected: string): never => {
+    throw new TinyrnnError({ code: 'ESN001', path, message: 'echo state network option out of range', value, expected });
+  };
+  if (!Number.isInteger(o.units) || o.units < 1 || o.units > 4096) bad('units', o.units, 'an integer in 1..4096');
+  if (!(o.spectralRadius > 0 && o.spectralRadius < 4)) bad('spectralRadius', o.spectralRadius, 'in (0, 4), usually just below 1');
+  if (!(o.inputScaling > 0 && o.inputScaling <= 100)) bad('inputScaling', o.inputScaling, 'in (0, 100]');
+  if (!(o.leak > 0 && o.leak <= 1)) bad('leak', o.leak, 'in (0, 1]');
+  if (!(o.sparsity >= 0 && o.sparsity < 1)) bad('sparsity', o.sparsity, 'in [0, 1)');
+  if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0x7fffffff) bad('seed', o.seed, 'an integer in 0..2^31-1 (an int32 on every device)');
+  const densityQ16 = densityToQ16(1 - o.sparsity);
+  const int8 = esn_generate({ inputSize, units: o.units, densityQ16, seed: o.seed });
+  const rho8 = spectralRadius(int8.w, o.units);
+  if (rho8 === 0) {
+    throw new TinyrnnError({ code: 'ESN002', path: 'sparsity', message: 'the generated reservoir has no recurrent dynamics (spectral radius 0)', value: o.sparsity, hint: 'lower the sparsity, add units or change the seed' });
+  }
+  return {
+    inputSize,
+    units: o.units,
+    seed: o.seed,
+    densityQ16,
+    leakQ15: Math.max(1, Math.min(32768, Math.round(o.leak * 32768))),
+    int8,
+    wScale: o.spectralRadius / rho8,
+    winScale: o.inputScaling / 127,
+  };
+}
+
+/** Reservoir states of one sequence x (T, F): returns (T, H), float64. */
+export function reservoirStates(r: EsnReservoir, x: ArrayLike<number>): Float64Array {
+  const H = r.units;
+  const F = r.inputSize;
+  const T = Math.floor(x.length / F);
+  const a = r.leakQ15 / 32768;
+  const out = new Float64Array(T * H); // (T, H)
+  let h = new Float64Array(H); // (H)
+  for (let t = 0; t < T; t++) {
+    const hn = new Float64Array(H);
+    for (let j = 0; j < H; j++) {
+      let si = 0;
+      for (let f = 0; f < F; f++) si += r.int8.win[j * F + f] * x[t * F + f];
+      let sh = 0;
+      for (let k = 0; k < H; k++) sh += r.int8.w[j * H + k] * h[k];
+      hn[j] = (1 - a) * h[j] + a * Math.tanh(r.winScale * si + r.wScale * sh);
+    }
+    h = hn;
+    out.set(h, t * H);
+  }
+  return out;
+}
+
+/**
+ * Ridge regression with an unpenalised bias: solves (Phi'Phi + lambda D) W = Phi'Y for W (P, K),
+ * where Phi (M, P) has a constant 1 in its last column and D is the identity with 0 for that
+ * column. gram = Phi'Phi (P, P) and cross = Phi'Y (P, K) are passed in (accumulated once for the
+ * whole lambda grid). Cholesky factorisation; the matrix is positive definite for lambda > 0.
+ */
+export function ridgeSolve(gram: Float64Array, cross: Float64Array, P: number, K: number, lambda: number): Float64Array {
+  const a = Float64Array.from(gram); // (P, P)
+  for (let i = 0; i < P - 1; i++) a[i * P + i] += lambda;
+  // a = L L', L stored in the lower triangle of a
+  for (let j = 0; j < P; j++) {
+    let d = a[j * P + j];
+    for (let k = 0; k < j; k++) d -= a[j * P + k] * a[j * P + k];
+    if (!(d > 0)) {
+      throw new TinyrnnError({ code: 'ESN003', path: 'ridge', message: 'the ridge system is not positive definite', value: lambda, hint: 'use a larger regularisation (the readout features are linearly dependent)' });
+    }
+    const l = Math.sqrt(d);
+    a[j * P + j] = l;
+    for (let i = j + 1; i < P; i++) {
+      let s = a[i * P + j];
+      for (let k = 0; k < j; k++) s -= a[i * P + k] * a[j * P + k];
+      a[i * P + j] = s / l;
+    }
+  }
+  const wOut = new Float64Array(P * K); // (P, K)
+  const z = new Float64Array(P);
+  for (let c = 0; c < K; c++) {
+    for (let i = 0; i < P; i++) {
+      let s = cross[i * K + c];
+      for (let k = 0; k < i; k++) s -= a[i * P + k] * z[k];
+      z[i] = s / a[i * P + i];
+    }
+    for (let i = P - 1; i >= 0; i--) {
+      let s = z[i];
+      for (let k = i + 1; k < P; k++) s -= a[k * P + i] * wOut[k * K + c];
+      wOut[i * K + c] = s / a[i * P + i];
+    }
+  }
+  return wOut;
+}
+
+/** Readout design rows of a task: features (M, P) and targets (M, K). */
+export interface Design {
+  phi: Float64Array; // (M, P)
+  y: Float64Array; // (M, K)
+  rows: number; // M
+}
+
+/** Per-step regression rows: every step after the washout, targets (T, K) per sequence. */
+export function sequenceDesign(r: EsnReservoir, xs: ArrayLike<number>[], targets: ArrayLike<number>[], K: number, washout: number): Design {
+  const H = r.units;
+  const P = H + 1;
+  const phi: number[] = [];
+  const y: number[] = [];
+  xs.forEach((x, n) => {
+    const st = reservoirStates(r, x);
+    const T = st.length / H;
+    for (let t = Math.min(washout, T - 1); t < T; t++) {
+      for (let j = 0; j < H; j++) phi.push(st[t * H + j]);
+      phi.push(1);
+      for (let k = 0; k < K; k++) y.push(targets[n][t * K + k]);
+    }
+  });
+  return { phi: Float64Array.from(phi), y: Float64Array.from(y), rows: phi.length / P };
+}
+
+/** Classification rows: the state after the last step, one-hot targets over K classes. */
+export function lastStepDesign(r: EsnReservoir, xs: ArrayLike<number>[], labels: ArrayLike<number>, K: number): Design {
+  const H = r.units;
+  const P = H + 1;
+  const phi = new Float64Array(xs.length * P);
+  const y = new Float64Array(xs.length * K);
+  xs.forEach((x, n) => {
+    const st = reservoirStates(r, x);
+    phi.set(st.subarray(st.length - H), n * P);
+    phi[n * P + H] = 1;
+    y[n * K + labels[n]] = 1;
+  });
+  return { phi, y, rows: xs.length };
+}
+
+/** Phi'Phi (P, P) and Phi'Y (P, K) of a design. */
+export function normalEquations(d: Design, P: number, K: number): { gram: Float64Array; cross: Float64Array } {
+  const gram = new Float64Array(P * P);
+  const cross = new Float64Array(P * K);
+  for (let m = 0; m < d.rows; m++) {
+    const o = m * P;
+    for (let i = 0; i < P; i++) {
+      const pi = d.phi[o + i];
+      if (pi === 0) continue;
+      for (let j = 0; j < P; j++) gram[i * P + j] += pi * d.phi[o + j];
+      for (let k = 0; k < K; k++) cross[i * K + k] += pi * d.y[m * K + k];
+    }
+  }
+  return { gram, cross };
+}
+
+/** Predictions (M, K) of a readout (P, K) on a design. */
+export function predict(d: Design, wOut: Float64Array, P: number, K: number): Float64Array {
+  const out = new Float64Array(d.rows * K);
+  for (let m = 0; m < d.rows; m++) {
+    for (let k = 0; k < K; k++) {
+      let s = 0;
+      for (let i = 0; i < P; i++) s += d.phi[m * P + i] * wOut[i * K + k];
+      out[m * K + k] = s;
+    }
+  }
+  return out;
+}
+
+export function mse(pred: Float64Array, y: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < y.length; i++) s += (pred[i] - y[i]) ** 2;
+  return y.length ? s / y.length : 0;
+}
+
+/** Share of rows whose largest prediction is at the target's 1 (ties: lowest index). */
+export function accuracy(pred: Float64Array, y: Float64Array, K: number): number {
+  const M = y.length / K;
+  let ok = 0;
+  for (let m = 0; m < M; m++) {
+    let best = 0;
+    for (let k = 1; k < K; k++) if (pred[m * K + k] > pred[m * K + best]) best = k;
+    if (y[m * K + best] === 1) ok++;
+  }
+  return M ? ok / M : 0;
+}
+
+export interface RidgeChoice {
+  lambda: number;
+  wOut: Float64Array; // (P, K)
+  /** Validation score of every candidate: mse for regression, accuracy (and mse) for classification. */
+  scores: { lambda: number; mse: number; accuracy?: number }[];
+}
+
+/**
+ * Fits the readout for every lambda of the grid on the training design and keeps the one with
+ * the lowest validation mse (classification: the highest validation accuracy, then the lowest
+ * mse; ties keep the larger lambda, the smoother readout).
+ */
+export function chooseRidge(train: Design, val: Design, P: number, K: number, grid: number[], classification: boolean): RidgeChoice {
+  if (grid.length === 0 || grid.some((l) => !(l > 0))) {
+    throw new TinyrnnError({ code: 'ESN001', path: 'ridgeGrid', message: 'ridge candidates must be positive numbers', value: grid.join(','), expected: 'e.g. 1e-6,1e-4,1e-2,1' });
+  }
+  const { gram, cross } = normalEquations(train, P, K);
+  const scores: RidgeChoice['scores'] = [];
+  let best: { lambda: number; wOut: Float64Array; mse: number; acc: number } | undefined;
+  for (const lambda of [...grid].sort((a, b) => b - a)) {
+    const wOut = ridgeSolve(gram, cross, P, K, lambda);
+    const evalOn = val.rows > 0 ? val : train;
+    const pred = predict(evalOn, wOut, P, K);
+    const e = mse(pred, evalOn.y);
+    const acc = classification ? accuracy(pred, evalOn.y, K) : 0;
+    scores.push(classification ? { lambda, mse: e, accuracy: acc } : { lambda, mse: e });
+    const better = !best || (classification ? acc > best.acc || (acc === best.acc && e < best.mse) : e < best.mse);
+    if (better) best = { lambda, wOut, mse: e, acc };
+  }
+  const b = best as NonNullable<typeof best>;
+  return { lambda: b.lambda, wOut: b.wOut, scores: scores.reverse() };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fitting on a Dataset: the same splits and normalisation as the gradient trainer.
+
+export interface EsnFit {
+  reservoir: EsnReservoir;
+  task: 'classification' | 'regression';
+  output: 'sequence' | 'last';
+  /** Input normalisation applied before the reservoir, from the training split. */
+  mean: Float64Array; // (F)
+  std: Float64Array; // (F)
+  /** Readout (P, K): rows 0..H-1 weigh the state, row H is the bias. */
+  wOut: Float64Array;
+  outputs: number; // K
+  ridge: RidgeChoice;
+  split: { train: number; val: number; test: number };
+  /** Test-split score: mse (regression) or accuracy (classification); NaN without a test split. */
+  test: { mse: number; accuracy?: number };
+}
+
+function normalized(x: ArrayLike<number>, mean: ArrayLike<number>, std: ArrayLike<number>): Float64Array {
+  const F = mean.length;
+  const out = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = (x[i] - mean[i % F]) / std[i % F];
+  return out;
+}
+
+/**
+ * Fits an echo state network: per-step regression/forecasting (targets) or classification of
+ * whole sequences (one label each). The reservoir is fixed by the options; only the readout is
+ * fitted, in closed form, with the ridge regularisation chosen on the validation split.
+ */
+export function fitEsn(d: Dataset, options: Partial<EsnOptions> = {}, fractions: SplitFractions = { val: 0.15, test: 0.15 }, splitSeed = 1): EsnFit {
+  const o: EsnOptions = { ...DEFAULT_ESN_OPTIONS, ...options };
+  checkDataset(d);
+  if (!Number.isInteger(o.washout) || o.washout < 0) {
+    throw new TinyrnnError({ code: 'ESN001', path: 'washout', message: 'washout must be a whole number of steps', value: o.washout, expected: 'an integer >= 0' });
+  }
+  const classification = !d.targets;
+  if (classification && !d.y) {
+    throw new TinyrnnError({ code: 'ESN004', path: 'y', message: 'an echo state network classifies whole sequences (one label per sequence) or forecasts per-step targets', hint: 'per-step class labels are not supported by the ESN readout: use --cell lstm/gru/elman' }, d.source);
+  }
+  const F = d.features.length;
+  const s = splitIndices(d, fractions, splitSeed);
+  const stats = normalizationStats(d, s.train);
+  const mean = Float64Array.from(stats.mean);
+  const std = Float64Array.from(stats.std);
+  const r = buildReservoir(F, o);
+  const P = r.units + 1;
+  const K = classification ? (d.labels as string[]).length : d.targets![0].length / seqLength(d, 0);
+  const xs = (idx: Int32Array): Float64Array[] => Array.from(idx, (n) => normalized(d.x[n], mean, std));
+  const design = (idx: Int32Array): Design =>
+    classification ? lastStepDesign(r, xs(idx), Array.from(idx, (n) => d.y![n]), K) : sequenceDesign(r, xs(idx), Array.from(idx, (n) => d.targets![n]), K, o.washout);
+  const train = design(s.train);
+  const val = design(s.val);
+  const ridge = chooseRidge(train, val, P, K, o.ridgeGrid, classification);
+  let test: EsnFit['test'] = { mse: NaN };
+  if (s.test.length) {
+    const te = design(s.test);
+    const pred = predict(te, ridge.wOut, P, K);
+    test = classification ? { mse: mse(pred, te.y), accuracy: accuracy(pred, te.y, K) } : { mse: mse(pred, te.y) };
+  }
+  return {
+    reservoir: r,
+    task: classification ? 'classification' : 'regression',
+    output: classification ? 'last' : 'sequence',
+    mean,
+    std,
+    wOut: ridge.wOut,
+    outputs: K,
+    ridge,
+    split: { train: s.train.length, val: s.val.length, test: s.test.length },
+    test,
+  };
+}
