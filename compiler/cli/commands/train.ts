@@ -12,11 +12,18 @@ import { BatchInfo, EpochRecord, TrainResult, Trainer } from '../../train/traine
 import { formatEvalReport } from '../../train/metrics';
 import { loadCheckpoint, saveCheckpoint } from '../../train/checkpoint';
 import { BUILTIN_DATASETS } from '../../data/builtin';
+import { runEsnTraining } from './train-esn';
 
 const options: Record<string, OptionSpec> = {
   data: { type: 'string', short: 'd', arg: 'FILE|builtin:NAME', help: `training data: JSON/CSV file or ${BUILTIN_DATASETS.map((b) => `builtin:${b.name}`).join(', ')}` },
   out: { type: 'string', short: 'o', arg: 'FILE', help: 'the trained model (.tnn)' },
-  cell: { type: 'string', arg: 'KIND', help: `recurrent cell: ${CELL_KINDS.join(', ')} (default lstm)` },
+  cell: { type: 'string', arg: 'KIND', help: `recurrent cell: ${CELL_KINDS.join(', ')}, or esn (echo state network: fixed seeded reservoir, ridge readout) (default lstm)` },
+  'spectral-radius': { type: 'string', arg: 'R', help: 'esn: spectral radius of the reservoir (default 0.9)' },
+  'input-scaling': { type: 'string', arg: 'S', help: 'esn: largest input weight (default 0.5)' },
+  leak: { type: 'string', arg: 'A', help: 'esn: leak rate; only 1 can be saved as a model so far (default 1)' },
+  sparsity: { type: 'string', arg: 'P', help: 'esn: share of zero reservoir weights (default 0.9)' },
+  washout: { type: 'string', arg: 'STEPS', help: 'esn: first steps of each sequence left out of a per-step fit (default 10)' },
+  ridge: { type: 'string', arg: 'L[,L..]', help: 'esn: ridge regularisations to try, best on validation kept (default 1e-8..10, one per decade)' },
   hidden: { type: 'string', arg: 'N', help: 'hidden units per layer and direction (default 16)' },
   layers: { type: 'string', arg: 'N', help: 'stacked recurrent layers (default 1)' },
   bidirectional: { type: 'boolean', help: 'bidirectional recurrent layers (whole sequences only, no streaming)' },
@@ -157,8 +164,8 @@ export function trainSummary(res: TrainResult, out: string, trainer: Trainer): R
 
 export const trainCommand: Command = {
   name: 'train',
-  summary: 'train a recurrent model (Elman, LSTM, GRU) on data and save it as .tnn',
-  usage: 'tinyrnn train --data FILE|builtin:NAME --out MODEL.tnn [--cell lstm|gru|elman] [--hidden N] [options] [--json]',
+  summary: 'train a recurrent model (Elman, LSTM, GRU, echo state network) on data and save it as .tnn',
+  usage: 'tinyrnn train --data FILE|builtin:NAME --out MODEL.tnn [--cell lstm|gru|elman|esn] [--hidden N] [options] [--json]',
   description:
     'Splits the sequences into train/validation/test (stratified by class), normalises inputs with statistics of the training split ' +
     '(stored in the model), trains by backpropagation through time with Adam, keeps the best validation epoch, and reports accuracy, ' +
@@ -171,6 +178,7 @@ export const trainCommand: Command = {
     'tinyrnn train --data recordings.csv --window 50 --stride 25 --cell gru --hidden 32 --epochs 40 --patience 5 --out model.tnn',
     'tinyrnn train --data builtin:sines --cell gru --hidden 24 --bptt 25 --out forecast.tnn',
     'tinyrnn train --resume model.tnn.ckpt --out model.tnn',
+    'tinyrnn train --data builtin:sines --cell esn --hidden 64 --spectral-radius 0.9 --out esn.tnn',
   ],
   async run(values, _pos, io) {
     const json = flag(values, 'json');
@@ -178,6 +186,9 @@ export const trainCommand: Command = {
     const out = path.resolve(io.cwd, requireStr(values, 'out', 'FILE (where to write the trained model)'));
     const ckptFile = path.resolve(io.cwd, str(values, 'checkpoint') ?? `${out}.ckpt`);
     const resume = str(values, 'resume');
+    if (str(values, 'cell') === 'esn') return runEsnTraining(values, io, out);
+    const esnOnly = ['spectral-radius', 'input-scaling', 'leak', 'sparsity', 'washout', 'ridge'].find((k) => values[k] !== undefined);
+    if (esnOnly) throw new UsageError(`--${esnOnly} applies to --cell esn only`);
     let trainer: Trainer;
     let dataSpec: string;
     if (resume) {

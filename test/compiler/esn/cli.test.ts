@@ -1,0 +1,102 @@
+// `tinyrnn train --cell esn` end to end: fit on builtin:sines, the saved model computes what the
+// fit computed, quantises, and the int8 model tracks the float one; options are checked.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../../../compiler/cli/main';
+import { Io } from '../../../compiler/cli/command';
+import { loadFloatModel, loadQuantModel } from '../../../compiler/ir/format';
+
+
+import { runFloat } from '../../../compiler/float/infer';
+import { builtinDataset } from '../../../compiler/data/builtin';
+import { fitEsn, predict, sequenceDesign } from '../../../compiler/esn/esn';
+import { esnFloatModel } from '../../../compiler/esn/model';
+import { dequantizeOutput, rawSequence, runQuant } from '../../../runtime/reference';
+import { TinyrnnError } from '../../../compiler/ir/errors';
+
+async function cli(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: Io = { out: (t) => (out += t + '\n'), err: (t) => (err += t + '\n'), isTTY: false, cwd };
+  const code = await main(args, io);
+  return { code, out, err };
+}
+
+let dir: string;
+beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'esn-cli-'))));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const DATA = 'builtin:sines?n=40&length=60';
+
+test('train --cell esn on builtin:sines, then quantize: the int8 model follows the float model', async () => {
+  const r = await cli(['train', '--data', DATA, '--cell', 'esn', '--hidden', '32', '--seed', '3', '--out', 'esn.tnn', '--json'], dir);
+  expect(r.err).not.toContain('error');
+  expect(r.code).toBe(0);
+  const j = JSON.parse(r.out);
+  expect(j.cell).toBe('esn');
+  expect(j.trainedParams).toBe(33);
+  expect(j.reservoir.int8Bytes).toBe(32 * 32 + 32);
+  // the test rmse of the one-step forecast is far below the signal's own spread
+  const d0 = builtinDataset('sines?n=40&length=60');
+  let v = 0;
+  let c = 0;
+  for (const y of d0.targets!) for (const e of y) (v += e * e), c++;
+  console.log(`ESN sines CLI: test rmse ${j.test.regression.rmse.toFixed(4)}, target rms ${Math.sqrt(v / c).toFixed(4)}, lambda ${j.ridge.lambda}`);
+  expect(j.test.regression.rmse).toBeLessThan(0.5 * Math.sqrt(v / c));
+  const m = loadFloatModel(path.join(dir, 'esn.tnn'));
+  expect(m.layers.map((l) => l.kind)).toEqual(['elman', 'dense']);
+
+  const q = await cli(['quantize', 'esn.tnn', '--calib', DATA, '-o', 'esn.q.tnn'], dir);
+  expect(q.code).toBe(0);
+  const qm = loadQuantModel(path.join(dir, 'esn.q.tnn'));
+  const d = builtinDataset('sines?n=40&length=60');
+  let se = 0;
+  let ref = 0;
+  let n = 0;
+  for (let s = 0; s < 10; s++) {
+    const rows = Array.from({ length: 60 }, (_, t) => [d.x[s][t]]);
+    const f = runFloat(m, rows).output;
+    const y = runQuant(qm, rawSequence(qm, d.x[s])).output;
+    for (let t = 10; t < 60; t++) {
+      se += (dequantizeOutput(qm, y[t])[0] - f[t][0]) ** 2;
+      ref += (f[t][0] - d.targets![s][t]) ** 2;
+      n++;
+    }
+  }
+  console.log(`ESN sines: float rmse vs target ${Math.sqrt(ref / n).toFixed(4)}, int8 rmse vs float ${Math.sqrt(se / n).toFixed(4)}`);
+  // quantisation error well below the model's own forecasting error
+  expect(Math.sqrt(se / n)).toBeLessThan(0.5 * Math.sqrt(ref / n));
+});
+
+test('the saved float model computes what the fit computed (float32 weights: 1e-4)', () => {
+  const d = builtinDataset('sines?n=20&length=40');
+  const fit = fitEsn(d, { units: 16, seed: 4, washout: 0 }, { val: 0.2, test: 0 });
+  const m = esnFloatModel(fit, d, 'x');
+  const xn = (x: Float32Array): Float64Array => Float64Array.from(x, (v) => (v - fit.mean[0]) / fit.std[0]);
+  const des = sequenceDesign(fit.reservoir, [xn(d.x[0])], [d.targets![0]], 1, 0);
+  const want = predict(des, fit.wOut, 17, 1);
+  const got = runFloat(m, Array.from({ length: 40 }, (_, t) => [d.x[0][t]])).output;
+  let worst = 0;
+  for (let t = 0; t < 40; t++) worst = Math.max(worst, Math.abs(got[t][0] - want[t]));
+  expect(worst).toBeLessThan(1e-4);
+});
+
+test('a leaky reservoir cannot be saved yet (ESN005); gradient options are refused with --cell esn', async () => {
+  const d = builtinDataset('sines?n=20&length=40');
+  const fit = fitEsn(d, { units: 8, leak: 0.5 }, { val: 0.2, test: 0 });
+  let err: unknown;
+  try {
+    esnFloatModel(fit, d, 'x');
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(TinyrnnError);
+  expect((err as TinyrnnError).diagnostics[0]).toMatchObject({ code: 'ESN005', path: 'leak', value: 0.5 });
+  const r = await cli(['train', '--data', DATA, '--cell', 'esn', '--epochs', '5', '--out', 'x.tnn'], dir);
+  expect(r.code).toBe(2);
+  expect(r.err).toContain('--epochs does not apply to --cell esn');
+  const s = await cli(['train', '--data', DATA, '--cell', 'lstm', '--leak', '0.5', '--out', 'x.tnn'], dir);
+  expect(s.code).toBe(2);
+  expect(s.err).toContain('--leak applies to --cell esn only');
+});
