@@ -12,6 +12,9 @@ import { encodeQuantModel, writeFileAtomic } from '../ir/format';
 import { Rng } from '../util/rng';
 import { quantizeModel } from './quantize';
 import { QUANT_SPEC_VERSION } from './spec';
+import { sinesDataset } from '../data/builtin/sines';
+import { fitEsn } from '../esn/esn';
+import { esnFloatModel } from '../esn/model';
 import { createQuantState, rawSequence, runQuant, stepQuant, traceCollector } from '../../runtime/reference';
 
 export interface GoldenCase {
@@ -193,6 +196,21 @@ export function goldenCases(): GoldenCase[] {
   }
   // A long sequence: 1,000 steps.
   cases.push({ ...basic('lstm_long_1000', 'LSTM 4 units, one sequence of 1,000 steps (state carried far)', 19, [{ kind: 'lstm', hidden: 4 }], [{ units: 2, activation: 'none' }]), sequences: (q) => asRaw(q, walks(2019, 1, 1000, 3)) });
+  // An echo state network fitted on builtin:sines: seeded int8 reservoir (Elman tanh layer, no
+  // biases) and a ridge readout, as saved by `tinyrnn train --cell esn`.
+  {
+    const data = sinesDataset({ n: 30, length: 40, seed: 7, noise: 0.05 });
+    const fit = fitEsn(data, { units: 12, spectralRadius: 0.9, inputScaling: 0.8, sparsity: 0.7, seed: 11, washout: 5 }, { val: 0.2, test: 0 }, 1);
+    const model = esnFloatModel(fit, data, 'esn_sines_h12');
+    const seqs = (from: number, to: number): number[][][] => data.x.slice(from, to).map((x) => Array.from(x, (v) => [v]));
+    cases.push({
+      name: 'esn_sines_h12',
+      description: 'echo state network (train --cell esn) on builtin:sines: seeded 12-unit reservoir as Elman tanh, ridge readout per step',
+      model,
+      calib: seqs(0, 24),
+      sequences: (q) => seqs(24, 26).map((s) => rawSequence(q, new Float64Array(s.flat()))),
+    });
+  }
   return cases;
 }
 
