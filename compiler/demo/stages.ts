@@ -59,7 +59,7 @@ export const DEMO_STAGES: DemoStage[] = [
       if (c) {
         ctx.io.out(`  test accuracy ${(100 * c.accuracy).toFixed(1)}%, per-class F1: ${c.perClass.map((p) => `${p.label} ${p.f1.toFixed(2)}`).join(', ')}`);
       }
-      ctx.io.out(`  saved ${file}: ${s.layers.map((l) => `${l.kind}(${l.detail})`).join(' -> ')}, ${s.params} parameters`);
+      ctx.io.out(`  saved ${path.relative(ctx.io.cwd, file)}: ${s.layers.map((l) => `${l.kind}(${l.detail})`).join(' -> ')}, ${s.params} parameters`);
     },
   },
   {

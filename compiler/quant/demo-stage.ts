@@ -24,7 +24,7 @@ export const quantizeDemoStage: DemoStage = {
     saveQuantModel(file, q);
     ctx.files.quantised = file;
     const s = summarizeQuantModel(q);
-    ctx.io.out(`  saved ${file}: ${s.bytes} bytes of integer parameters (${s.layers.map((l) => `${l.kind} ${l.bytes} B`).join(', ')}, tables ${s.tableBytes} B)`);
+    ctx.io.out(`  saved ${path.relative(ctx.io.cwd, file)}: ${s.bytes} bytes of integer parameters (${s.layers.map((l) => `${l.kind} ${l.bytes} B`).join(', ')}, tables ${s.tableBytes} B)`);
     ctx.io.out(`  the device is fed raw integers: ${q.meta.features.map((n, f) => `${n} x${q.input.rawPerUnit[f]}`).join(', ')} (normalisation folded in)`);
     const data = loadData(DEMO_COMPARE_DATA);
     const r = compareQuant(m, q, data, { traceSequences: 50 });
@@ -39,6 +39,6 @@ export const quantizeDemoStage: DemoStage = {
     const report = path.join(ctx.dir, 'quant-report.txt');
     writeFileAtomic(report, formatQuantReport(r, 'model.q.tnn') + '\n');
     ctx.files.quantReport = report;
-    ctx.io.out(`  full report (every layer and gate, error over time): ${report}`);
+    ctx.io.out(`  full report (every layer and gate, error over time): ${path.relative(ctx.io.cwd, report)}`);
   },
 };

@@ -28,7 +28,7 @@ export const cDemoStage: DemoStage = {
     const code = Object.entries(r.flash.code)
       .map(([k, c]) => (c ? `${c.bytes} bytes of code (${k})` : `code not measured (${k}: arm-none-eabi-gcc missing)`))
       .join(', ');
-    ctx.io.out(`  wrote ${gen.files.length} files to ${dir} (prefix ${gen.view.prefix})`);
+    ctx.io.out(`  wrote ${gen.files.length} files to ${path.relative(ctx.io.cwd, dir)} (prefix ${gen.view.prefix})`);
     ctx.io.out(`  flash: ${r.flash.data} bytes of weights/biases/requantisation/tables + ${r.flash.descriptors + r.flash.names} bytes of names; ${code}`);
     ctx.io.out(`  RAM: ${r.ram.state} bytes of state per stream + ${r.ram.scratch} bytes of stack; ${r.macsPerStep} multiply-adds per step`);
     if (!toolStatus().hostCc || !gen.view.streaming) {
