@@ -381,7 +381,8 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
   const data = sum('weights') + sum('biases') + sum('requant') + sum('tables') + sum('input');
   // name pointer tables (32-bit pointers)
   const classNames = view.task === 'classification' && view.labels.length > 0;
-  const descriptors = 4 * view.inputSize + (classNames ? 4 * view.outputSize : 0);
+  // a one-entry table is not emitted (the name function returns the one string directly)
+  const descriptors = (view.inputSize > 1 ? 4 * view.inputSize : 0) + (classNames && view.outputSize > 1 ? 4 * view.outputSize : 0);
   const strBytes = (t: string) => Buffer.byteLength(t, 'utf8') + 1;
   const names = view.features.reduce((n, f) => n + strBytes(f), 0) + (classNames ? view.labels.reduce((n, f) => n + strBytes(f), 0) : 0);
   const report: CReport = {
@@ -427,6 +428,8 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
     header,
     task: view.task,
     isClassifier: view.task === 'classification' && view.labels.length > 0,
+    featureTable: view.inputSize > 1,
+    classTable: view.outputSize > 1,
     output: view.output,
     outputLast: view.output === 'last',
     streaming: view.streaming,
