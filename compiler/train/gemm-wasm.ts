@@ -1,4 +1,4 @@
-// Generated from gemm.wat by: wat2wasm compiler/train/gemm.wat -o - | base64 -w0
+// Generated from gemm.wat by: wat2wasm compiler/train/gemm.wat -o - | base64 -w0 (checked by test/compiler/train/gemm-source.test.ts)
 // (wabt 1.0.32). Do not edit: change gemm.wat and regenerate; test/compiler/train/kernels.test.ts
 // checks that the kernel equals the JavaScript one bit for bit.
 export const GEMM_WASM_BASE64 =
