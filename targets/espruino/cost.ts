@@ -15,6 +15,7 @@
 // function entry) increments a counter when it runs; the sandbox's helpers report their element
 // counts. Static weights times dynamic counts give the total.
 import * as acorn from 'acorn';
+import { FUNCTION_TYPES, N, children } from './dialect';
 
 /** Fitted weights, x86-equivalent instructions. */
 export const COST = {
@@ -52,25 +53,7 @@ export function instructionsPerSecond(clockMHz: number): number {
   return clockMHz * 1e6;
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type N = acorn.Node & Record<string, any>;
-
-function isNode(x: unknown): x is N {
-  return typeof x === 'object' && x !== null && typeof (x as N).type === 'string';
-}
-
-function children(n: N): N[] {
-  const out: N[] = [];
-  for (const k of Object.keys(n)) {
-    if (k === 'loc' || k === 'range') continue;
-    const v = n[k];
-    if (Array.isArray(v)) for (const c of v) isNode(c) && out.push(c);
-    else if (isNode(v)) out.push(v);
-  }
-  return out;
-}
-
-const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
+const FUNCTIONS = FUNCTION_TYPES;
 const LOOPS = new Set(['ForStatement', 'WhileStatement', 'DoWhileStatement', 'ForInStatement', 'ForOfStatement']);
 
 function nodeWeight(n: N): number {

@@ -33,7 +33,8 @@ export interface DialectOptions {
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-type N = acorn.Node & Record<string, any>;
+/** An acorn node with its fields reachable by name (shared with the cost model). */
+export type N = acorn.Node & Record<string, any>;
 
 interface Scope {
   /** The function node whose body this scope belongs to (null for the program). */
@@ -42,11 +43,12 @@ interface Scope {
   names: Map<string, { kind: 'function' | 'other'; pos: number }>;
 }
 
-function isNode(x: unknown): x is N {
+export function isNode(x: unknown): x is N {
   return typeof x === 'object' && x !== null && typeof (x as N).type === 'string';
 }
 
-function children(n: N): N[] {
+/** The direct child nodes of n, in source order of its fields. */
+export function children(n: N): N[] {
   const out: N[] = [];
   for (const k of Object.keys(n)) {
     if (k === 'loc' || k === 'range') continue;
@@ -57,7 +59,7 @@ function children(n: N): N[] {
   return out;
 }
 
-const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
+export const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
 
 /** Names bound by a pattern (parameters and declarations). */
 function patternNames(p: N | null | undefined, out: string[]): string[] {
