@@ -77,3 +77,23 @@ export function fail(code: string, path: string, message: string, extra: Partial
 export function isTypedArray<T extends ArrayBufferView = ArrayBufferView & ArrayLike<number>>(v: unknown, name: string): v is T {
   return ArrayBuffer.isView(v) && Object.prototype.toString.call(v) === `[object ${name}]`;
 }
+
+/** Collects diagnostics so a validator can report every problem at once (model and file checks). */
+export class DiagnosticList {
+  readonly problems: Diagnostic[] = [];
+  add(code: string, path: string, message: string, value?: unknown, expected?: string, hint?: string): void {
+    const d: Diagnostic = { code, path, message };
+    if (value !== undefined) d.value = value;
+    if (expected !== undefined) d.expected = expected;
+    if (hint !== undefined) d.hint = hint;
+    this.problems.push(d);
+  }
+}
+
+/** A plain object (not an array or typed array): what a decoded model's records are. */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
+}
+
+/** "a.b" path of a field inside a model ("b" at the root). */
+export const joinPath = (path: string, key: string): string => (path ? `${path}.${key}` : key);

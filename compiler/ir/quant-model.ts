@@ -16,7 +16,7 @@
 //   TNN210 spec version not supported           TNN211 activation table malformed
 //   TNN212 bidirectional halves differ          TNN213 integer bound broken (int32 / 2^53)
 
-import { Diagnostic, TinyrnnError, isTypedArray } from './errors';
+import { Diagnostic, DiagnosticList, TinyrnnError, isPlainObject, isTypedArray, joinPath } from './errors';
 import { CELL_KINDS, DENSE_ACTIVATIONS, ModelMeta, OutputMode, Task, assertNever, gateCount, layerInputSize, layerOutputSize } from './model';
 import { QUANT_SPEC_VERSION, INT32_MAX, MULT_MAX, SHIFT_MAX, TABLE_SIZE, RAW_INPUT_MAX } from '../quant/spec';
 
@@ -242,20 +242,12 @@ export function quantBoundProblems(m: QuantModel, code = 'TNN213'): Diagnostic[]
 // Validation
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
-const join = (p: string, k: string): string => (p ? `${p}.${k}` : k);
+const isObj = isPlainObject;
+const join = joinPath;
 type IntArray = Int8Array | Int16Array | Int32Array;
 type IntArrayCtor = Int8ArrayConstructor | Int16ArrayConstructor | Int32ArrayConstructor;
 
-class Checker {
-  readonly problems: Diagnostic[] = [];
-  add(code: string, path: string, message: string, value?: unknown, expected?: string, hint?: string): void {
-    const d: Diagnostic = { code, path, message };
-    if (value !== undefined) d.value = value;
-    if (expected !== undefined) d.expected = expected;
-    if (hint !== undefined) d.hint = hint;
-    this.problems.push(d);
-  }
+class Checker extends DiagnosticList {
   size(o: Obj, key: string, path: string): number | undefined {
     const v = o[key];
     if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0 || v > 1 << 20) {

@@ -10,7 +10,7 @@
 //   TNN110 labels/features do not match sizes   TNN111 normalisation std not > 0
 //   TNN112 bidirectional halves differ          TNN113 bad metadata value
 
-import { Diagnostic, TinyrnnError, isTypedArray } from './errors';
+import { Diagnostic, DiagnosticList, TinyrnnError, isPlainObject, isTypedArray, joinPath } from './errors';
 import {
   CELL_KINDS,
   CellLayer,
@@ -26,21 +26,11 @@ import {
 
 type Obj = Record<string, unknown>;
 
-const join = (path: string, key: string): string => (path ? `${path}.${key}` : key);
+const join = joinPath;
 
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
-}
+const isObj = isPlainObject;
 
-class Collector {
-  readonly problems: Diagnostic[] = [];
-  add(code: string, path: string, message: string, value?: unknown, expected?: string, hint?: string): void {
-    const d: Diagnostic = { code, path, message };
-    if (value !== undefined) d.value = value;
-    if (expected !== undefined) d.expected = expected;
-    if (hint !== undefined) d.hint = hint;
-    this.problems.push(d);
-  }
+class Collector extends DiagnosticList {
   posInt(o: Obj, key: string, path: string): number | undefined {
     const v = o[key];
     if (v === undefined) {
