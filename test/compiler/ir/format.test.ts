@@ -21,6 +21,17 @@ describe('.tnn format', () => {
   const m = tinyModel({ cell: 'gru', hidden: 3 });
   const bytes = encodeFloatModel(m);
 
+  /** A file with a valid header (length and checksum) around an arbitrary payload. */
+  function withPayload(payload: Uint8Array): Uint8Array {
+    const b = new Uint8Array(HEADER_BYTES + payload.length);
+    b.set(bytes.subarray(0, HEADER_BYTES));
+    const dv = new DataView(b.buffer);
+    dv.setUint32(12, payload.length, true);
+    dv.setUint32(16, crc32(payload), true);
+    b.set(payload, HEADER_BYTES);
+    return b;
+  }
+
   test('round-trips exactly, typed arrays stay typed', () => {
     const back = decodeFloatModel(bytes);
     expect(back).toEqual(m);
@@ -83,13 +94,7 @@ describe('.tnn format', () => {
 
   test('undecodable CBOR with a valid checksum', () => {
     const payload = Uint8Array.from([0xbf, 0x61]); // indefinite map, then a truncated string
-    const b = new Uint8Array(HEADER_BYTES + payload.length);
-    b.set(bytes.subarray(0, HEADER_BYTES));
-    const dv = new DataView(b.buffer);
-    dv.setUint32(12, payload.length, true);
-    dv.setUint32(16, crc32(payload), true);
-    b.set(payload, HEADER_BYTES);
-    expect(codeOf(() => decodeFloatModel(b))).toBe('TNN005');
+    expect(codeOf(() => decodeFloatModel(withPayload(payload)))).toBe('TNN005');
   });
 
   test('a shape-inconsistent model with a valid checksum is refused by validation', () => {
@@ -103,13 +108,7 @@ describe('.tnn format', () => {
     const enc = new CborEncoder();
     const { JsonPackExtension } = require('@jsonjoy.com/json-pack/lib/JsonPackExtension');
     const payload = enc.encode({ format: 'float', w: new JsonPackExtension(85, new Uint8Array(5)) }).slice();
-    const b = new Uint8Array(HEADER_BYTES + payload.length);
-    b.set(bytes.subarray(0, HEADER_BYTES));
-    const dv = new DataView(b.buffer);
-    dv.setUint32(12, payload.length, true);
-    dv.setUint32(16, crc32(payload), true);
-    b.set(payload, HEADER_BYTES);
-    expect(codeOf(() => decodeFloatModel(b))).toBe('TNN005');
+    expect(codeOf(() => decodeFloatModel(withPayload(payload)))).toBe('TNN005');
   });
 
   test('save is atomic and load reads it back; missing files are clean errors', () => {
