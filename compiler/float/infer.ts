@@ -5,7 +5,7 @@
 // Legend: T steps, F features, I layer input, H hidden, G gates, U dense units, O outputs.
 
 import { TinyrnnError } from '../ir/errors';
-import { CellLayer, DenseLayer, FloatModel, Layer, assertNever, gateCount, layerOutputSize } from '../ir/model';
+import { CellLayer, DenseLayer, FloatModel, JordanLayer, Layer, assertNever, gateCount, layerOutputSize } from '../ir/model';
 
 /** Optional observer of every intermediate, used by calibration and the error report. */
 export type FloatObserver = (layer: number, t: number, key: string, values: Float64Array) => void;
@@ -15,9 +15,14 @@ export interface CellState {
   c: Float64Array; // (H) LSTM cell; unused (length 0) otherwise
 }
 
-/** Streaming state: one entry per layer (null for dense layers). */
+/** A Jordan layer's state: its previous output y_{t-1}, fed back. */
+export interface JordanState {
+  y: Float64Array; // (U)
+}
+
+/** Streaming state: one entry per layer (null for dense and bidirectional layers). */
 export interface FloatState {
-  layers: (CellState | null)[];
+  layers: (CellState | JordanState | null)[];
 }
 
 export const sigmoid = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
@@ -34,6 +39,8 @@ export function createFloatState(m: FloatModel): FloatState {
         case 'lstm':
         case 'gru':
           return newCellState(l);
+        case 'jordan':
+          return { y: new Float64Array(l.units) };
         case 'bidirectional':
         case 'dense':
           return null;
@@ -46,7 +53,8 @@ export function createFloatState(m: FloatModel): FloatState {
 
 export function resetFloatState(s: FloatState): void {
   for (const st of s.layers) {
-    if (st) {
+    if (st && 'y' in st) st.y.fill(0);
+    else if (st) {
       st.h.fill(0);
       st.c.fill(0);
     }
@@ -170,6 +178,38 @@ export function cellStep(l: CellLayer, x: ArrayLike<number>, st: CellState, obs?
   return h;
 }
 
+/**
+ * One step of a Jordan layer: h = tanh(wx x + bx + wy y_prev), y = outActivation(wo h + bo).
+ * Updates st.y (the fed-back output) and returns y (a fresh array).
+ */
+export function jordanStep(l: JordanLayer, x: ArrayLike<number>, st: JordanState, obs?: (key: string, v: Float64Array) => void): Float64Array {
+  const H = l.hidden;
+  const I = l.inputSize;
+  const U = l.units;
+  const pre = new Float64Array(H);
+  const h = new Float64Array(H);
+  for (let j = 0; j < H; j++) {
+    let s = l.bx[j];
+    for (let i = 0; i < I; i++) s += l.wx[j * I + i] * x[i];
+    for (let u = 0; u < U; u++) s += l.wy[j * U + u] * st.y[u];
+    pre[j] = s;
+    h[j] = Math.tanh(s);
+  }
+  const y = new Float64Array(U);
+  for (let u = 0; u < U; u++) {
+    let s = l.bo[u];
+    for (let j = 0; j < H; j++) s += l.wo[u * H + j] * h[j];
+    y[u] = s;
+  }
+  obs?.('pre', pre);
+  obs?.('h', h);
+  obs?.('ypre', y.slice());
+  applyActivation(l.outActivation, y);
+  obs?.('out', y);
+  st.y.set(y);
+  return y;
+}
+
 export function denseForward(l: DenseLayer, x: ArrayLike<number>, obs?: (key: string, v: Float64Array) => void): Float64Array {
   const U = l.units;
   const I = l.inputSize;
@@ -244,6 +284,9 @@ export function stepFloat(m: FloatModel, s: FloatState, x: ArrayLike<number>, ob
       case 'dense':
         v = denseForward(l, v, observerFor(obs, i, t));
         break;
+      case 'jordan':
+        v = jordanStep(l, v, s.layers[i] as JordanState, observerFor(obs, i, t));
+        break;
       case 'bidirectional':
         throw new TinyrnnError({
           code: 'RUN002',
@@ -263,7 +306,7 @@ export interface FloatRun {
   steps: Float64Array[];
   /** The model's answer: all steps for output "sequence", the last step for "last". */
   output: Float64Array[];
-  /** Final hidden state of each recurrent layer ([fwd] or [fwd, bwd]); [] for dense layers. */
+  /** Final hidden state of each recurrent layer ([fwd] or [fwd, bwd]; a Jordan layer's last output y); [] for dense layers. */
   hn: Float64Array[][];
   /** Final LSTM cell state per layer, as hn. */
   cn: Float64Array[][];
@@ -314,6 +357,13 @@ export function runFloat(m: FloatModel, x: ArrayLike<ArrayLike<number>>, obs?: F
         hn.push([]);
         cn.push([]);
         break;
+      case 'jordan': {
+        const st: JordanState = { y: new Float64Array(l.units) };
+        seq = seq.map((v, t) => jordanStep(l, v, st, observerFor(obs, i, t)));
+        hn.push([st.y]);
+        cn.push([]);
+        break;
+      }
       default:
         assertNever(l);
     }

@@ -11,7 +11,7 @@ export const CELL_KINDS = ['elman', 'lstm', 'gru'] as const;
 export type CellKind = (typeof CELL_KINDS)[number];
 
 /** Every layer kind a FloatModel may contain. */
-export const LAYER_KINDS = ['elman', 'lstm', 'gru', 'bidirectional', 'dense'] as const;
+export const LAYER_KINDS = ['elman', 'lstm', 'gru', 'bidirectional', 'dense', 'jordan'] as const;
 export type LayerKind = (typeof LAYER_KINDS)[number];
 
 /**
@@ -36,6 +36,9 @@ export function gateCount(kind: CellKind): number {
 
 export const DENSE_ACTIVATIONS = ['none', 'relu', 'tanh', 'sigmoid', 'softmax'] as const;
 export type DenseActivation = (typeof DENSE_ACTIVATIONS)[number];
+/** Output activations of a Jordan layer: its output is fed back, so it must be computable on the device (no softmax). */
+export const JORDAN_OUT_ACTIVATIONS = ['none', 'relu', 'tanh', 'sigmoid'] as const;
+export type JordanOutActivation = (typeof JORDAN_OUT_ACTIVATIONS)[number];
 export const ELMAN_ACTIVATIONS = ['tanh', 'relu'] as const;
 export type ElmanActivation = (typeof ELMAN_ACTIVATIONS)[number];
 export const OUTPUT_MODES = ['sequence', 'last'] as const;
@@ -103,7 +106,33 @@ export interface DenseLayer {
   activation: DenseActivation;
 }
 
-export type Layer = CellLayer | BidirectionalLayer | DenseLayer;
+/**
+ * A Jordan network layer: a recurrent layer whose recurrence runs from its previous OUTPUT,
+ * not from its previous hidden state. It owns its output projection, and that projection's
+ * output y is both what the layer passes on and what is fed back at the next step:
+ *
+ *   h_t = tanh(wx x_t + bx + wy y_{t-1})        (H)   y_{-1} = 0
+ *   y_t = outActivation(wo h_t + bo)            (U)   the layer's output
+ *
+ * Placed last, the projection is the model's output layer (the classic Jordan network, the
+ * model's output fed back); placed before further layers, it is a chosen intermediate layer
+ * whose output is fed back.
+ */
+export interface JordanLayer {
+  kind: 'jordan';
+  name?: string;
+  inputSize: number; // I
+  hidden: number; // H
+  units: number; // U (output width, fed back)
+  wx: Float32Array; // (H, I) input weights
+  wy: Float32Array; // (H, U) feedback weights, applied to y_{t-1}
+  bx: Float32Array; // (H) hidden bias
+  wo: Float32Array; // (U, H) output projection
+  bo: Float32Array; // (U) output bias
+  outActivation: JordanOutActivation;
+}
+
+export type Layer = CellLayer | BidirectionalLayer | DenseLayer | JordanLayer;
 
 /** Per-feature input normalisation x' = (x - mean) / std, applied before the first layer. */
 export interface Normalization {
@@ -143,7 +172,8 @@ export function isCellLayer(l: Layer): l is CellLayer {
 export type LayerShape =
   | { kind: CellKind; inputSize: number; hidden: number }
   | { kind: 'bidirectional'; forward: { inputSize: number; hidden: number }; backward: { hidden: number } }
-  | { kind: 'dense'; inputSize: number; units: number };
+  | { kind: 'dense'; inputSize: number; units: number }
+  | { kind: 'jordan'; inputSize: number; hidden: number; units: number };
 
 /** Width of a layer's output (float and quantised layers alike). */
 export function layerOutputSize(l: LayerShape): number {
@@ -155,6 +185,7 @@ export function layerOutputSize(l: LayerShape): number {
     case 'bidirectional':
       return l.forward.hidden + l.backward.hidden;
     case 'dense':
+    case 'jordan':
       return l.units;
     default:
       return assertNever(l);
@@ -185,6 +216,8 @@ export function layerParamCount(l: Layer): number {
       return layerParamCount(l.forward) + layerParamCount(l.backward);
     case 'dense':
       return l.w.length + l.b.length;
+    case 'jordan':
+      return l.wx.length + l.wy.length + l.bx.length + l.wo.length + l.bo.length;
     default:
       return assertNever(l);
   }
@@ -223,4 +256,20 @@ export function emptyCell(kind: CellKind, inputSize: number, hidden: number, opt
 
 export function emptyDense(inputSize: number, units: number, activation: DenseActivation = 'none'): DenseLayer {
   return { kind: 'dense', inputSize, units, w: new Float32Array(units * inputSize), b: new Float32Array(units), activation };
+}
+
+/** Creates a Jordan layer with zero weights of the right shapes (the trainer fills them). */
+export function emptyJordan(inputSize: number, hidden: number, units: number, outActivation: JordanOutActivation = 'none'): JordanLayer {
+  return {
+    kind: 'jordan',
+    inputSize,
+    hidden,
+    units,
+    wx: new Float32Array(hidden * inputSize),
+    wy: new Float32Array(hidden * units),
+    bx: new Float32Array(hidden),
+    wo: new Float32Array(units * hidden),
+    bo: new Float32Array(units),
+    outActivation,
+  };
 }

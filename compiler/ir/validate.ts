@@ -9,6 +9,7 @@
 //   TNN108 layer input size does not chain      TNN109 model has no layers
 //   TNN110 labels/features do not match sizes   TNN111 normalisation std not > 0
 //   TNN112 bidirectional halves differ          TNN113 bad metadata value
+//   TNN114 Jordan layer inside a bidirectional layer
 
 import { Diagnostic, DiagnosticList, TinyrnnError, isPlainObject, isTypedArray, joinPath } from './errors';
 import {
@@ -17,6 +18,7 @@ import {
   DENSE_ACTIVATIONS,
   ELMAN_ACTIVATIONS,
   FloatModel,
+  JORDAN_OUT_ACTIVATIONS,
   Layer,
   OUTPUT_MODES,
   TASKS,
@@ -119,6 +121,10 @@ function validateLayer(c: Collector, l: unknown, path: string, expectedInput: nu
     }
     const hf = validateLayer(c, l.forward, `${path}.forward`, expectedInput);
     const hb = validateLayer(c, l.backward, `${path}.backward`, expectedInput);
+    if (l.forward.kind === 'jordan' || l.backward.kind === 'jordan') {
+      c.add('TNN114', path, 'a Jordan layer cannot be a bidirectional half', 'jordan', 'elman, lstm or gru on both sides', 'a Jordan layer feeds back its own output step by step; run it forwards only');
+      return undefined;
+    }
     if (l.forward.kind !== l.backward.kind || !(CELL_KINDS as readonly unknown[]).includes(l.forward.kind)) {
       c.add('TNN112', path, 'bidirectional halves must be the same recurrent cell kind', `${String(l.forward.kind)}/${String(l.backward.kind)}`, 'elman, lstm or gru on both sides');
       return undefined;
@@ -141,8 +147,37 @@ function validateLayer(c: Collector, l: unknown, path: string, expectedInput: nu
     }
     return U;
   }
-  c.add('TNN103', `${path}.kind`, 'unknown layer kind', kind, [...CELL_KINDS, 'bidirectional', 'dense'].join(', '));
+  if (kind === 'jordan') return validateJordan(c, l, path, expectedInput);
+  c.add('TNN103', `${path}.kind`, 'unknown layer kind', kind, [...CELL_KINDS, 'bidirectional', 'dense', 'jordan'].join(', '));
   return undefined;
+}
+
+function validateJordan(c: Collector, o: Obj, path: string, expectedInput: number | undefined): number | undefined {
+  const I = c.posInt(o, 'inputSize', path);
+  const H = c.posInt(o, 'hidden', path);
+  const U = c.posInt(o, 'units', path);
+  if (I !== undefined && expectedInput !== undefined && I !== expectedInput) {
+    c.add('TNN108', `${path}.inputSize`, `layer input size is ${I}`, undefined, `${expectedInput} (the previous layer's output width)`);
+  }
+  const dims = `H = ${H ?? '?'}, I = ${I ?? '?'}, U = ${U ?? '?'}`;
+  const n = (a: number | undefined, b: number | undefined): number | undefined => (a !== undefined && b !== undefined ? a * b : undefined);
+  c.f32(o, 'wx', path, n(H, I), `(H, I) with ${dims}`);
+  c.f32(o, 'wy', path, n(H, U), `(H, U) with ${dims}`);
+  c.f32(o, 'bx', path, H, `(H) with ${dims}`);
+  c.f32(o, 'wo', path, n(U, H), `(U, H) with ${dims}`);
+  c.f32(o, 'bo', path, U, `(U) with ${dims}`);
+  if (!(JORDAN_OUT_ACTIVATIONS as readonly unknown[]).includes(o.outActivation)) {
+    c.add(
+      'TNN104',
+      `${path}.outActivation`,
+      'unknown Jordan output activation',
+      o.outActivation,
+      JORDAN_OUT_ACTIVATIONS.join(', '),
+      o.outActivation === 'softmax' ? 'the fed-back output must be computable on the device: use none (logits) and put a dense softmax layer after the Jordan layer' : undefined,
+    );
+  }
+  if (o.name !== undefined && typeof o.name !== 'string') c.add('TNN113', `${path}.name`, 'name is not a string', o.name, 'a string');
+  return U;
 }
 
 /** All problems of a would-be FloatModel; empty when it is valid. */

@@ -3,7 +3,7 @@
 // documentation scales under `doc`). Problems are collected and reported together:
 //   QNT001 NaN/Inf parameter     QNT002 peepholes          QNT003 integer bound broken
 //   QNT004 multiplier too large  QNT005 calibration data   QNT006 softmax not last
-//   QNT007 raw offset too large  QNT008 bad option value
+//   QNT007 raw offset too large  QNT008 bad option value    QNT009 layer kind not quantisable yet
 
 import { Diagnostic, TinyrnnError } from '../ir/errors';
 import { validateFloatModel } from '../ir/validate';
@@ -138,6 +138,9 @@ function preflight(m: FloatModel): void {
         if (l.activation === 'softmax' && i !== m.layers.length - 1) {
           p.add('QNT006', `${path}.activation`, 'softmax is only supported on the last layer', { value: 'softmax', expected: 'none, relu, tanh or sigmoid' });
         }
+        break;
+      case 'jordan':
+        p.add('QNT009', path, 'Jordan layers are not part of the int8 spec yet', { value: 'jordan', hint: 'run this model as float' });
         break;
       default:
         assertNever(l);
@@ -352,6 +355,8 @@ export function quantizeModel(m: FloatModel, sequences: ArrayLike<ArrayLike<numb
         cur = uniform(q.out, l.units);
         break;
       }
+      case 'jordan':
+        throw new Error('unreachable: preflight refuses Jordan layers');
       default:
         assertNever(l);
     }

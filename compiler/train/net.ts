@@ -111,6 +111,8 @@ export class Net {
           this.nodes.push({ kind: 'dense', I: l.inputSize, O, act: l.activation, w, b, lastOnly: !opts.allSteps && model.output === 'last' && i > lastCell, z: new Float64Array(n), out: new Float64Array(n), dOut: new Float64Array(n), dZ: new Float64Array(n) });
           break;
         }
+        case 'jordan':
+          return unsupported(path, 'training Jordan layers is not supported yet');
         default:
           assertNever(l);
       }
@@ -140,6 +142,7 @@ export class Net {
         cell(l.forward);
         cell(l.backward);
       } else if (l.kind === 'dense') out.push(l.w, l.b);
+      else if (l.kind === 'jordan') out.push(l.wx, l.wy, l.bx, l.wo, l.bo);
       else cell(l);
     }
     return out;

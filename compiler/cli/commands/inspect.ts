@@ -26,6 +26,8 @@ function detail(l: Layer): string {
       return `${l.forward.kind} x2, hidden ${l.forward.hidden}+${l.backward.hidden}, concat`;
     case 'dense':
       return `units ${l.units}, ${l.activation}`;
+    case 'jordan':
+      return `hidden ${l.hidden}, output ${l.units} ${l.outActivation} fed back`;
   }
 }
 

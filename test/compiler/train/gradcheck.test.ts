@@ -47,6 +47,8 @@ function makeModel(c: Case, seed: number): FloatModel {
     } else if (l.kind === 'dense') {
       fill(l.w, 0.6);
       fill(l.b, 0.3);
+    } else if (l.kind === 'jordan') {
+      throw new Error('Jordan layers are filled by their own gradient-check cases');
     } else {
       fill(l.wx, 0.6);
       fill(l.wh, 0.5);
