@@ -26,7 +26,7 @@ const options: Record<string, OptionSpec> = {
   washout: { type: 'string', arg: 'STEPS', help: 'esn: first steps of each sequence left out of a per-step fit (default 10)' },
   ridge: { type: 'string', arg: 'L[,L..]', help: 'esn: ridge regularisations to try, best on validation kept (default 1e-8..10, one per decade)' },
   hidden: { type: 'string', arg: 'N', help: 'hidden units per layer and direction (default 16)' },
-  layers: { type: 'string', arg: 'N', help: 'stacked recurrent layers (default 1); jordan: Elman layers below one Jordan layer' },
+  layers: { type: 'string', arg: 'N', help: 'stacked recurrent layers (default 1); jordan: N-1 Elman layers below one Jordan layer' },
   bidirectional: { type: 'boolean', help: 'bidirectional recurrent layers (whole sequences only, no streaming)' },
   activation: { type: 'string', arg: 'tanh|relu', help: 'Elman activation (default tanh); jordan: of the Elman layers below it' },
   'gru-reset': { type: 'string', arg: 'after|before', help: 'GRU variant: after (PyTorch/Keras, default) or before (original)' },
@@ -183,7 +183,7 @@ export const trainCommand: Command = {
     'tinyrnn train --data recordings.csv --window 50 --stride 25 --cell gru --hidden 32 --epochs 40 --patience 5 --out model.tnn',
     'tinyrnn train --data builtin:sines --cell gru --hidden 24 --bptt 25 --out forecast.tnn',
     'tinyrnn train --data builtin:sines --cell jordan --hidden 16 --out jordan.tnn',
-    'tinyrnn train --data builtin:gestures --cell jordan --hidden 24 --feedback 6 --out gestures-jordan.tnn',
+    'tinyrnn train --data recordings.csv --window 50 --cell jordan --layers 2 --hidden 24 --feedback 8 --out jordan-classifier.tnn',
     'tinyrnn train --resume model.tnn.ckpt --out model.tnn',
     'tinyrnn train --data builtin:sines --cell esn --hidden 64 --spectral-radius 0.9 --out esn.tnn',
   ],
@@ -196,7 +196,7 @@ export const trainCommand: Command = {
     if (str(values, 'cell') === 'esn') return runEsnTraining(values, io, out);
     const esnOnly = ['spectral-radius', 'input-scaling', 'leak', 'sparsity', 'washout', 'ridge'].find((k) => values[k] !== undefined);
     if (esnOnly) throw new UsageError(`--${esnOnly} applies to --cell esn only`);
-    if (values.feedback !== undefined && str(values, 'cell') !== 'jordan') throw new UsageError('--feedback applies to --cell jordan only');
+    if (values.feedback !== undefined && !resume && str(values, 'cell') !== 'jordan') throw new UsageError('--feedback applies to --cell jordan only');
     if (str(values, 'cell') === 'jordan') {
       if (flag(values, 'bidirectional')) throw new UsageError('--bidirectional does not apply to --cell jordan (a Jordan layer runs forwards, feeding back its output)');
       if (values['gru-reset'] !== undefined) throw new UsageError('--gru-reset does not apply to --cell jordan');
