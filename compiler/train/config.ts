@@ -19,7 +19,7 @@ export interface TrainConfig {
   resetAfter: boolean;
   /** Hidden ReLU dense layers before the output layer. */
   dense: number[];
-  /** Jordan on classification data: width of the fed-back output (0: the number of classes). */
+  /** Jordan: width of a fed-back tanh output before the output layer (0: classification the number of classes; regression the model output itself is fed back). */
   feedback: number;
   /** 'last' (one answer per sequence) or 'sequence' (one per step); null: from the data. */
   output: OutputMode | null;

@@ -24,7 +24,7 @@ export interface Architecture {
   resetAfter: boolean;
   /** Hidden dense layers (ReLU) between the recurrent stack and the output layer. */
   dense: number[];
-  /** Jordan on classification data: width of the fed-back output (0: the number of classes). */
+  /** Jordan: width of a fed-back tanh output before the output layer (0: classification the number of classes; regression the model output itself is fed back). */
   feedback?: number;
 }
 
@@ -148,11 +148,12 @@ export function buildModel(arch: Architecture, shape: ModelShape, seed: number):
 }
 
 /**
- * A Jordan model: layers - 1 Elman layers, then the Jordan layer. Regression: the Jordan layer's
- * projection is the model output (units = targets, no output activation; the classic Jordan
- * network, the model's output fed back). Classification: the Jordan layer feeds back a tanh
- * output of `feedback` units (default: the number of classes), then optional ReLU dense layers
- * and the dense softmax head.
+ * A Jordan model: layers - 1 Elman layers, then the Jordan layer. Regression without a feedback
+ * width: the Jordan layer's projection is the model output (units = targets, no output
+ * activation; the classic Jordan network, the model's output fed back). Classification, or
+ * regression with a feedback width: the Jordan layer feeds back a tanh output of `feedback`
+ * units (classification default: the number of classes), then optional ReLU dense layers and the
+ * output layer (softmax for classes, linear for targets).
  */
 function buildJordanModel(arch: Architecture, shape: ModelShape, rng: Rng): FloatModel {
   const layers: Layer[] = [];
@@ -163,21 +164,26 @@ function buildJordanModel(arch: Architecture, shape: ModelShape, rng: Rng): Floa
     layers.push(c);
     width = arch.hidden;
   }
-  const bad = (path: string, value: unknown, expected: string): never => {
-    throw new TinyrnnError({ code: 'TRN010', path, message: `bad training setting ${path} for a Jordan model on ${shape.task} data`, value, expected });
-  };
   const feedback = arch.feedback ?? 0;
-  if (shape.task === 'regression') {
-    const K = (shape.targetNames as string[]).length;
-    if (arch.dense.length) bad('dense', arch.dense, "no dense layers: on regression data the Jordan layer's output is the model's output");
-    if (feedback !== 0 && feedback !== K) bad('feedback', feedback, `0 or ${K}: on regression data the fed-back output is the model's output, one value per target`);
-    const j = emptyJordan(width, arch.hidden, K, 'none');
+  const classes = shape.task === 'classification';
+  const O = classes ? (shape.labels as string[]).length : (shape.targetNames as string[]).length;
+  if (!classes && feedback === 0) {
+    if (arch.dense.length) {
+      throw new TinyrnnError({
+        code: 'TRN010',
+        path: 'dense',
+        message: 'bad training setting dense for a Jordan model on regression data',
+        value: arch.dense,
+        expected: "no dense layers: without a feedback width the Jordan layer's output is the model's output",
+        hint: 'give a feedback width (--feedback N) to feed back N tanh units and put dense layers and a linear output layer after them',
+      });
+    }
+    const j = emptyJordan(width, arch.hidden, O, 'none');
     initJordan(rng, j);
     layers.push(j);
     return assemble(layers, shape);
   }
-  const C = (shape.labels as string[]).length;
-  const j = emptyJordan(width, arch.hidden, feedback || C, 'tanh');
+  const j = emptyJordan(width, arch.hidden, feedback || O, 'tanh');
   initJordan(rng, j);
   layers.push(j);
   width = j.units;
@@ -187,7 +193,7 @@ function buildJordanModel(arch: Architecture, shape: ModelShape, rng: Rng): Floa
     layers.push(d);
     width = u;
   }
-  const head = emptyDense(width, C, 'softmax');
+  const head = emptyDense(width, O, classes ? 'softmax' : 'none');
   initDense(rng, head);
   layers.push(head);
   return assemble(layers, shape);

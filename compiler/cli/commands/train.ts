@@ -18,7 +18,7 @@ const options: Record<string, OptionSpec> = {
   data: { type: 'string', short: 'd', arg: 'FILE|builtin:NAME', help: `training data: JSON/CSV file or ${BUILTIN_DATASETS.map((b) => `builtin:${b.name}`).join(', ')}` },
   out: { type: 'string', short: 'o', arg: 'FILE', help: 'the trained model (.tnn)' },
   cell: { type: 'string', arg: 'KIND', help: `recurrent cell: ${TRAIN_CELL_KINDS.join(', ')} (Jordan network: the output fed back), or esn (echo state network: fixed seeded reservoir, ridge readout) (default lstm)` },
-  feedback: { type: 'string', arg: 'N', help: 'jordan on classification data: width of the fed-back tanh output before the softmax head (default: the number of classes)' },
+  feedback: { type: 'string', arg: 'N', help: 'jordan: feed back a tanh output of N units, followed by --dense layers and the output layer (default: classification the number of classes; regression none, the model output itself is fed back)' },
   'spectral-radius': { type: 'string', arg: 'R', help: 'esn: spectral radius of the reservoir (default 0.9)' },
   'input-scaling': { type: 'string', arg: 'S', help: 'esn: largest input weight (default 0.5)' },
   leak: { type: 'string', arg: 'A', help: 'esn: leak rate; only 1 can be saved as a model so far (default 1)' },
@@ -174,8 +174,8 @@ export const trainCommand: Command = {
     'per-class precision/recall/F1 and the confusion matrix (classification) or MAE/RMSE (regression) on the test split. ' +
     'A checkpoint is written every epoch and on Ctrl-C; --resume continues it exactly. ' +
     '--cell jordan trains a Jordan network, whose recurrence runs from its previous output: on regression data that output is the ' +
-    "model's output (one value per target, no activation); on classification data it is a tanh output of --feedback units, followed " +
-    'by the dense softmax head. With --layers N, N-1 Elman layers run below the Jordan layer.',
+    "model's output (one value per target, no activation); on classification data, or with --feedback N, it is a tanh output of " +
+    '--feedback units, followed by the output layer (softmax or linear). With --layers N, N-1 Elman layers run below the Jordan layer.',
   options,
   positionals: [0, 0],
   examples: [

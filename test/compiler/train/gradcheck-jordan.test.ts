@@ -130,6 +130,7 @@ const CASES: Case[] = [
   { name: 'jordan tanh (feedback 5) + dense softmax head, CE last', layers: [J('tanh', 5), SOFTMAX], loss: 'ce', output: 'last' },
   { name: 'jordan sigmoid (feedback 2) + dense softmax head, CE per step', layers: [J('sigmoid', 2), SOFTMAX], loss: 'ce', output: 'sequence' },
   { name: 'jordan tanh + dense relu + softmax head, CE last', layers: [J('tanh', 4), { kind: 'dense', units: 5, act: 'relu' }, SOFTMAX], loss: 'ce', output: 'last' },
+  { name: 'jordan tanh (feedback 4) + linear head, MSE per step', layers: [J('tanh', 4), { kind: 'dense', units: K, act: 'none' }], loss: 'mse', output: 'sequence' },
   { name: 'lstm -> jordan (none), MSE per step', layers: [{ kind: 'lstm', hidden: 4 }, J('none')], loss: 'mse', output: 'sequence' },
   { name: 'lstm -> jordan (tanh) + softmax head, CE last', layers: [{ kind: 'lstm', hidden: 4 }, J('tanh', 3), SOFTMAX], loss: 'ce', output: 'last' },
   { name: 'jordan (tanh) -> gru + softmax head, CE last', layers: [J('tanh', 3, 5), { kind: 'gru', hidden: 4 }, SOFTMAX], loss: 'ce', output: 'last' },

@@ -97,10 +97,15 @@ describe('tinyrnn train --cell jordan', () => {
     expect(r.err).toContain(message);
   });
 
-  test('dense layers on forecasting data are refused with a coded error (TRN010)', async () => {
+  test('forecasting: dense layers need --feedback (TRN010 without); with it a tanh feedback, dense layers, a linear output', async () => {
     const r = await run(['train', ...SINES, '--dense', '4', '--out', 'd.tnn']);
     expect(r.code).not.toBe(0);
     expect(r.err).toContain('TRN010');
-    expect(r.err).toContain("the Jordan layer's output is the model's output");
+    expect(r.err).toContain("without a feedback width the Jordan layer's output is the model's output");
+    expect(r.err).toContain('--feedback N');
+    const f = await run(['train', ...SINES, '--epochs', '1', '--feedback', '3', '--dense', '4', '--out', 'f.tnn', '--quiet']);
+    expect(f.code).toBe(0);
+    const m = loadFloatModel(path.join(dir, 'f.tnn'));
+    expect(m.layers.map((l) => (l.kind === 'jordan' ? `jordan ${l.units} ${l.outActivation}` : l.kind === 'dense' ? `dense ${l.units} ${l.activation}` : l.kind))).toEqual(['jordan 3 tanh', 'dense 4 relu', 'dense 1 none']);
   });
 });

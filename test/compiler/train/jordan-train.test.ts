@@ -121,10 +121,11 @@ describe('refused Jordan settings', () => {
     throw new Error('no error');
   };
 
-  test('dense layers or a feedback width other than the targets on regression data (TRN010)', () => {
+  test('regression: dense layers without a feedback width are refused (TRN010); with --feedback N a tanh feedback and a linear output layer', () => {
     expect(diag(() => new Trainer(sines(), { cell: 'jordan', dense: [4] }))).toEqual([{ code: 'TRN010', path: 'dense' }]);
-    expect(diag(() => new Trainer(sines(), { cell: 'jordan', feedback: 3 }))).toEqual([{ code: 'TRN010', path: 'feedback' }]);
-    expect(() => new Trainer(sines(), { cell: 'jordan', feedback: 1, epochs: 0 })).not.toThrow();
+    const t = new Trainer(sines(), { cell: 'jordan', feedback: 3, dense: [4], epochs: 0 });
+    const kinds = t.model0.layers.map((l) => (l.kind === 'jordan' ? `jordan ${l.units} ${l.outActivation}` : l.kind === 'dense' ? `dense ${l.units} ${l.activation}` : l.kind));
+    expect(kinds).toEqual(['jordan 3 tanh', 'dense 4 relu', 'dense 1 none']);
   });
 
   test('--feedback without jordan, and a bidirectional Jordan model (TRN010)', () => {
