@@ -1,13 +1,17 @@
 // Training settings: one flat, JSON-serialisable object (it is stored in checkpoints and, in
 // short form, in the model's metadata). resolveTrainConfig fills defaults and checks ranges.
 
-import { CELL_KINDS, ELMAN_ACTIVATIONS, OUTPUT_MODES, CellKind, ElmanActivation, OutputMode } from '../ir/model';
+import { CELL_KINDS, ELMAN_ACTIVATIONS, OUTPUT_MODES, ElmanActivation, OutputMode } from '../ir/model';
 import { Diagnostic, TinyrnnError } from '../ir/errors';
 import { DEFAULT_OPTIMIZER, OptimizerKind, ScheduleKind } from './optim';
 
+/** What `cell` may be: a recurrent cell, or jordan (Elman layers below a Jordan layer). */
+export const TRAIN_CELL_KINDS = [...CELL_KINDS, 'jordan'] as const;
+export type TrainCellKind = (typeof TRAIN_CELL_KINDS)[number];
+
 export interface TrainConfig {
   // architecture
-  cell: CellKind;
+  cell: TrainCellKind;
   hidden: number;
   layers: number;
   bidirectional: boolean;
@@ -15,6 +19,8 @@ export interface TrainConfig {
   resetAfter: boolean;
   /** Hidden ReLU dense layers before the output layer. */
   dense: number[];
+  /** Jordan: width of a fed-back tanh output before the output layer (0: classification the number of classes; regression the model output itself is fed back). */
+  feedback: number;
   /** 'last' (one answer per sequence) or 'sequence' (one per step); null: from the data. */
   output: OutputMode | null;
   // optimisation
@@ -54,6 +60,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   activation: 'tanh',
   resetAfter: true,
   dense: [],
+  feedback: 0,
   output: null,
   epochs: 30,
   batchSize: 32,
@@ -92,11 +99,14 @@ export function resolveTrainConfig(c: Partial<TrainConfig> = {}): TrainConfig {
     const v = r[key] as number;
     if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi || (openLo && v === lo)) bad(key, v, `a number in ${openLo ? '(' : '['}${lo}, ${hi}]`);
   };
-  if (!(CELL_KINDS as readonly string[]).includes(r.cell)) bad('cell', r.cell, CELL_KINDS.join(', '));
+  if (!(TRAIN_CELL_KINDS as readonly string[]).includes(r.cell)) bad('cell', r.cell, TRAIN_CELL_KINDS.join(', '));
   int('hidden', 1, 4096);
   int('layers', 1, 16);
   if (!(ELMAN_ACTIVATIONS as readonly string[]).includes(r.activation)) bad('activation', r.activation, ELMAN_ACTIVATIONS.join(', '));
   if (!Array.isArray(r.dense) || r.dense.some((u) => !Number.isInteger(u) || u < 1 || u > 4096)) bad('dense', r.dense, 'a list of unit counts in 1..4096');
+  int('feedback', 0, 4096);
+  if (r.feedback !== 0 && r.cell !== 'jordan') bad('feedback', r.feedback, '0 unless cell is jordan (the width of the Jordan layer\'s fed-back output)');
+  if (r.cell === 'jordan' && r.bidirectional) bad('bidirectional', r.bidirectional, 'false with cell jordan (a Jordan layer runs forwards, feeding back its output)');
   if (r.output !== null && !(OUTPUT_MODES as readonly string[]).includes(r.output)) bad('output', r.output, OUTPUT_MODES.join(', '));
   int('epochs', 0, 100000);
   int('batchSize', 1, 65536);

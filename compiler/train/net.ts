@@ -5,13 +5,14 @@
 //         O layer output, K regression targets / classes, P parameter count.
 // Parameter layout in P (and the gradient G): layer by layer in model order; a cell stores
 // wx (GH, I), wh (GH, H), bx (GH), bh (GH); a bidirectional layer its forward then backward
-// cell; a dense layer w (U, I), b (U).
+// cell; a dense layer w (U, I), b (U); a Jordan layer wx (H, I), wy (H, U), bx (H), wo (U, H), bo (U).
 
 import { TinyrnnError } from '../ir/errors';
 import { CellLayer, DenseActivation, DenseLayer, FloatModel, Layer, assertNever, layerOutputSize } from '../ir/model';
 import { sigmoid } from '../float/infer';
 import { Rng } from '../util/rng';
 import { CellOffsets, TrainCell } from './cells';
+import { TrainJordan } from './jordan';
 
 export type LossKind = 'ce' | 'mse';
 
@@ -39,7 +40,16 @@ interface DenseNode {
   dZ: Float64Array; // (T, B, U)
 }
 
-type Node = CellNode | DenseNode;
+interface JordanNode {
+  kind: 'jordan';
+  jordan: TrainJordan;
+  I: number;
+  O: number;
+  out: Float64Array; // (T, B, U)
+  dOut: Float64Array; // (T, B, U)
+}
+
+type Node = CellNode | DenseNode | JordanNode;
 
 export interface NetOptions {
   maxSteps: number; // largest window T
@@ -111,8 +121,20 @@ export class Net {
           this.nodes.push({ kind: 'dense', I: l.inputSize, O, act: l.activation, w, b, lastOnly: !opts.allSteps && model.output === 'last' && i > lastCell, z: new Float64Array(n), out: new Float64Array(n), dOut: new Float64Array(n), dZ: new Float64Array(n) });
           break;
         }
-        case 'jordan':
-          return unsupported(path, 'training Jordan layers is not supported yet');
+        case 'jordan': {
+          if (i === model.layers.length - 1 && model.task === 'classification') {
+            throw new TinyrnnError({
+              code: 'TRN004',
+              path,
+              message: 'a Jordan layer cannot be the output layer of a classifier: its output is fed back, so it has no softmax',
+              hint: 'add a dense softmax layer after the Jordan layer (tinyrnn train --cell jordan does this for classification data)',
+            });
+          }
+          const o = { wx: take(i, `${path}.wx`, l.wx.length), wy: take(i, `${path}.wy`, l.wy.length), bx: take(i, `${path}.bx`, l.bx.length), wo: take(i, `${path}.wo`, l.wo.length), bo: take(i, `${path}.bo`, l.bo.length) };
+          const jordan = new TrainJordan(l.inputSize, l.hidden, l.units, l.outActivation, o, T, B);
+          this.nodes.push({ kind: 'jordan', jordan, I: l.inputSize, O, out: new Float64Array(T * B * O), dOut: new Float64Array(T * B * O) });
+          break;
+        }
         default:
           assertNever(l);
       }
@@ -174,11 +196,17 @@ export class Net {
   }
 
   clearCarry(): void {
-    for (const n of this.nodes) if (n.kind === 'cell') for (const c of n.cells) c.clearCarry();
+    for (const n of this.nodes) {
+      if (n.kind === 'cell') for (const c of n.cells) c.clearCarry();
+      else if (n.kind === 'jordan') n.jordan.clearCarry();
+    }
   }
 
   saveCarry(T: number, B: number): void {
-    for (const n of this.nodes) if (n.kind === 'cell') for (const c of n.cells) c.saveCarry(T, B);
+    for (const n of this.nodes) {
+      if (n.kind === 'cell') for (const c of n.cells) c.saveCarry(T, B);
+      else if (n.kind === 'jordan') n.jordan.saveCarry(T, B);
+    }
   }
 
   /** The output buffer of the last layer (T, B, O). */
@@ -201,7 +229,8 @@ export class Net {
       if (n.kind === 'cell') {
         n.cells[0].forward(P, X, T, B, n.out, n.O, 0, carry);
         if (n.cells.length > 1) n.cells[1].forward(P, X, T, B, n.out, n.O, n.cells[0].H, carry);
-      } else this.denseForward(n, X, T, B);
+      } else if (n.kind === 'jordan') n.jordan.forward(P, X, T, B, n.out, carry);
+      else this.denseForward(n, X, T, B);
       X = n.out;
     }
   }
@@ -316,7 +345,8 @@ export class Net {
       if (n.kind === 'cell') {
         n.cells[0].backward(P, G, X, T, B, n.dOut, n.O, 0, dX);
         if (n.cells.length > 1) n.cells[1].backward(P, G, X, T, B, n.dOut, n.O, n.cells[0].H, dX);
-      } else this.denseBackward(n, X, T, B, dX, lossFused && li === this.nodes.length - 1);
+      } else if (n.kind === 'jordan') n.jordan.backward(P, G, X, T, B, n.dOut, dX);
+      else this.denseBackward(n, X, T, B, dX, lossFused && li === this.nodes.length - 1);
       if (dX && dropped) {
         const mask = this.dropMask[li];
         const len = T * B * n.I;

@@ -143,7 +143,7 @@ export class Trainer {
       task: this.task,
       output: this.output,
     };
-    const model = buildModel({ cell: c.cell, hidden: c.hidden, layers: c.layers, bidirectional: c.bidirectional, activation: c.activation, resetAfter: c.resetAfter, dense: c.dense }, shape, c.seed);
+    const model = buildModel({ cell: c.cell, hidden: c.hidden, layers: c.layers, bidirectional: c.bidirectional, activation: c.activation, resetAfter: c.resetAfter, dense: c.dense, feedback: c.feedback }, shape, c.seed);
     if (c.normalize) model.normalization = normalizationStats(tr);
     this.model0 = model;
     this.train = prepare(tr, model);
@@ -383,7 +383,7 @@ export class Trainer {
       ...(m.meta.extra ?? {}),
       trainer: `tinyrnn ${VERSION}`,
       data: this.train.data.source.replace(/^.*[\\/]/, ''),
-      architecture: `${c.layers}x ${c.bidirectional ? 'bidirectional ' : ''}${c.cell}${c.cell === 'elman' ? `(${c.activation})` : c.cell === 'gru' ? `(reset ${c.resetAfter ? 'after' : 'before'})` : ''} ${c.hidden}${c.dense.length ? ` + dense ${c.dense.join(',')}` : ''}`,
+      architecture: c.cell === 'jordan' ? jordanArchitecture(c, m) : `${c.layers}x ${c.bidirectional ? 'bidirectional ' : ''}${c.cell}${c.cell === 'elman' ? `(${c.activation})` : c.cell === 'gru' ? `(reset ${c.resetAfter ? 'after' : 'before'})` : ''} ${c.hidden}${c.dense.length ? ` + dense ${c.dense.join(',')}` : ''}`,
       training: `${c.optimizer} lr ${c.lr} ${c.schedule}, batch ${c.batchSize}, ${c.bptt ? `bptt ${c.bptt}` : 'full bptt'}, clip ${c.clip}, dropout ${c.dropout}, seed ${c.seed}`,
       epochs: `${st.history.length} of ${c.epochs}${st.stopped === 'early-stopping' ? ' (early stopping)' : ''}, best ${st.bestEpoch}`,
       split: `train ${this.sizes.train}, validation ${this.sizes.val}, test ${this.sizes.test} sequences`,
@@ -456,6 +456,13 @@ export class Trainer {
     // more epochs than the checkpoint planned: training continues
     if (this.state.stopped === 'completed' && this.state.epoch < this.config.epochs) this.state.stopped = null;
   }
+}
+
+/** The metadata line of a Jordan model, e.g. "1x elman(tanh) 16 + jordan 16 (feeds back 1 output, none)". */
+function jordanArchitecture(c: TrainConfig, m: FloatModel): string {
+  const j = m.layers.find((l) => l.kind === 'jordan');
+  const fb = j && j.kind === 'jordan' ? ` (feeds back ${j.units} output${j.units === 1 ? '' : 's'}, ${j.outActivation})` : '';
+  return `${c.layers > 1 ? `${c.layers - 1}x elman(${c.activation}) ${c.hidden} + ` : ''}jordan ${c.hidden}${fb}${c.dense.length ? ` + dense ${c.dense.join(',')}` : ''}`;
 }
 
 /** CRC-32 of everything in a dataset that training reads. */

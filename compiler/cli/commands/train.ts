@@ -4,10 +4,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Io, OptionSpec, UsageError, choice, emit, flag, num, requireStr, str } from '../command';
-import { CELL_KINDS, OUTPUT_MODES, paramCount } from '../../ir/model';
+import { OUTPUT_MODES, paramCount } from '../../ir/model';
 import { saveFloatModel } from '../../ir/format';
 import { loadData } from '../../data/load';
-import { TrainConfig } from '../../train/config';
+import { TRAIN_CELL_KINDS, TrainConfig } from '../../train/config';
 import { BatchInfo, EpochRecord, TrainResult, Trainer } from '../../train/trainer';
 import { formatEvalReport } from '../../train/metrics';
 import { loadCheckpoint, saveCheckpoint } from '../../train/checkpoint';
@@ -17,7 +17,8 @@ import { runEsnTraining } from './train-esn';
 const options: Record<string, OptionSpec> = {
   data: { type: 'string', short: 'd', arg: 'FILE|builtin:NAME', help: `training data: JSON/CSV file or ${BUILTIN_DATASETS.map((b) => `builtin:${b.name}`).join(', ')}` },
   out: { type: 'string', short: 'o', arg: 'FILE', help: 'the trained model (.tnn)' },
-  cell: { type: 'string', arg: 'KIND', help: `recurrent cell: ${CELL_KINDS.join(', ')}, or esn (echo state network: fixed seeded reservoir, ridge readout) (default lstm)` },
+  cell: { type: 'string', arg: 'KIND', help: `recurrent cell: ${TRAIN_CELL_KINDS.join(', ')} (Jordan network: the output fed back), or esn (echo state network: fixed seeded reservoir, ridge readout) (default lstm)` },
+  feedback: { type: 'string', arg: 'N', help: 'jordan: feed back a tanh output of N units, followed by --dense layers and the output layer (default: classification the number of classes; regression none, the model output itself is fed back)' },
   'spectral-radius': { type: 'string', arg: 'R', help: 'esn: spectral radius of the reservoir (default 0.9)' },
   'input-scaling': { type: 'string', arg: 'S', help: 'esn: largest input weight (default 0.5)' },
   leak: { type: 'string', arg: 'A', help: 'esn: leak rate; only 1 can be saved as a model so far (default 1)' },
@@ -25,9 +26,9 @@ const options: Record<string, OptionSpec> = {
   washout: { type: 'string', arg: 'STEPS', help: 'esn: first steps of each sequence left out of a per-step fit (default 10)' },
   ridge: { type: 'string', arg: 'L[,L..]', help: 'esn: ridge regularisations to try, best on validation kept (default 1e-8..10, one per decade)' },
   hidden: { type: 'string', arg: 'N', help: 'hidden units per layer and direction (default 16)' },
-  layers: { type: 'string', arg: 'N', help: 'stacked recurrent layers (default 1)' },
+  layers: { type: 'string', arg: 'N', help: 'stacked recurrent layers (default 1); jordan: N-1 Elman layers below one Jordan layer' },
   bidirectional: { type: 'boolean', help: 'bidirectional recurrent layers (whole sequences only, no streaming)' },
-  activation: { type: 'string', arg: 'tanh|relu', help: 'Elman activation (default tanh)' },
+  activation: { type: 'string', arg: 'tanh|relu', help: 'Elman activation (default tanh); jordan: of the Elman layers below it' },
   'gru-reset': { type: 'string', arg: 'after|before', help: 'GRU variant: after (PyTorch/Keras, default) or before (original)' },
   dense: { type: 'string', arg: 'N[,N..]', help: 'hidden ReLU dense layers before the output layer' },
   output: { type: 'string', arg: 'last|sequence', help: 'one answer per sequence or per step (default: from the data)' },
@@ -66,7 +67,8 @@ function configFromOptions(v: Record<string, unknown>, out: string): Partial<Tra
   }
   const reset = choice(values, 'gru-reset', ['after', 'before'] as const);
   return {
-    cell: choice(values, 'cell', CELL_KINDS),
+    cell: choice(values, 'cell', TRAIN_CELL_KINDS),
+    feedback: num(values, 'feedback', { int: true, min: 1, max: 4096 }),
     hidden: num(values, 'hidden', { int: true, min: 1, max: 4096 }),
     layers: num(values, 'layers', { int: true, min: 1, max: 16 }),
     bidirectional: flag(values, 'bidirectional') || undefined,
@@ -164,19 +166,24 @@ export function trainSummary(res: TrainResult, out: string, trainer: Trainer): R
 
 export const trainCommand: Command = {
   name: 'train',
-  summary: 'train a recurrent model (Elman, LSTM, GRU, echo state network) on data and save it as .tnn',
-  usage: 'tinyrnn train --data FILE|builtin:NAME --out MODEL.tnn [--cell lstm|gru|elman|esn] [--hidden N] [options] [--json]',
+  summary: 'train a recurrent model (Elman, LSTM, GRU, Jordan, echo state network) on data and save it as .tnn',
+  usage: 'tinyrnn train --data FILE|builtin:NAME --out MODEL.tnn [--cell lstm|gru|elman|jordan|esn] [--hidden N] [options] [--json]',
   description:
     'Splits the sequences into train/validation/test (stratified by class), normalises inputs with statistics of the training split ' +
     '(stored in the model), trains by backpropagation through time with Adam, keeps the best validation epoch, and reports accuracy, ' +
     'per-class precision/recall/F1 and the confusion matrix (classification) or MAE/RMSE (regression) on the test split. ' +
-    'A checkpoint is written every epoch and on Ctrl-C; --resume continues it exactly.',
+    'A checkpoint is written every epoch and on Ctrl-C; --resume continues it exactly. ' +
+    '--cell jordan trains a Jordan network, whose recurrence runs from its previous output: on regression data that output is the ' +
+    "model's output (one value per target, no activation); on classification data, or with --feedback N, it is a tanh output of " +
+    '--feedback units, followed by the output layer (softmax or linear). With --layers N, N-1 Elman layers run below the Jordan layer.',
   options,
   positionals: [0, 0],
   examples: [
     'tinyrnn train --data builtin:gestures --cell lstm --hidden 16 --out gestures.tnn',
     'tinyrnn train --data recordings.csv --window 50 --stride 25 --cell gru --hidden 32 --epochs 40 --patience 5 --out model.tnn',
     'tinyrnn train --data builtin:sines --cell gru --hidden 24 --bptt 25 --out forecast.tnn',
+    'tinyrnn train --data builtin:sines --cell jordan --hidden 16 --out jordan.tnn',
+    'tinyrnn train --data recordings.csv --window 50 --cell jordan --layers 2 --hidden 24 --feedback 8 --out jordan-classifier.tnn',
     'tinyrnn train --resume model.tnn.ckpt --out model.tnn',
     'tinyrnn train --data builtin:sines --cell esn --hidden 64 --spectral-radius 0.9 --out esn.tnn',
   ],
@@ -189,6 +196,12 @@ export const trainCommand: Command = {
     if (str(values, 'cell') === 'esn') return runEsnTraining(values, io, out);
     const esnOnly = ['spectral-radius', 'input-scaling', 'leak', 'sparsity', 'washout', 'ridge'].find((k) => values[k] !== undefined);
     if (esnOnly) throw new UsageError(`--${esnOnly} applies to --cell esn only`);
+    if (values.feedback !== undefined && !resume && str(values, 'cell') !== 'jordan') throw new UsageError('--feedback applies to --cell jordan only');
+    if (str(values, 'cell') === 'jordan') {
+      if (flag(values, 'bidirectional')) throw new UsageError('--bidirectional does not apply to --cell jordan (a Jordan layer runs forwards, feeding back its output)');
+      if (values['gru-reset'] !== undefined) throw new UsageError('--gru-reset does not apply to --cell jordan');
+      if (values.activation !== undefined && (num(values, 'layers', { int: true, min: 1, max: 16 }) ?? 1) < 2) throw new UsageError('--activation applies to the Elman layers below the Jordan layer: give --layers 2 or more, or leave it out (the Jordan layer itself uses tanh)');
+    }
     let trainer: Trainer;
     let dataSpec: string;
     if (resume) {
@@ -212,7 +225,7 @@ export const trainCommand: Command = {
     if (!quiet) {
       const s = trainer.sizes;
       io.err(
-        `training ${c.layers}x ${c.bidirectional ? 'bidirectional ' : ''}${c.cell} ${c.hidden} (${trainer.net.paramCount} parameters) on ${trainer.train.data.source}: ` +
+        `training ${c.cell === 'jordan' ? `${c.layers > 1 ? `${c.layers - 1}x elman ${c.hidden} + ` : ''}jordan ${c.hidden}` : `${c.layers}x ${c.bidirectional ? 'bidirectional ' : ''}${c.cell} ${c.hidden}`} (${trainer.net.paramCount} parameters) on ${trainer.train.data.source}: ` +
           `${s.train} train, ${s.val} validation, ${s.test} test sequences; ${trainer.task}, output per ${trainer.output === 'last' ? 'sequence' : 'step'}`,
       );
     }
