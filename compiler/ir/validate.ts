@@ -9,8 +9,11 @@
 //   TNN108 layer input size does not chain      TNN109 model has no layers
 //   TNN110 labels/features do not match sizes   TNN111 normalisation std not > 0
 //   TNN112 bidirectional halves differ          TNN113 bad metadata value
+//   TNN114 Elman leak rate invalid              TNN115 reservoir parameters invalid
+//   TNN116 weights differ from the regenerated reservoir (compiler/esn/check.ts)
 
 import { Diagnostic, DiagnosticList, TinyrnnError, isPlainObject, isTypedArray, joinPath } from './errors';
+import { floatEsnProblems } from '../esn/check';
 import {
   CELL_KINDS,
   CellLayer,
@@ -92,6 +95,7 @@ function validateCell(c: Collector, o: Obj, path: string, expectedInput: number 
       if (!(ELMAN_ACTIVATIONS as readonly unknown[]).includes(o.activation)) {
         c.add('TNN104', `${path}.activation`, 'unknown Elman activation', o.activation, ELMAN_ACTIVATIONS.join(' or '));
       }
+      c.problems.push(...floatEsnProblems(o, path, /\.(forward|backward)$/.test(path)));
       break;
     case 'lstm':
       if (o.peepholes !== undefined) c.f32(o, 'peepholes', path, H !== undefined ? 3 * H : undefined, `(3, H) with H = ${H ?? '?'}`);

@@ -63,7 +63,9 @@ export async function runEsnTraining(values: Record<string, unknown>, io: Io, ou
     cell: 'esn',
     params: paramCount(model),
     trainedParams: readoutParams,
-    reservoir: { units: r.units, seed: r.seed, densityQ16: r.densityQ16, leakQ15: r.leakQ15, wScale: r.wScale, winScale: r.winScale, int8Bytes: reservoirBytes(fit) },
+    // int8Bytes: flash the int8 reservoir (W8 and Win8) would take if stored; regenerated on the
+    // device from its seed, it takes none (the same bytes in RAM instead, filled once at start)
+    reservoir: { units: r.units, seed: r.seed, densityQ16: r.densityQ16, leakQ15: r.leakQ15, wScale: r.wScale, winScale: r.winScale, int8Bytes: reservoirBytes(fit), flashStored: reservoirBytes(fit), flashRegenerated: 0 },
     ridge: { lambda: fit.ridge.lambda, scores: fit.ridge.scores },
     split: fit.split,
     validation: val,
@@ -75,6 +77,7 @@ export async function runEsnTraining(values: Record<string, unknown>, io: Io, ou
       formatEvalReport(val, 'validation').split('\n')[0],
     ];
     if (test) lines.push(formatEvalReport(test, 'test'));
+    lines.push(`reservoir flash: ${reservoirBytes(fit)} bytes if stored (int8 W ${r.units}x${r.units} + Win ${r.units}x${r.inputSize}), 0 regenerated from seed ${r.seed} on the device (which then holds the same ${reservoirBytes(fit)} bytes in RAM)${r.leakQ15 !== 32768 ? `; leak ${r.leakQ15 / 32768}` : ''}`);
     lines.push(`wrote ${path.relative(io.cwd, out)} (${fs.statSync(out).size} bytes; ${readoutParams} trained readout parameters, ${paramCount(model)} in all with the reservoir)`);
     return lines.join('\n');
   });

@@ -13,7 +13,6 @@ import { builtinDataset } from '../../../compiler/data/builtin';
 import { fitEsn, predict, sequenceDesign } from '../../../compiler/esn/esn';
 import { esnFloatModel } from '../../../compiler/esn/model';
 import { dequantizeOutput, rawSequence, runQuant } from '../../../runtime/reference';
-import { TinyrnnError } from '../../../compiler/ir/errors';
 
 async function cli(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -82,17 +81,15 @@ test('the saved float model computes what the fit computed (float32 weights: 1e-
   expect(worst).toBeLessThan(1e-4);
 });
 
-test('a leaky reservoir cannot be saved yet (ESN005); gradient options are refused with --cell esn', async () => {
+test('a leaky reservoir saves (leak and generator parameters recorded); gradient options are refused with --cell esn', async () => {
   const d = builtinDataset('sines?n=20&length=40');
   const fit = fitEsn(d, { units: 8, leak: 0.5 }, { val: 0.2, test: 0 });
-  let err: unknown;
-  try {
-    esnFloatModel(fit, d, 'x');
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(TinyrnnError);
-  expect((err as TinyrnnError).diagnostics[0]).toMatchObject({ code: 'ESN005', path: 'leak', value: 0.5 });
+  const m = esnFloatModel(fit, d, 'x');
+  const l0 = m.layers[0];
+  expect(l0.kind === 'elman' && l0.leak).toBe(0.5);
+  expect(l0.kind === 'elman' && l0.reservoir).toEqual({ seed: fit.reservoir.seed, densityQ16: fit.reservoir.densityQ16, wScale: fit.reservoir.wScale, winScale: fit.reservoir.winScale });
+  const plain = esnFloatModel(fit, d, 'x', { regenerate: false }).layers[0];
+  expect(plain.kind === 'elman' && plain.reservoir).toBeUndefined();
   const r = await cli(['train', '--data', DATA, '--cell', 'esn', '--epochs', '5', '--out', 'x.tnn'], dir);
   expect(r.code).toBe(2);
   expect(r.err).toContain('--epochs does not apply to --cell esn');
