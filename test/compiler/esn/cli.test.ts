@@ -36,6 +36,18 @@ test('train --cell esn on builtin:sines, then quantize: the int8 model follows t
   expect(j.cell).toBe('esn');
   expect(j.trainedParams).toBe(33);
   expect(j.reservoir.int8Bytes).toBe(32 * 32 + 32);
+  expect(j.reservoir.flashStored).toBe(32 * 32 + 32);
+  expect(j.reservoir.flashRegenerated).toBe(0);
+  const t = await cli(['train', '--data', DATA, '--cell', 'esn', '--hidden', '8', '--leak', '0.5', '--out', 'esn8.tnn'], dir);
+  expect(t.code).toBe(0);
+  expect(t.out + t.err).toContain('reservoir flash: 72 bytes if stored (int8 W 8x8 + Win 8x1), 0 regenerated from seed');
+  expect(t.out + t.err).toContain('leak 0.5');
+  const st = await cli(['train', '--data', DATA, '--cell', 'esn', '--hidden', '8', '--store-reservoir', '--out', 'esn8s.tnn', '--json'], dir);
+  expect(st.code).toBe(0);
+  expect(JSON.parse(st.out).reservoir.regenerated).toBe(false);
+  const l8 = loadFloatModel(path.join(dir, 'esn8s.tnn')).layers[0];
+  expect(l8.kind === 'elman' && l8.reservoir).toBeUndefined();
+  expect(l8.kind === 'elman' && l8.reservoir === undefined && loadFloatModel(path.join(dir, 'esn8.tnn')).layers[0]).toMatchObject({ leak: 0.5 });
   // the test rmse of the one-step forecast is far below the signal's own spread
   const d0 = builtinDataset('sines?n=40&length=60');
   let v = 0;
