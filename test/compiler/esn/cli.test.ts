@@ -42,6 +42,8 @@ test('train --cell esn on builtin:sines, then quantize: the int8 model follows t
   expect(t.code).toBe(0);
   expect(t.out + t.err).toContain('reservoir flash: 72 bytes if stored (int8 W 8x8 + Win 8x1), 0 regenerated from seed');
   expect(t.out + t.err).toContain('leak 0.5');
+  const ins = await cli(['inspect', path.join(dir, 'esn8.tnn')], dir);
+  expect(ins.out).toContain('hidden 8, tanh, leak 0.5, reservoir (seed 1)');
   const st = await cli(['train', '--data', DATA, '--cell', 'esn', '--hidden', '8', '--store-reservoir', '--out', 'esn8s.tnn', '--json'], dir);
   expect(st.code).toBe(0);
   expect(JSON.parse(st.out).reservoir.regenerated).toBe(false);
