@@ -3,13 +3,15 @@
 // layer without biases (wx = winScale * Win8, wh = wScale * W8) and the readout a dense layer
 // (none for forecasting, softmax for classification: the ridge scores are its logits).
 //
-// This covers the standard ESN, leak rate 1: h_t = tanh(Win x_t + W h_{t-1}). A leaky reservoir
-// (leak < 1) is not an Elman layer, and the model IR has no leaky layer yet: it is refused (ESN005).
+// The layer records the reservoir's generator parameters (`reservoir`: seed, density, scales)
+// and its leak rate (`leak`, absent for 1): the quantiser keeps the int8 weights equal to the
+// generator's, and the C and Espruino targets regenerate them on the device instead of storing
+// them. With `regenerate: false` the reservoir is saved as a plain stored Elman layer (the
+// weights are the same; only the generator parameters are left out).
 //
 // Legend: F input features, H reservoir units, K outputs, P = H + 1 readout rows.
 
 import { Dataset } from '../data/dataset';
-import { TinyrnnError } from '../ir/errors';
 import { FloatModel, emptyCell, emptyDense } from '../ir/model';
 import { EsnFit } from './esn';
 
@@ -18,18 +20,8 @@ export function reservoirBytes(fit: EsnFit): number {
   return fit.reservoir.int8.w.length + fit.reservoir.int8.win.length;
 }
 
-export function esnFloatModel(fit: EsnFit, data: Dataset, name: string): FloatModel {
+export function esnFloatModel(fit: EsnFit, data: Dataset, name: string, opts: { regenerate?: boolean } = {}): FloatModel {
   const r = fit.reservoir;
-  if (r.leakQ15 !== 32768) {
-    throw new TinyrnnError({
-      code: 'ESN005',
-      path: 'leak',
-      message: 'a leaky reservoir cannot be saved as a tinyrnn model yet',
-      value: r.leakQ15 / 32768,
-      expected: '1 (the standard echo state network)',
-      hint: 'the model IR represents the reservoir as an Elman tanh layer, which has no leak: use --leak 1',
-    });
-  }
   const F = r.inputSize;
   const H = r.units;
   const K = fit.outputs;
@@ -37,6 +29,10 @@ export function esnFloatModel(fit: EsnFit, data: Dataset, name: string): FloatMo
   for (let i = 0; i < H * F; i++) cell.wx[i] = r.int8.win[i] * r.winScale;
   for (let i = 0; i < H * H; i++) cell.wh[i] = r.int8.w[i] * r.wScale;
   cell.name = 'reservoir';
+  if (cell.kind === 'elman') {
+    if (r.leakQ15 !== 32768) cell.leak = r.leakQ15 / 32768;
+    if (opts.regenerate ?? true) cell.reservoir = { seed: r.seed, densityQ16: r.densityQ16, wScale: r.wScale, winScale: r.winScale };
+  }
   const head = emptyDense(H, K, fit.task === 'classification' ? 'softmax' : 'none');
   head.name = 'readout';
   // wOut (P, K): rows 0..H-1 weigh the state, row H is the bias; dense w is (K, H)

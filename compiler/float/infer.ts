@@ -88,6 +88,8 @@ export function cellStep(l: CellLayer, x: ArrayLike<number>, st: CellState, obs?
         const a = clipTo(ax[j] + ah[j], l.clip);
         pre[j] = a;
         h[j] = l.activation === 'tanh' ? Math.tanh(a) : a > 0 ? a : 0;
+        // leaky (tanh only): h_t = (1 - a) h_{t-1} + a tanh(pre)
+        if (l.leak !== undefined && l.leak !== 1) h[j] = (1 - l.leak) * st.h[j] + l.leak * h[j];
       }
       obs?.('pre', pre);
       break;

@@ -67,6 +67,30 @@ export interface ElmanLayer extends CellCommon {
   kind: 'elman';
   /** h_t = act(wx x + bx + wh h_{t-1} + bh) */
   activation: ElmanActivation;
+  /**
+   * Optional leak rate a in (0, 1] (tanh only): h_t = (1 - a) h_{t-1} + a tanh(pre).
+   * Absent means 1 (the plain Elman update).
+   */
+  leak?: number;
+  /**
+   * Optional: the layer is an echo state network reservoir regenerated from a seed
+   * (compiler/esn/reservoir.ts). Then wx = fround(Win8 * winScale), wh = fround(W8 * wScale)
+   * exactly, with (W8, Win8) = esn_generate({ seed, densityQ16, units: hidden, inputSize }),
+   * and both biases are zero; a device regenerates W8 and Win8 instead of storing them.
+   */
+  reservoir?: ReservoirParams;
+}
+
+/** Parameters from which an Elman layer's weights are regenerated (echo state network reservoir). */
+export interface ReservoirParams {
+  /** Generator seed, an integer in [0, 2^31 - 1]. */
+  seed: number;
+  /** Share of non-zero recurrent weights as a 16-bit fraction, an integer in [1, 65536]. */
+  densityQ16: number;
+  /** Real value of one unit of W8 (> 0). */
+  wScale: number;
+  /** Real value of one unit of Win8 (> 0). */
+  winScale: number;
 }
 
 export interface LstmLayer extends CellCommon {

@@ -15,9 +15,11 @@
 //   TNN208 layer sizes do not chain             TNN209 model has no layers
 //   TNN210 spec version not supported           TNN211 activation table malformed
 //   TNN212 bidirectional halves differ          TNN213 integer bound broken (int32 / 2^53)
+//   TNN214 reservoir parameters invalid or int8 weights differ from the regenerated reservoir
 
 import { Diagnostic, DiagnosticList, TinyrnnError, isPlainObject, isTypedArray, joinPath } from './errors';
 import { CELL_KINDS, DENSE_ACTIVATIONS, ModelMeta, OutputMode, Task, assertNever, gateCount, layerInputSize, layerOutputSize } from './model';
+import { quantEsnProblems } from '../esn/check';
 import { QUANT_SPEC_VERSION, INT32_MAX, MULT_MAX, SHIFT_MAX, TABLE_SIZE, RAW_INPUT_MAX } from '../quant/spec';
 
 export const QCELL_KINDS = CELL_KINDS;
@@ -67,6 +69,16 @@ export interface QElmanLayer extends QCellCommon {
   kind: 'elman';
   /** tanh: pre-activation in Q3.12; relu: pre-activation directly in h8 units (scale of h, no zero point). */
   activation: 'tanh' | 'relu';
+  /**
+   * Leak rate in Q0.15, an integer in [1, 32768] (tanh only); absent means 32768 (no leak):
+   * h16 = h16_prev + rshift_round(leakQ15 * (tanh_s16(pre) - h16_prev), 15).
+   */
+  leakQ15?: number;
+  /**
+   * The layer is an echo state network reservoir: wx and wh are exactly Win8 and W8 of
+   * esn_generate({ seed, densityQ16, units: hidden, inputSize }), so a device regenerates them.
+   */
+  reservoir?: { seed: number; densityQ16: number };
 }
 
 export interface QLstmLayer extends QCellCommon {
@@ -324,6 +336,7 @@ function checkCell(c: Checker, o: unknown, path: string, inputSize: number | und
   c.int(o, 'hM', path, 0, MULT_MAX);
   c.int(o, 'hS', path, 0, SHIFT_MAX);
   if (kind === 'elman') c.oneOf(o, 'activation', path, ['tanh', 'relu']);
+  if (kind === 'elman') c.problems.push(...quantEsnProblems(o, path, /\.(forward|backward)$/.test(path)));
   if (kind === 'lstm') c.int(o, 'cellFrac', path, 0, 15);
   if (kind === 'gru') c.bool(o, 'resetAfter', path);
   return { hidden: H, kind, hZp };

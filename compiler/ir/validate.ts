@@ -9,9 +9,12 @@
 //   TNN108 layer input size does not chain      TNN109 model has no layers
 //   TNN110 labels/features do not match sizes   TNN111 normalisation std not > 0
 //   TNN112 bidirectional halves differ          TNN113 bad metadata value
-//   TNN114 Jordan layer inside a bidirectional layer
+//   TNN114 Elman leak rate invalid              TNN115 reservoir parameters invalid
+//   TNN116 weights differ from the regenerated reservoir (compiler/esn/check.ts)
+//   TNN117 Jordan layer inside a bidirectional layer
 
 import { Diagnostic, DiagnosticList, TinyrnnError, isPlainObject, isTypedArray, joinPath } from './errors';
+import { floatEsnProblems } from '../esn/check';
 import {
   CELL_KINDS,
   CellLayer,
@@ -94,6 +97,7 @@ function validateCell(c: Collector, o: Obj, path: string, expectedInput: number 
       if (!(ELMAN_ACTIVATIONS as readonly unknown[]).includes(o.activation)) {
         c.add('TNN104', `${path}.activation`, 'unknown Elman activation', o.activation, ELMAN_ACTIVATIONS.join(' or '));
       }
+      c.problems.push(...floatEsnProblems(o, path, /\.(forward|backward)$/.test(path)));
       break;
     case 'lstm':
       if (o.peepholes !== undefined) c.f32(o, 'peepholes', path, H !== undefined ? 3 * H : undefined, `(3, H) with H = ${H ?? '?'}`);
@@ -122,7 +126,7 @@ function validateLayer(c: Collector, l: unknown, path: string, expectedInput: nu
     const hf = validateLayer(c, l.forward, `${path}.forward`, expectedInput);
     const hb = validateLayer(c, l.backward, `${path}.backward`, expectedInput);
     if (l.forward.kind === 'jordan' || l.backward.kind === 'jordan') {
-      c.add('TNN114', path, 'a Jordan layer cannot be a bidirectional half', 'jordan', 'elman, lstm or gru on both sides', 'a Jordan layer feeds back its own output step by step; run it forwards only');
+      c.add('TNN117', path, 'a Jordan layer cannot be a bidirectional half', 'jordan', 'elman, lstm or gru on both sides', 'a Jordan layer feeds back its own output step by step; run it forwards only');
       return undefined;
     }
     if (l.forward.kind !== l.backward.kind || !(CELL_KINDS as readonly unknown[]).includes(l.forward.kind)) {

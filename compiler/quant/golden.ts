@@ -13,6 +13,7 @@ import { Rng } from '../util/rng';
 import { quantizeModel } from './quantize';
 import { QUANT_SPEC_VERSION } from './spec';
 import { sinesDataset } from '../data/builtin/sines';
+import { gesturesDataset } from '../data/builtin/gestures';
 import { fitEsn } from '../esn/esn';
 import { esnFloatModel } from '../esn/model';
 import { createQuantState, rawSequence, runQuant, stepQuant, traceCollector } from '../../runtime/reference';
@@ -197,18 +198,55 @@ export function goldenCases(): GoldenCase[] {
   // A long sequence: 1,000 steps.
   cases.push({ ...basic('lstm_long_1000', 'LSTM 4 units, one sequence of 1,000 steps (state carried far)', 19, [{ kind: 'lstm', hidden: 4 }], [{ units: 2, activation: 'none' }]), sequences: (q) => asRaw(q, walks(2019, 1, 1000, 3)) });
   // An echo state network fitted on builtin:sines: seeded int8 reservoir (Elman tanh layer, no
-  // biases) and a ridge readout, as saved by `tinyrnn train --cell esn`.
+  // biases) and a ridge readout, saved with { regenerate: false }: the reservoir is stored like
+  // any Elman layer (how `tinyrnn train --cell esn` saved it before reservoirs were regenerated).
   {
     const data = sinesDataset({ n: 30, length: 40, seed: 7, noise: 0.05 });
     const fit = fitEsn(data, { units: 12, spectralRadius: 0.9, inputScaling: 0.8, sparsity: 0.7, seed: 11, washout: 5 }, { val: 0.2, test: 0 }, 1);
-    const model = esnFloatModel(fit, data, 'esn_sines_h12');
+    const model = esnFloatModel(fit, data, 'esn_sines_h12', { regenerate: false });
     const seqs = (from: number, to: number): number[][][] => data.x.slice(from, to).map((x) => Array.from(x, (v) => [v]));
     cases.push({
       name: 'esn_sines_h12',
+      // the description stays as first published (the vector files are byte-identical): this
+      // reservoir is stored as a plain Elman tanh layer, without generator parameters
       description: 'echo state network (train --cell esn) on builtin:sines: seeded 12-unit reservoir as Elman tanh, ridge readout per step',
       model,
       calib: seqs(0, 24),
       sequences: (q) => seqs(24, 26).map((s) => rawSequence(q, new Float64Array(s.flat()))),
+    });
+  }
+  // Echo state networks whose reservoir is regenerated from its seed on the device (the layer
+  // records `reservoir`; the int8 weights equal the generator's), standard and leaky.
+  for (const [name, leak, what] of [
+    ['esn_regen_sines_h16', 1, 'leak 1'],
+    ['esn_leaky_sines_h16', 0.5, 'leak 0.5 (h16 = h16 + rshift_round(leakQ15 * (t16 - h16), 15))'],
+  ] as const) {
+    const data = sinesDataset({ n: 30, length: 40, seed: 8, noise: 0.05 });
+    const fit = fitEsn(data, { units: 16, spectralRadius: 0.9, inputScaling: 0.8, sparsity: 0.8, leak, seed: 12, washout: 5 }, { val: 0.2, test: 0 }, 1);
+    const model = esnFloatModel(fit, data, name);
+    const seqs = (from: number, to: number): number[][][] => data.x.slice(from, to).map((x) => Array.from(x, (v) => [v]));
+    cases.push({
+      name,
+      description: `echo state network on builtin:sines, 16-unit reservoir regenerated from its seed on the device, ${what}, ridge readout per step`,
+      model,
+      calib: seqs(0, 24),
+      sequences: (q) => seqs(24, 26).map((s) => rawSequence(q, new Float64Array(s.flat()))),
+    });
+  }
+  // An ESN classifier on three features (one common x16 scale for the regenerated reservoir), leaky.
+  {
+    const data = gesturesDataset({ n: 120, length: 20, users: 10, seed: 5, noise: 1 });
+    const fit = fitEsn(data, { units: 12, spectralRadius: 0.9, inputScaling: 0.5, sparsity: 0.7, leak: 0.75, seed: 13 }, { val: 0.2, test: 0 }, 1);
+    const model = esnFloatModel(fit, data, 'esn_gestures_h12');
+    const F = data.features.length;
+    const seqs = (from: number, to: number): number[][][] =>
+      data.x.slice(from, to).map((x) => Array.from({ length: x.length / F }, (_, t) => Array.from(x.subarray(t * F, (t + 1) * F))));
+    cases.push({
+      name: 'esn_gestures_h12',
+      description: 'echo state network classifier on builtin:gestures (3 features, one common x16 scale), 12-unit reservoir regenerated from its seed, leak 0.75, softmax readout of the last step',
+      model,
+      calib: seqs(0, 60),
+      sequences: (q) => seqs(60, 62).map((s) => rawSequence(q, new Float64Array(s.flat()))),
     });
   }
   return cases;

@@ -13,6 +13,7 @@ import { Calibration, calibrate, rawAbsMax } from './calibrate';
 import { quantizeMultiplier } from './scale';
 import { sigmoidTable, tanhTable } from './scale';
 import { INT32_MAX, PRE_FRAC_BITS, QUANT_SPEC_VERSION, RAW_INPUT_MAX } from './spec';
+import { commonInputScale, firstLayerIsReservoir, leakToQ15, reservoirRows } from '../esn/quant';
 
 export interface QuantizeOptions {
   /** Use the P-th / (100-P)-th percentiles instead of min/max (P in (50, 100]). */
@@ -189,8 +190,10 @@ function cellParams(p: Problems, c: CellLayer, path: string, inQ: Cols, hQ: QPar
   const preScale = relu ? hQ.scale : PRE_SCALE;
   // the recurrent input: h16 in Q0.15 (zero point 0), or h8 for elman relu
   const hCols = relu ? uniform(hQ, H) : uniform({ scale: 2 ** -15, zp: 0 }, H);
-  const qx = quantRows(c.wx, c.bx, G * H, I, inQ);
-  const qh = quantRows(c.wh, c.bh, G * H, H, hCols);
+  // a regenerated reservoir keeps the generator's int8 weights (compiler/esn/quant.ts)
+  const rsv = c.kind === 'elman' && c.reservoir ? reservoirRows(c, inQ.scale) : undefined;
+  const qx = rsv ? rsv.qx : quantRows(c.wx, c.bx, G * H, I, inQ);
+  const qh = rsv ? rsv.qh : quantRows(c.wh, c.bh, G * H, H, hCols);
   const mx = new Int32Array(G * H);
   const sx = new Int32Array(G * H);
   const mh = new Int32Array(G * H);
@@ -222,7 +225,8 @@ function cellParams(p: Problems, c: CellLayer, path: string, inQ: Cols, hQ: QPar
   switch (c.kind) {
     case 'elman': {
       const h = relu ? { m: 0, s: 0 } : p.mult(2 ** -15 / hQ.scale, `${path}.hM`, 'h16 to h8');
-      return { kind: 'elman', activation: c.activation, ...common, hM: h.m, hS: h.s };
+      const leakQ15 = leakToQ15(c.leak);
+      return { kind: 'elman', activation: c.activation, ...common, hM: h.m, hS: h.s, ...(leakQ15 !== undefined ? { leakQ15 } : {}), ...(c.reservoir ? { reservoir: { seed: c.reservoir.seed, densityQ16: c.reservoir.densityQ16 } } : {}) };
     }
     case 'lstm': {
       const cmax = cal.stats.get(`${key}c`)?.absMax(percentile) ?? 0;
@@ -298,6 +302,8 @@ export function quantizeModel(m: FloatModel, sequences: ArrayLike<ArrayLike<numb
     const a = get(`x${f}`)?.absMax(percentile) ?? 0;
     inCols.scale[f] = a > 0 ? (INPUT_HEADROOM * a) / 32767 : 2 ** -15;
   }
+  // a regenerated reservoir cannot absorb per-feature scales into its weights: one common x16 scale
+  if (firstLayerIsReservoir(m)) commonInputScale(inCols.scale);
   const offset = new Int32Array(F);
   const im = new Int32Array(F);
   const is = new Int32Array(F);

@@ -21,6 +21,7 @@
 //
 // Nothing here allocates after construction: the training loop runs on these buffers.
 
+import { TinyrnnError } from '../ir/errors';
 import { CellKind, gateCount } from '../ir/model';
 import { sigmoid } from '../float/infer';
 import { gemmNT, packB, packedSize, transpose } from './kernels';
@@ -59,6 +60,8 @@ export class TrainCell {
   private readonly packBwd: Float64Array;
   private readonly packBwdN: Float64Array;
   private readonly packDx: Float64Array;
+  /** Elman leak rate (forward only): h = (1 - leak) h_prev + leak tanh(pre). 1: no leak. */
+  leak = 1;
   /** Carried state for truncated BPTT (B, H); used when forward() is told to carry. */
   readonly h0: Float64Array;
   readonly c0: Float64Array;
@@ -274,7 +277,8 @@ export class TrainCell {
         const ob = (t * B + b) * O + col;
         for (let j = 0; j < H; j++) {
           const a = xp[pb + j] + rec[rb + j];
-          const h = relu ? (a > 0 ? a : 0) : Math.tanh(a);
+          const h0 = relu ? (a > 0 ? a : 0) : Math.tanh(a);
+          const h = this.leak === 1 ? h0 : (1 - this.leak) * hs[hp + j] + this.leak * h0;
           act[ab + j] = h;
           hs[hn + j] = h;
           out[ob + j] = h;
@@ -290,6 +294,9 @@ export class TrainCell {
    * is dropped (truncation).
    */
   backward(P: Float64Array, Gr: Float64Array, X: Float64Array, T: number, B: number, dOut: Float64Array, O: number, col: number, dX: Float64Array | null): void {
+    if (this.leak !== 1) {
+      throw new TinyrnnError({ code: 'TRN001', path: 'leak', message: 'training a leaky Elman layer by gradient descent is not supported', hint: 'leaky reservoirs are fitted in closed form by tinyrnn train --cell esn' });
+    }
     const { H, GH, I } = this;
     this.dh.fill(0, 0, B * H);
     if (this.kind === 'lstm') this.dc.fill(0, 0, B * H);

@@ -95,8 +95,12 @@ export class Net {
       if (l.clip !== undefined) unsupported(`${path}.clip`, 'training cells with a pre-activation clip is not supported');
       return { wx: take(i, `${path}.wx`, l.wx.length), wh: take(i, `${path}.wh`, l.wh.length), bx: take(i, `${path}.bx`, l.bx.length), bh: take(i, `${path}.bh`, l.bh.length) };
     };
-    const mkCell = (l: CellLayer, o: CellOffsets, reverse: boolean): TrainCell =>
-      new TrainCell(l.kind, l.inputSize, l.hidden, l.kind === 'elman' && l.activation === 'relu', l.kind === 'gru' && l.resetAfter, reverse, o, T, B);
+    const mkCell = (l: CellLayer, o: CellOffsets, reverse: boolean): TrainCell => {
+      const cell = new TrainCell(l.kind, l.inputSize, l.hidden, l.kind === 'elman' && l.activation === 'relu', l.kind === 'gru' && l.resetAfter, reverse, o, T, B);
+      // a leaky Elman layer (echo state network) runs forwards here (evaluation); backward refuses it
+      if (l.kind === 'elman' && l.leak !== undefined) cell.leak = l.leak;
+      return cell;
+    };
     const lastCell = model.layers.reduce((k, l, i) => (l.kind === 'dense' ? k : i), -1);
     model.layers.forEach((l: Layer, i) => {
       const path = `layers[${i}]`;

@@ -121,6 +121,8 @@ export function cellStepQ(l: QCellLayer, tables: QuantModel['tables'], x: ArrayL
         for (let j = 0; j < H; j++) {
           pre[j] = clamp(sat_s16(px[j] + ph[j]), l.clip);
           h16[j] = tanh_s16(pre[j], tables.tanh);
+          // leaky: h16 = h16_prev + rshift_round(leakQ15 * (t16 - h16_prev), 15), stays in [-32767, 32767]
+          if (l.leakQ15 !== undefined) h16[j] = st.h16[j] + rshift_round(l.leakQ15 * (h16[j] - st.h16[j]), 15);
           h8[j] = sat_s8(l.hZp + requantize(h16[j], l.hM, l.hS));
         }
         obs?.('pre', pre);

@@ -10,6 +10,7 @@ import { cString, commentText, derivePrefix, validatePrefix } from '../../compil
 import { TemplateSet, loadTemplates } from '../../compiler/emit/template';
 import { packageRoot } from '../../compiler/version';
 import { assertNever } from '../../compiler/ir/model';
+import { esnGeneratorC } from './esn';
 
 export const C_LAYOUTS = ['plain', 'arduino', 'platformio'] as const;
 export type CLayout = (typeof C_LAYOUTS)[number];
@@ -121,6 +122,8 @@ export interface MemoryRow {
   /** Persistent state (RAM, in the state struct). */
   state: number;
   macs: number;
+  /** Reservoir weights regenerated from their seed into RAM at start-up (echo state networks): bytes of RAM, none in flash. */
+  regenerated?: number;
 }
 
 export interface CodeSize {
@@ -148,7 +151,7 @@ export interface CReport {
     /**
      * Name pointer tables (feature and class names), 32-bit pointers. The layer descriptor
      * structs are compile-time constants that an optimising compiler folds into the code (so
-     * they count in the code size); at -O0 add 60 bytes per cell and 44 per dense layer.
+     * they count in the code size); at -O0 add 64 bytes per cell and 44 per dense layer.
      */
     descriptors: number;
     /** Feature and class name strings (UTF-8 with terminating zero). */
@@ -156,8 +159,14 @@ export interface CReport {
     code: Record<string, CodeSize | null>;
     /** data + descriptors + names + code, per measured core. */
     total: Record<string, number | null>;
+    /**
+     * Flash a stored reservoir would take (int8 W and Win of every regenerated reservoir layer,
+     * H*H + H*I each), which the generated code does not store: it regenerates them into RAM.
+     */
+    reservoirSaved: number;
   };
-  ram: { state: number; scratch: number; total: number; note: string };
+  /** reservoir: the regenerated reservoir weights and their ready flag (one copy per model, shared by all streams). */
+  ram: { state: number; scratch: number; reservoir: number; total: number; note: string };
   macsPerStep: number;
 }
 
@@ -219,7 +228,17 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
     for (const c of l.cells) stemFields(c.stem, [['mx', 'sx', c.layer.mx, c.layer.sx], ['mh', 'sh', c.layer.mh, c.layer.sh]], l.index);
     if (l.layer.kind === 'dense') stemFields(`${prefix}_l${l.index}`, [['m', 's', l.layer.m, l.layer.s]], l.index);
   }
+  // Regenerated reservoirs (echo state networks): W8 (wh) and Win8 (wx) are not stored in flash;
+  // the generated code fills RAM buffers from the seed once (`<prefix>_reservoir_init`).
+  const reservoirs = L.flatMap((l) =>
+    l.cells.flatMap((c) => (c.layer.kind === 'elman' && c.layer.reservoir ? [{ stem: c.stem, layer: l.index, H: c.H, I: c.I, seed: c.layer.reservoir.seed, densityQ16: c.layer.reservoir.densityQ16 }] : [])),
+  );
+  const ramNames = new Set(reservoirs.flatMap((r) => [`${r.stem}_wx`, `${r.stem}_wh`]));
+  const reservoirSaved = reservoirs.reduce((n, r) => n + r.H * r.H + r.H * r.I, 0);
+  // the buffers plus a one-byte ready flag
+  const reservoirRam = reservoirs.length ? reservoirSaved + 1 : 0;
   for (const a of view.arrays) {
+    if (ramNames.has(a.name)) continue;
     const stem = a.name.replace(/_(mx|mh|sx|sh|m|s)$/, '');
     if (stem !== a.name && fastStems.has(stem) && a.role === 'requant') {
       // replaced by the fast-form arrays, emitted once (at the first multiplier array)
@@ -296,7 +315,8 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
     const rq = fs === 2 ? `NULL, NULL, ${st}_MX, ${st}_MH, NULL, NULL, 2` : fs === 1 ? `NULL, NULL, ${st}_MX, ${st}_MH, ${st}_kx, ${st}_kh, 1` : `${st}_mx, ${st}_mh, NULL, NULL, ${st}_sx, ${st}_sh, 0`;
     // h16 -> h8 in the single-multiply form when the shift allows (see requantize_r32)
     const hR32 = q.hM !== 0 && q.hS >= 17 && q.hS <= 32 ? q.hM * 2 ** (32 - q.hS) : 0;
-    return { stem: st, init: `{${c.I}, ${c.H}, ${st}_wx, ${st}_wh, ${st}_bx, ${st}_bh, ${rq}, ${q.clip}, ${q.hZp}, ${q.hM}, ${q.hS}, ${hR32}, ${extra}}` };
+    const leak = q.kind === 'elman' && q.leakQ15 !== undefined ? q.leakQ15 : 32768;
+    return { stem: st, init: `{${c.I}, ${c.H}, ${st}_wx, ${st}_wh, ${st}_bx, ${st}_bh, ${rq}, ${q.clip}, ${q.hZp}, ${q.hM}, ${q.hS}, ${hR32}, ${extra}, ${leak}}` };
   };
   const sig = view.usesSigmoid ? `${prefix}_sigmoid_table` : 'NULL';
   const tnh = view.usesTanh ? `${prefix}_tanh_table` : 'NULL';
@@ -375,7 +395,10 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
   const rows: MemoryRow[] = [];
   const roleSum = (layer: number, role: ArrayRole) => cArrays.filter((a) => a.layer === layer && a.role === role).reduce((s, a) => s + a.bytes, 0);
   rows.push({ part: 'input', title: `input stage (${view.inputSize} features)`, weights: 0, biases: 0, requant: 0, tables: 0, input: roleSum(-1, 'input'), state: 0, macs: 0 });
-  for (const l of L) rows.push({ part: `layer ${l.index}`, title: l.title, weights: layerBytes(l.index, 'weights'), biases: layerBytes(l.index, 'biases'), requant: layerBytes(l.index, 'requant'), tables: 0, input: 0, state: layerState[l.index], macs: l.macs });
+  for (const l of L) {
+    const regenerated = reservoirs.filter((r) => r.layer === l.index).reduce((n, r) => n + r.H * r.H + r.H * r.I, 0);
+    rows.push({ part: `layer ${l.index}`, title: l.title, weights: layerBytes(l.index, 'weights'), biases: layerBytes(l.index, 'biases'), requant: layerBytes(l.index, 'requant'), tables: 0, input: 0, state: layerState[l.index], macs: l.macs, ...(regenerated ? { regenerated } : {}) });
+  }
   rows.push({ part: 'tables', title: [view.usesSigmoid && 'sigmoid', view.usesTanh && 'tanh'].filter(Boolean).join(' + ') + ' (257 x int16 each)', weights: 0, biases: 0, requant: 0, tables: roleSum(-1, 'tables'), input: 0, state: 0, macs: 0 });
   const sum = (k: keyof MemoryRow) => rows.reduce((s, r) => s + (r[k] as number), 0);
   const data = sum('weights') + sum('biases') + sum('requant') + sum('tables') + sum('input');
@@ -392,12 +415,13 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
     specVersion: view.specVersion,
     streaming: view.streaming,
     layers: rows,
-    flash: { weights: sum('weights'), biases: sum('biases'), requant: sum('requant'), tables: sum('tables'), input: sum('input'), data, descriptors, names, code: {}, total: {} },
+    flash: { weights: sum('weights'), biases: sum('biases'), requant: sum('requant'), tables: sum('tables'), input: sum('input'), data, descriptors, names, code: {}, total: {}, reservoirSaved },
     ram: {
       state: stateLayout.bytes,
       scratch: scratchLayout.bytes,
-      total: stateLayout.bytes + scratchLayout.bytes,
-      note: `state: sizeof(${prefix}_state_t), one per stream; scratch: sizeof(${prefix}_scratch_t), on the stack during ${prefix}_step/${prefix}_run${view.streaming ? '' : `; ${prefix}_run also needs ${prefix.toUpperCase()}_RUN_WORK_SIZE(steps) int16_t elements of caller memory`}`,
+      reservoir: reservoirRam,
+      total: stateLayout.bytes + scratchLayout.bytes + reservoirRam,
+      note: `state: sizeof(${prefix}_state_t), one per stream; scratch: sizeof(${prefix}_scratch_t), on the stack during ${prefix}_step/${prefix}_run${view.streaming ? '' : `; ${prefix}_run also needs ${prefix.toUpperCase()}_RUN_WORK_SIZE(steps) int16_t elements of caller memory`}${reservoirRam ? `; reservoir: the regenerated int8 reservoir weights and a ready flag, once per model (shared by every stream)` : ''}`,
     },
     macsPerStep: view.macs,
   };
@@ -457,6 +481,11 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
       const rq = fs === 2 ? `NULL, ${st}_M, NULL, 2` : fs === 1 ? `NULL, ${st}_M, ${st}_k, 1` : `${st}_m, NULL, ${st}_s, 0`;
       return { stem: st, init: `{${d.inputSize}, ${d.units}, ${st}_w, ${st}_b, ${rq}, ${act}, ${d.outType === 's16' ? 1 : 0}, ${d.outZp}, ${d.oM}, ${d.oS}}` };
     }),
+    hasReservoir: reservoirs.length > 0,
+    reservoirs: reservoirs.map((r) => ({ ...r, whCount: r.H * r.H, wxCount: r.H * r.I, bytes: r.H * r.H + r.H * r.I })),
+    reservoirSaved,
+    reservoirRam,
+    esnGenerator: reservoirs.length ? esnGeneratorC() : '',
     stateFields: stateLayout.fields,
     scratchFields: scratchLayout.fields,
     stateBytes: stateLayout.bytes,

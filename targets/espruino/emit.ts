@@ -133,6 +133,11 @@ export interface EspruinoView {
   streaming: boolean;
   /** Bytes of state and scratch the module allocates in RAM (typed arrays). */
   ramArrays: { name: string; type: string; length: number; bytes: number }[];
+  /**
+   * Echo state network reservoirs regenerated at load from their seed (not in the weight blobs):
+   * wx, wh are the module variables of the Int8Arrays (H*I and H*H bytes of RAM).
+   */
+  reservoirs: { id: string; wx: string; wh: string; H: number; I: number; seed: number; densityQ16: number; bytes: number }[];
 }
 
 function lit(n: number): string {
@@ -144,6 +149,7 @@ function lit(n: number): string {
 export function buildView(m: QuantModel, opts: { unrolled?: boolean } = {}): EspruinoView {
   const sections: Section[] = [];
   const ram: EspruinoView['ramArrays'] = [];
+  const reservoirs: EspruinoView['reservoirs'] = [];
   const section = (name: string, data: Section['data']): string => {
     const type = data.constructor.name as Section['type'];
     sections.push({ name, type, data });
@@ -198,6 +204,10 @@ export function buildView(m: QuantModel, opts: { unrolled?: boolean } = {}): Esp
     const BX: number[] = [];
     const BH: number[] = [];
     const relu = l.kind === 'elman' && l.activation === 'relu';
+    // a regenerated reservoir: Int8Arrays filled at load by esn_generate (module variables named
+    // like the weight views: l0_wx -> L0WX), not stored in the blobs
+    const rsv = l.kind === 'elman' && l.reservoir ? { id, wx: `${id}WX`.toUpperCase(), wh: `${id}WH`.toUpperCase(), H, I, seed: l.reservoir.seed, densityQ16: l.reservoir.densityQ16, bytes: H * H + H * I } : undefined;
+    if (rsv) reservoirs.push(rsv);
     for (let r = 0; r < R; r++) {
       // Biased int8 vectors (x8 + 128 after the first layer; h8 + 128 for elman relu) fold -128 * sum(row).
       const bxf = l.bx[r] - (inBiased ? 128 * rowSum(l.wx, r, I) : 0);
@@ -228,8 +238,8 @@ export function buildView(m: QuantModel, opts: { unrolled?: boolean } = {}): Esp
       { name: 'kind', expr: lit(l.kind === 'elman' ? (relu ? 2 : 1) : l.kind === 'lstm' ? 3 : 4) },
       { name: 'I', expr: lit(I) },
       { name: 'H', expr: lit(H) },
-      { name: 'WX', expr: section(`${id}_wx`, l.wx) },
-      { name: 'WH', expr: section(`${id}_wh`, l.wh) },
+      { name: 'WX', expr: rsv ? rsv.wx : section(`${id}_wx`, l.wx) },
+      { name: 'WH', expr: rsv ? rsv.wh : section(`${id}_wh`, l.wh) },
       { name: 'MX', expr: konst(`${id}_mx`, i16(MX)) },
       { name: 'CX', expr: konst(`${id}_cx`, f64(CX)) },
       { name: 'DX', expr: konst(`${id}_dx`, f64(DX)) },
@@ -250,6 +260,8 @@ export function buildView(m: QuantModel, opts: { unrolled?: boolean } = {}): Esp
     ];
     switch (l.kind) {
       case 'elman':
+        // leaky tanh: h16 += rshift_round(lk * (tanh - h16), 15); absent (no leak) otherwise
+        if (l.leakQ15 !== undefined) fields.push({ name: 'lk', expr: lit(l.leakQ15) });
         break;
       case 'lstm': {
         const cf = l.cellFrac;
@@ -362,5 +374,6 @@ export function buildView(m: QuantModel, opts: { unrolled?: boolean } = {}): Esp
     outWide: last.kind === 'dense' && last.outType === 's16',
     streaming: !m.layers.some((l) => l.kind === 'bidirectional'),
     ramArrays: ram,
+    reservoirs,
   };
 }

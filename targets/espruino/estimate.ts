@@ -34,6 +34,11 @@ export interface MemoryEstimate {
   headroomPercent: number;
   storage: { files: { name: string; bytes: number }[]; bytes: number; capacity: number; headroomBytes: number };
   fits: boolean;
+  /**
+   * Echo state network reservoirs regenerated at load from their seed: bytes of int8 weights not
+   * stored in the weights (inline or Storage), and the same bytes as Int8Arrays in RAM.
+   */
+  reservoir?: { savedBytes: number; ramBytes: number };
 }
 
 export interface CodeFile {
@@ -69,6 +74,11 @@ export function estimateMemory(board: BoardProfile, gen: GeneratedModule, weight
   const state = gen.view.ramArrays.reduce((s, a) => s + typedArrayBlocks(a.bytes, bs), 0);
   const stateBytes = gen.view.ramArrays.reduce((s, a) => s + a.bytes, 0);
   items.push({ what: `state and scratch arrays (${gen.view.ramArrays.length}, ${stateBytes} B)`, blocks: state + typedArrayBlocks(gen.view.F, bs) + typedArrayBlocks(gen.view.O * 2, bs) });
+  const rsv = gen.view.reservoirs;
+  const rsvBytes = rsv.reduce((n, r) => n + r.bytes, 0);
+  if (rsv.length) {
+    items.push({ what: `reservoir weights regenerated at load (${rsv.length * 2} Int8Arrays, ${rsvBytes} B not stored in the weights)`, blocks: rsv.reduce((n, r) => n + typedArrayBlocks(r.H * r.H, bs) + typedArrayBlocks(r.H * r.I, bs), 0) });
+  }
   const fields = gen.view.layers.reduce((s, l) => s + l.fields.length + (l.fwd ? l.fwd.fields.length + (l.bwd?.fields.length ?? 0) : 0), 0);
   items.push({ what: `layer descriptors (${gen.view.layers.length} objects, ${fields} fields)`, blocks: 2 * fields + 3 * gen.view.layers.length });
   const strings = [...labels, ...features];
@@ -99,6 +109,7 @@ export function estimateMemory(board: BoardProfile, gen: GeneratedModule, weight
     headroomPercent: Math.round((1000 * (p.variables - peakBlocks)) / p.variables) / 10,
     storage: { files, bytes: storageBytes, capacity: p.storageBytes, headroomBytes: p.storageBytes - storageBytes },
     fits: peakBlocks <= budgetBlocks && storageBytes <= p.storageBytes,
+    ...(rsv.length ? { reservoir: { savedBytes: rsvBytes, ramBytes: rsvBytes } } : {}),
   };
 }
 
@@ -107,6 +118,7 @@ export function formatEstimate(e: MemoryEstimate, boardName: string): string {
   for (const i of e.items) lines.push(`  ${String(i.blocks).padStart(6)}  ${i.what}`);
   lines.push(`  ${String(e.steadyBlocks).padStart(6)}  total running (${e.steadyBytes} B), peak while loading ${e.peakBlocks}`);
   lines.push(`  headroom ${e.headroomBlocks} blocks (${e.headroomPercent}%); a model may take ${e.budgetBlocks} (${Math.round(MAX_POOL_SHARE * 100)}% of the pool)`);
+  if (e.reservoir) lines.push(`reservoir regenerated from its seed at load: ${e.reservoir.savedBytes} B of int8 weights not stored, ${e.reservoir.ramBytes} B of Int8Arrays in RAM`);
   lines.push(`storage: ${e.storage.bytes} B in ${e.storage.files.length} files of ${e.storage.capacity} B (${e.storage.headroomBytes} B left)`);
   return lines.join('\n');
 }

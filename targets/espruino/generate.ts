@@ -13,6 +13,7 @@ import { BoardProfile } from '../boards';
 import { buildView, EspruinoView, packSections } from './emit';
 import { assertEspruinoDialect } from './dialect';
 import { minifyJs } from './minify';
+import { esnGeneratorJs } from './esn';
 import { UNROLL_MAX_ROWS, modelRows, unrollCell, unrollDense, unrollInput } from './unroll';
 
 export type WeightsMode = 'inline' | 'storage';
@@ -144,6 +145,9 @@ export function generateModule(m: QuantModel, opts: GenerateOptions): GeneratedM
     unrolledInput: kernel === 'unrolled' ? unrollInput(m) : '',
     // Unrolled streaming models: the step calls the layer functions directly, copies the output unrolled.
     directStep: kernel === 'unrolled' && view.streaming ? m.layers.reduce((acc, _l, i) => `f_l${i}(${acc})`, 'input(raw)') : '',
+    hasReservoir: view.reservoirs.length > 0,
+    reservoirs: view.reservoirs.map((r) => ({ ...r, wxLen: r.H * r.I, whLen: r.H * r.H })),
+    esnGenerator: view.reservoirs.length ? esnGeneratorJs() : '',
     outCopy: Array.from({ length: view.O }, (_, i) => `OUT[${i}] = v[${i}]${view.outWide ? '' : ' - 128'};`),
   };
   let source = espruinoTemplates().render('model.js', data);

@@ -30,6 +30,11 @@ function inlineDot(w: Int8Array, r: number, I: number, m: number): string {
   return terms.length ? terms.join('+') : '0';
 }
 
+/** Inline the input weights as literals: narrow inputs, except a regenerated reservoir (its weights are not in the code). */
+function inlineInput(l: QCellLayer): boolean {
+  return l.inputSize <= INLINE_INPUT_MAX && !(l.kind === 'elman' && l.reservoir);
+}
+
 function inlineLocals(I: number): string {
   return `var ${Array.from({ length: I }, (_, i) => `x${i}=x[${i}]`).join(',')};`;
 }
@@ -112,7 +117,7 @@ function preRow(l: QCellLayer, r: number, xv: string, hv: string, n: UnrollNames
   const ah = Math.abs(bhf) + recMax * rowAbs(l.wh, r, H);
   const mx = l.mx[r];
   const mh = l.mh[r];
-  const dotX = I <= INLINE_INPUT_MAX ? inlineDot(l.wx, r, I, mx) : `cv(${xv},${n.wx},${r * I})*${mx}`;
+  const dotX = inlineInput(l) ? inlineDot(l.wx, r, I, mx) : `cv(${xv},${n.wx},${r * I})*${mx}`;
   const dotH = `cv(${hv},${n.wh},${r * H})*${mh}`;
   const [ex, ox] = requantExpr(dotX, bxf * mx + half(l.sx[r]), l.sx[r], ax, mx, 'a');
   const [eh, oh] = requantExpr(dotH, bhf * mh + half(l.sh[r]), l.sh[r], ah, mh, 'b');
@@ -171,7 +176,7 @@ export function unrollCell(l: QCellLayer, name: string, n: UnrollNames, inBiased
   const body: string[] = [];
   const relu = l.kind === 'elman' && l.activation === 'relu';
   body.push(`var G=${n.obj}.g,h=${n.obj}.h16,hb=${n.obj}.hb,a,b,p,k,n,c,t,z;`);
-  if (l.inputSize <= INLINE_INPUT_MAX) body.push(inlineLocals(l.inputSize));
+  if (inlineInput(l)) body.push(inlineLocals(l.inputSize));
   switch (l.kind) {
     case 'elman':
       if (relu) {
@@ -182,8 +187,13 @@ export function unrollCell(l: QCellLayer, name: string, n: UnrollNames, inBiased
         for (let j = 0; j < H; j++) body.push(`hb[${j}]=G[${j}];`);
       } else {
         for (let r = 0; r < H; r++) body.push(...preRow(l, r, 'x', 'h', n, inBiased, false, 32768), clampU('p', lo, hi), actU(`G[${r}]`, 'p', 'TS', 'TD'));
-        body.push('h.set(G);');
-        for (let j = 0; j < H; j++) body.push(toHb(l, `G[${j}]`, j));
+        if (l.leakQ15 !== undefined) {
+          // leaky: h16 += rshift_round(leakQ15 * (g - h16), 15) (|product| < 2^31: >> is exact)
+          for (let j = 0; j < H; j++) body.push(`t=h[${j}];t+=(${l.leakQ15}*(G[${j}]-t)+16384)>>15;h[${j}]=t;`, toHb(l, 't', j));
+        } else {
+          body.push('h.set(G);');
+          for (let j = 0; j < H; j++) body.push(toHb(l, `G[${j}]`, j));
+        }
       }
       break;
     case 'lstm': {

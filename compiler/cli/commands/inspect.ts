@@ -17,7 +17,7 @@ export interface LayerSummary {
 function detail(l: Layer): string {
   switch (l.kind) {
     case 'elman':
-      return `hidden ${l.hidden}, ${l.activation}${l.clip ? `, clip ${l.clip}` : ''}`;
+      return `hidden ${l.hidden}, ${l.activation}${l.clip ? `, clip ${l.clip}` : ''}${l.leak !== undefined && l.leak !== 1 ? `, leak ${l.leak}` : ''}${l.reservoir ? `, reservoir (seed ${l.reservoir.seed})` : ''}`;
     case 'lstm':
       return `hidden ${l.hidden}${l.peepholes ? ', peepholes' : ''}${l.clip ? `, clip ${l.clip}` : ''}`;
     case 'gru':

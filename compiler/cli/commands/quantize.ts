@@ -15,7 +15,7 @@ import { QUANT_SPEC_VERSION } from '../../quant/spec';
 function layerDetail(l: QLayer): string {
   switch (l.kind) {
     case 'elman':
-      return `hidden ${l.hidden}, ${l.activation}${l.clip ? ', clip' : ''}`;
+      return `hidden ${l.hidden}, ${l.activation}${l.clip ? ', clip' : ''}${l.leakQ15 !== undefined ? `, leak ${l.leakQ15}/32768` : ''}${l.reservoir ? `, reservoir regenerated (seed ${l.reservoir.seed})` : ''}`;
     case 'lstm':
       return `hidden ${l.hidden}, cell Q${15 - l.cellFrac}.${l.cellFrac}${l.clip ? ', clip' : ''}`;
     case 'gru':

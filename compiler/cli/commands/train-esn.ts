@@ -45,7 +45,8 @@ export async function runEsnTraining(values: Record<string, unknown>, io: Io, ou
   const quiet = values.quiet === true;
   const fit = fitEsn(data, opts, fractions, seed);
   const name = str(v, 'name') ?? path.basename(out).replace(/\.tnn$/i, '');
-  const model = esnFloatModel(fit, data, name);
+  const store = values['store-reservoir'] === true;
+  const model = esnFloatModel(fit, data, name, { regenerate: !store });
   const r = fit.reservoir;
   if (!quiet) {
     io.err(`echo state network: reservoir ${r.units} units (seed ${r.seed}, density ${(r.densityQ16 / 65536).toFixed(3)}), ${fit.outputs} readout outputs on ${data.source}: ${fit.split.train} train, ${fit.split.val} validation, ${fit.split.test} test sequences; ${fit.task}, output per ${fit.output === 'last' ? 'sequence' : 'step'}`);
@@ -63,7 +64,9 @@ export async function runEsnTraining(values: Record<string, unknown>, io: Io, ou
     cell: 'esn',
     params: paramCount(model),
     trainedParams: readoutParams,
-    reservoir: { units: r.units, seed: r.seed, densityQ16: r.densityQ16, leakQ15: r.leakQ15, wScale: r.wScale, winScale: r.winScale, int8Bytes: reservoirBytes(fit) },
+    // int8Bytes: flash the int8 reservoir (W8 and Win8) would take if stored; regenerated on the
+    // device from its seed, it takes none (the same bytes in RAM instead, filled once at start)
+    reservoir: { units: r.units, seed: r.seed, densityQ16: r.densityQ16, leakQ15: r.leakQ15, wScale: r.wScale, winScale: r.winScale, int8Bytes: reservoirBytes(fit), flashStored: reservoirBytes(fit), flashRegenerated: 0, regenerated: !store },
     ridge: { lambda: fit.ridge.lambda, scores: fit.ridge.scores },
     split: fit.split,
     validation: val,
@@ -75,6 +78,7 @@ export async function runEsnTraining(values: Record<string, unknown>, io: Io, ou
       formatEvalReport(val, 'validation').split('\n')[0],
     ];
     if (test) lines.push(formatEvalReport(test, 'test'));
+    lines.push(`reservoir flash: ${reservoirBytes(fit)} bytes if stored (int8 W ${r.units}x${r.units} + Win ${r.units}x${r.inputSize}), 0 regenerated from seed ${r.seed} on the device (which then holds the same ${reservoirBytes(fit)} bytes in RAM); ${store ? 'saved stored (--store-reservoir)' : 'saved to be regenerated'}${r.leakQ15 !== 32768 ? `; leak ${r.leakQ15 / 32768}` : ''}`);
     lines.push(`wrote ${path.relative(io.cwd, out)} (${fs.statSync(out).size} bytes; ${readoutParams} trained readout parameters, ${paramCount(model)} in all with the reservoir)`);
     return lines.join('\n');
   });

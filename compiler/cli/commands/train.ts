@@ -21,7 +21,8 @@ const options: Record<string, OptionSpec> = {
   feedback: { type: 'string', arg: 'N', help: 'jordan: feed back a tanh output of N units, followed by --dense layers and the output layer (default: classification the number of classes; regression none, the model output itself is fed back)' },
   'spectral-radius': { type: 'string', arg: 'R', help: 'esn: spectral radius of the reservoir (default 0.9)' },
   'input-scaling': { type: 'string', arg: 'S', help: 'esn: largest input weight (default 0.5)' },
-  leak: { type: 'string', arg: 'A', help: 'esn: leak rate; only 1 can be saved as a model so far (default 1)' },
+  leak: { type: 'string', arg: 'A', help: 'esn: leak rate in (0, 1]: h = (1 - A) h + A tanh(...) (default 1)' },
+  'store-reservoir': { type: 'boolean', help: 'esn: save the reservoir as a plain Elman layer whose weights the device stores, instead of regenerating them from the seed (less RAM, more flash)' },
   sparsity: { type: 'string', arg: 'P', help: 'esn: share of zero reservoir weights (default 0.9)' },
   washout: { type: 'string', arg: 'STEPS', help: 'esn: first steps of each sequence left out of a per-step fit (default 10)' },
   ridge: { type: 'string', arg: 'L[,L..]', help: 'esn: ridge regularisations to try, best on validation kept (default 1e-8..10, one per decade)' },
@@ -194,7 +195,7 @@ export const trainCommand: Command = {
     const ckptFile = path.resolve(io.cwd, str(values, 'checkpoint') ?? `${out}.ckpt`);
     const resume = str(values, 'resume');
     if (str(values, 'cell') === 'esn') return runEsnTraining(values, io, out);
-    const esnOnly = ['spectral-radius', 'input-scaling', 'leak', 'sparsity', 'washout', 'ridge'].find((k) => values[k] !== undefined);
+    const esnOnly = ['spectral-radius', 'input-scaling', 'leak', 'sparsity', 'washout', 'ridge', 'store-reservoir'].find((k) => values[k] !== undefined);
     if (esnOnly) throw new UsageError(`--${esnOnly} applies to --cell esn only`);
     if (values.feedback !== undefined && !resume && str(values, 'cell') !== 'jordan') throw new UsageError('--feedback applies to --cell jordan only');
     if (str(values, 'cell') === 'jordan') {

@@ -271,6 +271,7 @@ function memoryOf(gen: CGenResult, code: number | null, board: BoardProfile, mc:
     parts: [
       { name: 'model state (per stream)', kind: 'ram', bytes: r.ram.state },
       { name: 'stack scratch of a step', kind: 'ram', bytes: r.ram.scratch },
+      ...(r.ram.reservoir ? [{ name: 'regenerated reservoir weights (once per model)', kind: 'ram' as const, bytes: r.ram.reservoir }] : []),
       { name: 'weights', kind: 'flash', bytes: r.flash.weights },
       { name: 'biases', kind: 'flash', bytes: r.flash.biases },
       { name: 'requantisation multipliers and shifts', kind: 'flash', bytes: r.flash.requant },

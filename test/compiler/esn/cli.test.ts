@@ -13,7 +13,6 @@ import { builtinDataset } from '../../../compiler/data/builtin';
 import { fitEsn, predict, sequenceDesign } from '../../../compiler/esn/esn';
 import { esnFloatModel } from '../../../compiler/esn/model';
 import { dequantizeOutput, rawSequence, runQuant } from '../../../runtime/reference';
-import { TinyrnnError } from '../../../compiler/ir/errors';
 
 async function cli(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -37,6 +36,20 @@ test('train --cell esn on builtin:sines, then quantize: the int8 model follows t
   expect(j.cell).toBe('esn');
   expect(j.trainedParams).toBe(33);
   expect(j.reservoir.int8Bytes).toBe(32 * 32 + 32);
+  expect(j.reservoir.flashStored).toBe(32 * 32 + 32);
+  expect(j.reservoir.flashRegenerated).toBe(0);
+  const t = await cli(['train', '--data', DATA, '--cell', 'esn', '--hidden', '8', '--leak', '0.5', '--out', 'esn8.tnn'], dir);
+  expect(t.code).toBe(0);
+  expect(t.out + t.err).toContain('reservoir flash: 72 bytes if stored (int8 W 8x8 + Win 8x1), 0 regenerated from seed');
+  expect(t.out + t.err).toContain('leak 0.5');
+  const ins = await cli(['inspect', path.join(dir, 'esn8.tnn')], dir);
+  expect(ins.out).toContain('hidden 8, tanh, leak 0.5, reservoir (seed 1)');
+  const st = await cli(['train', '--data', DATA, '--cell', 'esn', '--hidden', '8', '--store-reservoir', '--out', 'esn8s.tnn', '--json'], dir);
+  expect(st.code).toBe(0);
+  expect(JSON.parse(st.out).reservoir.regenerated).toBe(false);
+  const l8 = loadFloatModel(path.join(dir, 'esn8s.tnn')).layers[0];
+  expect(l8.kind === 'elman' && l8.reservoir).toBeUndefined();
+  expect(l8.kind === 'elman' && l8.reservoir === undefined && loadFloatModel(path.join(dir, 'esn8.tnn')).layers[0]).toMatchObject({ leak: 0.5 });
   // the test rmse of the one-step forecast is far below the signal's own spread
   const d0 = builtinDataset('sines?n=40&length=60');
   let v = 0;
@@ -82,17 +95,15 @@ test('the saved float model computes what the fit computed (float32 weights: 1e-
   expect(worst).toBeLessThan(1e-4);
 });
 
-test('a leaky reservoir cannot be saved yet (ESN005); gradient options are refused with --cell esn', async () => {
+test('a leaky reservoir saves (leak and generator parameters recorded); gradient options are refused with --cell esn', async () => {
   const d = builtinDataset('sines?n=20&length=40');
   const fit = fitEsn(d, { units: 8, leak: 0.5 }, { val: 0.2, test: 0 });
-  let err: unknown;
-  try {
-    esnFloatModel(fit, d, 'x');
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(TinyrnnError);
-  expect((err as TinyrnnError).diagnostics[0]).toMatchObject({ code: 'ESN005', path: 'leak', value: 0.5 });
+  const m = esnFloatModel(fit, d, 'x');
+  const l0 = m.layers[0];
+  expect(l0.kind === 'elman' && l0.leak).toBe(0.5);
+  expect(l0.kind === 'elman' && l0.reservoir).toEqual({ seed: fit.reservoir.seed, densityQ16: fit.reservoir.densityQ16, wScale: fit.reservoir.wScale, winScale: fit.reservoir.winScale });
+  const plain = esnFloatModel(fit, d, 'x', { regenerate: false }).layers[0];
+  expect(plain.kind === 'elman' && plain.reservoir).toBeUndefined();
   const r = await cli(['train', '--data', DATA, '--cell', 'esn', '--epochs', '5', '--out', 'x.tnn'], dir);
   expect(r.code).toBe(2);
   expect(r.err).toContain('--epochs does not apply to --cell esn');

@@ -88,6 +88,6 @@ describe('Jordan layer (float IR)', () => {
     expect(p[1].hint).toMatch(/dense softmax layer after/);
     const bi = jordanModel('none');
     bi.layers = [{ kind: 'bidirectional', forward: bi.layers[0], backward: bi.layers[0] } as unknown as FloatModel['layers'][number]];
-    expect(floatModelProblems(bi).map((d) => d.code)).toContain('TNN114');
+    expect(floatModelProblems(bi).map((d) => d.code)).toContain('TNN117');
   });
 });

@@ -23,10 +23,14 @@ test('the report adds up: per-layer rows, totals, MACs', () => {
     expect(f.data).toBe(gen.arrays.reduce((s, a) => s + a.bytes, 0));
     expect(report.layers.reduce((s, r) => s + r.weights, 0)).toBe(f.weights);
     expect(report.macsPerStep).toBe(report.layers.reduce((s, r) => s + r.macs, 0));
-    expect(report.ram.total).toBe(report.ram.state + report.ram.scratch);
-    // weights: one int8 per parameter of every weight matrix
+    expect(report.ram.total).toBe(report.ram.state + report.ram.scratch + report.ram.reservoir);
+    // weights: one int8 per parameter of every weight matrix, except the regenerated reservoirs
+    // (echo state networks), whose H*H + H*I int8 weights live in RAM instead of flash
     const w = c.model.layers.reduce((s, l) => s + (l.kind === 'dense' ? l.w.length : l.kind === 'bidirectional' ? l.forward.wx.length + l.forward.wh.length + l.backward.wx.length + l.backward.wh.length : l.wx.length + l.wh.length), 0);
-    expect(f.weights).toBe(w);
+    const saved = c.model.layers.reduce((s, l) => s + (l.kind === 'elman' && l.reservoir ? l.hidden * l.hidden + l.hidden * l.inputSize : 0), 0);
+    expect(f.reservoirSaved).toBe(saved);
+    expect(f.weights).toBe(w - saved);
+    expect(report.ram.reservoir).toBe(saved ? saved + 1 : 0);
     expect(report.macsPerStep).toBe(w);
   }
 });
@@ -56,9 +60,22 @@ for (const key of ['m4', 'm0'] as const) {
         const desc = other.filter((s) => !/_(feature|class)_name\d+$/.test(s.name)).reduce((n, s) => n + s.size, 0);
         if (names !== r.flash.names) errors.push(`${c.name}: names: nm ${names}, report ${r.flash.names}`);
         if (desc !== r.flash.descriptors) errors.push(`${c.name}: descriptors: nm ${desc} (${other.map((s) => s.name).join(' ')}), report ${r.flash.descriptors}`);
-        // no writable data at all in the model: state lives in the caller's struct
+        // no writable data in the model (state lives in the caller's struct) except the regenerated
+        // reservoirs of echo state networks: their W (H*H) and Win (H*I) buffers and a ready flag
+        const reservoirRam = new Map<string, number>();
+        c.model.layers.forEach((l, i) => {
+          if (l.kind === 'elman' && l.reservoir) {
+            reservoirRam.set(`m_l${i}_wh`, l.hidden * l.hidden);
+            reservoirRam.set(`m_l${i}_wx`, l.hidden * l.inputSize);
+          }
+        });
+        if (reservoirRam.size) reservoirRam.set('m_reservoir_ready', 1);
         const rw = syms.filter((s) => /^[dDbB]$/.test(s.type) && !s.name.startsWith('probe_'));
-        if (rw.length) errors.push(`${c.name}: writable data in the model: ${rw.map((s) => s.name).join(', ')}`);
+        for (const s of rw) if (reservoirRam.get(s.name) !== s.size) errors.push(`${c.name}: writable data in the model: ${s.name} (${s.size} bytes)`);
+        for (const [name, bytes] of reservoirRam) if (size(name) !== bytes) errors.push(`${c.name}: reservoir buffer ${name}: nm ${size(name)}, expected ${bytes}`);
+        if (rw.reduce((n, s) => n + s.size, 0) !== r.ram.reservoir) errors.push(`${c.name}: reservoir RAM: nm ${rw.reduce((n, s) => n + s.size, 0)}, report ${r.ram.reservoir}`);
+        // nothing of the recurrent reservoir's size (H*H) in read-only data: it is not stored
+        for (const [name, bytes] of reservoirRam) if (name.endsWith('_wh') && syms.some((s) => /^[rR]$/.test(s.type) && s.size === bytes)) errors.push(`${c.name}: a read-only symbol has the size of ${name} (${bytes} bytes)`);
       }),
     );
     expect(errors).toEqual([]);
