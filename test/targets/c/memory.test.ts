@@ -25,7 +25,7 @@ test('the report adds up: per-layer rows, totals, MACs', () => {
     expect(report.macsPerStep).toBe(report.layers.reduce((s, r) => s + r.macs, 0));
     expect(report.ram.total).toBe(report.ram.state + report.ram.scratch);
     // weights: one int8 per parameter of every weight matrix
-    const w = c.model.layers.reduce((s, l) => s + (l.kind === 'dense' ? l.w.length : l.kind === 'bidirectional' ? l.forward.wx.length + l.forward.wh.length + l.backward.wx.length + l.backward.wh.length : l.wx.length + l.wh.length), 0);
+    const w = c.model.layers.reduce((s, l) => s + (l.kind === 'dense' ? l.w.length : l.kind === 'jordan' ? l.wx.length + l.wy.length + l.wo.length : l.kind === 'bidirectional' ? l.forward.wx.length + l.forward.wh.length + l.backward.wx.length + l.backward.wh.length : l.wx.length + l.wh.length), 0);
     expect(f.weights).toBe(w);
     expect(report.macsPerStep).toBe(w);
   }
