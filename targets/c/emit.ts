@@ -148,7 +148,7 @@ export interface CReport {
     /**
      * Name pointer tables (feature and class names), 32-bit pointers. The layer descriptor
      * structs are compile-time constants that an optimising compiler folds into the code (so
-     * they count in the code size); at -O0 add 60 bytes per cell and 44 per dense layer.
+     * they count in the code size); at -O0 add 60 bytes per cell and 44 per dense layer (a Jordan layer has one of each).
      */
     descriptors: number;
     /** Feature and class name strings (UTF-8 with terminating zero). */
