@@ -9,7 +9,6 @@
 // acc_y = by + wy y_prev (y_prev: this layer's previous output, int8 with zero point outZp, or
 // int16 when the layer is last). Legend: I layer input, H hidden, U units (output, fed back).
 
-import type { Diagnostic } from './errors';
 import type { Checker, QDenseLayer, QOutputType } from './quant-model';
 import { rowAbsSum, requantBound } from './quant-model';
 import { joinPath } from './errors';
@@ -96,5 +95,3 @@ export function checkJordan(c: Checker, l: Record<string, unknown>, path: string
   if (l.outType === 's16' && !isLast) c.add('TNN204', joinPath(path, 'outType'), 'only the last layer may output int16', 's16', 's8');
   return U;
 }
-
-export type { Diagnostic };
