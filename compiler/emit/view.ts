@@ -180,6 +180,30 @@ export function buildModelView(m: QuantModel, prefix: string): ModelView {
         stateBytes = 0;
         break;
       }
+      case 'jordan': {
+        const stem = `${prefix}_l${index}`;
+        const H = l.hidden;
+        const U = l.units;
+        add(`${stem}_wx`, 'wx', 's8', l.wx, `(H, I) = (${H}, ${l.inputSize})`, 'weights', index);
+        add(`${stem}_wy`, 'wy', 's8', l.wy, `(H, U) = (${H}, ${U})`, 'weights', index);
+        add(`${stem}_wo`, 'wo', 's8', l.wo, `(U, H) = (${U}, ${H})`, 'weights', index);
+        add(`${stem}_bx`, 'bx', 's32', l.bx, `(H) = (${H})`, 'biases', index);
+        add(`${stem}_by`, 'by', 's32', l.by, `(H) = (${H})`, 'biases', index);
+        add(`${stem}_bo`, 'bo', 's32', l.bo, `(U) = (${U})`, 'biases', index);
+        add(`${stem}_mx`, 'mx', 's16', l.mx, `(H) = (${H})`, 'requant', index);
+        add(`${stem}_my`, 'my', 's16', l.my, `(H) = (${H})`, 'requant', index);
+        add(`${stem}_sx`, 'sx', 'u8', l.sx, `(H) = (${H})`, 'requant', index);
+        add(`${stem}_sy`, 'sy', 'u8', l.sy, `(H) = (${H})`, 'requant', index);
+        add(`${stem}_mo`, 'mo', 's16', l.mo, `(U) = (${U})`, 'requant', index);
+        add(`${stem}_so`, 'so', 'u8', l.so, `(U) = (${U})`, 'requant', index);
+        usesTanh = true;
+        if (l.outActivation === 'sigmoid') usesSigmoid = true;
+        title = `jordan ${l.inputSize}->${H}->${U} ${l.outActivation}`;
+        macs = H * (l.inputSize + U) + U * H;
+        // y, the fed-back output: int8, or int16 when last
+        stateBytes = U * (l.outType === 's16' ? 2 : 1);
+        break;
+      }
       default:
         return assertNever(l);
     }

@@ -16,11 +16,15 @@
 //   TNN210 spec version not supported           TNN211 activation table malformed
 //   TNN212 bidirectional halves differ          TNN213 integer bound broken (int32 / 2^53)
 //   TNN214 reservoir parameters invalid or int8 weights differ from the regenerated reservoir
+//   (Jordan layers: compiler/ir/quant-jordan.ts, same codes)
 
 import { Diagnostic, DiagnosticList, TinyrnnError, isPlainObject, isTypedArray, joinPath } from './errors';
 import { CELL_KINDS, DENSE_ACTIVATIONS, ModelMeta, OutputMode, Task, assertNever, gateCount, layerInputSize, layerOutputSize } from './model';
 import { quantEsnProblems } from '../esn/check';
 import { QUANT_SPEC_VERSION, INT32_MAX, MULT_MAX, SHIFT_MAX, TABLE_SIZE, RAW_INPUT_MAX } from '../quant/spec';
+import { QJordanLayer, checkJordan, jordanBoundProblems } from './quant-jordan';
+
+export type { QJordanLayer } from './quant-jordan';
 
 export const QCELL_KINDS = CELL_KINDS;
 export type QCellKind = (typeof QCELL_KINDS)[number];
@@ -120,7 +124,7 @@ export interface QDenseLayer {
   oS: number;
 }
 
-export type QLayer = QCellLayer | QBidirectionalLayer | QDenseLayer;
+export type QLayer = QCellLayer | QBidirectionalLayer | QDenseLayer | QJordanLayer;
 
 /** Float scales: documentation for the host (dequantising, reports). Never read by kernels. */
 export interface QuantDoc {
@@ -176,6 +180,8 @@ export function qLayerBytes(l: QLayer): number {
       return qLayerBytes(l.forward) + qLayerBytes(l.backward);
     case 'dense':
       return l.w.length + 4 * l.b.length + 2 * l.m.length + l.s.length;
+    case 'jordan':
+      return l.wx.length + l.wy.length + l.wo.length + 4 * (l.bx.length + l.by.length + l.bo.length) + 2 * (l.mx.length + l.my.length + l.mo.length) + (l.sx.length + l.sy.length + l.so.length);
     default:
       return assertNever(l);
   }
@@ -186,14 +192,14 @@ export function qLayerBytes(l: QLayer): number {
 // far below 2^53 (docs/quantization.md section 6). Used by the quantiser (to refuse a model) and
 // by the validator (a hand-edited file gets the same verdict).
 
-function rowAbsSum(w: Int8Array, r: number, n: number): number {
+export function rowAbsSum(w: Int8Array, r: number, n: number): number {
   let s = 0;
   for (let i = 0; i < n; i++) s += Math.abs(w[r * n + i]);
   return s;
 }
 
 /** Largest |requantize(acc, m, s)| for |acc| <= a. */
-function requantBound(a: number, m: number, s: number): number {
+export function requantBound(a: number, m: number, s: number): number {
   return Math.floor((a * m) / 2 ** s) + 1;
 }
 
@@ -243,6 +249,9 @@ export function quantBoundProblems(m: QuantModel, code = 'TNN213'): Diagnostic[]
           if (a <= INT32_MAX) check(`${path}.m[${u}]`, `requantised output of unit ${u}`, requantBound(a, l.m[u], l.s[u]), INT32_MAX - 32768);
         }
         break;
+      case 'jordan':
+        jordanBoundProblems(l, path, xMax, check);
+        break;
       default:
         assertNever(l);
     }
@@ -259,7 +268,7 @@ const join = joinPath;
 type IntArray = Int8Array | Int16Array | Int32Array;
 type IntArrayCtor = Int8ArrayConstructor | Int16ArrayConstructor | Int32ArrayConstructor;
 
-class Checker extends DiagnosticList {
+export class Checker extends DiagnosticList {
   size(o: Obj, key: string, path: string): number | undefined {
     const v = o[key];
     if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0 || v > 1 << 20) {
@@ -425,15 +434,18 @@ export function quantModelProblems(m: unknown): Diagnostic[] {
         width = U;
         break;
       }
+      case 'jordan':
+        width = checkJordan(c, l, path, width, i === (m.layers as unknown[]).length - 1);
+        break;
       default:
-        c.add('TNN203', join(path, 'kind'), 'unknown layer kind', l.kind, 'elman, lstm, gru, bidirectional or dense');
+        c.add('TNN203', join(path, 'kind'), 'unknown layer kind', l.kind, 'elman, lstm, gru, bidirectional, dense or jordan');
         width = undefined;
     }
   });
   if (O !== undefined && width !== undefined && O !== width) c.add('TNN208', 'outputSize', 'does not match the last layer output', O, String(width));
   if (c.problems.length === 0) {
     const last = m.layers[m.layers.length - 1] as QLayer;
-    const want = last.kind === 'dense' ? last.outType : 's8';
+    const want = last.kind === 'dense' || last.kind === 'jordan' ? last.outType : 's8';
     if (m.outputType !== want) c.add('TNN204', 'outputType', 'does not match the last layer', m.outputType, want);
     c.problems.push(...quantBoundProblems(m as unknown as QuantModel));
   }

@@ -17,6 +17,7 @@ import { gesturesDataset } from '../data/builtin/gestures';
 import { fitEsn } from '../esn/esn';
 import { esnFloatModel } from '../esn/model';
 import { createQuantState, rawSequence, runQuant, stepQuant, traceCollector } from '../../runtime/reference';
+import { jordanGoldenCases } from './golden-jordan';
 
 export interface GoldenCase {
   name: string;
@@ -249,6 +250,8 @@ export function goldenCases(): GoldenCase[] {
       sequences: (q) => seqs(60, 62).map((s) => rawSequence(q, new Float64Array(s.flat()))),
     });
   }
+  // Jordan layers: the output fed back (int16 when last, int8 before a head, stacked).
+  cases.push(...jordanGoldenCases());
   return cases;
 }
 

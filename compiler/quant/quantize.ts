@@ -3,7 +3,7 @@
 // documentation scales under `doc`). Problems are collected and reported together:
 //   QNT001 NaN/Inf parameter     QNT002 peepholes          QNT003 integer bound broken
 //   QNT004 multiplier too large  QNT005 calibration data   QNT006 softmax not last
-//   QNT007 raw offset too large  QNT008 bad option value    QNT009 layer kind not quantisable yet
+//   QNT007 raw offset too large  QNT008 bad option value    (QNT009: report.ts)
 
 import { Diagnostic, TinyrnnError } from '../ir/errors';
 import { validateFloatModel } from '../ir/validate';
@@ -14,6 +14,7 @@ import { quantizeMultiplier } from './scale';
 import { sigmoidTable, tanhTable } from './scale';
 import { INT32_MAX, PRE_FRAC_BITS, QUANT_SPEC_VERSION, RAW_INPUT_MAX } from './spec';
 import { commonInputScale, firstLayerIsReservoir, leakToQ15, reservoirRows } from '../esn/quant';
+import { jordanParams } from './quantize-jordan';
 
 export interface QuantizeOptions {
   /** Use the P-th / (100-P)-th percentiles instead of min/max (P in (50, 100]). */
@@ -25,20 +26,20 @@ export interface QuantizeOptions {
 }
 
 /** int8 tensor parameters. */
-interface QParams {
+export interface QParams {
   scale: number;
   zp: number;
 }
 
 /** Per-column view of a layer's int8 input: scale and zero point of each input element. */
-interface Cols {
+export interface Cols {
   scale: Float64Array; // (I)
   zp: Int32Array; // (I)
 }
 
-const uniform = (q: QParams, n: number): Cols => ({ scale: new Float64Array(n).fill(q.scale), zp: new Int32Array(n).fill(q.zp) });
+export const uniform = (q: QParams, n: number): Cols => ({ scale: new Float64Array(n).fill(q.scale), zp: new Int32Array(n).fill(q.zp) });
 
-const PRE_SCALE = 2 ** -PRE_FRAC_BITS;
+export const PRE_SCALE = 2 ** -PRE_FRAC_BITS;
 /** The int16 model input covers this many times the calibrated input range (section 7.2). */
 export const INPUT_HEADROOM = 2;
 
@@ -50,7 +51,7 @@ export function int8Params(lo: number, hi: number): QParams {
   return { scale, zp };
 }
 
-class Problems {
+export class Problems {
   readonly list: Diagnostic[] = [];
   add(code: string, path: string, message: string, extra: Partial<Diagnostic> = {}): void {
     this.list.push({ code, path, message, ...extra });
@@ -84,7 +85,7 @@ class Problems {
   }
 }
 
-function nonFinite(p: Problems, a: Float32Array | undefined, path: string): void {
+export function nonFinite(p: Problems, a: Float32Array | undefined, path: string): void {
   if (!a) return;
   let n = 0;
   let first = -1;
@@ -141,7 +142,7 @@ function preflight(m: FloatModel): void {
         }
         break;
       case 'jordan':
-        p.add('QNT009', path, 'Jordan layers are not part of the int8 spec yet', { value: 'jordan', hint: 'run this model as float' });
+        for (const k of ['wx', 'wy', 'bx', 'wo', 'bo'] as const) nonFinite(p, l[k], `${path}.${k}`);
         break;
       default:
         assertNever(l);
@@ -156,7 +157,7 @@ function preflight(m: FloatModel): void {
  * (s_in * s_w for a uniform input). A row of tiny weights with a large bias gets a coarser scale
  * so that its bias stays below 2^29 accumulator units.
  */
-function quantRows(w: Float32Array, b: Float32Array, rows: number, cols: number, inp: Cols): { w8: Int8Array; sa: Float64Array } {
+export function quantRows(w: Float32Array, b: Float32Array, rows: number, cols: number, inp: Cols): { w8: Int8Array; sa: Float64Array } {
   const w8 = new Int8Array(rows * cols); // (R, C)
   const sa = new Float64Array(rows); // (R)
   let minIn = Infinity;
@@ -172,7 +173,7 @@ function quantRows(w: Float32Array, b: Float32Array, rows: number, cols: number,
 }
 
 /** Folded int32 bias of each row: round(b / sa) - sum_c w8[r, c] * zp_in[c] (section 7.4). */
-function foldBias(p: Problems, b: Float32Array, w8: Int8Array, sa: Float64Array, cols: number, inp: Cols, path: string): Int32Array {
+export function foldBias(p: Problems, b: Float32Array, w8: Int8Array, sa: Float64Array, cols: number, inp: Cols, path: string): Int32Array {
   const out = new Int32Array(sa.length);
   for (let r = 0; r < sa.length; r++) {
     let sum = 0;
@@ -361,8 +362,14 @@ export function quantizeModel(m: FloatModel, sequences: ArrayLike<ArrayLike<numb
         cur = uniform(q.out, l.units);
         break;
       }
-      case 'jordan':
-        throw new Error('unreachable: preflight refuses Jordan layers');
+      case 'jordan': {
+        const q = jordanParams(p, l, path, cur, i === last, get(`${key}out`), percentile);
+        layers.push(q.layer);
+        docLayers.push({ outScale: q.out.scale, outZp: q.out.zp });
+        curQ = q.out;
+        cur = uniform(q.out, l.units);
+        break;
+      }
       default:
         assertNever(l);
     }
@@ -380,7 +387,7 @@ export function quantizeModel(m: FloatModel, sequences: ArrayLike<ArrayLike<numb
     input: { rawPerUnit, offset, m: im, s: is },
     tables: { sigmoid: sigmoidTable(), tanh: tanhTable() },
     layers,
-    outputType: lastQ.kind === 'dense' ? lastQ.outType : 's8',
+    outputType: lastQ.kind === 'dense' || lastQ.kind === 'jordan' ? lastQ.outType : 's8',
     doc: {
       inputScale: Array.from(inCols.scale),
       layers: docLayers,
@@ -394,7 +401,7 @@ export function quantizeModel(m: FloatModel, sequences: ArrayLike<ArrayLike<numb
   return validateQuantModel(qm);
 }
 
-function denseParams(p: Problems, l: DenseLayer, path: string, inQ: Cols, isLast: boolean, st: { range(p?: number): [number, number] } | undefined, percentile: number | undefined): { layer: QDenseLayer; out: QParams } {
+export function denseParams(p: Problems, l: DenseLayer, path: string, inQ: Cols, isLast: boolean, st: { range(p?: number): [number, number] } | undefined, percentile: number | undefined): { layer: QDenseLayer; out: QParams } {
   const U = l.units;
   const I = l.inputSize;
   const [lo, hi0] = st ? st.range(percentile) : [0, 0];

@@ -7,7 +7,7 @@
 
 import { TinyrnnError } from '../ir/errors';
 import { FloatModel, CELL_GATES, modelOutputSize } from '../ir/model';
-import { QCellLayer, QuantModel, qGateCount } from '../ir/quant-model';
+import { QCellLayer, QJordanLayer, QuantModel, qGateCount } from '../ir/quant-model';
 import { Dataset } from '../data/dataset';
 import { runFloat, argmax } from '../float/infer';
 import { EvalReport, evaluateOutputs, formatEvalReport, predictFloat } from '../train/metrics';
@@ -81,7 +81,7 @@ function cellOf(q: QuantModel, i: number, key: string): { cell: QCellLayer | nul
     const half = key.startsWith('fwd.') ? 'fwd' : 'bwd';
     return { cell: half === 'fwd' ? l.forward : l.backward, half: `${half} `, rest: key.slice(4) };
   }
-  return { cell: l.kind === 'dense' ? null : l, half: '', rest: key };
+  return { cell: l.kind === 'dense' || l.kind === 'jordan' ? null : l, half: '', rest: key };
 }
 
 interface Dequant {
@@ -112,6 +112,7 @@ function dequantTrace(q: QuantModel, i: number, key: string, v: Int32Array): Deq
     for (let k = 0; k < v.length; k++) out[k] = (v[k] - doc.outZp) * doc.outScale;
     return { floatKey: l.activation === 'softmax' ? 'pre' : 'out', values: out, ...(squash ? {} : { limits: l.outType === 's16' ? S16 : S8 }) };
   }
+  if (l.kind === 'jordan') return dequantJordan(l, doc, key, v);
   const { cell, half, rest } = cellOf(q, i, key);
   if (!cell) return null;
   const prefix = half ? `${half.trim()}.` : '';
@@ -134,6 +135,41 @@ function dequantTrace(q: QuantModel, i: number, key: string, v: Int32Array): Deq
     default:
       return null; // act, tc, rh: integer-only intermediates (their float values are in pre/gates/h)
   }
+}
+
+/** Jordan trace entries: pre (Q3.12), h16 (Q0.15, float key "h"), then the projection (ypre, out) as a dense layer. */
+function dequantJordan(l: QJordanLayer, doc: QuantModel['doc']['layers'][number], key: string, v: Int32Array): Dequant | null {
+  const out = new Float64Array(v.length);
+  const squash = l.outActivation === 'tanh' || l.outActivation === 'sigmoid';
+  switch (key) {
+    case 'pre':
+      for (let k = 0; k < v.length; k++) out[k] = v[k] / 4096;
+      return { floatKey: 'pre', values: out, limits: S16 };
+    case 'h16':
+      for (let k = 0; k < v.length; k++) out[k] = v[k] / 32768;
+      return { floatKey: 'h', values: out };
+    case 'ypre':
+      for (let k = 0; k < v.length; k++) out[k] = squash ? v[k] / 4096 : v[k] * doc.outScale;
+      return { floatKey: 'ypre', values: out, ...(squash ? { limits: S16 } : {}) };
+    case 'out':
+      for (let k = 0; k < v.length; k++) out[k] = (v[k] - doc.outZp) * doc.outScale;
+      return { floatKey: 'out', values: out, ...(squash ? {} : { limits: l.outType === 's16' ? S16 : S8 }) };
+    default:
+      return null;
+  }
+}
+
+/** Float outputs (T, O) per sequence, flat, from compiler/float/infer (runFloat). */
+function predictFloatStepwise(f: FloatModel, data: Dataset): Float64Array[] {
+  const F = f.inputSize;
+  const O = modelOutputSize(f);
+  return data.x.map((x) => {
+    const T = x.length / F;
+    const steps = runFloat(f, Array.from({ length: T }, (_, t) => x.subarray(t * F, (t + 1) * F))).steps;
+    const out = new Float64Array(T * O);
+    steps.forEach((y, t) => out.set(y, t * O));
+    return out;
+  });
 }
 
 class Acc {
@@ -171,7 +207,9 @@ export function compareQuant(f: FloatModel, q: QuantModel, data: Dataset, opts: 
   }
   const O = q.outputSize;
   const F = q.inputSize;
-  const floatOut = predictFloat(f, data);
+  // The batched predictor runs the layer kinds the trainer supports; models with a Jordan layer
+  // use the step-by-step float inference (the same numbers, one sequence at a time).
+  const floatOut = f.layers.some((l) => l.kind === 'jordan') ? predictFloatStepwise(f, data) : predictFloat(f, data);
   const quantOut = predictQuant(q, data);
   const fr = evaluateOutputs(f, data, floatOut);
   const qr = evaluateOutputs(q, data, quantOut);

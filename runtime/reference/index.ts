@@ -14,8 +14,11 @@ import { assertNever } from '../../compiler/ir/model';
 import { QCellLayer, QDenseLayer, QLayer, QuantModel, qGateCount, qLayerOutputSize, recurrentIsH8 } from '../../compiler/ir/quant-model';
 import { lut_s16, requantize, rshift_round, sat_s16, sat_s8, sigmoid_s16, tanh_s16 } from '../../compiler/quant/fixed';
 import { QUANT_SPEC_VERSION, RAW_INPUT_MAX } from '../../compiler/quant/spec';
+import { QJordanState, jordanStepQ, newJordanState, resetJordanState } from './jordan';
 
 export { lut_s16, requantize, rshift_round, sat_s16, sat_s8, sigmoid_s16, tanh_s16 };
+export { jordanStepQ, newJordanState } from './jordan';
+export type { QJordanState } from './jordan';
 
 /**
  * Observer of every intermediate: layer -1 is the input stage (key "x"); keys are those of
@@ -35,9 +38,9 @@ export interface QCellState {
   c: Int16Array; // (H) LSTM cell, reset to 0 (length 0 for other cells)
 }
 
-/** Streaming state: one entry per layer (null for dense layers). */
+/** Streaming state: one entry per layer (null for dense and bidirectional layers; a Jordan layer's previous output y). */
 export interface QuantState {
-  layers: (QCellState | null)[];
+  layers: (QCellState | QJordanState | null)[];
 }
 
 function checkSpec(m: QuantModel): void {
@@ -65,6 +68,8 @@ export function createQuantState(m: QuantModel): QuantState {
         case 'lstm':
         case 'gru':
           return newCellState(l);
+        case 'jordan':
+          return newJordanState(l);
         case 'bidirectional':
         case 'dense':
           return null;
@@ -75,11 +80,12 @@ export function createQuantState(m: QuantModel): QuantState {
   };
 }
 
-/** Puts every state back to its reset value (h8 = hZp, h16 = 0, c = 0). */
+/** Puts every state back to its reset value (h8 = hZp, h16 = 0, c = 0; Jordan y = outZp). */
 export function resetQuantState(m: QuantModel, s: QuantState): void {
   m.layers.forEach((l, i) => {
     const st = s.layers[i];
-    if (st && l.kind !== 'dense' && l.kind !== 'bidirectional') {
+    if (l.kind === 'jordan') resetJordanState(l, st as QJordanState);
+    else if (st && 'h8' in st && l.kind !== 'dense' && l.kind !== 'bidirectional') {
       st.h8.fill(l.hZp);
       st.h16.fill(0);
       st.c.fill(0);
@@ -88,7 +94,7 @@ export function resetQuantState(m: QuantModel, s: QuantState): void {
 }
 
 /** sum_i w[row*n + i] * x[i] (an exact integer: |sum| < 2^31 by the bounds of section 6). */
-function dot(w: Int8Array, row: number, n: number, x: ArrayLike<number>): number {
+export function dot(w: Int8Array, row: number, n: number, x: ArrayLike<number>): number {
   let s = 0;
   const o = row * n;
   for (let i = 0; i < n; i++) s += w[o + i] * x[i];
@@ -282,6 +288,9 @@ export function stepQuant(m: QuantModel, s: QuantState, raw: ArrayLike<number>, 
       case 'dense':
         v = denseQ(l, m.tables, v, observerFor(obs, i, t));
         break;
+      case 'jordan':
+        v = jordanStepQ(l, m.tables, v, s.layers[i] as QJordanState, observerFor(obs, i, t));
+        break;
       case 'bidirectional':
         throw new TinyrnnError({
           code: 'RUN002',
@@ -341,6 +350,11 @@ export function runQuant(m: QuantModel, raw: ArrayLike<ArrayLike<number>>, obs?:
       case 'dense':
         seq = seq.map((v, t) => denseQ(l, m.tables, v, observerFor(obs, i, t)));
         break;
+      case 'jordan': {
+        const st = newJordanState(l);
+        seq = seq.map((v, t) => jordanStepQ(l, m.tables, v, st, observerFor(obs, i, t)));
+        break;
+      }
       default:
         assertNever(l);
     }

@@ -22,6 +22,9 @@ function stateBytes(l: QLayer): number {
       return stateBytes(l.forward) + stateBytes(l.backward);
     case 'dense':
       return 0;
+    case 'jordan':
+      // y, the fed-back output (int8, or int16 when last)
+      return l.units * (l.outType === 's16' ? 2 : 1);
   }
 }
 
@@ -35,6 +38,8 @@ function scratchBytes(l: QLayer): number {
       return scratchBytes(l.forward);
     case 'dense':
       return 0;
+    case 'jordan':
+      return 4 * l.hidden; // pre-activations and h16, int16
   }
 }
 

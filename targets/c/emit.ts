@@ -4,7 +4,7 @@
 // declares (struct fields ordered by alignment, padding included), and a test compares them with
 // the symbol sizes of the compiled object (arm-none-eabi-nm -S).
 import * as path from 'node:path';
-import { QuantModel } from '../../compiler/ir/quant-model';
+import { QJordanLayer, QuantModel } from '../../compiler/ir/quant-model';
 import { ArrayRole, ConstArray, ELEM_BYTES, ElemType, LayerView, ModelView, buildModelView } from '../../compiler/emit/view';
 import { cString, commentText, derivePrefix, validatePrefix } from '../../compiler/emit/names';
 import { TemplateSet, loadTemplates } from '../../compiler/emit/template';
@@ -151,7 +151,7 @@ export interface CReport {
     /**
      * Name pointer tables (feature and class names), 32-bit pointers. The layer descriptor
      * structs are compile-time constants that an optimising compiler folds into the code (so
-     * they count in the code size); at -O0 add 64 bytes per cell and 44 per dense layer.
+     * they count in the code size); at -O0 add 64 bytes per cell and 44 per dense layer (a Jordan layer has one of each).
      */
     descriptors: number;
     /** Feature and class name strings (UTF-8 with terminating zero). */
@@ -227,6 +227,11 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
   for (const l of L) {
     for (const c of l.cells) stemFields(c.stem, [['mx', 'sx', c.layer.mx, c.layer.sx], ['mh', 'sh', c.layer.mh, c.layer.sh]], l.index);
     if (l.layer.kind === 'dense') stemFields(`${prefix}_l${l.index}`, [['m', 's', l.layer.m, l.layer.s]], l.index);
+    if (l.layer.kind === 'jordan') {
+      // the recurrent part (input and feedback sides) and the output projection (stem ..._l<n>o)
+      stemFields(`${prefix}_l${l.index}`, [['mx', 'sx', l.layer.mx, l.layer.sx], ['my', 'sy', l.layer.my, l.layer.sy]], l.index);
+      stemFields(`${prefix}_l${l.index}o`, [['mo', 'so', l.layer.mo, l.layer.so]], l.index);
+    }
   }
   // Regenerated reservoirs (echo state networks): W8 (wh) and Win8 (wx) are not stored in flash;
   // the generated code fills RAM buffers from the seed once (`<prefix>_reservoir_init`).
@@ -239,10 +244,11 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
   const reservoirRam = reservoirs.length ? reservoirSaved + 1 : 0;
   for (const a of view.arrays) {
     if (ramNames.has(a.name)) continue;
-    const stem = a.name.replace(/_(mx|mh|sx|sh|m|s)$/, '');
+    const suffix = /_(mx|mh|sx|sh|m|s|my|sy|mo|so)$/.exec(a.name);
+    const stem = suffix ? a.name.slice(0, suffix.index) + (suffix[1] === 'mo' || suffix[1] === 'so' ? 'o' : '') : a.name;
     if (stem !== a.name && fastStems.has(stem) && a.role === 'requant') {
       // replaced by the fast-form arrays, emitted once (at the first multiplier array)
-      if (/_(mx|m)$/.test(a.name)) cArrays.push(...fastArrays.get(stem)!);
+      if (/_(mx|m|mo)$/.test(a.name)) cArrays.push(...fastArrays.get(stem)!);
       continue;
     }
     cArrays.push(a);
@@ -261,7 +267,21 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
   const scratchExtra: Field[] = [];
   const last = L.length - 1;
   const outType: ElemType = view.outputType === 's16' ? 's16' : 's8';
+  const resetY: { field: string; zp: number; n: number }[] = [];
   for (const l of L) {
+    if (l.layer.kind === 'jordan') {
+      // y, the fed-back output: the model output (int16) when last, else int8 state
+      const j = l.layer;
+      if (l.index === last) state.push({ name: 'out', type: outType, count: j.units, comment: '(O) the model output of the last step, fed back (Jordan layer)' });
+      else {
+        state.push({ name: `l${l.index}_y`, type: 's8', count: j.units, comment: `(U) layer ${l.index} output y, fed back` });
+        resetY.push({ field: `l${l.index}_y`, zp: j.outZp, n: j.units });
+      }
+      layerState[l.index] += j.units * (j.outType === 's16' ? 2 : 1);
+      maxPre = Math.max(maxPre, j.hidden);
+      maxVx = Math.max(maxVx, j.inputSize);
+      maxVh = Math.max(maxVh, j.hidden, j.units);
+    }
     for (const c of l.cells) {
       const s = c.stem.slice(prefix.length + 1); // l0, l0f, l0b
       const relu = c.layer.kind === 'elman' && c.layer.activation === 'relu';
@@ -318,6 +338,22 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
     const leak = q.kind === 'elman' && q.leakQ15 !== undefined ? q.leakQ15 : 32768;
     return { stem: st, init: `{${c.I}, ${c.H}, ${st}_wx, ${st}_wh, ${st}_bx, ${st}_bh, ${rq}, ${q.clip}, ${q.hZp}, ${q.hM}, ${q.hS}, ${hR32}, ${extra}, ${leak}}` };
   };
+  // Jordan: the recurrent part is a tinyrnn_cell_t whose recurrent vector is the fed-back output
+  // (H field = U, the feedback width; extra = the number of hidden rows); the output projection
+  // is a tinyrnn_dense_t on h16.
+  const jordanParams = (j: QJordanLayer, index: number) => {
+    const st = `${prefix}_l${index}`;
+    const fs = fastStems.get(st);
+    const rq = fs === 2 ? `NULL, NULL, ${st}_MX, ${st}_MY, NULL, NULL, 2` : fs === 1 ? `NULL, NULL, ${st}_MX, ${st}_MY, ${st}_kx, ${st}_ky, 1` : `${st}_mx, ${st}_my, NULL, NULL, ${st}_sx, ${st}_sy, 0`;
+    const so = `${st}o`;
+    const fo = fastStems.get(so);
+    const rqo = fo === 2 ? `NULL, ${so}_MO, NULL, 2` : fo === 1 ? `NULL, ${so}_MO, ${so}_ko, 1` : `${st}_mo, NULL, ${st}_so, 0`;
+    const act = j.outActivation === 'relu' ? 1 : j.outActivation === 'tanh' ? 2 : j.outActivation === 'sigmoid' ? 3 : 0;
+    return {
+      cell: { stem: st, init: `{${j.inputSize}, ${j.units}, ${st}_wx, ${st}_wy, ${st}_bx, ${st}_by, ${rq}, 0, 0, 0, 0, 0, ${j.hidden}, 32768}` },
+      proj: { stem: so, init: `{${j.hidden}, ${j.units}, ${st}_wo, ${st}_bo, ${rqo}, ${act}, ${j.outType === 's16' ? 1 : 0}, ${j.outZp}, ${j.oM}, ${j.oS}}` },
+    };
+  };
   const sig = view.usesSigmoid ? `${prefix}_sigmoid_table` : 'NULL';
   const tnh = view.usesTanh ? `${prefix}_tanh_table` : 'NULL';
   // streaming step: each layer reads the previous layer's output vector
@@ -343,9 +379,14 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
   const widen = (src: string, n: number, wide: boolean) => `tinyrnn_widen${wide ? 16 : 8}(${src}, sc->vx, ${n});`;
   let cur = 'sc->x16';
   let stepResult = '';
+  const jordanY = (index: number) => (index === last ? 's->out' : `s->l${index}_y`);
+  const jordanCall = (index: number, xin: string, t: string) => `${xin} tinyrnn_jordan(&${prefix}_l${index}, &${prefix}_l${index}o, ${sig}, ${tnh}, sc->vx, ${jordanY(index)}, sc->pre, sc->vh, ${cString(`L${index}`)}, ${t});`;
   for (const l of L) {
     if (l.kind === 'bidirectional') break;
-    if (l.kind === 'dense') {
+    if (l.kind === 'jordan') {
+      stepCalls.push(jordanCall(l.index, widen(cur, l.input, l.index === 0), '-1'));
+      stepResult = jordanY(l.index);
+    } else if (l.kind === 'dense') {
       const y = l.index === last ? 's->out' : `sc->l${l.index}_y`;
       stepCalls.push(`${widen(cur, l.input, l.index === 0)} tinyrnn_dense(&${prefix}_l${l.index}, ${sig}, ${tnh}, sc->vx, ${y}, ${cString(`L${l.index}`)}, -1);`);
       stepResult = y;
@@ -365,7 +406,9 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
     const dst = isLast ? 'out' : 'nxt';
     const xin = l.index === 0 ? widen(`x16 + t * ${Win}`, Win, true) : widen(`cur + t * ${Win}`, Win, false);
     const body: string[] = [];
-    if (l.kind === 'dense') {
+    if (l.kind === 'jordan') {
+      body.push(`for (t = 0; t < steps; t++) {`, `  ${jordanCall(l.index, xin, 't')}`, `  memcpy(${dst} + t * ${W}, ${jordanY(l.index)}, sizeof(${jordanY(l.index)}));`, `}`);
+    } else if (l.kind === 'dense') {
       body.push(`for (t = 0; t < steps; t++) {`, `  ${xin} tinyrnn_dense(&${prefix}_l${l.index}, ${sig}, ${tnh}, sc->vx, ${dst} + t * ${W}, ${cString(`L${l.index}`)}, t);`, `}`);
     } else if (l.kind === 'bidirectional') {
       const [f, b] = l.cells;
@@ -471,7 +514,7 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
     labels: view.labels.map((lab, i) => ({ index: i, text: cString(lab), comment: commentText(lab, 60), id: view.labelIds[i] })),
     layers: L.map((l) => ({ index: l.index, title: commentText(l.title), input: l.input, output: l.output, macs: l.macs, weights: layerBytes(l.index, 'weights'), biases: layerBytes(l.index, 'biases'), requant: layerBytes(l.index, 'requant'), state: layerState[l.index] })),
     arrays,
-    cellParams: L.flatMap((l) => l.cells.map(cellParam)),
+    cellParams: [...L.flatMap((l) => l.cells.map(cellParam)), ...L.flatMap((l) => (l.layer.kind === 'jordan' ? [jordanParams(l.layer, l.index).cell] : []))],
     denseParams: L.filter((l) => l.kind === 'dense').map((l) => {
       const d = l.layer;
       if (d.kind !== 'dense') throw new Error('unreachable');
@@ -480,7 +523,8 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
       const fs = fastStems.get(st);
       const rq = fs === 2 ? `NULL, ${st}_M, NULL, 2` : fs === 1 ? `NULL, ${st}_M, ${st}_k, 1` : `${st}_m, NULL, ${st}_s, 0`;
       return { stem: st, init: `{${d.inputSize}, ${d.units}, ${st}_w, ${st}_b, ${rq}, ${act}, ${d.outType === 's16' ? 1 : 0}, ${d.outZp}, ${d.oM}, ${d.oS}}` };
-    }),
+    }).concat(L.flatMap((l) => (l.layer.kind === 'jordan' ? [jordanParams(l.layer, l.index).proj] : []))),
+    resetY,
     hasReservoir: reservoirs.length > 0,
     reservoirs: reservoirs.map((r) => ({ ...r, whCount: r.H * r.H, wxCount: r.H * r.I, bytes: r.H * r.H + r.H * r.I })),
     reservoirSaved,

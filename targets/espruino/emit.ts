@@ -11,7 +11,8 @@
 //   int8 vectors (layer outputs h8, elman relu's state) are stored as value + 128 in
 //   Uint8ClampedArrays (the store is sat_s8), so the biases of rows that read them absorb
 //   -128 * sum(row); the model input x16 and the recurrent h16 are plain Int16Arrays.
-import { QCellLayer, QDenseLayer, QLayer, QuantModel, qGateCount, qLayerOutputSize } from '../../compiler/ir/quant-model';
+import { QCellLayer, QDenseLayer, QJordanLayer, QLayer, QuantModel, qGateCount, qLayerOutputSize } from '../../compiler/ir/quant-model';
+import { jordanProjection } from '../../compiler/ir/quant-jordan';
 import { assertNever } from '../../compiler/ir/model';
 import { TinyrnnError } from '../../compiler/ir/errors';
 
@@ -113,12 +114,12 @@ export type Scalar = number;
 export interface LayerView {
   /** Identifier of the layer object in the generated module (l0, l1, l2f, ...). */
   id: string;
-  /** Kernel kind: 1 elman tanh, 2 elman relu, 3 lstm, 4 gru, 5 dense, 6 bidirectional. */
+  /** Kernel kind: 1 elman tanh, 2 elman relu, 3 lstm, 4 gru, 5 dense, 6 bidirectional, 7 jordan. */
   kind: number;
   comment: string;
   /** name: JS expression (views on blobs, new typed arrays, integer literals). */
   fields: { name: string; expr: string }[];
-  /** Bidirectional halves. */
+  /** Bidirectional halves; for a Jordan layer, fwd is the recurrent part and bwd the output projection. */
   fwd?: LayerView;
   bwd?: LayerView;
 }
@@ -290,7 +291,8 @@ export function buildView(m: QuantModel, opts: { unrolled?: boolean } = {}): Esp
     return { id, kind: Number(fields[0].expr), comment, fields };
   };
 
-  const dense = (l: QDenseLayer, id: string, comment: string, inBiased: boolean): LayerView => {
+  const dense = (l: QDenseLayer, id: string, comment: string, inBiased: boolean, loopOnly = false): LayerView => {
+    const konstD = loopOnly ? section : konst;
     const I = l.inputSize;
     const M: number[] = [];
     const C: number[] = [];
@@ -314,10 +316,10 @@ export function buildView(m: QuantModel, opts: { unrolled?: boolean } = {}): Esp
         { name: 'I', expr: lit(I) },
         { name: 'U', expr: lit(l.units) },
         { name: 'W', expr: section(`${id}_w`, l.w) },
-        { name: 'M', expr: konst(`${id}_m`, i16(M)) },
-        { name: 'C', expr: konst(`${id}_c`, f64(C)) },
-        { name: 'D', expr: konst(`${id}_d`, f64(D)) },
-        { name: 'B', expr: konst(`${id}_b`, f64(B)) },
+        { name: 'M', expr: konstD(`${id}_m`, i16(M)) },
+        { name: 'C', expr: konstD(`${id}_c`, f64(C)) },
+        { name: 'D', expr: konstD(`${id}_d`, f64(D)) },
+        { name: 'B', expr: konstD(`${id}_b`, f64(B)) },
         { name: 'act', expr: lit(act) },
         { name: 'wide', expr: lit(wide ? 1 : 0) },
         { name: 'z', expr: lit(wide ? 0 : l.outZp + 128) },
@@ -342,9 +344,67 @@ export function buildView(m: QuantModel, opts: { unrolled?: boolean } = {}): Esp
         return `bidirectional ${l.forward.kind}, input ${l.forward.inputSize}, hidden ${l.forward.hidden}+${l.backward.hidden}`;
       case 'dense':
         return `dense ${l.activation}, input ${l.inputSize}, units ${l.units}, ${l.outType}`;
+      case 'jordan':
+        return `jordan ${l.outActivation}, input ${l.inputSize}, hidden ${l.hidden}, units ${l.units} fed back, ${l.outType}`;
       default:
         return assertNever(l);
     }
+  };
+
+  // Jordan layer (kind 7): f is the recurrent part, read by the gates() kernel with the fed-back
+  // output y as its recurrent vector (so its H field is the feedback width U, and R the number of
+  // hidden rows); b is the output projection, the dense kernel on h16. y lives in b.o (biased by
+  // +128 when int8, so the feedback side folds -128 * sum(row) into its constant).
+  const jordan = (l: QJordanLayer, id: string, comment: string, inBiased: boolean): LayerView => {
+    const H = l.hidden;
+    const I = l.inputSize;
+    const U = l.units;
+    const wide = l.outType === 's16';
+    const MX: number[] = [];
+    const CX: number[] = [];
+    const DX: number[] = [];
+    const MH: number[] = [];
+    const CH: number[] = [];
+    const DH: number[] = [];
+    const KQ: number[] = [];
+    for (let r = 0; r < H; r++) {
+      const bxf = l.bx[r] - (inBiased ? 128 * rowSum(l.wx, r, I) : 0);
+      const byf = l.by[r] - (wide ? 0 : 128 * rowSum(l.wy, r, U));
+      MX.push(l.mx[r]);
+      CX.push(bxf * l.mx[r] + half(l.sx[r]) + P47);
+      DX.push(2 ** l.sx[r]);
+      MH.push(l.my[r]);
+      CH.push(byf * l.my[r] + half(l.sy[r]) + P47);
+      DH.push(2 ** l.sy[r]);
+      KQ.push(2 ** (47 - l.sx[r]) + 2 ** (47 - l.sy[r]));
+    }
+    const rid = `${id}r`;
+    const rec: LayerView = {
+      id: rid,
+      kind: 1,
+      comment: 'recurrent part',
+      fields: [
+        { name: 'kind', expr: '1' },
+        { name: 'I', expr: lit(I) },
+        { name: 'H', expr: lit(U) },
+        { name: 'R', expr: lit(H) },
+        { name: 'WX', expr: section(`${rid}_wx`, l.wx) },
+        { name: 'WH', expr: section(`${rid}_wy`, l.wy) },
+        { name: 'MX', expr: section(`${rid}_mx`, i16(MX)) },
+        { name: 'CX', expr: section(`${rid}_cx`, f64(CX)) },
+        { name: 'DX', expr: section(`${rid}_dx`, f64(DX)) },
+        { name: 'MH', expr: section(`${rid}_my`, i16(MH)) },
+        { name: 'CH', expr: section(`${rid}_cy`, f64(CH)) },
+        { name: 'DH', expr: section(`${rid}_dy`, f64(DH)) },
+        { name: 'KQ', expr: section(`${rid}_kq`, f64(KQ)) },
+        { name: 'lo', expr: lit(-32767) },
+        { name: 'hi', expr: lit(32767) },
+        { name: 'g', expr: alloc(rid, 'g', 'Int32Array', H) },
+        { name: 'h16', expr: alloc(rid, 'h16', 'Int16Array', H) },
+      ],
+    };
+    const proj = dense(jordanProjection(l), `${id}o`, 'output projection', false, true);
+    return { id, kind: 7, comment, fields: [{ name: 'kind', expr: '7' }, { name: 'wide', expr: lit(wide ? 1 : 0) }, { name: 'z', expr: lit(wide ? 0 : l.outZp + 128) }], fwd: rec, bwd: proj };
   };
 
   const layers: LayerView[] = m.layers.map((l, i) => {
@@ -361,6 +421,8 @@ export function buildView(m: QuantModel, opts: { unrolled?: boolean } = {}): Esp
       }
       case 'dense':
         return dense(l, id, describe(l), i > 0);
+      case 'jordan':
+        return jordan(l, id, describe(l), i > 0);
       default:
         return assertNever(l);
     }
@@ -371,7 +433,7 @@ export function buildView(m: QuantModel, opts: { unrolled?: boolean } = {}): Esp
     layers,
     F,
     O: m.outputSize,
-    outWide: last.kind === 'dense' && last.outType === 's16',
+    outWide: (last.kind === 'dense' || last.kind === 'jordan') && last.outType === 's16',
     streaming: !m.layers.some((l) => l.kind === 'bidirectional'),
     ramArrays: ram,
     reservoirs,

@@ -66,6 +66,7 @@ export function modelRows(m: QuantModel): number {
   for (const l of m.layers) {
     if (l.kind === 'dense') n += l.units;
     else if (l.kind === 'bidirectional') n += qGateCount(l.forward.kind) * (l.forward.hidden + l.backward.hidden);
+    else if (l.kind === 'jordan') n += l.hidden + l.units;
     else n += qGateCount(l.kind) * l.hidden;
   }
   return n;

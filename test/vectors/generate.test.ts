@@ -74,12 +74,14 @@ test('the vectors cover every layer kind and variant, stay small, and agree with
         if (c.kind === 'elman') kinds.add(`elman-${c.activation}${c.clip ? '-clip' : ''}`);
         else if (c.kind === 'gru') kinds.add(`gru-${c.resetAfter ? 'after' : 'before'}`);
         else if (c.kind === 'lstm') kinds.add(`lstm${c.clip ? '-clip' : ''}`);
+        else if (c.kind === 'jordan') kinds.add(`jordan-${c.outActivation}-${c.outType}${l === q.layers[0] ? '-first' : ''}`);
         else kinds.add(`dense-${c.activation}-${c.outType}`);
       }
     }
     if (q.layers.filter((l) => l.kind !== 'dense').length > 1) kinds.add('stacked');
   }
   for (const k of ['elman-tanh', 'elman-relu', 'elman-relu-clip', 'lstm', 'lstm-clip', 'gru-after', 'gru-before', 'bidirectional-lstm', 'bidirectional-gru', 'stacked',
+    'jordan-none-s16-first', 'jordan-tanh-s8-first', 'jordan-relu-s8-first', 'jordan-sigmoid-s8',
     'dense-none-s16', 'dense-relu-s16', 'dense-tanh-s16', 'dense-sigmoid-s16', 'dense-softmax-s16', 'dense-relu-s8', 'dense-tanh-s8', 'dense-sigmoid-s8']) {
     expect(kinds).toContain(k);
   }

@@ -24,6 +24,8 @@ function layerDetail(l: QLayer): string {
       return `${l.forward.kind} x2, hidden ${l.forward.hidden}+${l.backward.hidden}`;
     case 'dense':
       return `units ${l.units}, ${l.activation}${l.activation === 'softmax' ? ' (on the host)' : ''}, ${l.outType === 's16' ? 'int16' : 'int8'} out`;
+    case 'jordan':
+      return `hidden ${l.hidden}, units ${l.units} fed back, ${l.outActivation}, ${l.outType === 's16' ? 'int16' : 'int8'} out`;
   }
 }
 

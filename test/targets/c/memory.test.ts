@@ -26,7 +26,7 @@ test('the report adds up: per-layer rows, totals, MACs', () => {
     expect(report.ram.total).toBe(report.ram.state + report.ram.scratch + report.ram.reservoir);
     // weights: one int8 per parameter of every weight matrix, except the regenerated reservoirs
     // (echo state networks), whose H*H + H*I int8 weights live in RAM instead of flash
-    const w = c.model.layers.reduce((s, l) => s + (l.kind === 'dense' ? l.w.length : l.kind === 'bidirectional' ? l.forward.wx.length + l.forward.wh.length + l.backward.wx.length + l.backward.wh.length : l.wx.length + l.wh.length), 0);
+    const w = c.model.layers.reduce((s, l) => s + (l.kind === 'dense' ? l.w.length : l.kind === 'jordan' ? l.wx.length + l.wy.length + l.wo.length : l.kind === 'bidirectional' ? l.forward.wx.length + l.forward.wh.length + l.backward.wx.length + l.backward.wh.length : l.wx.length + l.wh.length), 0);
     const saved = c.model.layers.reduce((s, l) => s + (l.kind === 'elman' && l.reservoir ? l.hidden * l.hidden + l.hidden * l.inputSize : 0), 0);
     expect(f.reservoirSaved).toBe(saved);
     expect(f.weights).toBe(w - saved);

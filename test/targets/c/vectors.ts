@@ -31,9 +31,11 @@ export function loadVectorCases(): VectorCase[] {
   });
 }
 
-/** Map a state-struct field (l0_h, l1f_c, l2_h16, out) to its trace key. */
+/** Map a state-struct field (l0_h, l1f_c, l2_h16, out, l0_y: a Jordan layer's fed-back output) to its trace key. */
 function stateKey(field: string, lastLayer: number): string | null {
   if (field === 'out') return `L${lastLayer}.out`;
+  const y = /^l(\d+)_y$/.exec(field);
+  if (y) return `L${y[1]}.out`;
   const m = /^l(\d+)([fb]?)_(h|c|h16)$/.exec(field);
   if (!m) return null;
   return `L${m[1]}${m[2] === 'f' ? '.fwd' : m[2] === 'b' ? '.bwd' : ''}.${m[3]}`;
@@ -76,7 +78,9 @@ export function writeDriver(c: VectorCase, dir: string, trace: boolean): { gen: 
   if (!c.streaming) {
     lines.push(`static m_output_t outbuf[${maxT * O}];`, `static int16_t work[M_RUN_WORK_SIZE(${maxT})];`);
   }
-  if (!trace && c.streaming) lines.push('static void print8(const char *key, const int8_t *v, int32_t n) { int32_t i; printf("T %s %ld", key, (long)cur_t); for (i = 0; i < n; i++) printf(" %ld", (long)v[i]); printf("\\n"); }');
+  // the print helpers the state fields need (an unused static function is an error under -Werror)
+  const printed = !trace && c.streaming ? stateFieldsOf(gen).filter((f) => stateKey(f.name, c.model.layers.length - 1)) : [];
+  if (printed.some((f) => f.type === 's8')) lines.push('static void print8(const char *key, const int8_t *v, int32_t n) { int32_t i; printf("T %s %ld", key, (long)cur_t); for (i = 0; i < n; i++) printf(" %ld", (long)v[i]); printf("\\n"); }');
   if (!trace && c.streaming) lines.push('static void print16(const char *key, const int16_t *v, int32_t n) { int32_t i; printf("T %s %ld", key, (long)cur_t); for (i = 0; i < n; i++) printf(" %ld", (long)v[i]); printf("\\n"); }');
   lines.push('int main(void) {', '  int32_t k, t, o = 0, i;', '  (void)cur_t;');
   lines.push(`  for (k = 0; k < ${lens.length}; k++) {`, '    printf("S %ld\\n", (long)k);');
