@@ -234,31 +234,72 @@ export function accuracy(pred: Float64Array, y: Float64Array, K: number): number
 export interface RidgeChoice {
   lambda: number;
   wOut: Float64Array; // (P, K)
-  /** Validation score of every candidate: mse for regression, accuracy (and mse) for classification. */
-  scores: { lambda: number; mse: number; accuracy?: number }[];
+  /**
+   * Validation score of every candidate: mse (classification: and accuracy) with the float
+   * reservoir states, and the same with the states rounded to the int8 grid the device's readout
+   * reads (`int8`). The choice is made on the int8 scores.
+   */
+  scores: { lambda: number; mse: number; accuracy?: number; int8: { mse: number; accuracy?: number } }[];
+}
+
+/**
+ * The validation design with its reservoir states rounded as the device will see them: the
+ * reservoir's output is int8 with one scale and zero point for all units, calibrated on the
+ * range of the training states (widened to contain 0), so each state moves to the nearest of 256
+ * levels. The bias column (index H) is left alone.
+ */
+export function int8StateDesign(train: Design, val: Design, P: number): Design {
+  const H = P - 1;
+  let lo = 0;
+  let hi = 0;
+  for (let m = 0; m < train.rows; m++) {
+    for (let j = 0; j < H; j++) {
+      const v = train.phi[m * P + j];
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  const step = (hi - lo) / 255;
+  const phi = Float64Array.from(val.phi);
+  if (step > 0) {
+    for (let m = 0; m < val.rows; m++) {
+      for (let j = 0; j < H; j++) {
+        const q = Math.min(255, Math.max(0, Math.round((phi[m * P + j] - lo) / step)));
+        phi[m * P + j] = lo + q * step;
+      }
+    }
+  }
+  return { phi, y: val.y, rows: val.rows };
 }
 
 /**
  * Fits the readout for every lambda of the grid on the training design and keeps the one with
  * the lowest validation mse (classification: the highest validation accuracy, then the lowest
- * mse; ties keep the larger lambda, the smoother readout).
+ * mse; ties keep the larger lambda, the smoother readout), scored on the validation states
+ * rounded to the device's int8 grid: a readout with large weights magnifies that rounding, and
+ * the device, not the float model, is what ships. Without a validation split the training
+ * design is scored instead.
  */
 export function chooseRidge(train: Design, val: Design, P: number, K: number, grid: number[], classification: boolean): RidgeChoice {
   if (grid.length === 0 || grid.some((l) => !(l > 0))) {
     throw new TinyrnnError({ code: 'ESN001', path: 'ridgeGrid', message: 'ridge candidates must be positive numbers', value: grid.join(','), expected: 'e.g. 1e-6,1e-4,1e-2,1' });
   }
   const { gram, cross } = normalEquations(train, P, K);
+  const evalOn = val.rows > 0 ? val : train;
+  const evalQ = int8StateDesign(train, evalOn, P);
   const scores: RidgeChoice['scores'] = [];
   let best: { lambda: number; wOut: Float64Array; mse: number; acc: number } | undefined;
   for (const lambda of [...grid].sort((a, b) => b - a)) {
     const wOut = ridgeSolve(gram, cross, P, K, lambda);
-    const evalOn = val.rows > 0 ? val : train;
     const pred = predict(evalOn, wOut, P, K);
+    const predQ = predict(evalQ, wOut, P, K);
     const e = mse(pred, evalOn.y);
+    const eQ = mse(predQ, evalOn.y);
     const acc = classification ? accuracy(pred, evalOn.y, K) : 0;
-    scores.push(classification ? { lambda, mse: e, accuracy: acc } : { lambda, mse: e });
-    const better = !best || (classification ? acc > best.acc || (acc === best.acc && e < best.mse) : e < best.mse);
-    if (better) best = { lambda, wOut, mse: e, acc };
+    const accQ = classification ? accuracy(predQ, evalOn.y, K) : 0;
+    scores.push(classification ? { lambda, mse: e, accuracy: acc, int8: { mse: eQ, accuracy: accQ } } : { lambda, mse: e, int8: { mse: eQ } });
+    const better = !best || (classification ? accQ > best.acc || (accQ === best.acc && eQ < best.mse) : eQ < best.mse);
+    if (better) best = { lambda, wOut, mse: eQ, acc: accQ };
   }
   const b = best as NonNullable<typeof best>;
   return { lambda: b.lambda, wOut: b.wOut, scores: scores.reverse() };

@@ -74,7 +74,7 @@ export async function runEsnTraining(values: Record<string, unknown>, io: Io, ou
   };
   emit(io, values.json === true, summary, () => {
     const lines = [
-      `ridge regularisation ${fit.ridge.lambda} chosen on validation (${fit.ridge.scores.map((x) => `${x.lambda}: ${x.accuracy !== undefined ? `acc ${(100 * x.accuracy).toFixed(1)}%, ` : ''}mse ${x.mse.toPrecision(3)}`).join('; ')})`,
+      `ridge regularisation ${fit.ridge.lambda} chosen on validation with int8-rounded states (${fit.ridge.scores.map((x) => `${x.lambda}: ${x.int8.accuracy !== undefined ? `acc ${(100 * x.int8.accuracy).toFixed(1)}%, ` : ''}mse ${x.int8.mse.toPrecision(3)}`).join('; ')})`,
       formatEvalReport(val, 'validation').split('\n')[0],
     ];
     if (test) lines.push(formatEvalReport(test, 'test'));

@@ -100,17 +100,30 @@ test('the readout equals the independently computed closed-form ridge solution (
   console.log(`ESN readout vs hand ridge (lambda ${fit.ridge.lambda}): relative error ${e.toExponential(2)}`);
   expect(e).toBeLessThan(1e-9);
 
-  // lambda is the validation argmin over the grid, recomputed here
+  // lambda is the validation argmin over the grid, scored on the validation states rounded to
+  // the int8 grid (256 levels over the training states' range, widened to contain 0), recomputed here
   const va = rows(sines, s.val, mean, std, fit, opts.washout);
-  const valMse = opts.ridgeGrid.map((l) => {
-    const wl = ridgeByHand(tr.phi, tr.y, l);
-    let se = 0;
-    va.phi.forEach((p, m) => (se += (p.reduce((acc, v, i) => acc + v * wl[i], 0) - va.y[m]) ** 2));
-    return se / va.y.length;
-  });
-  const best = opts.ridgeGrid[valMse.indexOf(Math.min(...valMse))];
+  const H = opts.units;
+  const all = tr.phi.flatMap((p) => p.slice(0, H));
+  const lo = Math.min(0, ...all);
+  const hi = Math.max(0, ...all);
+  const q = (v: number): number => lo + Math.min(255, Math.max(0, Math.round((v - lo) / ((hi - lo) / 255)))) * ((hi - lo) / 255);
+  const score = (round: boolean): number[] =>
+    opts.ridgeGrid.map((l) => {
+      const wl = ridgeByHand(tr.phi, tr.y, l);
+      let se = 0;
+      va.phi.forEach((p, m) => (se += (p.reduce((acc, v, i) => acc + (round && i < H ? q(v) : v) * wl[i], 0) - va.y[m]) ** 2));
+      return se / va.y.length;
+    });
+  const valMse = score(false);
+  const valMse8 = score(true);
+  const best = opts.ridgeGrid[valMse8.indexOf(Math.min(...valMse8))];
+  console.log(`ESN ridge choice: float val mse ${valMse.map((v) => v.toPrecision(3)).join(', ')}; int8-state val mse ${valMse8.map((v) => v.toPrecision(3)).join(', ')}; chosen ${fit.ridge.lambda}`);
   expect(fit.ridge.lambda).toBe(best);
-  fit.ridge.scores.forEach((sc, i) => expect(sc.mse).toBeCloseTo(valMse[i], 10));
+  fit.ridge.scores.forEach((sc, i) => {
+    expect(sc.mse).toBeCloseTo(valMse[i], 10);
+    expect(sc.int8.mse).toBeCloseTo(valMse8[i], 10);
+  });
 });
 
 test('the float reservoir is exactly the int8 reservoir times one scale per matrix, at the requested spectral radius', () => {
