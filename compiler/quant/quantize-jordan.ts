@@ -14,7 +14,11 @@ export function jordanParams(p: Problems, l: JordanLayer, path: string, inQ: Col
   const U = l.units;
   // y: the projection, quantised as a dense layer on h16 (scale 2^-15, zero point 0)
   const proj: DenseLayer = { kind: 'dense', inputSize: H, units: U, w: l.wo, b: l.bo, activation: l.outActivation };
-  const d = denseParams(p, proj, path, uniform({ scale: 2 ** -15, zp: 0 }, H), isLast, outStat, percentile);
+  // problems found in the projection name the Jordan layer's own fields (wo, bo, mo, so)
+  const projProblems = new Problems();
+  const d = denseParams(projProblems, proj, path, uniform({ scale: 2 ** -15, zp: 0 }, H), isLast, outStat, percentile);
+  const field = new RegExp(`^${path.replace(/[.[\]]/g, '\\$&')}\\.(w|b|m|s)(?=\\[|$)`);
+  for (const pr of projProblems.list) p.list.push({ ...pr, path: pr.path.replace(field, (_all, f: string) => `${path}.${f}o`) });
   // pre-activation in Q3.12: input side with the layer's bias, feedback side with the y zero point folded in
   const yCols = uniform(d.out, U);
   const qx = quantRows(l.wx, l.bx, H, l.inputSize, inQ);

@@ -160,18 +160,6 @@ function dequantJordan(l: QJordanLayer, doc: QuantModel['doc']['layers'][number]
 }
 
 /** Float outputs (T, O) per sequence, flat, from compiler/float/infer (runFloat). */
-function predictFloatStepwise(f: FloatModel, data: Dataset): Float64Array[] {
-  const F = f.inputSize;
-  const O = modelOutputSize(f);
-  return data.x.map((x) => {
-    const T = x.length / F;
-    const steps = runFloat(f, Array.from({ length: T }, (_, t) => x.subarray(t * F, (t + 1) * F))).steps;
-    const out = new Float64Array(T * O);
-    steps.forEach((y, t) => out.set(y, t * O));
-    return out;
-  });
-}
-
 class Acc {
   max = 0;
   sum = 0;
@@ -207,9 +195,7 @@ export function compareQuant(f: FloatModel, q: QuantModel, data: Dataset, opts: 
   }
   const O = q.outputSize;
   const F = q.inputSize;
-  // The batched predictor runs the layer kinds the trainer supports; models with a Jordan layer
-  // use the step-by-step float inference (the same numbers, one sequence at a time).
-  const floatOut = f.layers.some((l) => l.kind === 'jordan') ? predictFloatStepwise(f, data) : predictFloat(f, data);
+  const floatOut = predictFloat(f, data);
   const quantOut = predictQuant(q, data);
   const fr = evaluateOutputs(f, data, floatOut);
   const qr = evaluateOutputs(q, data, quantOut);

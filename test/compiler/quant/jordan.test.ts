@@ -190,6 +190,23 @@ describe('quantised Jordan layer', () => {
     (m.layers[0] as JordanLayer).wy[4] = NaN;
     expect(() => quantizeModel(m, calib)).toThrow(/QNT001[\s\S]*layers\[0\]\.wy\[4\]/);
   });
+
+  test('problems in the output projection name the Jordan fields (mo, not the dense m)', () => {
+    // a tanh output maps the accumulator straight to Q3.12: a huge projection weight needs a
+    // multiplier far beyond 32767 (QNT004), found by the dense-layer code the projection reuses
+    const m = model(13, 'tanh');
+    (m.layers[0] as JordanLayer).wo[0] = 1e9;
+    let err: unknown;
+    try {
+      quantizeModel(m, calib);
+    } catch (e) {
+      err = e;
+    }
+    const d = (err as { diagnostics: { code: string; path: string }[] }).diagnostics;
+    expect(d.length).toBeGreaterThan(0);
+    expect(d.every((x) => /^layers\[0\]\.(wo|bo|mo|so)\b/.test(x.path))).toBe(true);
+    expect(d.map((x) => [x.code, x.path])).toContainEqual(['QNT004', 'layers[0].mo[0]']);
+  });
 });
 
 describe('CLI on a Jordan model', () => {
