@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Command, emit, flag } from '../command';
 import { loadAnyModel } from '../../ir/format';
 import { inspectQuant } from './quantize';
@@ -53,15 +54,16 @@ export const inspectCommand: Command = {
   positionals: [1, 1],
   examples: ['tinyrnn inspect gestures.tnn', 'tinyrnn inspect gestures.tnn --json'],
   run(values, [file], io) {
-    const any = loadAnyModel(file);
+    const src = path.resolve(io.cwd, file);
+    const any = loadAnyModel(src);
     if (any.format === 'quant') {
-      const r = inspectQuant(any, file, fs.statSync(file).size);
+      const r = inspectQuant(any, file, fs.statSync(src).size);
       emit(io, flag(values, 'json'), r.data, () => r.text);
       return 0;
     }
     const m = any;
     const s = summarizeFloatModel(m);
-    const fileBytes = fs.statSync(file).size;
+    const fileBytes = fs.statSync(src).size;
     const data = {
       file,
       format: m.format,

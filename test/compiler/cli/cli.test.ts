@@ -63,6 +63,10 @@ describe('tinyrnn CLI', () => {
     const t = await cli(['inspect', path.join(dir, 'm.tnn')]);
     expect(t.out).toContain('lstm');
     expect(t.out).toContain('parameters');
+    // a relative path is resolved against the command's working folder, like every other command
+    const rel = await cli(['inspect', 'm.tnn', '--json'], dir);
+    expect(rel.code).toBe(0);
+    expect(JSON.parse(rel.out).params).toBe(j.params);
   });
   test('run --json gives the float reference outputs', async () => {
     const r = await cli(['run', path.join(dir, 'm.tnn'), '--input', path.join(dir, 'in.json'), '--json', '--out', path.join(dir, 'o.json')]);
