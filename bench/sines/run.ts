@@ -29,8 +29,13 @@ const CONFIGS: Config[] = [
   { id: 'lstm16', label: 'LSTM 16 (30 epochs)', args: ['--cell', 'lstm', '--hidden', '16'] },
   { id: 'gru16', label: 'GRU 16 (30 epochs)', args: ['--cell', 'gru', '--hidden', '16'] },
   { id: 'elman16', label: 'Elman 16 (30 epochs)', args: ['--cell', 'elman', '--hidden', '16'] },
+  { id: 'jordan16', label: 'Jordan 16 (forecast fed back, 30 epochs)', args: ['--cell', 'jordan', '--hidden', '16'] },
+  { id: 'jordan16f8', label: 'Jordan 16, `--feedback 8` (30 epochs)', args: ['--cell', 'jordan', '--hidden', '16', '--feedback', '8'] },
+  { id: 'esn32s', label: 'ESN 32, reservoir stored', args: ['--cell', 'esn', '--hidden', '32', '--store-reservoir'] },
   { id: 'esn32', label: 'ESN 32', args: ['--cell', 'esn', '--hidden', '32'] },
+  { id: 'esn32l', label: 'ESN 32, leak 0.5', args: ['--cell', 'esn', '--hidden', '32', '--leak', '0.5'] },
   { id: 'esn64', label: 'ESN 64', args: ['--cell', 'esn', '--hidden', '64'] },
+  { id: 'esn64l', label: 'ESN 64, leak 0.5', args: ['--cell', 'esn', '--hidden', '64', '--leak', '0.5'] },
 ];
 
 const BIN = path.join(__dirname, '..', '..', '..', 'bin', 'tinyrnn.js');
