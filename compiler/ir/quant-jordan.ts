@@ -10,7 +10,7 @@
 // int16 when the layer is last). Legend: I layer input, H hidden, U units (output, fed back).
 
 import type { Checker, QDenseLayer, QOutputType } from './quant-model';
-import { rowAbsSum, requantBound } from './quant-model';
+import { checkOutputStage, rowAbsSum, requantBound } from './quant-model';
 import { joinPath } from './errors';
 import { JORDAN_OUT_ACTIVATIONS, JordanOutActivation } from './model';
 import { INT32_MAX, MULT_MAX, SHIFT_MAX } from '../quant/spec';
@@ -87,11 +87,6 @@ export function checkJordan(c: Checker, l: Record<string, unknown>, path: string
   c.arr(l, 'mo', path, Int32Array, U, '(U)', 0, MULT_MAX);
   c.arr(l, 'so', path, Int32Array, U, '(U)', 0, SHIFT_MAX);
   c.oneOf(l, 'outActivation', path, JORDAN_OUT_ACTIVATIONS);
-  c.oneOf(l, 'outType', path, ['s8', 's16']);
-  if (l.outType === 's16') c.int(l, 'outZp', path, 0, 0);
-  else c.int(l, 'outZp', path, -128, 127);
-  c.int(l, 'oM', path, 0, MULT_MAX);
-  c.int(l, 'oS', path, 0, SHIFT_MAX);
-  if (l.outType === 's16' && !isLast) c.add('TNN204', joinPath(path, 'outType'), 'only the last layer may output int16', 's16', 's8');
+  checkOutputStage(c, l, path, isLast);
   return U;
 }

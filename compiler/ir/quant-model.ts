@@ -321,6 +321,16 @@ export class Checker extends DiagnosticList {
   }
 }
 
+/** The output stage shared by dense layers and a Jordan layer's projection: type, zero point, Q15 requantisation. */
+export function checkOutputStage(c: Checker, l: Record<string, unknown>, path: string, isLast: boolean): void {
+  c.oneOf(l, 'outType', path, ['s8', 's16']);
+  if (l.outType === 's16') c.int(l, 'outZp', path, 0, 0);
+  else c.int(l, 'outZp', path, -128, 127);
+  c.int(l, 'oM', path, 0, MULT_MAX);
+  c.int(l, 'oS', path, 0, SHIFT_MAX);
+  if (l.outType === 's16' && !isLast) c.add('TNN204', joinPath(path, 'outType'), 'only the last layer may output int16', 's16', 's8');
+}
+
 function checkCell(c: Checker, o: unknown, path: string, inputSize: number | undefined): { hidden?: number; kind?: string; hZp?: number } {
   if (!isObj(o)) {
     c.add('TNN201', path, 'layer is not an object', o);
@@ -424,13 +434,8 @@ export function quantModelProblems(m: unknown): Diagnostic[] {
         c.arr(l, 'm', path, Int32Array, U, '(U)', 0, MULT_MAX);
         c.arr(l, 's', path, Int32Array, U, '(U)', 0, SHIFT_MAX);
         c.oneOf(l, 'activation', path, QDENSE_ACTIVATIONS);
-        c.oneOf(l, 'outType', path, ['s8', 's16']);
-        if (l.outType === 's16') c.int(l, 'outZp', path, 0, 0);
-        else c.int(l, 'outZp', path, -128, 127);
-        c.int(l, 'oM', path, 0, MULT_MAX);
-        c.int(l, 'oS', path, 0, SHIFT_MAX);
+        checkOutputStage(c, l, path, i === (m.layers as unknown[]).length - 1);
         if (l.activation === 'softmax' && i !== (m.layers as unknown[]).length - 1) c.add('TNN204', join(path, 'activation'), 'softmax is only allowed on the last layer', 'softmax', 'none, relu, tanh or sigmoid');
-        if (l.outType === 's16' && i !== (m.layers as unknown[]).length - 1) c.add('TNN204', join(path, 'outType'), 'only the last layer may output int16', 's16', 's8');
         width = U;
         break;
       }
