@@ -3,6 +3,7 @@
 // differences of its own float64 loss. Every output activation, a dense softmax head, stacks
 // with cells below and above, per-step and last-step outputs, dropout, and a carried
 // (truncated-BPTT) fed-back output. Same method as gradcheck.test.ts.
+import { worstRelativeError } from '../../helpers/gradcheck';
 import { CellKind, FloatModel, JordanOutActivation, Layer, OutputMode, emptyCell, emptyDense, emptyJordan } from '../../../compiler/ir/model';
 import { validateFloatModel } from '../../../compiler/ir/validate';
 import { LossKind, Net } from '../../../compiler/train/net';
@@ -93,27 +94,14 @@ function check(c: Case): { maxRel: number; checked: number; perTensor: Record<st
   // how close the relu Jordan outputs come to their kink
   let minReluZ = Infinity;
   for (const n of net.nodes) if (n.kind === 'jordan' && n.jordan.act === 'relu') for (let k = 0; k < T * B * n.O; k++) minReluZ = Math.min(minReluZ, Math.abs(n.jordan.zs[k]));
-  const h = 1e-4;
   let maxRel = 0;
   let checked = 0;
   const perTensor: Record<string, number> = {};
-  const at = (i: number, p: number): number => {
-    net.P[i] = p;
-    return lossAt(false);
-  };
   for (const { path, off, len } of net.tensors()) {
-    let worst = 0;
-    for (let i = off; i < off + len; i++) {
-      const p0 = net.P[i];
-      const num = (-at(i, p0 + 2 * h) + 8 * at(i, p0 + h) - 8 * at(i, p0 - h) + at(i, p0 - 2 * h)) / (12 * h);
-      net.P[i] = p0;
-      const a = analytic[i];
-      const rel = Math.abs(a - num) / Math.max(Math.abs(a), Math.abs(num), 1e-5);
-      worst = Math.max(worst, rel);
-      checked++;
-    }
-    perTensor[path] = worst;
-    maxRel = Math.max(maxRel, worst);
+    const r = worstRelativeError(net.P, analytic, () => lossAt(false), off, len);
+    perTensor[path] = r.worst;
+    maxRel = Math.max(maxRel, r.worst);
+    checked += r.checked;
   }
   return { maxRel, checked, perTensor, minReluZ };
 }

@@ -1,6 +1,7 @@
 // Gradient checks: the trainer's backpropagation against central finite differences of its own
 // float64 loss, for every cell kind and variant, stacked and bidirectional layers, dense layers,
 // both losses, per-step and last-step outputs, dropout, and a carried (truncated-BPTT) state.
+import { worstRelativeError } from '../../helpers/gradcheck';
 import { CellKind, DenseActivation, FloatModel, Layer, OutputMode, emptyDense } from '../../../compiler/ir/model';
 import { buildModel } from '../../../compiler/train/init';
 import { LossKind, Net } from '../../../compiler/train/net';
@@ -91,26 +92,8 @@ function check(c: Case): { maxRel: number; checked: number } {
   lossAt(true);
   net.backward(T, B, c.loss === 'ce');
   const analytic = net.G.slice();
-  // five-point central difference: truncation O(h^4) ~ 1e-16, rounding ~ 1e-16 / h ~ 1e-12
-  const h = 1e-4;
-  let maxRel = 0;
-  let checked = 0;
-  const at = (i: number, p: number): number => {
-    net.P[i] = p;
-    return lossAt(false);
-  };
-  for (let i = 0; i < net.P.length; i++) {
-    const p0 = net.P[i];
-    const num = (-at(i, p0 + 2 * h) + 8 * at(i, p0 + h) - 8 * at(i, p0 - h) + at(i, p0 - 2 * h)) / (12 * h);
-    net.P[i] = p0;
-    const a = analytic[i];
-    // relative error; entries below 1e-5 are compared on that absolute scale (the finite
-    // differences themselves carry ~1e-12 of rounding noise)
-    const rel = Math.abs(a - num) / Math.max(Math.abs(a), Math.abs(num), 1e-5);
-    if (rel > maxRel) maxRel = rel;
-    checked++;
-  }
-  return { maxRel, checked };
+  const r = worstRelativeError(net.P, analytic, () => lossAt(false));
+  return { maxRel: r.worst, checked: r.checked };
 }
 
 const CASES: Case[] = [
