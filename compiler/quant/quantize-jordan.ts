@@ -7,7 +7,7 @@
 
 import { DenseLayer, JordanLayer } from '../ir/model';
 import { QJordanLayer } from '../ir/quant-jordan';
-import { Cols, PRE_SCALE, Problems, QParams, denseParams, foldBias, quantRows, uniform } from './quantize';
+import { Cols, PRE_SCALE, Problems, QParams, denseParams, foldBias, quantRows, rowMultipliers, uniform } from './quantize';
 
 export function jordanParams(p: Problems, l: JordanLayer, path: string, inQ: Cols, isLast: boolean, outStat: { range(p?: number): [number, number] } | undefined, percentile: number | undefined): { layer: QJordanLayer; out: QParams } {
   const H = l.hidden;
@@ -24,18 +24,8 @@ export function jordanParams(p: Problems, l: JordanLayer, path: string, inQ: Col
   const qx = quantRows(l.wx, l.bx, H, l.inputSize, inQ);
   const noBias = new Float32Array(H);
   const qy = quantRows(l.wy, noBias, H, U, yCols);
-  const mx = new Int32Array(H);
-  const sx = new Int32Array(H);
-  const my = new Int32Array(H);
-  const sy = new Int32Array(H);
-  for (let r = 0; r < H; r++) {
-    const a = p.mult(qx.sa[r] / PRE_SCALE, `${path}.mx[${r}]`, `input side of row ${r}`);
-    mx[r] = a.m;
-    sx[r] = a.s;
-    const b = p.mult(qy.sa[r] / PRE_SCALE, `${path}.my[${r}]`, `feedback side of row ${r}`);
-    my[r] = b.m;
-    sy[r] = b.s;
-  }
+  const { m: mx, s: sx } = rowMultipliers(p, qx.sa, PRE_SCALE, `${path}.mx`, 'input side');
+  const { m: my, s: sy } = rowMultipliers(p, qy.sa, PRE_SCALE, `${path}.my`, 'feedback side');
   const q = d.layer;
   const layer: QJordanLayer = {
     kind: 'jordan',

@@ -85,6 +85,18 @@ export class Problems {
   }
 }
 
+/** Per-row multipliers (section 7.3): row r's accumulator unit sa[r] to the unit outScale; QNT004 at `path[r]` when one cannot be encoded. */
+export function rowMultipliers(p: Problems, sa: Float64Array, outScale: number, path: string, what: string): { m: Int32Array; s: Int32Array } {
+  const m = new Int32Array(sa.length);
+  const s = new Int32Array(sa.length);
+  for (let r = 0; r < sa.length; r++) {
+    const q = p.mult(sa[r] / outScale, `${path}[${r}]`, `${what} of row ${r}`);
+    m[r] = q.m;
+    s[r] = q.s;
+  }
+  return { m, s };
+}
+
 export function nonFinite(p: Problems, a: Float32Array | undefined, path: string): void {
   if (!a) return;
   let n = 0;
@@ -195,18 +207,8 @@ function cellParams(p: Problems, c: CellLayer, path: string, inQ: Cols, hQ: QPar
   const rsv = c.kind === 'elman' && c.reservoir ? reservoirRows(c, inQ.scale) : undefined;
   const qx = rsv ? rsv.qx : quantRows(c.wx, c.bx, G * H, I, inQ);
   const qh = rsv ? rsv.qh : quantRows(c.wh, c.bh, G * H, H, hCols);
-  const mx = new Int32Array(G * H);
-  const sx = new Int32Array(G * H);
-  const mh = new Int32Array(G * H);
-  const sh = new Int32Array(G * H);
-  for (let r = 0; r < G * H; r++) {
-    const a = p.mult(qx.sa[r] / preScale, `${path}.mx[${r}]`, `input side of row ${r}`);
-    mx[r] = a.m;
-    sx[r] = a.s;
-    const b = p.mult(qh.sa[r] / preScale, `${path}.mh[${r}]`, `recurrent side of row ${r}`);
-    mh[r] = b.m;
-    sh[r] = b.s;
-  }
+  const { m: mx, s: sx } = rowMultipliers(p, qx.sa, preScale, `${path}.mx`, 'input side');
+  const { m: mh, s: sh } = rowMultipliers(p, qh.sa, preScale, `${path}.mh`, 'recurrent side');
   const clip = c.clip === undefined ? 0 : Math.min(INT32_MAX, Math.max(1, Math.round(c.clip / preScale)));
   const common = {
     ...(c.name !== undefined ? { name: c.name } : {}),
