@@ -49,7 +49,8 @@ export function unrollJordan(l: QJordanLayer, name: string, n: JordanUnrollNames
     const [ex, ox] = requantExpr(dotX, bxf * l.mx[r] + half(l.sx[r]), l.sx[r], ax, l.mx[r], 'a');
     const [ey, oy] = requantExpr(dotY, byf * l.my[r] + half(l.sy[r]), l.sy[r], ay, l.my[r], 'b');
     // u = pre + 32768, saturated to [1, 65535] (sat_s16; -32768 and -32767 give the same tanh)
-    body.push(`p=${ex}+${ey}${plus(32768 - ox - oy)};`, clampU('p', 1, 65535), actU(`h[${r}]`, 'p', 'TS', 'TD'));
+    const k = 32768 - ox - oy;
+    body.push(`p=${ex}+${ey}${k ? plus(k) : ''};`, clampU('p', 1, 65535), actU(`h[${r}]`, 'p', 'TS', 'TD'));
   }
   body.push(...denseLines(jordanProjection(l), n.wo, false, 'h'));
   body.push('return o;');

@@ -279,6 +279,8 @@ export function denseLines(l: QDenseLayer, w: string, inBiased: boolean, xv: str
         const D = l.activation === 'tanh' ? 'TD' : 'SD';
         body.push(clampRange('v', -32767), act('v', 'v', A, D));
         if (wide) body.push(`o[${u}]=v;`);
+        // |v| <= 32768 and oM <= 32767: v * oM + half < 2^31, so for oS <= 30 an arithmetic shift is the exact floor (as toHb).
+        else if (l.oS <= 30) body.push(`o[${u}]=((v*${l.oM}+${half(l.oS)})>>${l.oS})+${z};`);
         else body.push(`n=v*${l.oM}+${half(l.oS) + P47};o[${u}]=${floorDiv('n', l.oS)}${plus(z - 2 ** (47 - l.oS))};`);
         break;
       }
