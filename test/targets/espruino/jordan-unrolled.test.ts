@@ -3,7 +3,8 @@
 // gives the reference's integers at every stage (h16 and the fed-back output y, step by step),
 // also for shapes the golden vectors do not have (input and feedback wider than the inlined
 // width, so both dot products go through E.convolve), and costs fewer estimated instructions
-// than the loop kernel.
+// than the loop kernel. A model whose unrolled code does not fit falls back to (and reports)
+// the loop kernels, or is refused when unrolled code was asked for.
 import { FloatModel, JordanLayer, emptyJordan } from '../../../compiler/ir/model';
 import { QJordanLayer, QuantModel } from '../../../compiler/ir/quant-model';
 import { quantizeModel } from '../../../compiler/quant/quantize';
@@ -11,8 +12,9 @@ import { Rng } from '../../../compiler/util/rng';
 import { createQuantState, stepQuant, traceCollector } from '../../../runtime/reference';
 import { findBoard } from '../../../targets/boards';
 import { GeneratedModule, generateModule } from '../../../targets/espruino/generate';
-import { INLINE_INPUT_MAX } from '../../../targets/espruino/unroll';
-import { measureStepCost } from '../../../targets/espruino/target';
+import { buildEspruino, measureStepCost } from '../../../targets/espruino/target';
+import { assertFits } from '../../../targets/espruino/estimate';
+import { INLINE_INPUT_MAX, UNROLL_MAX_ROWS, modelRows } from '../../../targets/espruino/unroll';
 import { DeviceModel, diffRow, loadInNode, loadInSandbox, vectorCases } from './harness';
 
 const bangle2 = findBoard('BANGLEJS2');
@@ -178,4 +180,22 @@ describe('Jordan shapes wider than the inlined vectors', () => {
       expect(cost('unrolled')).toBeLessThan(cost('loop'));
     });
   }
+});
+
+describe('a Jordan model whose unrolled code does not fit the board', () => {
+  // 150 weight rows (unrolled by default), but the unrolled module with its weights needs more
+  // than Puck.js's 40 KB of Storage; the loop kernels fit.
+  const q = wideModel(73, 8, [[120, 30, 'tanh']]);
+
+  test('by default the build falls back to the loop kernels and says so; asked for unrolled, it is refused (ESP302)', () => {
+    expect(modelRows(q)).toBeLessThanOrEqual(UNROLL_MAX_ROWS);
+    const auto = buildEspruino(q, { board: 'PUCKJS' });
+    expect(auto.estimate.fits).toBe(true);
+    expect(auto.gen.kernel).toBe('loop');
+    expect(auto.gen.source).toMatch(/function jordan\(/);
+    const forced = buildEspruino(q, { board: 'PUCKJS', kernel: 'unrolled' });
+    expect(forced.gen.kernel).toBe('unrolled');
+    expect(forced.estimate.fits).toBe(false);
+    expect(() => assertFits(forced.estimate, forced.board.name)).toThrow(/ESP302/);
+  });
 });
