@@ -291,8 +291,7 @@ export function buildView(m: QuantModel, opts: { unrolled?: boolean } = {}): Esp
     return { id, kind: Number(fields[0].expr), comment, fields };
   };
 
-  const dense = (l: QDenseLayer, id: string, comment: string, inBiased: boolean, loopOnly = false): LayerView => {
-    const konstD = loopOnly ? section : konst;
+  const dense = (l: QDenseLayer, id: string, comment: string, inBiased: boolean): LayerView => {
     const I = l.inputSize;
     const M: number[] = [];
     const C: number[] = [];
@@ -316,10 +315,10 @@ export function buildView(m: QuantModel, opts: { unrolled?: boolean } = {}): Esp
         { name: 'I', expr: lit(I) },
         { name: 'U', expr: lit(l.units) },
         { name: 'W', expr: section(`${id}_w`, l.w) },
-        { name: 'M', expr: konstD(`${id}_m`, i16(M)) },
-        { name: 'C', expr: konstD(`${id}_c`, f64(C)) },
-        { name: 'D', expr: konstD(`${id}_d`, f64(D)) },
-        { name: 'B', expr: konstD(`${id}_b`, f64(B)) },
+        { name: 'M', expr: konst(`${id}_m`, i16(M)) },
+        { name: 'C', expr: konst(`${id}_c`, f64(C)) },
+        { name: 'D', expr: konst(`${id}_d`, f64(D)) },
+        { name: 'B', expr: konst(`${id}_b`, f64(B)) },
         { name: 'act', expr: lit(act) },
         { name: 'wide', expr: lit(wide ? 1 : 0) },
         { name: 'z', expr: lit(wide ? 0 : l.outZp + 128) },
@@ -354,7 +353,8 @@ export function buildView(m: QuantModel, opts: { unrolled?: boolean } = {}): Esp
   // Jordan layer (kind 7): f is the recurrent part, read by the gates() kernel with the fed-back
   // output y as its recurrent vector (so its H field is the feedback width U, and R the number of
   // hidden rows); b is the output projection, the dense kernel on h16. y lives in b.o (biased by
-  // +128 when int8, so the feedback side folds -128 * sum(row) into its constant).
+  // +128 when int8, so the feedback side folds -128 * sum(row) into its constant). The unrolled
+  // step (unroll-jordan.ts) carries the per-row constants as literals and writes h16 directly.
   const jordan = (l: QJordanLayer, id: string, comment: string, inBiased: boolean): LayerView => {
     const H = l.hidden;
     const I = l.inputSize;
@@ -390,20 +390,20 @@ export function buildView(m: QuantModel, opts: { unrolled?: boolean } = {}): Esp
         { name: 'R', expr: lit(H) },
         { name: 'WX', expr: section(`${rid}_wx`, l.wx) },
         { name: 'WH', expr: section(`${rid}_wy`, l.wy) },
-        { name: 'MX', expr: section(`${rid}_mx`, i16(MX)) },
-        { name: 'CX', expr: section(`${rid}_cx`, f64(CX)) },
-        { name: 'DX', expr: section(`${rid}_dx`, f64(DX)) },
-        { name: 'MH', expr: section(`${rid}_my`, i16(MH)) },
-        { name: 'CH', expr: section(`${rid}_cy`, f64(CH)) },
-        { name: 'DH', expr: section(`${rid}_dy`, f64(DH)) },
-        { name: 'KQ', expr: section(`${rid}_kq`, f64(KQ)) },
+        { name: 'MX', expr: konst(`${rid}_mx`, i16(MX)) },
+        { name: 'CX', expr: konst(`${rid}_cx`, f64(CX)) },
+        { name: 'DX', expr: konst(`${rid}_dx`, f64(DX)) },
+        { name: 'MH', expr: konst(`${rid}_my`, i16(MH)) },
+        { name: 'CH', expr: konst(`${rid}_cy`, f64(CH)) },
+        { name: 'DH', expr: konst(`${rid}_dy`, f64(DH)) },
+        { name: 'KQ', expr: konst(`${rid}_kq`, f64(KQ)) },
         { name: 'lo', expr: lit(-32767) },
         { name: 'hi', expr: lit(32767) },
-        { name: 'g', expr: alloc(rid, 'g', 'Int32Array', H) },
+        { name: 'g', expr: opts.unrolled ? 'null' : alloc(rid, 'g', 'Int32Array', H) },
         { name: 'h16', expr: alloc(rid, 'h16', 'Int16Array', H) },
       ],
     };
-    const proj = dense(jordanProjection(l), `${id}o`, 'output projection', false, true);
+    const proj = dense(jordanProjection(l), `${id}o`, 'output projection', false);
     return { id, kind: 7, comment, fields: [{ name: 'kind', expr: '7' }, { name: 'wide', expr: lit(wide ? 1 : 0) }, { name: 'z', expr: lit(wide ? 0 : l.outZp + 128) }], fwd: rec, bwd: proj };
   };
 

@@ -15,6 +15,7 @@ import { assertEspruinoDialect } from './dialect';
 import { minifyJs } from './minify';
 import { esnGeneratorJs } from './esn';
 import { UNROLL_MAX_ROWS, modelRows, unrollCell, unrollDense, unrollInput } from './unroll';
+import { unrollJordan } from './unroll-jordan';
 
 export type WeightsMode = 'inline' | 'storage';
 
@@ -67,9 +68,6 @@ export function generateModule(m: QuantModel, opts: GenerateOptions): GeneratedM
   if (m.specVersion !== QUANT_SPEC_VERSION) {
     throw new TinyrnnError({ code: 'TNN210', path: 'specVersion', message: `quantisation spec version ${m.specVersion} is not supported`, expected: String(QUANT_SPEC_VERSION) });
   }
-  // Jordan layers always run on the loop kernel (the unrolled generator covers cells and dense
-  // layers); with 'unrolled', the other layers of the model are unrolled.
-  const hasJordan = m.layers.some((l) => l.kind === 'jordan');
   const kernel = opts.kernel ?? (modelRows(m) <= UNROLL_MAX_ROWS ? 'unrolled' : 'loop');
   const view = buildView(m, { unrolled: kernel === 'unrolled' });
   const { blobs, placed } = packSections(view.sections);
@@ -106,7 +104,10 @@ export function generateModule(m: QuantModel, opts: GenerateOptions): GeneratedM
           unrolled.push(unrollCell(cell, `f_${id}${half}`, names(`${id}${half}`), i > 0));
           attach.push(`${id}${half}.fn = f_${id}${half};`);
         }
-      } else if (l.kind !== 'jordan') {
+      } else if (l.kind === 'jordan') {
+        unrolled.push(unrollJordan(l, `f_${id}`, { wx: varOf(`${id}r_wx`), wy: varOf(`${id}r_wy`), wo: varOf(`${id}o_w`), rec: `${id}r`, proj: `${id}o` }, i > 0));
+        attach.push(`${id}.fn = f_${id};`);
+      } else {
         unrolled.push(unrollCell(l, `f_${id}`, names(id), i > 0));
         attach.push(`${id}.fn = f_${id};`);
       }
@@ -142,12 +143,12 @@ export function generateModule(m: QuantModel, opts: GenerateOptions): GeneratedM
     sampleRate: m.meta.sampleRate !== undefined && Number.isInteger(m.meta.sampleRate) ? String(m.meta.sampleRate) : 'undefined',
     rawPerUnit: Array.from(m.input.rawPerUnit, String),
     kernel,
-    allUnrolled: kernel === 'unrolled' && !hasJordan,
+    allUnrolled: kernel === 'unrolled',
     unrolled: unrolled.join('\n\n'),
     attach,
     unrolledInput: kernel === 'unrolled' ? unrollInput(m) : '',
     // Unrolled streaming models: the step calls the layer functions directly, copies the output unrolled.
-    directStep: kernel === 'unrolled' && view.streaming && !hasJordan ? m.layers.reduce((acc, _l, i) => `f_l${i}(${acc})`, 'input(raw)') : '',
+    directStep: kernel === 'unrolled' && view.streaming ? m.layers.reduce((acc, _l, i) => `f_l${i}(${acc})`, 'input(raw)') : '',
     hasReservoir: view.reservoirs.length > 0,
     reservoirs: view.reservoirs.map((r) => ({ ...r, wxLen: r.H * r.I, whLen: r.H * r.H })),
     esnGenerator: view.reservoirs.length ? esnGeneratorJs() : '',

@@ -21,11 +21,11 @@ export const UNROLL_MAX_ROWS = 160;
 export const INLINE_INPUT_MAX = 4;
 
 /** `x0*W0+x1*W1+...` for row r with weights premultiplied by m (zero weights dropped). */
-function inlineDot(w: Int8Array, r: number, I: number, m: number): string {
+export function inlineDot(w: Int8Array, r: number, I: number, m: number, v = 'x'): string {
   const terms: string[] = [];
   for (let i = 0; i < I; i++) {
     const k = w[r * I + i] * m;
-    if (k !== 0) terms.push(`x${i}*${lit(k)}`);
+    if (k !== 0) terms.push(`${v}${i}*${lit(k)}`);
   }
   return terms.length ? terms.join('+') : '0';
 }
@@ -39,25 +39,25 @@ function inlineLocals(I: number): string {
   return `var ${Array.from({ length: I }, (_, i) => `x${i}=x[${i}]`).join(',')};`;
 }
 
-function rowSum(w: Int8Array, r: number, n: number): number {
+export function rowSum(w: Int8Array, r: number, n: number): number {
   let s = 0;
   for (let i = 0; i < n; i++) s += w[r * n + i];
   return s;
 }
 
-function rowAbs(w: Int8Array, r: number, n: number): number {
+export function rowAbs(w: Int8Array, r: number, n: number): number {
   let s = 0;
   for (let i = 0; i < n; i++) s += Math.abs(w[r * n + i]);
   return s;
 }
 
-function lit(n: number): string {
+export function lit(n: number): string {
   if (!Number.isSafeInteger(n)) throw new Error(`internal: constant ${n} is not a safe integer`);
   return n < 0 ? `(${n})` : String(n);
 }
 
 /** `- n` / `+ n` with the sign folded. */
-function plus(n: number): string {
+export function plus(n: number): string {
   return n < 0 ? `-${-n}` : `+${n}`;
 }
 
@@ -94,7 +94,7 @@ function floorDiv(v: string, s: number): string {
  * double below 2^31): returns [code, c]. Otherwise the numerator is offset by 2^47 and floored
  * with % through the variable v: returns [code, 2^(47-s)].
  */
-function requantExpr(dot: string, c0: number, s: number, A: number, m: number, v: string): [string, number] {
+export function requantExpr(dot: string, c0: number, s: number, A: number, m: number, v: string): [string, number] {
   const D = 2 ** s;
   const P = Math.floor((A * m) / D) + 1;
   if (P < 2 ** 30) {
@@ -142,7 +142,7 @@ function clampRange(v: string, lo: number): string {
  * Clamp of u = p + 32768 before a table activation: [1, 65536] without a clip (u = 65536, i.e.
  * p = 32768, reads the tables' extra entry, equal to p = 32767), the clip's bounds otherwise.
  */
-function clampU(v: string, lo: number, hi: number): string {
+export function clampU(v: string, lo: number, hi: number): string {
   return lo === 1 && hi === 65535 ? clampRange(v, 1) : clampTo(v, lo, hi);
 }
 
@@ -152,7 +152,7 @@ function act(target: string, v: string, A: string, D: string): string {
 }
 
 /** The same for u = p + 32768 (in [1, 65535]): k = u >> 7 directly, and u & 127 = p & 127. */
-function actU(target: string, u: string, A: string, D: string): string {
+export function actU(target: string, u: string, A: string, D: string): string {
   return `k=${u}>>7;${target}=(${A}[k]+${D}[k]*(${u}&127))>>7;`;
 }
 
@@ -247,14 +247,24 @@ export function unrollCell(l: QCellLayer, name: string, n: UnrollNames, inBiased
 
 /** The step function of a dense layer: `function NAME(x) {...; return o; }`. */
 export function unrollDense(l: QDenseLayer, name: string, w: string, obj: string, inBiased: boolean): string {
+  const body = [`var o=${obj}.o,a,v,k,n;`, ...denseLines(l, w, inBiased, 'x')];
+  body.push('return o;');
+  return `function ${name}(x) {\n  ${body.join('\n  ')}\n}`;
+}
+
+/**
+ * The statements of a dense layer on the input vector xv, writing o (the caller declares
+ * o, a, v, k, n): shared by dense layers and the Jordan layer's output projection.
+ */
+export function denseLines(l: QDenseLayer, w: string, inBiased: boolean, xv: string): string[] {
   const I = l.inputSize;
   const wide = l.outType === 's16';
   const z = wide ? 0 : l.outZp + 128;
-  const body: string[] = [`var o=${obj}.o,a,v,k,n;`];
+  const body: string[] = [];
   for (let u = 0; u < l.units; u++) {
     const bf = l.b[u] - (inBiased ? 128 * rowSum(l.w, u, I) : 0);
     const A = Math.abs(bf) + (inBiased ? 255 : 32768) * rowAbs(l.w, u, I);
-    const [e, o] = requantExpr(`cv(x,${w},${u * I})*${l.m[u]}`, bf * l.m[u] + half(l.s[u]), l.s[u], A, l.m[u], 'a');
+    const [e, o] = requantExpr(`cv(${xv},${w},${u * I})*${l.m[u]}`, bf * l.m[u] + half(l.s[u]), l.s[u], A, l.m[u], 'a');
     body.push(`v=${e}${plus(-o)};`);
     switch (l.activation) {
       case 'relu':
@@ -269,13 +279,14 @@ export function unrollDense(l: QDenseLayer, name: string, w: string, obj: string
         const D = l.activation === 'tanh' ? 'TD' : 'SD';
         body.push(clampRange('v', -32767), act('v', 'v', A, D));
         if (wide) body.push(`o[${u}]=v;`);
+        // |v| <= 32768 and oM <= 32767: v * oM + half < 2^31, so for oS <= 30 an arithmetic shift is the exact floor (as toHb).
+        else if (l.oS <= 30) body.push(`o[${u}]=((v*${l.oM}+${half(l.oS)})>>${l.oS})+${z};`);
         else body.push(`n=v*${l.oM}+${half(l.oS) + P47};o[${u}]=${floorDiv('n', l.oS)}${plus(z - 2 ** (47 - l.oS))};`);
         break;
       }
     }
   }
-  body.push('return o;');
-  return `function ${name}(x) {\n  ${body.join('\n  ')}\n}`;
+  return body;
 }
 
 /** The input stage: raw -> X16, one statement group per feature. */
