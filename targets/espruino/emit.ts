@@ -15,6 +15,7 @@ import { QCellLayer, QDenseLayer, QJordanLayer, QLayer, QuantModel, qGateCount, 
 import { jordanProjection } from '../../compiler/ir/quant-jordan';
 import { assertNever } from '../../compiler/ir/model';
 import { TinyrnnError } from '../../compiler/ir/errors';
+import { buildModelView } from '../../compiler/emit/view';
 
 export const P47 = 2 ** 47;
 
@@ -164,12 +165,18 @@ export function buildView(m: QuantModel, opts: { unrolled?: boolean } = {}): Esp
     return `new ${type}(${length})`;
   };
 
-  const sig = signedTables(m.tables.sigmoid, 'sigmoid');
-  const tanh = signedTables(m.tables.tanh, 'tanh');
-  section('SS', sig.A);
-  section('SD', sig.D);
-  section('TS', tanh.A);
-  section('TD', tanh.D);
+  // Only the tables some layer reads are stored (an Elman, GRU-free or Jordan model may need no sigmoid).
+  const uses = buildModelView(m, 'm');
+  if (uses.usesSigmoid) {
+    const sig = signedTables(m.tables.sigmoid, 'sigmoid');
+    section('SS', sig.A);
+    section('SD', sig.D);
+  }
+  if (uses.usesTanh) {
+    const tanh = signedTables(m.tables.tanh, 'tanh');
+    section('TS', tanh.A);
+    section('TD', tanh.D);
+  }
 
   // Input stage: x16 = sat_s16(floor(((r - offset) * m + half + 2^47) / 2^s) - 2^(47-s)).
   const F = m.inputSize;
