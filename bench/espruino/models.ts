@@ -1,7 +1,7 @@
 // Gesture-sized models for the Espruino benchmarks: 3 accelerometer inputs, one recurrent layer
 // (LSTM or GRU, hidden 8 or 16), a 4-class dense head; seeded random weights, quantised with
 // seeded random calibration sequences (the arithmetic's cost does not depend on training).
-import { FloatModel, emptyCell, emptyDense, CellKind } from '../../compiler/ir/model';
+import { FloatModel, emptyCell, emptyDense, emptyJordan, CellKind, Layer } from '../../compiler/ir/model';
 import { QuantModel } from '../../compiler/ir/quant-model';
 import { quantizeModel } from '../../compiler/quant/quantize';
 import { Rng } from '../../compiler/util/rng';
@@ -36,4 +36,38 @@ export function accelSequences(n: number, T: number, seed = 2): number[][][] {
 
 export function gestureQuantModel(kind: CellKind, hidden: number, seed = 1): QuantModel {
   return quantizeModel(gestureFloatModel(kind, hidden, seed), accelSequences(16, 50));
+}
+
+/**
+ * The lighter families in the same gesture shape: an Elman tanh layer, or a Jordan layer feeding
+ * back `feedback` tanh units (the trainer's classification form), each with the 4-class head.
+ */
+export function gestureFloatModelLight(kind: 'elman' | 'jordan', hidden: number, feedback = 4, seed = 1): FloatModel {
+  const rng = new Rng(seed);
+  const fill = (a: Float32Array): void => {
+    for (let i = 0; i < a.length; i++) a[i] = rng.normal() * 0.5;
+  };
+  let rec: Layer;
+  let width: number;
+  if (kind === 'elman') {
+    const c = emptyCell('elman', 3, hidden);
+    for (const a of [c.wx, c.wh, c.bx]) fill(a);
+    rec = c;
+    width = hidden;
+  } else {
+    const j = emptyJordan(3, hidden, feedback, 'tanh');
+    for (const a of [j.wx, j.wy, j.bx, j.wo]) fill(a);
+    rec = j;
+    width = feedback;
+  }
+  const head = emptyDense(width, 4, 'softmax');
+  fill(head.w);
+  return {
+    format: 'float',
+    meta: { name: `${kind}_h${hidden}`, features: ['ax', 'ay', 'az'], labels: ['idle', 'shake', 'tilt', 'tap'], sampleRate: 25 },
+    task: 'classification',
+    output: 'last',
+    inputSize: 3,
+    layers: [rec, head],
+  };
 }

@@ -5,6 +5,9 @@
 // ratio, the estimated time per step on Puck.js and Bangle.js 2, and the highest sample rate each
 // sustains. Both kernels are checked against the reference on the same inputs first.
 //
+// A second table gives the emitted kernels of the lighter families in the same shape (Elman tanh,
+// and a Jordan layer feeding back 4 tanh units), which the naive kernel does not implement.
+//
 //   npm run build && node dist/bench/espruino/run.js [--steps 20] [--json]
 //
 // Estimates, not measurements on hardware: x86-equivalent instructions of an Espruino 2v29
@@ -16,7 +19,8 @@ import { BoardProfile, findBoard } from '../../targets/boards';
 import { instructionsPerSecond } from '../../targets/espruino/cost';
 import { generateModule } from '../../targets/espruino/generate';
 import { EspruinoSandbox } from '../../targets/espruino/sandbox';
-import { accelSequences, gestureQuantModel } from './models';
+import { quantizeModel } from '../../compiler/quant/quantize';
+import { accelSequences, gestureFloatModelLight, gestureQuantModel } from './models';
 import { naiveModule } from './naive';
 
 export interface KernelCost {
@@ -93,6 +97,40 @@ export function benchAll(steps = 20): BenchRow[] {
   return rows;
 }
 
+export interface LightRow {
+  model: string;
+  macsPerStep: number;
+  emitted: KernelCost;
+  boards: { board: string; emittedMs: number; emittedMaxHz: number }[];
+}
+
+/** Emitted-kernel cost of the Elman and Jordan gesture models (checked against the reference too). */
+export function benchLight(kind: 'elman' | 'jordan', hidden: number, steps = 20): LightRow {
+  const m = quantizeModel(gestureFloatModelLight(kind, hidden), accelSequences(16, 50));
+  const raw = rawSequence(m, accelSequences(1, steps, 9)[0].flat());
+  const board = findBoard('BANGLEJS2');
+  const gen = generateModule(m, { board, weights: 'storage', moduleName: 'kernel' });
+  const files = new Map(gen.blobs.map((b) => [b.storageName, b.bytes.slice()] as [string, Uint8Array]));
+  const emitted = countKernel(m, gen.source, files, raw, board);
+  const macsPerStep = kind === 'elman' ? hidden * (3 + hidden) + 4 * hidden : hidden * (3 + 4) + 4 * hidden + 4 * 4;
+  const boards = ['PUCKJS', 'BANGLEJS2'].map((id) => {
+    const b = findBoard(id);
+    const ips = instructionsPerSecond(b.clockMHz);
+    return { board: b.name, emittedMs: Math.round((emitted.instructionsPerStep / ips) * 10000) / 10, emittedMaxHz: Math.floor((ips / emitted.instructionsPerStep) * 10) / 10 };
+  });
+  return { model: kind === 'elman' ? `ELMAN 3-${hidden}-4` : `JORDAN 3-${hidden}/4-4`, macsPerStep, emitted, boards };
+}
+
+export function formatLight(rows: LightRow[]): string {
+  const out = ['', 'lighter families, emitted kernel only (Jordan H/4: hidden H, 4 tanh outputs fed back, then the head)', '', 'model              MACs  emitted M instr  board         ms/step  max Hz   25 Hz?'];
+  for (const r of rows) {
+    for (const b of r.boards) {
+      out.push(`${r.model.padEnd(17)} ${String(r.macsPerStep).padStart(5)}  ${(r.emitted.instructionsPerStep / 1e6).toFixed(2).padStart(15)}  ${b.board.padEnd(12)}  ${b.emittedMs.toFixed(1).padStart(7)}  ${b.emittedMaxHz.toFixed(1).padStart(6)}   ${b.emittedMaxHz >= 25 ? 'yes' : 'no'}`);
+    }
+  }
+  return out.join('\n');
+}
+
 export function formatBench(rows: BenchRow[]): string {
   const out = [
     'Espruino kernels, estimated per time step (cost model of an Espruino 2v29 interpreter; not measured on hardware)',
@@ -117,6 +155,7 @@ if (require.main === module) {
   const i = process.argv.indexOf('--steps');
   const steps = i >= 0 ? Number(process.argv[i + 1]) : 20;
   const rows = benchAll(steps);
-  if (process.argv.includes('--json')) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
-  else process.stdout.write(formatBench(rows) + '\n');
+  const light = (['elman', 'jordan'] as const).flatMap((k) => [8, 16].map((h) => benchLight(k, h, steps)));
+  if (process.argv.includes('--json')) process.stdout.write(JSON.stringify({ rows, light }, null, 2) + '\n');
+  else process.stdout.write(formatBench(rows) + '\n' + formatLight(light) + '\n');
 }

@@ -1,7 +1,7 @@
 // The Espruino benchmark's machinery (bench/espruino): both kernels (emitted and straightforward)
 // give the reference's integers, and the cost model counts what they execute. The estimated
 // ratio is deterministic (a count of operations, not a timing), so the >= 5x target is checked.
-import { benchModel } from '../../../bench/espruino/run';
+import { benchLight, benchModel } from '../../../bench/espruino/run';
 
 describe('Espruino benchmark', () => {
   test.each([
@@ -16,5 +16,14 @@ describe('Espruino benchmark', () => {
     expect(r.naive.nativeHelperCallsPerStep).toBe(0);
     expect(r.ratio).toBeGreaterThanOrEqual(5);
     expect(r.boards.map((b) => b.board)).toEqual(['Puck.js', 'Bangle.js 2']);
+  });
+
+  test('the lighter families (Elman, Jordan) run exactly and cost fewer estimated instructions than the LSTM of the same width', () => {
+    const lstm = benchModel('lstm', 8, 6).emitted.instructionsPerStep;
+    for (const kind of ['elman', 'jordan'] as const) {
+      const r = benchLight(kind, 8, 6); // countKernel throws if a step differs from the reference
+      expect(r.emitted.instructionsPerStep).toBeGreaterThan(0);
+      expect(r.emitted.instructionsPerStep).toBeLessThan(lstm);
+    }
   });
 });
