@@ -71,7 +71,14 @@ async function check(v: Variant, dirTag: string): Promise<void> {
 
 test('the golden vectors cover every layer kind and the edge cases', () => {
   const kinds = new Set(cases.flatMap((c) => c.model.layers.map((l) => (l.kind === 'bidirectional' ? `bidirectional ${l.forward.kind}` : l.kind === 'dense' ? `dense ${l.activation}` : l.kind === 'gru' ? `gru ${l.resetAfter ? 'after' : 'before'}` : l.kind === 'elman' ? `elman ${l.activation}` : l.kind))));
-  for (const k of ['elman tanh', 'elman relu', 'lstm', 'gru after', 'gru before', 'bidirectional lstm', 'bidirectional gru', 'dense none', 'dense relu', 'dense tanh', 'dense sigmoid', 'dense softmax']) expect(kinds).toContain(k);
+  for (const c of cases) {
+    for (const l of c.model.layers) {
+      if (l.kind === 'jordan') kinds.add(`jordan ${l.outType}`);
+      if (l.kind === 'elman' && l.leakQ15 !== undefined) kinds.add('elman leaky');
+      if (l.kind === 'elman' && l.reservoir) kinds.add('elman reservoir');
+    }
+  }
+  for (const k of ['elman tanh', 'elman relu', 'lstm', 'gru after', 'gru before', 'bidirectional lstm', 'bidirectional gru', 'dense none', 'dense relu', 'dense tanh', 'dense sigmoid', 'dense softmax', 'jordan s8', 'jordan s16', 'elman leaky', 'elman reservoir']) expect(kinds).toContain(k);
   expect(cases.length).toBeGreaterThanOrEqual(15);
 });
 
