@@ -130,8 +130,11 @@ const CASES: Case[] = [
 ];
 
 describe('Jordan gradient check against finite differences (float64)', () => {
+  const worst: number[] = [];
+  afterAll(() => console.log(`Jordan gradient checks: ${worst.length} configurations, largest relative error ${Math.max(...worst).toExponential(2)}`));
   test.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     const r = check(c);
+    worst.push(r.maxRel);
     expect(r.checked).toBeGreaterThanOrEqual(40);
     // every parameter array was checked, the feedback weights included
     const jordanTensors = Object.keys(r.perTensor).filter((p) => /\.(wy|wo|bo)$/.test(p));
