@@ -95,13 +95,20 @@ export function requireStr(v: Values, name: string, what: string): string {
   return x;
 }
 
-export function num(v: Values, name: string, opts: { int?: boolean; min?: number; max?: number } = {}): number | undefined {
+/** A numeric option: `min`/`max` are inclusive bounds, `above` an exclusive lower bound. */
+export function num(v: Values, name: string, opts: { int?: boolean; min?: number; above?: number; max?: number } = {}): number | undefined {
   const x = str(v, name);
   if (x === undefined) return undefined;
   const n = Number(x);
-  const bad = x.trim() === '' || !Number.isFinite(n) || (opts.int && !Number.isInteger(n)) || (opts.min !== undefined && n < opts.min) || (opts.max !== undefined && n > opts.max);
+  const bad =
+    x.trim() === '' ||
+    !Number.isFinite(n) ||
+    (opts.int && !Number.isInteger(n)) ||
+    (opts.min !== undefined && n < opts.min) ||
+    (opts.above !== undefined && n <= opts.above) ||
+    (opts.max !== undefined && n > opts.max);
   if (bad) {
-    const range = `${opts.int ? 'an integer' : 'a number'}${opts.min !== undefined ? ` >= ${opts.min}` : ''}${opts.max !== undefined ? ` <= ${opts.max}` : ''}`;
+    const range = `${opts.int ? 'an integer' : 'a number'}${opts.min !== undefined ? ` >= ${opts.min}` : ''}${opts.above !== undefined ? ` > ${opts.above}` : ''}${opts.max !== undefined ? ` <= ${opts.max}` : ''}`;
     throw new UsageError(`--${name} ${JSON.stringify(x)} is not ${range}`);
   }
   return n;

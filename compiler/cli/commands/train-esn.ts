@@ -30,7 +30,7 @@ export async function runEsnTraining(values: Record<string, unknown>, io: Io, ou
     units: num(v, 'hidden', { int: true, min: 1, max: 4096 }) ?? DEFAULT_ESN_OPTIONS.units,
     spectralRadius: num(v, 'spectral-radius', { min: 0 }),
     inputScaling: num(v, 'input-scaling', { min: 0 }),
-    leak: num(v, 'leak', { min: 0, max: 1 }),
+    leak: num(v, 'leak', { above: 0, max: 1 }),
     sparsity: num(v, 'sparsity', { min: 0, max: 1 }),
     washout: num(v, 'washout', { int: true, min: 0 }),
     ridgeGrid,
@@ -78,7 +78,13 @@ export async function runEsnTraining(values: Record<string, unknown>, io: Io, ou
       formatEvalReport(val, 'validation').split('\n')[0],
     ];
     if (test) lines.push(formatEvalReport(test, 'test'));
-    lines.push(`reservoir flash: ${reservoirBytes(fit)} bytes if stored (int8 W ${r.units}x${r.units} + Win ${r.units}x${r.inputSize}), 0 regenerated from seed ${r.seed} on the device (which then holds the same ${reservoirBytes(fit)} bytes in RAM); ${store ? 'saved stored (--store-reservoir)' : 'saved to be regenerated'}${r.leakQ15 !== 32768 ? `; leak ${r.leakQ15 / 32768}` : ''}`);
+    const rb = reservoirBytes(fit);
+    const shape = `int8 W ${r.units}x${r.units} + Win ${r.units}x${r.inputSize}`;
+    lines.push(
+      store
+        ? `reservoir: stored (--store-reservoir): ${rb} bytes of flash (${shape}), no RAM for it${r.leakQ15 !== 32768 ? `; leak ${r.leakQ15 / 32768}` : ''}`
+        : `reservoir: regenerated on the device from seed ${r.seed}: 0 bytes of flash instead of ${rb} (${shape}), ${rb} bytes of RAM filled at start-up${r.leakQ15 !== 32768 ? `; leak ${r.leakQ15 / 32768}` : ''}`,
+    );
     lines.push(`wrote ${path.relative(io.cwd, out)} (${fs.statSync(out).size} bytes; ${readoutParams} trained readout parameters, ${paramCount(model)} in all with the reservoir)`);
     return lines.join('\n');
   });

@@ -40,12 +40,14 @@ test('train --cell esn on builtin:sines, then quantize: the int8 model follows t
   expect(j.reservoir.flashRegenerated).toBe(0);
   const t = await cli(['train', '--data', DATA, '--cell', 'esn', '--hidden', '8', '--leak', '0.5', '--out', 'esn8.tnn'], dir);
   expect(t.code).toBe(0);
-  expect(t.out + t.err).toContain('reservoir flash: 72 bytes if stored (int8 W 8x8 + Win 8x1), 0 regenerated from seed');
+  expect(t.out + t.err).toContain('reservoir: regenerated on the device from seed 1: 0 bytes of flash instead of 72 (int8 W 8x8 + Win 8x1), 72 bytes of RAM filled at start-up');
   expect(t.out + t.err).toContain('leak 0.5');
   const ins = await cli(['inspect', path.join(dir, 'esn8.tnn')], dir);
   expect(ins.out).toContain('hidden 8, tanh, leak 0.5, reservoir (seed 1)');
   const st = await cli(['train', '--data', DATA, '--cell', 'esn', '--hidden', '8', '--store-reservoir', '--out', 'esn8s.tnn', '--json'], dir);
   expect(st.code).toBe(0);
+  const stText = await cli(['train', '--data', DATA, '--cell', 'esn', '--hidden', '8', '--store-reservoir', '--out', 'esn8t.tnn'], dir);
+  expect(stText.out + stText.err).toContain('reservoir: stored (--store-reservoir): 72 bytes of flash (int8 W 8x8 + Win 8x1), no RAM for it');
   expect(JSON.parse(st.out).reservoir.regenerated).toBe(false);
   const l8 = loadFloatModel(path.join(dir, 'esn8s.tnn')).layers[0];
   expect(l8.kind === 'elman' && l8.reservoir).toBeUndefined();
@@ -110,4 +112,8 @@ test('a leaky reservoir saves (leak and generator parameters recorded); gradient
   const s = await cli(['train', '--data', DATA, '--cell', 'lstm', '--leak', '0.5', '--out', 'x.tnn'], dir);
   expect(s.code).toBe(2);
   expect(s.err).toContain('--leak applies to --cell esn only');
+  for (const bad of ['0', '1.5', 'x']) {
+    const e = await cli(['train', '--data', DATA, '--cell', 'esn', '--leak', bad, '--out', 'x.tnn'], dir);
+    expect([e.code, e.err]).toEqual([2, expect.stringContaining(`--leak "${bad}" is not a number > 0 <= 1`)]);
+  }
 });
