@@ -197,39 +197,53 @@ export function buildView(m: QuantModel, opts: { unrolled?: boolean } = {}): Esp
   konst('ID', f64(ID));
   konst('IB', f64(IB));
 
+  /**
+   * Per-row constants of a two-sided pre-activation, input side x and recurrent side h (a cell's
+   * state, or a Jordan layer's fed-back output): MX/CX/DX and MH/CH/DH for the exact
+   * requantisations, KQ their combined 2^47 offsets, BX/BH each side's alone (GRU reset-before).
+   * A biased int8 vector (stored +128) folds -128 * sum(row) into its side's constant. `hName`
+   * names the recurrent side's sections (mh/ch/dh, or my/cy/dy for a Jordan layer).
+   */
+  type Side = { w: Int8Array; b: Int32Array; m: Int32Array; s: Int32Array; n: number; biased: boolean };
+  const rowConstants = (rows: number, x: Side, h: Side) => {
+    const k = { MX: [] as number[], CX: [] as number[], DX: [] as number[], MH: [] as number[], CH: [] as number[], DH: [] as number[], KQ: [] as number[], BX: [] as number[], BH: [] as number[] };
+    for (let r = 0; r < rows; r++) {
+      const bxf = x.b[r] - (x.biased ? 128 * rowSum(x.w, r, x.n) : 0);
+      const bhf = h.b[r] - (h.biased ? 128 * rowSum(h.w, r, h.n) : 0);
+      k.MX.push(x.m[r]);
+      k.CX.push(bxf * x.m[r] + half(x.s[r]) + P47);
+      k.DX.push(2 ** x.s[r]);
+      k.MH.push(h.m[r]);
+      k.CH.push(bhf * h.m[r] + half(h.s[r]) + P47);
+      k.DH.push(2 ** h.s[r]);
+      k.BX.push(2 ** (47 - x.s[r]));
+      k.BH.push(2 ** (47 - h.s[r]));
+      k.KQ.push(2 ** (47 - x.s[r]) + 2 ** (47 - h.s[r]));
+    }
+    return k;
+  };
+  const requantFields = (id: string, k: ReturnType<typeof rowConstants>, hName: [string, string, string]): LayerView['fields'] => [
+    { name: 'MX', expr: konst(`${id}_mx`, i16(k.MX)) },
+    { name: 'CX', expr: konst(`${id}_cx`, f64(k.CX)) },
+    { name: 'DX', expr: konst(`${id}_dx`, f64(k.DX)) },
+    { name: 'MH', expr: konst(`${id}_${hName[0]}`, i16(k.MH)) },
+    { name: 'CH', expr: konst(`${id}_${hName[1]}`, f64(k.CH)) },
+    { name: 'DH', expr: konst(`${id}_${hName[2]}`, f64(k.DH)) },
+    { name: 'KQ', expr: konst(`${id}_kq`, f64(k.KQ)) },
+  ];
+
   const cell = (l: QCellLayer, id: string, comment: string, inBiased: boolean): LayerView => {
     const G = qGateCount(l.kind);
     const H = l.hidden;
     const I = l.inputSize;
     const R = G * H;
-    const MX: number[] = [];
-    const CX: number[] = [];
-    const DX: number[] = [];
-    const MH: number[] = [];
-    const CH: number[] = [];
-    const DH: number[] = [];
-    const KQ: number[] = [];
-    const BX: number[] = [];
-    const BH: number[] = [];
     const relu = l.kind === 'elman' && l.activation === 'relu';
     // a regenerated reservoir: Int8Arrays filled at load by esn_generate (module variables named
     // like the weight views: l0_wx -> L0WX), not stored in the blobs
     const rsv = l.kind === 'elman' && l.reservoir ? { id, wx: `${id}WX`.toUpperCase(), wh: `${id}WH`.toUpperCase(), H, I, seed: l.reservoir.seed, densityQ16: l.reservoir.densityQ16, bytes: H * H + H * I } : undefined;
     if (rsv) reservoirs.push(rsv);
-    for (let r = 0; r < R; r++) {
-      // Biased int8 vectors (x8 + 128 after the first layer; h8 + 128 for elman relu) fold -128 * sum(row).
-      const bxf = l.bx[r] - (inBiased ? 128 * rowSum(l.wx, r, I) : 0);
-      const bhf = l.bh[r] - (relu ? 128 * rowSum(l.wh, r, H) : 0);
-      MX.push(l.mx[r]);
-      CX.push(bxf * l.mx[r] + half(l.sx[r]) + P47);
-      DX.push(2 ** l.sx[r]);
-      MH.push(l.mh[r]);
-      CH.push(bhf * l.mh[r] + half(l.sh[r]) + P47);
-      DH.push(2 ** l.sh[r]);
-      BX.push(2 ** (47 - l.sx[r]));
-      BH.push(2 ** (47 - l.sh[r]));
-      KQ.push(2 ** (47 - l.sx[r]) + 2 ** (47 - l.sh[r]));
-    }
+    // biased int8 vectors: x8 + 128 after the first layer; h8 + 128 for elman relu
+    const k = rowConstants(R, { w: l.wx, b: l.bx, m: l.mx, s: l.sx, n: I, biased: inBiased }, { w: l.wh, b: l.bh, m: l.mh, s: l.sh, n: H, biased: relu });
     // Saturation (sat_s16, then clip) before a table activation; -32768 and -32767 give the same
     // activation (lut_s16 uses min(|x|, 32767)), so the kernels clamp at -32767.
     let lo: number;
@@ -248,13 +262,7 @@ export function buildView(m: QuantModel, opts: { unrolled?: boolean } = {}): Esp
       { name: 'H', expr: lit(H) },
       { name: 'WX', expr: rsv ? rsv.wx : section(`${id}_wx`, l.wx) },
       { name: 'WH', expr: rsv ? rsv.wh : section(`${id}_wh`, l.wh) },
-      { name: 'MX', expr: konst(`${id}_mx`, i16(MX)) },
-      { name: 'CX', expr: konst(`${id}_cx`, f64(CX)) },
-      { name: 'DX', expr: konst(`${id}_dx`, f64(DX)) },
-      { name: 'MH', expr: konst(`${id}_mh`, i16(MH)) },
-      { name: 'CH', expr: konst(`${id}_ch`, f64(CH)) },
-      { name: 'DH', expr: konst(`${id}_dh`, f64(DH)) },
-      { name: 'KQ', expr: konst(`${id}_kq`, f64(KQ)) },
+      ...requantFields(id, k, ['mh', 'ch', 'dh']),
       { name: 'lo', expr: lit(lo) },
       { name: 'hi', expr: lit(hi) },
       { name: 'z', expr: lit(l.hZp + 128) },
@@ -287,8 +295,8 @@ export function buildView(m: QuantModel, opts: { unrolled?: boolean } = {}): Esp
       case 'gru':
         fields.push(
           { name: 'after', expr: lit(l.resetAfter ? 1 : 0) },
-          { name: 'BX', expr: konst(`${id}_bx`, f64(BX)) },
-          { name: 'BH', expr: konst(`${id}_bh`, f64(BH)) },
+          { name: 'BX', expr: konst(`${id}_bx`, f64(k.BX)) },
+          { name: 'BH', expr: konst(`${id}_bh`, f64(k.BH)) },
           { name: 'rb', expr: l.resetAfter ? 'null' : alloc(id, 'rb', 'Int16Array', H) },
         );
         break;
@@ -367,24 +375,8 @@ export function buildView(m: QuantModel, opts: { unrolled?: boolean } = {}): Esp
     const I = l.inputSize;
     const U = l.units;
     const wide = l.outType === 's16';
-    const MX: number[] = [];
-    const CX: number[] = [];
-    const DX: number[] = [];
-    const MH: number[] = [];
-    const CH: number[] = [];
-    const DH: number[] = [];
-    const KQ: number[] = [];
-    for (let r = 0; r < H; r++) {
-      const bxf = l.bx[r] - (inBiased ? 128 * rowSum(l.wx, r, I) : 0);
-      const byf = l.by[r] - (wide ? 0 : 128 * rowSum(l.wy, r, U));
-      MX.push(l.mx[r]);
-      CX.push(bxf * l.mx[r] + half(l.sx[r]) + P47);
-      DX.push(2 ** l.sx[r]);
-      MH.push(l.my[r]);
-      CH.push(byf * l.my[r] + half(l.sy[r]) + P47);
-      DH.push(2 ** l.sy[r]);
-      KQ.push(2 ** (47 - l.sx[r]) + 2 ** (47 - l.sy[r]));
-    }
+    // the fed-back y is stored +128 when int8
+    const k = rowConstants(H, { w: l.wx, b: l.bx, m: l.mx, s: l.sx, n: I, biased: inBiased }, { w: l.wy, b: l.by, m: l.my, s: l.sy, n: U, biased: !wide });
     const rid = `${id}r`;
     const rec: LayerView = {
       id: rid,
@@ -397,13 +389,7 @@ export function buildView(m: QuantModel, opts: { unrolled?: boolean } = {}): Esp
         { name: 'R', expr: lit(H) },
         { name: 'WX', expr: section(`${rid}_wx`, l.wx) },
         { name: 'WH', expr: section(`${rid}_wy`, l.wy) },
-        { name: 'MX', expr: konst(`${rid}_mx`, i16(MX)) },
-        { name: 'CX', expr: konst(`${rid}_cx`, f64(CX)) },
-        { name: 'DX', expr: konst(`${rid}_dx`, f64(DX)) },
-        { name: 'MH', expr: konst(`${rid}_my`, i16(MH)) },
-        { name: 'CH', expr: konst(`${rid}_cy`, f64(CH)) },
-        { name: 'DH', expr: konst(`${rid}_dy`, f64(DH)) },
-        { name: 'KQ', expr: konst(`${rid}_kq`, f64(KQ)) },
+        ...requantFields(rid, k, ['my', 'cy', 'dy']),
         { name: 'lo', expr: lit(-32767) },
         { name: 'hi', expr: lit(32767) },
         { name: 'g', expr: opts.unrolled ? 'null' : alloc(rid, 'g', 'Int32Array', H) },
