@@ -11,14 +11,12 @@ export function gestureFloatModel(kind: CellKind, hidden: number, seed = 1): Flo
   const cell = emptyCell(kind, 3, hidden);
   const head = emptyDense(hidden, 4, 'softmax');
   for (const a of [cell.wx, cell.wh, cell.bx, head.w]) for (let i = 0; i < a.length; i++) a[i] = rng.normal() * 0.5;
-  return {
-    format: 'float',
-    meta: { name: `${kind}_h${hidden}`, features: ['ax', 'ay', 'az'], labels: ['idle', 'shake', 'tilt', 'tap'], sampleRate: 25 },
-    task: 'classification',
-    output: 'last',
-    inputSize: 3,
-    layers: [cell, head],
-  };
+  return gestureShape(`${kind}_h${hidden}`, [cell, head]);
+}
+
+/** A 3-axis accelerometer classifier of 4 gestures around the given layers. */
+function gestureShape(name: string, layers: Layer[]): FloatModel {
+  return { format: 'float', meta: { name, features: ['ax', 'ay', 'az'], labels: ['idle', 'shake', 'tilt', 'tap'], sampleRate: 25 }, task: 'classification', output: 'last', inputSize: 3, layers };
 }
 
 /** Accelerometer-like sequences in g: gravity on z plus seeded noise and a little motion. */
@@ -62,12 +60,5 @@ export function gestureFloatModelLight(kind: 'elman' | 'jordan', hidden: number,
   }
   const head = emptyDense(width, 4, 'softmax');
   fill(head.w);
-  return {
-    format: 'float',
-    meta: { name: `${kind}_h${hidden}`, features: ['ax', 'ay', 'az'], labels: ['idle', 'shake', 'tilt', 'tap'], sampleRate: 25 },
-    task: 'classification',
-    output: 'last',
-    inputSize: 3,
-    layers: [rec, head],
-  };
+  return gestureShape(`${kind}_h${hidden}`, [rec, head]);
 }
