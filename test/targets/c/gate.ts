@@ -1,11 +1,17 @@
 // Tests that need a toolchain run only where it is installed. Where it is missing, each such
 // test is replaced by one that says what was NOT run and why: it fails under CI (CI=true),
 // where the toolchains are always installed (.ci/run), and passes with a warning elsewhere.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { toolStatus } from '../../../targets/c/toolchain';
 
 export const TOOLS = toolStatus();
 export const HAVE_HOST = TOOLS.hostCc;
 export const HAVE_ARM = TOOLS.armCc && TOOLS.qemu;
+/** CMake, for the C target's CMake snippet (TINYRNN_HIDE_TOOLS=cmake pretends it is missing). */
+export const HAVE_CMAKE =
+  !(process.env.TINYRNN_HIDE_TOOLS ?? '').split(',').some((x) => x.trim() === 'cmake') &&
+  (process.env.PATH ?? '').split(path.delimiter).some((d) => d !== '' && fs.existsSync(path.join(d, 'cmake')));
 
 function missingTest(what: string, name: string, missing: string[]): void {
   test(`${what} missing: ${name} NOT run`, () => {
@@ -25,4 +31,10 @@ export function armTest(name: string, fn: () => Promise<void>, timeout?: number)
 export function hostTest(name: string, fn: () => Promise<void>, timeout?: number): void {
   if (HAVE_HOST) test(name, fn, timeout);
   else missingTest('host C compiler', name, ['gcc']);
+}
+
+/** A test that needs the host gcc and CMake. */
+export function cmakeTest(name: string, fn: () => Promise<void>, timeout?: number): void {
+  if (HAVE_HOST && HAVE_CMAKE) test(name, fn, timeout);
+  else missingTest('CMake', name, [...(HAVE_HOST ? [] : ['gcc']), ...(HAVE_CMAKE ? [] : ['cmake (apt-get install cmake)'])]);
 }

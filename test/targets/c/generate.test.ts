@@ -10,7 +10,7 @@ import { main } from '../../../compiler/cli/main';
 import { generateC } from '../../../targets/c/emit';
 import { writeGenerated } from '../../../targets/c/target';
 import { ARM_MACHINES, buildHost, compileArmObject, runProgram, sanitizerEnv, scratchDir, symbols } from '../../../targets/c/toolchain';
-import { armTest, hostTest } from './gate';
+import { armTest, cmakeTest, hostTest } from './gate';
 import { loadVectorCases } from './vectors';
 
 const cases = loadVectorCases();
@@ -140,6 +140,36 @@ describe('layouts', () => {
     writeGenerated(pio, pgen);
     const exe = await buildHost({ sources: [path.join(pio, 'examples/gest_stream/main.c'), path.join(pio, 'src/gest.c')], includeDirs: [path.join(pio, 'src')], out: path.join(pio, 'ex.exe'), opt: '-O2' });
     expect((await runProgram(exe, [])).code).toBe(0);
+  });
+
+  cmakeTest('the README example builds with the CMake snippet (add_subdirectory + target_link_libraries) under strict warnings, and runs', async () => {
+    const dir = path.join(root, 'cmake-lib');
+    const gen = generateC(q, { prefix: 'gest', layout: 'plain' });
+    writeGenerated(dir, gen);
+    const code = /```c\n([\s\S]*?)```/.exec(gen.files.find((f) => f.path === 'README.md')!.text)![1];
+    const app = path.join(root, 'cmake-app');
+    fs.mkdirSync(app, { recursive: true });
+    fs.writeFileSync(path.join(app, 'main.c'), code);
+    fs.writeFileSync(
+      path.join(app, 'CMakeLists.txt'),
+      [
+        'cmake_minimum_required(VERSION 3.13)',
+        'project(app C)',
+        'set(CMAKE_C_FLAGS "${CMAKE_C_FLAGS} -Wall -Wextra -Werror -pedantic")',
+        `add_subdirectory(${JSON.stringify(dir)} gest)`,
+        'add_executable(app main.c)',
+        'target_link_libraries(app PRIVATE gest)',
+        '',
+      ].join('\n'),
+    );
+    const build = path.join(root, 'cmake-build');
+    const cfg = await runProgram('cmake', ['-S', app, '-B', build]);
+    expect([cfg.code, cfg.stderr]).toEqual([0, '']);
+    const mk = await runProgram('cmake', ['--build', build]);
+    expect([mk.code, mk.stderr]).toEqual([0, '']);
+    const r = await runProgram(path.join(build, 'app'), []);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^class: .+\n$/);
   });
 });
 
