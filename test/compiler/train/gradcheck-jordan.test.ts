@@ -3,7 +3,7 @@
 // differences of its own float64 loss. Every output activation, a dense softmax head, stacks
 // with cells below and above, per-step and last-step outputs, dropout, and a carried
 // (truncated-BPTT) fed-back output. Same method as gradcheck.test.ts.
-import { worstRelativeError } from '../../helpers/gradcheck';
+import { lossAndGradient, worstRelativeError } from '../../helpers/gradcheck';
 import { CellKind, FloatModel, JordanOutActivation, Layer, OutputMode, emptyCell, emptyDense, emptyJordan } from '../../../compiler/ir/model';
 import { validateFloatModel } from '../../../compiler/ir/validate';
 import { LossKind, Net } from '../../../compiler/train/net';
@@ -65,32 +65,7 @@ function makeModel(c: Case, seed: number): FloatModel {
 }
 
 function check(c: Case): { maxRel: number; checked: number; perTensor: Record<string, number>; minReluZ: number } {
-  const m = makeModel(c, 7);
-  const net = new Net(m, { maxSteps: T, maxBatch: B, dropout: c.dropout ?? 0 });
-  const rng = new Rng(3);
-  for (let i = 0; i < T * B * F; i++) net.x0[i] = rng.normal();
-  const cls = Int32Array.from({ length: T * B }, () => rng.int(K));
-  const reg = Float64Array.from({ length: T * B * K }, () => rng.normal());
-  const lastOnly = c.output === 'last';
-  if (c.carry) {
-    for (const n of net.nodes) {
-      if (n.kind === 'jordan') for (let i = 0; i < n.jordan.y0.length; i++) n.jordan.y0[i] = rng.normal() * 0.5;
-      if (n.kind === 'cell') for (const cell of n.cells) {
-        for (let i = 0; i < cell.h0.length; i++) cell.h0[i] = rng.normal() * 0.5;
-        for (let i = 0; i < cell.c0.length; i++) cell.c0[i] = rng.normal() * 0.5;
-      }
-    }
-  }
-  const terms = (lastOnly ? B : B * T) * (c.loss === 'mse' ? K : 1);
-  const lossAt = (grad: boolean): number => {
-    net.forward(T, B, c.dropout ? new Rng(11) : null, !!c.carry);
-    const stats = { correct: 0, count: 0, absErr: 0, sqErr: 0 };
-    return net.loss(c.loss, T, B, lastOnly, cls, reg, terms, grad, stats) / terms;
-  };
-  net.G.fill(0);
-  lossAt(true);
-  net.backward(T, B, c.loss === 'ce');
-  const analytic = net.G.slice();
+  const { net, analytic, loss } = lossAndGradient(makeModel(c, 7), { T, B, F, K, loss: c.loss, output: c.output, dropout: c.dropout, carry: c.carry });
   // how close the relu Jordan outputs come to their kink
   let minReluZ = Infinity;
   for (const n of net.nodes) if (n.kind === 'jordan' && n.jordan.act === 'relu') for (let k = 0; k < T * B * n.O; k++) minReluZ = Math.min(minReluZ, Math.abs(n.jordan.zs[k]));
@@ -98,7 +73,7 @@ function check(c: Case): { maxRel: number; checked: number; perTensor: Record<st
   let checked = 0;
   const perTensor: Record<string, number> = {};
   for (const { path, off, len } of net.tensors()) {
-    const r = worstRelativeError(net.P, analytic, () => lossAt(false), off, len);
+    const r = worstRelativeError(net.P, analytic, loss, off, len);
     perTensor[path] = r.worst;
     maxRel = Math.max(maxRel, r.worst);
     checked += r.checked;

@@ -1,7 +1,7 @@
 // Gradient checks: the trainer's backpropagation against central finite differences of its own
 // float64 loss, for every cell kind and variant, stacked and bidirectional layers, dense layers,
 // both losses, per-step and last-step outputs, dropout, and a carried (truncated-BPTT) state.
-import { worstRelativeError } from '../../helpers/gradcheck';
+import { lossAndGradient, worstRelativeError } from '../../helpers/gradcheck';
 import { CellKind, DenseActivation, FloatModel, Layer, OutputMode, emptyDense } from '../../../compiler/ir/model';
 import { buildModel } from '../../../compiler/train/init';
 import { LossKind, Net } from '../../../compiler/train/net';
@@ -67,32 +67,8 @@ function makeModel(c: Case, seed: number): FloatModel {
 }
 
 function check(c: Case): { maxRel: number; checked: number } {
-  const m = makeModel(c, 7);
-  const net = new Net(m, { maxSteps: T, maxBatch: B, dropout: c.dropout ?? 0 });
-  const rng = new Rng(3);
-  for (let i = 0; i < T * B * F; i++) net.x0[i] = rng.normal();
-  const cls = Int32Array.from({ length: T * B }, () => rng.int(O));
-  const reg = Float64Array.from({ length: T * B * O }, () => rng.normal());
-  const lastOnly = c.output === 'last';
-  const carryState: Float64Array[] = [];
-  if (c.carry) {
-    for (const n of net.nodes) if (n.kind === 'cell') for (const cell of n.cells) {
-      for (let i = 0; i < cell.h0.length; i++) cell.h0[i] = rng.normal() * 0.5;
-      for (let i = 0; i < cell.c0.length; i++) cell.c0[i] = rng.normal() * 0.5;
-      carryState.push(cell.h0, cell.c0);
-    }
-  }
-  const terms = (lastOnly ? B : B * T) * (c.loss === 'mse' ? O : 1);
-  const lossAt = (grad: boolean): number => {
-    net.forward(T, B, c.dropout ? new Rng(11) : null, !!c.carry);
-    const stats = { correct: 0, count: 0, absErr: 0, sqErr: 0 };
-    return net.loss(c.loss, T, B, lastOnly, cls, reg, terms, grad, stats) / terms;
-  };
-  net.G.fill(0);
-  lossAt(true);
-  net.backward(T, B, c.loss === 'ce');
-  const analytic = net.G.slice();
-  const r = worstRelativeError(net.P, analytic, () => lossAt(false));
+  const { net, analytic, loss } = lossAndGradient(makeModel(c, 7), { T, B, F, K: O, loss: c.loss, output: c.output, dropout: c.dropout, carry: c.carry });
+  const r = worstRelativeError(net.P, analytic, loss);
   return { maxRel: r.worst, checked: r.checked };
 }
 
