@@ -11,6 +11,11 @@ try {
   throw e;
 }
 cli.main(process.argv.slice(2), cli.processIo()).then(
-  (code) => { process.exitCode = code; },
-  (err) => { process.stderr.write('tinyrnn: internal error: ' + (err && err.stack || err) + '\n'); process.exitCode = 70; },
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write('tinyrnn: internal error: ' + ((err && err.stack) || err) + '\n');
+    process.exitCode = 70;
+  },
 );

@@ -80,7 +80,12 @@ export async function benchOne(kind: CellKind, I: number, H: number, machine: Ar
     writeGenerated(dir, gen);
     const rng = new Rng(99);
     const T = MEASURED_STEPS + 1;
-    const raw = Array.from({ length: T }, () => rawInput(q, Array.from({ length: I }, () => rng.normal())));
+    const raw = Array.from({ length: T }, () =>
+      rawInput(
+        q,
+        Array.from({ length: I }, () => rng.normal()),
+      ),
+    );
     const driver = path.join(dir, 'bench.c');
     fs.writeFileSync(
       driver,
@@ -146,7 +151,9 @@ export function formatBench(rows: BenchRow[]): string {
   const maxText = Math.max(...lstm.map((r) => r.stepText));
   lines.push('');
   lines.push(`LSTM instructions per step vs CMSIS-NN: at most ${worst.toFixed(2)}x (target <= 0.60x): ${worst <= 0.6 ? 'MET' : 'NOT MET'}`);
-  lines.push(`LSTM step code: at most ${maxText} bytes of .text + ${lstm[0]?.tables ?? 0} bytes of tables, CMSIS-NN LSTM ${CMSIS_NN_LSTM_TEXT} bytes + ${CMSIS_NN_LSTM_TABLE}-byte table (target: code no larger): ${maxText <= CMSIS_NN_LSTM_TEXT ? 'MET' : 'NOT MET'}`);
+  lines.push(
+    `LSTM step code: at most ${maxText} bytes of .text + ${lstm[0]?.tables ?? 0} bytes of tables, CMSIS-NN LSTM ${CMSIS_NN_LSTM_TEXT} bytes + ${CMSIS_NN_LSTM_TABLE}-byte table (target: code no larger): ${maxText <= CMSIS_NN_LSTM_TEXT ? 'MET' : 'NOT MET'}`,
+  );
   return lines.join('\n');
 }
 

@@ -16,7 +16,14 @@ export function gestureFloatModel(kind: CellKind, hidden: number, seed = 1): Flo
 
 /** A 3-axis accelerometer classifier of 4 gestures around the given layers. */
 function gestureShape(name: string, layers: Layer[]): FloatModel {
-  return { format: 'float', meta: { name, features: ['ax', 'ay', 'az'], labels: ['idle', 'shake', 'tilt', 'tap'], sampleRate: 25 }, task: 'classification', output: 'last', inputSize: 3, layers };
+  return {
+    format: 'float',
+    meta: { name, features: ['ax', 'ay', 'az'], labels: ['idle', 'shake', 'tilt', 'tap'], sampleRate: 25 },
+    task: 'classification',
+    output: 'last',
+    inputSize: 3,
+    layers,
+  };
 }
 
 /** Accelerometer-like sequences in g: gravity on z plus seeded noise and a little motion. */
@@ -26,7 +33,8 @@ export function accelSequences(n: number, T: number, seed = 2): number[][][] {
   for (let s = 0; s < n; s++) {
     const seq: number[][] = [];
     const f = 0.5 + rng.next() * 3;
-    for (let t = 0; t < T; t++) seq.push([Math.sin((t * f) / 10) * 0.8 + rng.normal() * 0.1, Math.cos((t * f) / 7) * 0.5 + rng.normal() * 0.1, 1 + rng.normal() * 0.2]);
+    for (let t = 0; t < T; t++)
+      seq.push([Math.sin((t * f) / 10) * 0.8 + rng.normal() * 0.1, Math.cos((t * f) / 7) * 0.5 + rng.normal() * 0.1, 1 + rng.normal() * 0.2]);
     out.push(seq);
   }
   return out;

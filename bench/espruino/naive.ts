@@ -14,7 +14,8 @@ function arr(type: string, a: ArrayLike<number>): string {
 export function naiveModule(m: QuantModel): string {
   const cell = m.layers[0];
   const head = m.layers[1];
-  if (m.layers.length !== 2 || (cell.kind !== 'lstm' && cell.kind !== 'gru') || head.kind !== 'dense') throw new Error('naive kernel: one LSTM/GRU layer and a dense head only');
+  if (m.layers.length !== 2 || (cell.kind !== 'lstm' && cell.kind !== 'gru') || head.kind !== 'dense')
+    throw new Error('naive kernel: one LSTM/GRU layer and a dense head only');
   if (cell.kind === 'gru' && !cell.resetAfter) throw new Error('naive kernel: GRU reset-after only');
   const H = cell.hidden;
   const I = cell.inputSize;

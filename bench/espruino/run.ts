@@ -86,9 +86,24 @@ export function benchModel(kind: CellKind, hidden: number, steps = 20): BenchRow
     const ips = instructionsPerSecond(b.clockMHz);
     const ms = (n: number): number => Math.round((n / ips) * 10000) / 10;
     const hz = (n: number): number => Math.floor((ips / n) * 10) / 10;
-    return { board: b.name, emittedMs: ms(emitted.instructionsPerStep), emittedMaxHz: hz(emitted.instructionsPerStep), naiveMs: ms(naive.instructionsPerStep), naiveMaxHz: hz(naive.instructionsPerStep) };
+    return {
+      board: b.name,
+      emittedMs: ms(emitted.instructionsPerStep),
+      emittedMaxHz: hz(emitted.instructionsPerStep),
+      naiveMs: ms(naive.instructionsPerStep),
+      naiveMaxHz: hz(naive.instructionsPerStep),
+    };
   });
-  return { model: `${kind.toUpperCase()} 3-${hidden}-4`, kind, hidden, macsPerStep, emitted, naive, ratio: Math.round((naive.instructionsPerStep / emitted.instructionsPerStep) * 100) / 100, boards };
+  return {
+    model: `${kind.toUpperCase()} 3-${hidden}-4`,
+    kind,
+    hidden,
+    macsPerStep,
+    emitted,
+    naive,
+    ratio: Math.round((naive.instructionsPerStep / emitted.instructionsPerStep) * 100) / 100,
+    boards,
+  };
 }
 
 export function benchAll(steps = 20): BenchRow[] {
@@ -116,16 +131,27 @@ export function benchLight(kind: 'elman' | 'jordan', hidden: number, steps = 20)
   const boards = ['PUCKJS', 'BANGLEJS2'].map((id) => {
     const b = findBoard(id);
     const ips = instructionsPerSecond(b.clockMHz);
-    return { board: b.name, emittedMs: Math.round((emitted.instructionsPerStep / ips) * 10000) / 10, emittedMaxHz: Math.floor((ips / emitted.instructionsPerStep) * 10) / 10 };
+    return {
+      board: b.name,
+      emittedMs: Math.round((emitted.instructionsPerStep / ips) * 10000) / 10,
+      emittedMaxHz: Math.floor((ips / emitted.instructionsPerStep) * 10) / 10,
+    };
   });
   return { model: kind === 'elman' ? `ELMAN 3-${hidden}-4` : `JORDAN 3-${hidden}/4-4`, macsPerStep, emitted, boards };
 }
 
 export function formatLight(rows: LightRow[]): string {
-  const out = ['', 'lighter families, emitted kernel only (Jordan H/4: hidden H, 4 tanh outputs fed back, then the head)', '', 'model              MACs  emitted M instr  board         ms/step  max Hz   25 Hz?'];
+  const out = [
+    '',
+    'lighter families, emitted kernel only (Jordan H/4: hidden H, 4 tanh outputs fed back, then the head)',
+    '',
+    'model              MACs  emitted M instr  board         ms/step  max Hz   25 Hz?',
+  ];
   for (const r of rows) {
     for (const b of r.boards) {
-      out.push(`${r.model.padEnd(17)} ${String(r.macsPerStep).padStart(5)}  ${(r.emitted.instructionsPerStep / 1e6).toFixed(2).padStart(15)}  ${b.board.padEnd(12)}  ${b.emittedMs.toFixed(1).padStart(7)}  ${b.emittedMaxHz.toFixed(1).padStart(6)}   ${b.emittedMaxHz >= 25 ? 'yes' : 'no'}`);
+      out.push(
+        `${r.model.padEnd(17)} ${String(r.macsPerStep).padStart(5)}  ${(r.emitted.instructionsPerStep / 1e6).toFixed(2).padStart(15)}  ${b.board.padEnd(12)}  ${b.emittedMs.toFixed(1).padStart(7)}  ${b.emittedMaxHz.toFixed(1).padStart(6)}   ${b.emittedMaxHz >= 25 ? 'yes' : 'no'}`,
+      );
     }
   }
   return out.join('\n');
@@ -145,7 +171,9 @@ export function formatBench(rows: BenchRow[]): string {
   out.push('', 'model            board         emitted ms/step  max Hz    naive ms/step  max Hz   25 Hz?');
   for (const r of rows) {
     for (const b of r.boards) {
-      out.push(`${r.model.padEnd(15)}  ${b.board.padEnd(12)}  ${b.emittedMs.toFixed(1).padStart(15)}  ${b.emittedMaxHz.toFixed(1).padStart(6)}    ${b.naiveMs.toFixed(1).padStart(13)}  ${b.naiveMaxHz.toFixed(1).padStart(6)}   ${b.emittedMaxHz >= 25 ? 'yes' : 'no'}`);
+      out.push(
+        `${r.model.padEnd(15)}  ${b.board.padEnd(12)}  ${b.emittedMs.toFixed(1).padStart(15)}  ${b.emittedMaxHz.toFixed(1).padStart(6)}    ${b.naiveMs.toFixed(1).padStart(13)}  ${b.naiveMaxHz.toFixed(1).padStart(6)}   ${b.emittedMaxHz >= 25 ? 'yes' : 'no'}`,
+      );
     }
   }
   return out.join('\n');

@@ -52,7 +52,12 @@ async function main(): Promise<void> {
     log(`stream: ${data} (${windows} recordings x 50 steps)`);
     log(`machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`);
     log('');
-    log(`load average before the run: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} (speed figures assume an otherwise idle machine)`);
+    log(
+      `load average before the run: ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')} (speed figures assume an otherwise idle machine)`,
+    );
     log('');
     log('engine     board       engine steps/s   end-to-end steps/s   time/step on board');
     log('                       (device code)    (incl. generate/compile/measure + oracle)');
@@ -83,7 +88,13 @@ async function main(): Promise<void> {
         const sim = await simulate({ modelFile: file, board: board.id, engine: name, data, workers: 0 });
         const simSec = Number(process.hrtime.bigint() - b) / 1e9;
         const t = sim.devices[0].timing;
-        log(`${name.padEnd(10)} ${board.id.padEnd(11)} ${Math.round(s.T / engineSec).toString().padStart(14)}   ${Math.round(sim.fleet.steps / simSec).toString().padStart(18)}   ${t ? `${(t.stepMean * 1e3).toFixed(3)} ms (${sim.devices[0].costSource})` : 'n/a'}`);
+        log(
+          `${name.padEnd(10)} ${board.id.padEnd(11)} ${Math.round(s.T / engineSec)
+            .toString()
+            .padStart(14)}   ${Math.round(sim.fleet.steps / simSec)
+            .toString()
+            .padStart(18)}   ${t ? `${(t.stepMean * 1e3).toFixed(3)} ms (${sim.devices[0].costSource})` : 'n/a'}`,
+        );
         // The fleet runs the js engine when it can: its work happens in the simulator's own threads.
         if (name !== 'reference' && fleetEngine !== 'js') fleetEngine = name;
       } catch (e) {
@@ -110,7 +121,9 @@ async function main(): Promise<void> {
     const parallel = best(await timeFleet(workers), await timeFleet(workers));
     log(`fleet: ${devices} devices on ${small}, ${fleetEngine} engine on ${board}`);
     log(`  main thread only: ${serial.wall.toFixed(2)} s wall, ${serial.cpu.toFixed(2)} s CPU (${(serial.cpu / serial.wall).toFixed(2)} cores busy)`);
-    log(`  ${workers} worker thread${workers === 1 ? '' : 's'} + the main thread: ${parallel.wall.toFixed(2)} s wall, ${parallel.cpu.toFixed(2)} s CPU (${(parallel.cpu / parallel.wall).toFixed(2)} cores busy)`);
+    log(
+      `  ${workers} worker thread${workers === 1 ? '' : 's'} + the main thread: ${parallel.wall.toFixed(2)} s wall, ${parallel.cpu.toFixed(2)} s CPU (${(parallel.cpu / parallel.wall).toFixed(2)} cores busy)`,
+    );
     log(`  speed-up ${(serial.wall / parallel.wall).toFixed(2)}x; load average now ${os.loadavg()[0].toFixed(2)}`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

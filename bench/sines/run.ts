@@ -104,7 +104,9 @@ function main(): void {
       n++;
     }
   });
-  console.log(`\nfor scale on builtin:sines?seed=2: predicting 0 gives RMSE ${fmt(Math.sqrt(zero / n))}, repeating the last noisy sample ${fmt(Math.sqrt(last / n))}`);
+  console.log(
+    `\nfor scale on builtin:sines?seed=2: predicting 0 gives RMSE ${fmt(Math.sqrt(zero / n))}, repeating the last noisy sample ${fmt(Math.sqrt(last / n))}`,
+  );
   console.log(`models and reports in ${keep ? dir : '(temporary directory, removed)'}`);
   if (!keep) fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -16,7 +16,21 @@ export function peerRequire(log: (s: string) => void): NodeRequire {
   if (!ok) {
     log(`installing @tensorflow/tfjs@${TFJS_VERSION} and @tensorflow/tfjs-backend-wasm@${TFJS_VERSION} into ${PEER_DIR} ...`);
     fs.mkdirSync(PEER_DIR, { recursive: true });
-    execFileSync('npm', ['install', '--prefix', PEER_DIR, '--no-save', '--no-audit', '--no-fund', '--loglevel=error', `@tensorflow/tfjs@${TFJS_VERSION}`, `@tensorflow/tfjs-backend-wasm@${TFJS_VERSION}`], { stdio: 'inherit' });
+    execFileSync(
+      'npm',
+      [
+        'install',
+        '--prefix',
+        PEER_DIR,
+        '--no-save',
+        '--no-audit',
+        '--no-fund',
+        '--loglevel=error',
+        `@tensorflow/tfjs@${TFJS_VERSION}`,
+        `@tensorflow/tfjs-backend-wasm@${TFJS_VERSION}`,
+      ],
+      { stdio: 'inherit' },
+    );
   }
   return createRequire(path.join(PEER_DIR, 'package.json'));
 }
@@ -59,7 +73,12 @@ export async function trainTfjs(req: NodeRequire, backend: 'cpu' | 'wasm', job: 
   const xs = tf.tensor3d(job.x, [N, job.T, job.F]);
   const ys = tf.oneHot(tf.tensor1d(job.y, 'int32'), job.K);
   const model = tf.sequential();
-  const layerOpts = { units: job.hidden, inputShape: [job.T, job.F], kernelInitializer: tf.initializers.glorotUniform({ seed: job.seed }), recurrentInitializer: tf.initializers.orthogonal({ seed: job.seed }) };
+  const layerOpts = {
+    units: job.hidden,
+    inputShape: [job.T, job.F],
+    kernelInitializer: tf.initializers.glorotUniform({ seed: job.seed }),
+    recurrentInitializer: tf.initializers.orthogonal({ seed: job.seed }),
+  };
   model.add(job.cell === 'lstm' ? tf.layers.lstm({ ...layerOpts, unitForgetBias: true }) : tf.layers.gru(layerOpts));
   model.add(tf.layers.dense({ units: job.K, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: job.seed + 1 }) }));
   model.compile({ optimizer: tf.train.adam(job.lr), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });

@@ -62,12 +62,39 @@ async function main(): Promise<void> {
       const ts = (cu.user + cu.system) / 1e6;
       const acc = evaluateFloat(res.model, test).classification?.accuracy ?? 0;
       rows.push([cell, String(H), 'tinyrnn', wall.toFixed(2), ts.toFixed(2), (samples / ts).toFixed(0), '1.00', `${(100 * acc).toFixed(1)}%`]);
-      log(`tinyrnn ${cell} ${H}: ${ts.toFixed(2)} cpu s (${wall.toFixed(2)} wall), ${(samples / ts).toFixed(0)} samples/s, test accuracy ${(100 * acc).toFixed(1)}%`);
-      const job: PeerJob = { cell, hidden: H, epochs, batch: 32, lr: 0.01, seed: 1, T, F: 3, K: 6, x: flat(train, mean, std), y: train.y as Int32Array, tx: flat(test, mean, std), ty: test.y as Int32Array };
+      log(
+        `tinyrnn ${cell} ${H}: ${ts.toFixed(2)} cpu s (${wall.toFixed(2)} wall), ${(samples / ts).toFixed(0)} samples/s, test accuracy ${(100 * acc).toFixed(1)}%`,
+      );
+      const job: PeerJob = {
+        cell,
+        hidden: H,
+        epochs,
+        batch: 32,
+        lr: 0.01,
+        seed: 1,
+        T,
+        F: 3,
+        K: 6,
+        x: flat(train, mean, std),
+        y: train.y as Int32Array,
+        tx: flat(test, mean, std),
+        ty: test.y as Int32Array,
+      };
       for (const backend of skipCpu ? (['wasm'] as const) : (['cpu', 'wasm'] as const)) {
         const r: PeerResult = await trainTfjs(req, backend, job);
-        rows.push([cell, String(H), `tfjs-${backend}`, r.seconds.toFixed(2), r.cpuSeconds.toFixed(2), (samples / r.cpuSeconds).toFixed(0), (r.cpuSeconds / ts).toFixed(2), `${(100 * r.accuracy).toFixed(1)}%`]);
-        log(`tfjs ${backend} ${cell} ${H}: ${r.cpuSeconds.toFixed(2)} cpu s (${r.seconds.toFixed(2)} wall), ${(samples / r.cpuSeconds).toFixed(0)} samples/s, test accuracy ${(100 * r.accuracy).toFixed(1)}%; tinyrnn is ${(r.cpuSeconds / ts).toFixed(2)}x faster`);
+        rows.push([
+          cell,
+          String(H),
+          `tfjs-${backend}`,
+          r.seconds.toFixed(2),
+          r.cpuSeconds.toFixed(2),
+          (samples / r.cpuSeconds).toFixed(0),
+          (r.cpuSeconds / ts).toFixed(2),
+          `${(100 * r.accuracy).toFixed(1)}%`,
+        ]);
+        log(
+          `tfjs ${backend} ${cell} ${H}: ${r.cpuSeconds.toFixed(2)} cpu s (${r.seconds.toFixed(2)} wall), ${(samples / r.cpuSeconds).toFixed(0)} samples/s, test accuracy ${(100 * r.accuracy).toFixed(1)}%; tinyrnn is ${(r.cpuSeconds / ts).toFixed(2)}x faster`,
+        );
       }
     }
   }

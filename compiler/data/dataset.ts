@@ -164,7 +164,9 @@ export function datasetFromObject(doc: unknown, file = '<data>'): Dataset {
   const xs: Float32Array[] = [];
   o.x.forEach((seq: unknown, n: number) => {
     if (!Array.isArray(seq) || seq.length === 0) {
-      add(Array.isArray(seq) ? 'DATA009' : 'DATA002', `x[${n}]`, Array.isArray(seq) ? 'sequence has no time steps' : 'sequence is not an array', { expected: 'T x F numbers' });
+      add(Array.isArray(seq) ? 'DATA009' : 'DATA002', `x[${n}]`, Array.isArray(seq) ? 'sequence has no time steps' : 'sequence is not an array', {
+        expected: 'T x F numbers',
+      });
       return;
     }
     const first = seq[0];
@@ -176,7 +178,10 @@ export function datasetFromObject(doc: unknown, file = '<data>'): Dataset {
         return;
       }
       if (step.length !== F) {
-        add('DATA006', `x[${n}][${t}]`, `time step has ${step.length} features`, { expected: `${F} like x[0][0]`, hint: 'every time step of every sequence needs the same features' });
+        add('DATA006', `x[${n}][${t}]`, `time step has ${step.length} features`, {
+          expected: `${F} like x[0][0]`,
+          hint: 'every time step of every sequence needs the same features',
+        });
         return;
       }
       step.forEach((v: unknown, f: number) => {
@@ -190,25 +195,29 @@ export function datasetFromObject(doc: unknown, file = '<data>'): Dataset {
   if (F === 0) add('DATA006', 'x[0][0]', 'time steps have no features', { expected: 'at least one feature' });
   let features: string[] = Array.from({ length: Math.max(F, 0) }, (_, i) => `f${i}`);
   if (o.features !== undefined) {
-    if (!Array.isArray(o.features) || o.features.some((s) => typeof s !== 'string')) add('DATA002', 'features', 'feature names are not strings', { expected: 'string[]' });
+    if (!Array.isArray(o.features) || o.features.some((s) => typeof s !== 'string'))
+      add('DATA002', 'features', 'feature names are not strings', { expected: 'string[]' });
     else if (o.features.length !== F) add('DATA006', 'features', `${o.features.length} feature names`, { expected: `${F} (features per time step)` });
     else features = o.features as string[];
   }
   const ds: Dataset = { source: file, features, x: xs };
   if (o.sampleRate !== undefined) {
-    if (!finiteNumber(o.sampleRate) || o.sampleRate <= 0) add('DATA002', 'sampleRate', 'sample rate is not a positive number', { value: o.sampleRate, expected: 'Hz > 0' });
+    if (!finiteNumber(o.sampleRate) || o.sampleRate <= 0)
+      add('DATA002', 'sampleRate', 'sample rate is not a positive number', { value: o.sampleRate, expected: 'Hz > 0' });
     else ds.sampleRate = o.sampleRate;
   }
   let labels: string[] | undefined;
   if (o.labels !== undefined) {
-    if (!Array.isArray(o.labels) || o.labels.some((s) => typeof s !== 'string') || o.labels.length === 0) add('DATA002', 'labels', 'labels are not a non-empty list of strings', { expected: 'string[]' });
+    if (!Array.isArray(o.labels) || o.labels.some((s) => typeof s !== 'string') || o.labels.length === 0)
+      add('DATA002', 'labels', 'labels are not a non-empty list of strings', { expected: 'string[]' });
     else labels = o.labels as string[];
   }
   if (problems.length) throw dataError(file, problems);
   if (o.y !== undefined) {
     if (!Array.isArray(o.y)) throw dataError(file, [{ code: 'DATA002', path: 'y', message: 'y is not an array', expected: 'N labels or N x T x K targets' }]);
     const y = o.y as unknown[];
-    if (y.length !== xs.length) throw dataError(file, [{ code: 'DATA007', path: 'y', message: `${y.length} entries in y`, expected: `${xs.length} (one per sequence in x)` }]);
+    if (y.length !== xs.length)
+      throw dataError(file, [{ code: 'DATA007', path: 'y', message: `${y.length} entries in y`, expected: `${xs.length} (one per sequence in x)` }]);
     const perStep = Array.isArray(y[0]);
     const isTargets = perStep && Array.isArray((y[0] as unknown[])[0]);
     if (isTargets) {
@@ -238,7 +247,10 @@ export function datasetFromObject(doc: unknown, file = '<data>'): Dataset {
       const toIndex = (v: unknown, path: string): number => {
         if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < names.length) return v;
         if (typeof v === 'string' && index.has(v)) return index.get(v) as number;
-        add('DATA008', path, 'unknown label', { value: v, expected: `one of ${names.map((s) => JSON.stringify(s)).join(', ')} or an index below ${names.length}` });
+        add('DATA008', path, 'unknown label', {
+          value: v,
+          expected: `one of ${names.map((s) => JSON.stringify(s)).join(', ')} or an index below ${names.length}`,
+        });
         return 0;
       };
       if (perStep) {
@@ -303,19 +315,46 @@ export function parseCsvData(text: string, file = '<csv>', labelNames?: string[]
   const col = (name: string): number => header.findIndex((h) => h.toLowerCase() === name);
   const seqCol = col('seq');
   if (seqCol < 0) {
-    throw dataError(file, [{ code: 'DATA010', path: '', line: headerLine, message: 'no "seq" column', expected: `a header like seq,label,ax,ay,az (got ${header.join(',')})`, hint: 'the seq column says which sequence each row belongs to' }]);
+    throw dataError(file, [
+      {
+        code: 'DATA010',
+        path: '',
+        line: headerLine,
+        message: 'no "seq" column',
+        expected: `a header like seq,label,ax,ay,az (got ${header.join(',')})`,
+        hint: 'the seq column says which sequence each row belongs to',
+      },
+    ]);
   }
   const labelCol = col('label');
   const targetCols = header.map((h, i) => (/^target/i.test(h) ? i : -1)).filter((i) => i >= 0);
   const ignored = new Set([seqCol, labelCol, col('t'), col('time'), ...targetCols].filter((i) => i >= 0));
   const featCols = header.map((_, i) => i).filter((i) => !ignored.has(i));
-  if (featCols.length === 0) throw dataError(file, [{ code: 'DATA010', path: '', line: headerLine, message: 'no feature columns', expected: 'at least one numeric column besides seq/label/target*' }]);
-  if (labelCol >= 0 && targetCols.length) throw dataError(file, [{ code: 'DATA010', path: '', line: headerLine, message: 'both a label column and target columns', expected: 'label (classification) or target* (regression), not both' }]);
+  if (featCols.length === 0)
+    throw dataError(file, [
+      { code: 'DATA010', path: '', line: headerLine, message: 'no feature columns', expected: 'at least one numeric column besides seq/label/target*' },
+    ]);
+  if (labelCol >= 0 && targetCols.length)
+    throw dataError(file, [
+      {
+        code: 'DATA010',
+        path: '',
+        line: headerLine,
+        message: 'both a label column and target columns',
+        expected: 'label (classification) or target* (regression), not both',
+      },
+    ]);
   const problems: Diagnostic[] = [];
   const add = (d: Diagnostic): void => {
     if (problems.length < 20) problems.push(d);
   };
-  interface Acc { id: string; rows: number[][]; labels: string[]; targets: number[][]; line: number }
+  interface Acc {
+    id: string;
+    rows: number[][];
+    labels: string[];
+    targets: number[][];
+    line: number;
+  }
   const seqs: Acc[] = [];
   const seen = new Map<string, Acc>();
   let cur: Acc | undefined;
@@ -331,7 +370,13 @@ export function parseCsvData(text: string, file = '<csv>', labelNames?: string[]
     const id = cells[seqCol];
     if (!cur || cur.id !== id) {
       if (seen.has(id)) {
-        add({ code: 'DATA002', path: '', line, message: `rows of sequence ${JSON.stringify(id)} are not contiguous`, expected: `all rows of a sequence together (it started at line ${seen.get(id)?.line})` });
+        add({
+          code: 'DATA002',
+          path: '',
+          line,
+          message: `rows of sequence ${JSON.stringify(id)} are not contiguous`,
+          expected: `all rows of a sequence together (it started at line ${seen.get(id)?.line})`,
+        });
         continue;
       }
       cur = { id, rows: [], labels: [], targets: [], line };
@@ -342,8 +387,17 @@ export function parseCsvData(text: string, file = '<csv>', labelNames?: string[]
     for (const c of featCols) {
       const s = cells[c];
       const v = Number(s);
-      if (s === '' || Number.isNaN(v) && !/^nan$/i.test(s)) add({ code: 'DATA004', path: header[c], line, message: `not a number: ${JSON.stringify(s)}`, expected: 'a number' });
-      else if (!Number.isFinite(v)) add({ code: 'DATA005', path: header[c], line, message: `value is not finite: ${s}`, expected: 'a finite number', hint: 'fill sensor dropouts before training (e.g. repeat the last sample)' });
+      if (s === '' || (Number.isNaN(v) && !/^nan$/i.test(s)))
+        add({ code: 'DATA004', path: header[c], line, message: `not a number: ${JSON.stringify(s)}`, expected: 'a number' });
+      else if (!Number.isFinite(v))
+        add({
+          code: 'DATA005',
+          path: header[c],
+          line,
+          message: `value is not finite: ${s}`,
+          expected: 'a finite number',
+          hint: 'fill sensor dropouts before training (e.g. repeat the last sample)',
+        });
       row.push(v);
     }
     cur.rows.push(row);
@@ -352,14 +406,22 @@ export function parseCsvData(text: string, file = '<csv>', labelNames?: string[]
       cur.targets.push(
         targetCols.map((c) => {
           const v = Number(cells[c]);
-          if (cells[c] === '' || !Number.isFinite(v)) add({ code: Number.isNaN(v) || cells[c] === '' ? 'DATA004' : 'DATA005', path: header[c], line, message: `target is not a finite number: ${JSON.stringify(cells[c])}`, expected: 'a finite number' });
+          if (cells[c] === '' || !Number.isFinite(v))
+            add({
+              code: Number.isNaN(v) || cells[c] === '' ? 'DATA004' : 'DATA005',
+              path: header[c],
+              line,
+              message: `target is not a finite number: ${JSON.stringify(cells[c])}`,
+              expected: 'a finite number',
+            });
           return v;
         }),
       );
     }
   }
   if (problems.length) throw dataError(file, problems);
-  if (seqs.length === 0) throw dataError(file, [{ code: 'DATA009', path: '', line: headerLine, message: 'no data rows after the header', expected: 'at least one row' }]);
+  if (seqs.length === 0)
+    throw dataError(file, [{ code: 'DATA009', path: '', line: headerLine, message: 'no data rows after the header', expected: 'at least one row' }]);
   const F = featCols.length;
   const ds: Dataset = {
     source: file,

@@ -20,10 +20,18 @@ export function checkDataset(d: Dataset, opts: { needTargets?: boolean } = {}): 
   if (d.x.length === 0) add({ code: 'DATA009', path: 'x', message: 'no sequences', expected: 'at least one sequence' });
   d.x.forEach((x, n) => {
     if (x.length === 0) add({ code: 'DATA009', path: `x[${n}]`, message: 'sequence has no time steps', expected: 'at least one step' });
-    else if (F > 0 && x.length % F !== 0) add({ code: 'DATA006', path: `x[${n}]`, message: `${x.length} values is not a whole number of steps`, expected: `a multiple of ${F} features` });
+    else if (F > 0 && x.length % F !== 0)
+      add({ code: 'DATA006', path: `x[${n}]`, message: `${x.length} values is not a whole number of steps`, expected: `a multiple of ${F} features` });
     for (let i = 0; i < x.length; i++) {
       if (!Number.isFinite(x[i])) {
-        add({ code: 'DATA005', path: `x[${n}][${Math.floor(i / Math.max(F, 1))}][${i % Math.max(F, 1)}]`, message: 'value is not finite', value: x[i], expected: 'a finite number', hint: 'fill sensor dropouts before training (e.g. repeat the last sample)' });
+        add({
+          code: 'DATA005',
+          path: `x[${n}][${Math.floor(i / Math.max(F, 1))}][${i % Math.max(F, 1)}]`,
+          message: 'value is not finite',
+          value: x[i],
+          expected: 'a finite number',
+          hint: 'fill sensor dropouts before training (e.g. repeat the last sample)',
+        });
         break;
       }
     }
@@ -37,7 +45,8 @@ export function checkDataset(d: Dataset, opts: { needTargets?: boolean } = {}): 
   }
   if (d.yStep) {
     d.yStep.forEach((ys, n) => {
-      if (d.x[n] && ys.length !== d.x[n].length / Math.max(F, 1)) add({ code: 'DATA007', path: `y[${n}]`, message: `${ys.length} per-step labels`, expected: `${d.x[n].length / F} (the length of x[${n}])` });
+      if (d.x[n] && ys.length !== d.x[n].length / Math.max(F, 1))
+        add({ code: 'DATA007', path: `y[${n}]`, message: `${ys.length} per-step labels`, expected: `${d.x[n].length / F} (the length of x[${n}])` });
       for (let t = 0; t < ys.length; t++) {
         if (!(ys[t] >= 0 && ys[t] < K)) {
           add({ code: 'DATA008', path: `y[${n}][${t}]`, message: 'unknown label', value: ys[t], expected: `a class index below ${K}` });
@@ -50,17 +59,30 @@ export function checkDataset(d: Dataset, opts: { needTargets?: boolean } = {}): 
     const Kt = d.targetNames?.length ?? 0;
     d.targets.forEach((tg, n) => {
       const T = d.x[n] ? d.x[n].length / Math.max(F, 1) : 0;
-      if (tg.length !== T * Kt) add({ code: 'DATA007', path: `y[${n}]`, message: `${tg.length} target values`, expected: `${T * Kt} (${T} steps x ${Kt} targets)` });
+      if (tg.length !== T * Kt)
+        add({ code: 'DATA007', path: `y[${n}]`, message: `${tg.length} target values`, expected: `${T * Kt} (${T} steps x ${Kt} targets)` });
       for (let i = 0; i < tg.length; i++) {
         if (!Number.isFinite(tg[i])) {
-          add({ code: 'DATA005', path: `y[${n}][${Math.floor(i / Kt)}][${i % Kt}]`, message: 'target is not finite', value: tg[i], expected: 'a finite number' });
+          add({
+            code: 'DATA005',
+            path: `y[${n}][${Math.floor(i / Kt)}][${i % Kt}]`,
+            message: 'target is not finite',
+            value: tg[i],
+            expected: 'a finite number',
+          });
           break;
         }
       }
     });
   }
   if (opts.needTargets && !d.y && !d.yStep && !d.targets) {
-    add({ code: 'DATA016', path: 'y', message: 'the data has no labels or targets', expected: 'class labels (y) or regression targets', hint: 'training needs to know the right answers: add a label column or target* columns' });
+    add({
+      code: 'DATA016',
+      path: 'y',
+      message: 'the data has no labels or targets',
+      expected: 'class labels (y) or regression targets',
+      hint: 'training needs to know the right answers: add a label column or target* columns',
+    });
   }
   if (problems.length) throw new TinyrnnError(problems, d.source);
 }
@@ -101,7 +123,16 @@ export function windowDataset(d: Dataset, length: number, stride = length): Data
   });
   if (x.length === 0) {
     const longest = Math.max(...d.x.map((s) => s.length / F));
-    throw new TinyrnnError({ code: 'DATA014', path: 'window', message: `no sequence is as long as the window (${length} steps)`, value: longest, expected: `a window of at most ${longest} steps` }, d.source);
+    throw new TinyrnnError(
+      {
+        code: 'DATA014',
+        path: 'window',
+        message: `no sequence is as long as the window (${length} steps)`,
+        value: longest,
+        expected: `a window of at most ${longest} steps`,
+      },
+      d.source,
+    );
   }
   const out: Dataset = { ...d, x };
   if (d.y) out.y = Int32Array.from(y);
@@ -129,7 +160,12 @@ export interface Split {
  */
 export function splitIndices(d: Dataset, f: SplitFractions, seed: number): Split {
   if (!(f.val >= 0 && f.test >= 0 && f.val + f.test < 1)) {
-    throw new TinyrnnError({ code: 'DATA015', path: 'split', message: `validation ${f.val} + test ${f.test}`, expected: 'fractions >= 0 that sum to less than 1' });
+    throw new TinyrnnError({
+      code: 'DATA015',
+      path: 'split',
+      message: `validation ${f.val} + test ${f.test}`,
+      expected: 'fractions >= 0 that sum to less than 1',
+    });
   }
   const rng = new Rng(seed ^ 0x5917);
   const groups: number[][] = [];
@@ -152,13 +188,16 @@ export function splitIndices(d: Dataset, f: SplitFractions, seed: number): Split
   const s = { train: sort(train), val: sort(val), test: sort(test) };
   const n = d.x.length;
   if (s.train.length === 0 || (f.val > 0 && s.val.length === 0)) {
-    throw new TinyrnnError({
-      code: 'DATA015',
-      path: 'split',
-      message: `${n} sequences are too few to split (train ${s.train.length}, validation ${s.val.length}, test ${s.test.length})`,
-      expected: 'at least one training and one validation sequence',
-      hint: 'use more data, window long recordings into sequences (--window), or lower --val/--test',
-    }, d.source);
+    throw new TinyrnnError(
+      {
+        code: 'DATA015',
+        path: 'split',
+        message: `${n} sequences are too few to split (train ${s.train.length}, validation ${s.val.length}, test ${s.test.length})`,
+        expected: 'at least one training and one validation sequence',
+        hint: 'use more data, window long recordings into sequences (--window), or lower --val/--test',
+      },
+      d.source,
+    );
   }
   return s;
 }

@@ -55,7 +55,9 @@ export const DEMO_STAGES: DemoStage[] = [
       ctx.model = loadFloatModel(file);
       const s = summarizeFloatModel(ctx.model);
       const c = res.test?.classification;
-      ctx.io.out(`  ${data.x.length} recordings -> ${res.sizes.train} train / ${res.sizes.val} validation / ${res.sizes.test} test; ${res.history.length} epochs in ${((Date.now() - t0) / 1000).toFixed(1)} s, kept epoch ${res.bestEpoch}`);
+      ctx.io.out(
+        `  ${data.x.length} recordings -> ${res.sizes.train} train / ${res.sizes.val} validation / ${res.sizes.test} test; ${res.history.length} epochs in ${((Date.now() - t0) / 1000).toFixed(1)} s, kept epoch ${res.bestEpoch}`,
+      );
       if (c) {
         ctx.io.out(`  test accuracy ${(100 * c.accuracy).toFixed(1)}%, per-class F1: ${c.perClass.map((p) => `${p.label} ${p.f1.toFixed(2)}`).join(', ')}`);
       }

@@ -11,8 +11,8 @@ import { Diagnostic, TinyrnnError } from '../ir/errors';
 
 /** C99/C11/C23 keywords plus C++ keywords (generated headers are usable from C++). */
 export const C_RESERVED_WORDS: ReadonlySet<string> = new Set(
+  // C99
   (
-    // C99
     'auto break case char const continue default do double else enum extern float for goto if inline int long ' +
     'register restrict return short signed sizeof static struct switch typedef union unsigned void volatile while ' +
     '_Bool _Complex _Imaginary ' +
@@ -53,11 +53,29 @@ export function prefixProblems(prefix: string, where = '--prefix', reserved: Rea
     d('is not a plain identifier', 'a letter followed by letters, digits or _ (ASCII)', 'for example --prefix gestures');
     return out;
   }
-  if (prefix.length > MAX_PREFIX_LENGTH) d(`is ${prefix.length} characters long`, `at most ${MAX_PREFIX_LENGTH} (generated names add up to 7 more; C99 guarantees 31 significant characters)`);
-  if (prefix.includes('__') || prefix.endsWith('_')) d('contains "__" or ends with "_"', 'no double underscore in generated names (reserved for the compiler in C++)');
-  if (reserved.has(prefix) || reserved.has(prefix.toLowerCase())) d('is a reserved word', 'a name that is not a C or C++ keyword or standard name', `try --prefix ${prefix.toLowerCase()}_model`);
-  if (/^(str|mem|wcs)[a-z]/.test(prefix) || /^E[0-9A-Z]/.test(prefix) || /^SIG[A-Z_]/.test(prefix) || /^LC_[A-Z]/.test(prefix) || /^(PRI|SCN)[a-zX]/.test(prefix) || /^(atomic|memory)_/.test(prefix)) {
-    d('starts like a name the C standard library reserves', 'a prefix outside str[a-z]*, mem[a-z]*, wcs[a-z]*, E[0-9A-Z]*, SIG*, LC_*, PRI*, SCN*, atomic_*, memory_*', 'for example --prefix rnn_' + prefix.replace(/[^A-Za-z0-9]/g, '').toLowerCase().slice(0, 12));
+  if (prefix.length > MAX_PREFIX_LENGTH)
+    d(`is ${prefix.length} characters long`, `at most ${MAX_PREFIX_LENGTH} (generated names add up to 7 more; C99 guarantees 31 significant characters)`);
+  if (prefix.includes('__') || prefix.endsWith('_'))
+    d('contains "__" or ends with "_"', 'no double underscore in generated names (reserved for the compiler in C++)');
+  if (reserved.has(prefix) || reserved.has(prefix.toLowerCase()))
+    d('is a reserved word', 'a name that is not a C or C++ keyword or standard name', `try --prefix ${prefix.toLowerCase()}_model`);
+  if (
+    /^(str|mem|wcs)[a-z]/.test(prefix) ||
+    /^E[0-9A-Z]/.test(prefix) ||
+    /^SIG[A-Z_]/.test(prefix) ||
+    /^LC_[A-Z]/.test(prefix) ||
+    /^(PRI|SCN)[a-zX]/.test(prefix) ||
+    /^(atomic|memory)_/.test(prefix)
+  ) {
+    d(
+      'starts like a name the C standard library reserves',
+      'a prefix outside str[a-z]*, mem[a-z]*, wcs[a-z]*, E[0-9A-Z]*, SIG*, LC_*, PRI*, SCN*, atomic_*, memory_*',
+      'for example --prefix rnn_' +
+        prefix
+          .replace(/[^A-Za-z0-9]/g, '')
+          .toLowerCase()
+          .slice(0, 12),
+    );
   }
   return out;
 }

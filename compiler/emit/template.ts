@@ -65,5 +65,9 @@ export function loadTemplates(dir: string): TemplateSet {
 
 /** Collapse runs of blank lines left by template blocks and end with one newline. */
 function tidy(text: string): string {
-  return text.replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').replace(/^\n+/, '').replace(/\n*$/, '\n');
+  return text
+    .replace(/[ \t]+$/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .replace(/^\n+/, '')
+    .replace(/\n*$/, '\n');
 }

@@ -135,7 +135,15 @@ export function buildModelView(m: QuantModel, prefix: string): ModelView {
     usesSigmoid ||= u.sig;
     usesTanh ||= u.tanh;
   };
-  const cellView = (c: QCellLayer, stem: string, tag: string): CellView => ({ kind: c.kind, stem, tag, I: c.inputSize, H: c.hidden, G: qGateCount(c.kind), layer: c });
+  const cellView = (c: QCellLayer, stem: string, tag: string): CellView => ({
+    kind: c.kind,
+    stem,
+    tag,
+    I: c.inputSize,
+    H: c.hidden,
+    G: qGateCount(c.kind),
+    layer: c,
+  });
   // h8 (the output) + h16 (the recurrent state, except elman relu) + c (lstm)
   const cellState = (c: QCellLayer) => c.hidden * (1 + (c.kind === 'elman' && c.activation === 'relu' ? 0 : 2) + (c.kind === 'lstm' ? 2 : 0));
   const cellMacs = (c: QCellLayer) => qGateCount(c.kind) * c.hidden * (c.inputSize + c.hidden);

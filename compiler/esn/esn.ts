@@ -52,7 +52,10 @@ export interface EsnReservoir {
   winScale: number;
 }
 
-export function buildReservoir(inputSize: number, o: Pick<EsnOptions, 'units' | 'spectralRadius' | 'inputScaling' | 'leak' | 'sparsity' | 'seed'>): EsnReservoir {
+export function buildReservoir(
+  inputSize: number,
+  o: Pick<EsnOptions, 'units' | 'spectralRadius' | 'inputScaling' | 'leak' | 'sparsity' | 'seed'>,
+): EsnReservoir {
   const bad = (path: string, value: number, expected: string): never => {
     throw new TinyrnnError({ code: 'ESN001', path, message: 'echo state network option out of range', value, expected });
   };
@@ -66,7 +69,13 @@ export function buildReservoir(inputSize: number, o: Pick<EsnOptions, 'units' | 
   const int8 = esn_generate({ inputSize, units: o.units, densityQ16, seed: o.seed });
   const rho8 = spectralRadius(int8.w, o.units);
   if (rho8 === 0) {
-    throw new TinyrnnError({ code: 'ESN002', path: 'sparsity', message: 'the generated reservoir has no recurrent dynamics (spectral radius 0)', value: o.sparsity, hint: 'lower the sparsity, add units or change the seed' });
+    throw new TinyrnnError({
+      code: 'ESN002',
+      path: 'sparsity',
+      message: 'the generated reservoir has no recurrent dynamics (spectral radius 0)',
+      value: o.sparsity,
+      hint: 'lower the sparsity, add units or change the seed',
+    });
   }
   return {
     inputSize,
@@ -117,7 +126,13 @@ export function ridgeSolve(gram: Float64Array, cross: Float64Array, P: number, K
     let d = a[j * P + j];
     for (let k = 0; k < j; k++) d -= a[j * P + k] * a[j * P + k];
     if (!(d > 0)) {
-      throw new TinyrnnError({ code: 'ESN003', path: 'ridge', message: 'the ridge system is not positive definite', value: lambda, hint: 'use a larger regularisation (the readout features are linearly dependent)' });
+      throw new TinyrnnError({
+        code: 'ESN003',
+        path: 'ridge',
+        message: 'the ridge system is not positive definite',
+        value: lambda,
+        hint: 'use a larger regularisation (the readout features are linearly dependent)',
+      });
     }
     const l = Math.sqrt(d);
     a[j * P + j] = l;
@@ -282,7 +297,13 @@ export function int8StateDesign(train: Design, val: Design, P: number): Design {
  */
 export function chooseRidge(train: Design, val: Design, P: number, K: number, grid: number[], classification: boolean): RidgeChoice {
   if (grid.length === 0 || grid.some((l) => !(l > 0))) {
-    throw new TinyrnnError({ code: 'ESN001', path: 'ridgeGrid', message: 'ridge candidates must be positive numbers', value: grid.join(','), expected: 'e.g. 1e-6,1e-4,1e-2,1' });
+    throw new TinyrnnError({
+      code: 'ESN001',
+      path: 'ridgeGrid',
+      message: 'ridge candidates must be positive numbers',
+      value: grid.join(','),
+      expected: 'e.g. 1e-6,1e-4,1e-2,1',
+    });
   }
   const { gram, cross } = normalEquations(train, P, K);
   const evalOn = val.rows > 0 ? val : train;
@@ -340,11 +361,25 @@ export function fitEsn(d: Dataset, options: Partial<EsnOptions> = {}, fractions:
   const o: EsnOptions = { ...DEFAULT_ESN_OPTIONS, ...options };
   checkDataset(d);
   if (!Number.isInteger(o.washout) || o.washout < 0) {
-    throw new TinyrnnError({ code: 'ESN001', path: 'washout', message: 'washout must be a whole number of steps', value: o.washout, expected: 'an integer >= 0' });
+    throw new TinyrnnError({
+      code: 'ESN001',
+      path: 'washout',
+      message: 'washout must be a whole number of steps',
+      value: o.washout,
+      expected: 'an integer >= 0',
+    });
   }
   const classification = !d.targets;
   if (classification && !d.y) {
-    throw new TinyrnnError({ code: 'ESN004', path: 'y', message: 'an echo state network classifies whole sequences (one label per sequence) or forecasts per-step targets', hint: 'per-step class labels are not supported by the ESN readout: use --cell lstm/gru/elman' }, d.source);
+    throw new TinyrnnError(
+      {
+        code: 'ESN004',
+        path: 'y',
+        message: 'an echo state network classifies whole sequences (one label per sequence) or forecasts per-step targets',
+        hint: 'per-step class labels are not supported by the ESN readout: use --cell lstm/gru/elman',
+      },
+      d.source,
+    );
   }
   const F = d.features.length;
   const s = splitIndices(d, fractions, splitSeed);
@@ -356,7 +391,20 @@ export function fitEsn(d: Dataset, options: Partial<EsnOptions> = {}, fractions:
   const K = classification ? (d.labels as string[]).length : d.targets![0].length / seqLength(d, 0);
   const xs = (idx: Int32Array): Float64Array[] => Array.from(idx, (n) => normalized(d.x[n], mean, std));
   const design = (idx: Int32Array): Design =>
-    classification ? lastStepDesign(r, xs(idx), Array.from(idx, (n) => d.y![n]), K) : sequenceDesign(r, xs(idx), Array.from(idx, (n) => d.targets![n]), K, o.washout);
+    classification
+      ? lastStepDesign(
+          r,
+          xs(idx),
+          Array.from(idx, (n) => d.y![n]),
+          K,
+        )
+      : sequenceDesign(
+          r,
+          xs(idx),
+          Array.from(idx, (n) => d.targets![n]),
+          K,
+          o.washout,
+        );
   const train = design(s.train);
   const val = design(s.val);
   const ridge = chooseRidge(train, val, P, K, o.ridgeGrid, classification);

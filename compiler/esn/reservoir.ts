@@ -46,7 +46,14 @@ export interface Reservoir8 {
 /** The density fraction (0, 1] as the integer threshold the generator compares against. */
 export function densityToQ16(density: number): number {
   if (!(density > 0 && density <= 1)) {
-    throw new TinyrnnError({ code: 'ESN001', path: 'density', message: 'reservoir density out of range', value: density, expected: 'a fraction in (0, 1]', hint: 'sparsity 0.9 means density 0.1' });
+    throw new TinyrnnError({
+      code: 'ESN001',
+      path: 'density',
+      message: 'reservoir density out of range',
+      value: density,
+      expected: 'a fraction in (0, 1]',
+      hint: 'sparsity 0.9 means density 0.1',
+    });
   }
   return Math.max(1, Math.min(65536, Math.round(density * 65536)));
 }

@@ -70,7 +70,12 @@ function wrap(v: unknown): unknown {
 }
 
 function corrupt(message: string): TinyrnnError {
-  return new TinyrnnError({ code: 'TNN005', path: '', message: `corrupt payload: ${message}`, hint: 'the file was damaged after it was written; write it again from its source' });
+  return new TinyrnnError({
+    code: 'TNN005',
+    path: '',
+    message: `corrupt payload: ${message}`,
+    hint: 'the file was damaged after it was written; write it again from its source',
+  });
 }
 
 function unwrap(v: unknown, depth = 0): unknown {
@@ -121,7 +126,11 @@ export function decodeContainer(bytes: Uint8Array): { kind: ModelKindName; model
   const n = Math.min(bytes.length, MAGIC.length);
   for (let i = 0; i < n; i++) {
     if (bytes[i] !== MAGIC[i]) {
-      throw err('TNN002', `not a tinyrnn model file (byte ${i} is 0x${bytes[i].toString(16).padStart(2, '0')}, expected the .tnn magic)`, 'give a .tnn file written by tinyrnn (train, import or quantize)');
+      throw err(
+        'TNN002',
+        `not a tinyrnn model file (byte ${i} is 0x${bytes[i].toString(16).padStart(2, '0')}, expected the .tnn magic)`,
+        'give a .tnn file written by tinyrnn (train, import or quantize)',
+      );
     }
   }
   if (bytes.length < HEADER_BYTES) {
@@ -145,7 +154,11 @@ export function decodeContainer(bytes: Uint8Array): { kind: ModelKindName; model
   const want = dv.getUint32(16, true);
   const got = crc32(payload);
   if (got !== want) {
-    throw err('TNN004', `checksum mismatch: payload CRC-32 is 0x${got.toString(16).padStart(8, '0')}, header says 0x${want.toString(16).padStart(8, '0')}`, 'the file was damaged after it was written');
+    throw err(
+      'TNN004',
+      `checksum mismatch: payload CRC-32 is 0x${got.toString(16).padStart(8, '0')}, header says 0x${want.toString(16).padStart(8, '0')}`,
+      'the file was damaged after it was written',
+    );
   }
   let raw: unknown;
   try {
@@ -186,10 +199,7 @@ export function readFileBytes(file: string): Uint8Array {
     return new Uint8Array(fs.readFileSync(file));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new TinyrnnError(
-      { code: 'TNN008', path: '', message: code === 'ENOENT' ? 'no such file' : `cannot read: ${(e as Error).message}` },
-      file,
-    );
+    throw new TinyrnnError({ code: 'TNN008', path: '', message: code === 'ENOENT' ? 'no such file' : `cannot read: ${(e as Error).message}` }, file);
   }
 }
 
@@ -202,7 +212,11 @@ export function decodeFloatModel(bytes: Uint8Array, file?: string): FloatModel {
   try {
     const { kind, model } = decodeContainer(bytes);
     if (kind !== 'float') {
-      throw err('TNN006', `this is a ${kind === 'quant' ? 'quantised' : kind} model, a float model is needed here`, 'use the float model (before tinyrnn quantize)');
+      throw err(
+        'TNN006',
+        `this is a ${kind === 'quant' ? 'quantised' : kind} model, a float model is needed here`,
+        'use the float model (before tinyrnn quantize)',
+      );
     }
     return validateFloatModel(model);
   } catch (e) {
@@ -228,7 +242,11 @@ export function decodeQuantModel(bytes: Uint8Array, file?: string): QuantModel {
   try {
     const { kind, model } = decodeContainer(bytes);
     if (kind !== 'quant') {
-      throw err('TNN006', 'this is a float model, a quantised model is needed here', 'quantise it first: tinyrnn quantize MODEL.tnn --calib DATA -o MODEL.q.tnn');
+      throw err(
+        'TNN006',
+        'this is a float model, a quantised model is needed here',
+        'quantise it first: tinyrnn quantize MODEL.tnn --calib DATA -o MODEL.q.tnn',
+      );
     }
     return validateQuantModel(model);
   } catch (e) {

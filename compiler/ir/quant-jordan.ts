@@ -44,7 +44,20 @@ export interface QJordanLayer {
 
 /** The output projection as a dense layer on h16: the kernels run it with the dense arithmetic. */
 export function jordanProjection(l: QJordanLayer): QDenseLayer {
-  return { kind: 'dense', inputSize: l.hidden, units: l.units, w: l.wo, b: l.bo, m: l.mo, s: l.so, activation: l.outActivation, outType: l.outType, outZp: l.outZp, oM: l.oM, oS: l.oS };
+  return {
+    kind: 'dense',
+    inputSize: l.hidden,
+    units: l.units,
+    w: l.wo,
+    b: l.bo,
+    m: l.mo,
+    s: l.so,
+    activation: l.outActivation,
+    outType: l.outType,
+    outZp: l.outZp,
+    oM: l.oM,
+    oS: l.oS,
+  };
 }
 
 /** Largest |y| of the fed-back output: 32768 for int16, 128 for int8. */
@@ -73,7 +86,8 @@ export function jordanBoundProblems(l: QJordanLayer, path: string, xMax: number,
 /** Validates a decoded Jordan layer (TNN2xx); returns its output width (U) when known. */
 export function checkJordan(c: Checker, l: Record<string, unknown>, path: string, inputSize: number | undefined, isLast: boolean): number | undefined {
   const I = c.size(l, 'inputSize', path);
-  if (I !== undefined && inputSize !== undefined && I !== inputSize) c.add('TNN208', joinPath(path, 'inputSize'), 'does not match the previous layer output', I, String(inputSize));
+  if (I !== undefined && inputSize !== undefined && I !== inputSize)
+    c.add('TNN208', joinPath(path, 'inputSize'), 'does not match the previous layer output', I, String(inputSize));
   const H = c.size(l, 'hidden', path);
   const U = c.size(l, 'units', path);
   const mul = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined ? a * b : undefined);

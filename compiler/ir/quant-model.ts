@@ -181,7 +181,14 @@ export function qLayerBytes(l: QLayer): number {
     case 'dense':
       return l.w.length + 4 * l.b.length + 2 * l.m.length + l.s.length;
     case 'jordan':
-      return l.wx.length + l.wy.length + l.wo.length + 4 * (l.bx.length + l.by.length + l.bo.length) + 2 * (l.mx.length + l.my.length + l.mo.length) + (l.sx.length + l.sy.length + l.so.length);
+      return (
+        l.wx.length +
+        l.wy.length +
+        l.wo.length +
+        4 * (l.bx.length + l.by.length + l.bo.length) +
+        2 * (l.mx.length + l.my.length + l.mo.length) +
+        (l.sx.length + l.sy.length + l.so.length)
+      );
     default:
       return assertNever(l);
   }
@@ -209,7 +216,14 @@ export function quantBoundProblems(m: QuantModel, code = 'TNN213'): Diagnostic[]
   const hint = 'the weights or biases are too large for exact integer arithmetic: retrain with weight decay or a smaller learning rate, or clip the weights';
   const check = (path: string, what: string, v: number, limit: number): void => {
     if (!(v <= limit)) {
-      out.push({ code, path, message: `${what} can reach ${v}, beyond ${limit} (int32); the int32 arithmetic would overflow and products would leave the range where JavaScript numbers are exact (2^53)`, value: v, expected: `at most ${limit}`, hint });
+      out.push({
+        code,
+        path,
+        message: `${what} can reach ${v}, beyond ${limit} (int32); the int32 arithmetic would overflow and products would leave the range where JavaScript numbers are exact (2^53)`,
+        value: v,
+        expected: `at most ${limit}`,
+        hint,
+      });
     }
   };
   // |input element|: 32768 for the first layer (x16), 128 after it (int8)
@@ -272,7 +286,13 @@ export class Checker extends DiagnosticList {
   size(o: Obj, key: string, path: string): number | undefined {
     const v = o[key];
     if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0 || v > 1 << 20) {
-      this.add(v === undefined ? 'TNN201' : 'TNN202', join(path, key), v === undefined ? 'missing size' : 'size is not a positive integer', v, 'an integer in 1..1048576');
+      this.add(
+        v === undefined ? 'TNN201' : 'TNN202',
+        join(path, key),
+        v === undefined ? 'missing size' : 'size is not a positive integer',
+        v,
+        'an integer in 1..1048576',
+      );
       return undefined;
     }
     return v;
@@ -294,7 +314,8 @@ export class Checker extends DiagnosticList {
   }
   oneOf(o: Obj, key: string, path: string, allowed: readonly string[]): void {
     const v = o[key];
-    if (typeof v !== 'string' || !allowed.includes(v)) this.add(v === undefined ? 'TNN201' : 'TNN204', join(path, key), 'unknown value', v, `one of ${allowed.join(', ')}`);
+    if (typeof v !== 'string' || !allowed.includes(v))
+      this.add(v === undefined ? 'TNN201' : 'TNN204', join(path, key), 'unknown value', v, `one of ${allowed.join(', ')}`);
   }
   arr(o: Obj, key: string, path: string, ctor: IntArrayCtor, length: number | undefined, shape: string, lo: number, hi: number): IntArray | undefined {
     const v = o[key];
@@ -342,7 +363,8 @@ function checkCell(c: Checker, o: unknown, path: string, inputSize: number | und
     return {};
   }
   const I = c.size(o, 'inputSize', path);
-  if (I !== undefined && inputSize !== undefined && I !== inputSize) c.add('TNN208', join(path, 'inputSize'), 'does not match the previous layer output', I, String(inputSize));
+  if (I !== undefined && inputSize !== undefined && I !== inputSize)
+    c.add('TNN208', join(path, 'inputSize'), 'does not match the previous layer output', I, String(inputSize));
   const H = c.size(o, 'hidden', path);
   const GH = H === undefined ? undefined : qGateCount(kind) * H;
   c.arr(o, 'wx', path, Int8Array, GH !== undefined && I !== undefined ? GH * I : undefined, '(G*H, I)', -127, 127);
@@ -370,16 +392,25 @@ export function quantModelProblems(m: unknown): Diagnostic[] {
   }
   const v = m.specVersion;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > QUANT_SPEC_VERSION) {
-    c.add('TNN210', 'specVersion', `quantisation spec version ${String(v)} is not supported (this tinyrnn implements version ${QUANT_SPEC_VERSION})`, v, `${QUANT_SPEC_VERSION}`, 'quantise the float model again with this tinyrnn, or upgrade tinyrnn');
+    c.add(
+      'TNN210',
+      'specVersion',
+      `quantisation spec version ${String(v)} is not supported (this tinyrnn implements version ${QUANT_SPEC_VERSION})`,
+      v,
+      `${QUANT_SPEC_VERSION}`,
+      'quantise the float model again with this tinyrnn, or upgrade tinyrnn',
+    );
     return c.problems;
   }
-  if (!isObj(m.meta) || typeof m.meta.name !== 'string' || !Array.isArray(m.meta.features)) c.add('TNN201', 'meta', 'missing or malformed metadata', m.meta, '{ name, features }');
+  if (!isObj(m.meta) || typeof m.meta.name !== 'string' || !Array.isArray(m.meta.features))
+    c.add('TNN201', 'meta', 'missing or malformed metadata', m.meta, '{ name, features }');
   c.oneOf(m, 'task', '', ['classification', 'regression']);
   c.oneOf(m, 'output', '', ['sequence', 'last']);
   c.oneOf(m, 'outputType', '', ['s8', 's16']);
   const F = c.size(m, 'inputSize', '');
   const O = c.size(m, 'outputSize', '');
-  if (isObj(m.meta) && Array.isArray(m.meta.features) && F !== undefined && m.meta.features.length !== F) c.add('TNN201', 'meta.features', `has ${m.meta.features.length} names`, undefined, `${F} (inputSize)`);
+  if (isObj(m.meta) && Array.isArray(m.meta.features) && F !== undefined && m.meta.features.length !== F)
+    c.add('TNN201', 'meta.features', `has ${m.meta.features.length} names`, undefined, `${F} (inputSize)`);
   if (!isObj(m.input)) c.add('TNN201', 'input', 'missing input stage', m.input);
   else {
     c.arr(m.input, 'rawPerUnit', 'input', Int32Array, F, '(F)', 1, INT32_MAX);
@@ -394,7 +425,15 @@ export function quantModelProblems(m: unknown): Diagnostic[] {
       if (!t) continue;
       let ok = t[0] === (name === 'sigmoid' ? 16384 : 0);
       for (let k = 1; k < t.length; k++) if (t[k] < t[k - 1]) ok = false;
-      if (!ok) c.add('TNN211', `tables.${name}`, 'activation table is malformed', undefined, `non-decreasing, starting at ${name === 'sigmoid' ? 16384 : 0}`, 'the file was edited or damaged: quantise the float model again');
+      if (!ok)
+        c.add(
+          'TNN211',
+          `tables.${name}`,
+          'activation table is malformed',
+          undefined,
+          `non-decreasing, starting at ${name === 'sigmoid' ? 16384 : 0}`,
+          'the file was edited or damaged: quantise the float model again',
+        );
     }
   }
   if (!isObj(m.doc)) c.add('TNN201', 'doc', 'missing documentation scales', m.doc);
@@ -427,7 +466,8 @@ export function quantModelProblems(m: unknown): Diagnostic[] {
       }
       case 'dense': {
         const I = c.size(l, 'inputSize', path);
-        if (I !== undefined && width !== undefined && I !== width) c.add('TNN208', join(path, 'inputSize'), 'does not match the previous layer output', I, String(width));
+        if (I !== undefined && width !== undefined && I !== width)
+          c.add('TNN208', join(path, 'inputSize'), 'does not match the previous layer output', I, String(width));
         const U = c.size(l, 'units', path);
         c.arr(l, 'w', path, Int8Array, U !== undefined && I !== undefined ? U * I : undefined, '(U, I)', -127, 127);
         c.arr(l, 'b', path, Int32Array, U, '(U)', -INT32_MAX, INT32_MAX);
@@ -435,7 +475,8 @@ export function quantModelProblems(m: unknown): Diagnostic[] {
         c.arr(l, 's', path, Int32Array, U, '(U)', 0, SHIFT_MAX);
         c.oneOf(l, 'activation', path, QDENSE_ACTIVATIONS);
         checkOutputStage(c, l, path, i === (m.layers as unknown[]).length - 1);
-        if (l.activation === 'softmax' && i !== (m.layers as unknown[]).length - 1) c.add('TNN204', join(path, 'activation'), 'softmax is only allowed on the last layer', 'softmax', 'none, relu, tanh or sigmoid');
+        if (l.activation === 'softmax' && i !== (m.layers as unknown[]).length - 1)
+          c.add('TNN204', join(path, 'activation'), 'softmax is only allowed on the last layer', 'softmax', 'none, relu, tanh or sigmoid');
         width = U;
         break;
       }

@@ -126,11 +126,24 @@ function validateLayer(c: Collector, l: unknown, path: string, expectedInput: nu
     const hf = validateLayer(c, l.forward, `${path}.forward`, expectedInput);
     const hb = validateLayer(c, l.backward, `${path}.backward`, expectedInput);
     if (l.forward.kind === 'jordan' || l.backward.kind === 'jordan') {
-      c.add('TNN117', path, 'a Jordan layer cannot be a bidirectional half', 'jordan', 'elman, lstm or gru on both sides', 'a Jordan layer feeds back its own output step by step; run it forwards only');
+      c.add(
+        'TNN117',
+        path,
+        'a Jordan layer cannot be a bidirectional half',
+        'jordan',
+        'elman, lstm or gru on both sides',
+        'a Jordan layer feeds back its own output step by step; run it forwards only',
+      );
       return undefined;
     }
     if (l.forward.kind !== l.backward.kind || !(CELL_KINDS as readonly unknown[]).includes(l.forward.kind)) {
-      c.add('TNN112', path, 'bidirectional halves must be the same recurrent cell kind', `${String(l.forward.kind)}/${String(l.backward.kind)}`, 'elman, lstm or gru on both sides');
+      c.add(
+        'TNN112',
+        path,
+        'bidirectional halves must be the same recurrent cell kind',
+        `${String(l.forward.kind)}/${String(l.backward.kind)}`,
+        'elman, lstm or gru on both sides',
+      );
       return undefined;
     }
     if (hf !== undefined && hb !== undefined && hf !== hb) {
@@ -177,7 +190,9 @@ function validateJordan(c: Collector, o: Obj, path: string, expectedInput: numbe
       'unknown Jordan output activation',
       o.outActivation,
       JORDAN_OUT_ACTIVATIONS.join(', '),
-      o.outActivation === 'softmax' ? 'the fed-back output must be computable on the device: use none (logits) and put a dense softmax layer after the Jordan layer' : undefined,
+      o.outActivation === 'softmax'
+        ? 'the fed-back output must be computable on the device: use none (logits) and put a dense softmax layer after the Jordan layer'
+        : undefined,
     );
   }
   if (o.name !== undefined && typeof o.name !== 'string') c.add('TNN113', `${path}.name`, 'name is not a string', o.name, 'a string');
@@ -222,7 +237,14 @@ export function floatModelProblems(m: unknown): Diagnostic[] {
       if (std) {
         for (let i = 0; i < std.length; i++) {
           if (!(std[i] > 0)) {
-            c.add('TNN111', `normalization.std[${i}]`, 'standard deviation is not > 0', std[i], 'a value > 0', 'a constant feature has std 0: drop it, or set its std to 1');
+            c.add(
+              'TNN111',
+              `normalization.std[${i}]`,
+              'standard deviation is not > 0',
+              std[i],
+              'a value > 0',
+              'a constant feature has std 0: drop it, or set its std to 1',
+            );
             break;
           }
         }

@@ -98,7 +98,15 @@ export function rawAbsMax(sequences: ArrayLike<ArrayLike<number>>[], F: number):
 /** A dataset's sequences as (N)(T)(F) views (no copy), checked against the model's feature count. */
 export function datasetSequences(d: { source: string; features: string[]; x: Float32Array[] }, F: number): Float32Array[][] {
   if (d.features.length !== F) {
-    throw new TinyrnnError({ code: 'QNT005', path: 'calib', message: `calibration data have ${d.features.length} features (${d.features.join(', ')})`, expected: `${F}, the model's inputs` }, d.source);
+    throw new TinyrnnError(
+      {
+        code: 'QNT005',
+        path: 'calib',
+        message: `calibration data have ${d.features.length} features (${d.features.join(', ')})`,
+        expected: `${F}, the model's inputs`,
+      },
+      d.source,
+    );
   }
   return d.x.map((x) => Array.from({ length: x.length / F }, (_, t) => x.subarray(t * F, (t + 1) * F)));
 }

@@ -21,7 +21,10 @@ function walks(seed: number, n: number, T: number, F: number): number[][][] {
   });
 }
 
-type Spec = { kind: 'jordan'; hidden: number; units: number; out: JordanOutActivation } | { kind: 'lstm'; hidden: number } | { kind: 'dense'; units: number; activation: 'none' | 'softmax' };
+type Spec =
+  | { kind: 'jordan'; hidden: number; units: number; out: JordanOutActivation }
+  | { kind: 'lstm'; hidden: number }
+  | { kind: 'dense'; units: number; activation: 'none' | 'softmax' };
 
 function build(name: string, seed: number, F: number, specs: Spec[], output: 'sequence' | 'last'): FloatModel {
   const rng = new Rng(seed);
@@ -72,17 +75,45 @@ export function jordanGoldenCases(): GoldenCase[] {
     description,
     model: build(name, seed, F, specs, output),
     calib: walks(seed + 1000, 16, 60, F),
-    sequences: (q) => asRaw(q, lengths.flatMap((T, k) => walks(seed + 2000 + k, 1, T, F))),
+    sequences: (q) =>
+      asRaw(
+        q,
+        lengths.flatMap((T, k) => walks(seed + 2000 + k, 1, T, F)),
+      ),
   });
   return [
-    mk('jordan_h6_none', 'Jordan, 6 hidden, linear output of 2 fed back as int16 (the model output), per step', 31, 2, [{ kind: 'jordan', hidden: 6, units: 2, out: 'none' }], 'sequence', [80, 40]),
-    mk('jordan_tanh_head', 'Jordan, 5 hidden, tanh output of 4 fed back as int8, softmax head, output last', 32, 3, [{ kind: 'jordan', hidden: 5, units: 4, out: 'tanh' }, { kind: 'dense', units: 3, activation: 'softmax' }], 'last', [60, 40]),
+    mk(
+      'jordan_h6_none',
+      'Jordan, 6 hidden, linear output of 2 fed back as int16 (the model output), per step',
+      31,
+      2,
+      [{ kind: 'jordan', hidden: 6, units: 2, out: 'none' }],
+      'sequence',
+      [80, 40],
+    ),
+    mk(
+      'jordan_tanh_head',
+      'Jordan, 5 hidden, tanh output of 4 fed back as int8, softmax head, output last',
+      32,
+      3,
+      [
+        { kind: 'jordan', hidden: 5, units: 4, out: 'tanh' },
+        { kind: 'dense', units: 3, activation: 'softmax' },
+      ],
+      'last',
+      [60, 40],
+    ),
     mk(
       'jordan_stacked',
       'Stacked: Jordan on x16 (relu output) -> LSTM 4 -> Jordan (sigmoid output) -> linear head, per step',
       33,
       3,
-      [{ kind: 'jordan', hidden: 4, units: 3, out: 'relu' }, { kind: 'lstm', hidden: 4 }, { kind: 'jordan', hidden: 5, units: 3, out: 'sigmoid' }, { kind: 'dense', units: 2, activation: 'none' }],
+      [
+        { kind: 'jordan', hidden: 4, units: 3, out: 'relu' },
+        { kind: 'lstm', hidden: 4 },
+        { kind: 'jordan', hidden: 5, units: 3, out: 'sigmoid' },
+        { kind: 'dense', units: 2, activation: 'none' },
+      ],
       'sequence',
       [150, 40],
     ),

@@ -43,7 +43,14 @@ interface CellSpec {
   bidirectional?: boolean;
 }
 
-function buildModel(name: string, seed: number, F: number, cells: CellSpec[], dense: { units: number; activation: DenseActivation }[], opts: { output?: 'sequence' | 'last'; norm?: { mean: number[]; std: number[] }; wScale?: number } = {}): FloatModel {
+function buildModel(
+  name: string,
+  seed: number,
+  F: number,
+  cells: CellSpec[],
+  dense: { units: number; activation: DenseActivation }[],
+  opts: { output?: 'sequence' | 'last'; norm?: { mean: number[]; std: number[] }; wScale?: number } = {},
+): FloatModel {
   const rng = new Rng(seed);
   const ws = opts.wScale ?? 0.6;
   const layers: Layer[] = [];
@@ -102,7 +109,15 @@ function walks(seed: number, n: number, T: number, F: number, scale = 1, offset 
 const CALIB = (F: number, seed = 99): number[][][] => walks(seed, 24, 20, F);
 const asRaw = (q: QuantModel, seqs: number[][][]): number[][][] => seqs.map((s) => rawSequence(q, new Float64Array(s.flat())));
 
-function basic(name: string, description: string, seed: number, cells: CellSpec[], dense: { units: number; activation: DenseActivation }[], extra: Partial<GoldenCase> = {}, opts: Parameters<typeof buildModel>[5] = {}): GoldenCase {
+function basic(
+  name: string,
+  description: string,
+  seed: number,
+  cells: CellSpec[],
+  dense: { units: number; activation: DenseActivation }[],
+  extra: Partial<GoldenCase> = {},
+  opts: Parameters<typeof buildModel>[5] = {},
+): GoldenCase {
   const F = 3;
   return {
     name,
@@ -117,25 +132,89 @@ function basic(name: string, description: string, seed: number, cells: CellSpec[
 /** Every golden case, in the order of test/vectors/index.json. */
 export function goldenCases(): GoldenCase[] {
   const cases: GoldenCase[] = [
-    basic('elman_tanh_h4', 'Elman tanh, 4 units, softmax head (int16 logits), output last', 1, [{ kind: 'elman', hidden: 4 }], [{ units: 3, activation: 'softmax' }]),
-    basic('elman_relu_h4', 'Elman relu, 4 units, linear head per step (sequence output)', 2, [{ kind: 'elman', hidden: 4, activation: 'relu' }], [{ units: 2, activation: 'none' }]),
+    basic(
+      'elman_tanh_h4',
+      'Elman tanh, 4 units, softmax head (int16 logits), output last',
+      1,
+      [{ kind: 'elman', hidden: 4 }],
+      [{ units: 3, activation: 'softmax' }],
+    ),
+    basic(
+      'elman_relu_h4',
+      'Elman relu, 4 units, linear head per step (sequence output)',
+      2,
+      [{ kind: 'elman', hidden: 4, activation: 'relu' }],
+      [{ units: 2, activation: 'none' }],
+    ),
     basic('lstm_h4', 'LSTM, 4 units, softmax head, output last', 3, [{ kind: 'lstm', hidden: 4 }], [{ units: 3, activation: 'softmax' }]),
-    basic('gru_after_h4', 'GRU reset-after (PyTorch), 4 units, linear head per step', 4, [{ kind: 'gru', hidden: 4, resetAfter: true }], [{ units: 2, activation: 'none' }]),
-    basic('gru_before_h4', 'GRU reset-before (original), 4 units, linear head per step', 5, [{ kind: 'gru', hidden: 4, resetAfter: false }], [{ units: 2, activation: 'none' }]),
+    basic(
+      'gru_after_h4',
+      'GRU reset-after (PyTorch), 4 units, linear head per step',
+      4,
+      [{ kind: 'gru', hidden: 4, resetAfter: true }],
+      [{ units: 2, activation: 'none' }],
+    ),
+    basic(
+      'gru_before_h4',
+      'GRU reset-before (original), 4 units, linear head per step',
+      5,
+      [{ kind: 'gru', hidden: 4, resetAfter: false }],
+      [{ units: 2, activation: 'none' }],
+    ),
     basic('lstm_only_h3', 'LSTM without head: the model output is the int8 hidden state', 6, [{ kind: 'lstm', hidden: 3 }], []),
-    basic('dense_chain', 'Elman tanh then dense relu, tanh, sigmoid (int8 between layers) and a linear int16 head', 7, [{ kind: 'elman', hidden: 4 }], [
-      { units: 5, activation: 'relu' },
-      { units: 4, activation: 'tanh' },
-      { units: 4, activation: 'sigmoid' },
-      { units: 2, activation: 'none' },
-    ]),
+    basic(
+      'dense_chain',
+      'Elman tanh then dense relu, tanh, sigmoid (int8 between layers) and a linear int16 head',
+      7,
+      [{ kind: 'elman', hidden: 4 }],
+      [
+        { units: 5, activation: 'relu' },
+        { units: 4, activation: 'tanh' },
+        { units: 4, activation: 'sigmoid' },
+        { units: 2, activation: 'none' },
+      ],
+    ),
     basic('dense_tanh_out', 'LSTM with a tanh head: int16 Q0.15 output', 8, [{ kind: 'lstm', hidden: 3 }], [{ units: 2, activation: 'tanh' }]),
     basic('dense_sigmoid_out', 'GRU with a sigmoid head: int16 Q0.15 output', 9, [{ kind: 'gru', hidden: 3 }], [{ units: 2, activation: 'sigmoid' }]),
     basic('dense_relu_out', 'Elman with a relu head: int16 output', 10, [{ kind: 'elman', hidden: 3 }], [{ units: 2, activation: 'relu' }]),
-    basic('stacked_lstm_gru', 'Stacked: LSTM 5 -> GRU 4 -> Elman 3 -> softmax head', 11, [{ kind: 'lstm', hidden: 5 }, { kind: 'gru', hidden: 4 }, { kind: 'elman', hidden: 3 }], [{ units: 3, activation: 'softmax' }]),
-    basic('bidir_lstm_h3', 'Bidirectional LSTM 3+3 -> softmax head (whole-sequence only)', 12, [{ kind: 'lstm', hidden: 3, bidirectional: true }], [{ units: 2, activation: 'softmax' }]),
-    basic('bidir_gru_before_h3', 'Bidirectional GRU reset-before 3+3, stacked on a GRU reset-after, linear head per step', 13, [{ kind: 'gru', hidden: 3 }, { kind: 'gru', hidden: 3, resetAfter: false, bidirectional: true }], [{ units: 2, activation: 'none' }]),
-    basic('clip_lstm_elman', 'ONNX clip on gate pre-activations: LSTM (clip 0.7) -> Elman relu (clip 0.5) -> head', 14, [{ kind: 'lstm', hidden: 3, clip: 0.7 }, { kind: 'elman', hidden: 3, activation: 'relu', clip: 0.5 }], [{ units: 2, activation: 'none' }]),
+    basic(
+      'stacked_lstm_gru',
+      'Stacked: LSTM 5 -> GRU 4 -> Elman 3 -> softmax head',
+      11,
+      [
+        { kind: 'lstm', hidden: 5 },
+        { kind: 'gru', hidden: 4 },
+        { kind: 'elman', hidden: 3 },
+      ],
+      [{ units: 3, activation: 'softmax' }],
+    ),
+    basic(
+      'bidir_lstm_h3',
+      'Bidirectional LSTM 3+3 -> softmax head (whole-sequence only)',
+      12,
+      [{ kind: 'lstm', hidden: 3, bidirectional: true }],
+      [{ units: 2, activation: 'softmax' }],
+    ),
+    basic(
+      'bidir_gru_before_h3',
+      'Bidirectional GRU reset-before 3+3, stacked on a GRU reset-after, linear head per step',
+      13,
+      [
+        { kind: 'gru', hidden: 3 },
+        { kind: 'gru', hidden: 3, resetAfter: false, bidirectional: true },
+      ],
+      [{ units: 2, activation: 'none' }],
+    ),
+    basic(
+      'clip_lstm_elman',
+      'ONNX clip on gate pre-activations: LSTM (clip 0.7) -> Elman relu (clip 0.5) -> head',
+      14,
+      [
+        { kind: 'lstm', hidden: 3, clip: 0.7 },
+        { kind: 'elman', hidden: 3, activation: 'relu', clip: 0.5 },
+      ],
+      [{ units: 2, activation: 'none' }],
+    ),
   ];
 
   // Normalisation folded into the input stage; raw sensor integers (milli-g around 1 g) fed directly.
@@ -169,17 +248,45 @@ export function goldenCases(): GoldenCase[] {
         const k = q.input.rawPerUnit[0];
         const big = 2 ** 30;
         return [
-          [[big, -big, 0], [-big, big, big], [100 * k, -100 * k, 3 * k], [0, 0, 0], [big, big, big], [-big, -big, -big]],
+          [
+            [big, -big, 0],
+            [-big, big, big],
+            [100 * k, -100 * k, 3 * k],
+            [0, 0, 0],
+            [big, big, big],
+            [-big, -big, -big],
+          ],
           ...asRaw(q, walks(2016, 1, 6, 3, 4)),
         ];
       },
     });
   }
   // All-zero input.
-  cases.push({ ...basic('zeros', 'all-zero raw input (the state evolves from biases alone)', 17, [{ kind: 'gru', hidden: 4 }, { kind: 'lstm', hidden: 3 }], [{ units: 2, activation: 'none' }]), sequences: () => [Array.from({ length: 10 }, () => [0, 0, 0])] });
+  cases.push({
+    ...basic(
+      'zeros',
+      'all-zero raw input (the state evolves from biases alone)',
+      17,
+      [
+        { kind: 'gru', hidden: 4 },
+        { kind: 'lstm', hidden: 3 },
+      ],
+      [{ units: 2, activation: 'none' }],
+    ),
+    sequences: () => [Array.from({ length: 10 }, () => [0, 0, 0])],
+  });
   // Extreme scales: features of very different magnitude, rows of tiny and large weights.
   {
-    const model = buildModel('extreme_scales', 18, 3, [{ kind: 'elman', hidden: 4 }, { kind: 'lstm', hidden: 3 }], [{ units: 2, activation: 'none' }]);
+    const model = buildModel(
+      'extreme_scales',
+      18,
+      3,
+      [
+        { kind: 'elman', hidden: 4 },
+        { kind: 'lstm', hidden: 3 },
+      ],
+      [{ units: 2, activation: 'none' }],
+    );
     const e = model.layers[0] as CellLayer;
     for (let i = 0; i < 3; i++) {
       e.wx[i] *= 1e-4; // row 0: tiny weights
@@ -197,7 +304,16 @@ export function goldenCases(): GoldenCase[] {
     });
   }
   // A long sequence: 1,000 steps.
-  cases.push({ ...basic('lstm_long_1000', 'LSTM 4 units, one sequence of 1,000 steps (state carried far)', 19, [{ kind: 'lstm', hidden: 4 }], [{ units: 2, activation: 'none' }]), sequences: (q) => asRaw(q, walks(2019, 1, 1000, 3)) });
+  cases.push({
+    ...basic(
+      'lstm_long_1000',
+      'LSTM 4 units, one sequence of 1,000 steps (state carried far)',
+      19,
+      [{ kind: 'lstm', hidden: 4 }],
+      [{ units: 2, activation: 'none' }],
+    ),
+    sequences: (q) => asRaw(q, walks(2019, 1, 1000, 3)),
+  });
   // An echo state network fitted on builtin:sines: seeded int8 reservoir (Elman tanh layer, no
   // biases) and a ridge readout, saved with { regenerate: false }: the reservoir is stored like
   // any Elman layer (how `tinyrnn train --cell esn` saved it before reservoirs were regenerated).
@@ -244,7 +360,8 @@ export function goldenCases(): GoldenCase[] {
       data.x.slice(from, to).map((x) => Array.from({ length: x.length / F }, (_, t) => Array.from(x.subarray(t * F, (t + 1) * F))));
     cases.push({
       name: 'esn_gestures_h12',
-      description: 'echo state network classifier on builtin:gestures (3 features, one common x16 scale), 12-unit reservoir regenerated from its seed, leak 0.75, softmax readout of the last step',
+      description:
+        'echo state network classifier on builtin:gestures (3 features, one common x16 scale), 12-unit reservoir regenerated from its seed, leak 0.75, softmax readout of the last step',
       model,
       calib: seqs(0, 60),
       sequences: (q) => seqs(60, 62).map((s) => rawSequence(q, new Float64Array(s.flat()))),

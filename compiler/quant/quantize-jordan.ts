@@ -9,7 +9,15 @@ import { DenseLayer, JordanLayer } from '../ir/model';
 import { QJordanLayer } from '../ir/quant-jordan';
 import { Cols, PRE_SCALE, Problems, QParams, denseParams, foldBias, quantRows, rowMultipliers, uniform } from './quantize';
 
-export function jordanParams(p: Problems, l: JordanLayer, path: string, inQ: Cols, isLast: boolean, outStat: { range(p?: number): [number, number] } | undefined, percentile: number | undefined): { layer: QJordanLayer; out: QParams } {
+export function jordanParams(
+  p: Problems,
+  l: JordanLayer,
+  path: string,
+  inQ: Cols,
+  isLast: boolean,
+  outStat: { range(p?: number): [number, number] } | undefined,
+  percentile: number | undefined,
+): { layer: QJordanLayer; out: QParams } {
   const H = l.hidden;
   const U = l.units;
   // y: the projection, quantised as a dense layer on h16 (scale 2^-15, zero point 0)

@@ -74,11 +74,16 @@ export class Problems {
   int32(v: number, path: string, what: string): number {
     const r = Math.round(v);
     if (Math.abs(r) > INT32_MAX || !Number.isFinite(r)) {
-      this.add('QNT003', path, `${what} is ${r}, beyond the int32 range; integer accumulators would overflow and products would leave the range where JavaScript numbers are exact (2^53)`, {
-        value: r,
-        expected: `|value| <= ${INT32_MAX}`,
-        hint: 'the bias is enormous compared with the weights and inputs: retrain with weight decay, or check the model',
-      });
+      this.add(
+        'QNT003',
+        path,
+        `${what} is ${r}, beyond the int32 range; integer accumulators would overflow and products would leave the range where JavaScript numbers are exact (2^53)`,
+        {
+          value: r,
+          expected: `|value| <= ${INT32_MAX}`,
+          hint: 'the bias is enormous compared with the weights and inputs: retrain with weight decay, or check the model',
+        },
+      );
       return 0;
     }
     return r;
@@ -132,7 +137,8 @@ function preflight(m: FloatModel): void {
         hint: 'run this model as float, or retrain/export it without peepholes',
       });
     }
-    if (c.clip !== undefined && !(c.clip > 0 && Number.isFinite(c.clip))) p.add('QNT001', `${path}.clip`, 'clip is not a positive finite number', { value: c.clip });
+    if (c.clip !== undefined && !(c.clip > 0 && Number.isFinite(c.clip)))
+      p.add('QNT001', `${path}.clip`, 'clip is not a positive finite number', { value: c.clip });
   };
   m.layers.forEach((l, i) => {
     const path = `layers[${i}]`;
@@ -195,7 +201,16 @@ export function foldBias(p: Problems, b: Float32Array, w8: Int8Array, sa: Float6
   return out;
 }
 
-function cellParams(p: Problems, c: CellLayer, path: string, inQ: Cols, hQ: QParams, cal: Calibration, key: string, percentile: number | undefined): QCellLayer {
+function cellParams(
+  p: Problems,
+  c: CellLayer,
+  path: string,
+  inQ: Cols,
+  hQ: QParams,
+  cal: Calibration,
+  key: string,
+  percentile: number | undefined,
+): QCellLayer {
   const G = gateCount(c.kind);
   const H = c.hidden;
   const I = c.inputSize;
@@ -229,7 +244,15 @@ function cellParams(p: Problems, c: CellLayer, path: string, inQ: Cols, hQ: QPar
     case 'elman': {
       const h = relu ? { m: 0, s: 0 } : p.mult(2 ** -15 / hQ.scale, `${path}.hM`, 'h16 to h8');
       const leakQ15 = leakToQ15(c.leak);
-      return { kind: 'elman', activation: c.activation, ...common, hM: h.m, hS: h.s, ...(leakQ15 !== undefined ? { leakQ15 } : {}), ...(c.reservoir ? { reservoir: { seed: c.reservoir.seed, densityQ16: c.reservoir.densityQ16 } } : {}) };
+      return {
+        kind: 'elman',
+        activation: c.activation,
+        ...common,
+        hM: h.m,
+        hS: h.s,
+        ...(leakQ15 !== undefined ? { leakQ15 } : {}),
+        ...(c.reservoir ? { reservoir: { seed: c.reservoir.seed, densityQ16: c.reservoir.densityQ16 } } : {}),
+      };
     }
     case 'lstm': {
       const cmax = cal.stats.get(`${key}c`)?.absMax(percentile) ?? 0;
@@ -280,7 +303,11 @@ export function quantizeModel(m: FloatModel, sequences: ArrayLike<ArrayLike<numb
       }
     }
   });
-  if (steps === 0) p.add('QNT005', 'calib', 'no calibration data', { expected: 'at least one sequence with one step', hint: 'pass --calib with the training or validation data' });
+  if (steps === 0)
+    p.add('QNT005', 'calib', 'no calibration data', {
+      expected: 'at least one sequence with one step',
+      hint: 'pass --calib with the training or validation data',
+    });
   p.throwIfAny();
 
   const cal = calibrate(m, sequences, percentile !== undefined && percentile < 100);
@@ -315,7 +342,11 @@ export function quantizeModel(m: FloatModel, sequences: ArrayLike<ArrayLike<numb
     const std = m.normalization ? m.normalization.std[f] : 1;
     const off = Math.round(mean * rawPerUnit[f]);
     if (Math.abs(off) > RAW_INPUT_MAX) {
-      p.add('QNT007', `input.offset[${f}]`, `raw offset ${off} of feature ${m.meta.features[f]} is beyond 2^30`, { value: off, expected: '|offset| <= 2^30', hint: 'use a smaller --raw-per-unit' });
+      p.add('QNT007', `input.offset[${f}]`, `raw offset ${off} of feature ${m.meta.features[f]} is beyond 2^30`, {
+        value: off,
+        expected: '|offset| <= 2^30',
+        hint: 'use a smaller --raw-per-unit',
+      });
     }
     offset[f] = Math.max(-RAW_INPUT_MAX, Math.min(RAW_INPUT_MAX, off));
     const q = p.mult(1 / (rawPerUnit[f] * std * inCols.scale[f]), `input.m[${f}]`, `input stage of feature ${m.meta.features[f]}`);
@@ -403,7 +434,15 @@ export function quantizeModel(m: FloatModel, sequences: ArrayLike<ArrayLike<numb
   return validateQuantModel(qm);
 }
 
-export function denseParams(p: Problems, l: DenseLayer, path: string, inQ: Cols, isLast: boolean, st: { range(p?: number): [number, number] } | undefined, percentile: number | undefined): { layer: QDenseLayer; out: QParams } {
+export function denseParams(
+  p: Problems,
+  l: DenseLayer,
+  path: string,
+  inQ: Cols,
+  isLast: boolean,
+  st: { range(p?: number): [number, number] } | undefined,
+  percentile: number | undefined,
+): { layer: QDenseLayer; out: QParams } {
   const U = l.units;
   const I = l.inputSize;
   const [lo, hi0] = st ? st.range(percentile) : [0, 0];

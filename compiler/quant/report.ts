@@ -58,7 +58,15 @@ export interface QuantReport {
 /** Dequantised model outputs of every sequence, (N)(T*O), in the shape evaluateOutputs takes. */
 export function predictQuant(q: QuantModel, data: Dataset): Float64Array[] {
   if (data.features.length !== q.inputSize) {
-    throw new TinyrnnError({ code: 'DATA006', path: 'x', message: `sequences have ${data.features.length} features`, expected: `${q.inputSize} (${q.meta.features.join(', ')}), what the model was quantised for` }, data.source);
+    throw new TinyrnnError(
+      {
+        code: 'DATA006',
+        path: 'x',
+        message: `sequences have ${data.features.length} features`,
+        expected: `${q.inputSize} (${q.meta.features.join(', ')}), what the model was quantised for`,
+      },
+      data.source,
+    );
   }
   const O = q.outputSize;
   return data.x.map((x) => {
@@ -284,7 +292,15 @@ export function compareQuant(f: FloatModel, q: QuantModel, data: Dataset, opts: 
     int8: qr,
     ...(f.task === 'classification' ? { agreement: { predictions, identical, rate: predictions ? identical / predictions : 1 } } : {}),
     output: { maxAbs: outAcc.max, meanAbs: outAcc.n ? outAcc.sum / outAcc.n : 0 },
-    tensors: [...tensors].map(([name, { layer, acc }]) => ({ name, layer, maxAbs: acc.max, meanAbs: acc.n ? acc.sum / acc.n : 0, meanMagnitude: acc.n ? acc.mag / acc.n : 0, count: acc.n, atLimit: acc.limitChecked && acc.n ? acc.limit / acc.n : null })),
+    tensors: [...tensors].map(([name, { layer, acc }]) => ({
+      name,
+      layer,
+      maxAbs: acc.max,
+      meanAbs: acc.n ? acc.sum / acc.n : 0,
+      meanMagnitude: acc.n ? acc.mag / acc.n : 0,
+      count: acc.n,
+      atLimit: acc.limitChecked && acc.n ? acc.limit / acc.n : null,
+    })),
     tracedSequences: nTrace,
     growth,
   };
@@ -303,21 +319,30 @@ export function formatQuantReport(r: QuantReport, title: string): string {
     lines.push(`  accuracy: float ${pct(a)}, int8 ${pct(b)} (${b - a >= 0 ? '+' : ''}${(100 * (b - a)).toFixed(2)} points)`);
   }
   if (r.float.regression && r.int8.regression) {
-    lines.push(`  RMSE: float ${g4(r.float.regression.rmse)}, int8 ${g4(r.int8.regression.rmse)}; MAE: float ${g4(r.float.regression.mae)}, int8 ${g4(r.int8.regression.mae)}`);
+    lines.push(
+      `  RMSE: float ${g4(r.float.regression.rmse)}, int8 ${g4(r.int8.regression.rmse)}; MAE: float ${g4(r.float.regression.mae)}, int8 ${g4(r.int8.regression.mae)}`,
+    );
   }
   if (r.agreement) lines.push(`  predictions identical to float: ${r.agreement.identical} of ${r.agreement.predictions} (${pct(r.agreement.rate)})`);
-  lines.push(`  model output vs float (every step${r.float.classification ? ', probabilities' : ''}): max |error| ${g4(r.output.maxAbs)}, mean ${g4(r.output.meanAbs)}`);
+  lines.push(
+    `  model output vs float (every step${r.float.classification ? ', probabilities' : ''}): max |error| ${g4(r.output.maxAbs)}, mean ${g4(r.output.meanAbs)}`,
+  );
   lines.push(`  where the error comes from (real units, ${r.tracedSequences} sequences):`);
   const w = Math.max(6, ...r.tensors.map((t) => t.name.length));
   lines.push(`    ${'tensor'.padEnd(w)}  ${'max |err|'.padStart(10)}  ${'mean |err|'.padStart(10)}  ${'mean |value|'.padStart(12)}  ${'at limit'.padStart(8)}`);
   const lim = (a: number | null): string => (a === null ? '-' : a === 0 ? '0' : a < 0.001 ? '<0.1%' : `${(100 * a).toFixed(1)}%`);
-  for (const t of r.tensors) lines.push(`    ${t.name.padEnd(w)}  ${g4(t.maxAbs).padStart(10)}  ${g4(t.meanAbs).padStart(10)}  ${g4(t.meanMagnitude).padStart(12)}  ${lim(t.atLimit).padStart(8)}`);
+  for (const t of r.tensors)
+    lines.push(
+      `    ${t.name.padEnd(w)}  ${g4(t.maxAbs).padStart(10)}  ${g4(t.meanAbs).padStart(10)}  ${g4(t.meanMagnitude).padStart(12)}  ${lim(t.atLimit).padStart(8)}`,
+    );
   lines.push('    (at limit: share of values held at the limit of their integer type; saturated pre-activations beyond +-8 are harmless after sigmoid/tanh)');
   const hn = [...new Set(r.growth.flatMap((g) => Object.keys(g.hidden)))];
-  lines.push('  error over time (mean |err| of the output and of each recurrent layer\'s h):');
+  lines.push("  error over time (mean |err| of the output and of each recurrent layer's h):");
   lines.push(`    ${'steps'.padEnd(11)}  ${'output'.padStart(10)}  ${hn.map((h) => h.padStart(Math.max(10, h.length))).join('  ')}`);
   for (const g of r.growth) {
-    lines.push(`    ${`${g.from + 1}-${g.to + 1}`.padEnd(11)}  ${g4(g.outputMean).padStart(10)}  ${hn.map((h) => g4(g.hidden[h] ?? 0).padStart(Math.max(10, h.length))).join('  ')}`);
+    lines.push(
+      `    ${`${g.from + 1}-${g.to + 1}`.padEnd(11)}  ${g4(g.outputMean).padStart(10)}  ${hn.map((h) => g4(g.hidden[h] ?? 0).padStart(Math.max(10, h.length))).join('  ')}`,
+    );
   }
   return lines.join('\n');
 }

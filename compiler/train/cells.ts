@@ -293,9 +293,24 @@ export class TrainCell {
    * adds the gradient w.r.t. the input X into dX (T, B, I). The gradient w.r.t. the initial state
    * is dropped (truncation).
    */
-  backward(P: Float64Array, Gr: Float64Array, X: Float64Array, T: number, B: number, dOut: Float64Array, O: number, col: number, dX: Float64Array | null): void {
+  backward(
+    P: Float64Array,
+    Gr: Float64Array,
+    X: Float64Array,
+    T: number,
+    B: number,
+    dOut: Float64Array,
+    O: number,
+    col: number,
+    dX: Float64Array | null,
+  ): void {
     if (this.leak !== 1) {
-      throw new TinyrnnError({ code: 'TRN001', path: 'leak', message: 'training a leaky Elman layer by gradient descent is not supported', hint: 'leaky reservoirs are fitted in closed form by tinyrnn train --cell esn' });
+      throw new TinyrnnError({
+        code: 'TRN001',
+        path: 'leak',
+        message: 'training a leaky Elman layer by gradient descent is not supported',
+        hint: 'leaky reservoirs are fitted in closed form by tinyrnn train --cell esn',
+      });
     }
     const { H, GH, I } = this;
     this.dh.fill(0, 0, B * H);

@@ -39,7 +39,10 @@ export function saveCheckpoint(file: string, trainer: Trainer, data: string): vo
 }
 
 function notCheckpoint(file: string, message: string): TinyrnnError {
-  return new TinyrnnError({ code: 'TRN021', path: 'checkpoint', message, hint: 'give the .ckpt file written during training (tinyrnn train writes OUT.ckpt)' }, file);
+  return new TinyrnnError(
+    { code: 'TRN021', path: 'checkpoint', message, hint: 'give the .ckpt file written during training (tinyrnn train writes OUT.ckpt)' },
+    file,
+  );
 }
 
 export function decodeCheckpoint(bytes: Uint8Array, file = '<checkpoint>'): Checkpoint {
@@ -56,7 +59,10 @@ export function decodeCheckpoint(bytes: Uint8Array, file = '<checkpoint>'): Chec
   const ck = (raw as { checkpoint?: unknown }).checkpoint as Record<string, unknown> | undefined;
   if (!ck || typeof ck !== 'object') throw notCheckpoint(file, 'this model file holds no training state');
   if (ck.version !== CHECKPOINT_VERSION) {
-    throw new TinyrnnError({ code: 'TRN022', path: 'checkpoint.version', message: `checkpoint version ${String(ck.version)}`, expected: `${CHECKPOINT_VERSION}` }, file);
+    throw new TinyrnnError(
+      { code: 'TRN022', path: 'checkpoint.version', message: `checkpoint version ${String(ck.version)}`, expected: `${CHECKPOINT_VERSION}` },
+      file,
+    );
   }
   const st = ck.state as StoredState;
   const f64 = (v: unknown, name: string): Float64Array => {

@@ -105,8 +105,9 @@ export function resolveTrainConfig(c: Partial<TrainConfig> = {}): TrainConfig {
   if (!(ELMAN_ACTIVATIONS as readonly string[]).includes(r.activation)) bad('activation', r.activation, ELMAN_ACTIVATIONS.join(', '));
   if (!Array.isArray(r.dense) || r.dense.some((u) => !Number.isInteger(u) || u < 1 || u > 4096)) bad('dense', r.dense, 'a list of unit counts in 1..4096');
   int('feedback', 0, 4096);
-  if (r.feedback !== 0 && r.cell !== 'jordan') bad('feedback', r.feedback, '0 unless cell is jordan (the width of the Jordan layer\'s fed-back output)');
-  if (r.cell === 'jordan' && r.bidirectional) bad('bidirectional', r.bidirectional, 'false with cell jordan (a Jordan layer runs forwards, feeding back its output)');
+  if (r.feedback !== 0 && r.cell !== 'jordan') bad('feedback', r.feedback, "0 unless cell is jordan (the width of the Jordan layer's fed-back output)");
+  if (r.cell === 'jordan' && r.bidirectional)
+    bad('bidirectional', r.bidirectional, 'false with cell jordan (a Jordan layer runs forwards, feeding back its output)');
   if (r.output !== null && !(OUTPUT_MODES as readonly string[]).includes(r.output)) bad('output', r.output, OUTPUT_MODES.join(', '));
   int('epochs', 0, 100000);
   int('batchSize', 1, 65536);

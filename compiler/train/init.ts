@@ -8,7 +8,21 @@
 //
 // Legend: F inputs, I layer input, H hidden, G gates, U dense units, O outputs.
 
-import { CellKind, CellLayer, DenseActivation, ElmanActivation, FloatModel, JordanLayer, Layer, OutputMode, Task, emptyCell, emptyDense, emptyJordan, gateCount } from '../ir/model';
+import {
+  CellKind,
+  CellLayer,
+  DenseActivation,
+  ElmanActivation,
+  FloatModel,
+  JordanLayer,
+  Layer,
+  OutputMode,
+  Task,
+  emptyCell,
+  emptyDense,
+  emptyJordan,
+  gateCount,
+} from '../ir/model';
 import { TinyrnnError } from '../ir/errors';
 import { Rng } from '../util/rng';
 
@@ -28,7 +42,15 @@ export interface Architecture {
   feedback?: number;
 }
 
-export const DEFAULT_ARCHITECTURE: Architecture = { cell: 'lstm', hidden: 16, layers: 1, bidirectional: false, activation: 'tanh', resetAfter: true, dense: [] };
+export const DEFAULT_ARCHITECTURE: Architecture = {
+  cell: 'lstm',
+  hidden: 16,
+  layers: 1,
+  bidirectional: false,
+  activation: 'tanh',
+  resetAfter: true,
+  dense: [],
+};
 
 function glorot(rng: Rng, a: Float32Array, off: number, len: number, fanIn: number, fanOut: number): void {
   const lim = Math.sqrt(6 / (fanIn + fanOut));

@@ -103,14 +103,26 @@ const PREDICT_BATCH = 32;
 export function predictFloat(model: FloatModel, data: Dataset): Float64Array[] {
   const F = model.inputSize;
   if (data.features.length !== F) {
-    throw new TinyrnnError({ code: 'DATA006', path: 'x', message: `sequences have ${data.features.length} features`, expected: `${F} (${model.meta.features.join(', ')}), what the model was trained on` }, data.source);
+    throw new TinyrnnError(
+      {
+        code: 'DATA006',
+        path: 'x',
+        message: `sequences have ${data.features.length} features`,
+        expected: `${F} (${model.meta.features.join(', ')}), what the model was trained on`,
+      },
+      data.source,
+    );
   }
   const lengths = data.x.map((x) => x.length / F);
   const maxT = Math.max(...lengths);
   const bidir = isBidirectional(model);
   const W = bidir ? maxT : Math.min(maxT, PREDICT_WINDOW);
   // keep the workspaces (about ten (T, B, G*H) float64 buffers per cell) near 2 million values each
-  const widest = Math.max(...model.layers.map((l) => (l.kind === 'dense' ? l.units : l.kind === 'jordan' ? Math.max(l.units, 4 * l.hidden) : 4 * (l.kind === 'bidirectional' ? l.forward.hidden : l.hidden))));
+  const widest = Math.max(
+    ...model.layers.map((l) =>
+      l.kind === 'dense' ? l.units : l.kind === 'jordan' ? Math.max(l.units, 4 * l.hidden) : 4 * (l.kind === 'bidirectional' ? l.forward.hidden : l.hidden),
+    ),
+  );
   const B = Math.max(1, Math.min(PREDICT_BATCH, Math.floor(2_000_000 / (W * widest))));
   const net = new Net(model, { maxSteps: W, maxBatch: B, allSteps: true });
   const O = modelOutputSize(model);
@@ -164,7 +176,15 @@ export function labelMap(model: FloatModel, data: Dataset): Int32Array {
     map[i] = k;
   });
   if (missing.length) {
-    throw new TinyrnnError({ code: 'DATA008', path: 'labels', message: `labels the model does not know: ${missing.map((s) => JSON.stringify(s)).join(', ')}`, expected: `labels among ${names.map((s) => JSON.stringify(s)).join(', ')}` }, data.source);
+    throw new TinyrnnError(
+      {
+        code: 'DATA008',
+        path: 'labels',
+        message: `labels the model does not know: ${missing.map((s) => JSON.stringify(s)).join(', ')}`,
+        expected: `labels among ${names.map((s) => JSON.stringify(s)).join(', ')}`,
+      },
+      data.source,
+    );
   }
   return map;
 }
@@ -178,12 +198,17 @@ export function evaluateFloat(model: FloatModel, data: Dataset): EvalReport {
  * Scores per-sequence outputs (T, O) of any implementation of the model (float or quantised,
  * dequantised to real values) against a dataset's labels or targets.
  */
-export function evaluateOutputs(model: FloatModel | { task: 'classification' | 'regression'; output: 'sequence' | 'last'; meta: { labels?: string[] } }, data: Dataset, outputs: Float64Array[]): EvalReport {
+export function evaluateOutputs(
+  model: FloatModel | { task: 'classification' | 'regression'; output: 'sequence' | 'last'; meta: { labels?: string[] } },
+  data: Dataset,
+  outputs: Float64Array[],
+): EvalReport {
   const F = data.features.length;
   const last = model.output === 'last';
   const base = { task: model.task, output: model.output, sequences: data.x.length };
   if (model.task === 'classification') {
-    if (!data.y && !data.yStep) throw new TinyrnnError({ code: 'DATA016', path: 'y', message: 'the data has no class labels', expected: 'labels to score a classifier' }, data.source);
+    if (!data.y && !data.yStep)
+      throw new TinyrnnError({ code: 'DATA016', path: 'y', message: 'the data has no class labels', expected: 'labels to score a classifier' }, data.source);
     const map = labelMap(model as FloatModel, data);
     const truth: number[] = [];
     const pred: number[] = [];
@@ -203,14 +228,22 @@ export function evaluateOutputs(model: FloatModel | { task: 'classification' | '
     });
     return { ...base, loss: truth.length ? loss / truth.length : 0, classification: classificationMetrics(model.meta.labels ?? [], truth, pred) };
   }
-  if (!data.targets) throw new TinyrnnError({ code: 'DATA016', path: 'y', message: 'the data has no regression targets', expected: 'target columns to score a regression model' }, data.source);
+  if (!data.targets)
+    throw new TinyrnnError(
+      { code: 'DATA016', path: 'y', message: 'the data has no regression targets', expected: 'target columns to score a regression model' },
+      data.source,
+    );
   const K = data.targetNames?.length ?? 0;
   const tg: number[] = [];
   const pr: number[] = [];
   outputs.forEach((o, n) => {
     const T = data.x[n].length / F;
     const y = (data.targets as Float32Array[])[n];
-    if (o.length !== T * K) throw new TinyrnnError({ code: 'DATA007', path: `y[${n}]`, message: `${K} targets per step`, expected: `${o.length / T} (the model's outputs)` }, data.source);
+    if (o.length !== T * K)
+      throw new TinyrnnError(
+        { code: 'DATA007', path: `y[${n}]`, message: `${K} targets per step`, expected: `${o.length / T} (the model's outputs)` },
+        data.source,
+      );
     for (let t = last ? T - 1 : 0; t < T; t++) {
       for (let k = 0; k < K; k++) {
         tg.push(y[t * K + k]);
@@ -229,10 +262,15 @@ export function formatEvalReport(r: EvalReport, title = 'evaluation'): string {
   const lines: string[] = [];
   if (r.classification) {
     const c = r.classification;
-    lines.push(`${title}: ${r.sequences} sequences, ${c.n} predictions: accuracy ${pct(c.accuracy)}, macro F1 ${c.macroF1.toFixed(3)}, loss ${r.loss.toFixed(4)}`);
+    lines.push(
+      `${title}: ${r.sequences} sequences, ${c.n} predictions: accuracy ${pct(c.accuracy)}, macro F1 ${c.macroF1.toFixed(3)}, loss ${r.loss.toFixed(4)}`,
+    );
     const w = Math.max(5, ...c.perClass.map((p) => p.label.length));
     lines.push(`  ${'class'.padEnd(w)}  precision  recall     F1  support`);
-    for (const p of c.perClass) lines.push(`  ${p.label.padEnd(w)}  ${pct(p.precision).padStart(9)}  ${pct(p.recall).padStart(6)}  ${p.f1.toFixed(3).padStart(5)}  ${String(p.support).padStart(7)}`);
+    for (const p of c.perClass)
+      lines.push(
+        `  ${p.label.padEnd(w)}  ${pct(p.precision).padStart(9)}  ${pct(p.recall).padStart(6)}  ${p.f1.toFixed(3).padStart(5)}  ${String(p.support).padStart(7)}`,
+      );
     lines.push('  confusion (rows: true class, columns: predicted):');
     const cw = Math.max(4, ...c.confusion.flat().map((v) => String(v).length), ...c.perClass.map((p) => Math.min(p.label.length, 6)));
     lines.push(`  ${''.padEnd(w)}  ${c.perClass.map((p) => p.label.slice(0, 6).padStart(cw)).join(' ')}`);

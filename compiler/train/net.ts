@@ -78,7 +78,10 @@ export class Net {
   readonly maxSteps: number;
   readonly maxBatch: number;
 
-  constructor(readonly model: FloatModel, opts: NetOptions) {
+  constructor(
+    readonly model: FloatModel,
+    opts: NetOptions,
+  ) {
     const T = (this.maxSteps = opts.maxSteps);
     const B = (this.maxBatch = opts.maxBatch);
     this.dropout = opts.dropout ?? 0;
@@ -91,12 +94,28 @@ export class Net {
       return o;
     };
     const cellOffsets = (l: CellLayer, i: number, path: string): CellOffsets => {
-      if (l.kind === 'lstm' && l.peepholes) unsupported(`${path}.peepholes`, 'training LSTM peepholes is not supported', 'remove the peepholes or train in the framework the model came from');
+      if (l.kind === 'lstm' && l.peepholes)
+        unsupported(`${path}.peepholes`, 'training LSTM peepholes is not supported', 'remove the peepholes or train in the framework the model came from');
       if (l.clip !== undefined) unsupported(`${path}.clip`, 'training cells with a pre-activation clip is not supported');
-      return { wx: take(i, `${path}.wx`, l.wx.length), wh: take(i, `${path}.wh`, l.wh.length), bx: take(i, `${path}.bx`, l.bx.length), bh: take(i, `${path}.bh`, l.bh.length) };
+      return {
+        wx: take(i, `${path}.wx`, l.wx.length),
+        wh: take(i, `${path}.wh`, l.wh.length),
+        bx: take(i, `${path}.bx`, l.bx.length),
+        bh: take(i, `${path}.bh`, l.bh.length),
+      };
     };
     const mkCell = (l: CellLayer, o: CellOffsets, reverse: boolean): TrainCell => {
-      const cell = new TrainCell(l.kind, l.inputSize, l.hidden, l.kind === 'elman' && l.activation === 'relu', l.kind === 'gru' && l.resetAfter, reverse, o, T, B);
+      const cell = new TrainCell(
+        l.kind,
+        l.inputSize,
+        l.hidden,
+        l.kind === 'elman' && l.activation === 'relu',
+        l.kind === 'gru' && l.resetAfter,
+        reverse,
+        o,
+        T,
+        B,
+      );
       // a leaky Elman layer (echo state network) runs forwards here (evaluation); backward refuses it
       if (l.kind === 'elman' && l.leak !== undefined) cell.leak = l.leak;
       return cell;
@@ -109,7 +128,14 @@ export class Net {
         case 'elman':
         case 'lstm':
         case 'gru':
-          this.nodes.push({ kind: 'cell', cells: [mkCell(l, cellOffsets(l, i, path), false)], I: l.inputSize, O, out: new Float64Array(T * B * O), dOut: new Float64Array(T * B * O) });
+          this.nodes.push({
+            kind: 'cell',
+            cells: [mkCell(l, cellOffsets(l, i, path), false)],
+            I: l.inputSize,
+            O,
+            out: new Float64Array(T * B * O),
+            dOut: new Float64Array(T * B * O),
+          });
           break;
         case 'bidirectional': {
           const f = mkCell(l.forward, cellOffsets(l.forward, i, `${path}.forward`), false);
@@ -122,7 +148,19 @@ export class Net {
           const w = take(i, `${path}.w`, l.w.length);
           const b = take(i, `${path}.b`, l.b.length);
           const n = T * B * O;
-          this.nodes.push({ kind: 'dense', I: l.inputSize, O, act: l.activation, w, b, lastOnly: !opts.allSteps && model.output === 'last' && i > lastCell, z: new Float64Array(n), out: new Float64Array(n), dOut: new Float64Array(n), dZ: new Float64Array(n) });
+          this.nodes.push({
+            kind: 'dense',
+            I: l.inputSize,
+            O,
+            act: l.activation,
+            w,
+            b,
+            lastOnly: !opts.allSteps && model.output === 'last' && i > lastCell,
+            z: new Float64Array(n),
+            out: new Float64Array(n),
+            dOut: new Float64Array(n),
+            dZ: new Float64Array(n),
+          });
           break;
         }
         case 'jordan': {
@@ -134,7 +172,13 @@ export class Net {
               hint: 'add a dense softmax layer after the Jordan layer (tinyrnn train --cell jordan does this for classification data)',
             });
           }
-          const o = { wx: take(i, `${path}.wx`, l.wx.length), wy: take(i, `${path}.wy`, l.wy.length), bx: take(i, `${path}.bx`, l.bx.length), wo: take(i, `${path}.wo`, l.wo.length), bo: take(i, `${path}.bo`, l.bo.length) };
+          const o = {
+            wx: take(i, `${path}.wx`, l.wx.length),
+            wy: take(i, `${path}.wy`, l.wy.length),
+            bx: take(i, `${path}.bx`, l.bx.length),
+            wo: take(i, `${path}.wo`, l.wo.length),
+            bo: take(i, `${path}.bo`, l.bo.length),
+          };
           const jordan = new TrainJordan(l.inputSize, l.hidden, l.units, l.outActivation, o, T, B);
           this.nodes.push({ kind: 'jordan', jordan, I: l.inputSize, O, out: new Float64Array(T * B * O), dOut: new Float64Array(T * B * O) });
           break;
@@ -278,7 +322,17 @@ export class Net {
    * norm: the number of loss terms the total is divided by (so windows of one batch average).
    * Returns the summed (not yet divided) loss; counts correct predictions into stats.
    */
-  loss(kind: LossKind, T: number, B: number, lastOnly: boolean, cls: Int32Array | null, reg: Float64Array | null, norm: number, grad: boolean, stats: { correct: number; count: number; absErr: number; sqErr: number }): number {
+  loss(
+    kind: LossKind,
+    T: number,
+    B: number,
+    lastOnly: boolean,
+    cls: Int32Array | null,
+    reg: Float64Array | null,
+    norm: number,
+    grad: boolean,
+    stats: { correct: number; count: number; absErr: number; sqErr: number },
+  ): number {
     const last = this.nodes[this.nodes.length - 1];
     const O = last.O;
     const out = last.out;

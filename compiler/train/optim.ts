@@ -55,7 +55,10 @@ export class Optimizer {
   readonly m: Float64Array; // (P) first moment / momentum
   readonly v: Float64Array; // (P) second moment (Adam)
   step = 0;
-  constructor(readonly c: OptimizerConfig, n: number) {
+  constructor(
+    readonly c: OptimizerConfig,
+    n: number,
+  ) {
     this.m = new Float64Array(n);
     this.v = new Float64Array(c.kind === 'adam' ? n : 0);
   }

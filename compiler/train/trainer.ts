@@ -120,7 +120,10 @@ export class Trainer {
     checkDataset(data, { needTargets: true });
     this.task = data.targets ? 'regression' : 'classification';
     if (this.task === 'classification' && (!data.labels || data.labels.length < 2)) {
-      throw new TinyrnnError({ code: 'DATA016', path: 'labels', message: `${data.labels?.length ?? 0} class(es)`, expected: 'at least 2 classes to train a classifier' }, data.source);
+      throw new TinyrnnError(
+        { code: 'DATA016', path: 'labels', message: `${data.labels?.length ?? 0} class(es)`, expected: 'at least 2 classes to train a classifier' },
+        data.source,
+      );
     }
     this.output = c.output ?? (data.y ? 'last' : 'sequence');
     this.loss = this.task === 'classification' ? 'ce' : 'mse';
@@ -143,7 +146,20 @@ export class Trainer {
       task: this.task,
       output: this.output,
     };
-    const model = buildModel({ cell: c.cell, hidden: c.hidden, layers: c.layers, bidirectional: c.bidirectional, activation: c.activation, resetAfter: c.resetAfter, dense: c.dense, feedback: c.feedback }, shape, c.seed);
+    const model = buildModel(
+      {
+        cell: c.cell,
+        hidden: c.hidden,
+        layers: c.layers,
+        bidirectional: c.bidirectional,
+        activation: c.activation,
+        resetAfter: c.resetAfter,
+        dense: c.dense,
+        feedback: c.feedback,
+      },
+      shape,
+      c.seed,
+    );
     if (c.normalize) model.normalization = normalizationStats(tr);
     this.model0 = model;
     this.train = prepare(tr, model);
@@ -152,7 +168,16 @@ export class Trainer {
     const maxT = Math.max(...[this.train, this.val, this.test].flatMap((p) => (p ? p.buckets.map(([T]) => T) : [])));
     this.W = c.bptt > 0 ? Math.min(c.bptt, maxT) : maxT;
     this.net = new Net(model, { maxSteps: this.W, maxBatch: c.batchSize, dropout: c.dropout });
-    this.optConfig = { ...DEFAULT_OPTIMIZER, kind: c.optimizer, lr: c.lr, momentum: c.momentum, clip: c.clip, schedule: c.schedule, stepEvery: c.stepEvery, gamma: c.gamma };
+    this.optConfig = {
+      ...DEFAULT_OPTIMIZER,
+      kind: c.optimizer,
+      lr: c.lr,
+      momentum: c.momentum,
+      clip: c.clip,
+      schedule: c.schedule,
+      stepEvery: c.stepEvery,
+      gamma: c.gamma,
+    };
     this.opt = new Optimizer(this.optConfig, this.net.paramCount);
     this.K = this.task === 'classification' ? (data.labels as string[]).length : (data.targetNames as string[]).length;
     this.cls = new Int32Array(this.W * c.batchSize);
@@ -297,7 +322,10 @@ export class Trainer {
       }
     }
     const terms = stats.count;
-    return { loss: terms ? total / terms : 0, metric: this.task === 'classification' ? (terms ? stats.correct / terms : 0) : Math.sqrt(terms ? stats.sqErr / terms : 0) };
+    return {
+      loss: terms ? total / terms : 0,
+      metric: this.task === 'classification' ? (terms ? stats.correct / terms : 0) : Math.sqrt(terms ? stats.sqErr / terms : 0),
+    };
   }
 
   /** Runs (the rest of) one epoch; false when stopped by the hook before its end. */
@@ -338,7 +366,13 @@ export class Trainer {
       seconds: (Date.now() - t0) / 1000,
     };
     if (!Number.isFinite(rec.trainLoss)) {
-      throw new TinyrnnError({ code: 'TRN003', path: `epoch ${rec.epoch}`, message: 'training diverged: the loss is not finite', value: rec.trainLoss, hint: 'lower the learning rate (--lr) or clip gradients harder (--clip)' });
+      throw new TinyrnnError({
+        code: 'TRN003',
+        path: `epoch ${rec.epoch}`,
+        message: 'training diverged: the loss is not finite',
+        value: rec.trainLoss,
+        hint: 'lower the learning rate (--lr) or clip gradients harder (--clip)',
+      });
     }
     st.history.push(rec);
     const score = v ? v.loss : rec.trainLoss;
@@ -383,7 +417,10 @@ export class Trainer {
       ...(m.meta.extra ?? {}),
       trainer: `tinyrnn ${VERSION}`,
       data: this.train.data.source.replace(/^.*[\\/]/, ''),
-      architecture: c.cell === 'jordan' ? jordanArchitecture(c, m) : `${c.layers}x ${c.bidirectional ? 'bidirectional ' : ''}${c.cell}${c.cell === 'elman' ? `(${c.activation})` : c.cell === 'gru' ? `(reset ${c.resetAfter ? 'after' : 'before'})` : ''} ${c.hidden}${c.dense.length ? ` + dense ${c.dense.join(',')}` : ''}`,
+      architecture:
+        c.cell === 'jordan'
+          ? jordanArchitecture(c, m)
+          : `${c.layers}x ${c.bidirectional ? 'bidirectional ' : ''}${c.cell}${c.cell === 'elman' ? `(${c.activation})` : c.cell === 'gru' ? `(reset ${c.resetAfter ? 'after' : 'before'})` : ''} ${c.hidden}${c.dense.length ? ` + dense ${c.dense.join(',')}` : ''}`,
       training: `${c.optimizer} lr ${c.lr} ${c.schedule}, batch ${c.batchSize}, ${c.bptt ? `bptt ${c.bptt}` : 'full bptt'}, clip ${c.clip}, dropout ${c.dropout}, seed ${c.seed}`,
       epochs: `${st.history.length} of ${c.epochs}${st.stopped === 'early-stopping' ? ' (early stopping)' : ''}, best ${st.bestEpoch}`,
       split: `train ${this.sizes.train}, validation ${this.sizes.val}, test ${this.sizes.test} sequences`,
@@ -425,15 +462,24 @@ export class Trainer {
 
   restore(s: TrainState): void {
     if (s.dataCrc !== this.state.dataCrc) {
-      throw new TinyrnnError({
-        code: 'TRN023',
-        path: 'data',
-        message: `the data differ from the data the checkpoint was trained on (CRC-32 0x${(this.state.dataCrc >>> 0).toString(16)}, checkpoint 0x${(s.dataCrc >>> 0).toString(16)})`,
-        hint: 'resume with the same data file, unchanged; or start a new run',
-      }, this.train.data.source);
+      throw new TinyrnnError(
+        {
+          code: 'TRN023',
+          path: 'data',
+          message: `the data differ from the data the checkpoint was trained on (CRC-32 0x${(this.state.dataCrc >>> 0).toString(16)}, checkpoint 0x${(s.dataCrc >>> 0).toString(16)})`,
+          hint: 'resume with the same data file, unchanged; or start a new run',
+        },
+        this.train.data.source,
+      );
     }
     if (s.P.length !== this.net.P.length) {
-      throw new TinyrnnError({ code: 'TRN020', path: 'P', message: `checkpoint has ${s.P.length} parameters`, expected: `${this.net.P.length} for this architecture`, hint: 'resume with the data and settings the checkpoint was made with' });
+      throw new TinyrnnError({
+        code: 'TRN020',
+        path: 'P',
+        message: `checkpoint has ${s.P.length} parameters`,
+        expected: `${this.net.P.length} for this architecture`,
+        hint: 'resume with the data and settings the checkpoint was made with',
+      });
     }
     this.net.P.set(s.P);
     this.opt.m.set(s.m);
@@ -507,10 +553,11 @@ function splitInTime(d: Dataset, f: { val: number; test: number }): [Dataset, Da
     const out: Dataset = { ...d, x: d.x.map((x) => x.slice(Math.floor(from * (x.length / F)) * F, Math.floor(to * (x.length / F)) * F)) };
     const range = (T: number): [number, number] => [Math.floor(from * T), Math.floor(to * T)];
     if (d.yStep) out.yStep = d.yStep.map((y) => y.slice(...range(y.length)));
-    if (d.targets) out.targets = d.targets.map((y, n) => {
-      const [a, b] = range(d.x[n].length / F);
-      return y.slice(a * Kt, b * Kt);
-    });
+    if (d.targets)
+      out.targets = d.targets.map((y, n) => {
+        const [a, b] = range(d.x[n].length / F);
+        return y.slice(a * Kt, b * Kt);
+      });
     return out;
   };
   const a = 1 - f.val - f.test;

@@ -22,9 +22,13 @@ async function main() {
   const data = tinyrnn.loadData('builtin:gestures');
   console.log(`data: ${data.x.length} recordings of ${data.features.join(', ')} at ${data.sampleRate} Hz; classes ${data.labels.join(', ')}`);
 
-  const res = await tinyrnn.train(data, { cell, hidden: 16, epochs, seed: 1, name: 'gestures' }, {
-    onEpoch: (e) => console.log(`epoch ${e.epoch}: loss ${e.trainLoss.toFixed(4)}, validation accuracy ${(100 * e.valMetric).toFixed(1)}%`),
-  });
+  const res = await tinyrnn.train(
+    data,
+    { cell, hidden: 16, epochs, seed: 1, name: 'gestures' },
+    {
+      onEpoch: (e) => console.log(`epoch ${e.epoch}: loss ${e.trainLoss.toFixed(4)}, validation accuracy ${(100 * e.valMetric).toFixed(1)}%`),
+    },
+  );
   console.log(tinyrnn.formatEvalReport(res.test, 'test split'));
 
   // other users, other recordings: the honest check

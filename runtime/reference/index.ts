@@ -45,7 +45,13 @@ export interface QuantState {
 
 function checkSpec(m: QuantModel): void {
   if (m.specVersion !== QUANT_SPEC_VERSION) {
-    throw new TinyrnnError({ code: 'TNN210', path: 'specVersion', message: `quantisation spec version ${m.specVersion} is not supported`, expected: String(QUANT_SPEC_VERSION), hint: 'quantise the float model again with this tinyrnn' });
+    throw new TinyrnnError({
+      code: 'TNN210',
+      path: 'specVersion',
+      message: `quantisation spec version ${m.specVersion} is not supported`,
+      expected: String(QUANT_SPEC_VERSION),
+      hint: 'quantise the float model again with this tinyrnn',
+    });
   }
 }
 
@@ -259,7 +265,14 @@ export function quantizeInput(m: QuantModel, raw: ArrayLike<number>): Int16Array
   for (let f = 0; f < F; f++) {
     const r = raw[f];
     if (!Number.isInteger(r) || r > RAW_INPUT_MAX || r < -RAW_INPUT_MAX) {
-      throw new TinyrnnError({ code: 'RUN004', path: `x[${f}]`, message: 'raw input is not an integer in range', value: r, expected: `an integer in [-2^30, 2^30]`, hint: 'feed round(x * rawPerUnit) (see rawInput), or the sensor integers the model was quantised for' });
+      throw new TinyrnnError({
+        code: 'RUN004',
+        path: `x[${f}]`,
+        message: 'raw input is not an integer in range',
+        value: r,
+        expected: `an integer in [-2^30, 2^30]`,
+        hint: 'feed round(x * rawPerUnit) (see rawInput), or the sensor integers the model was quantised for',
+      });
     }
     x16[f] = sat_s16(requantize(r - q.offset[f], q.m[f], q.s[f]));
   }

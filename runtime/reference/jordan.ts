@@ -27,7 +27,13 @@ export function resetJordanState(l: QJordanLayer, st: QJordanState): void {
  * returns the new output (a fresh array). Trace keys: "pre" (Q3.12), "h16" (Q0.15), then the
  * projection's "ypre" and "out" (the dense layer's "pre" and "out").
  */
-export function jordanStepQ(l: QJordanLayer, tables: QuantModel['tables'], x: ArrayLike<number>, st: QJordanState, obs?: (key: string, v: ArrayLike<number>) => void): Int32Array {
+export function jordanStepQ(
+  l: QJordanLayer,
+  tables: QuantModel['tables'],
+  x: ArrayLike<number>,
+  st: QJordanState,
+  obs?: (key: string, v: ArrayLike<number>) => void,
+): Int32Array {
   const H = l.hidden;
   const pre = new Int32Array(H);
   const h16 = new Int16Array(H);

@@ -36,7 +36,9 @@ function quantisedFile(ctx: DemoContext): string {
 function line(r: SimulationReport): string {
   const d = r.devices[0];
   const t = d.timing;
-  const time = t ? `${(t.stepMean * 1e3).toFixed(2)} ms per step vs ${(1e3 / r.rateHz).toFixed(1)} ms period, ${r.fleet.misses} of ${r.fleet.steps} deadlines missed (sustains up to ${t.maxRateHz.toFixed(1)} Hz)` : 'no time estimate';
+  const time = t
+    ? `${(t.stepMean * 1e3).toFixed(2)} ms per step vs ${(1e3 / r.rateHz).toFixed(1)} ms period, ${r.fleet.misses} of ${r.fleet.steps} deadlines missed (sustains up to ${t.maxRateHz.toFixed(1)} Hz)`
+    : 'no time estimate';
   const acc = r.fleet.accuracy.rate === null ? '' : `, accuracy ${(r.fleet.accuracy.rate * 100).toFixed(1)}%`;
   const energy = d.energy ? `, ${d.energy.perInferenceUj.toPrecision(3)} uJ per inference` : '';
   return `  ${r.board.name} [${r.engine}]: ${r.fleet.parityMismatches === 0 ? 'identical to the reference' : `${r.fleet.parityMismatches} values DIFFER from the reference`}${acc}; RAM ${r.memory.ramBytes} of ${r.memory.ramLimit} B, flash ${r.memory.flashBytes} of ${r.memory.flashLimit} B; ${time}${energy}`;

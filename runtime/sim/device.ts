@@ -44,7 +44,13 @@ function resetPoints(s: DeviceStream, faultResets: number[]): number[] {
 }
 
 /** Runs a session over the whole stream, resetting at the given steps. */
-async function runSession(session: EngineSession, raw: Int32Array, F: number, T: number, resets: number[]): Promise<{ out: Int32Array; cycles: Float64Array | null; O: number }> {
+async function runSession(
+  session: EngineSession,
+  raw: Int32Array,
+  F: number,
+  T: number,
+  resets: number[],
+): Promise<{ out: Int32Array; cycles: Float64Array | null; O: number }> {
   const chunks: Int32Array[] = [];
   const cyc: (Float64Array | null)[] = [];
   const bounds = [0, ...resets, T];
@@ -250,7 +256,8 @@ export async function simulateDevice(s: DeviceStream, o: DeviceRunOptions): Prom
     traceBudget = tm.trace.budget;
     cyclesPerStep = T ? dev.cycles.reduce((a, b) => a + b, 0) / T : 0;
     const b = board as BoardProfile & { supplyV?: number };
-    if (board.activeCurrentmA && b.supplyV) en = energy({ activeCurrentmA: board.activeCurrentmA, supplyV: b.supplyV, stepSeconds: tm.summary.stepMean, period });
+    if (board.activeCurrentmA && b.supplyV)
+      en = energy({ activeCurrentmA: board.activeCurrentmA, supplyV: b.supplyV, stepSeconds: tm.summary.stepMean, period });
   }
 
   let predicted: Record<string, number> | undefined;

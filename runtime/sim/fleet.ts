@@ -90,13 +90,20 @@ function startWorker(job: WorkerJob): Promise<DeviceResult[]> {
   const w = ts ? new Worker(TS_BOOTSTRAP, { eval: true, workerData: { entry, job } }) : new Worker(entry, { workerData: { entry, job } });
   return new Promise((resolve, reject) => {
     let done = false;
-    w.on('message', (m: { ok: boolean; results?: DeviceResult[]; error?: { message: string; name: string; diagnostics: Diagnostic[] | null; file: string | null; stack?: string } }) => {
-      done = true;
-      if (m.ok) resolve(m.results as DeviceResult[]);
-      else if (m.error?.diagnostics) reject(new TinyrnnError(m.error.diagnostics, m.error.file ?? undefined));
-      else reject(new Error(`simulation worker failed: ${m.error?.message}\n${m.error?.stack ?? ''}`));
-      void w.terminate();
-    });
+    w.on(
+      'message',
+      (m: {
+        ok: boolean;
+        results?: DeviceResult[];
+        error?: { message: string; name: string; diagnostics: Diagnostic[] | null; file: string | null; stack?: string };
+      }) => {
+        done = true;
+        if (m.ok) resolve(m.results as DeviceResult[]);
+        else if (m.error?.diagnostics) reject(new TinyrnnError(m.error.diagnostics, m.error.file ?? undefined));
+        else reject(new Error(`simulation worker failed: ${m.error?.message}\n${m.error?.stack ?? ''}`));
+        void w.terminate();
+      },
+    );
     w.on('error', (e) => {
       if (!done) reject(e);
       done = true;

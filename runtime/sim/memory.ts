@@ -74,10 +74,22 @@ export function checkFits(mem: MemoryUse, board: BoardProfile, what: string): vo
   const problems: Diagnostic[] = [];
   const kb = (n: number): string => `${n} B (${(n / 1024).toFixed(1)} KB)`;
   if (mem.ramBytes > mem.ramLimit) {
-    problems.push({ code: 'SIM001', path: 'ram', message: `${what} needs ${kb(mem.ramBytes)} of RAM, ${board.name} has ${kb(mem.ramLimit)} (${(mem.ramBytes - mem.ramLimit)} B over)`, expected: `at most ${mem.ramLimit} B`, hint: `a smaller hidden size, fewer layers, or a board with more RAM (${mem.source})` });
+    problems.push({
+      code: 'SIM001',
+      path: 'ram',
+      message: `${what} needs ${kb(mem.ramBytes)} of RAM, ${board.name} has ${kb(mem.ramLimit)} (${mem.ramBytes - mem.ramLimit} B over)`,
+      expected: `at most ${mem.ramLimit} B`,
+      hint: `a smaller hidden size, fewer layers, or a board with more RAM (${mem.source})`,
+    });
   }
   if (mem.flashBytes > mem.flashLimit) {
-    problems.push({ code: 'SIM001', path: 'flash', message: `${what} needs ${kb(mem.flashBytes)} of flash, ${board.name} has ${kb(mem.flashLimit)} (${(mem.flashBytes - mem.flashLimit)} B over)`, expected: `at most ${mem.flashLimit} B`, hint: `a smaller model or a board with more flash (${mem.source})` });
+    problems.push({
+      code: 'SIM001',
+      path: 'flash',
+      message: `${what} needs ${kb(mem.flashBytes)} of flash, ${board.name} has ${kb(mem.flashLimit)} (${mem.flashBytes - mem.flashLimit} B over)`,
+      expected: `at most ${mem.flashLimit} B`,
+      hint: `a smaller model or a board with more flash (${mem.source})`,
+    });
   }
   if (problems.length) throw new TinyrnnError(problems);
 }

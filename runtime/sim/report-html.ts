@@ -107,7 +107,10 @@ function pct(x: number | null): string {
 
 /** Embeds JSON in a <script> element safely. */
 function jsonForScript(x: unknown): string {
-  return JSON.stringify(x).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(x)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 function summaryRows(r: SimulationReport): [string, string, string][] {
@@ -117,22 +120,66 @@ function summaryRows(r: SimulationReport): [string, string, string][] {
   const rows: [string, string, string][] = [];
   const ok = (b: boolean): string => (b ? 'ok' : 'bad');
   rows.push(['Model', `${r.model.name} (${r.model.task}, ${r.model.params} parameters)`, '']);
-  rows.push(['Board', `${r.board.name}: ${r.board.core} at ${r.board.clockMHz} MHz, ${fmtBytes(r.board.ramBytes)} RAM, ${fmtBytes(r.board.flashBytes)} flash`, '']);
+  rows.push([
+    'Board',
+    `${r.board.name}: ${r.board.core} at ${r.board.clockMHz} MHz, ${fmtBytes(r.board.ramBytes)} RAM, ${fmtBytes(r.board.flashBytes)} flash`,
+    '',
+  ]);
   rows.push(['Engine', r.engineDetail, '']);
-  rows.push(['Stream', `${r.data} at ${r.rateHz} Hz (period ${fmtTime(1 / r.rateHz)}), ${f.devices} device${f.devices === 1 ? '' : 's'}, ${f.steps} steps`, '']);
-  rows.push(['RAM', `${fmtBytes(r.memory.ramBytes)} of ${fmtBytes(r.memory.ramLimit)} (${pct(r.memory.ramBytes / r.memory.ramLimit)})`, ok(r.memory.ramBytes <= r.memory.ramLimit)]);
-  rows.push(['Flash', `${fmtBytes(r.memory.flashBytes)} of ${fmtBytes(r.memory.flashLimit)} (${pct(r.memory.flashBytes / r.memory.flashLimit)})`, ok(r.memory.flashBytes <= r.memory.flashLimit)]);
-  rows.push(['Same as reference', `${f.parityMismatches === 0 ? 'bit for bit' : `${f.parityMismatches} values differ`} (${r.devices.reduce((s, d) => s + d.parity.compared, 0)} values compared)`, ok(f.parityMismatches === 0)]);
-  if (f.accuracy.rate !== null) rows.push(['Accuracy', `${pct(f.accuracy.rate)} (${f.accuracy.correct} of ${f.accuracy.total})${f.devices > 1 ? `, per device ${pct(f.accuracyMin)} to ${pct(f.accuracyMax)}` : ''}`, '']);
-  if (f.error) rows.push(['Error', `MAE ${f.error.mae.toPrecision(4)}, RMSE ${f.error.rmse.toPrecision(4)} over ${f.error.n} answers, against the targets`, '']);
+  rows.push([
+    'Stream',
+    `${r.data} at ${r.rateHz} Hz (period ${fmtTime(1 / r.rateHz)}), ${f.devices} device${f.devices === 1 ? '' : 's'}, ${f.steps} steps`,
+    '',
+  ]);
+  rows.push([
+    'RAM',
+    `${fmtBytes(r.memory.ramBytes)} of ${fmtBytes(r.memory.ramLimit)} (${pct(r.memory.ramBytes / r.memory.ramLimit)})`,
+    ok(r.memory.ramBytes <= r.memory.ramLimit),
+  ]);
+  rows.push([
+    'Flash',
+    `${fmtBytes(r.memory.flashBytes)} of ${fmtBytes(r.memory.flashLimit)} (${pct(r.memory.flashBytes / r.memory.flashLimit)})`,
+    ok(r.memory.flashBytes <= r.memory.flashLimit),
+  ]);
+  rows.push([
+    'Same as reference',
+    `${f.parityMismatches === 0 ? 'bit for bit' : `${f.parityMismatches} values differ`} (${r.devices.reduce((s, d) => s + d.parity.compared, 0)} values compared)`,
+    ok(f.parityMismatches === 0),
+  ]);
+  if (f.accuracy.rate !== null)
+    rows.push([
+      'Accuracy',
+      `${pct(f.accuracy.rate)} (${f.accuracy.correct} of ${f.accuracy.total})${f.devices > 1 ? `, per device ${pct(f.accuracyMin)} to ${pct(f.accuracyMax)}` : ''}`,
+      '',
+    ]);
+  if (f.error)
+    rows.push(['Error', `MAE ${f.error.mae.toPrecision(4)}, RMSE ${f.error.rmse.toPrecision(4)} over ${f.error.n} answers, against the targets`, '']);
   if (t) {
-    rows.push(['Time per step', `mean ${fmtTime(f.stepMean)}, worst ${fmtTime(f.stepMax)} against ${fmtTime(1 / r.rateHz)} per sample (${pct(t.utilization)} busy); highest sustainable rate ${t.maxRateHz === Infinity ? 'n/a' : `${t.maxRateHz.toFixed(1)} Hz`}`, '']);
+    rows.push([
+      'Time per step',
+      `mean ${fmtTime(f.stepMean)}, worst ${fmtTime(f.stepMax)} against ${fmtTime(1 / r.rateHz)} per sample (${pct(t.utilization)} busy); highest sustainable rate ${t.maxRateHz === Infinity ? 'n/a' : `${t.maxRateHz.toFixed(1)} Hz`}`,
+      '',
+    ]);
     rows.push(['Deadline misses', `${f.misses} of ${f.steps} steps${f.devices > 1 ? ` on ${f.devicesWithMisses} devices` : ''}`, ok(f.misses === 0)]);
   } else rows.push(['Time per step', 'no estimate for this engine and board (see notes)', '']);
-  if (d0?.energy) rows.push(['Energy', `${d0.energy.perInferenceUj.toPrecision(3)} µJ per inference at ${r.board.activeCurrentmA} mA; inference alone draws ${d0.energy.inferenceCurrentmA.toPrecision(3)} mA on average at this rate`, '']);
+  if (d0?.energy)
+    rows.push([
+      'Energy',
+      `${d0.energy.perInferenceUj.toPrecision(3)} µJ per inference at ${r.board.activeCurrentmA} mA; inference alone draws ${d0.energy.inferenceCurrentmA.toPrecision(3)} mA on average at this rate`,
+      '',
+    ]);
   if (r.faults.length) {
     const c = f.faultCounts;
-    rows.push(['Faults', `${r.faults.join(' ')}: ${Object.entries(c).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ') || 'none occurred'}; ${f.changedPredictions} predictions changed; ${f.survived} of ${f.devices} devices kept running`, ok(f.survived === f.devices)]);
+    rows.push([
+      'Faults',
+      `${r.faults.join(' ')}: ${
+        Object.entries(c)
+          .filter(([, n]) => n > 0)
+          .map(([k, n]) => `${n} ${k}`)
+          .join(', ') || 'none occurred'
+      }; ${f.changedPredictions} predictions changed; ${f.survived} of ${f.devices} devices kept running`,
+      ok(f.survived === f.devices),
+    ]);
   }
   return rows;
 }
@@ -147,7 +194,15 @@ export function renderHtml(r: SimulationReport): string {
     task: r.model.task,
     plots: plotted.map((d) => plotData(r, d)).filter((x) => x !== null),
     memory: { ram: r.memory.ramBytes, ramLimit: r.memory.ramLimit, flash: r.memory.flashBytes, flashLimit: r.memory.flashLimit },
-    fleet: r.devices.length > 1 ? { device: r.devices.map((d) => d.device), accuracy: r.devices.map((d) => (d.accuracy.rate === null ? null : round(d.accuracy.rate * 100))), misses: r.devices.map((d) => d.timing?.misses ?? 0), changed: r.devices.map((d) => d.faults?.changedPredictions ?? 0) } : null,
+    fleet:
+      r.devices.length > 1
+        ? {
+            device: r.devices.map((d) => d.device),
+            accuracy: r.devices.map((d) => (d.accuracy.rate === null ? null : round(d.accuracy.rate * 100))),
+            misses: r.devices.map((d) => d.timing?.misses ?? 0),
+            changed: r.devices.map((d) => d.faults?.changedPredictions ?? 0),
+          }
+        : null,
   };
   const rows = summaryRows(r)
     .map(([k, v, s]) => `<tr class="${s}"><th>${esc(k)}</th><td>${esc(v)}</td><td class="verdict">${s === 'ok' ? '✔' : s === 'bad' ? '✘' : ''}</td></tr>`)
@@ -156,11 +211,18 @@ export function renderHtml(r: SimulationReport): string {
   const faultTable = events.length
     ? `<h2>Faults on device ${r.devices[0].device}</h2><table class="events"><tr><th>step</th><th>fault</th><th>detail</th></tr>${events
         .slice(0, 200)
-        .map((e) => `<tr><td>${e.step}</td><td>${esc(e.kind)}</td><td>${e.feature !== undefined ? esc(`${r.model.features[e.feature] ?? e.feature} = ${String(e.value)}`) : e.kind === 'dropout' ? 'sample lost, last value held' : e.kind === 'reset' ? 'device reset: model state cleared' : ''}</td></tr>`)
-        .join('')}</table>${r.devices[0].faults?.recovery.length ? `<p>After each reset: ${r.devices[0].faults.recovery.map((x) => `step ${x.reset}: ${x.steps === null ? 'predictions never matched the run without the reset again' : `predictions back to those without the reset after ${x.steps} steps`}`).join('; ')}.</p>` : ''}`
+        .map(
+          (e) =>
+            `<tr><td>${e.step}</td><td>${esc(e.kind)}</td><td>${e.feature !== undefined ? esc(`${r.model.features[e.feature] ?? e.feature} = ${String(e.value)}`) : e.kind === 'dropout' ? 'sample lost, last value held' : e.kind === 'reset' ? 'device reset: model state cleared' : ''}</td></tr>`,
+        )
+        .join(
+          '',
+        )}</table>${r.devices[0].faults?.recovery.length ? `<p>After each reset: ${r.devices[0].faults.recovery.map((x) => `step ${x.reset}: ${x.steps === null ? 'predictions never matched the run without the reset again' : `predictions back to those without the reset after ${x.steps} steps`}`).join('; ')}.</p>` : ''}`
     : '';
   const notes = r.notes.length ? `<h2>Notes</h2><ul>${r.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : '';
-  const memParts = r.memory.parts.length ? `<table class="events"><tr><th>part</th><th>where</th><th>bytes</th></tr>${r.memory.parts.map((p) => `<tr><td>${esc(p.name)}</td><td>${p.kind}</td><td>${p.bytes}</td></tr>`).join('')}</table><p class="small">${esc(r.memory.source)}</p>` : `<p class="small">${esc(r.memory.source)}</p>`;
+  const memParts = r.memory.parts.length
+    ? `<table class="events"><tr><th>part</th><th>where</th><th>bytes</th></tr>${r.memory.parts.map((p) => `<tr><td>${esc(p.name)}</td><td>${p.kind}</td><td>${p.bytes}</td></tr>`).join('')}</table><p class="small">${esc(r.memory.source)}</p>`
+    : `<p class="small">${esc(r.memory.source)}</p>`;
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

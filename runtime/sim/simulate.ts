@@ -143,29 +143,56 @@ export async function simulate(o: SimulateOptions): Promise<SimulationReport> {
   const model = loadSimModel(modelFile);
   const board = findBoard(o.board);
   if (model.layers.some((l) => l.kind === 'bidirectional')) {
-    throw new TinyrnnError({ code: 'SIM005', path: 'layers', message: 'a model with a bidirectional layer cannot stream sample by sample (its backward half needs the future samples)', value: modelFile, hint: 'simulate a unidirectional model; bidirectional models run on whole sequences (tinyrnn run)' });
+    throw new TinyrnnError({
+      code: 'SIM005',
+      path: 'layers',
+      message: 'a model with a bidirectional layer cannot stream sample by sample (its backward half needs the future samples)',
+      value: modelFile,
+      hint: 'simulate a unidirectional model; bidirectional models run on whole sequences (tinyrnn run)',
+    });
   }
   const faults = parseFaults(o.faults ?? []);
   const devices = o.devices ?? 1;
-  if (!Number.isInteger(devices) || devices < 1) throw new TinyrnnError({ code: 'SIM012', path: '--devices', message: 'bad device count', value: devices, expected: 'an integer >= 1' });
+  if (!Number.isInteger(devices) || devices < 1)
+    throw new TinyrnnError({ code: 'SIM012', path: '--devices', message: 'bad device count', value: devices, expected: 'an integer >= 1' });
   const engineName = o.engine ?? defaultEngine(board);
   const provider = engineProvider(engineName);
-  if (o.sanitize && engineName !== 'c') throw new TinyrnnError({ code: 'SIM003', path: '--sanitize', message: 'sanitizers apply to the c engine only (C compiled for this machine)', value: engineName });
+  if (o.sanitize && engineName !== 'c')
+    throw new TinyrnnError({
+      code: 'SIM003',
+      path: '--sanitize',
+      message: 'sanitizers apply to the c engine only (C compiled for this machine)',
+      value: engineName,
+    });
   const why = provider.unavailable(board);
   if (why) throw new TinyrnnError({ code: 'SIM003', path: '--engine', message: `the ${engineName} engine cannot run here: ${why}`, value: engineName });
 
   // Device 0's stream also tells us the data's shape and rate before anything is compiled.
   const first = deviceStream(o.data, 0, devices, { windows: o.windows, cwd });
   if (first.F !== model.inputSize) {
-    throw new TinyrnnError({ code: 'SIM004', path: '--data', message: `the data have ${first.F} features (${first.features.join(', ')}), the model takes ${model.inputSize} (${model.meta.features.join(', ')})`, value: o.data, expected: `${model.inputSize} features` });
+    throw new TinyrnnError({
+      code: 'SIM004',
+      path: '--data',
+      message: `the data have ${first.F} features (${first.features.join(', ')}), the model takes ${model.inputSize} (${model.meta.features.join(', ')})`,
+      value: o.data,
+      expected: `${model.inputSize} features`,
+    });
   }
   const rateHz = o.rateHz ?? model.meta.sampleRate ?? first.sampleRate;
-  if (!rateHz || !(rateHz > 0)) throw new TinyrnnError({ code: 'SIM002', path: '--rate', message: 'no sample rate: neither the model nor the data give one', hint: 'give --rate HZ' });
+  if (!rateHz || !(rateHz > 0))
+    throw new TinyrnnError({ code: 'SIM002', path: '--rate', message: 'no sample rate: neither the model nor the data give one', hint: 'give --rate HZ' });
 
   const workDir = o.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tinyrnn-sim-'));
   const ownWorkDir = !o.workDir;
   try {
-    const ctx = { model, modelFile, board, workDir, sanitize: o.sanitize, sampleRaw: samplesToRaw(model, first.x.subarray(0, Math.min(first.T, 64) * first.F), Math.min(first.T, 64)) };
+    const ctx = {
+      model,
+      modelFile,
+      board,
+      workDir,
+      sanitize: o.sanitize,
+      sampleRaw: samplesToRaw(model, first.x.subarray(0, Math.min(first.T, 64) * first.F), Math.min(first.T, 64)),
+    };
     const prepared: PreparedEngine = await provider.prepare(ctx);
     checkFits(prepared.memory, board, `${model.meta.name} (${engineName} engine)`);
     const oracleProvider = engineProvider('reference');
@@ -195,13 +222,25 @@ export async function simulate(o: SimulateOptions): Promise<SimulationReport> {
       notes.unshift(`the ${want} engine cannot run here (${engineProvider(want).unavailable(board)}): the reference kernels ran instead of device code`);
     }
     if (prepared.costSource === 'none') notes.push(`no time estimate: the ${engineName} engine has no cost source for ${board.name} (${board.core})`);
-    if (results.some((d) => d.windows > 1)) notes.push('recordings are played back to back; the device resets its model state at the start of each one (each recording is a session of its own)');
-    if (model.output === 'last') notes.push('the model classifies whole recordings: its answer is the output at the recording\'s last step');
-    if (faults.some((f) => f.kind === 'nan' || f.kind === 'inf' || f.kind === 'range')) notes.push('NaN, infinite and out-of-range sensor values are turned into raw integers by the sensor driver (NaN: the feature\'s offset, i.e. real 0 after normalisation; beyond ±2^30: clamped), then quantised by the device code (saturating)');
+    if (results.some((d) => d.windows > 1))
+      notes.push('recordings are played back to back; the device resets its model state at the start of each one (each recording is a session of its own)');
+    if (model.output === 'last') notes.push("the model classifies whole recordings: its answer is the output at the recording's last step");
+    if (faults.some((f) => f.kind === 'nan' || f.kind === 'inf' || f.kind === 'range'))
+      notes.push(
+        "NaN, infinite and out-of-range sensor values are turned into raw integers by the sensor driver (NaN: the feature's offset, i.e. real 0 after normalisation; beyond ±2^30: clamped), then quantised by the device code (saturating)",
+      );
     if (faults.some((f) => f.kind === 'dropout')) notes.push('a dropped sample is replaced by the last sample delivered (hold-last-value)');
     const report: SimulationReport = {
       tool: `tinyrnn ${VERSION}`,
-      model: { file: modelFile, name: model.meta.name, task: model.task, output: model.output, features: model.meta.features, labels: model.meta.labels ?? null, params: modelParams(model) },
+      model: {
+        file: modelFile,
+        name: model.meta.name,
+        task: model.task,
+        output: model.output,
+        features: model.meta.features,
+        labels: model.meta.labels ?? null,
+        params: modelParams(model),
+      },
       board: boardSummary(board),
       engine: engineName,
       engineDetail: prepared.detail,

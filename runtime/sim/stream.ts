@@ -41,7 +41,13 @@ function withSeed(spec: string, seed: number): string {
   // spec is "builtin:NAME[?k=v&...]": replace or add seed=...
   const q = spec.indexOf('?');
   const base = q < 0 ? spec : spec.slice(0, q);
-  const parts = q < 0 ? [] : spec.slice(q + 1).split('&').filter((p) => p !== '' && !p.startsWith('seed='));
+  const parts =
+    q < 0
+      ? []
+      : spec
+          .slice(q + 1)
+          .split('&')
+          .filter((p) => p !== '' && !p.startsWith('seed='));
   parts.push(`seed=${seed}`);
   return `${base}?${parts.join('&')}`;
 }
@@ -105,7 +111,8 @@ export function streamFromDataset(d: Dataset, device: number, indices: number[],
 export function deviceStream(spec: string, device: number, devices: number, opts: { windows?: number; cwd?: string; dataset?: Dataset } = {}): DeviceStream {
   const builtin = spec.startsWith(BUILTIN_PREFIX);
   const devSpec = deviceDataSpec(spec, device);
-  const d = opts.dataset && (!builtin || device === 0 || devSpec === spec) ? opts.dataset : builtin ? loadData(devSpec, opts.cwd) : loadFileCached(spec, opts.cwd);
+  const d =
+    opts.dataset && (!builtin || device === 0 || devSpec === spec) ? opts.dataset : builtin ? loadData(devSpec, opts.cwd) : loadFileCached(spec, opts.cwd);
   let indices: number[];
   if (builtin) indices = Array.from({ length: d.x.length }, (_, i) => i);
   else {

@@ -11,6 +11,9 @@ if (parentPort && workerData && (workerData as { job?: WorkerJob }).job) {
     .then((results) => port.postMessage({ ok: true, results }))
     .catch((e: unknown) => {
       const err = e as Error & { diagnostics?: unknown; file?: string };
-      port.postMessage({ ok: false, error: { message: err.message, name: err.name, diagnostics: err.diagnostics ?? null, file: err.file ?? null, stack: err.stack } });
+      port.postMessage({
+        ok: false,
+        error: { message: err.message, name: err.name, diagnostics: err.diagnostics ?? null, file: err.file ?? null, stack: err.stack },
+      });
     });
 }

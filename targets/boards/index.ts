@@ -10,7 +10,18 @@ import * as path from 'node:path';
 import { Diagnostic, TinyrnnError } from '../../compiler/ir/errors';
 import { packageRoot } from '../../compiler/version';
 
-export const CORES = ['cortex-m0', 'cortex-m0plus', 'cortex-m3', 'cortex-m4', 'cortex-m4f', 'cortex-m7', 'cortex-m33', 'xtensa-lx6', 'xtensa-lx7', 'riscv32'] as const;
+export const CORES = [
+  'cortex-m0',
+  'cortex-m0plus',
+  'cortex-m3',
+  'cortex-m4',
+  'cortex-m4f',
+  'cortex-m7',
+  'cortex-m33',
+  'xtensa-lx6',
+  'xtensa-lx7',
+  'riscv32',
+] as const;
 export type Core = (typeof CORES)[number];
 
 export const ESPRUINO_FAMILIES = ['puck', 'bangle', 'generic'] as const;
@@ -124,20 +135,48 @@ export function boardProblems(raw: unknown): Diagnostic[] {
   bool(raw, 'dsp', 'dsp');
   posNum(raw, 'activeCurrentmA', 'activeCurrentmA', true);
   posNum(raw, 'supplyV', 'supplyV', true);
-  if (raw.currentSource !== undefined && (typeof raw.currentSource !== 'string' || raw.currentSource.length === 0)) bad('currentSource', 'currentSource must be a non-empty string', raw.currentSource, 'the datasheet and condition of activeCurrentmA');
+  if (raw.currentSource !== undefined && (typeof raw.currentSource !== 'string' || raw.currentSource.length === 0))
+    bad('currentSource', 'currentSource must be a non-empty string', raw.currentSource, 'the datasheet and condition of activeCurrentmA');
   strList(raw, 'sensors', 'sensors');
-  const known = new Set(['id', 'name', 'aliases', 'chip', 'core', 'clockMHz', 'ramBytes', 'flashBytes', 'externalFlashBytes', 'fpu', 'dsp', 'activeCurrentmA', 'currentSource', 'supplyV', 'sensors', 'espruino', 'notes']);
+  const known = new Set([
+    'id',
+    'name',
+    'aliases',
+    'chip',
+    'core',
+    'clockMHz',
+    'ramBytes',
+    'flashBytes',
+    'externalFlashBytes',
+    'fpu',
+    'dsp',
+    'activeCurrentmA',
+    'currentSource',
+    'supplyV',
+    'sensors',
+    'espruino',
+    'notes',
+  ]);
   for (const k of Object.keys(raw)) if (!known.has(k)) bad(k, `unknown field ${JSON.stringify(k)}`, k, `one of ${[...known].join(', ')}`, 'BOARD106');
   const e = raw.espruino;
   if (e !== undefined) {
     if (!isObj(e)) bad('espruino', 'espruino section is not an object', e, 'an object', 'BOARD100');
     else {
-      if (typeof e.board !== 'string' || !/^[A-Z0-9_]+$/.test(e.board)) bad('espruino.board', 'board must be the firmware BOARD name', e.board, 'upper-case letters, digits, _');
-      if (!(ESPRUINO_FAMILIES as readonly unknown[]).includes(e.family)) bad('espruino.family', 'unknown family', e.family, `one of ${ESPRUINO_FAMILIES.join(', ')}`, 'BOARD105');
+      if (typeof e.board !== 'string' || !/^[A-Z0-9_]+$/.test(e.board))
+        bad('espruino.board', 'board must be the firmware BOARD name', e.board, 'upper-case letters, digits, _');
+      if (!(ESPRUINO_FAMILIES as readonly unknown[]).includes(e.family))
+        bad('espruino.family', 'unknown family', e.family, `one of ${ESPRUINO_FAMILIES.join(', ')}`, 'BOARD105');
       posInt(e, 'variables', 'espruino.variables');
-      if (![12, 13, 14, 16].includes(e.blockSize as number)) bad('espruino.blockSize', 'blockSize must be 12, 13, 14 or 16', e.blockSize, '12, 13, 14 or 16', 'BOARD102');
+      if (![12, 13, 14, 16].includes(e.blockSize as number))
+        bad('espruino.blockSize', 'blockSize must be 12, 13, 14 or 16', e.blockSize, '12, 13, 14 or 16', 'BOARD102');
       else if (typeof e.variables === 'number' && expectedBlockSize(e.variables) !== e.blockSize) {
-        bad('espruino.blockSize', `blockSize ${e.blockSize} does not match ${e.variables} variables`, e.blockSize, `${expectedBlockSize(e.variables)} (12 B up to 2047 variables, 13 up to 8191, 14 up to 16383, else 16)`, 'BOARD107');
+        bad(
+          'espruino.blockSize',
+          `blockSize ${e.blockSize} does not match ${e.variables} variables`,
+          e.blockSize,
+          `${expectedBlockSize(e.variables)} (12 B up to 2047 variables, 13 up to 8191, 14 up to 16383, else 16)`,
+          'BOARD107',
+        );
       }
       bool(e, 'storageMapped', 'espruino.storageMapped');
       posInt(e, 'storageBytes', 'espruino.storageBytes');
@@ -154,7 +193,13 @@ export function boardProblems(raw: unknown): Diagnostic[] {
         }
       }
       if (typeof e.variables === 'number' && typeof e.blockSize === 'number' && typeof raw.ramBytes === 'number' && e.variables * e.blockSize > raw.ramBytes) {
-        bad('espruino.variables', `${e.variables} variables of ${e.blockSize} B exceed the RAM`, e.variables * e.blockSize, `<= ramBytes ${raw.ramBytes}`, 'BOARD107');
+        bad(
+          'espruino.variables',
+          `${e.variables} variables of ${e.blockSize} B exceed the RAM`,
+          e.variables * e.blockSize,
+          `<= ramBytes ${raw.ramBytes}`,
+          'BOARD107',
+        );
       }
     }
   }
@@ -184,7 +229,10 @@ let cache: BoardProfile[] | undefined;
 /** Every profile in targets/boards, sorted by id. Validated; duplicate ids or aliases are an error. */
 export function listBoards(dir = boardsDir()): BoardProfile[] {
   if (cache && dir === boardsDir()) return cache;
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   const boards: BoardProfile[] = [];
   const names = new Map<string, string>();
   const dup: Diagnostic[] = [];
@@ -193,7 +241,14 @@ export function listBoards(dir = boardsDir()): BoardProfile[] {
     const b = parseBoard(fs.readFileSync(file, 'utf8'), file);
     for (const n of [b.id, ...b.aliases].map((s) => s.toLowerCase())) {
       const prev = names.get(n);
-      if (prev && prev !== b.id) dup.push({ code: 'BOARD108', path: f, message: `name ${JSON.stringify(n)} is used by ${prev} and ${b.id}`, value: n, expected: 'unique ids and aliases' });
+      if (prev && prev !== b.id)
+        dup.push({
+          code: 'BOARD108',
+          path: f,
+          message: `name ${JSON.stringify(n)} is used by ${prev} and ${b.id}`,
+          value: n,
+          expected: 'unique ids and aliases',
+        });
       names.set(n, b.id);
     }
     boards.push(b);

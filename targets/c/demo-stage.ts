@@ -38,7 +38,12 @@ export const cDemoStage: DemoStage = {
     // One seeded sequence through the generated C and through the reference: every output equal?
     const rng = new Rng(11);
     const T = 40;
-    const raw = Array.from({ length: T }, () => rawInput(q, Array.from({ length: q.inputSize }, () => rng.normal())));
+    const raw = Array.from({ length: T }, () =>
+      rawInput(
+        q,
+        Array.from({ length: q.inputSize }, () => rng.normal()),
+      ),
+    );
     const st = createQuantState(q);
     const want = raw.map((x) => Array.from(stepQuant(q, st, x)));
     const P = gen.view.prefix;
@@ -65,7 +70,10 @@ export const cDemoStage: DemoStage = {
     );
     const exe = await buildHost({ sources: [drv, path.join(dir, gen.source)], includeDirs: [dir], out: path.join(dir, 'demo_check'), opt: '-O2' });
     const run = await runProgram(exe, []);
-    const got = run.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
+    const got = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/).map(Number));
     const same = run.code === 0 && got.length === T && got.every((row, t) => row.length === want[t].length && row.every((v, i) => v === want[t][i]));
     ctx.io.out(`  host gcc -O2 build, ${T} streamed steps: outputs ${same ? 'identical to the reference, bit for bit' : 'DIFFERENT from the reference'}`);
     fs.rmSync(exe, { force: true });

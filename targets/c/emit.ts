@@ -218,25 +218,63 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
     sides.forEach(([mName, sName], i) => {
       // r32 needs every side of the layer in r32 form; otherwise all sides use the (M, k) form
       const g = r32 ? forms[i]! : generalForm(sides[i][2], sides[i][3]);
-      out.push({ name: `${stem}_${mName.toUpperCase()}`, field: `${mName} (fast form)`, type: 's32', values: g.M, shape: `(${g.M.length})`, role: 'requant', layer, bytes: 4 * g.M.length });
-      if (!r32) out.push({ name: `${stem}_k${sName.slice(1)}`, field: `${sName} (fast form: k)`, type: 'u8', values: g.k, shape: `(${g.k.length})`, role: 'requant', layer, bytes: g.k.length });
+      out.push({
+        name: `${stem}_${mName.toUpperCase()}`,
+        field: `${mName} (fast form)`,
+        type: 's32',
+        values: g.M,
+        shape: `(${g.M.length})`,
+        role: 'requant',
+        layer,
+        bytes: 4 * g.M.length,
+      });
+      if (!r32)
+        out.push({
+          name: `${stem}_k${sName.slice(1)}`,
+          field: `${sName} (fast form: k)`,
+          type: 'u8',
+          values: g.k,
+          shape: `(${g.k.length})`,
+          role: 'requant',
+          layer,
+          bytes: g.k.length,
+        });
     });
     fastStems.set(stem, r32 ? 2 : 1);
     fastArrays.set(stem, out);
   };
   for (const l of L) {
-    for (const c of l.cells) stemFields(c.stem, [['mx', 'sx', c.layer.mx, c.layer.sx], ['mh', 'sh', c.layer.mh, c.layer.sh]], l.index);
+    for (const c of l.cells)
+      stemFields(
+        c.stem,
+        [
+          ['mx', 'sx', c.layer.mx, c.layer.sx],
+          ['mh', 'sh', c.layer.mh, c.layer.sh],
+        ],
+        l.index,
+      );
     if (l.layer.kind === 'dense') stemFields(`${prefix}_l${l.index}`, [['m', 's', l.layer.m, l.layer.s]], l.index);
     if (l.layer.kind === 'jordan') {
       // the recurrent part (input and feedback sides) and the output projection (stem ..._l<n>o)
-      stemFields(`${prefix}_l${l.index}`, [['mx', 'sx', l.layer.mx, l.layer.sx], ['my', 'sy', l.layer.my, l.layer.sy]], l.index);
+      stemFields(
+        `${prefix}_l${l.index}`,
+        [
+          ['mx', 'sx', l.layer.mx, l.layer.sx],
+          ['my', 'sy', l.layer.my, l.layer.sy],
+        ],
+        l.index,
+      );
       stemFields(`${prefix}_l${l.index}o`, [['mo', 'so', l.layer.mo, l.layer.so]], l.index);
     }
   }
   // Regenerated reservoirs (echo state networks): W8 (wh) and Win8 (wx) are not stored in flash;
   // the generated code fills RAM buffers from the seed once (`<prefix>_reservoir_init`).
   const reservoirs = L.flatMap((l) =>
-    l.cells.flatMap((c) => (c.layer.kind === 'elman' && c.layer.reservoir ? [{ stem: c.stem, layer: l.index, H: c.H, I: c.I, seed: c.layer.reservoir.seed, densityQ16: c.layer.reservoir.densityQ16 }] : [])),
+    l.cells.flatMap((c) =>
+      c.layer.kind === 'elman' && c.layer.reservoir
+        ? [{ stem: c.stem, layer: l.index, H: c.H, I: c.I, seed: c.layer.reservoir.seed, densityQ16: c.layer.reservoir.densityQ16 }]
+        : [],
+    ),
   );
   const ramNames = new Set(reservoirs.flatMap((r) => [`${r.stem}_wx`, `${r.stem}_wh`]));
   const reservoirSaved = reservoirs.reduce((n, r) => n + r.H * r.H + r.H * r.I, 0);
@@ -272,7 +310,8 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
     if (l.layer.kind === 'jordan') {
       // y, the fed-back output: the model output (int16) when last, else int8 state
       const j = l.layer;
-      if (l.index === last) state.push({ name: 'out', type: outType, count: j.units, comment: '(O) the model output of the last step, fed back (Jordan layer)' });
+      if (l.index === last)
+        state.push({ name: 'out', type: outType, count: j.units, comment: '(O) the model output of the last step, fed back (Jordan layer)' });
       else {
         state.push({ name: `l${l.index}_y`, type: 's8', count: j.units, comment: `(U) layer ${l.index} output y, fed back` });
         resetY.push({ field: `l${l.index}_y`, zp: j.outZp, n: j.units });
@@ -332,11 +371,19 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
     const extra = q.kind === 'lstm' ? q.cellFrac : q.kind === 'gru' ? (q.resetAfter ? 1 : 0) : q.activation === 'relu' ? 1 : 0;
     const st = c.stem;
     const fs = fastStems.get(st);
-    const rq = fs === 2 ? `NULL, NULL, ${st}_MX, ${st}_MH, NULL, NULL, 2` : fs === 1 ? `NULL, NULL, ${st}_MX, ${st}_MH, ${st}_kx, ${st}_kh, 1` : `${st}_mx, ${st}_mh, NULL, NULL, ${st}_sx, ${st}_sh, 0`;
+    const rq =
+      fs === 2
+        ? `NULL, NULL, ${st}_MX, ${st}_MH, NULL, NULL, 2`
+        : fs === 1
+          ? `NULL, NULL, ${st}_MX, ${st}_MH, ${st}_kx, ${st}_kh, 1`
+          : `${st}_mx, ${st}_mh, NULL, NULL, ${st}_sx, ${st}_sh, 0`;
     // h16 -> h8 in the single-multiply form when the shift allows (see requantize_r32)
     const hR32 = q.hM !== 0 && q.hS >= 17 && q.hS <= 32 ? q.hM * 2 ** (32 - q.hS) : 0;
     const leak = q.kind === 'elman' && q.leakQ15 !== undefined ? q.leakQ15 : 32768;
-    return { stem: st, init: `{${c.I}, ${c.H}, ${st}_wx, ${st}_wh, ${st}_bx, ${st}_bh, ${rq}, ${q.clip}, ${q.hZp}, ${q.hM}, ${q.hS}, ${hR32}, ${extra}, ${leak}}` };
+    return {
+      stem: st,
+      init: `{${c.I}, ${c.H}, ${st}_wx, ${st}_wh, ${st}_bx, ${st}_bh, ${rq}, ${q.clip}, ${q.hZp}, ${q.hM}, ${q.hS}, ${hR32}, ${extra}, ${leak}}`,
+    };
   };
   // Jordan: the recurrent part is a tinyrnn_cell_t whose recurrent vector is the fed-back output
   // (H field = U, the feedback width; extra = the number of hidden rows); the output projection
@@ -344,7 +391,12 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
   const jordanParams = (j: QJordanLayer, index: number) => {
     const st = `${prefix}_l${index}`;
     const fs = fastStems.get(st);
-    const rq = fs === 2 ? `NULL, NULL, ${st}_MX, ${st}_MY, NULL, NULL, 2` : fs === 1 ? `NULL, NULL, ${st}_MX, ${st}_MY, ${st}_kx, ${st}_ky, 1` : `${st}_mx, ${st}_my, NULL, NULL, ${st}_sx, ${st}_sy, 0`;
+    const rq =
+      fs === 2
+        ? `NULL, NULL, ${st}_MX, ${st}_MY, NULL, NULL, 2`
+        : fs === 1
+          ? `NULL, NULL, ${st}_MX, ${st}_MY, ${st}_kx, ${st}_ky, 1`
+          : `${st}_mx, ${st}_my, NULL, NULL, ${st}_sx, ${st}_sy, 0`;
     const so = `${st}o`;
     const fo = fastStems.get(so);
     const rqo = fo === 2 ? `NULL, ${so}_MO, NULL, 2` : fo === 1 ? `NULL, ${so}_MO, ${so}_ko, 1` : `${st}_mo, NULL, ${st}_so, 0`;
@@ -380,7 +432,8 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
   let cur = 'sc->x16';
   let stepResult = '';
   const jordanY = (index: number) => (index === last ? 's->out' : `s->l${index}_y`);
-  const jordanCall = (index: number, xin: string, t: string) => `${xin} tinyrnn_jordan(&${prefix}_l${index}, &${prefix}_l${index}o, ${sig}, ${tnh}, sc->vx, ${jordanY(index)}, sc->pre, sc->vh, ${cString(`L${index}`)}, ${t});`;
+  const jordanCall = (index: number, xin: string, t: string) =>
+    `${xin} tinyrnn_jordan(&${prefix}_l${index}, &${prefix}_l${index}o, ${sig}, ${tnh}, sc->vx, ${jordanY(index)}, sc->pre, sc->vh, ${cString(`L${index}`)}, ${t});`;
   for (const l of L) {
     if (l.kind === 'bidirectional') break;
     if (l.kind === 'jordan') {
@@ -388,7 +441,9 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
       stepResult = jordanY(l.index);
     } else if (l.kind === 'dense') {
       const y = l.index === last ? 's->out' : `sc->l${l.index}_y`;
-      stepCalls.push(`${widen(cur, l.input, l.index === 0)} tinyrnn_dense(&${prefix}_l${l.index}, ${sig}, ${tnh}, sc->vx, ${y}, ${cString(`L${l.index}`)}, -1);`);
+      stepCalls.push(
+        `${widen(cur, l.input, l.index === 0)} tinyrnn_dense(&${prefix}_l${l.index}, ${sig}, ${tnh}, sc->vx, ${y}, ${cString(`L${l.index}`)}, -1);`,
+      );
       stepResult = y;
     } else {
       stepCalls.push(cellCall(l.cells[0], widen(cur, l.input, l.index === 0), '-1'));
@@ -407,9 +462,18 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
     const xin = l.index === 0 ? widen(`x16 + t * ${Win}`, Win, true) : widen(`cur + t * ${Win}`, Win, false);
     const body: string[] = [];
     if (l.kind === 'jordan') {
-      body.push(`for (t = 0; t < steps; t++) {`, `  ${jordanCall(l.index, xin, 't')}`, `  memcpy(${dst} + t * ${W}, ${jordanY(l.index)}, sizeof(${jordanY(l.index)}));`, `}`);
+      body.push(
+        `for (t = 0; t < steps; t++) {`,
+        `  ${jordanCall(l.index, xin, 't')}`,
+        `  memcpy(${dst} + t * ${W}, ${jordanY(l.index)}, sizeof(${jordanY(l.index)}));`,
+        `}`,
+      );
     } else if (l.kind === 'dense') {
-      body.push(`for (t = 0; t < steps; t++) {`, `  ${xin} tinyrnn_dense(&${prefix}_l${l.index}, ${sig}, ${tnh}, sc->vx, ${dst} + t * ${W}, ${cString(`L${l.index}`)}, t);`, `}`);
+      body.push(
+        `for (t = 0; t < steps; t++) {`,
+        `  ${xin} tinyrnn_dense(&${prefix}_l${l.index}, ${sig}, ${tnh}, sc->vx, ${dst} + t * ${W}, ${cString(`L${l.index}`)}, t);`,
+        `}`,
+      );
     } else if (l.kind === 'bidirectional') {
       const [f, b] = l.cells;
       const sf = f.stem.slice(prefix.length + 1);
@@ -437,12 +501,43 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
 
   const rows: MemoryRow[] = [];
   const roleSum = (layer: number, role: ArrayRole) => cArrays.filter((a) => a.layer === layer && a.role === role).reduce((s, a) => s + a.bytes, 0);
-  rows.push({ part: 'input', title: `input stage (${view.inputSize} features)`, weights: 0, biases: 0, requant: 0, tables: 0, input: roleSum(-1, 'input'), state: 0, macs: 0 });
+  rows.push({
+    part: 'input',
+    title: `input stage (${view.inputSize} features)`,
+    weights: 0,
+    biases: 0,
+    requant: 0,
+    tables: 0,
+    input: roleSum(-1, 'input'),
+    state: 0,
+    macs: 0,
+  });
   for (const l of L) {
     const regenerated = reservoirs.filter((r) => r.layer === l.index).reduce((n, r) => n + r.H * r.H + r.H * r.I, 0);
-    rows.push({ part: `layer ${l.index}`, title: l.title, weights: layerBytes(l.index, 'weights'), biases: layerBytes(l.index, 'biases'), requant: layerBytes(l.index, 'requant'), tables: 0, input: 0, state: layerState[l.index], macs: l.macs, ...(regenerated ? { regenerated } : {}) });
+    rows.push({
+      part: `layer ${l.index}`,
+      title: l.title,
+      weights: layerBytes(l.index, 'weights'),
+      biases: layerBytes(l.index, 'biases'),
+      requant: layerBytes(l.index, 'requant'),
+      tables: 0,
+      input: 0,
+      state: layerState[l.index],
+      macs: l.macs,
+      ...(regenerated ? { regenerated } : {}),
+    });
   }
-  rows.push({ part: 'tables', title: [view.usesSigmoid && 'sigmoid', view.usesTanh && 'tanh'].filter(Boolean).join(' + ') + ' (257 x int16 each)', weights: 0, biases: 0, requant: 0, tables: roleSum(-1, 'tables'), input: 0, state: 0, macs: 0 });
+  rows.push({
+    part: 'tables',
+    title: [view.usesSigmoid && 'sigmoid', view.usesTanh && 'tanh'].filter(Boolean).join(' + ') + ' (257 x int16 each)',
+    weights: 0,
+    biases: 0,
+    requant: 0,
+    tables: roleSum(-1, 'tables'),
+    input: 0,
+    state: 0,
+    macs: 0,
+  });
   const sum = (k: keyof MemoryRow) => rows.reduce((s, r) => s + (r[k] as number), 0);
   const data = sum('weights') + sum('biases') + sum('requant') + sum('tables') + sum('input');
   // name pointer tables (32-bit pointers)
@@ -458,7 +553,19 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
     specVersion: view.specVersion,
     streaming: view.streaming,
     layers: rows,
-    flash: { weights: sum('weights'), biases: sum('biases'), requant: sum('requant'), tables: sum('tables'), input: sum('input'), data, descriptors, names, code: {}, total: {}, reservoirSaved },
+    flash: {
+      weights: sum('weights'),
+      biases: sum('biases'),
+      requant: sum('requant'),
+      tables: sum('tables'),
+      input: sum('input'),
+      data,
+      descriptors,
+      names,
+      code: {},
+      total: {},
+      reservoirSaved,
+    },
     ram: {
       state: stateLayout.bytes,
       scratch: scratchLayout.bytes,
@@ -512,18 +619,33 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
     })(),
     features: featureRows,
     labels: view.labels.map((lab, i) => ({ index: i, text: cString(lab), comment: commentText(lab, 60), id: view.labelIds[i] })),
-    layers: L.map((l) => ({ index: l.index, title: commentText(l.title), input: l.input, output: l.output, macs: l.macs, weights: layerBytes(l.index, 'weights'), biases: layerBytes(l.index, 'biases'), requant: layerBytes(l.index, 'requant'), state: layerState[l.index] })),
+    layers: L.map((l) => ({
+      index: l.index,
+      title: commentText(l.title),
+      input: l.input,
+      output: l.output,
+      macs: l.macs,
+      weights: layerBytes(l.index, 'weights'),
+      biases: layerBytes(l.index, 'biases'),
+      requant: layerBytes(l.index, 'requant'),
+      state: layerState[l.index],
+    })),
     arrays,
     cellParams: [...L.flatMap((l) => l.cells.map(cellParam)), ...L.flatMap((l) => (l.layer.kind === 'jordan' ? [jordanParams(l.layer, l.index).cell] : []))],
-    denseParams: L.filter((l) => l.kind === 'dense').map((l) => {
-      const d = l.layer;
-      if (d.kind !== 'dense') throw new Error('unreachable');
-      const act = d.activation === 'relu' ? 1 : d.activation === 'tanh' ? 2 : d.activation === 'sigmoid' ? 3 : 0;
-      const st = `${prefix}_l${l.index}`;
-      const fs = fastStems.get(st);
-      const rq = fs === 2 ? `NULL, ${st}_M, NULL, 2` : fs === 1 ? `NULL, ${st}_M, ${st}_k, 1` : `${st}_m, NULL, ${st}_s, 0`;
-      return { stem: st, init: `{${d.inputSize}, ${d.units}, ${st}_w, ${st}_b, ${rq}, ${act}, ${d.outType === 's16' ? 1 : 0}, ${d.outZp}, ${d.oM}, ${d.oS}}` };
-    }).concat(L.flatMap((l) => (l.layer.kind === 'jordan' ? [jordanParams(l.layer, l.index).proj] : []))),
+    denseParams: L.filter((l) => l.kind === 'dense')
+      .map((l) => {
+        const d = l.layer;
+        if (d.kind !== 'dense') throw new Error('unreachable');
+        const act = d.activation === 'relu' ? 1 : d.activation === 'tanh' ? 2 : d.activation === 'sigmoid' ? 3 : 0;
+        const st = `${prefix}_l${l.index}`;
+        const fs = fastStems.get(st);
+        const rq = fs === 2 ? `NULL, ${st}_M, NULL, 2` : fs === 1 ? `NULL, ${st}_M, ${st}_k, 1` : `${st}_m, NULL, ${st}_s, 0`;
+        return {
+          stem: st,
+          init: `{${d.inputSize}, ${d.units}, ${st}_w, ${st}_b, ${rq}, ${act}, ${d.outType === 's16' ? 1 : 0}, ${d.outZp}, ${d.oM}, ${d.oS}}`,
+        };
+      })
+      .concat(L.flatMap((l) => (l.layer.kind === 'jordan' ? [jordanParams(l.layer, l.index).proj] : []))),
     resetY,
     hasReservoir: reservoirs.length > 0,
     reservoirs: reservoirs.map((r) => ({ ...r, whCount: r.H * r.H, wxCount: r.H * r.I, bytes: r.H * r.H + r.H * r.I })),
@@ -547,14 +669,24 @@ export function generateC(m: QuantModel, opts: { prefix?: string; layout?: CLayo
     srcDir,
     layout,
     samplePeriodMs: Math.max(1, Math.round(1000 / (m.meta.sampleRate && m.meta.sampleRate > 0 ? m.meta.sampleRate : 25))),
-    sampleRateNote: m.meta.sampleRate && m.meta.sampleRate > 0 ? `the model's sample rate, ${commentText(String(m.meta.sampleRate))} Hz` : 'the sample rate is not recorded in the model: 25 Hz assumed',
+    sampleRateNote:
+      m.meta.sampleRate && m.meta.sampleRate > 0
+        ? `the model's sample rate, ${commentText(String(m.meta.sampleRate))} Hz`
+        : 'the sample rate is not recorded in the model: 25 Hz assumed',
   };
   const files: GeneratedFile[] = [];
   const t = templates();
   const put = (p: string, name: string, b: string) => files.push({ path: p, text: t.render(name, { ...tview, banner: b }) });
   put(`${srcDir}${header}`, 'model.h', banner(view, header));
   put(`${srcDir}${source}`, 'model.c', banner(view, source));
-  files.push({ path: `${srcDir}tinyrnn_kernels.h`, text: t.render('tinyrnn_kernels.h', { ...tview, maxDenseUnits: 1024, banner: `/*\n * tinyrnn_kernels.h: generated by tinyrnn ${view.tinyrnnVersion}, quantisation spec version ${view.specVersion}.\n * DO NOT EDIT: regenerate with \`tinyrnn compile MODEL.q.tnn --target c\`.\n */` }) });
+  files.push({
+    path: `${srcDir}tinyrnn_kernels.h`,
+    text: t.render('tinyrnn_kernels.h', {
+      ...tview,
+      maxDenseUnits: 1024,
+      banner: `/*\n * tinyrnn_kernels.h: generated by tinyrnn ${view.tinyrnnVersion}, quantisation spec version ${view.specVersion}.\n * DO NOT EDIT: regenerate with \`tinyrnn compile MODEL.q.tnn --target c\`.\n */`,
+    }),
+  });
   put('README.md', 'README.md', banner(view, 'README.md', 'md'));
   if (layout === 'plain') {
     put(`${prefix}.mk`, 'model.mk', banner(view, `${prefix}.mk`, 'hash'));

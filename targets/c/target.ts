@@ -59,19 +59,27 @@ const pad = (s: string | number, w: number) => String(s).padStart(w);
 
 /** The human-readable memory report. */
 export function formatReport(r: CReport): string {
-  const lines = [`C target: ${r.prefix} (model "${r.model}", ${r.modelHash}, spec ${r.specVersion})${r.streaming ? '' : ', whole sequences only (bidirectional)'}`];
+  const lines = [
+    `C target: ${r.prefix} (model "${r.model}", ${r.modelHash}, spec ${r.specVersion})${r.streaming ? '' : ', whole sequences only (bidirectional)'}`,
+  ];
   lines.push('  part      weights  biases  requant  tables  input   state    MACs  description');
   for (const l of r.layers) {
-    lines.push(`  ${l.part.padEnd(8)}${pad(l.weights, 9)}${pad(l.biases, 8)}${pad(l.requant, 9)}${pad(l.tables, 8)}${pad(l.input, 7)}${pad(l.state, 8)}${pad(l.macs, 8)}  ${l.title}`);
+    lines.push(
+      `  ${l.part.padEnd(8)}${pad(l.weights, 9)}${pad(l.biases, 8)}${pad(l.requant, 9)}${pad(l.tables, 8)}${pad(l.input, 7)}${pad(l.state, 8)}${pad(l.macs, 8)}  ${l.title}`,
+    );
   }
   const f = r.flash;
-  lines.push(`  flash: ${f.data} bytes of data (weights ${f.weights}, biases ${f.biases}, requantisation ${f.requant}, tables ${f.tables}, input stage ${f.input}),`);
+  lines.push(
+    `  flash: ${f.data} bytes of data (weights ${f.weights}, biases ${f.biases}, requantisation ${f.requant}, tables ${f.tables}, input stage ${f.input}),`,
+  );
   lines.push(`         ${f.descriptors} bytes of name tables and ${f.names} bytes of names (layer descriptors are folded into the code)`);
   for (const [k, c] of Object.entries(f.code)) {
     lines.push(c ? `         code ${c.bytes} bytes (${k}); total ${f.total[k]} bytes` : `         code (${k}): not measured (arm-none-eabi-gcc not installed)`);
   }
   if (f.reservoirSaved) lines.push(`         reservoir regenerated from its seed: ${f.reservoirSaved} bytes of int8 weights not stored in flash`);
-  lines.push(`  RAM:   ${r.ram.state} bytes of state per stream + ${r.ram.scratch} bytes of stack scratch${r.ram.reservoir ? ` + ${r.ram.reservoir} bytes of regenerated reservoir (once per model)` : ''} = ${r.ram.total} bytes`);
+  lines.push(
+    `  RAM:   ${r.ram.state} bytes of state per stream + ${r.ram.scratch} bytes of stack scratch${r.ram.reservoir ? ` + ${r.ram.reservoir} bytes of regenerated reservoir (once per model)` : ''} = ${r.ram.total} bytes`,
+  );
   lines.push(`  ${r.macsPerStep} multiply-adds per time step`);
   return lines.join('\n');
 }
@@ -81,7 +89,11 @@ export const cTarget: Target = {
   summary: 'C99 fixed-point code for any microcontroller (SIMD on Cortex-M with DSP), with a memory report',
   options: {
     prefix: { type: 'string', arg: 'NAME', help: 'prefix of every generated symbol and file name (default: from the model name)' },
-    layout: { type: 'string', arg: 'KIND', help: 'plain (sources, header, Make/CMake snippets, README), arduino (library folder) or platformio (library.json)' },
+    layout: {
+      type: 'string',
+      arg: 'KIND',
+      help: 'plain (sources, header, Make/CMake snippets, README), arduino (library folder) or platformio (library.json)',
+    },
   },
   async compile(modelFile, outDir, values) {
     const m = loadQuantModel(modelFile);

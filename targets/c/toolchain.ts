@@ -48,7 +48,22 @@ export const ARM_MACHINES: Record<'m4' | 'm0', ArmMachine> = {
 };
 
 /** Strict C99 warnings used for every build of generated code. */
-export const STRICT_FLAGS = ['-std=c99', '-Wall', '-Wextra', '-Werror', '-pedantic', '-Wshadow', '-Wconversion', '-Wsign-conversion', '-Wcast-qual', '-Wstrict-prototypes', '-Wmissing-prototypes', '-Wundef', '-Wdouble-promotion', '-Wfloat-equal'];
+export const STRICT_FLAGS = [
+  '-std=c99',
+  '-Wall',
+  '-Wextra',
+  '-Werror',
+  '-pedantic',
+  '-Wshadow',
+  '-Wconversion',
+  '-Wsign-conversion',
+  '-Wcast-qual',
+  '-Wstrict-prototypes',
+  '-Wmissing-prototypes',
+  '-Wundef',
+  '-Wdouble-promotion',
+  '-Wfloat-equal',
+];
 
 export interface ToolStatus {
   hostCc: boolean;
@@ -111,12 +126,23 @@ export function runProgram(file: string, args: string[], opts: { timeoutMs?: num
   return withJobSlot(
     () =>
       new Promise<RunResult>((resolve, reject) => {
-        execFile(file, args, { timeout: opts.timeoutMs ?? 60000, maxBuffer: 256 * 1024 * 1024, env: opts.env ?? process.env, cwd: opts.cwd, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
-          if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') return reject(new Error(`${file}: not found`));
-          const e = err as (Error & { code?: number | string; signal?: string; killed?: boolean }) | null;
-          const code = e ? (typeof e.code === 'number' ? e.code : null) : 0;
-          resolve({ stdout: String(stdout), stderr: String(stderr), code, signal: e?.signal ?? null, timedOut: !!(e && e.killed && e.signal === 'SIGKILL' && code === null) });
-        });
+        execFile(
+          file,
+          args,
+          { timeout: opts.timeoutMs ?? 60000, maxBuffer: 256 * 1024 * 1024, env: opts.env ?? process.env, cwd: opts.cwd, killSignal: 'SIGKILL' },
+          (err, stdout, stderr) => {
+            if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') return reject(new Error(`${file}: not found`));
+            const e = err as (Error & { code?: number | string; signal?: string; killed?: boolean }) | null;
+            const code = e ? (typeof e.code === 'number' ? e.code : null) : 0;
+            resolve({
+              stdout: String(stdout),
+              stderr: String(stderr),
+              code,
+              signal: e?.signal ?? null,
+              timedOut: !!(e && e.killed && e.signal === 'SIGKILL' && code === null),
+            });
+          },
+        );
       }),
   );
 }
@@ -144,7 +170,17 @@ export const SANITIZE_FLAGS = ['-fsanitize=undefined,address', '-fno-sanitize-re
 
 /** Build a host executable with gcc and the strict flags. */
 export async function buildHost(b: HostBuild): Promise<string> {
-  const args = [...STRICT_FLAGS, b.opt, ...(b.sanitize ? SANITIZE_FLAGS : []), ...(b.defines ?? []).map((d) => `-D${d}`), ...(b.includeDirs ?? []).map((d) => `-I${d}`), ...(b.extraFlags ?? []), ...b.sources, '-o', b.out];
+  const args = [
+    ...STRICT_FLAGS,
+    b.opt,
+    ...(b.sanitize ? SANITIZE_FLAGS : []),
+    ...(b.defines ?? []).map((d) => `-D${d}`),
+    ...(b.includeDirs ?? []).map((d) => `-I${d}`),
+    ...(b.extraFlags ?? []),
+    ...b.sources,
+    '-o',
+    b.out,
+  ];
   await compile('gcc', args);
   return b.out;
 }
@@ -196,13 +232,39 @@ export async function buildArm(b: ArmBuild): Promise<string> {
 
 /** Compile one C file to an object for a core (no link), e.g. to read symbol sizes. */
 export async function compileArmObject(b: Omit<ArmBuild, 'map'>): Promise<string> {
-  const args = [...b.machine.flags, ...STRICT_FLAGS, b.opt, '-ffunction-sections', '-fdata-sections', ...(b.defines ?? []).map((d) => `-D${d}`), ...(b.includeDirs ?? []).map((d) => `-I${d}`), ...(b.extraFlags ?? []), '-c', ...b.sources, '-o', b.out];
+  const args = [
+    ...b.machine.flags,
+    ...STRICT_FLAGS,
+    b.opt,
+    '-ffunction-sections',
+    '-fdata-sections',
+    ...(b.defines ?? []).map((d) => `-D${d}`),
+    ...(b.includeDirs ?? []).map((d) => `-I${d}`),
+    ...(b.extraFlags ?? []),
+    '-c',
+    ...b.sources,
+    '-o',
+    b.out,
+  ];
   await compile('arm-none-eabi-gcc', args);
   return b.out;
 }
 
 export function qemuArgs(elf: string, m: ArmMachine, traceFile?: string): string[] {
-  return ['-M', m.qemu, '-nographic', '-monitor', 'none', '-serial', 'none', '-semihosting-config', 'enable=on,target=native', ...(traceFile ? ['-singlestep', '-d', 'exec,nochain', '-D', traceFile] : []), '-kernel', elf];
+  return [
+    '-M',
+    m.qemu,
+    '-nographic',
+    '-monitor',
+    'none',
+    '-serial',
+    'none',
+    '-semihosting-config',
+    'enable=on,target=native',
+    ...(traceFile ? ['-singlestep', '-d', 'exec,nochain', '-D', traceFile] : []),
+    '-kernel',
+    elf,
+  ];
 }
 
 /** Run an ELF under QEMU with semihosting: main's stdout and return value. */
@@ -288,7 +350,14 @@ export async function countTrace(traceFile: string, marker: Symbol, functions: S
 }
 
 /** Spawned helper for long traces: run QEMU with a trace file and count, removing the trace after. */
-export async function traceRun(elf: string, m: ArmMachine, traceFile: string, marker: Symbol, functions: Symbol[] = [], timeoutMs = 300000): Promise<{ run: RunResult; counts: TraceSegments }> {
+export async function traceRun(
+  elf: string,
+  m: ArmMachine,
+  traceFile: string,
+  marker: Symbol,
+  functions: Symbol[] = [],
+  timeoutMs = 300000,
+): Promise<{ run: RunResult; counts: TraceSegments }> {
   const run = await runQemu(elf, m, { traceFile, timeoutMs });
   try {
     const counts = await countTrace(traceFile, marker, functions);

@@ -380,6 +380,7 @@ export function tallyCost(parts: { regions: Region[]; counts: ArrayLike<number> 
   const native = Math.max(0, calls - entries);
   const jsCalls = entries * COST.callJs;
   const nativeCalls = native * COST.callNative;
-  const helperElements = helpers.convolveElements * COST.convolvePerElement + helpers.mapElements * COST.mapPerElement + helpers.sumElements * COST.sumPerElement;
+  const helperElements =
+    helpers.convolveElements * COST.convolvePerElement + helpers.mapElements * COST.mapPerElement + helpers.sumElements * COST.sumPerElement;
   return { total: interpret + jsCalls + nativeCalls + helperElements, interpret, jsCalls, nativeCalls, helperElements, statements, loopIterations };
 }

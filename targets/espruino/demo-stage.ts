@@ -24,13 +24,17 @@ export const espruinoDemoStage: DemoStage = {
         writeBuild(b, out);
         ctx.files.espruino = out;
         const mod = b.files.find((f) => f.kind === 'module')!;
-        ctx.io.out(`  wrote ${path.relative(ctx.io.cwd, out)}: ${b.files.map((f) => f.local).join(', ')} (module ${mod.bytes.length} B, ${b.gen.kernel} kernel, dialect check passed)`);
+        ctx.io.out(
+          `  wrote ${path.relative(ctx.io.cwd, out)}: ${b.files.map((f) => f.local).join(', ')} (module ${mod.bytes.length} B, ${b.gen.kernel} kernel, dialect check passed)`,
+        );
       }
       ctx.io.out(
         `  ${b.board.name.padEnd(12)} ${b.gen.kernel.padEnd(8)} weights ${b.weights.padEnd(7)} RAM about ${e.peakBlocks} of ${e.variables} blocks (${e.headroomPercent}% free), Storage ${e.storage.bytes} of ${e.storage.capacity} B, ` +
           `${b.cost.msPerStep} ms per step (estimate) -> up to ${b.cost.maxRateHz} Hz${e.fits ? '' : '  DOES NOT FIT'}`,
       );
     }
-    ctx.io.out(`  flash it: tinyrnn flash ${path.relative(ctx.io.cwd, path.join(ctx.dir, 'espruino'))} --board PUCKJS --port /dev/ttyACM0 (or tcp://host:port)`);
+    ctx.io.out(
+      `  flash it: tinyrnn flash ${path.relative(ctx.io.cwd, path.join(ctx.dir, 'espruino'))} --board PUCKJS --port /dev/ttyACM0 (or tcp://host:port)`,
+    );
   },
 };

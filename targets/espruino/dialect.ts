@@ -149,7 +149,13 @@ export function dialectProblems(source: string, opts: DialectOptions = {}): Diag
       collect(n.body, fnScope, s);
       return;
     }
-    if (n.type === 'BlockStatement' || n.type === 'ForStatement' || n.type === 'ForInStatement' || n.type === 'ForOfStatement' || n.type === 'SwitchStatement') {
+    if (
+      n.type === 'BlockStatement' ||
+      n.type === 'ForStatement' ||
+      n.type === 'ForInStatement' ||
+      n.type === 'ForOfStatement' ||
+      n.type === 'SwitchStatement'
+    ) {
       const s = newScope(n, fnScope.fn, blockScope);
       for (const c of children(n)) collect(c, fnScope, s);
       return;
@@ -180,7 +186,8 @@ export function dialectProblems(source: string, opts: DialectOptions = {}): Diag
         if (n.async) add('ESP107', n, 'async function: Espruino has no async/await', 'use callbacks or Promise.then');
         if (n.generator) add('ESP108', n, 'generator function: Espruino has no generators');
         for (const p of n.params) {
-          if (p.type === 'AssignmentPattern') add('ESP101', p, 'default parameter: Espruino does not support default parameter values', 'test for undefined in the body');
+          if (p.type === 'AssignmentPattern')
+            add('ESP101', p, 'default parameter: Espruino does not support default parameter values', 'test for undefined in the body');
         }
         const iife = parent && parent.type === 'CallExpression' && parent.callee === n;
         innerExec = iife ? exec : n;
@@ -204,11 +211,23 @@ export function dialectProblems(source: string, opts: DialectOptions = {}): Diag
         break;
       case 'Property':
       case 'MethodDefinition':
-        if (n.computed) add('ESP104', n.key, 'computed property key: Espruino does not support [expr] keys in literals or classes', 'create the object, then assign obj[key] = value');
+        if (n.computed)
+          add(
+            'ESP104',
+            n.key,
+            'computed property key: Espruino does not support [expr] keys in literals or classes',
+            'create the object, then assign obj[key] = value',
+          );
         break;
       case 'BinaryExpression':
       case 'AssignmentExpression':
-        if (n.operator === '**' || n.operator === '**=') add('ESP105', n, `exponent operator ${n.operator}: not supported by Espruino`, 'use Math.pow (exact only for small integers) or repeated multiplication');
+        if (n.operator === '**' || n.operator === '**=')
+          add(
+            'ESP105',
+            n,
+            `exponent operator ${n.operator}: not supported by Espruino`,
+            'use Math.pow (exact only for small integers) or repeated multiplication',
+          );
         break;
       case 'ChainExpression':
         add('ESP106', n, 'optional chaining ?.: not supported by Espruino', 'test the object explicitly');
@@ -236,7 +255,12 @@ export function dialectProblems(source: string, opts: DialectOptions = {}): Diag
           const next = list[i + 1];
           const text = source.slice(n.start, n.end);
           if (next && next.type === 'ExpressionStatement' && !text.trimEnd().endsWith(';')) {
-            add('ESP115', n, 'return followed by a line break: Espruino returns the next line\'s value, Node returns undefined', 'put the value on the same line as return, or end the return with ;');
+            add(
+              'ESP115',
+              n,
+              "return followed by a line break: Espruino returns the next line's value, Node returns undefined",
+              'put the value on the same line as return, or end the return with ;',
+            );
           }
         }
         break;
@@ -255,7 +279,12 @@ export function dialectProblems(source: string, opts: DialectOptions = {}): Diag
         if (!b) {
           if ((MISSING_GLOBALS as readonly string[]).includes(n.name)) add('ESP110', n, `${n.name} does not exist on Espruino`, hintFor(n.name));
         } else if (b.kind === 'function' && n.start < b.pos && b.scope.fn === exec) {
-          add('ESP113', n, `${n.name} is used before its declaration (line ${lineOf(source, b.pos)}): Espruino does not hoist functions`, 'declare the function above its first use');
+          add(
+            'ESP113',
+            n,
+            `${n.name} is used before its declaration (line ${lineOf(source, b.pos)}): Espruino does not hoist functions`,
+            'declare the function above its first use',
+          );
         }
         break;
       }

@@ -48,7 +48,13 @@ export function packSections(sections: Section[]): { blobs: Uint8Array[]; placed
   for (const s of sections) {
     const bytes = new Uint8Array(s.data.buffer, s.data.byteOffset, s.data.byteLength);
     const align = s.data.BYTES_PER_ELEMENT;
-    if (bytes.length > MAX_BUFFER_BYTES) throw new TinyrnnError({ code: 'ESP201', path: s.name, message: `array of ${bytes.length} bytes is larger than an Espruino ArrayBuffer`, expected: `at most ${MAX_BUFFER_BYTES} bytes` });
+    if (bytes.length > MAX_BUFFER_BYTES)
+      throw new TinyrnnError({
+        code: 'ESP201',
+        path: s.name,
+        message: `array of ${bytes.length} bytes is larger than an Espruino ArrayBuffer`,
+        expected: `at most ${MAX_BUFFER_BYTES} bytes`,
+      });
     let off = cur < 0 ? 0 : Math.ceil(sizes[cur] / 8) * 8;
     if (cur < 0 || off > MAX_VIEW_OFFSET) {
       blobs.push([]);
@@ -206,7 +212,17 @@ export function buildView(m: QuantModel, opts: { unrolled?: boolean } = {}): Esp
    */
   type Side = { w: Int8Array; b: Int32Array; m: Int32Array; s: Int32Array; n: number; biased: boolean };
   const rowConstants = (rows: number, x: Side, h: Side) => {
-    const k = { MX: [] as number[], CX: [] as number[], DX: [] as number[], MH: [] as number[], CH: [] as number[], DH: [] as number[], KQ: [] as number[], BX: [] as number[], BH: [] as number[] };
+    const k = {
+      MX: [] as number[],
+      CX: [] as number[],
+      DX: [] as number[],
+      MH: [] as number[],
+      CH: [] as number[],
+      DH: [] as number[],
+      KQ: [] as number[],
+      BX: [] as number[],
+      BH: [] as number[],
+    };
     for (let r = 0; r < rows; r++) {
       const bxf = x.b[r] - (x.biased ? 128 * rowSum(x.w, r, x.n) : 0);
       const bhf = h.b[r] - (h.biased ? 128 * rowSum(h.w, r, h.n) : 0);
@@ -240,7 +256,19 @@ export function buildView(m: QuantModel, opts: { unrolled?: boolean } = {}): Esp
     const relu = l.kind === 'elman' && l.activation === 'relu';
     // a regenerated reservoir: Int8Arrays filled at load by esn_generate (module variables named
     // like the weight views: l0_wx -> L0WX), not stored in the blobs
-    const rsv = l.kind === 'elman' && l.reservoir ? { id, wx: `${id}WX`.toUpperCase(), wh: `${id}WH`.toUpperCase(), H, I, seed: l.reservoir.seed, densityQ16: l.reservoir.densityQ16, bytes: H * H + H * I } : undefined;
+    const rsv =
+      l.kind === 'elman' && l.reservoir
+        ? {
+            id,
+            wx: `${id}WX`.toUpperCase(),
+            wh: `${id}WH`.toUpperCase(),
+            H,
+            I,
+            seed: l.reservoir.seed,
+            densityQ16: l.reservoir.densityQ16,
+            bytes: H * H + H * I,
+          }
+        : undefined;
     if (rsv) reservoirs.push(rsv);
     // biased int8 vectors: x8 + 128 after the first layer; h8 + 128 for elman relu
     const k = rowConstants(R, { w: l.wx, b: l.bx, m: l.mx, s: l.sx, n: I, biased: inBiased }, { w: l.wh, b: l.bh, m: l.mh, s: l.sh, n: H, biased: relu });
@@ -397,7 +425,18 @@ export function buildView(m: QuantModel, opts: { unrolled?: boolean } = {}): Esp
       ],
     };
     const proj = dense(jordanProjection(l), `${id}o`, 'output projection', false);
-    return { id, kind: 7, comment, fields: [{ name: 'kind', expr: '7' }, { name: 'wide', expr: lit(wide ? 1 : 0) }, { name: 'z', expr: lit(wide ? 0 : l.outZp + 128) }], fwd: rec, bwd: proj };
+    return {
+      id,
+      kind: 7,
+      comment,
+      fields: [
+        { name: 'kind', expr: '7' },
+        { name: 'wide', expr: lit(wide ? 1 : 0) },
+        { name: 'z', expr: lit(wide ? 0 : l.outZp + 128) },
+      ],
+      fwd: rec,
+      bwd: proj,
+    };
   };
 
   const layers: LayerView[] = m.layers.map((l, i) => {
@@ -410,7 +449,18 @@ export function buildView(m: QuantModel, opts: { unrolled?: boolean } = {}): Esp
       case 'bidirectional': {
         const fwd = cell(l.forward, `${id}f`, 'forward', i > 0);
         const bwd = cell(l.backward, `${id}b`, 'backward', i > 0);
-        return { id, kind: 6, comment: describe(l), fields: [{ name: 'kind', expr: '6' }, { name: 'Hf', expr: lit(l.forward.hidden) }, { name: 'O', expr: lit(qLayerOutputSize(l)) }], fwd, bwd };
+        return {
+          id,
+          kind: 6,
+          comment: describe(l),
+          fields: [
+            { name: 'kind', expr: '6' },
+            { name: 'Hf', expr: lit(l.forward.hidden) },
+            { name: 'O', expr: lit(qLayerOutputSize(l)) },
+          ],
+          fwd,
+          bwd,
+        };
       }
       case 'dense':
         return dense(l, id, describe(l), i > 0);

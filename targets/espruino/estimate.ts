@@ -5,7 +5,16 @@
 import * as acorn from 'acorn';
 import { BoardProfile, espruinoProfile } from '../boards';
 import { GeneratedModule, WeightsMode } from './generate';
-import { VIEW_BLOCKS, TO_ARRAY_BUFFER_BLOCKS, codeBlocks, plainArrayBlocks, storageBufferBlocks, storageFileBytes, stringBlocks, typedArrayBlocks } from './memory';
+import {
+  VIEW_BLOCKS,
+  TO_ARRAY_BUFFER_BLOCKS,
+  codeBlocks,
+  plainArrayBlocks,
+  storageBufferBlocks,
+  storageFileBytes,
+  stringBlocks,
+  typedArrayBlocks,
+} from './memory';
 import { TinyrnnError } from '../../compiler/ir/errors';
 
 /** Share of the pool a model may take: the rest is the interpreter's and the app's working room. */
@@ -56,7 +65,15 @@ function countFunctions(src: string): number {
   return n;
 }
 
-export function estimateMemory(board: BoardProfile, gen: GeneratedModule, weights: WeightsMode, code: CodeFile[], labels: string[], features: string[], dataFiles: { name: string; bytes: number }[] = []): MemoryEstimate {
+export function estimateMemory(
+  board: BoardProfile,
+  gen: GeneratedModule,
+  weights: WeightsMode,
+  code: CodeFile[],
+  labels: string[],
+  features: string[],
+  dataFiles: { name: string; bytes: number }[] = [],
+): MemoryEstimate {
   const p = espruinoProfile(board);
   const bs = p.blockSize;
   const items: MemoryItem[] = [];
@@ -64,29 +81,47 @@ export function estimateMemory(board: BoardProfile, gen: GeneratedModule, weight
   let transient = 0;
   for (const b of gen.blobs) {
     if (weights === 'inline') {
-      items.push({ what: `weights ${b.id} (${b.bytes.length} B decoded from base64 in RAM)`, blocks: stringBlocks(b.bytes.length, bs) + TO_ARRAY_BUFFER_BLOCKS });
+      items.push({
+        what: `weights ${b.id} (${b.bytes.length} B decoded from base64 in RAM)`,
+        blocks: stringBlocks(b.bytes.length, bs) + TO_ARRAY_BUFFER_BLOCKS,
+      });
       transient = Math.max(transient, stringBlocks(Math.ceil(b.bytes.length / 3) * 4, bs));
     } else {
-      items.push({ what: `weights ${b.id} (${b.bytes.length} B in Storage${p.storageMapped ? ', mapped: stays in flash' : ', read into RAM'})`, blocks: storageBufferBlocks(b.bytes.length, bs, p.storageMapped) });
+      items.push({
+        what: `weights ${b.id} (${b.bytes.length} B in Storage${p.storageMapped ? ', mapped: stays in flash' : ', read into RAM'})`,
+        blocks: storageBufferBlocks(b.bytes.length, bs, p.storageMapped),
+      });
     }
   }
   items.push({ what: `${gen.views} typed-array views on the weights`, blocks: gen.views * VIEW_BLOCKS });
   const state = gen.view.ramArrays.reduce((s, a) => s + typedArrayBlocks(a.bytes, bs), 0);
   const stateBytes = gen.view.ramArrays.reduce((s, a) => s + a.bytes, 0);
-  items.push({ what: `state and scratch arrays (${gen.view.ramArrays.length}, ${stateBytes} B)`, blocks: state + typedArrayBlocks(gen.view.F, bs) + typedArrayBlocks(gen.view.O * 2, bs) });
+  items.push({
+    what: `state and scratch arrays (${gen.view.ramArrays.length}, ${stateBytes} B)`,
+    blocks: state + typedArrayBlocks(gen.view.F, bs) + typedArrayBlocks(gen.view.O * 2, bs),
+  });
   const rsv = gen.view.reservoirs;
   const rsvBytes = rsv.reduce((n, r) => n + r.bytes, 0);
   if (rsv.length) {
-    items.push({ what: `reservoir weights regenerated at load (${rsv.length * 2} Int8Arrays, ${rsvBytes} B not stored in the weights)`, blocks: rsv.reduce((n, r) => n + typedArrayBlocks(r.H * r.H, bs) + typedArrayBlocks(r.H * r.I, bs), 0) });
+    items.push({
+      what: `reservoir weights regenerated at load (${rsv.length * 2} Int8Arrays, ${rsvBytes} B not stored in the weights)`,
+      blocks: rsv.reduce((n, r) => n + typedArrayBlocks(r.H * r.H, bs) + typedArrayBlocks(r.H * r.I, bs), 0),
+    });
   }
   const fields = gen.view.layers.reduce((s, l) => s + l.fields.length + (l.fwd ? l.fwd.fields.length + (l.bwd?.fields.length ?? 0) : 0), 0);
   items.push({ what: `layer descriptors (${gen.view.layers.length} objects, ${fields} fields)`, blocks: 2 * fields + 3 * gen.view.layers.length });
   const strings = [...labels, ...features];
-  items.push({ what: 'labels and feature names', blocks: plainArrayBlocks(labels.length) + plainArrayBlocks(features.length) + strings.reduce((s, x) => s + stringBlocks(x.length, bs), 0) });
+  items.push({
+    what: 'labels and feature names',
+    blocks: plainArrayBlocks(labels.length) + plainArrayBlocks(features.length) + strings.reduce((s, x) => s + stringBlocks(x.length, bs), 0),
+  });
   for (const c of code) {
     // The base64 literal of inline weights is counted with the weights (transient).
     const text = weights === 'inline' ? c.text.replace(/atob\("[^"]*"\)/g, 'atob("")') : c.text;
-    items.push({ what: `code ${c.name} (${c.text.length} chars${p.storageMapped ? ', in flash' : ', loaded into RAM'})`, blocks: codeBlocks(text.length, countFunctions(text), bs, p.storageMapped) });
+    items.push({
+      what: `code ${c.name} (${c.text.length} chars${p.storageMapped ? ', in flash' : ', loaded into RAM'})`,
+      blocks: codeBlocks(text.length, countFunctions(text), bs, p.storageMapped),
+    });
   }
   const steadyBlocks = items.reduce((s, i) => s + i.blocks, 0);
   const peakBlocks = steadyBlocks + transient;
@@ -117,8 +152,13 @@ export function formatEstimate(e: MemoryEstimate, boardName: string): string {
   const lines = [`memory on ${boardName} (${e.variables} blocks of ${e.blockSize} B):`];
   for (const i of e.items) lines.push(`  ${String(i.blocks).padStart(6)}  ${i.what}`);
   lines.push(`  ${String(e.steadyBlocks).padStart(6)}  total running (${e.steadyBytes} B), peak while loading ${e.peakBlocks}`);
-  lines.push(`  headroom ${e.headroomBlocks} blocks (${e.headroomPercent}%); a model may take ${e.budgetBlocks} (${Math.round(MAX_POOL_SHARE * 100)}% of the pool)`);
-  if (e.reservoir) lines.push(`reservoir regenerated from its seed at load: ${e.reservoir.savedBytes} B of int8 weights not stored, ${e.reservoir.ramBytes} B of Int8Arrays in RAM`);
+  lines.push(
+    `  headroom ${e.headroomBlocks} blocks (${e.headroomPercent}%); a model may take ${e.budgetBlocks} (${Math.round(MAX_POOL_SHARE * 100)}% of the pool)`,
+  );
+  if (e.reservoir)
+    lines.push(
+      `reservoir regenerated from its seed at load: ${e.reservoir.savedBytes} B of int8 weights not stored, ${e.reservoir.ramBytes} B of Int8Arrays in RAM`,
+    );
   lines.push(`storage: ${e.storage.bytes} B in ${e.storage.files.length} files of ${e.storage.capacity} B (${e.storage.headroomBytes} B left)`);
   return lines.join('\n');
 }

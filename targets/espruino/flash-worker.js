@@ -27,7 +27,9 @@ console.error = log;
 // refused and reported as a "NETWORK ..." log line, so a test can prove the package stays off
 // the network.
 if (process.env.TINYRNN_NET_GUARD) {
-  const local = function (h) { return !h || h === '127.0.0.1' || h === 'localhost' || h === '::1'; };
+  const local = function (h) {
+    return !h || h === '127.0.0.1' || h === 'localhost' || h === '::1';
+  };
   const net = require('net');
   const connect = net.Socket.prototype.connect;
   net.Socket.prototype.connect = function () {
@@ -132,10 +134,14 @@ function handle(msg) {
   if (msg.op === 'expr' || msg.op === 'statement') {
     withTimeout(id, msg.timeoutMs || 15000, msg.op, function (done) {
       const f = msg.op === 'expr' ? U.executeExpression : U.executeStatement;
-      f(msg.op === 'expr' ? msg.expr : msg.code, function (result) {
-        if (result === undefined) done(false, { code: 'NO_ANSWER', error: 'no answer to ' + (msg.expr || msg.code).slice(0, 60) });
-        else done(true, { result: result });
-      }, { maxTimeout: Math.ceil((msg.timeoutMs || 15000) / 1000) });
+      f(
+        msg.op === 'expr' ? msg.expr : msg.code,
+        function (result) {
+          if (result === undefined) done(false, { code: 'NO_ANSWER', error: 'no answer to ' + (msg.expr || msg.code).slice(0, 60) });
+          else done(true, { result: result });
+        },
+        { maxTimeout: Math.ceil((msg.timeoutMs || 15000) / 1000) },
+      );
     });
     return;
   }
@@ -158,7 +164,9 @@ function handle(msg) {
     }
     connected = false;
     reply(id, true, { result: 'closed' });
-    setTimeout(function () { process.exit(0); }, 50);
+    setTimeout(function () {
+      process.exit(0);
+    }, 50);
     return;
   }
   reply(id, false, { code: 'BAD_OP', error: 'unknown op ' + msg.op });
@@ -168,7 +176,9 @@ process.on('message', function (msg) {
   try {
     handle(msg);
   } catch (e) {
-    reply(msg && msg.id, false, { code: 'EXCEPTION', error: String(e && e.stack || e) });
+    reply(msg && msg.id, false, { code: 'EXCEPTION', error: String((e && e.stack) || e) });
   }
 });
-process.on('disconnect', function () { process.exit(0); });
+process.on('disconnect', function () {
+  process.exit(0);
+});

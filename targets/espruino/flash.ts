@@ -32,7 +32,12 @@ export interface FlashPlan {
 export function readBuildDir(dir: string): FlashPlan {
   const mf = path.join(dir, MANIFEST);
   if (!fs.existsSync(mf)) {
-    throw new TinyrnnError({ code: 'ESP408', path: dir, message: `no ${MANIFEST} in this folder`, hint: 'give the output folder of `tinyrnn compile --target espruino`, or a model.q.tnn' });
+    throw new TinyrnnError({
+      code: 'ESP408',
+      path: dir,
+      message: `no ${MANIFEST} in this folder`,
+      hint: 'give the output folder of `tinyrnn compile --target espruino`, or a model.q.tnn',
+    });
   }
   let manifest: Manifest;
   try {
@@ -43,11 +48,19 @@ export function readBuildDir(dir: string): FlashPlan {
   const files: FlashFile[] = [];
   for (const f of manifest.files ?? []) {
     const local = path.join(dir, path.basename(f.local));
-    if (!fs.existsSync(local)) throw new TinyrnnError({ code: 'ESP408', path: local, message: `file listed in the manifest is missing`, hint: 'compile again' });
+    if (!fs.existsSync(local))
+      throw new TinyrnnError({ code: 'ESP408', path: local, message: `file listed in the manifest is missing`, hint: 'compile again' });
     const bytes = new Uint8Array(fs.readFileSync(local));
     const sum = checksumOf(bytes);
     if (sum.join() !== f.checksum.join()) {
-      throw new TinyrnnError({ code: 'ESP408', path: local, message: 'file differs from the manifest (edited after compile?)', value: sum.join(','), expected: f.checksum.join(','), hint: 'compile again' });
+      throw new TinyrnnError({
+        code: 'ESP408',
+        path: local,
+        message: 'file differs from the manifest (edited after compile?)',
+        value: sum.join(','),
+        expected: f.checksum.join(','),
+        hint: 'compile again',
+      });
     }
     files.push({ name: f.name, bytes, kind: f.kind });
   }
@@ -168,7 +181,14 @@ export async function flash(plan: FlashPlan, opts: FlashOptions): Promise<FlashR
   const mf = plan.manifest;
   const asked = findBoard(opts.board, { espruino: true });
   if (asked.id !== mf.board) {
-    throw new TinyrnnError({ code: 'ESP404', path: '--board', message: `the build is for ${mf.board}, not ${asked.id}`, value: opts.board, expected: mf.board, hint: `compile again with --board ${asked.id}` });
+    throw new TinyrnnError({
+      code: 'ESP404',
+      path: '--board',
+      message: `the build is for ${mf.board}, not ${asked.id}`,
+      value: opts.board,
+      expected: mf.board,
+      hint: `compile again with --board ${asked.id}`,
+    });
   }
   const storageNeeded = plan.files.reduce((s, f) => s + storageFileBytes(f.bytes.length), 0);
   const report: FlashReport = {
@@ -188,7 +208,12 @@ export async function flash(plan: FlashPlan, opts: FlashOptions): Promise<FlashR
     return report;
   }
   if (!opts.port) {
-    throw new TinyrnnError({ code: 'ESP401', path: '--port', message: 'no port given', hint: "give the board's port: a serial device (/dev/ttyACM0, COM3), a Bluetooth address (aa:bb:cc:dd:ee:ff), or tcp://host:port" });
+    throw new TinyrnnError({
+      code: 'ESP401',
+      path: '--port',
+      message: 'no port given',
+      hint: "give the board's port: a serial device (/dev/ttyACM0, COM3), a Bluetooth address (aa:bb:cc:dd:ee:ff), or tcp://host:port",
+    });
   }
   const link = new BoardLink();
   const timeout = opts.timeoutMs ?? 15000;
@@ -197,7 +222,12 @@ export async function flash(plan: FlashPlan, opts: FlashOptions): Promise<FlashR
     try {
       await link.open(opts.port, timeout, opts.throttle !== false);
     } catch (e) {
-      throw new TinyrnnError({ code: 'ESP403', path: opts.port, message: `cannot connect: ${(e as Error).message}`, hint: 'check the port, that the board is powered, and that no other program (Web IDE) holds the connection' });
+      throw new TinyrnnError({
+        code: 'ESP403',
+        path: opts.port,
+        message: `cannot connect: ${(e as Error).message}`,
+        hint: 'check the port, that the board is powered, and that no other program (Web IDE) holds the connection',
+      });
     }
     const ask = async (expr: string, what: string): Promise<unknown> => {
       try {
@@ -207,25 +237,53 @@ export async function flash(plan: FlashPlan, opts: FlashOptions): Promise<FlashR
         // The package logs what it did receive ("... just got ..."): show it, it often names the error.
         const got = [...link.log].reverse().find((l) => /just got/.test(l));
         const detail = got ? `; the board said ${got.replace(/^.*just got /, '').slice(0, 160)}` : '';
-        throw new TinyrnnError({ code: 'ESP402', path: opts.port, message: `no answer from the board (${what}): ${(e as Error).message}${detail}`, hint: 'is an Espruino board on this port? Try resetting it' });
+        throw new TinyrnnError({
+          code: 'ESP402',
+          path: opts.port,
+          message: `no answer from the board (${what}): ${(e as Error).message}${detail}`,
+          hint: 'is an Espruino board on this port? Try resetting it',
+        });
       }
     };
     const env = (await ask('{board:process.env.BOARD,version:process.env.VERSION}', 'process.env')) as { board?: string; version?: string };
     report.firmwareBoard = env.board;
     say(`found ${env.board ?? 'an unknown board'} ${env.version ?? ''}`.trim());
     if (env.board !== mf.firmwareBoard) {
-      throw new TinyrnnError({ code: 'ESP404', path: opts.port, message: `the board on ${opts.port} is ${env.board}, the build is for ${mf.board} (${mf.firmwareBoard})`, value: env.board, expected: mf.firmwareBoard, hint: `compile for it: --board ${env.board}` });
+      throw new TinyrnnError({
+        code: 'ESP404',
+        path: opts.port,
+        message: `the board on ${opts.port} is ${env.board}, the build is for ${mf.board} (${mf.firmwareBoard})`,
+        value: env.board,
+        expected: mf.firmwareBoard,
+        hint: `compile for it: --board ${env.board}`,
+      });
     }
     // Room: Storage free space (old copies of our files are replaced), and the RAM pool.
     const names = JSON.stringify(plan.files.map((f) => f.name));
-    const room = (await ask(`(function(){var S=require("Storage"),n=${names},o=0,i,s;for(i=0;i<n.length;i++){s=S.read(n[i]);if(s!==undefined)o+=32+Math.ceil(s.length/4)*4;}return {free:S.getFree(),old:o,mem:process.memory().total};})()`, 'Storage free space')) as { free: number; old: number; mem: number };
+    const room = (await ask(
+      `(function(){var S=require("Storage"),n=${names},o=0,i,s;for(i=0;i<n.length;i++){s=S.read(n[i]);if(s!==undefined)o+=32+Math.ceil(s.length/4)*4;}return {free:S.getFree(),old:o,mem:process.memory().total};})()`,
+      'Storage free space',
+    )) as { free: number; old: number; mem: number };
     report.storageFree = room.free + room.old;
     if (storageNeeded > room.free + room.old) {
-      throw new TinyrnnError({ code: 'ESP405', path: opts.port, message: `not enough room in Storage: the files need ${storageNeeded} bytes, the board has ${room.free + room.old} free`, value: storageNeeded, expected: `at most ${room.free + room.old}`, hint: 'erase unused files (require("Storage").erase(name)) or compile with --minify' });
+      throw new TinyrnnError({
+        code: 'ESP405',
+        path: opts.port,
+        message: `not enough room in Storage: the files need ${storageNeeded} bytes, the board has ${room.free + room.old} free`,
+        value: storageNeeded,
+        expected: `at most ${room.free + room.old}`,
+        hint: 'erase unused files (require("Storage").erase(name)) or compile with --minify',
+      });
     }
     report.ramFreeBlocks = room.mem;
     if (mf.estimate.peakBlocks > Math.floor(room.mem * 0.9)) {
-      throw new TinyrnnError({ code: 'ESP406', path: opts.port, message: `not enough RAM: the model needs about ${mf.estimate.peakBlocks} blocks, the board has ${room.mem}`, value: mf.estimate.peakBlocks, expected: `at most ${Math.floor(room.mem * 0.9)} (90%)` });
+      throw new TinyrnnError({
+        code: 'ESP406',
+        path: opts.port,
+        message: `not enough RAM: the model needs about ${mf.estimate.peakBlocks} blocks, the board has ${room.mem}`,
+        value: mf.estimate.peakBlocks,
+        expected: `at most ${Math.floor(room.mem * 0.9)} (90%)`,
+      });
     }
     say(`Storage: ${storageNeeded} bytes needed, ${room.free + room.old} free; RAM: about ${mf.estimate.peakBlocks} of ${room.mem} blocks`);
     // A clean interpreter (Storage is kept), then the files.
@@ -241,7 +299,14 @@ export async function flash(plan: FlashPlan, opts: FlashOptions): Promise<FlashR
       const got = await ask(checksumExpression(f.name), `checksum of ${f.name}`);
       const want = checksumOf(f.bytes);
       if (!Array.isArray(got) || got.join() !== want.join()) {
-        throw new TinyrnnError({ code: 'ESP407', path: f.name, message: 'verification failed: the board stored something else', value: JSON.stringify(got), expected: want.join(','), hint: 'the connection may be unreliable: try again, closer to the board or over USB' });
+        throw new TinyrnnError({
+          code: 'ESP407',
+          path: f.name,
+          message: 'verification failed: the board stored something else',
+          value: JSON.stringify(got),
+          expected: want.join(','),
+          hint: 'the connection may be unreliable: try again, closer to the board or over USB',
+        });
       }
       report.files[i].verified = true;
       say(`      verified: ${want[0]} bytes, checksum ${want[1]}/${want[2]}`);
@@ -254,15 +319,24 @@ export async function flash(plan: FlashPlan, opts: FlashOptions): Promise<FlashR
         say('writing .bootcde (starts the app at power-up)');
         await link.upload('.bootcde', boot, timeout);
         const got = await ask(checksumExpression('.bootcde'), 'checksum of .bootcde');
-        if (!Array.isArray(got) || got.join() !== checksumOf(boot).join()) throw new TinyrnnError({ code: 'ESP407', path: '.bootcde', message: 'verification failed', value: JSON.stringify(got), expected: checksumOf(boot).join(',') });
+        if (!Array.isArray(got) || got.join() !== checksumOf(boot).join())
+          throw new TinyrnnError({
+            code: 'ESP407',
+            path: '.bootcde',
+            message: 'verification failed',
+            value: JSON.stringify(got),
+            expected: checksumOf(boot).join(','),
+          });
         report.boot = true;
       }
     }
     if (opts.start !== false) {
       say(`starting ${mf.app}`);
-      const out = await link.statement(`try{eval(require("Storage").read(${JSON.stringify(mf.app)}));}catch(e){print("Uncaught "+e);}`, timeout).catch((e: Error) => {
-        throw new TinyrnnError({ code: 'ESP409', path: mf.app, message: `the app did not start: ${e.message}` });
-      });
+      const out = await link
+        .statement(`try{eval(require("Storage").read(${JSON.stringify(mf.app)}));}catch(e){print("Uncaught "+e);}`, timeout)
+        .catch((e: Error) => {
+          throw new TinyrnnError({ code: 'ESP409', path: mf.app, message: `the app did not start: ${e.message}` });
+        });
       report.startOutput = out.trim();
       if (/Uncaught|Error/.test(out)) throw new TinyrnnError({ code: 'ESP409', path: mf.app, message: `the app failed: ${out.trim().slice(0, 200)}` });
       report.started = true;

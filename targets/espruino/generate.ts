@@ -51,7 +51,10 @@ export function espruinoTemplates(): TemplateSet {
 
 /** A Storage-safe module name from the model name: lower-case letters, digits, _; <= 20 chars. */
 export function moduleNameFor(name: string): string {
-  let s = name.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+  let s = name
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   if (!/^[a-z]/.test(s)) s = `m_${s}`;
   s = s.slice(0, 20).replace(/_+$/, '');
   return s || 'model';
@@ -59,14 +62,25 @@ export function moduleNameFor(name: string): string {
 
 export function checkModuleName(name: string): void {
   if (!/^[a-z][a-z0-9_]{0,23}$/.test(name)) {
-    throw new TinyrnnError({ code: 'ESP202', path: '--name', message: 'module name is not usable as a Storage file name', value: name, expected: 'a lower-case letter, then letters, digits or _ (at most 24 characters; Storage names are at most 28)' });
+    throw new TinyrnnError({
+      code: 'ESP202',
+      path: '--name',
+      message: 'module name is not usable as a Storage file name',
+      value: name,
+      expected: 'a lower-case letter, then letters, digits or _ (at most 24 characters; Storage names are at most 28)',
+    });
   }
 }
 
 export function generateModule(m: QuantModel, opts: GenerateOptions): GeneratedModule {
   checkModuleName(opts.moduleName);
   if (m.specVersion !== QUANT_SPEC_VERSION) {
-    throw new TinyrnnError({ code: 'TNN210', path: 'specVersion', message: `quantisation spec version ${m.specVersion} is not supported`, expected: String(QUANT_SPEC_VERSION) });
+    throw new TinyrnnError({
+      code: 'TNN210',
+      path: 'specVersion',
+      message: `quantisation spec version ${m.specVersion} is not supported`,
+      expected: String(QUANT_SPEC_VERSION),
+    });
   }
   const kernel = opts.kernel ?? (modelRows(m) <= UNROLL_MAX_ROWS ? 'unrolled' : 'loop');
   const view = buildView(m, { unrolled: kernel === 'unrolled' });
@@ -100,12 +114,17 @@ export function generateModule(m: QuantModel, opts: GenerateOptions): GeneratedM
         unrolled.push(unrollDense(l, `f_${id}`, varOf(`${id}_w`), id, i > 0));
         attach.push(`${id}.fn = f_${id};`);
       } else if (l.kind === 'bidirectional') {
-        for (const [half, cell] of [['f', l.forward], ['b', l.backward]] as const) {
+        for (const [half, cell] of [
+          ['f', l.forward],
+          ['b', l.backward],
+        ] as const) {
           unrolled.push(unrollCell(cell, `f_${id}${half}`, names(`${id}${half}`), i > 0));
           attach.push(`${id}${half}.fn = f_${id}${half};`);
         }
       } else if (l.kind === 'jordan') {
-        unrolled.push(unrollJordan(l, `f_${id}`, { wx: varOf(`${id}r_wx`), wy: varOf(`${id}r_wy`), wo: varOf(`${id}o_w`), rec: `${id}r`, proj: `${id}o` }, i > 0));
+        unrolled.push(
+          unrollJordan(l, `f_${id}`, { wx: varOf(`${id}r_wx`), wy: varOf(`${id}r_wy`), wo: varOf(`${id}o_w`), rec: `${id}r`, proj: `${id}o` }, i > 0),
+        );
         attach.push(`${id}.fn = f_${id};`);
       } else {
         unrolled.push(unrollCell(l, `f_${id}`, names(id), i > 0));

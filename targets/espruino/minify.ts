@@ -13,7 +13,10 @@ export function minifyJs(source: string): string {
   let lastEnd = 0;
   for (const tok of acorn.tokenizer(source, { ecmaVersion: 2020, sourceType: 'script' })) {
     const gap = source.slice(lastEnd, tok.start);
-    tokens.push({ text: source.slice(tok.start, tok.end), newlineBefore: /[\n\r\u2028\u2029]/.test(gap.replace(/\/\*[\s\S]*?\*\//g, (c) => (/\n/.test(c) ? '\n' : ''))) });
+    tokens.push({
+      text: source.slice(tok.start, tok.end),
+      newlineBefore: /[\n\r\u2028\u2029]/.test(gap.replace(/\/\*[\s\S]*?\*\//g, (c) => (/\n/.test(c) ? '\n' : ''))),
+    });
     lastEnd = tok.end;
   }
   let out = '';

@@ -49,7 +49,10 @@ export function esmToEspruino(js: string, banner: string): string {
     last = c.end;
   }
   out += js.slice(last);
-  out = out.replace(/^\/\/# sourceMappingURL=.*$/m, '').replace(/\n{3,}/g, '\n\n').trim();
+  out = out
+    .replace(/^\/\/# sourceMappingURL=.*$/m, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
   return `${banner}\n${out}\n${names.map((n) => `exports.${n} = ${n};`).join('\n')}\n`;
 }
 
@@ -59,7 +62,27 @@ export function buildRuntime(): string {
   const tsc = path.join(root, 'node_modules', '.bin', 'tsc');
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyrnn-rt-'));
   try {
-    execFileSync(tsc, [path.join(root, RUNTIME_SOURCE), '--ignoreConfig', '--target', 'es2020', '--module', 'es2020', '--strict', '--noImplicitReturns', '--skipLibCheck', '--types', '', '--lib', 'es2020', '--outDir', out], { stdio: 'pipe' });
+    execFileSync(
+      tsc,
+      [
+        path.join(root, RUNTIME_SOURCE),
+        '--ignoreConfig',
+        '--target',
+        'es2020',
+        '--module',
+        'es2020',
+        '--strict',
+        '--noImplicitReturns',
+        '--skipLibCheck',
+        '--types',
+        '',
+        '--lib',
+        'es2020',
+        '--outDir',
+        out,
+      ],
+      { stdio: 'pipe' },
+    );
     const js = fs.readFileSync(path.join(out, 'runtime.js'), 'utf8');
     const banner = `// tinyrnn device runtime for Espruino, built from ${RUNTIME_SOURCE} by targets/espruino/runtime-build.ts. Do not edit.`;
     const text = esmToEspruino(js, banner);

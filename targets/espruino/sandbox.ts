@@ -42,7 +42,10 @@ export interface StorageFile {
 }
 
 export class OutOfMemory extends Error {
-  constructor(readonly blocks: number, readonly total: number) {
+  constructor(
+    readonly blocks: number,
+    readonly total: number,
+  ) {
     super(`Out of Memory! (${blocks} blocks needed, ${total} available)`);
     this.name = 'OutOfMemory';
   }
@@ -61,7 +64,17 @@ export function binaryStringToBytes(s: string): Uint8Array {
   return b;
 }
 
-const TYPED = ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'Float32Array', 'Float64Array'] as const;
+const TYPED = [
+  'Int8Array',
+  'Uint8Array',
+  'Uint8ClampedArray',
+  'Int16Array',
+  'Uint16Array',
+  'Int32Array',
+  'Uint32Array',
+  'Float32Array',
+  'Float64Array',
+] as const;
 
 export class EspruinoSandbox {
   readonly board: BoardProfile;
@@ -112,8 +125,19 @@ export class EspruinoSandbox {
       };
     } else if (family === 'bangle') {
       ctx.Bangle = { on, setPollInterval: (ms: number) => void (hw.pollMs = ms), buzz: () => void hw.buzzes++ };
-      const rec = (name: string) => (...a: unknown[]) => void hw.screen.push(`${name}(${a.map((x) => JSON.stringify(x)).join(',')})`);
-      ctx.g = { clear: rec('clear'), setFont: rec('setFont'), setFontAlign: rec('setFontAlign'), drawString: rec('drawString'), flip: rec('flip'), getWidth: () => 176, getHeight: () => 176 };
+      const rec =
+        (name: string) =>
+        (...a: unknown[]) =>
+          void hw.screen.push(`${name}(${a.map((x) => JSON.stringify(x)).join(',')})`);
+      ctx.g = {
+        clear: rec('clear'),
+        setFont: rec('setFont'),
+        setFontAlign: rec('setFontAlign'),
+        drawString: rec('drawString'),
+        flip: rec('flip'),
+        getWidth: () => 176,
+        getHeight: () => 176,
+      };
     }
   }
 
@@ -121,7 +145,8 @@ export class EspruinoSandbox {
   accel(x: number, y: number, z: number): void {
     const units = this.profile.accelerometer?.unitsPerG ?? 1;
     for (const fn of this.hw.listeners) {
-      if (this.profile.family === 'puck') fn({ acc: { x: Math.round(x * units), y: Math.round(y * units), z: Math.round(z * units) }, gyro: { x: 0, y: 0, z: 0 } });
+      if (this.profile.family === 'puck')
+        fn({ acc: { x: Math.round(x * units), y: Math.round(y * units), z: Math.round(z * units) }, gyro: { x: 0, y: 0, z: 0 } });
       else fn({ x, y, z, diff: 0, mag: Math.hypot(x, y, z) });
     }
   }
@@ -376,7 +401,8 @@ export class EspruinoSandbox {
       return binaryStringToBytes(String(data));
     };
     const checkName = (name: string): void => {
-      if (typeof name !== 'string' || name.length === 0 || name.length > 28) throw new Error(`Storage: file name must be 1-28 characters, got ${JSON.stringify(name)}`);
+      if (typeof name !== 'string' || name.length === 0 || name.length > 28)
+        throw new Error(`Storage: file name must be 1-28 characters, got ${JSON.stringify(name)}`);
     };
     const free = (): number => capacity - self.storageUsedBytes();
     return {

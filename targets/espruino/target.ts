@@ -53,7 +53,8 @@ export function measureStepCost(gen: GeneratedModule, board: BoardProfile, m: Qu
   const mod = sb.require(gen.moduleName) as { step(r: number[]): unknown; run(s: number[][]): unknown; reset(): void; streaming: boolean };
   const F = m.inputSize;
   const seq: number[][] = [];
-  for (let t = 0; t < steps; t++) seq.push(Array.from({ length: F }, (_, f) => m.input.offset[f] + (((t * 7 + f * 3) % 11) - 5) * Math.max(1, m.input.rawPerUnit[f] >> 3)));
+  for (let t = 0; t < steps; t++)
+    seq.push(Array.from({ length: F }, (_, f) => m.input.offset[f] + (((t * 7 + f * 3) % 11) - 5) * Math.max(1, m.input.rawPerUnit[f] >> 3)));
   mod.reset();
   sb.resetCost();
   if (mod.streaming) for (const r of seq) mod.step(r);
@@ -125,12 +126,20 @@ export function buildEspruino(m: QuantModel, opts: BuildOptions = {}): EspruinoB
   assertEspruinoDialect(runtime, `${RUNTIME_MODULE}.js`, { integerLiterals: true });
   const enc = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
   const files: EspruinoBuild['files'] = [{ name: RUNTIME_MODULE, local: `${RUNTIME_MODULE}.js`, bytes: enc(runtime), kind: 'runtime' }];
-  if (weights === 'storage') for (const b of gen.blobs) files.push({ name: b.storageName, local: b.storageName.replace(/\./g, '_') + '.bin', bytes: b.bytes, kind: 'weights' });
+  if (weights === 'storage')
+    for (const b of gen.blobs) files.push({ name: b.storageName, local: b.storageName.replace(/\./g, '_') + '.bin', bytes: b.bytes, kind: 'weights' });
   files.push({ name: moduleName, local: `${moduleName}.js`, bytes: enc(gen.source), kind: 'module' });
   files.push({ name: appName, local: appName, bytes: enc(app), kind: 'app' });
   if (p.family === 'bangle') {
     // The launcher's entry: Bangle.js lists apps by their .info file.
-    const info = JSON.stringify({ id: moduleName, name: m.meta.name.slice(0, 20), src: appName, type: 'app', version: VERSION, files: files.map((f) => f.name).join(',') });
+    const info = JSON.stringify({
+      id: moduleName,
+      name: m.meta.name.slice(0, 20),
+      src: appName,
+      type: 'app',
+      version: VERSION,
+      files: files.map((f) => f.name).join(','),
+    });
     files.push({ name: `${moduleName}.info`, local: `${moduleName}.info`, bytes: enc(info), kind: 'info' });
   }
   const estimate = estimateMemory(
@@ -205,8 +214,17 @@ export const espruinoTarget: Target = {
   name: 'espruino',
   summary: 'JavaScript module for Espruino boards (Puck.js, Bangle.js, Pico, ...), runtime and example app',
   options: {
-    board: { type: 'string', short: 'b', arg: 'NAME', help: `board profile (default ${DEFAULT_BOARD}): PUCKJS, PIXLJS, BANGLEJS, BANGLEJS2, PICO, ORIGINAL, WIFI, MDBT42Q, ESP32` },
-    weights: { type: 'string', arg: 'inline|storage', help: 'weights as base64 in the module, or a Storage file read in place (default: storage where Storage is memory-mapped)' },
+    board: {
+      type: 'string',
+      short: 'b',
+      arg: 'NAME',
+      help: `board profile (default ${DEFAULT_BOARD}): PUCKJS, PIXLJS, BANGLEJS, BANGLEJS2, PICO, ORIGINAL, WIFI, MDBT42Q, ESP32`,
+    },
+    weights: {
+      type: 'string',
+      arg: 'inline|storage',
+      help: 'weights as base64 in the module, or a Storage file read in place (default: storage where Storage is memory-mapped)',
+    },
     minify: { type: 'boolean', help: 'strip comments and whitespace from the model module and app (the runtime always is)' },
     kernel: { type: 'string', arg: 'unrolled|loop', help: 'kernel style (default: unrolled when small enough and it fits, else loop)' },
     name: { type: 'string', arg: 'NAME', help: 'module name for require() and Storage (default: from the model name)' },
@@ -216,7 +234,8 @@ export const espruinoTarget: Target = {
     const weights = choice(values, 'weights', ['inline', 'storage'] as const);
     const m = loadQuantModel(modelFile);
     const name = str(values, 'name');
-    if (name !== undefined && !/^[a-z][a-z0-9_]{0,23}$/.test(name)) throw new UsageError(`--name ${JSON.stringify(name)} must be a lower-case letter followed by letters, digits or _ (at most 24)`);
+    if (name !== undefined && !/^[a-z][a-z0-9_]{0,23}$/.test(name))
+      throw new UsageError(`--name ${JSON.stringify(name)} must be a lower-case letter followed by letters, digits or _ (at most 24)`);
     const kernel = choice(values, 'kernel', ['unrolled', 'loop'] as const);
     const b = buildEspruino(m, { board: str(values, 'board'), weights, minify: flag(values, 'minify'), name, modelFile: path.basename(modelFile), kernel });
     assertFits(b.estimate, b.board.name);
@@ -226,6 +245,17 @@ export const espruinoTarget: Target = {
       formatEstimate(b.estimate, b.board.name),
       costText(b.cost, b.board),
     ].join('\n');
-    return { files, report: { board: b.board.id, module: b.gen.moduleName, weights: b.weights, kernel: b.gen.kernel, memory: b.estimate, cost: { instructionsPerStep: b.cost.instructionsPerStep, msPerStep: b.cost.msPerStep, maxRateHz: b.cost.maxRateHz } }, text };
+    return {
+      files,
+      report: {
+        board: b.board.id,
+        module: b.gen.moduleName,
+        weights: b.weights,
+        kernel: b.gen.kernel,
+        memory: b.estimate,
+        cost: { instructionsPerStep: b.cost.instructionsPerStep, msPerStep: b.cost.msPerStep, maxRateHz: b.cost.maxRateHz },
+      },
+      text,
+    };
   },
 };

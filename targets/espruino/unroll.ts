@@ -235,7 +235,8 @@ export function unrollCell(l: QCellLayer, name: string, n: UnrollNames, inBiased
       } else {
         body.push(`var rb=${n.obj}.rb;`);
         for (let j = 0; j < H; j++) body.push(`rb[${j}]=(G[${j}]*h[${j}]+16384)>>15;`);
-        for (let r = 2 * H; r < 3 * H; r++) body.push(...preRow(l, r, 'x', 'rb', n, inBiased, false, 32768), clampU('p', lo, hi), actU(`G[${r}]`, 'p', 'TS', 'TD'));
+        for (let r = 2 * H; r < 3 * H; r++)
+          body.push(...preRow(l, r, 'x', 'rb', n, inBiased, false, 32768), clampU('p', lo, hi), actU(`G[${r}]`, 'p', 'TS', 'TD'));
       }
       for (let j = 0; j < H; j++) body.push(`z=G[${H + j}];t=(z*h[${j}]+(32768-z)*G[${2 * H + j}]+16384)>>15;h[${j}]=t;`, toHb(l, 't', j));
       break;

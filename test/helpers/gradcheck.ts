@@ -11,7 +11,14 @@ import { Rng } from '../../compiler/util/rng';
  * differences themselves carry ~1e-12 of rounding noise). Five-point central difference:
  * truncation O(h^4) ~ 1e-16, rounding ~ 1e-16 / h ~ 1e-12. P is restored after each entry.
  */
-export function worstRelativeError(P: Float64Array, analytic: Float64Array, loss: () => number, off = 0, len = P.length, h = 1e-4): { worst: number; checked: number } {
+export function worstRelativeError(
+  P: Float64Array,
+  analytic: Float64Array,
+  loss: () => number,
+  off = 0,
+  len = P.length,
+  h = 1e-4,
+): { worst: number; checked: number } {
   const at = (i: number, p: number): number => {
     P[i] = p;
     return loss();

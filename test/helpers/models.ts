@@ -6,7 +6,18 @@ function fill(rng: Rng, a: Float32Array, scale: number): void {
   for (let i = 0; i < a.length; i++) a[i] = rng.normal() * scale;
 }
 
-export function tinyModel(opts: { cell?: CellKind; hidden?: number; inputs?: number; outputs?: number; bidirectional?: boolean; layers?: number; seed?: number; resetAfter?: boolean } = {}): FloatModel {
+export function tinyModel(
+  opts: {
+    cell?: CellKind;
+    hidden?: number;
+    inputs?: number;
+    outputs?: number;
+    bidirectional?: boolean;
+    layers?: number;
+    seed?: number;
+    resetAfter?: boolean;
+  } = {},
+): FloatModel {
   const { cell = 'lstm', hidden = 4, inputs = 3, outputs = 2, layers: nl = 1, seed = 1 } = opts;
   const rng = new Rng(seed);
   const layers: Layer[] = [];
@@ -33,7 +44,12 @@ export function tinyModel(opts: { cell?: CellKind; hidden?: number; inputs?: num
   layers.push(d);
   return {
     format: 'float',
-    meta: { name: 'tiny', features: Array.from({ length: inputs }, (_, i) => `f${i}`), labels: Array.from({ length: outputs }, (_, i) => `c${i}`), sampleRate: 25 },
+    meta: {
+      name: 'tiny',
+      features: Array.from({ length: inputs }, (_, i) => `f${i}`),
+      labels: Array.from({ length: outputs }, (_, i) => `c${i}`),
+      sampleRate: 25,
+    },
     task: 'classification',
     output: 'last',
     inputSize: inputs,

@@ -7,7 +7,10 @@ import { FloatModel, Layer, emptyCell, emptyDense, CellKind } from '../../compil
 export const TESTDATA = path.resolve(__dirname, '..', '..', '..', 'shared', 'testdata');
 export const TORCH_MODELS = ['lstm_h16', 'gru_h16', 'rnn_tanh_h8'] as const;
 
-interface Tensor { shape: number[]; data: number[] }
+interface Tensor {
+  shape: number[];
+  data: number[];
+}
 export interface TorchRef {
   name: string;
   config: { kind: string; hidden: number; input_size: number; output_size: number; batch: number; seq_len: number; num_layers: number; bidirectional: boolean };

@@ -61,7 +61,14 @@ function randomJordanModel(seed: number): FloatModel {
     fill(d.b, 0.3);
     layers.push(d);
   }
-  return { format: 'float', meta: { name: `jfuzz${seed}`, features: Array.from({ length: F }, (_, i) => `f${i}`) }, task: 'regression', output: 'sequence', inputSize: F, layers };
+  return {
+    format: 'float',
+    meta: { name: `jfuzz${seed}`, features: Array.from({ length: F }, (_, i) => `f${i}`) },
+    task: 'regression',
+    output: 'sequence',
+    inputSize: F,
+    layers,
+  };
 }
 
 /** A quantised random model of the series (skipping the quantiser's refusals QNT003/QNT004) and raw inputs. */
@@ -112,7 +119,12 @@ describe('random Jordan models, exact against the reference', () => {
   test('the series covers a Jordan layer after a bidirectional one, last with int16 feedback, and stacked', () => {
     const qs = SEEDS.map((s) => randomCase(s).q);
     expect(qs.some((q) => q.layers.some((l) => l.kind === 'bidirectional') && q.layers.some((l) => l.kind === 'jordan'))).toBe(true);
-    expect(qs.some((q) => { const l = q.layers[q.layers.length - 1]; return l.kind === 'jordan' && l.outType === 's16'; })).toBe(true);
+    expect(
+      qs.some((q) => {
+        const l = q.layers[q.layers.length - 1];
+        return l.kind === 'jordan' && l.outType === 's16';
+      }),
+    ).toBe(true);
     expect(qs.some((q) => q.layers.filter((l) => l.kind === 'jordan').length === 2)).toBe(true);
   });
 
@@ -122,8 +134,13 @@ describe('random Jordan models, exact against the reference', () => {
     const fails: string[] = [];
     for (const kernel of ['loop', 'unrolled'] as const) {
       const node = loadInNode(generateModule(q, { board: findBoard('BANGLEJS2'), weights: 'inline', moduleName: 'j', kernel }));
-      const { model: dev } = loadInSandbox(generateModule(q, { board: findBoard('BANGLEJS2'), weights: 'storage', moduleName: 'j', kernel }), { board: 'BANGLEJS2' });
-      for (const [where, mod] of [[`node-${kernel}`, node], [`espruino-${kernel}`, dev]] as const) {
+      const { model: dev } = loadInSandbox(generateModule(q, { board: findBoard('BANGLEJS2'), weights: 'storage', moduleName: 'j', kernel }), {
+        board: 'BANGLEJS2',
+      });
+      for (const [where, mod] of [
+        [`node-${kernel}`, node],
+        [`espruino-${kernel}`, dev],
+      ] as const) {
         c.sequences.forEach((s, k) => {
           mod.run(s.raw).forEach((o, t) => {
             const d = diffRow(`seq ${k} step ${t} output`, Array.from(o), s.outputs[t]);
@@ -147,7 +164,14 @@ describe('random Jordan models, exact against the reference', () => {
           const dir = path.join(root, c.name);
           fs.mkdirSync(dir, { recursive: true });
           const { gen, driver } = writeDriver(c, dir, true);
-          const exe = await buildHost({ sources: [driver, path.join(dir, gen.source)], includeDirs: [dir], out: path.join(dir, 'j.exe'), opt: '-O0', sanitize: true, defines: ['TINYRNN_TRACE'] });
+          const exe = await buildHost({
+            sources: [driver, path.join(dir, gen.source)],
+            includeDirs: [dir],
+            out: path.join(dir, 'j.exe'),
+            opt: '-O0',
+            sanitize: true,
+            defines: ['TINYRNN_TRACE'],
+          });
           const r = await runProgram(exe, [], { env: sanitizerEnv(), timeoutMs: 120000 });
           if (r.code !== 0 || r.stderr.trim()) return [`${c.name}: exit ${r.code}: ${r.stderr.slice(0, 2000)}`];
           return compareRun(c, parseDriverOutput(r.stdout), 'host -O0 traced', 'all');

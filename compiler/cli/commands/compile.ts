@@ -33,7 +33,12 @@ export const compileCommand: Command = {
     for (const k of Object.keys(values)) if (values[k] !== undefined && !allowed.has(k)) throw new UsageError(`--${k} does not apply to --target ${name}`);
     const out = path.resolve(io.cwd, requireStr(values, 'out', 'DIR (the output folder)'));
     const r = await target.compile(path.resolve(io.cwd, file), out, values, io);
-    emit(io, flag(values, 'json'), { target: name, out, files: r.files, report: r.report }, () => `${r.text}\nwrote ${r.files.length} files to ${path.relative(io.cwd, out) || '.'}`);
+    emit(
+      io,
+      flag(values, 'json'),
+      { target: name, out, files: r.files, report: r.report },
+      () => `${r.text}\nwrote ${r.files.length} files to ${path.relative(io.cwd, out) || '.'}`,
+    );
     return 0;
   },
 };

@@ -21,7 +21,12 @@ export const demoCommand: Command = {
       await stage.run(ctx);
       io.out(`  (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     }
-    io.out('\ndemo finished: ' + Object.entries(ctx.files).map(([k, f]) => `${k} ${path.relative(io.cwd, f)}`).join(', '));
+    io.out(
+      '\ndemo finished: ' +
+        Object.entries(ctx.files)
+          .map(([k, f]) => `${k} ${path.relative(io.cwd, f)}`)
+          .join(', '),
+    );
     return 0;
   },
 };

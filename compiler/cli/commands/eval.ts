@@ -25,11 +25,19 @@ export const evalCommand: Command = {
     data: { type: 'string', short: 'd', arg: 'FILE|builtin:NAME', help: 'data with labels or targets' },
     window: { type: 'string', arg: 'STEPS', help: 'cut long recordings into windows of this length first' },
     stride: { type: 'string', arg: 'STEPS', help: 'steps between window starts (default: the window length)' },
-    compare: { type: 'string', arg: 'FLOAT.tnn', help: 'int8 model only: compare with its float original (agreement, error per layer and gate, error over time)' },
+    compare: {
+      type: 'string',
+      arg: 'FLOAT.tnn',
+      help: 'int8 model only: compare with its float original (agreement, error per layer and gate, error over time)',
+    },
     json: { type: 'boolean', help: 'machine-readable report' },
   },
   positionals: [1, 1],
-  examples: ['tinyrnn eval gestures.tnn --data builtin:gestures?seed=2', 'tinyrnn eval forecast.tnn --data sensor.csv --json', 'tinyrnn eval gestures.q.tnn --data builtin:gestures?seed=2 --compare gestures.tnn'],
+  examples: [
+    'tinyrnn eval gestures.tnn --data builtin:gestures?seed=2',
+    'tinyrnn eval forecast.tnn --data sensor.csv --json',
+    'tinyrnn eval gestures.q.tnn --data builtin:gestures?seed=2 --compare gestures.tnn',
+  ],
   run(values, [file], io) {
     const any = loadAnyModel(path.resolve(io.cwd, file));
     const compare = str(values, 'compare');

@@ -32,21 +32,31 @@ export const flashCommand: Command = {
     json: { type: 'boolean', help: 'machine-readable report' },
   },
   positionals: [1, 1],
-  examples: ['tinyrnn flash build/puck --board PUCKJS --port /dev/ttyACM0', 'tinyrnn flash gestures.q.tnn --board BANGLEJS2 --port aa:bb:cc:dd:ee:ff', 'tinyrnn flash build/puck --board PUCKJS --port tcp://192.168.1.20:23 --dry-run'],
+  examples: [
+    'tinyrnn flash build/puck --board PUCKJS --port /dev/ttyACM0',
+    'tinyrnn flash gestures.q.tnn --board BANGLEJS2 --port aa:bb:cc:dd:ee:ff',
+    'tinyrnn flash build/puck --board PUCKJS --port tcp://192.168.1.20:23 --dry-run',
+  ],
   async run(values, [target], io) {
     const boardName = requireStr(values, 'board', 'NAME (the board profile, e.g. PUCKJS)');
     const board = findBoard(boardName, { espruino: true });
     const dryRun = flag(values, 'dry-run');
     const port = str(values, 'port');
     if (!port && !dryRun) {
-      throw new TinyrnnError({ code: 'ESP401', path: '--port', message: 'no port given', hint: "give the board's port: a serial device (/dev/ttyACM0, COM3), a Bluetooth address, or tcp://host:port" });
+      throw new TinyrnnError({
+        code: 'ESP401',
+        path: '--port',
+        message: 'no port given',
+        hint: "give the board's port: a serial device (/dev/ttyACM0, COM3), a Bluetooth address, or tcp://host:port",
+      });
     }
     const json = flag(values, 'json');
     const file = path.resolve(io.cwd, target);
     let dir = file;
     let tmp: string | undefined;
     const isModel = fs.existsSync(file) && fs.statSync(file).isFile();
-    if (!isModel && str(values, 'weights') !== undefined) throw new UsageError('--weights applies when flashing a model file; a compiled folder already fixed it (compile again with --weights)');
+    if (!isModel && str(values, 'weights') !== undefined)
+      throw new UsageError('--weights applies when flashing a model file; a compiled folder already fixed it (compile again with --weights)');
     if (isModel) {
       const m = loadQuantModel(file);
       const b = buildEspruino(m, { board: board.id, weights: choice(values, 'weights', ['inline', 'storage'] as const), modelFile: path.basename(file) });
@@ -54,11 +64,15 @@ export const flashCommand: Command = {
       tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyrnn-flash-'));
       writeBuild(b, tmp);
       dir = tmp;
-      if (!json) io.err(`compiled ${path.basename(file)} for ${board.name}: module ${b.gen.moduleName}, about ${b.estimate.peakBlocks} of ${b.estimate.variables} blocks`);
+      if (!json)
+        io.err(
+          `compiled ${path.basename(file)} for ${board.name}: module ${b.gen.moduleName}, about ${b.estimate.peakBlocks} of ${b.estimate.variables} blocks`,
+        );
     }
     const timeoutText = str(values, 'timeout');
     const timeoutMs = timeoutText === undefined ? undefined : Number(timeoutText);
-    if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs >= 100)) throw new TinyrnnError({ code: 'ESP410', path: '--timeout', message: 'timeout must be an integer >= 100 (ms)', value: timeoutText });
+    if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs >= 100))
+      throw new TinyrnnError({ code: 'ESP410', path: '--timeout', message: 'timeout must be an integer >= 100 (ms)', value: timeoutText });
     try {
       const plan = readBuildDir(dir);
       const report = await flash(plan, {

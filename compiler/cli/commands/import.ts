@@ -28,10 +28,11 @@ function parseBinds(values: Record<string, unknown>, cwd: string): Record<string
 export const importCommand: Command = {
   name: 'import',
   summary: 'import a recurrent model from ONNX (PyTorch, Keras via tf2onnx) into a .tnn float model',
-  usage: 'tinyrnn import MODEL.onnx -o MODEL.tnn [--output NAME] [--bind NAME=T.pb ...] [--name NAME] [--task classification|regression] [--labels A,B,...] [--json]',
+  usage:
+    'tinyrnn import MODEL.onnx -o MODEL.tnn [--output NAME] [--bind NAME=T.pb ...] [--name NAME] [--task classification|regression] [--labels A,B,...] [--json]',
   description: [
     'Maps LSTM, GRU and RNN nodes (forward or bidirectional, layout 0 or 1, stacked), the dense head',
-    '(Gemm, MatMul + Add, Relu/Sigmoid/Tanh/Softmax) and the exporters\' shape plumbing (folded away)',
+    "(Gemm, MatMul + Add, Relu/Sigmoid/Tanh/Softmax) and the exporters' shape plumbing (folded away)",
     'onto tinyrnn layers, keeping ONNX names in the model metadata. Anything it cannot map exactly is',
     'refused with the node, its op type and attribute, and what is supported.',
     'The first graph output is the model output unless --output names another; per-step outputs give',
@@ -47,10 +48,7 @@ export const importCommand: Command = {
     json: { type: 'boolean', help: 'machine-readable report' },
   },
   positionals: [1, 1],
-  examples: [
-    'tinyrnn import lstm.onnx -o lstm.tnn',
-    'tinyrnn import keras_gru.onnx -o gru.tnn --output dense_1 --labels idle,walk,run --json',
-  ],
+  examples: ['tinyrnn import lstm.onnx -o lstm.tnn', 'tinyrnn import keras_gru.onnx -o gru.tnn --output dense_1 --labels idle,walk,run --json'],
   run(values, [file], io) {
     const src = path.resolve(io.cwd, file);
     const outArg = requireStr(values, 'out', 'FILE (the .tnn model to write)');
@@ -60,9 +58,18 @@ export const importCommand: Command = {
     let res;
     try {
       const onnx = decodeOnnx(readFileBytes(src));
-      const labels = str(values, 'labels')?.split(',').map((l) => l.trim());
+      const labels = str(values, 'labels')
+        ?.split(',')
+        .map((l) => l.trim());
       if (labels?.some((l) => l === '')) throw new UsageError(`--labels ${JSON.stringify(str(values, 'labels'))} has an empty label`);
-      res = importOnnxModel(onnx, { source: path.basename(file), bind, ...(task ? { task } : {}), ...(labels ? { labels } : {}), ...(str(values, 'output') ? { output: str(values, 'output') } : {}), ...(str(values, 'name') ? { name: str(values, 'name') } : {}) });
+      res = importOnnxModel(onnx, {
+        source: path.basename(file),
+        bind,
+        ...(task ? { task } : {}),
+        ...(labels ? { labels } : {}),
+        ...(str(values, 'output') ? { output: str(values, 'output') } : {}),
+        ...(str(values, 'name') ? { name: str(values, 'name') } : {}),
+      });
     } catch (e) {
       throw e instanceof TinyrnnError && !e.file ? e.inFile(file) : e;
     }

@@ -11,4 +11,15 @@ import { quantizeCommand } from './quantize';
 import { simulateCommand } from './simulate';
 import { flashCommand } from './flash';
 
-export const COMMANDS: Command[] = [trainCommand, evalCommand, importCommand, quantizeCommand, inspectCommand, runCommand, compileCommand, flashCommand, simulateCommand, demoCommand];
+export const COMMANDS: Command[] = [
+  trainCommand,
+  evalCommand,
+  importCommand,
+  quantizeCommand,
+  inspectCommand,
+  runCommand,
+  compileCommand,
+  flashCommand,
+  simulateCommand,
+  demoCommand,
+];

@@ -43,7 +43,14 @@ export function summarizeFloatModel(m: FloatModel): { layers: LayerSummary[]; pa
 
 export function table(rows: string[][]): string {
   const w = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => r.map((s, c) => (c === 0 || /^[a-z]/i.test(s) ? s.padEnd(w[c]) : s.padStart(w[c]))).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((s, c) => (c === 0 || /^[a-z]/i.test(s) ? s.padEnd(w[c]) : s.padStart(w[c])))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export const inspectCommand: Command = {

@@ -30,8 +30,20 @@ function layerDetail(l: QLayer): string {
 }
 
 /** Per-layer summary of a quantised model (shared with inspect). */
-export function summarizeQuantModel(q: QuantModel): { layers: { index: number; kind: string; detail: string; input: number; output: number; bytes: number }[]; bytes: number; tableBytes: number; inputBytes: number } {
-  const layers = q.layers.map((l, index) => ({ index, kind: l.kind, detail: layerDetail(l), input: qLayerInputSize(l), output: qLayerOutputSize(l), bytes: qLayerBytes(l) }));
+export function summarizeQuantModel(q: QuantModel): {
+  layers: { index: number; kind: string; detail: string; input: number; output: number; bytes: number }[];
+  bytes: number;
+  tableBytes: number;
+  inputBytes: number;
+} {
+  const layers = q.layers.map((l, index) => ({
+    index,
+    kind: l.kind,
+    detail: layerDetail(l),
+    input: qLayerInputSize(l),
+    output: qLayerOutputSize(l),
+    bytes: qLayerBytes(l),
+  }));
   const tableBytes = 2 * (q.tables.sigmoid.length + q.tables.tanh.length);
   const inputBytes = 4 * 3 * q.inputSize;
   return { layers, bytes: layers.reduce((s, l) => s + l.bytes, 0) + tableBytes + inputBytes, tableBytes, inputBytes };
@@ -39,7 +51,14 @@ export function summarizeQuantModel(q: QuantModel): { layers: { index: number; k
 
 function table(rows: string[][]): string {
   const w = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => r.map((x, c) => (c === 0 || /^[a-z]/i.test(x) ? x.padEnd(w[c]) : x.padStart(w[c]))).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((x, c) => (c === 0 || /^[a-z]/i.test(x) ? x.padEnd(w[c]) : x.padStart(w[c])))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** `tinyrnn inspect` of an int8 model: data for --json and the text. */

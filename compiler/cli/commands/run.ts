@@ -21,7 +21,12 @@ export const runCommand: Command = {
     const data = loadDataFile(requireStr(values, 'input', 'FILE (the input data)'));
     if (data.features.length !== m.inputSize) {
       throw new TinyrnnError(
-        { code: 'DATA006', path: 'x', message: `sequences have ${data.features.length} features`, expected: `${m.inputSize} (${m.meta.features.join(', ')}), what the model was trained on` },
+        {
+          code: 'DATA006',
+          path: 'x',
+          message: `sequences have ${data.features.length} features`,
+          expected: `${m.inputSize} (${m.meta.features.join(', ')}), what the model was trained on`,
+        },
         data.source,
       );
     }
@@ -39,14 +44,25 @@ export const runCommand: Command = {
     const doc = { model: m.meta.name, output: m.output, labels: m.meta.labels ?? null, results };
     const out = str(values, 'out');
     if (out) writeFileAtomic(out, JSON.stringify(doc) + '\n');
-    emit(io, flag(values, 'json'), doc, () =>
-      results
-        .map((r, n) => {
-          const pred = r.prediction === undefined ? '' : Array.isArray(r.prediction) ? `  predictions: ${r.prediction.join(' ')}` : `  prediction: ${r.prediction}`;
-          const o = m.output === 'last' ? (r.outputs as number[]).map((v) => v.toFixed(5)).join(' ') : `${(r.outputs as number[][]).length} steps, last: ${(r.outputs as number[][]).at(-1)?.map((v) => v.toFixed(5)).join(' ')}`;
-          return `sequence ${n}: ${o}${pred}`;
-        })
-        .join('\n') + (out ? `\nwrote ${out}` : ''),
+    emit(
+      io,
+      flag(values, 'json'),
+      doc,
+      () =>
+        results
+          .map((r, n) => {
+            const pred =
+              r.prediction === undefined ? '' : Array.isArray(r.prediction) ? `  predictions: ${r.prediction.join(' ')}` : `  prediction: ${r.prediction}`;
+            const o =
+              m.output === 'last'
+                ? (r.outputs as number[]).map((v) => v.toFixed(5)).join(' ')
+                : `${(r.outputs as number[][]).length} steps, last: ${(r.outputs as number[][])
+                    .at(-1)
+                    ?.map((v) => v.toFixed(5))
+                    .join(' ')}`;
+            return `sequence ${n}: ${o}${pred}`;
+          })
+          .join('\n') + (out ? `\nwrote ${out}` : ''),
     );
     return 0;
   },

@@ -21,31 +21,61 @@ export function simulationText(r: SimulationReport, io: Io): string {
   const f = r.fleet;
   const d0: DeviceResult | undefined = r.devices[0];
   const lines: string[] = [];
-  lines.push(`${path.relative(io.cwd, r.model.file) || r.model.file}: ${r.model.name} on ${r.board.name} (${r.board.core}, ${r.board.clockMHz} MHz), ${r.engine} engine`);
+  lines.push(
+    `${path.relative(io.cwd, r.model.file) || r.model.file}: ${r.model.name} on ${r.board.name} (${r.board.core}, ${r.board.clockMHz} MHz), ${r.engine} engine`,
+  );
   lines.push(`  engine:   ${r.engineDetail}`);
-  lines.push(`  stream:   ${r.data} at ${r.rateHz} Hz (period ${fmtTime(1 / r.rateHz)}); ${f.devices} device${f.devices > 1 ? `s on ${f.workers ? `${f.workers} worker thread${f.workers === 1 ? '' : 's'} and the main thread` : 'the main thread'}` : ''}, ${f.steps} steps`);
-  lines.push(`  memory:   RAM ${r.memory.ramBytes} B of ${r.memory.ramLimit} (${pct(r.memory.ramBytes / r.memory.ramLimit)}), flash ${r.memory.flashBytes} B of ${r.memory.flashLimit} (${pct(r.memory.flashBytes / r.memory.flashLimit)}) [${r.memory.source}]`);
+  lines.push(
+    `  stream:   ${r.data} at ${r.rateHz} Hz (period ${fmtTime(1 / r.rateHz)}); ${f.devices} device${f.devices > 1 ? `s on ${f.workers ? `${f.workers} worker thread${f.workers === 1 ? '' : 's'} and the main thread` : 'the main thread'}` : ''}, ${f.steps} steps`,
+  );
+  lines.push(
+    `  memory:   RAM ${r.memory.ramBytes} B of ${r.memory.ramLimit} (${pct(r.memory.ramBytes / r.memory.ramLimit)}), flash ${r.memory.flashBytes} B of ${r.memory.flashLimit} (${pct(r.memory.flashBytes / r.memory.flashLimit)}) [${r.memory.source}]`,
+  );
   const compared = r.devices.reduce((s, d) => s + d.parity.compared, 0);
   if (f.parityMismatches === 0) lines.push(`  parity:   identical to the reference kernels (${compared} output values)`);
   else {
     const bad = r.devices.find((d) => d.parity.mismatches > 0) as DeviceResult;
     const p = bad.parity.first;
-    lines.push(`  parity:   DIFFERS from the reference: ${f.parityMismatches} of ${compared} values on ${f.devicesWithMismatches} devices; first: device ${bad.device} step ${p?.step} out[${p?.index}]: got ${p?.got}, want ${p?.want}`);
+    lines.push(
+      `  parity:   DIFFERS from the reference: ${f.parityMismatches} of ${compared} values on ${f.devicesWithMismatches} devices; first: device ${bad.device} step ${p?.step} out[${p?.index}]: got ${p?.got}, want ${p?.want}`,
+    );
   }
-  if (f.accuracy.rate !== null) lines.push(`  accuracy: ${pct(f.accuracy.rate)} (${f.accuracy.correct}/${f.accuracy.total})${f.devices > 1 ? `, per device ${pct(f.accuracyMin)}..${pct(f.accuracyMax)}` : ''}`);
-  if (f.error) lines.push(`  error:    MAE ${f.error.mae.toPrecision(4)}, RMSE ${f.error.rmse.toPrecision(4)} over ${f.error.n} answers (real units, against the data's targets)`);
+  if (f.accuracy.rate !== null)
+    lines.push(
+      `  accuracy: ${pct(f.accuracy.rate)} (${f.accuracy.correct}/${f.accuracy.total})${f.devices > 1 ? `, per device ${pct(f.accuracyMin)}..${pct(f.accuracyMax)}` : ''}`,
+    );
+  if (f.error)
+    lines.push(
+      `  error:    MAE ${f.error.mae.toPrecision(4)}, RMSE ${f.error.rmse.toPrecision(4)} over ${f.error.n} answers (real units, against the data's targets)`,
+    );
   if (d0?.timing) {
     const t = d0.timing;
-    lines.push(`  time:     ${fmtTime(f.stepMean)} per step (worst ${fmtTime(f.stepMax)}) against ${fmtTime(1 / r.rateHz)}: ${pct(t.utilization)} busy, max ${t.maxRateHz.toFixed(1)} Hz [${d0.costSource}${d0.cyclesPerStep !== null ? `, ${Math.round(d0.cyclesPerStep)} cycles/step` : ''}]`);
-    lines.push(`  deadline: ${f.misses === 0 ? 'no misses' : `${f.misses} MISSED of ${f.steps} steps${f.devices > 1 ? ` (${f.devicesWithMisses} devices)` : ''}; worst latency ${fmtTime(t.maxLatency)}, backlog up to ${t.maxBacklog} samples`}`);
+    lines.push(
+      `  time:     ${fmtTime(f.stepMean)} per step (worst ${fmtTime(f.stepMax)}) against ${fmtTime(1 / r.rateHz)}: ${pct(t.utilization)} busy, max ${t.maxRateHz.toFixed(1)} Hz [${d0.costSource}${d0.cyclesPerStep !== null ? `, ${Math.round(d0.cyclesPerStep)} cycles/step` : ''}]`,
+    );
+    lines.push(
+      `  deadline: ${f.misses === 0 ? 'no misses' : `${f.misses} MISSED of ${f.steps} steps${f.devices > 1 ? ` (${f.devicesWithMisses} devices)` : ''}; worst latency ${fmtTime(t.maxLatency)}, backlog up to ${t.maxBacklog} samples`}`,
+    );
   }
-  if (d0?.energy) lines.push(`  energy:   ${d0.energy.perInferenceUj.toPrecision(3)} uJ per inference at ${r.board.activeCurrentmA} mA; inference draws ${d0.energy.inferenceCurrentmA.toPrecision(3)} mA on average, ${d0.energy.perHourJ.toPrecision(3)} J per hour`);
+  if (d0?.energy)
+    lines.push(
+      `  energy:   ${d0.energy.perInferenceUj.toPrecision(3)} uJ per inference at ${r.board.activeCurrentmA} mA; inference draws ${d0.energy.inferenceCurrentmA.toPrecision(3)} mA on average, ${d0.energy.perHourJ.toPrecision(3)} J per hour`,
+    );
   if (r.faults.length) {
     const c = f.faultCounts;
-    const happened = Object.entries(c).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ') || 'none occurred';
-    lines.push(`  faults:   ${r.faults.join(' ')}: ${happened}; ${f.changedPredictions} predictions changed vs the fault-free stream; ${f.survived}/${f.devices} devices kept running`);
+    const happened =
+      Object.entries(c)
+        .filter(([, n]) => n > 0)
+        .map(([k, n]) => `${n} ${k}`)
+        .join(', ') || 'none occurred';
+    lines.push(
+      `  faults:   ${r.faults.join(' ')}: ${happened}; ${f.changedPredictions} predictions changed vs the fault-free stream; ${f.survived}/${f.devices} devices kept running`,
+    );
     const rec = d0?.faults?.recovery ?? [];
-    if (rec.length) lines.push(`            after reset${rec.length > 1 ? 's' : ''}: ${rec.map((x) => `@${x.reset} ${x.steps === null ? 'not recovered' : `recovered in ${x.steps} steps`}`).join(', ')}`);
+    if (rec.length)
+      lines.push(
+        `            after reset${rec.length > 1 ? 's' : ''}: ${rec.map((x) => `@${x.reset} ${x.steps === null ? 'not recovered' : `recovered in ${x.steps} steps`}`).join(', ')}`,
+      );
   }
   for (const n of r.notes) lines.push(`  note:     ${n}`);
   return lines.join('\n');
@@ -54,11 +84,12 @@ export function simulationText(r: SimulationReport, io: Io): string {
 export const simulateCommand: Command = {
   name: 'simulate',
   summary: 'run the device code on simulated boards: parity, time per step, memory, energy, faults, fleets',
-  usage: 'tinyrnn simulate MODEL.q.tnn --board NAME --data FILE|builtin:NAME [--rate HZ] [--engine js|c|qemu|reference] [--devices N] [--fault F]... [--report out.html] [--json]',
+  usage:
+    'tinyrnn simulate MODEL.q.tnn --board NAME --data FILE|builtin:NAME [--rate HZ] [--engine js|c|qemu|reference] [--devices N] [--fault F]... [--report out.html] [--json]',
   description: [
     'Streams the data sample by sample at the sample rate through the code that would run on the device',
-    '(js: the emitted Espruino module in the Espruino sandbox with the board\'s JsVar limit; c: the emitted C',
-    'compiled for this machine; qemu: the emitted C cross-compiled for the board\'s core under QEMU), and',
+    "(js: the emitted Espruino module in the Espruino sandbox with the board's JsVar limit; c: the emitted C",
+    "compiled for this machine; qemu: the emitted C cross-compiled for the board's core under QEMU), and",
     'checks every output against the reference kernels. Faults: dropout:P, nan:P, inf:P, range:P, jitter:2ms,',
     'reset:@K (repeatable). Exit status 1 when the device code differs from the reference, misses deadlines or',
     'does not fit.',
@@ -66,7 +97,7 @@ export const simulateCommand: Command = {
   options: {
     board: { type: 'string', short: 'b', arg: 'NAME', help: 'board profile (targets/boards): PUCKJS, NRF52840, STM32F411, ...' },
     data: { type: 'string', short: 'd', arg: 'FILE|builtin:NAME', help: 'sensor data: a JSON/CSV file or builtin:gestures[?n=..&seed=..]' },
-    rate: { type: 'string', short: 'r', arg: 'HZ', help: 'sample rate (default: the model\'s, else the data\'s)' },
+    rate: { type: 'string', short: 'r', arg: 'HZ', help: "sample rate (default: the model's, else the data's)" },
     engine: { type: 'string', short: 'e', arg: 'NAME', help: `device code to run: ${ENGINE_NAMES.join(', ')} (default: js on Espruino boards, c elsewhere)` },
     devices: { type: 'string', short: 'n', arg: 'N', help: 'simulate N devices concurrently, each on its own stream (default 1)' },
     workers: { type: 'string', arg: 'N', help: 'worker threads for a fleet, besides the main thread (default: cores - 1; 0: none)' },
@@ -103,7 +134,12 @@ export const simulateCommand: Command = {
       sanitize: flag(values, 'sanitize'),
       cwd: io.cwd,
     });
-    emit(io, flag(values, 'json'), { ...r, report: report ? path.resolve(io.cwd, report) : null }, () => simulationText(r, io) + (report ? `\nwrote ${report}` : ''));
+    emit(
+      io,
+      flag(values, 'json'),
+      { ...r, report: report ? path.resolve(io.cwd, report) : null },
+      () => simulationText(r, io) + (report ? `\nwrote ${report}` : ''),
+    );
     const f = r.fleet;
     return f.parityMismatches === 0 && f.misses === 0 && f.survived === f.devices ? 0 : 1;
   },

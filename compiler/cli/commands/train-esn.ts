@@ -13,7 +13,31 @@ import { DEFAULT_ESN_OPTIONS, EsnOptions, fitEsn } from '../../esn/esn';
 import { esnFloatModel, reservoirBytes } from '../../esn/model';
 
 /** Options of the gradient trainer that mean nothing to a closed-form fit. */
-const GRADIENT_ONLY = ['layers', 'bidirectional', 'activation', 'gru-reset', 'dense', 'output', 'epochs', 'batch', 'optimizer', 'lr', 'momentum', 'schedule', 'step-every', 'gamma', 'clip', 'bptt', 'dropout', 'patience', 'window', 'stride', 'no-normalize', 'checkpoint', 'resume'];
+const GRADIENT_ONLY = [
+  'layers',
+  'bidirectional',
+  'activation',
+  'gru-reset',
+  'dense',
+  'output',
+  'epochs',
+  'batch',
+  'optimizer',
+  'lr',
+  'momentum',
+  'schedule',
+  'step-every',
+  'gamma',
+  'clip',
+  'bptt',
+  'dropout',
+  'patience',
+  'window',
+  'stride',
+  'no-normalize',
+  'checkpoint',
+  'resume',
+];
 
 export async function runEsnTraining(values: Record<string, unknown>, io: Io, out: string): Promise<number> {
   const v = values as Parameters<typeof num>[0];
@@ -23,7 +47,8 @@ export async function runEsnTraining(values: Record<string, unknown>, io: Io, ou
   let ridgeGrid: number[] | undefined;
   if (ridge !== undefined) {
     ridgeGrid = ridge.split(',').map((s) => Number(s.trim()));
-    if (ridgeGrid.some((l) => !(l > 0) || !Number.isFinite(l))) throw new UsageError(`--ridge ${JSON.stringify(ridge)} is not a list of positive numbers like 1e-6,1e-4,1e-2`);
+    if (ridgeGrid.some((l) => !(l > 0) || !Number.isFinite(l)))
+      throw new UsageError(`--ridge ${JSON.stringify(ridge)} is not a list of positive numbers like 1e-6,1e-4,1e-2`);
   }
   const seed = num(v, 'seed', { int: true, min: 0, max: 2147483647 }) ?? 1;
   const opts: Partial<EsnOptions> = {
@@ -49,7 +74,9 @@ export async function runEsnTraining(values: Record<string, unknown>, io: Io, ou
   const model = esnFloatModel(fit, data, name, { regenerate: !store });
   const r = fit.reservoir;
   if (!quiet) {
-    io.err(`echo state network: reservoir ${r.units} units (seed ${r.seed}, density ${(r.densityQ16 / 65536).toFixed(3)}), ${fit.outputs} readout outputs on ${data.source}: ${fit.split.train} train, ${fit.split.val} validation, ${fit.split.test} test sequences; ${fit.task}, output per ${fit.output === 'last' ? 'sequence' : 'step'}`);
+    io.err(
+      `echo state network: reservoir ${r.units} units (seed ${r.seed}, density ${(r.densityQ16 / 65536).toFixed(3)}), ${fit.outputs} readout outputs on ${data.source}: ${fit.split.train} train, ${fit.split.val} validation, ${fit.split.test} test sequences; ${fit.task}, output per ${fit.output === 'last' ? 'sequence' : 'step'}`,
+    );
   }
   const s = splitIndices(data, fractions, seed);
   const test = s.test.length ? evaluateFloat(model, subset(data, s.test)) : null;
@@ -66,7 +93,18 @@ export async function runEsnTraining(values: Record<string, unknown>, io: Io, ou
     trainedParams: readoutParams,
     // int8Bytes: flash the int8 reservoir (W8 and Win8) would take if stored; regenerated on the
     // device from its seed, it takes none (the same bytes in RAM instead, filled once at start)
-    reservoir: { units: r.units, seed: r.seed, densityQ16: r.densityQ16, leakQ15: r.leakQ15, wScale: r.wScale, winScale: r.winScale, int8Bytes: reservoirBytes(fit), flashStored: reservoirBytes(fit), flashRegenerated: 0, regenerated: !store },
+    reservoir: {
+      units: r.units,
+      seed: r.seed,
+      densityQ16: r.densityQ16,
+      leakQ15: r.leakQ15,
+      wScale: r.wScale,
+      winScale: r.winScale,
+      int8Bytes: reservoirBytes(fit),
+      flashStored: reservoirBytes(fit),
+      flashRegenerated: 0,
+      regenerated: !store,
+    },
     ridge: { lambda: fit.ridge.lambda, scores: fit.ridge.scores },
     split: fit.split,
     validation: val,
@@ -85,7 +123,9 @@ export async function runEsnTraining(values: Record<string, unknown>, io: Io, ou
         ? `reservoir: stored (--store-reservoir): ${rb} bytes of flash (${shape}), no RAM for it${r.leakQ15 !== 32768 ? `; leak ${r.leakQ15 / 32768}` : ''}`
         : `reservoir: regenerated on the device from seed ${r.seed}: 0 bytes of flash instead of ${rb} (${shape}), ${rb} bytes of RAM filled at start-up${r.leakQ15 !== 32768 ? `; leak ${r.leakQ15 / 32768}` : ''}`,
     );
-    lines.push(`wrote ${path.relative(io.cwd, out)} (${fs.statSync(out).size} bytes; ${readoutParams} trained readout parameters, ${paramCount(model)} in all with the reservoir)`);
+    lines.push(
+      `wrote ${path.relative(io.cwd, out)} (${fs.statSync(out).size} bytes; ${readoutParams} trained readout parameters, ${paramCount(model)} in all with the reservoir)`,
+    );
     return lines.join('\n');
   });
   return 0;

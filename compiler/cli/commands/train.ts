@@ -15,14 +15,30 @@ import { BUILTIN_DATASETS } from '../../data/builtin';
 import { runEsnTraining } from './train-esn';
 
 const options: Record<string, OptionSpec> = {
-  data: { type: 'string', short: 'd', arg: 'FILE|builtin:NAME', help: `training data: JSON/CSV file or ${BUILTIN_DATASETS.map((b) => `builtin:${b.name}`).join(', ')}` },
+  data: {
+    type: 'string',
+    short: 'd',
+    arg: 'FILE|builtin:NAME',
+    help: `training data: JSON/CSV file or ${BUILTIN_DATASETS.map((b) => `builtin:${b.name}`).join(', ')}`,
+  },
   out: { type: 'string', short: 'o', arg: 'FILE', help: 'the trained model (.tnn)' },
-  cell: { type: 'string', arg: 'KIND', help: `recurrent cell: ${TRAIN_CELL_KINDS.join(', ')} (Jordan network: the output fed back), or esn (echo state network: fixed seeded reservoir, ridge readout) (default lstm)` },
-  feedback: { type: 'string', arg: 'N', help: 'jordan: feed back a tanh output of N units, followed by --dense layers and the output layer (default: classification the number of classes; regression none, the model output itself is fed back)' },
+  cell: {
+    type: 'string',
+    arg: 'KIND',
+    help: `recurrent cell: ${TRAIN_CELL_KINDS.join(', ')} (Jordan network: the output fed back), or esn (echo state network: fixed seeded reservoir, ridge readout) (default lstm)`,
+  },
+  feedback: {
+    type: 'string',
+    arg: 'N',
+    help: 'jordan: feed back a tanh output of N units, followed by --dense layers and the output layer (default: classification the number of classes; regression none, the model output itself is fed back)',
+  },
   'spectral-radius': { type: 'string', arg: 'R', help: 'esn: spectral radius of the reservoir (default 0.9)' },
   'input-scaling': { type: 'string', arg: 'S', help: 'esn: largest input weight (default 0.5)' },
   leak: { type: 'string', arg: 'A', help: 'esn: leak rate in (0, 1]: h = (1 - A) h + A tanh(...) (default 1)' },
-  'store-reservoir': { type: 'boolean', help: 'esn: save the reservoir as a plain Elman layer whose weights the device stores, instead of regenerating them from the seed (less RAM, more flash)' },
+  'store-reservoir': {
+    type: 'boolean',
+    help: 'esn: save the reservoir as a plain Elman layer whose weights the device stores, instead of regenerating them from the seed (less RAM, more flash)',
+  },
   sparsity: { type: 'string', arg: 'P', help: 'esn: share of zero reservoir weights (default 0.9)' },
   washout: { type: 'string', arg: 'STEPS', help: 'esn: first steps of each sequence left out of a per-step fit (default 10)' },
   ridge: { type: 'string', arg: 'L[,L..]', help: 'esn: ridge regularisations to try, best on validation kept (default 1e-8..10, one per decade)' },
@@ -64,7 +80,8 @@ function configFromOptions(v: Record<string, unknown>, out: string): Partial<Tra
   let denseUnits: number[] | undefined;
   if (dense !== undefined) {
     denseUnits = dense.split(',').map((s) => Number(s.trim()));
-    if (denseUnits.some((u) => !Number.isInteger(u) || u < 1)) throw new UsageError(`--dense ${JSON.stringify(dense)} is not a list of positive integers like 32,16`);
+    if (denseUnits.some((u) => !Number.isInteger(u) || u < 1))
+      throw new UsageError(`--dense ${JSON.stringify(dense)} is not a list of positive integers like 32,16`);
   }
   const reset = choice(values, 'gru-reset', ['after', 'before'] as const);
   return {
@@ -99,7 +116,12 @@ function configFromOptions(v: Record<string, unknown>, out: string): Partial<Tra
   };
 }
 
-const fmtTime = (s: number): string => (s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(s < 10 ? 1 : 0)}s`);
+const fmtTime = (s: number): string =>
+  s >= 3600
+    ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`
+    : s >= 60
+      ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`
+      : `${s.toFixed(s < 10 ? 1 : 0)}s`;
 
 /** Progress on a terminal: one line redrawn in place; elsewhere: one log line per epoch. */
 export class Progress {
@@ -138,7 +160,9 @@ export class Progress {
     if (this.drawn) this.write('\r\x1b[K');
     this.drawn = false;
     const m = (v: number | null): string => (v === null ? '-' : this.metricName === 'acc' ? `${(100 * v).toFixed(1)}%` : v.toPrecision(4));
-    this.io.err(`epoch ${r.epoch}/${epochs}: loss ${r.trainLoss.toFixed(4)} ${this.metricName} ${m(r.trainMetric)}, val loss ${r.valLoss === null ? '-' : r.valLoss.toFixed(4)} ${this.metricName} ${m(r.valMetric)}, lr ${r.lr.toPrecision(3)}, ${r.seconds.toFixed(2)} s`);
+    this.io.err(
+      `epoch ${r.epoch}/${epochs}: loss ${r.trainLoss.toFixed(4)} ${this.metricName} ${m(r.trainMetric)}, val loss ${r.valLoss === null ? '-' : r.valLoss.toFixed(4)} ${this.metricName} ${m(r.valMetric)}, lr ${r.lr.toPrecision(3)}, ${r.seconds.toFixed(2)} s`,
+    );
   }
 
   clear(): void {
@@ -199,21 +223,29 @@ export const trainCommand: Command = {
     if (esnOnly) throw new UsageError(`--${esnOnly} applies to --cell esn only`);
     if (values.feedback !== undefined && !resume && str(values, 'cell') !== 'jordan') throw new UsageError('--feedback applies to --cell jordan only');
     if (str(values, 'cell') === 'jordan') {
-      if (flag(values, 'bidirectional')) throw new UsageError('--bidirectional does not apply to --cell jordan (a Jordan layer runs forwards, feeding back its output)');
+      if (flag(values, 'bidirectional'))
+        throw new UsageError('--bidirectional does not apply to --cell jordan (a Jordan layer runs forwards, feeding back its output)');
       if (values['gru-reset'] !== undefined) throw new UsageError('--gru-reset does not apply to --cell jordan');
-      if (values.activation !== undefined && (num(values, 'layers', { int: true, min: 1, max: 16 }) ?? 1) < 2) throw new UsageError('--activation applies to the Elman layers below the Jordan layer: give --layers 2 or more, or leave it out (the Jordan layer itself uses tanh)');
+      if (values.activation !== undefined && (num(values, 'layers', { int: true, min: 1, max: 16 }) ?? 1) < 2)
+        throw new UsageError(
+          '--activation applies to the Elman layers below the Jordan layer: give --layers 2 or more, or leave it out (the Jordan layer itself uses tanh)',
+        );
     }
     let trainer: Trainer;
     let dataSpec: string;
     if (resume) {
-      const given = Object.keys(values).filter((k) => values[k] !== undefined && !['resume', 'out', 'checkpoint', 'json', 'quiet', 'epochs', 'help'].includes(k));
-      if (given.length) throw new UsageError(`--resume continues with the checkpoint's data and settings; --${given[0]} cannot change them (only --epochs can)`);
+      const given = Object.keys(values).filter(
+        (k) => values[k] !== undefined && !['resume', 'out', 'checkpoint', 'json', 'quiet', 'epochs', 'help'].includes(k),
+      );
+      if (given.length)
+        throw new UsageError(`--resume continues with the checkpoint's data and settings; --${given[0]} cannot change them (only --epochs can)`);
       const ck = loadCheckpoint(path.resolve(io.cwd, resume));
       dataSpec = ck.data;
       const epochs = num(values, 'epochs', { int: true, min: 0 });
       trainer = new Trainer(loadData(dataSpec, io.cwd), { ...ck.config, ...(epochs !== undefined ? { epochs } : {}) });
       trainer.restore(ck.state);
-      if (!quiet) io.err(`resuming ${resume}: epoch ${ck.state.epoch + 1}${ck.state.batchPos ? `, batch ${ck.state.batchPos + 1}` : ''} of ${trainer.config.epochs}`);
+      if (!quiet)
+        io.err(`resuming ${resume}: epoch ${ck.state.epoch + 1}${ck.state.batchPos ? `, batch ${ck.state.batchPos + 1}` : ''} of ${trainer.config.epochs}`);
     } else {
       dataSpec = requireStr(values, 'data', 'FILE|builtin:NAME (the training data)');
       const data = loadData(dataSpec, io.cwd);
@@ -255,7 +287,9 @@ export const trainCommand: Command = {
     }
     if (res.stopped === 'interrupted') {
       saveCheckpoint(ckptFile, trainer, dataSpec);
-      io.err(`interrupted: checkpoint saved to ${path.relative(io.cwd, ckptFile)}\n  resume with: tinyrnn train --resume ${path.relative(io.cwd, ckptFile)} --out ${path.relative(io.cwd, out)}`);
+      io.err(
+        `interrupted: checkpoint saved to ${path.relative(io.cwd, ckptFile)}\n  resume with: tinyrnn train --resume ${path.relative(io.cwd, ckptFile)} --out ${path.relative(io.cwd, out)}`,
+      );
       return 130;
     }
     saveFloatModel(out, res.model);
@@ -266,7 +300,9 @@ export const trainCommand: Command = {
       ];
       if (res.val) lines.push(formatEvalReport(res.val, 'validation').split('\n')[0]);
       if (res.test) lines.push(formatEvalReport(res.test, 'test'));
-      lines.push(`wrote ${path.relative(io.cwd, out)} (${fs.statSync(out).size} bytes, ${paramCount(res.model)} parameters); checkpoint ${path.relative(io.cwd, ckptFile)}`);
+      lines.push(
+        `wrote ${path.relative(io.cwd, out)} (${fs.statSync(out).size} bytes, ${paramCount(res.model)} parameters); checkpoint ${path.relative(io.cwd, ckptFile)}`,
+      );
       return lines.join('\n');
     });
     return 0;

@@ -47,12 +47,15 @@ export function builtinDataset(spec: string): Dataset {
   const name = q < 0 ? spec : spec.slice(0, q);
   const info = BUILTIN_DATASETS.find((b) => b.name === name);
   if (!info) {
-    throw new TinyrnnError({
-      code: 'DATA012',
-      path: '',
-      message: `unknown built-in dataset ${JSON.stringify(name)}`,
-      expected: BUILTIN_DATASETS.map((b) => `builtin:${b.name}`).join(', '),
-    }, `builtin:${spec}`);
+    throw new TinyrnnError(
+      {
+        code: 'DATA012',
+        path: '',
+        message: `unknown built-in dataset ${JSON.stringify(name)}`,
+        expected: BUILTIN_DATASETS.map((b) => `builtin:${b.name}`).join(', '),
+      },
+      `builtin:${spec}`,
+    );
   }
   const opts: Record<string, number> = { ...info.defaults };
   const problems = [];
@@ -64,12 +67,25 @@ export function builtinDataset(spec: string): Dataset {
       const raw = eq < 0 ? '' : part.slice(eq + 1);
       const lim = info.limits[key];
       if (!lim) {
-        problems.push({ code: 'DATA013', path: key, message: `unknown option ${JSON.stringify(key)} for builtin:${name}`, expected: Object.keys(info.defaults).map((k) => `${k} (default ${info.defaults[k]})`).join(', ') });
+        problems.push({
+          code: 'DATA013',
+          path: key,
+          message: `unknown option ${JSON.stringify(key)} for builtin:${name}`,
+          expected: Object.keys(info.defaults)
+            .map((k) => `${k} (default ${info.defaults[k]})`)
+            .join(', '),
+        });
         continue;
       }
       const v = Number(raw);
       if (raw === '' || !Number.isFinite(v) || (lim[2] === 'int' && !Number.isInteger(v)) || v < lim[0] || v > lim[1]) {
-        problems.push({ code: 'DATA013', path: key, message: `bad value for ${key}`, value: raw, expected: `${lim[2] === 'int' ? 'an integer' : 'a number'} in ${lim[0]}..${lim[1]}` });
+        problems.push({
+          code: 'DATA013',
+          path: key,
+          message: `bad value for ${key}`,
+          value: raw,
+          expected: `${lim[2] === 'int' ? 'an integer' : 'a number'} in ${lim[0]}..${lim[1]}`,
+        });
         continue;
       }
       opts[key] = v;

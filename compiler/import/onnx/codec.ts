@@ -181,7 +181,8 @@ export function tensorFromProto(t: Obj, path: string): OnnxTensor {
   const dtype: number = t.data_type ?? 0;
   const dims = ((t.dims ?? []) as unknown[]).map(int64);
   dims.forEach((d, i) => {
-    if (!Number.isSafeInteger(d) || d < 0) throw err('ONNX005', `${path}.dims[${i}]`, `dimension is not a non-negative integer`, { value: String(d), expected: 'an integer >= 0' });
+    if (!Number.isSafeInteger(d) || d < 0)
+      throw err('ONNX005', `${path}.dims[${i}]`, `dimension is not a non-negative integer`, { value: String(d), expected: 'an integer >= 0' });
   });
   const n = dims.reduce((a, b) => a * b, 1);
   if ((t.data_location ?? 0) === 1 || (t.external_data ?? []).length > 0) {
@@ -249,7 +250,8 @@ function attrFromProto(a: Obj, path: string): OnnxAttribute {
   if (a.strings?.length) out.strings = (a.strings as Uint8Array[]).map((s) => td.decode(s));
   if (a.g !== undefined || a.graphs?.length || a.tensors?.length || a.sparse_tensor !== undefined) out.opaque = true;
   // Files written by old exporters leave `type` unset: infer it from the member present.
-  if (!out.type) out.type = out.f !== undefined ? 1 : out.i !== undefined ? 2 : out.s !== undefined ? 3 : out.t ? 4 : out.floats ? 6 : out.ints ? 7 : out.strings ? 8 : 0;
+  if (!out.type)
+    out.type = out.f !== undefined ? 1 : out.i !== undefined ? 2 : out.s !== undefined ? 3 : out.t ? 4 : out.floats ? 6 : out.ints ? 7 : out.strings ? 8 : 0;
   return out;
 }
 
@@ -258,12 +260,22 @@ function valueInfoFromProto(v: Obj): OnnxValueInfo {
   const ty = v.type;
   if (!ty) return out;
   if (!ty.tensor_type) {
-    out.nonTensor = ty.sequence_type ? 'sequence' : ty.map_type ? 'map' : ty.optional_type ? 'optional' : ty.sparse_tensor_type ? 'sparse tensor' : 'unknown type';
+    out.nonTensor = ty.sequence_type
+      ? 'sequence'
+      : ty.map_type
+        ? 'map'
+        : ty.optional_type
+          ? 'optional'
+          : ty.sparse_tensor_type
+            ? 'sparse tensor'
+            : 'unknown type';
     return out;
   }
   out.elemType = ty.tensor_type.elem_type;
   if (ty.tensor_type.shape) {
-    out.shape = ((ty.tensor_type.shape.dim ?? []) as Obj[]).map((d) => (d.dim_value !== undefined ? int64(d.dim_value) : d.dim_param ? String(d.dim_param) : null));
+    out.shape = ((ty.tensor_type.shape.dim ?? []) as Obj[]).map((d) =>
+      d.dim_value !== undefined ? int64(d.dim_value) : d.dim_param ? String(d.dim_param) : null,
+    );
   }
   return out;
 }

@@ -25,18 +25,7 @@
 // Legend: T steps, B batch, F features, I layer input, H hidden, G gates, D directions, U units.
 
 import { Diagnostic, TinyrnnError } from '../../ir/errors';
-import {
-  CellLayer,
-  DenseActivation,
-  DenseLayer,
-  FloatModel,
-  Layer,
-  LstmLayer,
-  Task,
-  emptyCell,
-  isCellLayer,
-  layerOutputSize,
-} from '../../ir/model';
+import { CellLayer, DenseActivation, DenseLayer, FloatModel, Layer, LstmLayer, Task, emptyCell, isCellLayer, layerOutputSize } from '../../ir/model';
 import { validateFloatModel } from '../../ir/validate';
 import { OnnxModel, OnnxNode, OnnxTensor, decodeOnnx, dtypeName } from './codec';
 import { binary, concatConst, constOf, expandTo, gatherConst, isFloatType, roundTo, sliceConst, sliceIndices, transposeConst } from './fold';
@@ -86,9 +75,36 @@ export interface ImportResult {
 
 /** Operators the importer maps, for messages. */
 export const SUPPORTED_OPS = [
-  'LSTM', 'GRU', 'RNN', 'Gemm', 'MatMul', 'Add', 'Sub', 'Relu', 'Sigmoid', 'Tanh', 'Softmax',
-  'Transpose', 'Squeeze', 'Unsqueeze', 'Reshape', 'Flatten', 'Gather', 'Slice', 'Shape', 'Concat', 'Expand',
-  'ConstantOfShape', 'ConstantFill', 'Constant', 'Identity', 'Cast', 'Dropout', 'Mul', 'Div', 'Equal',
+  'LSTM',
+  'GRU',
+  'RNN',
+  'Gemm',
+  'MatMul',
+  'Add',
+  'Sub',
+  'Relu',
+  'Sigmoid',
+  'Tanh',
+  'Softmax',
+  'Transpose',
+  'Squeeze',
+  'Unsqueeze',
+  'Reshape',
+  'Flatten',
+  'Gather',
+  'Slice',
+  'Shape',
+  'Concat',
+  'Expand',
+  'ConstantOfShape',
+  'ConstantFill',
+  'Constant',
+  'Identity',
+  'Cast',
+  'Dropout',
+  'Mul',
+  'Div',
+  'Equal',
 ] as const;
 
 type Bound = 'T' | 'B';
@@ -121,7 +137,10 @@ class Importer {
   private inputShape: (number | string | null)[] = [];
   private sawStaticSeqLens = false;
 
-  constructor(private readonly m: OnnxModel, private readonly opts: ImportOptions) {
+  constructor(
+    private readonly m: OnnxModel,
+    private readonly opts: ImportOptions,
+  ) {
     this.opset = this.checkOpsets();
   }
 
@@ -162,7 +181,10 @@ class Importer {
     const name = n.inputs[k];
     if (name === undefined || name === '') return undefined;
     const v = this.values.get(name);
-    if (!v) this.nodeFail(n, 'ONNX012', `input ${k} ${JSON.stringify(name)} is not defined by any initializer, graph input or earlier node`, { hint: 'the file is incomplete (missing initializer?)' });
+    if (!v)
+      this.nodeFail(n, 'ONNX012', `input ${k} ${JSON.stringify(name)} is not defined by any initializer, graph input or earlier node`, {
+        hint: 'the file is incomplete (missing initializer?)',
+      });
     return v;
   }
 
@@ -197,7 +219,10 @@ class Importer {
   private intsOf(n: OnnxNode, c: ConstValue, what: string): number[] {
     const out = Array.from(c.data);
     for (const x of out) {
-      if (Number.isNaN(x)) this.nodeFail(n, 'ONNX013', `${what} uses the number of input features, which the graph input does not declare`, { expected: 'a graph input with a fixed feature dimension' });
+      if (Number.isNaN(x))
+        this.nodeFail(n, 'ONNX013', `${what} uses the number of input features, which the graph input does not declare`, {
+          expected: 'a graph input with a fixed feature dimension',
+        });
       if (!Number.isInteger(x) && Number.isFinite(x)) this.nodeFail(n, 'ONNX013', `${what} holds a non-integer`, { value: x, expected: 'integers' });
     }
     return out;
@@ -214,7 +239,10 @@ class Importer {
   private attrInts(n: OnnxNode, name: string): number[] | undefined {
     const a = n.attrs.get(name);
     if (!a) return undefined;
-    return a.ints ?? (a.type === ONNX_ATTR_TYPE.INTS ? [] : this.nodeFail(n, 'ONNX011', 'attribute is not a list of integers', { attr: name, expected: 'an INTS attribute' }));
+    return (
+      a.ints ??
+      (a.type === ONNX_ATTR_TYPE.INTS ? [] : this.nodeFail(n, 'ONNX011', 'attribute is not a list of integers', { attr: name, expected: 'an INTS attribute' }))
+    );
   }
 
   private attrStr(n: OnnxNode, name: string, dflt: string): string {
@@ -227,7 +255,8 @@ class Importer {
   private attrStrings(n: OnnxNode, name: string): string[] | undefined {
     const a = n.attrs.get(name);
     if (!a) return undefined;
-    if (a.strings === undefined && a.type !== ONNX_ATTR_TYPE.STRINGS) this.nodeFail(n, 'ONNX011', 'attribute is not a list of strings', { attr: name, value: a.type, expected: 'a STRINGS attribute' });
+    if (a.strings === undefined && a.type !== ONNX_ATTR_TYPE.STRINGS)
+      this.nodeFail(n, 'ONNX011', 'attribute is not a list of strings', { attr: name, value: a.type, expected: 'a STRINGS attribute' });
     return a.strings ?? [];
   }
 
@@ -241,7 +270,10 @@ class Importer {
   private rejectUnknownAttrs(n: OnnxNode, known: readonly string[]): void {
     for (const a of n.attrs.keys()) {
       if (!known.includes(a)) {
-        this.nodeFail(n, 'ONNX011', `attribute ${JSON.stringify(a)} is not understood`, { attr: a, expected: known.length ? `only ${known.join(', ')}` : 'no attributes' });
+        this.nodeFail(n, 'ONNX011', `attribute ${JSON.stringify(a)} is not understood`, {
+          attr: a,
+          expected: known.length ? `only ${known.join(', ')}` : 'no attributes',
+        });
       }
     }
   }
@@ -249,7 +281,8 @@ class Importer {
   /** Normalises an axis against a rank, failing with ONNX013 if out of range. */
   private axis(n: OnnxNode, a: number, rank: number, what = 'axis'): number {
     const r = a < 0 ? a + rank : a;
-    if (!Number.isInteger(r) || r < 0 || r >= rank) this.nodeFail(n, 'ONNX013', `${what} ${a} is out of range for rank ${rank}`, { expected: `-${rank}..${rank - 1}` });
+    if (!Number.isInteger(r) || r < 0 || r >= rank)
+      this.nodeFail(n, 'ONNX013', `${what} ${a} is out of range for rank ${rank}`, { expected: `-${rank}..${rank - 1}` });
     return r;
   }
 
@@ -268,7 +301,10 @@ class Importer {
     const g = this.m.graph;
     // Local functions (model.functions) need no check here: a node calling one is an unknown op.
     if (g.sparseInitializers > 0) {
-      this.fail('ONNX004', 'graph.sparse_initializer', 'sparse initializers are not supported', { value: g.sparseInitializers, expected: 'dense initializers' });
+      this.fail('ONNX004', 'graph.sparse_initializer', 'sparse initializers are not supported', {
+        value: g.sparseInitializers,
+        expected: 'dense initializers',
+      });
     }
     for (const t of g.initializers) this.values.set(t.name, constOf(t.dtype, t.dims, t.data));
     const bind = this.opts.bind ?? {};
@@ -284,13 +320,20 @@ class Importer {
     const dynamic = g.inputs.filter((i) => !this.values.has(i.name));
     if (dynamic.length > 1) this.stateInputs(dynamic.map((d) => d.name));
     if (dynamic.length !== 1) {
-      this.fail('ONNX014', 'graph.input', dynamic.length === 0 ? 'the graph has no input left for the sequence data' : `the graph has ${dynamic.length} inputs that are not constants: ${dynamic.map((d) => d.name).join(', ')}`, {
-        expected: 'exactly one input (the sequence, rank 3)',
-        hint:
-          dynamic.length > 1
-            ? 'tinyrnn models take one sequence and start from a zero state; weights given as inputs can be bound to constants (tinyrnn import --bind NAME=tensor.pb)'
-            : 'a graph input was bound or is an initializer',
-      });
+      this.fail(
+        'ONNX014',
+        'graph.input',
+        dynamic.length === 0
+          ? 'the graph has no input left for the sequence data'
+          : `the graph has ${dynamic.length} inputs that are not constants: ${dynamic.map((d) => d.name).join(', ')}`,
+        {
+          expected: 'exactly one input (the sequence, rank 3)',
+          hint:
+            dynamic.length > 1
+              ? 'tinyrnn models take one sequence and start from a zero state; weights given as inputs can be bound to constants (tinyrnn import --bind NAME=tensor.pb)'
+              : 'a graph input was bound or is an initializer',
+        },
+      );
     }
     const inp = dynamic[0];
     this.inputName = inp.name;
@@ -467,15 +510,22 @@ class Importer {
       case 'Concat':
         return this.concatAct(n);
       default:
-        this.nodeFail(n, anyAct && SUPPORTED_OPS.includes(n.opType as (typeof SUPPORTED_OPS)[number]) ? 'ONNX017' : 'ONNX010', SUPPORTED_OPS.includes(n.opType as (typeof SUPPORTED_OPS)[number]) ? `${n.opType} on model data has no exact IR equivalent` : `operator ${JSON.stringify(n.opType)} is not supported`, {
-          expected: `one of ${SUPPORTED_OPS.join(', ')}`,
-          hint:
-            n.opType === 'LogSoftmax'
-              ? 'tinyrnn heads end in softmax or plain logits: export the model without log_softmax (the predicted class is the same)'
-              : n.opType === 'Loop' || n.opType === 'Scan'
-                ? 'the exporter may have written a recurrent layer as a loop: export with the LSTM/GRU/RNN operators (PyTorch 2.x: torch.onnx.export(..., dynamo=False); tf2onnx rewrites Keras LSTM/GRU layers to them)'
-                : 'tinyrnn imports recurrent layers (LSTM, GRU, RNN), dense heads (Gemm, MatMul+Add) and their activations, and folds shape plumbing',
-        });
+        this.nodeFail(
+          n,
+          anyAct && SUPPORTED_OPS.includes(n.opType as (typeof SUPPORTED_OPS)[number]) ? 'ONNX017' : 'ONNX010',
+          SUPPORTED_OPS.includes(n.opType as (typeof SUPPORTED_OPS)[number])
+            ? `${n.opType} on model data has no exact IR equivalent`
+            : `operator ${JSON.stringify(n.opType)} is not supported`,
+          {
+            expected: `one of ${SUPPORTED_OPS.join(', ')}`,
+            hint:
+              n.opType === 'LogSoftmax'
+                ? 'tinyrnn heads end in softmax or plain logits: export the model without log_softmax (the predicted class is the same)'
+                : n.opType === 'Loop' || n.opType === 'Scan'
+                  ? 'the exporter may have written a recurrent layer as a loop: export with the LSTM/GRU/RNN operators (PyTorch 2.x: torch.onnx.export(..., dynamo=False); tf2onnx rewrites Keras LSTM/GRU layers to them)'
+                  : 'tinyrnn imports recurrent layers (LSTM, GRU, RNN), dense heads (Gemm, MatMul+Add) and their activations, and folds shape plumbing',
+          },
+        );
     }
   }
 
@@ -497,12 +547,16 @@ class Importer {
       const axis = this.axis(n, this.attrInt(n, 'axis', 0), rank);
       const ic = this.needConst(n, 1, 'indices');
       const idx = this.intsOf(n, ic, 'indices');
-      if (axis !== st.axis || idx.length !== 1) this.nodeFail(n, 'ONNX017', `Gather on axis ${axis} of a concatenation of layers' outputs along axis ${st.axis}`, { expected: `one index on axis ${st.axis}` });
+      if (axis !== st.axis || idx.length !== 1)
+        this.nodeFail(n, 'ONNX017', `Gather on axis ${axis} of a concatenation of layers' outputs along axis ${st.axis}`, {
+          expected: `one index on axis ${st.axis}`,
+        });
       pick = idx[0] < 0 ? idx[0] + count : idx[0];
       keep = ic.dims.length === 1;
     } else {
       const ps = this.sliceParams(n, rank);
-      if (ps.length !== 1 || ps[0].axis !== st.axis) this.nodeFail(n, 'ONNX017', `Slice of a concatenation of layers' outputs off its axis ${st.axis}`, { expected: `one slice on axis ${st.axis}` });
+      if (ps.length !== 1 || ps[0].axis !== st.axis)
+        this.nodeFail(n, 'ONNX017', `Slice of a concatenation of layers' outputs off its axis ${st.axis}`, { expected: `one slice on axis ${st.axis}` });
       const got = sliceIndices(count, ps[0].start, ps[0].end, ps[0].step);
       if (got.length !== 1) this.nodeFail(n, 'ONNX017', `Slice takes ${got.length} of the concatenated layers' outputs`, { expected: 'exactly one' });
       pick = got[0];
@@ -539,9 +593,14 @@ class Importer {
       this.nodeFail(n, 'ONNX018', `input ${k} is an LSTM cell state (Y_c), which is not a layer output in tinyrnn`, { hint: 'use the hidden state Y or Y_h' });
     }
     if (v.mode === 'final-bidir') {
-      this.nodeFail(n, 'ONNX018', `input ${k} is the final state of a bidirectional node (Y_h): its backward half is the state after the first time step, which tinyrnn layers do not output`, {
-        hint: 'use Y (per step outputs) and take its last step, e.g. output[:, -1] in PyTorch',
-      });
+      this.nodeFail(
+        n,
+        'ONNX018',
+        `input ${k} is the final state of a bidirectional node (Y_h): its backward half is the state after the first time step, which tinyrnn layers do not output`,
+        {
+          hint: 'use Y (per step outputs) and take its last step, e.g. output[:, -1] in PyTorch',
+        },
+      );
     }
     return v;
   }
@@ -571,14 +630,19 @@ class Importer {
     switch (op) {
       case 'Constant': {
         const a = [...n.attrs.values()][0];
-        if (!a || n.attrs.size !== 1) this.nodeFail(n, 'ONNX011', 'Constant needs exactly one value attribute', { expected: 'value, value_float(s) or value_int(s)' });
+        if (!a || n.attrs.size !== 1)
+          this.nodeFail(n, 'ONNX011', 'Constant needs exactly one value attribute', { expected: 'value, value_float(s) or value_int(s)' });
         let c: ConstValue;
         if (a.name === 'value' && a.t) c = constOf(a.t.dtype, a.t.dims, a.t.data);
         else if (a.name === 'value_float' && a.f !== undefined) c = constOf(ONNX_DTYPE.FLOAT, [], [a.f]);
         else if (a.name === 'value_floats') c = constOf(ONNX_DTYPE.FLOAT, [a.floats?.length ?? 0], a.floats ?? []);
         else if (a.name === 'value_int' && a.i !== undefined) c = constOf(ONNX_DTYPE.INT64, [], [a.i]);
         else if (a.name === 'value_ints') c = constOf(ONNX_DTYPE.INT64, [a.ints?.length ?? 0], a.ints ?? []);
-        else this.nodeFail(n, 'ONNX011', `Constant with attribute ${JSON.stringify(a.name)} is not supported`, { attr: a.name, expected: 'value, value_float(s) or value_int(s)' });
+        else
+          this.nodeFail(n, 'ONNX011', `Constant with attribute ${JSON.stringify(a.name)} is not supported`, {
+            attr: a.name,
+            expected: 'value, value_float(s) or value_int(s)',
+          });
         return this.set(n, 0, c);
       }
       case 'Identity':
@@ -612,11 +676,19 @@ class Importer {
       case 'Transpose': {
         const v = this.needConst(n, 0, 'data');
         const perm = this.attrInts(n, 'perm') ?? v.dims.map((_, i) => v.dims.length - 1 - i);
-        return this.set(n, 0, transposeConst(v, perm.map((p) => this.axis(n, p, v.dims.length, 'perm entry'))));
+        return this.set(
+          n,
+          0,
+          transposeConst(
+            v,
+            perm.map((p) => this.axis(n, p, v.dims.length, 'perm entry')),
+          ),
+        );
       }
       case 'ConstantOfShape': {
         const a = n.attrs.get('value');
-        if (a && (!a.t || a.t.data.length !== 1)) this.nodeFail(n, 'ONNX011', 'value must be a one-element tensor', { attr: 'value', expected: 'a TENSOR attribute with one element' });
+        if (a && (!a.t || a.t.data.length !== 1))
+          this.nodeFail(n, 'ONNX011', 'value must be a one-element tensor', { attr: 'value', expected: 'a TENSOR attribute with one element' });
         const value = a?.t ? a.t.data[0] : 0;
         const dtype = a?.t ? a.t.dtype : ONNX_DTYPE.FLOAT;
         const s = this.need(n, 0, 'shape');
@@ -746,7 +818,8 @@ class Importer {
       if (n.attrs.has('axes')) this.nodeFail(n, 'ONNX011', `axes is an input from opset 13 (this model is opset ${this.opset})`, { attr: 'axes' });
       return c ? this.intsOf(n, c, 'axes') : undefined;
     }
-    if (n.inputs.length > 1 && n.inputs[1]) this.nodeFail(n, 'ONNX011', `axes is an attribute before opset 13 (this model is opset ${this.opset})`, { expected: 'the axes attribute' });
+    if (n.inputs.length > 1 && n.inputs[1])
+      this.nodeFail(n, 'ONNX011', `axes is an attribute before opset 13 (this model is opset ${this.opset})`, { expected: 'the axes attribute' });
     return this.attrInts(n, 'axes');
   }
 
@@ -755,9 +828,13 @@ class Importer {
     const axes = this.squeezeAxes(n);
     if (n.opType === 'Unsqueeze' && !axes) this.nodeFail(n, 'ONNX012', 'Unsqueeze needs axes');
     if (v.kind === 'shape') {
-      if (n.opType === 'Unsqueeze' && v.scalar && axes && axes.length === 1 && (axes[0] === 0 || axes[0] === -1)) return { kind: 'shape', scalar: false, elems: v.elems };
-      if (n.opType === 'Squeeze' && !v.scalar && v.elems.length === 1 && (!axes || (axes.length === 1 && (axes[0] === 0 || axes[0] === -1)))) return { kind: 'shape', scalar: true, elems: v.elems };
-      this.nodeFail(n, 'ONNX017', `${n.opType} of ${describeValue(v)} with axes [${axes?.join(', ') ?? ''}]`, { expected: 'a scalar <-> 1-element vector change' });
+      if (n.opType === 'Unsqueeze' && v.scalar && axes && axes.length === 1 && (axes[0] === 0 || axes[0] === -1))
+        return { kind: 'shape', scalar: false, elems: v.elems };
+      if (n.opType === 'Squeeze' && !v.scalar && v.elems.length === 1 && (!axes || (axes.length === 1 && (axes[0] === 0 || axes[0] === -1))))
+        return { kind: 'shape', scalar: true, elems: v.elems };
+      this.nodeFail(n, 'ONNX017', `${n.opType} of ${describeValue(v)} with axes [${axes?.join(', ') ?? ''}]`, {
+        expected: 'a scalar <-> 1-element vector change',
+      });
     }
     if (v.kind === 'fill') return { kind: 'fill', dims: this.squeezeDims(n, v.dims, axes), value: v.value };
     if (v.kind !== 'const') this.nodeFail(n, 'ONNX017', `${n.opType} of ${describeValue(v)}`);
@@ -842,7 +919,9 @@ class Importer {
 
   private reshapeDims(n: OnnxNode, dims: number[], target: number[]): number[] {
     const allowzero = this.attrInt(n, 'allowzero', 0);
-    const out = target.map((t, i) => (t === 0 && !allowzero ? (dims[i] ?? this.nodeFail(n, 'ONNX013', `shape entry ${i} is 0 but the input has rank ${dims.length}`)) : t));
+    const out = target.map((t, i) =>
+      t === 0 && !allowzero ? (dims[i] ?? this.nodeFail(n, 'ONNX013', `shape entry ${i} is 0 but the input has rank ${dims.length}`)) : t,
+    );
     const total = numel(dims);
     const minus = out.filter((d) => d === -1).length;
     if (minus > 1) this.nodeFail(n, 'ONNX013', 'Reshape shape has more than one -1');
@@ -881,7 +960,12 @@ class Importer {
     const D = direction === 'bidirectional' ? 2 : 1;
     const G = op === 'LSTM' ? 4 : op === 'GRU' ? 3 : 1;
     const layout = this.attrInt(n, 'layout', 0);
-    if (layout !== 0 && layout !== 1) this.nodeFail(n, 'ONNX011', 'layout must be 0 or 1', { attr: 'layout', value: layout, expected: '0 (time, batch, features) or 1 (batch, time, features)' });
+    if (layout !== 0 && layout !== 1)
+      this.nodeFail(n, 'ONNX011', 'layout must be 0 or 1', {
+        attr: 'layout',
+        value: layout,
+        expected: '0 (time, batch, features) or 1 (batch, time, features)',
+      });
 
     // Weights and sizes.
     if (W.dims.length !== 3) this.nodeFail(n, 'ONNX013', `W has shape [${W.dims.join(', ')}]`, { expected: '[num_directions, G*hidden_size, input_size]' });
@@ -892,7 +976,12 @@ class Importer {
     const p = where(n);
     const shapeCheck = (name: string, got: number[], want: number[], legend: string): void => {
       if (got.length !== want.length || got.some((d, i) => d !== want[i])) {
-        problems.push({ code: 'ONNX013', path: `${p}.${name}`, message: `${name} has shape [${got.join(', ')}]`, expected: `[${want.join(', ')}] = ${legend} (num_directions ${D}, hidden_size ${H}, input_size ${I}, ${G} gates)` });
+        problems.push({
+          code: 'ONNX013',
+          path: `${p}.${name}`,
+          message: `${name} has shape [${got.join(', ')}]`,
+          expected: `[${want.join(', ')}] = ${legend} (num_directions ${D}, hidden_size ${H}, input_size ${I}, ${G} gates)`,
+        });
       }
     };
     if (!Number.isInteger(H) || H <= 0) this.nodeFail(n, 'ONNX013', `hidden_size ${H} is not a positive integer`, { attr: 'hidden_size' });
@@ -903,7 +992,8 @@ class Importer {
     if (P) shapeCheck('P', P.dims, [D, 3 * H], '[D, 3*H]');
     const xw = featureWidth(x);
     const xAxes = x.axes;
-    if (xAxes.length !== 3) problems.push({ code: 'ONNX013', path: `${p}.X`, message: `X has rank ${xAxes.length} (${describeAxes(xAxes)})`, expected: 'rank 3' });
+    if (xAxes.length !== 3)
+      problems.push({ code: 'ONNX013', path: `${p}.X`, message: `X has rank ${xAxes.length} (${describeAxes(xAxes)})`, expected: 'rank 3' });
     else if (xAxes[0].role === 'F' || xAxes[1].role === 'F' || (xAxes[2].role !== 'F' && xAxes[2].role !== '1')) {
       problems.push({ code: 'ONNX017', path: `${p}.X`, message: `X axes are (${describeAxes(xAxes)})`, expected: 'features on the last axis only' });
     } else if (xAxes[2].size !== undefined && xw !== I) {
@@ -925,14 +1015,24 @@ class Importer {
     let elmanAct: 'tanh' | 'relu' = 'tanh';
     if (acts) {
       const per = dflt.length;
-      if (acts.length !== per * D) this.nodeFail(n, 'ONNX011', `${acts.length} activations given`, { attr: 'activations', value: acts.join(','), expected: `${per * D} (${per} per direction)` });
+      if (acts.length !== per * D)
+        this.nodeFail(n, 'ONNX011', `${acts.length} activations given`, {
+          attr: 'activations',
+          value: acts.join(','),
+          expected: `${per * D} (${per} per direction)`,
+        });
       for (let d = 0; d < D; d++) {
         const mine = acts.slice(d * per, (d + 1) * per);
         // Activation names are matched without case, as onnxruntime does.
         const lower = mine.map((a) => a.toLowerCase());
         if (op === 'RNN' && (lower[0] === 'relu' || lower[0] === 'tanh')) {
           const a = lower[0] as 'relu' | 'tanh';
-          if (d === 1 && a !== elmanAct) this.nodeFail(n, 'ONNX011', 'the two directions use different activations', { attr: 'activations', value: acts.join(','), expected: 'the same activation both ways' });
+          if (d === 1 && a !== elmanAct)
+            this.nodeFail(n, 'ONNX011', 'the two directions use different activations', {
+              attr: 'activations',
+              value: acts.join(','),
+              expected: 'the same activation both ways',
+            });
           elmanAct = a;
           continue;
         }
@@ -941,7 +1041,8 @@ class Importer {
             attr: 'activations',
             value: acts.join(','),
             expected: op === 'RNN' ? 'Tanh or Relu' : `the defaults ${dflt.join(', ')}`,
-            hint: op === 'LSTM' || op === 'GRU' ? 'tinyrnn cells use sigmoid gates and tanh (Keras: recurrent_activation="sigmoid", activation="tanh")' : undefined,
+            hint:
+              op === 'LSTM' || op === 'GRU' ? 'tinyrnn cells use sigmoid gates and tanh (Keras: recurrent_activation="sigmoid", activation="tanh")' : undefined,
           });
         }
       }
@@ -949,18 +1050,27 @@ class Importer {
     const alpha = n.attrs.get('activation_alpha');
     const beta = n.attrs.get('activation_beta');
     if ((alpha && (alpha.floats?.length ?? 0) > 0) || (beta && (beta.floats?.length ?? 0) > 0)) {
-      this.nodeFail(n, 'ONNX011', 'activation_alpha/activation_beta are not supported', { attr: alpha ? 'activation_alpha' : 'activation_beta', expected: 'absent (activations without parameters)' });
+      this.nodeFail(n, 'ONNX011', 'activation_alpha/activation_beta are not supported', {
+        attr: alpha ? 'activation_alpha' : 'activation_beta',
+        expected: 'absent (activations without parameters)',
+      });
     }
     const clipA = n.attrs.get('clip');
     const clip = clipA ? this.attrFloat(n, 'clip', 0) : undefined;
-    if (clip !== undefined && !(clip > 0 && Number.isFinite(clip))) this.nodeFail(n, 'ONNX011', 'clip must be a positive number', { attr: 'clip', value: clip, expected: '> 0' });
+    if (clip !== undefined && !(clip > 0 && Number.isFinite(clip)))
+      this.nodeFail(n, 'ONNX011', 'clip must be a positive number', { attr: 'clip', value: clip, expected: '> 0' });
     if (op === 'LSTM' && this.attrInt(n, 'input_forget', 0) !== 0) {
-      this.nodeFail(n, 'ONNX011', 'input_forget = 1 (coupled input and forget gates) is not supported', { attr: 'input_forget', value: this.attrInt(n, 'input_forget', 0), expected: '0' });
+      this.nodeFail(n, 'ONNX011', 'input_forget = 1 (coupled input and forget gates) is not supported', {
+        attr: 'input_forget',
+        value: this.attrInt(n, 'input_forget', 0),
+        expected: '0',
+      });
     }
     let resetAfter = false;
     if (op === 'GRU') {
       const lbr = this.attrInt(n, 'linear_before_reset', 0);
-      if (lbr !== 0 && lbr !== 1) this.nodeFail(n, 'ONNX011', 'linear_before_reset must be 0 or 1', { attr: 'linear_before_reset', value: lbr, expected: '0 or 1' });
+      if (lbr !== 0 && lbr !== 1)
+        this.nodeFail(n, 'ONNX011', 'linear_before_reset must be 0 or 1', { attr: 'linear_before_reset', value: lbr, expected: '0 or 1' });
       resetAfter = lbr === 1;
     }
 
@@ -970,27 +1080,51 @@ class Importer {
       const lens = sl.kind === 'const' ? Array.from(sl.data) : sl.kind === 'fill' ? [this.sym(sl.value)] : undefined;
       const full = lens !== undefined && lens.every((l) => l === 'T' || (T !== undefined && l === T));
       if (!full) {
-        this.nodeFail(n, 'ONNX015', sl.kind === 'act' ? 'sequence_lens depends on the model input' : lens ? `sequence_lens is [${lens.join(', ')}]` : `sequence_lens is ${describeValue(sl)}`, {
-          value: lens ? lens.join(',') : undefined,
-          expected: T === undefined && !lens?.includes('T') ? 'no sequence_lens (the sequence length is not fixed in this graph)' : `every length equal to the sequence length ${T}, or no sequence_lens`,
-          hint: 'tinyrnn runs every step of the sequence it is given: pass sequences of the length you want instead',
-        });
+        this.nodeFail(
+          n,
+          'ONNX015',
+          sl.kind === 'act'
+            ? 'sequence_lens depends on the model input'
+            : lens
+              ? `sequence_lens is [${lens.join(', ')}]`
+              : `sequence_lens is ${describeValue(sl)}`,
+          {
+            value: lens ? lens.join(',') : undefined,
+            expected:
+              T === undefined && !lens?.includes('T')
+                ? 'no sequence_lens (the sequence length is not fixed in this graph)'
+                : `every length equal to the sequence length ${T}, or no sequence_lens`,
+            hint: 'tinyrnn runs every step of the sequence it is given: pass sequences of the length you want instead',
+          },
+        );
       }
       if (lens.some((l) => l !== 'T')) this.sawStaticSeqLens = true;
     }
     // Initial states: zero only.
-    for (const [k, what] of [[5, 'initial_h'], [6, 'initial_c']] as const) {
+    for (const [k, what] of [
+      [5, 'initial_h'],
+      [6, 'initial_c'],
+    ] as const) {
       if (k === 6 && op !== 'LSTM') continue;
       const s = this.get(n, k);
       if (!s) continue;
       const zero = s.kind === 'fill' ? s.value === 0 : s.kind === 'const' ? s.data.every((v) => v === 0) : false;
       if (!zero) {
         const nz = s.kind === 'const' ? s.data.find((v) => v !== 0) : s.kind === 'fill' ? s.value : undefined;
-        this.nodeFail(n, 'ONNX016', s.kind === 'act' ? `${what} is computed from the model input` : s.kind === 'const' || s.kind === 'fill' ? `${what} is not zero` : `${what} is ${describeValue(s)}`, {
-          value: nz,
-          expected: 'a zero initial state (absent, zeros, or ConstantOfShape/Expand of 0)',
-          hint: 'tinyrnn layers start every sequence from h = 0 (and c = 0)',
-        });
+        this.nodeFail(
+          n,
+          'ONNX016',
+          s.kind === 'act'
+            ? `${what} is computed from the model input`
+            : s.kind === 'const' || s.kind === 'fill'
+              ? `${what} is not zero`
+              : `${what} is ${describeValue(s)}`,
+          {
+            value: nz,
+            expected: 'a zero initial state (absent, zeros, or ConstantOfShape/Expand of 0)',
+            hint: 'tinyrnn layers start every sequence from h = 0 (and c = 0)',
+          },
+        );
       }
     }
 
@@ -1034,7 +1168,15 @@ class Importer {
     const S: Axis[] = layout === 0 ? [dAxis, bAxis, hAxis] : [bAxis, dAxis, hAxis];
     const norm = x.norm ? { norm: x.norm } : {};
     this.set(n, 0, { kind: 'act', axes: Y, mode: 'sequence', layers, origins, ...norm });
-    this.set(n, 1, { kind: 'act', axes: S.map((a) => ({ ...a })), mode: D === 2 ? 'final-bidir' : 'last', layers, origins, note: `Y_h of ${where(n)}`, ...norm });
+    this.set(n, 1, {
+      kind: 'act',
+      axes: S.map((a) => ({ ...a })),
+      mode: D === 2 ? 'final-bidir' : 'last',
+      layers,
+      origins,
+      note: `Y_h of ${where(n)}`,
+      ...norm,
+    });
     if (op === 'LSTM') this.set(n, 2, { kind: 'act', axes: S.map((a) => ({ ...a })), mode: 'cell', layers, origins, ...norm });
   }
 
@@ -1069,7 +1211,11 @@ class Importer {
     const a = this.needAct(n, 0);
     const to = this.attrInt(n, 'to', -1);
     if (to !== ONNX_DTYPE.FLOAT && to !== ONNX_DTYPE.DOUBLE) {
-      this.nodeFail(n, 'ONNX017', `Cast of model data to ${dtypeName(to)}`, { attr: 'to', value: dtypeName(to), expected: 'FLOAT or DOUBLE (a no-op for tinyrnn)' });
+      this.nodeFail(n, 'ONNX017', `Cast of model data to ${dtypeName(to)}`, {
+        attr: 'to',
+        value: dtypeName(to),
+        expected: 'FLOAT or DOUBLE (a no-op for tinyrnn)',
+      });
     }
     this.out(n, a, a.axes);
   }
@@ -1088,7 +1234,8 @@ class Importer {
     const a = this.needAct(n, 0);
     const rank = a.axes.length;
     const perm = (this.attrInts(n, 'perm') ?? a.axes.map((_, i) => rank - 1 - i)).map((p) => this.axis(n, p, rank, 'perm entry'));
-    if (perm.length !== rank || new Set(perm).size !== rank) this.nodeFail(n, 'ONNX013', `perm [${perm.join(', ')}] is not a permutation of rank ${rank}`, { attr: 'perm' });
+    if (perm.length !== rank || new Set(perm).size !== rank)
+      this.nodeFail(n, 'ONNX013', `perm [${perm.join(', ')}] is not a permutation of rank ${rank}`, { attr: 'perm' });
     const axes = perm.map((p) => a.axes[p]);
     this.checkFeatureOrder(n, axes, a.axes);
     this.out(n, a, axes);
@@ -1106,12 +1253,20 @@ class Importer {
     for (const i of drop) {
       const x = a.axes[i];
       const r = this.role(x);
-      if (x.size !== 1) this.nodeFail(n, 'ONNX013', `cannot squeeze axis ${i} (${r}${x.size !== undefined ? ` of size ${x.size}` : ''})`, { expected: 'an axis of size 1' });
+      if (x.size !== 1)
+        this.nodeFail(n, 'ONNX013', `cannot squeeze axis ${i} (${r}${x.size !== undefined ? ` of size ${x.size}` : ''})`, { expected: 'an axis of size 1' });
       if (r === 'T' || r === 'x0' || r === 'x1') {
-        this.nodeFail(n, 'ONNX017', `squeezes the ${r === 'T' ? 'time' : 'leading input'} axis (fixed at length 1 in this graph)`, { expected: 'squeezing singleton axes only', hint: 'export with a dynamic sequence axis' });
+        this.nodeFail(n, 'ONNX017', `squeezes the ${r === 'T' ? 'time' : 'leading input'} axis (fixed at length 1 in this graph)`, {
+          expected: 'squeezing singleton axes only',
+          hint: 'export with a dynamic sequence axis',
+        });
       }
     }
-    this.out(n, a, a.axes.filter((_, i) => !drop.includes(i)));
+    this.out(
+      n,
+      a,
+      a.axes.filter((_, i) => !drop.includes(i)),
+    );
   }
 
   private unsqueezeAct(n: OnnxNode): void {
@@ -1184,7 +1339,12 @@ class Importer {
   private reshapeAct(n: OnnxNode): void {
     const a = this.needAct(n, 0);
     const s = this.need(n, 1, 'shape');
-    const target: Dim[] = s.kind === 'shape' ? s.elems : s.kind === 'const' ? this.intsOf(n, s, 'shape') : this.nodeFail(n, 'ONNX017', `shape is ${describeValue(s)}`, { expected: 'a constant or shape vector' });
+    const target: Dim[] =
+      s.kind === 'shape'
+        ? s.elems
+        : s.kind === 'const'
+          ? this.intsOf(n, s, 'shape')
+          : this.nodeFail(n, 'ONNX017', `shape is ${describeValue(s)}`, { expected: 'a constant or shape vector' });
     const axes = this.reshapeTo(n, a, target);
     this.out(n, a, axes);
   }
@@ -1198,7 +1358,9 @@ class Importer {
     const left = a.axes.slice(0, ax).filter((x) => x.role !== '1');
     const right = a.axes.slice(ax).filter((x) => x.role !== '1');
     if (left.length > 1 || left.some((x) => x.role === 'F') || right.some((x) => x.role !== 'F')) {
-      this.nodeFail(n, 'ONNX017', `Flatten at axis ${axis} of model data (${describeAxes(a.axes)})`, { expected: 'the batch axis before the flattening point and only feature axes after it' });
+      this.nodeFail(n, 'ONNX017', `Flatten at axis ${axis} of model data (${describeAxes(a.axes)})`, {
+        expected: 'the batch axis before the flattening point and only feature axes after it',
+      });
     }
     const w = right.reduce((p, x) => p * (x.size as number), 1);
     this.out(n, a, [left[0] ?? { role: '1', size: 1 }, w === 1 ? { role: '1', size: 1 } : { role: 'F', size: w }]);
@@ -1251,7 +1413,10 @@ class Importer {
     for (const p of this.sliceParams(n, axes.length)) {
       const x = axes[p.axis];
       const r = this.role(x);
-      const full = p.step === 1 && (p.start === 0 || (x.size !== undefined && p.start <= -x.size)) && (p.end >= Number.MAX_SAFE_INTEGER || (x.size !== undefined && p.end >= x.size));
+      const full =
+        p.step === 1 &&
+        (p.start === 0 || (x.size !== undefined && p.start <= -x.size)) &&
+        (p.end >= Number.MAX_SAFE_INTEGER || (x.size !== undefined && p.end >= x.size));
       if (full) continue;
       if (r === 'T' && p.step === 1 && this.isLastIndex(p.start, x.size) && (p.end >= Number.MAX_SAFE_INTEGER || (x.size !== undefined && p.end >= x.size))) {
         if (mode !== 'sequence') this.nodeFail(n, 'ONNX017', 'Slice of the time axis of data that is no longer a sequence');
@@ -1263,9 +1428,14 @@ class Importer {
         const got = sliceIndices(x.size, p.start, p.end, p.step);
         if (got.length === x.size && got.every((v, i) => v === i)) continue;
       }
-      this.nodeFail(n, 'ONNX017', `Slice [${p.start}:${p.end}:${p.step}] of the ${r === 'T' ? 'time' : r === 'F' ? 'feature' : r === 'B' ? 'batch' : r} axis of model data`, {
-        expected: 'the last time step ([-1:]) or a full range',
-      });
+      this.nodeFail(
+        n,
+        'ONNX017',
+        `Slice [${p.start}:${p.end}:${p.step}] of the ${r === 'T' ? 'time' : r === 'F' ? 'feature' : r === 'B' ? 'batch' : r} axis of model data`,
+        {
+          expected: 'the last time step ([-1:]) or a full range',
+        },
+      );
     }
     this.out(n, a, axes, { mode, note: mode === 'last' && a.mode !== 'last' ? where(n) : a.note });
   }
@@ -1286,9 +1456,12 @@ class Importer {
     const last = a.axes[a.axes.length - 1];
     const fs = a.axes.filter((x) => x.role === 'F');
     if (fs.length > 1 || (fs.length === 1 && last !== fs[0])) {
-      this.nodeFail(n, 'ONNX017', `${what} on model data (${describeAxes(a.axes)}) whose features are not all on the last axis`, { expected: 'features on the last axis only' });
+      this.nodeFail(n, 'ONNX017', `${what} on model data (${describeAxes(a.axes)}) whose features are not all on the last axis`, {
+        expected: 'features on the last axis only',
+      });
     }
-    if (!last || (last.role !== 'F' && last.role !== '1')) this.nodeFail(n, 'ONNX017', `${what} would contract the ${this.role(last)} axis`, { expected: 'the feature axis' });
+    if (!last || (last.role !== 'F' && last.role !== '1'))
+      this.nodeFail(n, 'ONNX017', `${what} would contract the ${this.role(last)} axis`, { expected: 'the feature axis' });
     return featureWidth(a);
   }
 
@@ -1308,7 +1481,15 @@ class Importer {
       this.nodeFail(n, 'ONNX013', `weight matrix has shape [${w.dims.join(', ')}]`, { expected: `[${K}, units] (the data has ${K} features)` });
     }
     const U = w.dims[1];
-    const d: DenseLayer = { kind: 'dense', name: n.name || `matmul_${n.index}`, inputSize: K, units: U, w: new Float32Array(U * K), b: new Float32Array(U), activation: 'none' };
+    const d: DenseLayer = {
+      kind: 'dense',
+      name: n.name || `matmul_${n.index}`,
+      inputSize: K,
+      units: U,
+      w: new Float32Array(U * K),
+      b: new Float32Array(U),
+      activation: 'none',
+    };
     for (let u = 0; u < U; u++) for (let k = 0; k < K; k++) d.w[u * K + k] = w.data[k * U + u];
     this.appendDense(n, a, d);
   }
@@ -1317,17 +1498,28 @@ class Importer {
     this.rejectUnknownAttrs(n, ['alpha', 'beta', 'transA', 'transB']);
     const a = this.needAct(n, 0);
     if (this.attrInt(n, 'transA', 0) !== 0) this.nodeFail(n, 'ONNX017', 'transA = 1 transposes the model data', { attr: 'transA', value: 1, expected: '0' });
-    if (a.axes.length !== 2) this.nodeFail(n, 'ONNX013', `Gemm input has rank ${a.axes.length} (${describeAxes(a.axes)})`, { expected: 'rank 2 (batch, features)' });
+    if (a.axes.length !== 2)
+      this.nodeFail(n, 'ONNX013', `Gemm input has rank ${a.axes.length} (${describeAxes(a.axes)})`, { expected: 'rank 2 (batch, features)' });
     const K = this.contractAxis(n, a, 'Gemm');
     const w = this.needConst(n, 1, 'B');
     const transB = this.attrInt(n, 'transB', 0);
     const alpha = this.attrFloat(n, 'alpha', 1);
     const beta = this.attrFloat(n, 'beta', 1);
     if (w.dims.length !== 2 || w.dims[transB ? 1 : 0] !== K) {
-      this.nodeFail(n, 'ONNX013', `weight matrix has shape [${w.dims.join(', ')}] with transB ${transB}`, { expected: transB ? `[units, ${K}]` : `[${K}, units]` });
+      this.nodeFail(n, 'ONNX013', `weight matrix has shape [${w.dims.join(', ')}] with transB ${transB}`, {
+        expected: transB ? `[units, ${K}]` : `[${K}, units]`,
+      });
     }
     const U = w.dims[transB ? 0 : 1];
-    const d: DenseLayer = { kind: 'dense', name: n.name || `gemm_${n.index}`, inputSize: K, units: U, w: new Float32Array(U * K), b: new Float32Array(U), activation: 'none' };
+    const d: DenseLayer = {
+      kind: 'dense',
+      name: n.name || `gemm_${n.index}`,
+      inputSize: K,
+      units: U,
+      w: new Float32Array(U * K),
+      b: new Float32Array(U),
+      activation: 'none',
+    };
     for (let u = 0; u < U; u++) for (let k = 0; k < K; k++) d.w[u * K + k] = Math.fround(alpha * (transB ? w.data[u * K + k] : w.data[k * U + u]));
     const c = this.constInput(n, 2, 'C');
     if (c) {
@@ -1339,14 +1531,21 @@ class Importer {
 
   /** A constant that broadcasts against the data only along its feature axis: returns the (U) vector. */
   private biasVector(n: OnnxNode, c: ConstValue, axes: Axis[], U: number): Float64Array {
-    if (c.dims.length > axes.length) this.nodeFail(n, 'ONNX013', `constant of shape [${c.dims.join(', ')}] has more dimensions than the data (${describeAxes(axes)})`);
+    if (c.dims.length > axes.length)
+      this.nodeFail(n, 'ONNX013', `constant of shape [${c.dims.join(', ')}] has more dimensions than the data (${describeAxes(axes)})`);
     const off = axes.length - c.dims.length;
     let fAxis = -1;
     c.dims.forEach((d, i) => {
       const x = axes[off + i];
       if (d === 1) return;
       if (x.role === 'F' && d === x.size) fAxis = i;
-      else this.nodeFail(n, 'ONNX017', `adding a constant of shape [${c.dims.join(', ')}] varies along the ${this.role(x)} axis of the data (${describeAxes(axes)})`, { expected: `a bias of shape [${U}] (per feature)` });
+      else
+        this.nodeFail(
+          n,
+          'ONNX017',
+          `adding a constant of shape [${c.dims.join(', ')}] varies along the ${this.role(x)} axis of the data (${describeAxes(axes)})`,
+          { expected: `a bias of shape [${U}] (per feature)` },
+        );
     });
     const v = new Float64Array(U);
     for (let u = 0; u < U; u++) v[u] = fAxis < 0 ? c.data[0] : c.data[u];
@@ -1359,7 +1558,11 @@ class Importer {
     let a: ActValue, cv: Value;
     if (v0.kind === 'act' && v1.kind !== 'act') [a, cv] = [this.needAct(n, 0), v1];
     else if (v1.kind === 'act' && v0.kind !== 'act' && n.opType === 'Add') [a, cv] = [this.needAct(n, 1), v0];
-    else this.nodeFail(n, 'ONNX017', `${n.opType} of ${describeValue(v0)} and ${describeValue(v1)}`, { expected: 'model data plus a constant bias', hint: 'residual connections and other data-data arithmetic have no tinyrnn layer' });
+    else
+      this.nodeFail(n, 'ONNX017', `${n.opType} of ${describeValue(v0)} and ${describeValue(v1)}`, {
+        expected: 'model data plus a constant bias',
+        hint: 'residual connections and other data-data arithmetic have no tinyrnn layer',
+      });
     if (cv.kind !== 'const') this.nodeFail(n, 'ONNX017', `${n.opType} of model data and ${describeValue(cv)}`, { expected: 'a constant bias' });
     if (a.layers.length === 0) return this.normalizeStep(n, a, n.opType as 'Add' | 'Sub', cv);
     const U = this.contractAxis(n, a, n.opType);
@@ -1369,7 +1572,10 @@ class Importer {
     if (last && last.kind === 'dense' && last.activation === 'none') {
       const d: DenseLayer = { ...last, b: last.b.slice() };
       for (let u = 0; u < U; u++) d.b[u] = Math.fround(d.b[u] + sign * bias[u]);
-      return this.out(n, a, a.axes, { layers: [...a.layers.slice(0, -1), d], origins: [...a.origins.slice(0, -1), `${a.origins[a.origins.length - 1]}+${n.name || `#${n.index}`}`] });
+      return this.out(n, a, a.axes, {
+        layers: [...a.layers.slice(0, -1), d],
+        origins: [...a.origins.slice(0, -1), `${a.origins[a.origins.length - 1]}+${n.name || `#${n.index}`}`],
+      });
     }
     const d = identityDense(n.name || `bias_${n.index}`, U);
     for (let u = 0; u < U; u++) d.b[u] = Math.fround(sign * bias[u]);
@@ -1398,7 +1604,8 @@ class Importer {
     const last = axes[axes.length - 1];
     if (last.role === 'F' && last.size === undefined) {
       const d = c.dims[c.dims.length - 1];
-      if (d === undefined || d <= 1) this.nodeFail(n, 'ONNX013', 'the number of input features is not known', { expected: 'a graph input with a fixed feature dimension' });
+      if (d === undefined || d <= 1)
+        this.nodeFail(n, 'ONNX013', 'the number of input features is not known', { expected: 'a graph input with a fixed feature dimension' });
       last.size = d;
     }
     const F = this.contractAxis(n, { ...a, axes }, n.opType);
@@ -1422,9 +1629,13 @@ class Importer {
     const U = this.contractAxis(n, a, n.opType);
     const last = a.layers[a.layers.length - 1];
     if (last && last.kind === 'dense' && last.activation === 'none') {
-      return this.out(n, a, a.axes, { layers: [...a.layers.slice(0, -1), { ...last, activation: act }], origins: [...a.origins.slice(0, -1), `${a.origins[a.origins.length - 1]}+${n.name || `#${n.index}`}`] });
+      return this.out(n, a, a.axes, {
+        layers: [...a.layers.slice(0, -1), { ...last, activation: act }],
+        origins: [...a.origins.slice(0, -1), `${a.origins[a.origins.length - 1]}+${n.name || `#${n.index}`}`],
+      });
     }
-    if (a.layers.length === 0) this.nodeFail(n, 'ONNX017', `${n.opType} applied to the raw model input`, { expected: 'an activation after a dense or recurrent layer' });
+    if (a.layers.length === 0)
+      this.nodeFail(n, 'ONNX017', `${n.opType} applied to the raw model input`, { expected: 'an activation after a dense or recurrent layer' });
     const d = identityDense(n.name || `${act}_${n.index}`, U);
     d.activation = act;
     this.appendDense(n, a, d);
@@ -1438,7 +1649,11 @@ class Importer {
     const covered = this.opset >= 13 ? [a.axes[axis]] : a.axes.slice(axis);
     const fs = a.axes.filter((x) => x.role === 'F');
     if (covered.some((x) => x.role !== 'F' && x.role !== '1') || fs.some((x) => !covered.includes(x))) {
-      this.nodeFail(n, 'ONNX017', `Softmax over axis ${axis} of model data (${describeAxes(a.axes)})`, { attr: 'axis', value: axis, expected: 'the feature axis' });
+      this.nodeFail(n, 'ONNX017', `Softmax over axis ${axis} of model data (${describeAxes(a.axes)})`, {
+        attr: 'axis',
+        value: axis,
+        expected: 'the feature axis',
+      });
     }
     this.activation(n, 'softmax');
   }
@@ -1448,9 +1663,15 @@ class Importer {
   private finish(outName: string, v: Value, neededCount: number, total: number): ImportResult {
     const where0 = `graph.output ${JSON.stringify(outName)}`;
     if (v.kind !== 'act') {
-      this.fail('ONNX018', where0, `the output is ${describeValue(v)}, which does not depend on the model input`, { expected: 'an output computed from the input sequence' });
+      this.fail('ONNX018', where0, `the output is ${describeValue(v)}, which does not depend on the model input`, {
+        expected: 'an output computed from the input sequence',
+      });
     }
-    if (v.mode === 'cell') this.fail('ONNX018', where0, 'the output is an LSTM cell state (Y_c)', { expected: 'a hidden state or a layer output', hint: 'import another output: --output NAME' });
+    if (v.mode === 'cell')
+      this.fail('ONNX018', where0, 'the output is an LSTM cell state (Y_c)', {
+        expected: 'a hidden state or a layer output',
+        hint: 'import another output: --output NAME',
+      });
     if (v.mode === 'final-bidir') {
       this.fail('ONNX018', where0, 'the output is the final state (Y_h) of a bidirectional node', {
         expected: 'per-step outputs or their last step',
@@ -1459,7 +1680,8 @@ class Importer {
     }
     if (v.layers.length === 0) this.fail('ONNX018', where0, 'the output is the model input itself', { expected: 'an output computed by at least one layer' });
     const T = v.axes.filter((x) => this.role(x) === 'T');
-    if (v.mode === 'sequence' && T.length !== 1) this.fail('ONNX018', where0, `the output (${describeAxes(v.axes)}) has no time axis`, { expected: 'a time axis, or a last-step selection' });
+    if (v.mode === 'sequence' && T.length !== 1)
+      this.fail('ONNX018', where0, `the output (${describeAxes(v.axes)}) has no time axis`, { expected: 'a time axis, or a last-step selection' });
     const stray = v.axes.filter((x) => x.role === 'x0' || x.role === 'x1');
     if (stray.length) this.fail('ONNX018', where0, 'no recurrent node tells which input axis is time', { expected: 'at least one LSTM, GRU or RNN node' });
     const width = featureWidth(v);

@@ -24,7 +24,19 @@ import { QuantModel } from '../../../compiler/ir/quant-model';
 import { BoardProfile } from '../../../targets/boards';
 import { generateC, CGenResult } from '../../../targets/c/emit';
 import { writeGenerated } from '../../../targets/c/target';
-import { ARM_MACHINES, ArmMachine, buildArm, buildHost, compileArmObject, qemuArgs, runProgram, sanitizerEnv, symbols, toolStatus, traceRun } from '../../../targets/c/toolchain';
+import {
+  ARM_MACHINES,
+  ArmMachine,
+  buildArm,
+  buildHost,
+  compileArmObject,
+  qemuArgs,
+  runProgram,
+  sanitizerEnv,
+  symbols,
+  toolStatus,
+  traceRun,
+} from '../../../targets/c/toolchain';
 import { ChunkResult, EngineContext, EngineProvider, EngineSession, PreparedEngine } from '../engine';
 import { MemoryUse } from '../types';
 import { checkFits } from '../memory';
@@ -303,7 +315,13 @@ async function prepareC(ctx: EngineContext, engine: 'c' | 'qemu'): Promise<Prepa
   let detail: string;
   if (engine === 'c') {
     program = path.join(ctx.workDir, 'driver-host');
-    await buildHost({ sources: [driver, path.join(srcDir, path.basename(gen.source))], includeDirs: [srcDir], out: program, opt: '-O2', sanitize: !!ctx.sanitize });
+    await buildHost({
+      sources: [driver, path.join(srcDir, path.basename(gen.source))],
+      includeDirs: [srcDir],
+      out: program,
+      opt: '-O2',
+      sanitize: !!ctx.sanitize,
+    });
     detail = `emitted C (targets/c, prefix ${PREFIX}) compiled for this machine with gcc -O2${ctx.sanitize ? ' and the undefined-behaviour and address sanitizers' : ''}, driven over stdin/stdout`;
   } else {
     const mc = (target as { machine: ArmMachine }).machine;
@@ -314,11 +332,18 @@ async function prepareC(ctx: EngineContext, engine: 'c' | 'qemu'): Promise<Prepa
   let stepInstructions: number[] | null = null;
   if (canCount) {
     stepInstructions = await countStepInstructions(ctx, gen, srcDir, (target as { machine: ArmMachine }).machine);
-    notes.push(`time per step: ${ctx.model.meta.name} step counted on QEMU ${(target as { machine: ArmMachine }).machine.qemu} over ${stepInstructions.length} steps of the stream (${Math.min(...stepInstructions)}..${Math.max(...stepInstructions)} instructions; the slowest stands for every step), one instruction per cycle at ${ctx.board.clockMHz} MHz: a lower bound (loads, taken branches and flash wait states cost more cycles)`);
+    notes.push(
+      `time per step: ${ctx.model.meta.name} step counted on QEMU ${(target as { machine: ArmMachine }).machine.qemu} over ${stepInstructions.length} steps of the stream (${Math.min(...stepInstructions)}..${Math.max(...stepInstructions)} instructions; the slowest stands for every step), one instruction per cycle at ${ctx.board.clockMHz} MHz: a lower bound (loads, taken branches and flash wait states cost more cycles)`,
+    );
   } else if (ctx.measureTime === false) notes.push('no time estimate: not requested');
   else if (!target) notes.push(`no time estimate: QEMU does not emulate the ${ctx.board.core} core of ${ctx.board.name}`);
   else notes.push(`no time estimate: ${tools.missing.filter((m) => !m.startsWith('gcc')).join('; ')}`);
-  const data: CData = { program, machine: engine === 'qemu' ? (target as { machine: ArmMachine }).machine.key : null, stepInstructions, sanitize: engine === 'c' && !!ctx.sanitize };
+  const data: CData = {
+    program,
+    machine: engine === 'qemu' ? (target as { machine: ArmMachine }).machine.key : null,
+    stepInstructions,
+    sanitize: engine === 'c' && !!ctx.sanitize,
+  };
   return {
     engine,
     detail,
@@ -338,7 +363,15 @@ export const cEngine: EngineProvider = {
   prepare: (ctx) => prepareC(ctx, 'c'),
   async open(prepared: PreparedEngine, model: QuantModel) {
     const d = prepared.data as unknown as CData;
-    return ProcessSession.start(d.program, [], model.inputSize, model.outputSize, d.stepInstructions, 'the host C program', d.sanitize ? sanitizerEnv() : undefined);
+    return ProcessSession.start(
+      d.program,
+      [],
+      model.inputSize,
+      model.outputSize,
+      d.stepInstructions,
+      'the host C program',
+      d.sanitize ? sanitizerEnv() : undefined,
+    );
   },
 };
 

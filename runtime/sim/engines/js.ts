@@ -112,7 +112,13 @@ export const jsEngine: EngineProvider = {
   async prepare(ctx): Promise<PreparedEngine> {
     const p = espruinoProfile(ctx.board);
     const weights: WeightsMode = p.storageMapped ? 'storage' : 'inline';
-    const gen = generateModule(ctx.model, { board: ctx.board, weights, moduleName: moduleNameFor(ctx.model.meta.name), minify: true, modelFile: ctx.modelFile });
+    const gen = generateModule(ctx.model, {
+      board: ctx.board,
+      weights,
+      moduleName: moduleNameFor(ctx.model.meta.name),
+      minify: true,
+      modelFile: ctx.modelFile,
+    });
     // Inline mode carries the weights in the module source (base64): no Storage files for them.
     const blobs = weights === 'storage' ? gen.blobs.map((b) => ({ storageName: b.storageName, bytes: b.bytes })) : [];
     const data: JsData = { moduleName: gen.moduleName, source: gen.source, blobs, weights };
@@ -123,7 +129,9 @@ export const jsEngine: EngineProvider = {
       memory,
       costSource: 'espruino-cost-model',
       data: data as unknown as Record<string, unknown>,
-      notes: ['js time per step: interpreter cost counted statement by statement (targets/espruino/cost.ts, fitted to callgrind measurements of Espruino 2v29), one x86-equivalent instruction taken as one board cycle: an estimate, not a measurement on the board'],
+      notes: [
+        'js time per step: interpreter cost counted statement by statement (targets/espruino/cost.ts, fitted to callgrind measurements of Espruino 2v29), one x86-equivalent instruction taken as one board cycle: an estimate, not a measurement on the board',
+      ],
     };
   },
   async open(prepared: PreparedEngine, model: QuantModel, board: BoardProfile): Promise<EngineSession> {
@@ -133,7 +141,8 @@ export const jsEngine: EngineProvider = {
       sb.resetCost();
       return new JsSession(sb, mod, model.inputSize, model.outputSize);
     } catch (e) {
-      if (e instanceof OutOfMemory) throw new TinyrnnError({ code: 'SIM001', path: 'ram', message: `the Espruino module does not fit ${board.name}: ${e.message}` });
+      if (e instanceof OutOfMemory)
+        throw new TinyrnnError({ code: 'SIM001', path: 'ram', message: `the Espruino module does not fit ${board.name}: ${e.message}` });
       throw e;
     }
   },

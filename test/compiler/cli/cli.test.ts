@@ -24,7 +24,18 @@ describe('tinyrnn CLI', () => {
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-'));
     saveFloatModel(path.join(dir, 'm.tnn'), model);
-    fs.writeFileSync(path.join(dir, 'in.json'), JSON.stringify({ x: [[[0.1, 0.2, 0.3], [1, 2, 3]], [[-1, 0, 1]]] }));
+    fs.writeFileSync(
+      path.join(dir, 'in.json'),
+      JSON.stringify({
+        x: [
+          [
+            [0.1, 0.2, 0.3],
+            [1, 2, 3],
+          ],
+          [[-1, 0, 1]],
+        ],
+      }),
+    );
   });
   afterAll(() => fs.rmSync(dir, { recursive: true }));
 

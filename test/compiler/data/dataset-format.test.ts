@@ -17,7 +17,19 @@ function diag(fn: () => unknown): { code: string; line?: number; path: string; m
 
 describe('JSON data format', () => {
   test('classification with label names', () => {
-    const d = parseJsonData(JSON.stringify({ x: [[[1, 2], [3, 4]], [[5, 6]]], y: ['b', 'a'], features: ['p', 'q'] }));
+    const d = parseJsonData(
+      JSON.stringify({
+        x: [
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          [[5, 6]],
+        ],
+        y: ['b', 'a'],
+        features: ['p', 'q'],
+      }),
+    );
     expect(d.features).toEqual(['p', 'q']);
     expect(d.labels).toEqual(['a', 'b']);
     expect(Array.from(d.y!)).toEqual([1, 0]);
@@ -54,7 +66,10 @@ describe('CSV data format', () => {
   test('rows grouped by seq, labels per sequence', () => {
     const d = parseCsvData(good, 'g.csv');
     expect(d.features).toEqual(['ax', 'ay']);
-    expect(d.x.map((x) => Array.from(x))).toEqual([[1, 2, 3, 4], [5, 6]]);
+    expect(d.x.map((x) => Array.from(x))).toEqual([
+      [1, 2, 3, 4],
+      [5, 6],
+    ]);
     expect(d.labels).toEqual(['idle', 'shake']);
     expect(Array.from(d.y!)).toEqual([1, 0]);
   });

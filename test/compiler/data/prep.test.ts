@@ -31,10 +31,11 @@ describe('built-in datasets', () => {
     const idle = d.x.filter((_, n) => d.y![n] === 0);
     let mag = 0;
     let cnt = 0;
-    for (const x of idle) for (let t = 0; t < 50; t++) {
-      mag += Math.hypot(x[t * 3], x[t * 3 + 1], x[t * 3 + 2]);
-      cnt++;
-    }
+    for (const x of idle)
+      for (let t = 0; t < 50; t++) {
+        mag += Math.hypot(x[t * 3], x[t * 3 + 1], x[t * 3 + 2]);
+        cnt++;
+      }
     expect(mag / cnt).toBeGreaterThan(0.9);
     expect(mag / cnt).toBeLessThan(1.1);
     // shaking moves far more than idling
@@ -129,7 +130,13 @@ describe('windowing', () => {
     const w = windowDataset(d, 5);
     expect(w.x).toHaveLength(6);
     expect(Array.from(w.yStep![3])).toEqual([0, 1, 0, 1, 0]);
-    const r: Dataset = { source: 'r', features: ['a'], x: [Float32Array.from({ length: 6 }, (_, i) => i)], targets: [Float32Array.from({ length: 12 }, (_, i) => i)], targetNames: ['u', 'v'] };
+    const r: Dataset = {
+      source: 'r',
+      features: ['a'],
+      x: [Float32Array.from({ length: 6 }, (_, i) => i)],
+      targets: [Float32Array.from({ length: 12 }, (_, i) => i)],
+      targetNames: ['u', 'v'],
+    };
     const wr = windowDataset(r, 3, 3);
     expect(Array.from(wr.targets![1])).toEqual([6, 7, 8, 9, 10, 11]);
   });

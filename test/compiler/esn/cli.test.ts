@@ -7,7 +7,6 @@ import { main } from '../../../compiler/cli/main';
 import { Io } from '../../../compiler/cli/command';
 import { loadFloatModel, loadQuantModel } from '../../../compiler/ir/format';
 
-
 import { runFloat } from '../../../compiler/float/infer';
 import { builtinDataset } from '../../../compiler/data/builtin';
 import { fitEsn, predict, sequenceDesign } from '../../../compiler/esn/esn';
@@ -40,7 +39,9 @@ test('train --cell esn on builtin:sines, then quantize: the int8 model follows t
   expect(j.reservoir.flashRegenerated).toBe(0);
   const t = await cli(['train', '--data', DATA, '--cell', 'esn', '--hidden', '8', '--leak', '0.5', '--out', 'esn8.tnn'], dir);
   expect(t.code).toBe(0);
-  expect(t.out + t.err).toContain('reservoir: regenerated on the device from seed 1: 0 bytes of flash instead of 72 (int8 W 8x8 + Win 8x1), 72 bytes of RAM filled at start-up');
+  expect(t.out + t.err).toContain(
+    'reservoir: regenerated on the device from seed 1: 0 bytes of flash instead of 72 (int8 W 8x8 + Win 8x1), 72 bytes of RAM filled at start-up',
+  );
   expect(t.out + t.err).toContain('leak 0.5');
   const ins = await cli(['inspect', path.join(dir, 'esn8.tnn')], dir);
   expect(ins.out).toContain('hidden 8, tanh, leak 0.5, reservoir (seed 1)');
@@ -56,7 +57,7 @@ test('train --cell esn on builtin:sines, then quantize: the int8 model follows t
   const d0 = builtinDataset('sines?n=40&length=60');
   let v = 0;
   let c = 0;
-  for (const y of d0.targets!) for (const e of y) (v += e * e), c++;
+  for (const y of d0.targets!) for (const e of y) ((v += e * e), c++);
   console.log(`ESN sines CLI: test rmse ${j.test.regression.rmse.toFixed(4)}, target rms ${Math.sqrt(v / c).toFixed(4)}, lambda ${j.ridge.lambda}`);
   expect(j.test.regression.rmse).toBeLessThan(0.5 * Math.sqrt(v / c));
   const m = loadFloatModel(path.join(dir, 'esn.tnn'));
@@ -91,7 +92,10 @@ test('the saved float model computes what the fit computed (float32 weights: 1e-
   const xn = (x: Float32Array): Float64Array => Float64Array.from(x, (v) => (v - fit.mean[0]) / fit.std[0]);
   const des = sequenceDesign(fit.reservoir, [xn(d.x[0])], [d.targets![0]], 1, 0);
   const want = predict(des, fit.wOut, 17, 1);
-  const got = runFloat(m, Array.from({ length: 40 }, (_, t) => [d.x[0][t]])).output;
+  const got = runFloat(
+    m,
+    Array.from({ length: 40 }, (_, t) => [d.x[0][t]]),
+  ).output;
   let worst = 0;
   for (let t = 0; t < 40; t++) worst = Math.max(worst, Math.abs(got[t][0] - want[t]));
   expect(worst).toBeLessThan(1e-4);
@@ -103,7 +107,12 @@ test('a leaky reservoir saves (leak and generator parameters recorded); gradient
   const m = esnFloatModel(fit, d, 'x');
   const l0 = m.layers[0];
   expect(l0.kind === 'elman' && l0.leak).toBe(0.5);
-  expect(l0.kind === 'elman' && l0.reservoir).toEqual({ seed: fit.reservoir.seed, densityQ16: fit.reservoir.densityQ16, wScale: fit.reservoir.wScale, winScale: fit.reservoir.winScale });
+  expect(l0.kind === 'elman' && l0.reservoir).toEqual({
+    seed: fit.reservoir.seed,
+    densityQ16: fit.reservoir.densityQ16,
+    wScale: fit.reservoir.wScale,
+    winScale: fit.reservoir.winScale,
+  });
   const plain = esnFloatModel(fit, d, 'x', { regenerate: false }).layers[0];
   expect(plain.kind === 'elman' && plain.reservoir).toBeUndefined();
   const r = await cli(['train', '--data', DATA, '--cell', 'esn', '--epochs', '5', '--out', 'x.tnn'], dir);

@@ -36,7 +36,14 @@ function gaussSolve(a0: number[][], b0: number[]): number[] {
 }
 
 /** Independent per-step design of one forecasting split: states by a direct loop over the leaky update. */
-function rows(d: Dataset, idx: Int32Array, mean: Float32Array, std: Float32Array, fit: ReturnType<typeof fitEsn>, washout: number): { phi: number[][]; y: number[] } {
+function rows(
+  d: Dataset,
+  idx: Int32Array,
+  mean: Float32Array,
+  std: Float32Array,
+  fit: ReturnType<typeof fitEsn>,
+  washout: number,
+): { phi: number[][]; y: number[] } {
   const r = fit.reservoir;
   const H = r.units;
   const a = r.leakQ15 / 32768;
@@ -118,7 +125,9 @@ test('the readout equals the independently computed closed-form ridge solution (
   const valMse = score(false);
   const valMse8 = score(true);
   const best = opts.ridgeGrid[valMse8.indexOf(Math.min(...valMse8))];
-  console.log(`ESN ridge choice: float val mse ${valMse.map((v) => v.toPrecision(3)).join(', ')}; int8-state val mse ${valMse8.map((v) => v.toPrecision(3)).join(', ')}; chosen ${fit.ridge.lambda}`);
+  console.log(
+    `ESN ridge choice: float val mse ${valMse.map((v) => v.toPrecision(3)).join(', ')}; int8-state val mse ${valMse8.map((v) => v.toPrecision(3)).join(', ')}; chosen ${fit.ridge.lambda}`,
+  );
   expect(fit.ridge.lambda).toBe(best);
   fit.ridge.scores.forEach((sc, i) => {
     expect(sc.mse).toBeCloseTo(valMse[i], 10);
@@ -130,7 +139,12 @@ test('the float reservoir is exactly the int8 reservoir times one scale per matr
   const r = buildReservoir(1, { ...DEFAULT_ESN_OPTIONS, units: 16, spectralRadius: 0.8 });
   expect(r.winScale).toBe(DEFAULT_ESN_OPTIONS.inputScaling / 127);
   expect(r.leakQ15).toBe(32768);
-  expect(spectralRadius(Array.from(r.int8.w, (v) => v * r.wScale), 16)).toBeCloseTo(0.8, 9);
+  expect(
+    spectralRadius(
+      Array.from(r.int8.w, (v) => v * r.wScale),
+      16,
+    ),
+  ).toBeCloseTo(0.8, 9);
   // one step from h = 0: h1 = tanh(winScale * win8 * x) exactly
   const st = reservoirStates(r, [0.5]);
   for (let j = 0; j < 16; j++) expect(st[j]).toBe(Math.tanh(r.winScale * (r.int8.win[j] * 0.5)));
@@ -148,7 +162,9 @@ test('builtin:sines forecast: test mse far below the persistence and zero baseli
       count++;
     }
   }
-  console.log(`ESN sines test mse ${fit.test.mse.toExponential(3)}, persistence ${(persist / count).toExponential(3)}, zero ${(zero / count).toExponential(3)}`);
+  console.log(
+    `ESN sines test mse ${fit.test.mse.toExponential(3)}, persistence ${(persist / count).toExponential(3)}, zero ${(zero / count).toExponential(3)}`,
+  );
   expect(fit.task).toBe('regression');
   expect(fit.output).toBe('sequence');
   expect(fit.test.mse).toBeLessThan(0.5 * (persist / count));

@@ -22,17 +22,19 @@ const CASES = [
 ];
 
 function expected(): string {
-  return CASES.map((c) => {
-    const r = esn_generate(c);
-    return `${Array.from(r.w).join(',')};${Array.from(r.win).join(',')}`;
-  }).join('\n') + '\n';
+  return (
+    CASES.map((c) => {
+      const r = esn_generate(c);
+      return `${Array.from(r.w).join(',')};${Array.from(r.win).join(',')}`;
+    }).join('\n') + '\n'
+  );
 }
 
 test('xorshift32 equals an independent BigInt model of the 32-bit shifts for 10,000 steps', () => {
   const M = (1n << 32n) - 1n;
   let big = BigInt(esn_seed_state(42));
   let x = esn_seed_state(42);
-  expect(x).toBe(((42 ^ 0x9e3779b9) >>> 0));
+  expect(x).toBe((42 ^ 0x9e3779b9) >>> 0);
   for (let i = 0; i < 10000; i++) {
     big ^= (big << 13n) & M;
     big ^= big >> 17n;
@@ -89,7 +91,13 @@ const C_MAIN = (): string => {
   const maxH = Math.max(...CASES.map((c) => c.units));
   const maxI = Math.max(...CASES.map((c) => c.inputSize));
   lines.push(`static int8_t w[${maxH * maxH}];`, `static int8_t win[${maxH * maxI}];`);
-  lines.push('static void dump(int32_t n, const int8_t *v, char end) {', '  int32_t k;', '  for (k = 0; k < n; k++) printf(k + 1 < n ? "%d," : "%d", (int)v[k]);', '  printf("%c", end);', '}');
+  lines.push(
+    'static void dump(int32_t n, const int8_t *v, char end) {',
+    '  int32_t k;',
+    '  for (k = 0; k < n; k++) printf(k + 1 < n ? "%d," : "%d", (int)v[k]);',
+    '  printf("%c", end);',
+    '}',
+  );
   lines.push('int main(void) {');
   for (const c of CASES) {
     lines.push(`  esn_generate(w, win, ${c.units}, ${c.inputSize}, ${c.densityQ16}u, ${c.seed}u);`);
@@ -122,7 +130,8 @@ for (const key of ['m4', 'm0'] as const) {
 
 const JS_MAIN = (): string => {
   const calls = CASES.map(
-    (c) => `(function () { var w = new Int8Array(${c.units * c.units}); var win = new Int8Array(${c.units * c.inputSize}); esn_generate(w, win, ${c.units}, ${c.inputSize}, ${c.densityQ16}, ${c.seed}); return w.join(',') + ';' + win.join(','); })()`,
+    (c) =>
+      `(function () { var w = new Int8Array(${c.units * c.units}); var win = new Int8Array(${c.units * c.inputSize}); esn_generate(w, win, ${c.units}, ${c.inputSize}, ${c.densityQ16}, ${c.seed}); return w.join(',') + ';' + win.join(','); })()`,
   );
   return `${esnGeneratorJs()}\n[${calls.join(',\n')}].join('\\n') + '\\n';\n`;
 };

@@ -16,7 +16,14 @@ function jordanModel(outActivation: JordanLayer['outActivation'], head = false):
     for (let i = 0; i < d.w.length; i++) d.w[i] = rng.normal();
     layers.push(d);
   }
-  return { format: 'float', meta: { name: 'jordan', features: ['a', 'b'], ...(head ? { labels: ['x', 'y'] } : {}) }, task: head ? 'classification' : 'regression', output: 'sequence', inputSize: 2, layers };
+  return {
+    format: 'float',
+    meta: { name: 'jordan', features: ['a', 'b'], ...(head ? { labels: ['x', 'y'] } : {}) },
+    task: head ? 'classification' : 'regression',
+    output: 'sequence',
+    inputSize: 2,
+    layers,
+  };
 }
 
 /** The recurrence written out directly, in float64, for the test only. */

@@ -40,7 +40,10 @@ test('imports a PyTorch LSTM and prints a layer table', async () => {
 
 test('--json reports input, output, layers and their ONNX nodes', async () => {
   const c = io(dir);
-  const code = await main(['import', path.join(TESTDATA, 'torch', 'gru_h16.onnx'), '-o', 'gru.tnn', '--json', '--name', 'gru-demo', '--task', 'classification'], c.io);
+  const code = await main(
+    ['import', path.join(TESTDATA, 'torch', 'gru_h16.onnx'), '-o', 'gru.tnn', '--json', '--name', 'gru-demo', '--task', 'classification'],
+    c.io,
+  );
   expect(code).toBe(0);
   const r = JSON.parse(c.out.join(''));
   expect(r.name).toBe('gru-demo');

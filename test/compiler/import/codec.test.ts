@@ -32,14 +32,24 @@ test('integer types in raw_data and their typed fields', () => {
 });
 
 test('dims beyond 2^53 are refused, not rounded', () => {
-  expect(() => dec({ dims: ['9007199254740993'], data_type: ONNX_DTYPE.FLOAT, float_data: [] })).toThrow(/ONNX005: tensor\.dims\[0\]: dimension is not a non-negative integer/);
+  expect(() => dec({ dims: ['9007199254740993'], data_type: ONNX_DTYPE.FLOAT, float_data: [] })).toThrow(
+    /ONNX005: tensor\.dims\[0\]: dimension is not a non-negative integer/,
+  );
 });
 
 test('model fields, names, value infos and attributes survive encode -> decode', () => {
   const bytes = buildModel({
     opset: 17,
     name: 'net',
-    nodes: [node('LSTM', ['X', 'W', 'R'], ['Y'], [A.i('hidden_size', 2), A.s('direction', 'forward'), A.f('clip', 1.5), A.strings('activations', ['Sigmoid', 'Tanh', 'Tanh']), A.ints('x', [1, -2])], 'my lstm')],
+    nodes: [
+      node(
+        'LSTM',
+        ['X', 'W', 'R'],
+        ['Y'],
+        [A.i('hidden_size', 2), A.s('direction', 'forward'), A.f('clip', 1.5), A.strings('activations', ['Sigmoid', 'Tanh', 'Tanh']), A.ints('x', [1, -2])],
+        'my lstm',
+      ),
+    ],
     inits: [ftensor('W', [1, 8, 1], new Float32Array(8)), ftensor('R', [1, 8, 2], new Float32Array(16))],
     inputs: [vinfo('X', ['time', 2, 1])],
     outputs: [vinfo('Y')],

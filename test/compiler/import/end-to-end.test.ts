@@ -23,7 +23,9 @@ test('lstm_h16.dyn.onnx: import, quantize, compile to C and to Espruino', async 
   const ref = loadTorchRef('lstm_h16');
   const [B, T, O] = ref.outputs_float32.logits_seq.shape;
   const x = Array.from({ length: B }, (_, b) => torchInput(ref, b));
-  const y = Array.from({ length: B }, (_, b) => Array.from({ length: T }, (_, t) => ref.outputs_float32.logits_seq.data.slice((b * T + t) * O, (b * T + t + 1) * O)));
+  const y = Array.from({ length: B }, (_, b) =>
+    Array.from({ length: T }, (_, t) => ref.outputs_float32.logits_seq.data.slice((b * T + t) * O, (b * T + t + 1) * O)),
+  );
   fs.writeFileSync(path.join(dir, 'calib.json'), JSON.stringify({ x, y }));
 
   const imp = await cli(['import', path.join(TESTDATA, 'torch', 'lstm_h16.dyn.onnx'), '-o', 'lstm.tnn', '--name', 'lstm16']);

@@ -12,11 +12,20 @@ const I = 2;
 const H = 3;
 
 /** A valid LSTM model: X (T, N, 2) -> LSTM(H 3) -> Y_h; parts can be overridden. */
-function lstm(over: { attrs?: Obj[]; inputs?: string[]; inits?: Obj[]; extraNodes?: Obj[]; outputs?: Obj[]; opset?: number; graphInputs?: Obj[]; outs?: string[] } = {}): GraphSpec {
+function lstm(
+  over: { attrs?: Obj[]; inputs?: string[]; inits?: Obj[]; extraNodes?: Obj[]; outputs?: Obj[]; opset?: number; graphInputs?: Obj[]; outs?: string[] } = {},
+): GraphSpec {
   return {
     opset: over.opset ?? 14,
-    nodes: [node('LSTM', over.inputs ?? ['X', 'W', 'R', 'B'], over.outs ?? ['Y', 'Y_h'], over.attrs ?? [A.i('hidden_size', H)], 'the_lstm'), ...(over.extraNodes ?? [])],
-    inits: over.inits ?? [ftensor('W', [1, 4 * H, I], randomF32(4 * H * I, 1)), ftensor('R', [1, 4 * H, H], randomF32(4 * H * H, 2)), ftensor('B', [1, 8 * H], randomF32(8 * H, 3))],
+    nodes: [
+      node('LSTM', over.inputs ?? ['X', 'W', 'R', 'B'], over.outs ?? ['Y', 'Y_h'], over.attrs ?? [A.i('hidden_size', H)], 'the_lstm'),
+      ...(over.extraNodes ?? []),
+    ],
+    inits: over.inits ?? [
+      ftensor('W', [1, 4 * H, I], randomF32(4 * H * I, 1)),
+      ftensor('R', [1, 4 * H, H], randomF32(4 * H * H, 2)),
+      ftensor('B', [1, 8 * H], randomF32(8 * H, 3)),
+    ],
     inputs: over.graphInputs ?? [vinfo('X', ['T', 'N', I])],
     outputs: over.outputs ?? [vinfo('Y_h')],
   };
@@ -185,7 +194,13 @@ describe('ONNX012 undefined values', () => {
 
 describe('ONNX013 shapes that do not fit', () => {
   test('every wrong weight shape is reported at once', () => {
-    const g = lstm({ inits: [ftensor('W', [1, 4 * H, I], randomF32(4 * H * I, 1)), ftensor('R', [1, 4 * H, H + 1], randomF32(4 * H * (H + 1), 2)), ftensor('B', [1, 4 * H], randomF32(4 * H, 3))] });
+    const g = lstm({
+      inits: [
+        ftensor('W', [1, 4 * H, I], randomF32(4 * H * I, 1)),
+        ftensor('R', [1, 4 * H, H + 1], randomF32(4 * H * (H + 1), 2)),
+        ftensor('B', [1, 4 * H], randomF32(4 * H, 3)),
+      ],
+    });
     const e = diag(imp(g));
     expect(e.diagnostics.map((d) => [d.code, d.path])).toEqual([
       ['ONNX013', 'node 0 "the_lstm" (LSTM).R'],
@@ -199,14 +214,30 @@ describe('ONNX013 shapes that do not fit', () => {
     expect(e.message).toMatch(/X has 5 features/);
   });
   test('dense weight that does not match the hidden size', () => {
-    const e = diag(imp(lstm({ extraNodes: [node('MatMul', ['Y_h', 'Wd'], ['Z'], [], 'fc')], inits: [...lstm().inits!, ftensor('Wd', [H + 1, 2], randomF32(2 * H + 2, 9))], outputs: [vinfo('Z')] })));
+    const e = diag(
+      imp(
+        lstm({
+          extraNodes: [node('MatMul', ['Y_h', 'Wd'], ['Z'], [], 'fc')],
+          inits: [...lstm().inits!, ftensor('Wd', [H + 1, 2], randomF32(2 * H + 2, 9))],
+          outputs: [vinfo('Z')],
+        }),
+      ),
+    );
     expect(e.code).toBe('ONNX013');
     expect(e.diagnostics[0].path).toBe('node 1 "fc" (MatMul)');
   });
 });
 
 test('ONNX014 more than one non-constant graph input', () => {
-  const e = diag(imp(lstm({ extraNodes: [node('Add', ['Y_h', 'other'], ['Z'], [], 'mix')], graphInputs: [vinfo('X', ['T', 'N', I]), vinfo('other', ['N', H])], outputs: [vinfo('Z')] })));
+  const e = diag(
+    imp(
+      lstm({
+        extraNodes: [node('Add', ['Y_h', 'other'], ['Z'], [], 'mix')],
+        graphInputs: [vinfo('X', ['T', 'N', I]), vinfo('other', ['N', H])],
+        outputs: [vinfo('Z')],
+      }),
+    ),
+  );
   expect(e.code).toBe('ONNX014');
   expect(e.message).toMatch(/2 inputs that are not constants: X, other/);
 });
@@ -250,13 +281,26 @@ test('ONNX016 non-zero initial state', () => {
 
 describe('ONNX017 operations with no exact IR equivalent', () => {
   test('first time step instead of the last', () => {
-    const e = diag(imp(lstm({ extraNodes: [node('Gather', ['Y', 'zero'], ['Z'], [A.i('axis', 0)], 'first')], inits: [...lstm().inits!, itensor('zero', [], [0])], outputs: [vinfo('Z')] })));
+    const e = diag(
+      imp(
+        lstm({
+          extraNodes: [node('Gather', ['Y', 'zero'], ['Z'], [A.i('axis', 0)], 'first')],
+          inits: [...lstm().inits!, itensor('zero', [], [0])],
+          outputs: [vinfo('Z')],
+        }),
+      ),
+    );
     expect(e.code).toBe('ONNX017');
     expect(e.diagnostics[0].value).toBe(0);
     expect(e.diagnostics[0].path).toBe('node 1 "first" (Gather)');
   });
   test('transpose that mixes the feature axes of a bidirectional output', () => {
-    const g = lstm({ inputs: ['X', 'W', 'R'], attrs: [A.i('hidden_size', H), A.s('direction', 'bidirectional')], extraNodes: [node('Transpose', ['Y'], ['Z'], [A.ints('perm', [0, 3, 2, 1])], 'swap')], outputs: [vinfo('Z')] });
+    const g = lstm({
+      inputs: ['X', 'W', 'R'],
+      attrs: [A.i('hidden_size', H), A.s('direction', 'bidirectional')],
+      extraNodes: [node('Transpose', ['Y'], ['Z'], [A.ints('perm', [0, 3, 2, 1])], 'swap')],
+      outputs: [vinfo('Z')],
+    });
     g.inits = [ftensor('W', [2, 4 * H, I], randomF32(8 * H * I, 1)), ftensor('R', [2, 4 * H, H], randomF32(8 * H * H, 2))];
     const e = diag(imp(g));
     expect(e.code).toBe('ONNX017');
@@ -267,7 +311,15 @@ describe('ONNX017 operations with no exact IR equivalent', () => {
     expect(e.code).toBe('ONNX017');
   });
   test('Reshape merging time and batch', () => {
-    const e = diag(imp(lstm({ extraNodes: [node('Reshape', ['Y', 'shp'], ['Z'], [], 'flat')], inits: [...lstm().inits!, itensor('shp', [2], [-1, H])], outputs: [vinfo('Z')] })));
+    const e = diag(
+      imp(
+        lstm({
+          extraNodes: [node('Reshape', ['Y', 'shp'], ['Z'], [], 'flat')],
+          inits: [...lstm().inits!, itensor('shp', [2], [-1, H])],
+          outputs: [vinfo('Z')],
+        }),
+      ),
+    );
     expect(e.code).toBe('ONNX017');
     expect(e.diagnostics[0].path).toBe('node 1 "flat" (Reshape)');
   });
@@ -294,14 +346,28 @@ describe('ONNX018 outputs that are not model outputs', () => {
 
 test('ONNX019 cycle', () => {
   const e = diag(
-    imp(lstm({ inputs: ['X2', 'W', 'R', 'B'], extraNodes: [node('Add', ['X', 'Yq'], ['X2'], [], 'a'), node('Squeeze', ['Y_h', 'ax'], ['Yq'], [], 'b')], inits: [...lstm().inits!, itensor('ax', [1], [0])] })),
+    imp(
+      lstm({
+        inputs: ['X2', 'W', 'R', 'B'],
+        extraNodes: [node('Add', ['X', 'Yq'], ['X2'], [], 'a'), node('Squeeze', ['Y_h', 'ax'], ['Yq'], [], 'b')],
+        inits: [...lstm().inits!, itensor('ax', [1], [0])],
+      }),
+    ),
   );
   expect(e.code).toBe('ONNX019');
 });
 
 test('decode keeps int64 exact and reads raw int64 sentinels as unbounded', () => {
   const m = decodeOnnx(
-    buildModel(lstm({ inits: [...lstm().inits!, itensor('big', [3], ['9223372036854775807', '-9223372036854775808', '9007199254740991'], true), itensor('dims', [2], ['9007199254740991', '-3'])] })),
+    buildModel(
+      lstm({
+        inits: [
+          ...lstm().inits!,
+          itensor('big', [3], ['9223372036854775807', '-9223372036854775808', '9007199254740991'], true),
+          itensor('dims', [2], ['9007199254740991', '-3']),
+        ],
+      }),
+    ),
   );
   const big = m.graph.initializers.find((t) => t.name === 'big')!;
   expect(Array.from(big.data)).toEqual([Infinity, -Infinity, 9007199254740991]);

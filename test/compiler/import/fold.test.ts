@@ -21,13 +21,22 @@ test('broadcasting', () => {
 test('transpose, gather, concat', () => {
   const c = constOf(F, [2, 3], [1, 2, 3, 4, 5, 6]);
   const t = transposeConst(c, [1, 0]);
-  expect([t.dims, Array.from(t.data)]).toEqual([[3, 2], [1, 4, 2, 5, 3, 6]]);
+  expect([t.dims, Array.from(t.data)]).toEqual([
+    [3, 2],
+    [1, 4, 2, 5, 3, 6],
+  ]);
   const g = gatherConst(c, 1, [2, 0], [2]);
-  expect([g.dims, Array.from(g.data)]).toEqual([[2, 2], [3, 1, 6, 4]]);
+  expect([g.dims, Array.from(g.data)]).toEqual([
+    [2, 2],
+    [3, 1, 6, 4],
+  ]);
   const s = gatherConst(c, 0, [1], []);
   expect([s.dims, Array.from(s.data)]).toEqual([[3], [4, 5, 6]]);
   const k = concatConst([c, constOf(F, [2, 1], [7, 8])], 1);
-  expect([k.dims, Array.from(k.data)]).toEqual([[2, 4], [1, 2, 3, 7, 4, 5, 6, 8]]);
+  expect([k.dims, Array.from(k.data)]).toEqual([
+    [2, 4],
+    [1, 2, 3, 7, 4, 5, 6, 8],
+  ]);
 });
 
 test('Slice index rules: negative starts, clamped ends, INT64_MAX sentinels, negative steps', () => {

@@ -31,7 +31,11 @@ function spec(op: RecurrentSpec['op'], I: number, H: number, seed: number, extra
 function recurrentParts(s: RecurrentSpec, I: number, p: string): { inits: Obj[]; attrs: Obj[] } {
   const G = s.op === 'LSTM' ? 4 : s.op === 'GRU' ? 3 : 1;
   const D = s.direction === 'bidirectional' ? 2 : 1;
-  const inits = [ftensor(`${p}W`, [D, G * s.H, I], s.W, true), ftensor(`${p}R`, [D, G * s.H, s.H], s.R), ...(s.B ? [ftensor(`${p}B`, [D, 2 * G * s.H], s.B, true)] : [])];
+  const inits = [
+    ftensor(`${p}W`, [D, G * s.H, I], s.W, true),
+    ftensor(`${p}R`, [D, G * s.H, s.H], s.R),
+    ...(s.B ? [ftensor(`${p}B`, [D, 2 * G * s.H], s.B, true)] : []),
+  ];
   if (s.P) inits.push(ftensor(`${p}P`, [D, 3 * s.H], s.P));
   const attrs: Obj[] = [A.i('hidden_size', s.H)];
   if (s.direction !== 'forward') attrs.push(A.s('direction', s.direction));
@@ -91,7 +95,10 @@ test('bidirectional LSTM with peepholes and clip, Y as the output (T, 2, N, H)',
   });
   const { model } = importOnnx(bytes);
   expect(model.layers.map((l) => l.kind)).toEqual(['bidirectional']);
-  expect(model.layers[0].kind === 'bidirectional' && [model.layers[0].forward.name, model.layers[0].backward.name]).toEqual(['bilstm.forward', 'bilstm.backward']);
+  expect(model.layers[0].kind === 'bidirectional' && [model.layers[0].forward.name, model.layers[0].backward.name]).toEqual([
+    'bilstm.forward',
+    'bilstm.backward',
+  ]);
   expect(model.output).toBe('sequence');
   const X = randomF32(T * N * I, 5, 2);
   const ref = onnxRecurrent(s, X, T, N, I);
@@ -231,7 +238,13 @@ test('tf2onnx-style (opset 11): batch-major input, Transpose, zero states from S
       node('Unsqueeze', ['bsz'], ['bsz1'], [A.ints('axes', [0])]),
       node('Concat', ['one', 'bsz1', 'hid'], ['stshape'], [A.i('axis', 0)]),
       node('ConstantOfShape', ['stshape'], ['zeros'], [A.t('value', ftensor('', [1], [0]))]),
-      node('LSTM', ['xt', 'lstm/W', 'lstm/R', 'lstm/B', '', 'zeros', 'zeros'], ['', 'Yh', 'Yc'], [...p.attrs, A.strings('activations', ['Sigmoid', 'Tanh', 'Tanh'])], 'lstm'),
+      node(
+        'LSTM',
+        ['xt', 'lstm/W', 'lstm/R', 'lstm/B', '', 'zeros', 'zeros'],
+        ['', 'Yh', 'Yc'],
+        [...p.attrs, A.strings('activations', ['Sigmoid', 'Tanh', 'Tanh'])],
+        'lstm',
+      ),
       node('Squeeze', ['Yh'], ['h'], [A.ints('axes', [0])]),
       node('MatMul', ['h', 'Wd'], ['mm'], [], 'dense/MatMul'),
       node('Add', ['mm', 'bd'], ['z'], [], 'dense/BiasAdd'),
@@ -312,7 +325,14 @@ test('fixed shapes: sequence_lens equal to the full length and constant zero ini
       node('Concat', ['tn', 'm1'], ['target'], [A.i('axis', 0)]),
       node('Reshape', ['Yt', 'target'], ['out']),
     ],
-    inits: [...p.inits, itensor('lens', [N], [T, T], true), ftensor('h0', [2, N, H], new Float32Array(2 * N * H)), itensor('s0', [1], [0]), itensor('s2', [1], [2]), itensor('m1', [1], [-1])],
+    inits: [
+      ...p.inits,
+      itensor('lens', [N], [T, T], true),
+      ftensor('h0', [2, N, H], new Float32Array(2 * N * H)),
+      itensor('s0', [1], [0]),
+      itensor('s2', [1], [2]),
+      itensor('m1', [1], [-1]),
+    ],
     inputs: [vinfo('X', [T, N, I])],
     outputs: [vinfo('out')],
   });
@@ -344,7 +364,12 @@ test('an activation straight after a recurrent layer becomes an identity dense l
   const X = randomF32(T * N * I, 13, 2);
   const ref = onnxRecurrent(s, X, T, N, I);
   const r = runFloat(m, seqOf(X, 0, T, N, I, 0));
-  for (let t = 0; t < T; t++) expectNear(r.output[t], Array.from(ref.Y.subarray(t * N * H, t * N * H + H)).map((v) => Math.max(0, v)), `relu t=${t}`);
+  for (let t = 0; t < T; t++)
+    expectNear(
+      r.output[t],
+      Array.from(ref.Y.subarray(t * N * H, t * N * H + H)).map((v) => Math.max(0, v)),
+      `relu t=${t}`,
+    );
 });
 
 test('PyTorch 2-layer LSTM head on h_n[-1]: zero states sliced per layer, h_n concatenated, last layer picked back out', () => {
@@ -471,7 +496,22 @@ test('input normalisation in the graph ((x - mean) / std, or x * scale + shift) 
   const ref = onnxRecurrent(s, xn, T, N, I);
   const variants: [string, ReturnType<typeof node>[], ReturnType<typeof ftensor>[]][] = [
     ['Sub then Div', [node('Sub', ['X', 'mean'], ['xc']), node('Div', ['xc', 'std'], ['xn'])], [ftensor('mean', [I], mean), ftensor('std', [I], std)]],
-    ['Mul then Add', [node('Mul', ['X', 'scale'], ['xs']), node('Add', ['shift', 'xs'], ['xn'])], [ftensor('scale', [1, 1, I], std.map((v) => 1 / v)), ftensor('shift', [I], mean.map((m, i) => -m / std[i]))]],
+    [
+      'Mul then Add',
+      [node('Mul', ['X', 'scale'], ['xs']), node('Add', ['shift', 'xs'], ['xn'])],
+      [
+        ftensor(
+          'scale',
+          [1, 1, I],
+          std.map((v) => 1 / v),
+        ),
+        ftensor(
+          'shift',
+          [I],
+          mean.map((m, i) => -m / std[i]),
+        ),
+      ],
+    ],
   ];
   for (const [what, pre, consts] of variants) {
     const bytes = buildModel({
@@ -487,7 +527,9 @@ test('input normalisation in the graph ((x - mean) / std, or x * scale + shift) 
       // float32 constants (1/std rounded to float32) make the second form differ in the last bits only
       for (let t = 0; t < T; t++) {
         const want = ref.Y.subarray((t * N + n) * H, (t * N + n + 1) * H);
-        for (let j = 0; j < H; j++) if (!(Math.abs(r.output[t][j] - want[j]) <= (what === 'Sub then Div' ? TOL : 1e-6))) throw new Error(`${what} t=${t} n=${n} j=${j}: got ${r.output[t][j]}, want ${want[j]}`);
+        for (let j = 0; j < H; j++)
+          if (!(Math.abs(r.output[t][j] - want[j]) <= (what === 'Sub then Div' ? TOL : 1e-6)))
+            throw new Error(`${what} t=${t} n=${n} j=${j}: got ${r.output[t][j]}, want ${want[j]}`);
       }
     }
   }
@@ -526,7 +568,15 @@ test('Keras via tf2onnx (opset 13): GRU reset_after, StridedSlice-style zero sta
       node('MatMul', ['Yb', 'Wd'], ['mm'], [], 'time_distributed/dense/MatMul'),
       node('Add', ['mm', 'bd'], ['dense_out'], [], 'time_distributed/dense/BiasAdd'),
     ],
-    inits: [...p.inits, itensor('b0', [1], [0]), itensor('b1', [1], [1]), itensor('one', [1], [1]), itensor('units', [1], [H]), ftensor('Wd', [H, U], Wd), ftensor('bd', [U], bd)],
+    inits: [
+      ...p.inits,
+      itensor('b0', [1], [0]),
+      itensor('b1', [1], [1]),
+      itensor('one', [1], [1]),
+      itensor('units', [1], [H]),
+      ftensor('Wd', [H, U], Wd),
+      ftensor('bd', [U], bd),
+    ],
     inputs: [vinfo('input_1', ['unk__6', 'unk__7', I])],
     outputs: [vinfo('dense_out', ['unk__6', 'unk__7', U])],
   });
@@ -540,7 +590,8 @@ test('Keras via tf2onnx (opset 13): GRU reset_after, StridedSlice-style zero sta
   const ref = onnxRecurrent(s, xt, T, N, I);
   for (let n = 0; n < N; n++) {
     const r = runFloat(res.model, seqOf(X, 1, T, N, I, n));
-    for (let t = 0; t < T; t++) expectNear(r.output[t], dense(ref.Y.subarray((t * N + n) * H, (t * N + n + 1) * H), Wd, bd, U, false), `dense_out t=${t} n=${n}`);
+    for (let t = 0; t < T; t++)
+      expectNear(r.output[t], dense(ref.Y.subarray((t * N + n) * H, (t * N + n + 1) * H), Wd, bd, U, false), `dense_out t=${t} n=${n}`);
   }
 });
 

@@ -9,11 +9,15 @@ import { runFloat } from '../../../compiler/float/infer';
 import { TESTDATA } from '../../helpers/torch';
 
 const NODE_DIR = path.join(TESTDATA, 'onnx-node');
-const TESTS = fs.readdirSync(NODE_DIR).filter((d) => fs.existsSync(path.join(NODE_DIR, d, 'model.onnx'))).sort();
+const TESTS = fs
+  .readdirSync(NODE_DIR)
+  .filter((d) => fs.existsSync(path.join(NODE_DIR, d, 'model.onnx')))
+  .sort();
 
 function readPb(dir: string, prefix: string): OnnxTensor[] {
   const out: OnnxTensor[] = [];
-  for (let k = 0; fs.existsSync(path.join(dir, `${prefix}_${k}.pb`)); k++) out.push(decodeOnnxTensor(new Uint8Array(fs.readFileSync(path.join(dir, `${prefix}_${k}.pb`)))));
+  for (let k = 0; fs.existsSync(path.join(dir, `${prefix}_${k}.pb`)); k++)
+    out.push(decodeOnnxTensor(new Uint8Array(fs.readFileSync(path.join(dir, `${prefix}_${k}.pb`)))));
   return out;
 }
 

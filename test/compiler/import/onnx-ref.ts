@@ -24,7 +24,13 @@ export interface RecurrentSpec {
 const sig = (x: number): number => 1 / (1 + Math.exp(-x));
 
 /** X: (T, N, I) for layout 0, (N, T, I) for layout 1. Returns Y (T,D,N,H) / (N,T,D,H) and Y_h (D,N,H) / (N,D,H). */
-export function onnxRecurrent(s: RecurrentSpec, X: ArrayLike<number>, T: number, N: number, I: number): { Y: Float64Array; Yh: Float64Array; Yc: Float64Array } {
+export function onnxRecurrent(
+  s: RecurrentSpec,
+  X: ArrayLike<number>,
+  T: number,
+  N: number,
+  I: number,
+): { Y: Float64Array; Yh: Float64Array; Yc: Float64Array } {
   const { H } = s;
   const G = s.op === 'LSTM' ? 4 : s.op === 'GRU' ? 3 : 1;
   const D = s.direction === 'bidirectional' ? 2 : 1;

@@ -23,7 +23,10 @@ describe.each(TORCH_MODELS)('%s.dyn.onnx', (name) => {
     let range = 0;
     for (const seq of seqs) {
       const f = runFloat(model, seq).output;
-      const y = runQuant(q, seq.map((x) => rawInput(q, x))).output;
+      const y = runQuant(
+        q,
+        seq.map((x) => rawInput(q, x)),
+      ).output;
       f.forEach((v, t) =>
         v.forEach((want, o) => {
           const got = (y[t][o] - q.doc.outputZp) * q.doc.outputScale;

@@ -31,10 +31,14 @@ describe('FloatModel validation', () => {
     expectProblem((m) => delete m.layers[0].wx, 'TNN101', 'layers[0].wx');
     expectProblem((m) => delete m.meta, 'TNN101', 'meta');
     expectProblem((m) => delete m.layers[0].hidden, 'TNN101', 'layers[0].hidden');
-    expectProblem((m) => {
-      m.layers[0] = tinyModel({ cell: 'gru' }).layers[0];
-      delete m.layers[0].resetAfter;
-    }, 'TNN101', 'layers[0].resetAfter');
+    expectProblem(
+      (m) => {
+        m.layers[0] = tinyModel({ cell: 'gru' }).layers[0];
+        delete m.layers[0].resetAfter;
+      },
+      'TNN101',
+      'layers[0].resetAfter',
+    );
   });
   test('TNN102 size not a positive integer', () => {
     expectProblem((m) => (m.inputSize = 2.5), 'TNN102', 'inputSize', 2.5);

@@ -22,7 +22,9 @@ describe.each([['lstm'], ['gru']] as const)('%s, 16 hidden units', (cell) => {
     console.log(formatQuantReport(rep, `gestures ${cell} h16`));
     const fa = rep.float.classification!.accuracy;
     const qa = rep.int8.classification!.accuracy;
-    console.log(`gestures ${cell}: float ${(100 * fa).toFixed(2)}%, int8 ${(100 * qa).toFixed(2)}%, difference ${(100 * (qa - fa)).toFixed(2)} points, identical ${(100 * rep.agreement!.rate).toFixed(2)}% of ${rep.agreement!.predictions}`);
+    console.log(
+      `gestures ${cell}: float ${(100 * fa).toFixed(2)}%, int8 ${(100 * qa).toFixed(2)}%, difference ${(100 * (qa - fa)).toFixed(2)} points, identical ${(100 * rep.agreement!.rate).toFixed(2)}% of ${rep.agreement!.predictions}`,
+    );
     expect(fa).toBeGreaterThan(0.6); // a trained model, not chance (1/6)
     expect(Math.abs(qa - fa)).toBeLessThanOrEqual(0.01);
     expect(rep.agreement!.rate).toBeGreaterThanOrEqual(0.98);

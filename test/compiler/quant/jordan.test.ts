@@ -46,7 +46,14 @@ function model(seed: number, out: JordanOutActivation, opts: { head?: 'softmax' 
     layers.push(d);
   }
   const cls = opts.head === 'softmax';
-  return { format: 'float', meta: { name: 'jordan', features: ['a', 'b'], ...(cls ? { labels: ['x', 'y'] } : {}) }, task: cls ? 'classification' : 'regression', output: cls ? 'last' : 'sequence', inputSize: 2, layers };
+  return {
+    format: 'float',
+    meta: { name: 'jordan', features: ['a', 'b'], ...(cls ? { labels: ['x', 'y'] } : {}) },
+    task: cls ? 'classification' : 'regression',
+    output: cls ? 'last' : 'sequence',
+    inputSize: 2,
+    layers,
+  };
 }
 
 function walks(seed: number, n: number, T: number): number[][][] {
@@ -95,7 +102,10 @@ describe('quantised Jordan layer', () => {
       expect(Array.from((st.layers[ji] as { y: Int32Array }).y)).toEqual(new Array(jl.units).fill(jl.outZp));
       // without feedback weights the outputs differ after the first step, not at it
       const raw = rawSequence(q, new Float64Array(test_[0].flat()));
-      const noFb: QuantModel = { ...q, layers: q.layers.map((l) => (l.kind === 'jordan' ? { ...l, wy: new Int8Array(l.wy.length), by: new Int32Array(l.hidden) } : l)) };
+      const noFb: QuantModel = {
+        ...q,
+        layers: q.layers.map((l) => (l.kind === 'jordan' ? { ...l, wy: new Int8Array(l.wy.length), by: new Int32Array(l.hidden) } : l)),
+      };
       const a = runQuant(q, raw).steps;
       const b = runQuant(noFb, raw).steps;
       expect(Array.from(b[0])).toEqual(Array.from(a[0]));
@@ -142,7 +152,13 @@ describe('quantised Jordan layer', () => {
   test('accuracy report: per-layer errors for the Jordan tensors', () => {
     const m = model(10, 'tanh', { head: 'none' });
     const q = quantizeModel(m, calib);
-    const data: Dataset = { source: 'walks', features: ['a', 'b'], x: test_.map((s) => Float32Array.from(s.flat())), targets: test_.map((s) => Float32Array.from(s.flatMap(() => [0, 0]))), targetNames: ['y0', 'y1'] };
+    const data: Dataset = {
+      source: 'walks',
+      features: ['a', 'b'],
+      x: test_.map((s) => Float32Array.from(s.flat())),
+      targets: test_.map((s) => Float32Array.from(s.flatMap(() => [0, 0]))),
+      targetNames: ['y0', 'y1'],
+    };
     const r = compareQuant(m, q, data);
     expect(r.output.maxAbs).toBeLessThan(0.05);
     const names = r.tensors.map((t) => t.name);

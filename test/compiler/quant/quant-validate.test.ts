@@ -89,7 +89,9 @@ test('TNN210 newer spec version, with a clear message on load', () => {
     decodeQuantModel(encodeContainer('quant', m), 'future.q.tnn');
     throw new Error('not refused');
   } catch (e) {
-    expect((e as TinyrnnError).message).toMatch(/future\.q\.tnn: error TNN210: specVersion: quantisation spec version 2 is not supported \(this tinyrnn implements version 1\)/);
+    expect((e as TinyrnnError).message).toMatch(
+      /future\.q\.tnn: error TNN210: specVersion: quantisation spec version 2 is not supported \(this tinyrnn implements version 1\)/,
+    );
   }
 });
 test('TNN211 activation table malformed', () => {

@@ -150,7 +150,11 @@ describe('refusals', () => {
   });
 
   test('QNT008: bad option values', () => {
-    expect(refusal(() => quantizeModel(tinyModel(), calib, { percentile: 40 })).diagnostics[0]).toMatchObject({ code: 'QNT008', path: 'percentile', value: 40 });
+    expect(refusal(() => quantizeModel(tinyModel(), calib, { percentile: 40 })).diagnostics[0]).toMatchObject({
+      code: 'QNT008',
+      path: 'percentile',
+      value: 40,
+    });
     expect(refusal(() => quantizeModel(tinyModel(), calib, { rawPerUnit: 2.5 })).diagnostics[0]).toMatchObject({ code: 'QNT008', path: 'rawPerUnit' });
   });
 });

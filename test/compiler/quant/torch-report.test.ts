@@ -34,13 +34,20 @@ describe.each(TORCH_MODELS.map((n) => [n]))('%s', (name) => {
     const all = ref.outputs_float32.logits_seq.data;
     const range = Math.max(...all) - Math.min(...all);
     const rel = r.output.maxAbs / range;
-    console.log(`${name}: output range ${range.toFixed(3)}, int8 max |error| ${r.output.maxAbs.toExponential(3)} (${(100 * rel).toFixed(3)}% of range), mean ${r.output.meanAbs.toExponential(3)}`);
+    console.log(
+      `${name}: output range ${range.toFixed(3)}, int8 max |error| ${r.output.maxAbs.toExponential(3)} (${(100 * rel).toFixed(3)}% of range), mean ${r.output.meanAbs.toExponential(3)}`,
+    );
     expect(rel).toBeLessThan(0.01);
     expect(r.output.meanAbs / range).toBeLessThan(0.002);
     // against PyTorch itself, int8 adds almost nothing to float's error
     expect(r.int8.regression!.rmse).toBeLessThan(0.005 * range);
     // the report covers every gate of the cell and the head
-    const gates = model.layers[0].kind === 'lstm' ? ['pre.i', 'pre.f', 'pre.g', 'pre.o', 'gates.o', 'c', 'h'] : model.layers[0].kind === 'gru' ? ['pre.r', 'pre.z', 'pre.n', 'gates.n', 'h16', 'h'] : ['pre', 'h16', 'h'];
+    const gates =
+      model.layers[0].kind === 'lstm'
+        ? ['pre.i', 'pre.f', 'pre.g', 'pre.o', 'gates.o', 'c', 'h']
+        : model.layers[0].kind === 'gru'
+          ? ['pre.r', 'pre.z', 'pre.n', 'gates.n', 'h16', 'h']
+          : ['pre', 'h16', 'h'];
     for (const g of gates) expect(r.tensors.map((t) => t.name)).toContain(`L0 ${model.layers[0].kind} ${g}`);
     expect(r.tensors.map((t) => t.name)).toContain('L1 dense out');
     // calibrated on these very inputs: nothing saturates at the input

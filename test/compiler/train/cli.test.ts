@@ -32,11 +32,16 @@ async function run(args: string[]): Promise<{ code: number; io: ReturnType<typeo
 }
 
 /** Starts the CLI in a subprocess and returns it once the checkpoint file exists. */
-function startAndWaitForCheckpoint(args: string[], ckpt: string): Promise<{ child: ReturnType<typeof spawn>; exit: Promise<{ code: number | null; signal: string | null; stderr: string }> }> {
+function startAndWaitForCheckpoint(
+  args: string[],
+  ckpt: string,
+): Promise<{ child: ReturnType<typeof spawn>; exit: Promise<{ code: number | null; signal: string | null; stderr: string }> }> {
   const child = spawn(process.execPath, [ENTRY, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (b) => (stderr += b));
-  const exit = new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stderr })));
+  const exit = new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal, stderr })),
+  );
   return new Promise((resolve, reject) => {
     const poll = setInterval(() => {
       if (fs.existsSync(ckpt)) {
@@ -59,7 +64,6 @@ async function wholeModel(): Promise<Buffer> {
 }
 
 describe('tinyrnn train and eval', () => {
-
   test('train --json: summary with test metrics; model and checkpoint written; log lines on stderr', async () => {
     const { code, io } = await run(['train', ...ARGS, '--out', 'whole.tnn', '--json']);
     expect(code).toBe(0);

@@ -9,7 +9,10 @@ import { validateFloatModel } from '../../../compiler/ir/validate';
 import { LossKind, Net } from '../../../compiler/train/net';
 import { Rng } from '../../../compiler/util/rng';
 
-type Spec = { kind: 'jordan'; hidden: number; units: number; act: JordanOutActivation } | { kind: CellKind; hidden: number } | { kind: 'dense'; units: number; act: 'softmax' | 'none' | 'relu' | 'tanh' };
+type Spec =
+  | { kind: 'jordan'; hidden: number; units: number; act: JordanOutActivation }
+  | { kind: CellKind; hidden: number }
+  | { kind: 'dense'; units: number; act: 'softmax' | 'none' | 'relu' | 'tanh' };
 
 interface Case {
   name: string;
@@ -58,7 +61,14 @@ function makeModel(c: Case, seed: number): FloatModel {
     width = s.hidden;
     return l;
   });
-  const m: FloatModel = { format: 'float', meta: { name: c.name, features: ['a', 'b', 'c'] }, task: c.loss === 'ce' ? 'classification' : 'regression', output: c.output, inputSize: F, layers };
+  const m: FloatModel = {
+    format: 'float',
+    meta: { name: c.name, features: ['a', 'b', 'c'] },
+    task: c.loss === 'ce' ? 'classification' : 'regression',
+    output: c.output,
+    inputSize: F,
+    layers,
+  };
   if (c.loss === 'ce') m.meta.labels = ['p', 'q', 'r'];
   validateFloatModel(m);
   return m;
@@ -68,7 +78,8 @@ function check(c: Case): { maxRel: number; checked: number; perTensor: Record<st
   const { net, analytic, loss } = lossAndGradient(makeModel(c, 7), { T, B, F, K, loss: c.loss, output: c.output, dropout: c.dropout, carry: c.carry });
   // how close the relu Jordan outputs come to their kink
   let minReluZ = Infinity;
-  for (const n of net.nodes) if (n.kind === 'jordan' && n.jordan.act === 'relu') for (let k = 0; k < T * B * n.O; k++) minReluZ = Math.min(minReluZ, Math.abs(n.jordan.zs[k]));
+  for (const n of net.nodes)
+    if (n.kind === 'jordan' && n.jordan.act === 'relu') for (let k = 0; k < T * B * n.O; k++) minReluZ = Math.min(minReluZ, Math.abs(n.jordan.zs[k]));
   let maxRel = 0;
   let checked = 0;
   const perTensor: Record<string, number> = {};
@@ -92,16 +103,37 @@ const CASES: Case[] = [
   { name: 'jordan, output none, MSE last', layers: [J('none')], loss: 'mse', output: 'last' },
   { name: 'jordan tanh (feedback 5) + dense softmax head, CE last', layers: [J('tanh', 5), SOFTMAX], loss: 'ce', output: 'last' },
   { name: 'jordan sigmoid (feedback 2) + dense softmax head, CE per step', layers: [J('sigmoid', 2), SOFTMAX], loss: 'ce', output: 'sequence' },
-  { name: 'jordan tanh + dense relu + softmax head, CE last', layers: [J('tanh', 4), { kind: 'dense', units: 5, act: 'relu' }, SOFTMAX], loss: 'ce', output: 'last' },
-  { name: 'jordan tanh (feedback 4) + linear head, MSE per step', layers: [J('tanh', 4), { kind: 'dense', units: K, act: 'none' }], loss: 'mse', output: 'sequence' },
+  {
+    name: 'jordan tanh + dense relu + softmax head, CE last',
+    layers: [J('tanh', 4), { kind: 'dense', units: 5, act: 'relu' }, SOFTMAX],
+    loss: 'ce',
+    output: 'last',
+  },
+  {
+    name: 'jordan tanh (feedback 4) + linear head, MSE per step',
+    layers: [J('tanh', 4), { kind: 'dense', units: K, act: 'none' }],
+    loss: 'mse',
+    output: 'sequence',
+  },
   { name: 'lstm -> jordan (none), MSE per step', layers: [{ kind: 'lstm', hidden: 4 }, J('none')], loss: 'mse', output: 'sequence' },
   { name: 'lstm -> jordan (tanh) + softmax head, CE last', layers: [{ kind: 'lstm', hidden: 4 }, J('tanh', 3), SOFTMAX], loss: 'ce', output: 'last' },
   { name: 'jordan (tanh) -> gru + softmax head, CE last', layers: [J('tanh', 3, 5), { kind: 'gru', hidden: 4 }, SOFTMAX], loss: 'ce', output: 'last' },
-  { name: 'jordan (sigmoid) -> gru + linear head, MSE per step', layers: [J('sigmoid', 4), { kind: 'gru', hidden: 4 }, { kind: 'dense', units: K, act: 'none' }], loss: 'mse', output: 'sequence' },
+  {
+    name: 'jordan (sigmoid) -> gru + linear head, MSE per step',
+    layers: [J('sigmoid', 4), { kind: 'gru', hidden: 4 }, { kind: 'dense', units: K, act: 'none' }],
+    loss: 'mse',
+    output: 'sequence',
+  },
   { name: 'elman -> jordan -> jordan, MSE per step', layers: [{ kind: 'elman', hidden: 4 }, J('tanh', 3), J('none')], loss: 'mse', output: 'sequence' },
   { name: 'lstm -> jordan with dropout, MSE per step', layers: [{ kind: 'lstm', hidden: 4 }, J('none')], loss: 'mse', output: 'sequence', dropout: 0.3 },
   { name: 'jordan from a carried output (truncated BPTT window), MSE per step', layers: [J('none')], loss: 'mse', output: 'sequence', carry: true },
-  { name: 'lstm -> jordan tanh + softmax head from a carried state, CE last', layers: [{ kind: 'lstm', hidden: 4 }, J('tanh', 3), SOFTMAX], loss: 'ce', output: 'last', carry: true },
+  {
+    name: 'lstm -> jordan tanh + softmax head from a carried state, CE last',
+    layers: [{ kind: 'lstm', hidden: 4 }, J('tanh', 3), SOFTMAX],
+    loss: 'ce',
+    output: 'last',
+    carry: true,
+  },
 ];
 
 describe('Jordan gradient check against finite differences (float64)', () => {

@@ -31,8 +31,23 @@ const O = 3;
 
 function makeModel(c: Case, seed: number): FloatModel {
   const m = buildModel(
-    { cell: c.cell, hidden: H, layers: c.layers ?? 1, bidirectional: c.bidirectional ?? false, activation: c.activation ?? 'tanh', resetAfter: c.resetAfter ?? true, dense: c.dense ?? [] },
-    { name: c.name, features: ['a', 'b', 'c'], labels: ['p', 'q', 'r'], targetNames: ['u', 'v', 'w'], task: c.loss === 'ce' ? 'classification' : 'regression', output: c.output },
+    {
+      cell: c.cell,
+      hidden: H,
+      layers: c.layers ?? 1,
+      bidirectional: c.bidirectional ?? false,
+      activation: c.activation ?? 'tanh',
+      resetAfter: c.resetAfter ?? true,
+      dense: c.dense ?? [],
+    },
+    {
+      name: c.name,
+      features: ['a', 'b', 'c'],
+      labels: ['p', 'q', 'r'],
+      targetNames: ['u', 'v', 'w'],
+      task: c.loss === 'ce' ? 'classification' : 'regression',
+      output: c.output,
+    },
     seed,
   );
   // random (not initialiser-shaped) values so every path carries gradient; relu layers get

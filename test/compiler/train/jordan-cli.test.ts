@@ -68,12 +68,18 @@ describe('tinyrnn train --cell jordan', () => {
     const r = await run(['train', ...GESTURES, '--feedback', '4', '--out', 'g.tnn', '--quiet']);
     expect(r.code).toBe(0);
     const m = loadFloatModel(path.join(dir, 'g.tnn'));
-    expect(m.layers.map((l) => (l.kind === 'jordan' ? `jordan ${l.units} ${l.outActivation}` : l.kind === 'dense' ? `dense ${l.units} ${l.activation}` : l.kind))).toEqual(['jordan 4 tanh', 'dense 6 softmax']);
+    expect(
+      m.layers.map((l) => (l.kind === 'jordan' ? `jordan ${l.units} ${l.outActivation}` : l.kind === 'dense' ? `dense ${l.units} ${l.activation}` : l.kind)),
+    ).toEqual(['jordan 4 tanh', 'dense 6 softmax']);
     const d = await run(['train', ...GESTURES, '--layers', '2', '--activation', 'relu', '--out', 'g2.tnn', '--quiet']);
     expect(d.code).toBe(0);
     const m2 = loadFloatModel(path.join(dir, 'g2.tnn'));
     // default feedback width: the number of classes
-    expect(m2.layers.map((l) => (l.kind === 'jordan' ? `jordan ${l.units}` : l.kind === 'elman' ? `elman ${l.activation}` : l.kind))).toEqual(['elman relu', 'jordan 6', 'dense']);
+    expect(m2.layers.map((l) => (l.kind === 'jordan' ? `jordan ${l.units}` : l.kind === 'elman' ? `elman ${l.activation}` : l.kind))).toEqual([
+      'elman relu',
+      'jordan 6',
+      'dense',
+    ]);
     expect(m2.meta.extra?.architecture).toBe('1x elman(relu) 6 + jordan 6 (feeds back 6 outputs, tanh)');
   });
 
@@ -106,6 +112,8 @@ describe('tinyrnn train --cell jordan', () => {
     const f = await run(['train', ...SINES, '--epochs', '1', '--feedback', '3', '--dense', '4', '--out', 'f.tnn', '--quiet']);
     expect(f.code).toBe(0);
     const m = loadFloatModel(path.join(dir, 'f.tnn'));
-    expect(m.layers.map((l) => (l.kind === 'jordan' ? `jordan ${l.units} ${l.outActivation}` : l.kind === 'dense' ? `dense ${l.units} ${l.activation}` : l.kind))).toEqual(['jordan 3 tanh', 'dense 4 relu', 'dense 1 none']);
+    expect(
+      m.layers.map((l) => (l.kind === 'jordan' ? `jordan ${l.units} ${l.outActivation}` : l.kind === 'dense' ? `dense ${l.units} ${l.activation}` : l.kind)),
+    ).toEqual(['jordan 3 tanh', 'dense 4 relu', 'dense 1 none']);
   });
 });

@@ -124,7 +124,9 @@ describe('refused Jordan settings', () => {
   test('regression: dense layers without a feedback width are refused (TRN010); with --feedback N a tanh feedback and a linear output layer', () => {
     expect(diag(() => new Trainer(sines(), { cell: 'jordan', dense: [4] }))).toEqual([{ code: 'TRN010', path: 'dense' }]);
     const t = new Trainer(sines(), { cell: 'jordan', feedback: 3, dense: [4], epochs: 0 });
-    const kinds = t.model0.layers.map((l) => (l.kind === 'jordan' ? `jordan ${l.units} ${l.outActivation}` : l.kind === 'dense' ? `dense ${l.units} ${l.activation}` : l.kind));
+    const kinds = t.model0.layers.map((l) =>
+      l.kind === 'jordan' ? `jordan ${l.units} ${l.outActivation}` : l.kind === 'dense' ? `dense ${l.units} ${l.activation}` : l.kind,
+    );
     expect(kinds).toEqual(['jordan 3 tanh', 'dense 4 relu', 'dense 1 none']);
   });
 
@@ -134,7 +136,19 @@ describe('refused Jordan settings', () => {
   });
 
   test('a classifier whose last layer is a Jordan layer cannot be trained (TRN004, hint: a softmax head)', () => {
-    const m: FloatModel = { format: 'float', meta: { name: 'j', features: ['a'], labels: ['p', 'q'] }, task: 'classification', output: 'last', inputSize: 1, layers: [emptyJordan(1, 3, 2, 'sigmoid')] };
-    expect(() => new Net(m, { maxSteps: 4, maxBatch: 2 })).toThrow(expect.objectContaining({ code: 'TRN004', diagnostics: [expect.objectContaining({ path: 'layers[0]', hint: expect.stringContaining('dense softmax') })] }));
+    const m: FloatModel = {
+      format: 'float',
+      meta: { name: 'j', features: ['a'], labels: ['p', 'q'] },
+      task: 'classification',
+      output: 'last',
+      inputSize: 1,
+      layers: [emptyJordan(1, 3, 2, 'sigmoid')],
+    };
+    expect(() => new Net(m, { maxSteps: 4, maxBatch: 2 })).toThrow(
+      expect.objectContaining({
+        code: 'TRN004',
+        diagnostics: [expect.objectContaining({ path: 'layers[0]', hint: expect.stringContaining('dense softmax') })],
+      }),
+    );
   });
 });

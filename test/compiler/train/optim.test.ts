@@ -57,16 +57,21 @@ describe('optimisers', () => {
 
 describe('initialisation', () => {
   test('orthogonal recurrent blocks, LSTM forget bias 1, Glorot-bounded input weights', () => {
-    const m = buildModel({ cell: 'lstm', hidden: 8, layers: 1, bidirectional: false, activation: 'tanh', resetAfter: true, dense: [] }, { name: 'x', features: ['a', 'b', 'c'], labels: ['p', 'q'], task: 'classification', output: 'last' }, 1);
+    const m = buildModel(
+      { cell: 'lstm', hidden: 8, layers: 1, bidirectional: false, activation: 'tanh', resetAfter: true, dense: [] },
+      { name: 'x', features: ['a', 'b', 'c'], labels: ['p', 'q'], task: 'classification', output: 'last' },
+      1,
+    );
     const l = m.layers[0];
     if (l.kind !== 'lstm') throw new Error('not lstm');
     const H = 8;
     for (let g = 0; g < 4; g++) {
-      for (let r = 0; r < H; r++) for (let q = 0; q < H; q++) {
-        let d = 0;
-        for (let j = 0; j < H; j++) d += l.wh[g * H * H + r * H + j] * l.wh[g * H * H + q * H + j];
-        expect(d).toBeCloseTo(r === q ? 1 : 0, 5);
-      }
+      for (let r = 0; r < H; r++)
+        for (let q = 0; q < H; q++) {
+          let d = 0;
+          for (let j = 0; j < H; j++) d += l.wh[g * H * H + r * H + j] * l.wh[g * H * H + q * H + j];
+          expect(d).toBeCloseTo(r === q ? 1 : 0, 5);
+        }
     }
     expect(Array.from(l.bx.subarray(H, 2 * H))).toEqual(new Array(H).fill(1));
     expect(Array.from(l.bx.subarray(0, H))).toEqual(new Array(H).fill(0));

@@ -11,16 +11,20 @@ import { evaluateFloat, predictFloat } from '../../../compiler/train/metrics';
 import { TinyrnnError } from '../../../compiler/ir/errors';
 
 describe('builtin:gestures reaches >= 90% test accuracy', () => {
-  test.each(['lstm', 'gru'] as const)('%s, 16 hidden units', async (cell) => {
-    const res = await train(loadData('builtin:gestures'), { cell, hidden: 16, epochs: 30, seed: 1 });
-    const acc = res.test?.classification?.accuracy ?? 0;
-    expect(res.sizes).toEqual({ train: 840, val: 180, test: 180 });
-    expect(acc).toBeGreaterThanOrEqual(0.9);
-    // and on freshly generated data it has never seen (other seed: other users, other recordings)
-    const fresh = evaluateFloat(res.model, loadData('builtin:gestures?seed=7&n=300'));
-    expect(fresh.classification?.accuracy).toBeGreaterThanOrEqual(0.8);
-    // a few seconds of CPU each; the generous limit only guards against a loaded CI machine
-  }, 600_000);
+  test.each(['lstm', 'gru'] as const)(
+    '%s, 16 hidden units',
+    async (cell) => {
+      const res = await train(loadData('builtin:gestures'), { cell, hidden: 16, epochs: 30, seed: 1 });
+      const acc = res.test?.classification?.accuracy ?? 0;
+      expect(res.sizes).toEqual({ train: 840, val: 180, test: 180 });
+      expect(acc).toBeGreaterThanOrEqual(0.9);
+      // and on freshly generated data it has never seen (other seed: other users, other recordings)
+      const fresh = evaluateFloat(res.model, loadData('builtin:gestures?seed=7&n=300'));
+      expect(fresh.classification?.accuracy).toBeGreaterThanOrEqual(0.8);
+      // a few seconds of CPU each; the generous limit only guards against a loaded CI machine
+    },
+    600_000,
+  );
 });
 
 describe('determinism', () => {
@@ -41,7 +45,10 @@ describe('checkpoint and resume', () => {
 
   test('stopped after epoch 2 (or mid-epoch) and resumed from the checkpoint bytes: identical model', async () => {
     const whole = encodeFloatModel((await train(data(), cfg)).model);
-    for (const stopAt of [{ epochs: 2, batches: 0 }, { epochs: 1, batches: 1 }]) {
+    for (const stopAt of [
+      { epochs: 2, batches: 0 },
+      { epochs: 1, batches: 1 },
+    ]) {
       const t1 = new Trainer(data(), cfg);
       let batches = 0;
       const r1 = await t1.run({
@@ -108,10 +115,11 @@ describe('regression and long streams', () => {
     let se = 0;
     let n = 0;
     const test = loadData('builtin:sines?n=120&length=60');
-    for (let i = 0; i < test.x.length; i++) for (let t = 0; t < test.x[i].length; t++) {
-      se += (test.x[i][t] - (test.targets as Float32Array[])[i][t]) ** 2;
-      n++;
-    }
+    for (let i = 0; i < test.x.length; i++)
+      for (let t = 0; t < test.x[i].length; t++) {
+        se += (test.x[i][t] - (test.targets as Float32Array[])[i][t]) ** 2;
+        n++;
+      }
     expect(rmse).toBeLessThan(Math.sqrt(se / n));
   });
 

@@ -35,7 +35,11 @@ describe('device runtime in the Espruino sandbox', () => {
     expect(w.full()).toBe(false);
     for (let i = 0; i < 5; i++) w.push([i, -i]);
     expect(w.full()).toBe(true);
-    expect(w.rows().map((r: Int32Array) => Array.from(r))).toEqual([[2, -2], [3, -3], [4, -4]]);
+    expect(w.rows().map((r: Int32Array) => Array.from(r))).toEqual([
+      [2, -2],
+      [3, -3],
+      [4, -4],
+    ]);
     w.clear();
     expect(w.length()).toBe(0);
     expect(() => new rt.SampleWindow(0, 2)).toThrow(/window size/);
@@ -45,10 +49,20 @@ describe('device runtime in the Espruino sandbox', () => {
     const rt = runtimeIn(new EspruinoSandbox());
     const dev = new rt.Smoother(2, 1, 4);
     const host = new rtTs.Smoother(2, 1, 4);
-    const xs = [[100, -50], [0, 0], [-7, 33], [1000, 1]];
+    const xs = [
+      [100, -50],
+      [0, 0],
+      [-7, 33],
+      [1000, 1],
+    ];
     for (const x of xs) expect(Array.from(dev.update(x))).toEqual(Array.from(host.update(x)));
     const again = new rt.Smoother(2, 1, 4);
-    expect(xs.map((x) => Array.from(again.update(x)))).toEqual([[100, -50], [75, -38], [54, -21], [290, -16]]);
+    expect(xs.map((x) => Array.from(again.update(x)))).toEqual([
+      [100, -50],
+      [75, -38],
+      [54, -21],
+      [290, -16],
+    ]);
     expect(() => new rt.Smoother(2, 5, 4)).toThrow(/smoothing/);
   });
 

@@ -1,7 +1,16 @@
 // The reference kernels: streaming equals whole-sequence on every golden case, reset really
 // resets, errors are clear, traces are complete, and the integers track the float model.
 import { goldenCases, renderCase, RenderedCase } from '../../../compiler/quant/golden';
-import { createQuantState, resetQuantState, runQuant, stepQuant, traceCollector, dequantizeOutput, rawSequence, quantizeInput } from '../../../runtime/reference';
+import {
+  createQuantState,
+  resetQuantState,
+  runQuant,
+  stepQuant,
+  traceCollector,
+  dequantizeOutput,
+  rawSequence,
+  quantizeInput,
+} from '../../../runtime/reference';
 import { runFloat } from '../../../compiler/float/infer';
 import { TinyrnnError } from '../../../compiler/ir/errors';
 import { tinyModel } from '../../helpers/models';
@@ -93,7 +102,13 @@ test('raw inputs must be integers within 2^30 (RUN004) and have F features (RUN0
 test('the dequantised integer outputs track the float model (every cell kind, softmax heads)', () => {
   const rng = new Rng(5);
   const seqs = Array.from({ length: 16 }, () => Array.from({ length: 25 }, () => [rng.normal(), rng.normal(), rng.normal()]));
-  for (const cfg of [{ cell: 'lstm' as const }, { cell: 'gru' as const }, { cell: 'gru' as const, resetAfter: false }, { cell: 'elman' as const }, { cell: 'gru' as const, bidirectional: true, layers: 2 }]) {
+  for (const cfg of [
+    { cell: 'lstm' as const },
+    { cell: 'gru' as const },
+    { cell: 'gru' as const, resetAfter: false },
+    { cell: 'elman' as const },
+    { cell: 'gru' as const, bidirectional: true, layers: 2 },
+  ]) {
     const m = tinyModel({ ...cfg, hidden: 8, seed: 3 });
     const q = quantizeModel(m, seqs);
     let worst = 0;

@@ -12,7 +12,10 @@ describe('MCU board profiles', () => {
   });
 
   test('the families the simulator promises are present', () => {
-    const byCore = (c: string) => MCU_IDS.map((id) => findBoard(id)).filter((b) => b.core === c).map((b) => b.id);
+    const byCore = (c: string) =>
+      MCU_IDS.map((id) => findBoard(id))
+        .filter((b) => b.core === c)
+        .map((b) => b.id);
     expect(byCore('cortex-m0plus').length).toBeGreaterThanOrEqual(1);
     expect(byCore('cortex-m4f')).toEqual(expect.arrayContaining(['NRF52832', 'NRF52840', 'STM32F411', 'STM32L476']));
     expect(findBoard('esp32-wroom').core).toBe('xtensa-lx6');

@@ -8,7 +8,16 @@ import * as path from 'node:path';
 export const CHROMIUM = process.env.TINYRNN_CHROMIUM ?? '/usr/bin/chromium';
 export const HAVE_CHROMIUM = fs.existsSync(CHROMIUM);
 
-export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export interface PageCheck {
   consoleErrors: string[];
@@ -27,7 +36,12 @@ export async function checkPage(file: string): Promise<PageCheck> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { chromium } = require('playwright-core') as typeof import('playwright-core');
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyrnn-chromium-'));
-  const ctx = await chromium.launchPersistentContext(userDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, viewport: { width: 1200, height: 900 } });
+  const ctx = await chromium.launchPersistentContext(userDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_FLAGS,
+    viewport: { width: 1200, height: 900 },
+  });
   try {
     const page = ctx.pages()[0] ?? (await ctx.newPage());
     const consoleErrors: string[] = [];
@@ -58,7 +72,16 @@ export async function checkPage(file: string): Promise<PageCheck> {
       return { id: host ? host.id : '', width: c.width, height: c.height, colours: colours.size, inked };
     })`)) as PageCheck['canvases'];
     const screenshot = await page.screenshot({ fullPage: true });
-    return { consoleErrors, pageErrors, externalRequests, charts, canvases, title: await page.title(), text: (await page.evaluate('document.body.innerText')) as string, screenshot };
+    return {
+      consoleErrors,
+      pageErrors,
+      externalRequests,
+      charts,
+      canvases,
+      title: await page.title(),
+      text: (await page.evaluate('document.body.innerText')) as string,
+      screenshot,
+    };
   } finally {
     await ctx.close();
     fs.rmSync(userDir, { recursive: true, force: true });

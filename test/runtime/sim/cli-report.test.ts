@@ -17,7 +17,10 @@ describe('tinyrnn simulate', () => {
   test('text report: parity, memory, accuracy, faults; exit 0', async () => {
     const file = await gestureModelFile();
     const o = io();
-    const code = await main(['simulate', file, '--board', 'nrf52840', '--engine', 'reference', '--data', GESTURE_STREAM, '--fault', 'dropout:0.1', '--fault', 'reset:@60'], o);
+    const code = await main(
+      ['simulate', file, '--board', 'nrf52840', '--engine', 'reference', '--data', GESTURE_STREAM, '--fault', 'dropout:0.1', '--fault', 'reset:@60'],
+      o,
+    );
     const text = o.stdout.join('\n');
     expect(o.stderr).toEqual([]);
     expect(code).toBe(0);
@@ -75,7 +78,28 @@ describe('the HTML report in headless Chromium', () => {
     // The device engine with a cost model when it can run here (the report then has the time plot).
     const js = DEVICE_ENGINES.find((e) => e.engine === 'js');
     const where = js ? ['--board', js.board, '--engine', 'js', '--rate', '2'] : ['--board', 'NRF52840', '--engine', 'reference'];
-    const code = await main(['simulate', file, ...where, '--data', GESTURE_STREAM, '--devices', '4', '--workers', '0', '--fault', 'nan:0.05', '--fault', 'reset:@70', '--fault', 'jitter:20ms', '--report', html], o);
+    const code = await main(
+      [
+        'simulate',
+        file,
+        ...where,
+        '--data',
+        GESTURE_STREAM,
+        '--devices',
+        '4',
+        '--workers',
+        '0',
+        '--fault',
+        'nan:0.05',
+        '--fault',
+        'reset:@70',
+        '--fault',
+        'jitter:20ms',
+        '--report',
+        html,
+      ],
+      o,
+    );
     expect(code).toBe(0);
     expect(o.stdout.join('\n')).toMatch(/wrote .*report\.html/);
     const src = fs.readFileSync(html, 'utf8');

@@ -13,7 +13,11 @@ test('simulates on Puck.js and on the Cortex-M4 board and writes the reports', a
   const q = await gestureModelFile();
   const dir = fs.mkdtempSync(path.join(tmpDir(), 'demo-'));
   const out: string[] = [];
-  const ctx = { dir, io: { out: (t: string) => out.push(t), err: (t: string) => out.push(t), isTTY: false, cwd: dir }, files: { quantized: q } as Record<string, string> };
+  const ctx = {
+    dir,
+    io: { out: (t: string) => out.push(t), err: (t: string) => out.push(t), isTTY: false, cwd: dir },
+    files: { quantized: q } as Record<string, string>,
+  };
   await simulateDemoStage.run(ctx);
   const text = out.join('\n');
   expect(text).toMatch(/Puck\.js \[js\]: identical to the reference/);

@@ -72,7 +72,11 @@ export function gestureModelFile(cell: 'lstm' | 'gru' | 'elman' = 'lstm', hidden
 }
 
 /** An untrained (seeded) model shaped for a dataset, quantised on it: for parity, size and speed checks. */
-export function randomModelFile(cell: 'lstm' | 'gru' | 'elman', hidden: number, opts: { layers?: number; data?: string; output?: 'last' | 'sequence' } = {}): string {
+export function randomModelFile(
+  cell: 'lstm' | 'gru' | 'elman',
+  hidden: number,
+  opts: { layers?: number; data?: string; output?: 'last' | 'sequence' } = {},
+): string {
   const spec = opts.data ?? 'builtin:gestures?n=12&length=40&seed=2';
   const d = loadData(spec);
   const regression = !!d.targets;
@@ -81,7 +85,15 @@ export function randomModelFile(cell: 'lstm' | 'gru' | 'elman', hidden: number, 
   const name = `random-${cell}${hidden}x${layers}-${spec.replace(/[^a-z0-9]+/gi, '_')}-${output}`;
   const m = buildModel(
     { cell, hidden, layers, bidirectional: false, activation: 'tanh', resetAfter: true, dense: [] },
-    { name, task: regression ? 'regression' : 'classification', output, features: d.features, labels: d.labels, targetNames: d.targetNames, sampleRate: d.sampleRate },
+    {
+      name,
+      task: regression ? 'regression' : 'classification',
+      output,
+      features: d.features,
+      labels: d.labels,
+      targetNames: d.targetNames,
+      sampleRate: d.sampleRate,
+    },
     5,
   );
   const q = quantize(m, d);

@@ -240,7 +240,16 @@ describe('fleets', () => {
     const json = path.join(require('node:os').tmpdir(), `tinyrnn-sim-fleet-${process.pid}.json`);
     const d = loadData('builtin:gestures?n=6&length=20&seed=8');
     const F = 3;
-    require('node:fs').writeFileSync(json, JSON.stringify({ x: d.x.map((x) => Array.from({ length: x.length / F }, (_, t) => Array.from(x.subarray(t * F, t * F + F)))), y: Array.from(d.y!), labels: d.labels, features: d.features, sampleRate: 25 }));
+    require('node:fs').writeFileSync(
+      json,
+      JSON.stringify({
+        x: d.x.map((x) => Array.from({ length: x.length / F }, (_, t) => Array.from(x.subarray(t * F, t * F + F)))),
+        y: Array.from(d.y!),
+        labels: d.labels,
+        features: d.features,
+        sampleRate: 25,
+      }),
+    );
     const r = await simulate({ modelFile: file, board: 'NRF52840', engine: 'reference', data: json, devices: 3, workers: 0 });
     expect(r.devices.map((x) => x.windows)).toEqual([2, 2, 2]);
     expect(r.devices[1].source).toMatch(/recordings 1, 4$/);

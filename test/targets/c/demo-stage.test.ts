@@ -15,7 +15,11 @@ hostTest('the demo stage emits C, reports its size and checks it bit for bit on 
   const file = path.join(root, 'model.q.tnn');
   saveQuantModel(file, q);
   const out: string[] = [];
-  const ctx = { dir: root, io: { out: (t: string) => out.push(t), err: (t: string) => out.push(t), isTTY: false, cwd: root }, files: { quantised: file } as Record<string, string> };
+  const ctx = {
+    dir: root,
+    io: { out: (t: string) => out.push(t), err: (t: string) => out.push(t), isTTY: false, cwd: root },
+    files: { quantised: file } as Record<string, string>,
+  };
   await cDemoStage.run(ctx);
   const text = out.join('\n');
   expect(text).toMatch(/flash: \d+ bytes of weights/);

@@ -76,7 +76,12 @@ function check(c: VectorCase, out: string): void {
   const l = reservoirOf(c);
   const g = esn_generate({ inputSize: l.inputSize, units: l.hidden, densityQ16: l.reservoir!.densityQ16, seed: l.reservoir!.seed });
   const rows = out.trim().split('\n');
-  const get = (tag: string) => rows.find((r) => r.startsWith(`${tag} `))!.slice(tag.length + 1).split(',').map(Number);
+  const get = (tag: string) =>
+    rows
+      .find((r) => r.startsWith(`${tag} `))!
+      .slice(tag.length + 1)
+      .split(',')
+      .map(Number);
   // element by element: the C buffers, the TypeScript generator, and the int8 model's weights
   expect(get('wh')).toEqual(Array.from(g.w));
   expect(get('wx')).toEqual(Array.from(g.win));
@@ -89,31 +94,39 @@ function check(c: VectorCase, out: string): void {
   ys.forEach((y, t) => expect(y).toEqual(Array.from(stepQuant(c.model, st, c.sequences[0].raw[t]))));
 }
 
-hostTest('host gcc (strict flags, sanitizers): the regenerated reservoir equals the TypeScript one; step without reset is exact', async () => {
-  for (const c of cases) {
-    const dir = path.join(root, `${c.name}-host`);
-    fs.mkdirSync(dir, { recursive: true });
-    const { driver, model } = writeDumpDriver(c, dir);
-    const exe = await buildHost({ sources: [driver, model], includeDirs: [dir], out: path.join(dir, 'dump.exe'), opt: '-O2', sanitize: true });
-    const r = await runProgram(exe, [], { env: sanitizerEnv(), timeoutMs: 60000 });
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    check(c, r.stdout);
-  }
-}, 120000);
+hostTest(
+  'host gcc (strict flags, sanitizers): the regenerated reservoir equals the TypeScript one; step without reset is exact',
+  async () => {
+    for (const c of cases) {
+      const dir = path.join(root, `${c.name}-host`);
+      fs.mkdirSync(dir, { recursive: true });
+      const { driver, model } = writeDumpDriver(c, dir);
+      const exe = await buildHost({ sources: [driver, model], includeDirs: [dir], out: path.join(dir, 'dump.exe'), opt: '-O2', sanitize: true });
+      const r = await runProgram(exe, [], { env: sanitizerEnv(), timeoutMs: 60000 });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      check(c, r.stdout);
+    }
+  },
+  120000,
+);
 
-armTest('QEMU Cortex-M4: the regenerated reservoir equals the TypeScript one; step without reset is exact', async () => {
-  for (const c of cases) {
-    const dir = path.join(root, `${c.name}-m4`);
-    fs.mkdirSync(dir, { recursive: true });
-    const { driver, model } = writeDumpDriver(c, dir);
-    const m = ARM_MACHINES.m4;
-    const elf = await buildArm({ machine: m, sources: [driver, model], includeDirs: [dir], out: path.join(dir, 'dump.elf'), opt: '-O2' });
-    const r = await runQemu(elf, m, { timeoutMs: 60000 });
-    expect(r.code).toBe(0);
-    check(c, r.stdout);
-  }
-}, 120000);
+armTest(
+  'QEMU Cortex-M4: the regenerated reservoir equals the TypeScript one; step without reset is exact',
+  async () => {
+    for (const c of cases) {
+      const dir = path.join(root, `${c.name}-m4`);
+      fs.mkdirSync(dir, { recursive: true });
+      const { driver, model } = writeDumpDriver(c, dir);
+      const m = ARM_MACHINES.m4;
+      const elf = await buildArm({ machine: m, sources: [driver, model], includeDirs: [dir], out: path.join(dir, 'dump.elf'), opt: '-O2' });
+      const r = await runQemu(elf, m, { timeoutMs: 60000 });
+      expect(r.code).toBe(0);
+      check(c, r.stdout);
+    }
+  },
+  120000,
+);
 
 test('the memory report: flash saved = H*H + H*I, no reservoir in the weights, RAM for the regenerated buffers', () => {
   for (const c of cases) {

@@ -24,7 +24,12 @@ function missingTest(what: string, name: string, missing: string[]): void {
 /** A test that needs arm-none-eabi-gcc and qemu-system-arm. */
 export function armTest(name: string, fn: () => Promise<void>, timeout?: number): void {
   if (HAVE_ARM) test(name, fn, timeout);
-  else missingTest('ARM toolchain', name, TOOLS.missing.filter((m) => !m.startsWith('gcc')));
+  else
+    missingTest(
+      'ARM toolchain',
+      name,
+      TOOLS.missing.filter((m) => !m.startsWith('gcc')),
+    );
 }
 
 /** A test that needs the host gcc. */

@@ -27,7 +27,22 @@ const EVIL_LABELS = ['say "hi" */ now', 'int\nreturn;', '??/ \\ caf\u00e9'];
 const EVIL_FEATURES = ['x */ y', '"quoted"', 'for'];
 
 describe('prefixes', () => {
-  test.each([['int'], ['return'], ['class'], ['_x'], ['a__b'], ['model_'], ['1abc'], ['with space'], ['caf\u00e9'], ['strlen_model'], ['memory_use'], ['E2BIG'], ['a'.repeat(25)], ['']])('%j is rejected with EMIT001', (p) => {
+  test.each([
+    ['int'],
+    ['return'],
+    ['class'],
+    ['_x'],
+    ['a__b'],
+    ['model_'],
+    ['1abc'],
+    ['with space'],
+    ['caf\u00e9'],
+    ['strlen_model'],
+    ['memory_use'],
+    ['E2BIG'],
+    ['a'.repeat(25)],
+    [''],
+  ])('%j is rejected with EMIT001', (p) => {
     let err: unknown;
     try {
       validatePrefix(p);
@@ -108,9 +123,19 @@ describe('layouts', () => {
   });
 
   test('plain: sources, header, Make and CMake snippets, README; arduino: library folder with an example sketch; platformio: library.json', () => {
-    const paths = (layout: 'plain' | 'arduino' | 'platformio') => generateC(q, { prefix: 'gest', layout }).files.map((f) => f.path).sort();
+    const paths = (layout: 'plain' | 'arduino' | 'platformio') =>
+      generateC(q, { prefix: 'gest', layout })
+        .files.map((f) => f.path)
+        .sort();
     expect(paths('plain')).toEqual(['CMakeLists.txt', 'README.md', 'gest.c', 'gest.h', 'gest.mk', 'tinyrnn_kernels.h']);
-    expect(paths('arduino')).toEqual(['README.md', 'examples/gest_stream/gest_stream.ino', 'library.properties', 'src/gest.c', 'src/gest.h', 'src/tinyrnn_kernels.h']);
+    expect(paths('arduino')).toEqual([
+      'README.md',
+      'examples/gest_stream/gest_stream.ino',
+      'library.properties',
+      'src/gest.c',
+      'src/gest.h',
+      'src/tinyrnn_kernels.h',
+    ]);
     expect(paths('platformio')).toEqual(['README.md', 'examples/gest_stream/main.c', 'library.json', 'src/gest.c', 'src/gest.h', 'src/tinyrnn_kernels.h']);
     const lj = JSON.parse(generateC(q, { prefix: 'gest', layout: 'platformio' }).files.find((f) => f.path === 'library.json')!.text);
     expect(lj).toMatchObject({ name: 'gest', build: { srcDir: 'src' } });
@@ -128,7 +153,10 @@ describe('layouts', () => {
     const app = path.join(root, 'app');
     fs.mkdirSync(app, { recursive: true });
     fs.writeFileSync(path.join(app, 'main.c'), code);
-    fs.writeFileSync(path.join(app, 'Makefile'), `include ${path.join(dir, 'gest.mk')}\nCFLAGS += -std=c99 -Wall -Wextra -Werror -pedantic $(GEST_CFLAGS)\napp: main.c $(GEST_SRCS)\n\t$(CC) $(CFLAGS) -o $@ $^\n`);
+    fs.writeFileSync(
+      path.join(app, 'Makefile'),
+      `include ${path.join(dir, 'gest.mk')}\nCFLAGS += -std=c99 -Wall -Wextra -Werror -pedantic $(GEST_CFLAGS)\napp: main.c $(GEST_SRCS)\n\t$(CC) $(CFLAGS) -o $@ $^\n`,
+    );
     const mk = await runProgram('make', ['-s', '-C', app, 'app']);
     expect(mk.stderr).toBe('');
     expect(mk.code).toBe(0);
@@ -138,7 +166,12 @@ describe('layouts', () => {
     const pio = path.join(root, 'pio');
     const pgen = generateC(q, { prefix: 'gest', layout: 'platformio' });
     writeGenerated(pio, pgen);
-    const exe = await buildHost({ sources: [path.join(pio, 'examples/gest_stream/main.c'), path.join(pio, 'src/gest.c')], includeDirs: [path.join(pio, 'src')], out: path.join(pio, 'ex.exe'), opt: '-O2' });
+    const exe = await buildHost({
+      sources: [path.join(pio, 'examples/gest_stream/main.c'), path.join(pio, 'src/gest.c')],
+      includeDirs: [path.join(pio, 'src')],
+      out: path.join(pio, 'ex.exe'),
+      opt: '-O2',
+    });
     expect((await runProgram(exe, [])).code).toBe(0);
   });
 
@@ -181,9 +214,18 @@ armTest('no floating point anywhere: the model object for a soft-float Cortex-M0
   const dir = path.join(root, 'nofloat');
   const gen = generateC(cases.find((c) => c.name === 'stacked_lstm_gru')!.model, { prefix: 'm' });
   writeGenerated(dir, gen);
-  const obj = await compileArmObject({ machine: ARM_MACHINES.m0, sources: [path.join(dir, 'm.c')], includeDirs: [dir], out: path.join(dir, 'm.o'), opt: '-Os' });
+  const obj = await compileArmObject({
+    machine: ARM_MACHINES.m0,
+    sources: [path.join(dir, 'm.c')],
+    includeDirs: [dir],
+    out: path.join(dir, 'm.o'),
+    opt: '-Os',
+  });
   const r = await runProgram('arm-none-eabi-nm', ['-u', obj]);
-  const undef = r.stdout.split('\n').map((l) => l.trim().split(/\s+/).pop()).filter(Boolean) as string[];
+  const undef = r.stdout
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).pop())
+    .filter(Boolean) as string[];
   expect(undef.filter((s) => /__aeabi_[fd]|__aeabi_[ilu]2[fd]|__(add|sub|mul|div)[sd]f3/.test(s))).toEqual([]);
   expect(undef.filter((s) => !/^(memset|memcpy|__aeabi_l\w+|__aeabi_mem\w+|__aeabi_uldivmod|__aeabi_ldivmod)$/.test(s))).toEqual([]);
   expect((await symbols(obj)).length).toBeGreaterThan(0);
@@ -234,11 +276,38 @@ hostTest('the Arduino example sketch compiles as C++ against the generated libra
     ].join('\n'),
   );
   const main = path.join(dir, 'main.cpp');
-  fs.writeFileSync(main, '#include "Arduino.h"\n#include "examples/gest_stream/gest_stream.ino"\nint main() { setup(); for (int i = 0; i < 5; i++) loop(); return 0; }\n');
+  fs.writeFileSync(
+    main,
+    '#include "Arduino.h"\n#include "examples/gest_stream/gest_stream.ino"\nint main() { setup(); for (int i = 0; i < 5; i++) loop(); return 0; }\n',
+  );
   const obj = path.join(dir, 'gest.o');
-  const c = await runProgram('gcc', ['-std=c99', '-Wall', '-Wextra', '-Werror', '-pedantic', '-O2', `-I${path.join(dir, 'src')}`, '-c', path.join(dir, 'src', 'gest.c'), '-o', obj]);
+  const c = await runProgram('gcc', [
+    '-std=c99',
+    '-Wall',
+    '-Wextra',
+    '-Werror',
+    '-pedantic',
+    '-O2',
+    `-I${path.join(dir, 'src')}`,
+    '-c',
+    path.join(dir, 'src', 'gest.c'),
+    '-o',
+    obj,
+  ]);
   expect(c.stderr).toBe('');
-  const cxx = await runProgram('g++', ['-std=c++11', '-Wall', '-Wextra', '-Werror', '-O2', `-I${dir}`, `-I${path.join(dir, 'src')}`, main, obj, '-o', path.join(dir, 'sketch')]);
+  const cxx = await runProgram('g++', [
+    '-std=c++11',
+    '-Wall',
+    '-Wextra',
+    '-Werror',
+    '-O2',
+    `-I${dir}`,
+    `-I${path.join(dir, 'src')}`,
+    main,
+    obj,
+    '-o',
+    path.join(dir, 'sketch'),
+  ]);
   expect(cxx.stderr).toBe('');
   const r = await runProgram(path.join(dir, 'sketch'), []);
   expect(r.code).toBe(0);
@@ -288,7 +357,11 @@ hostTest('several streams at once: interleaved steps on two states equal separat
   const r = await runProgram(exe, [], { env: sanitizerEnv() });
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
-  const rows = (tag: string) => r.stdout.split('\n').filter((l) => l.startsWith(tag + ' ')).map((l) => l.slice(2).split(' ').map(Number));
+  const rows = (tag: string) =>
+    r.stdout
+      .split('\n')
+      .filter((l) => l.startsWith(tag + ' '))
+      .map((l) => l.slice(2).split(' ').map(Number));
   expect(rows('A')).toEqual(a.outputs.slice(0, T));
   expect(rows('B')).toEqual(b.outputs.slice(0, T));
   expect(rows('R')).toEqual(b.outputs.slice(0, T));

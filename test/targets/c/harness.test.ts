@@ -2,7 +2,18 @@
 // Cortex-M4 and Cortex-M0 machines, instruction counting from the exec trace, symbol sizes.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ARM_MACHINES, buildArm, buildHost, compileArmObject, runProgram, runQemu, sanitizerEnv, scratchDir, symbols, traceRun } from '../../../targets/c/toolchain';
+import {
+  ARM_MACHINES,
+  buildArm,
+  buildHost,
+  compileArmObject,
+  runProgram,
+  runQemu,
+  sanitizerEnv,
+  scratchDir,
+  symbols,
+  traceRun,
+} from '../../../targets/c/toolchain';
 import { armTest, hostTest } from './gate';
 
 const dir = scratchDir('harness');
@@ -59,7 +70,10 @@ hostTest('host: gcc -O2 with sanitizers builds and runs a program, exit code and
 
 hostTest('host: a sanitizer report makes the run fail', async () => {
   const bad = path.join(dir, 'bad.c');
-  fs.writeFileSync(bad, '#include <stdint.h>\n#include <stdio.h>\nint main(int argc, char **argv) {\n  (void)argv;\n  int32_t x = INT32_MAX - 1 + argc;\n  x = x + argc;\n  printf("%ld\\n", (long)x);\n  return 0;\n}\n');
+  fs.writeFileSync(
+    bad,
+    '#include <stdint.h>\n#include <stdio.h>\nint main(int argc, char **argv) {\n  (void)argv;\n  int32_t x = INT32_MAX - 1 + argc;\n  x = x + argc;\n  printf("%ld\\n", (long)x);\n  return 0;\n}\n',
+  );
   const exe = await buildHost({ sources: [bad], out: path.join(dir, 'bad.exe'), opt: '-O0', sanitize: true });
   const r = await runProgram(exe, [], { env: sanitizerEnv() });
   expect(r.code).not.toBe(0);
@@ -78,7 +92,10 @@ for (const key of ['m4', 'm0'] as const) {
 
 armTest('m4 with hard float: the start-up enables the FPU and float code runs', async () => {
   const f = path.join(dir, 'fpu.c');
-  fs.writeFileSync(f, '#include <stdio.h>\nstatic volatile float x = 1.5f;\nint main(void) {\n  float y = x * x + 0.25f;\n  printf("%d\\n", (int)(y * 4.0f));\n  return 0;\n}\n');
+  fs.writeFileSync(
+    f,
+    '#include <stdio.h>\nstatic volatile float x = 1.5f;\nint main(void) {\n  float y = x * x + 0.25f;\n  printf("%d\\n", (int)(y * 4.0f));\n  return 0;\n}\n',
+  );
   const m = { ...ARM_MACHINES.m4, flags: ['-mcpu=cortex-m4', '-mthumb', '-mfloat-abi=hard', '-mfpu=fpv4-sp-d16'] };
   const elf = await buildArm({ machine: m, sources: [f], out: path.join(dir, 'fpu.elf'), opt: '-O2', extraFlags: ['-Wno-double-promotion'] });
   const r = await runQemu(elf, m, { timeoutMs: 30000 });
@@ -90,12 +107,19 @@ armTest('m0: the Cortex-M0 machine rejects Thumb-2 code (so the M0 build really 
   const probe = path.join(dir, 'probe.c');
   fs.writeFileSync(probe, DSP_PROBE);
   // Built for M3 (Thumb-2) but run on the M0 machine: it must fault, not print.
-  const elf = await buildArm({ machine: { ...ARM_MACHINES.m0, flags: ['-mcpu=cortex-m3', '-mthumb', '-mfloat-abi=soft'] }, sources: [probe], out: path.join(dir, 'probe.elf'), opt: '-O0' });
+  const elf = await buildArm({
+    machine: { ...ARM_MACHINES.m0, flags: ['-mcpu=cortex-m3', '-mthumb', '-mfloat-abi=soft'] },
+    sources: [probe],
+    out: path.join(dir, 'probe.elf'),
+    opt: '-O0',
+  });
   const r = await runQemu(elf, ARM_MACHINES.m0, { timeoutMs: 30000 });
   expect(r.code).not.toBe(0);
   expect(r.stdout).not.toContain('y=12');
   // And for the M0 itself it cannot even be assembled.
-  await expect(buildArm({ machine: ARM_MACHINES.m0, sources: [probe], out: path.join(dir, 'probe0.elf'), opt: '-O0' })).rejects.toThrow(/mov\.w|thumb|not supported|unshifted register/i);
+  await expect(buildArm({ machine: ARM_MACHINES.m0, sources: [probe], out: path.join(dir, 'probe0.elf'), opt: '-O0' })).rejects.toThrow(
+    /mov\.w|thumb|not supported|unshifted register/i,
+  );
 });
 
 armTest('m4: instruction counts from the exec trace are exact and repeatable', async () => {
@@ -122,7 +146,10 @@ armTest('m4: instruction counts from the exec trace are exact and repeatable', a
 
 armTest('symbol sizes from arm-none-eabi-nm -S match the declared arrays', async () => {
   const f = path.join(dir, 'data.c');
-  fs.writeFileSync(f, '#include <stdint.h>\nextern const int8_t w_table[37];\nconst int8_t w_table[37] = {1};\nextern int16_t state_buf[5];\nint16_t state_buf[5];\n');
+  fs.writeFileSync(
+    f,
+    '#include <stdint.h>\nextern const int8_t w_table[37];\nconst int8_t w_table[37] = {1};\nextern int16_t state_buf[5];\nint16_t state_buf[5];\n',
+  );
   const o = await compileArmObject({ machine: ARM_MACHINES.m0, sources: [f], out: path.join(dir, 'data.o'), opt: '-O2' });
   const syms = await symbols(o);
   expect(syms.find((s) => s.name === 'w_table')).toMatchObject({ size: 37, type: 'R' });

@@ -16,7 +16,7 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 test('the report adds up: per-layer rows, totals, MACs', () => {
   for (const c of cases) {
-    const gen = generateC(c.model, { prefix: "m" });
+    const gen = generateC(c.model, { prefix: 'm' });
     const { report } = gen;
     const f = report.flash;
     expect(f.data).toBe(f.weights + f.biases + f.requant + f.tables + f.input);
@@ -26,7 +26,18 @@ test('the report adds up: per-layer rows, totals, MACs', () => {
     expect(report.ram.total).toBe(report.ram.state + report.ram.scratch + report.ram.reservoir);
     // weights: one int8 per parameter of every weight matrix, except the regenerated reservoirs
     // (echo state networks), whose H*H + H*I int8 weights live in RAM instead of flash
-    const w = c.model.layers.reduce((s, l) => s + (l.kind === 'dense' ? l.w.length : l.kind === 'jordan' ? l.wx.length + l.wy.length + l.wo.length : l.kind === 'bidirectional' ? l.forward.wx.length + l.forward.wh.length + l.backward.wx.length + l.backward.wh.length : l.wx.length + l.wh.length), 0);
+    const w = c.model.layers.reduce(
+      (s, l) =>
+        s +
+        (l.kind === 'dense'
+          ? l.w.length
+          : l.kind === 'jordan'
+            ? l.wx.length + l.wy.length + l.wo.length
+            : l.kind === 'bidirectional'
+              ? l.forward.wx.length + l.forward.wh.length + l.backward.wx.length + l.backward.wh.length
+              : l.wx.length + l.wh.length),
+      0,
+    );
     const saved = c.model.layers.reduce((s, l) => s + (l.kind === 'elman' && l.reservoir ? l.hidden * l.hidden + l.hidden * l.inputSize : 0), 0);
     expect(f.reservoirSaved).toBe(saved);
     expect(f.weights).toBe(w - saved);
@@ -36,50 +47,62 @@ test('the report adds up: per-layer rows, totals, MACs', () => {
 });
 
 for (const key of ['m4', 'm0'] as const) {
-  armTest(`every model: data symbol sizes from arm-none-eabi-nm -S equal the report (${ARM_MACHINES[key].cpu})`, async () => {
-    const errors: string[] = [];
-    await Promise.all(
-      cases.map(async (c) => {
-        const dir = path.join(root, `${c.name}-${key}`);
-        fs.mkdirSync(dir, { recursive: true });
-        const gen = generateC(c.model, { prefix: 'm' });
-        writeGenerated(dir, gen);
-        const probe = path.join(dir, 'probe.c');
-        fs.writeFileSync(probe, '#include "m.c"\nextern m_state_t probe_state;\nm_state_t probe_state;\nextern m_scratch_t probe_scratch;\nm_scratch_t probe_scratch;\n');
-        const obj = await compileArmObject({ machine: ARM_MACHINES[key], sources: [probe], includeDirs: [dir], out: path.join(dir, 'probe.o'), opt: '-O2' });
-        const syms = await symbols(obj);
-        const size = (name: string) => syms.find((s) => s.name === name)?.size;
-        const r = gen.report;
-        for (const a of gen.arrays) if (size(a.name) !== a.bytes) errors.push(`${c.name}: ${a.name}: nm ${size(a.name)}, report ${a.bytes}`);
-        if (size('probe_state') !== r.ram.state) errors.push(`${c.name}: state: nm ${size('probe_state')}, report ${r.ram.state}`);
-        if (size('probe_scratch') !== r.ram.scratch) errors.push(`${c.name}: scratch: nm ${size('probe_scratch')}, report ${r.ram.scratch}`);
-        // everything else in read-only data: descriptors and names
-        const arrays = new Set(gen.arrays.map((a) => a.name));
-        const other = syms.filter((s) => /^[rR]$/.test(s.type) && !arrays.has(s.name));
-        const names = other.filter((s) => /_(feature|class)_name\d+$/.test(s.name)).reduce((n, s) => n + s.size, 0);
-        const desc = other.filter((s) => !/_(feature|class)_name\d+$/.test(s.name)).reduce((n, s) => n + s.size, 0);
-        if (names !== r.flash.names) errors.push(`${c.name}: names: nm ${names}, report ${r.flash.names}`);
-        if (desc !== r.flash.descriptors) errors.push(`${c.name}: descriptors: nm ${desc} (${other.map((s) => s.name).join(' ')}), report ${r.flash.descriptors}`);
-        // no writable data in the model (state lives in the caller's struct) except the regenerated
-        // reservoirs of echo state networks: their W (H*H) and Win (H*I) buffers and a ready flag
-        const reservoirRam = new Map<string, number>();
-        c.model.layers.forEach((l, i) => {
-          if (l.kind === 'elman' && l.reservoir) {
-            reservoirRam.set(`m_l${i}_wh`, l.hidden * l.hidden);
-            reservoirRam.set(`m_l${i}_wx`, l.hidden * l.inputSize);
-          }
-        });
-        if (reservoirRam.size) reservoirRam.set('m_reservoir_ready', 1);
-        const rw = syms.filter((s) => /^[dDbB]$/.test(s.type) && !s.name.startsWith('probe_'));
-        for (const s of rw) if (reservoirRam.get(s.name) !== s.size) errors.push(`${c.name}: writable data in the model: ${s.name} (${s.size} bytes)`);
-        for (const [name, bytes] of reservoirRam) if (size(name) !== bytes) errors.push(`${c.name}: reservoir buffer ${name}: nm ${size(name)}, expected ${bytes}`);
-        if (rw.reduce((n, s) => n + s.size, 0) !== r.ram.reservoir) errors.push(`${c.name}: reservoir RAM: nm ${rw.reduce((n, s) => n + s.size, 0)}, report ${r.ram.reservoir}`);
-        // nothing of the recurrent reservoir's size (H*H) in read-only data: it is not stored
-        for (const [name, bytes] of reservoirRam) if (name.endsWith('_wh') && syms.some((s) => /^[rR]$/.test(s.type) && s.size === bytes)) errors.push(`${c.name}: a read-only symbol has the size of ${name} (${bytes} bytes)`);
-      }),
-    );
-    expect(errors).toEqual([]);
-  }, 180000);
+  armTest(
+    `every model: data symbol sizes from arm-none-eabi-nm -S equal the report (${ARM_MACHINES[key].cpu})`,
+    async () => {
+      const errors: string[] = [];
+      await Promise.all(
+        cases.map(async (c) => {
+          const dir = path.join(root, `${c.name}-${key}`);
+          fs.mkdirSync(dir, { recursive: true });
+          const gen = generateC(c.model, { prefix: 'm' });
+          writeGenerated(dir, gen);
+          const probe = path.join(dir, 'probe.c');
+          fs.writeFileSync(
+            probe,
+            '#include "m.c"\nextern m_state_t probe_state;\nm_state_t probe_state;\nextern m_scratch_t probe_scratch;\nm_scratch_t probe_scratch;\n',
+          );
+          const obj = await compileArmObject({ machine: ARM_MACHINES[key], sources: [probe], includeDirs: [dir], out: path.join(dir, 'probe.o'), opt: '-O2' });
+          const syms = await symbols(obj);
+          const size = (name: string) => syms.find((s) => s.name === name)?.size;
+          const r = gen.report;
+          for (const a of gen.arrays) if (size(a.name) !== a.bytes) errors.push(`${c.name}: ${a.name}: nm ${size(a.name)}, report ${a.bytes}`);
+          if (size('probe_state') !== r.ram.state) errors.push(`${c.name}: state: nm ${size('probe_state')}, report ${r.ram.state}`);
+          if (size('probe_scratch') !== r.ram.scratch) errors.push(`${c.name}: scratch: nm ${size('probe_scratch')}, report ${r.ram.scratch}`);
+          // everything else in read-only data: descriptors and names
+          const arrays = new Set(gen.arrays.map((a) => a.name));
+          const other = syms.filter((s) => /^[rR]$/.test(s.type) && !arrays.has(s.name));
+          const names = other.filter((s) => /_(feature|class)_name\d+$/.test(s.name)).reduce((n, s) => n + s.size, 0);
+          const desc = other.filter((s) => !/_(feature|class)_name\d+$/.test(s.name)).reduce((n, s) => n + s.size, 0);
+          if (names !== r.flash.names) errors.push(`${c.name}: names: nm ${names}, report ${r.flash.names}`);
+          if (desc !== r.flash.descriptors)
+            errors.push(`${c.name}: descriptors: nm ${desc} (${other.map((s) => s.name).join(' ')}), report ${r.flash.descriptors}`);
+          // no writable data in the model (state lives in the caller's struct) except the regenerated
+          // reservoirs of echo state networks: their W (H*H) and Win (H*I) buffers and a ready flag
+          const reservoirRam = new Map<string, number>();
+          c.model.layers.forEach((l, i) => {
+            if (l.kind === 'elman' && l.reservoir) {
+              reservoirRam.set(`m_l${i}_wh`, l.hidden * l.hidden);
+              reservoirRam.set(`m_l${i}_wx`, l.hidden * l.inputSize);
+            }
+          });
+          if (reservoirRam.size) reservoirRam.set('m_reservoir_ready', 1);
+          const rw = syms.filter((s) => /^[dDbB]$/.test(s.type) && !s.name.startsWith('probe_'));
+          for (const s of rw) if (reservoirRam.get(s.name) !== s.size) errors.push(`${c.name}: writable data in the model: ${s.name} (${s.size} bytes)`);
+          for (const [name, bytes] of reservoirRam)
+            if (size(name) !== bytes) errors.push(`${c.name}: reservoir buffer ${name}: nm ${size(name)}, expected ${bytes}`);
+          if (rw.reduce((n, s) => n + s.size, 0) !== r.ram.reservoir)
+            errors.push(`${c.name}: reservoir RAM: nm ${rw.reduce((n, s) => n + s.size, 0)}, report ${r.ram.reservoir}`);
+          // nothing of the recurrent reservoir's size (H*H) in read-only data: it is not stored
+          for (const [name, bytes] of reservoirRam)
+            if (name.endsWith('_wh') && syms.some((s) => /^[rR]$/.test(s.type) && s.size === bytes))
+              errors.push(`${c.name}: a read-only symbol has the size of ${name} (${bytes} bytes)`);
+        }),
+      );
+      expect(errors).toEqual([]);
+    },
+    180000,
+  );
 }
 
 armTest('kernel code size is measured from the object and printed in the report', async () => {

@@ -27,12 +27,24 @@ const variants: Variant[] = [
   {
     label: 'host -O0 sanitized, traced',
     trace: true,
-    run: async (_c, dir, driver, model) => hostRun('host -O0', await buildHost({ sources: [driver, model], includeDirs: [dir], out: path.join(dir, 'h0.exe'), opt: '-O0', sanitize: true, defines: ['TINYRNN_TRACE'] })),
+    run: async (_c, dir, driver, model) =>
+      hostRun(
+        'host -O0',
+        await buildHost({
+          sources: [driver, model],
+          includeDirs: [dir],
+          out: path.join(dir, 'h0.exe'),
+          opt: '-O0',
+          sanitize: true,
+          defines: ['TINYRNN_TRACE'],
+        }),
+      ),
   },
   {
     label: 'host -O2 sanitized',
     trace: false,
-    run: async (_c, dir, driver, model) => hostRun('host -O2', await buildHost({ sources: [driver, model], includeDirs: [dir], out: path.join(dir, 'h2.exe'), opt: '-O2', sanitize: true })),
+    run: async (_c, dir, driver, model) =>
+      hostRun('host -O2', await buildHost({ sources: [driver, model], includeDirs: [dir], out: path.join(dir, 'h2.exe'), opt: '-O2', sanitize: true })),
   },
 ];
 const armVariants: (Variant & { machine: 'm4' | 'm0' })[] = [
@@ -42,9 +54,17 @@ const armVariants: (Variant & { machine: 'm4' | 'm0' })[] = [
 for (const v of armVariants) {
   v.run = async (_c, dir, driver, model) => {
     const m = ARM_MACHINES[v.machine];
-    const elf = await buildArm({ machine: m, sources: [driver, model], includeDirs: [dir], out: path.join(dir, `${v.machine}.elf`), opt: v.machine === 'm4' ? '-O2' : '-Os', defines: v.trace ? ['TINYRNN_TRACE'] : [] });
+    const elf = await buildArm({
+      machine: m,
+      sources: [driver, model],
+      includeDirs: [dir],
+      out: path.join(dir, `${v.machine}.elf`),
+      opt: v.machine === 'm4' ? '-O2' : '-Os',
+      defines: v.trace ? ['TINYRNN_TRACE'] : [],
+    });
     const r = await runQemu(elf, m, { timeoutMs: 120000 });
-    if (r.code !== 0) throw new Error(`[${v.label}] exit ${r.code ?? r.signal}${r.timedOut ? ' (timeout)' : ''}:\n${r.stdout.slice(-2000)}${r.stderr.slice(0, 2000)}`);
+    if (r.code !== 0)
+      throw new Error(`[${v.label}] exit ${r.code ?? r.signal}${r.timedOut ? ' (timeout)' : ''}:\n${r.stdout.slice(-2000)}${r.stderr.slice(0, 2000)}`);
     return r.stdout;
   };
 }
@@ -70,7 +90,21 @@ async function check(v: Variant, dirTag: string): Promise<void> {
 }
 
 test('the golden vectors cover every layer kind and the edge cases', () => {
-  const kinds = new Set(cases.flatMap((c) => c.model.layers.map((l) => (l.kind === 'bidirectional' ? `bidirectional ${l.forward.kind}` : l.kind === 'dense' ? `dense ${l.activation}` : l.kind === 'gru' ? `gru ${l.resetAfter ? 'after' : 'before'}` : l.kind === 'elman' ? `elman ${l.activation}` : l.kind))));
+  const kinds = new Set(
+    cases.flatMap((c) =>
+      c.model.layers.map((l) =>
+        l.kind === 'bidirectional'
+          ? `bidirectional ${l.forward.kind}`
+          : l.kind === 'dense'
+            ? `dense ${l.activation}`
+            : l.kind === 'gru'
+              ? `gru ${l.resetAfter ? 'after' : 'before'}`
+              : l.kind === 'elman'
+                ? `elman ${l.activation}`
+                : l.kind,
+      ),
+    ),
+  );
   for (const c of cases) {
     for (const l of c.model.layers) {
       if (l.kind === 'jordan') kinds.add(`jordan ${l.outType}`);
@@ -78,20 +112,46 @@ test('the golden vectors cover every layer kind and the edge cases', () => {
       if (l.kind === 'elman' && l.reservoir) kinds.add('elman reservoir');
     }
   }
-  for (const k of ['elman tanh', 'elman relu', 'lstm', 'gru after', 'gru before', 'bidirectional lstm', 'bidirectional gru', 'dense none', 'dense relu', 'dense tanh', 'dense sigmoid', 'dense softmax', 'jordan s8', 'jordan s16', 'elman leaky', 'elman reservoir']) expect(kinds).toContain(k);
+  for (const k of [
+    'elman tanh',
+    'elman relu',
+    'lstm',
+    'gru after',
+    'gru before',
+    'bidirectional lstm',
+    'bidirectional gru',
+    'dense none',
+    'dense relu',
+    'dense tanh',
+    'dense sigmoid',
+    'dense softmax',
+    'jordan s8',
+    'jordan s16',
+    'elman leaky',
+    'elman reservoir',
+  ])
+    expect(kinds).toContain(k);
   expect(cases.length).toBeGreaterThanOrEqual(15);
 });
 
 test('a mismatch names the case, sequence, build, step, stage and index, with the count', () => {
   const c = cases.find((x) => x.name === 'lstm_h4')!;
-  const exact = { complete: true, sequences: c.sequences.map((q) => ({ outputs: q.outputs.map((r) => r.slice()), trace: Object.fromEntries(Object.entries(q.trace).map(([k, v]) => [k, v.map((r) => r.slice())])) })) };
+  const exact = {
+    complete: true,
+    sequences: c.sequences.map((q) => ({
+      outputs: q.outputs.map((r) => r.slice()),
+      trace: Object.fromEntries(Object.entries(q.trace).map(([k, v]) => [k, v.map((r) => r.slice())])),
+    })),
+  };
   expect(compareRun(c, exact, 'host', 'all')).toEqual([]);
   const bad = JSON.parse(JSON.stringify(exact));
   bad.sequences[0].trace['L0.c'][2][3] += 1;
   bad.sequences[0].trace['L0.c'][2][1] -= 1;
   bad.sequences[1].outputs[4][0] += 1;
   const e = compareRun(c, bad, 'host', 'all');
-  expect(e[0]).toBe(`lstm_h4/seq0 [host]: step 2 L0.c[1]: got ${bad.sequences[0].trace['L0.c'][2][1]}, want ${exact.sequences[0].trace['L0.c'][2][1]} (2 of 4 differ)`);
+  expect(e[0]).toBe(
+    `lstm_h4/seq0 [host]: step 2 L0.c[1]: got ${bad.sequences[0].trace['L0.c'][2][1]}, want ${exact.sequences[0].trace['L0.c'][2][1]} (2 of 4 differ)`,
+  );
   expect(e[1]).toMatch(/^lstm_h4\/seq1 \[host\]: step 4 output\[0\]: got -?\d+, want -?\d+ \(1 of 3 differ\)$/);
   const missing = JSON.parse(JSON.stringify(exact));
   delete missing.sequences[0].trace['L0.h16'];

@@ -135,7 +135,14 @@ function check(stdout: string, code: number | null): void {
 
 for (const opt of ['-O0', '-O2'] as const) {
   hostTest(`primitives equal the TypeScript definition: host ${opt}, sanitized`, async () => {
-    const exe = await buildHost({ sources: [path.join(dir, 'prim.c')], includeDirs: [dir], out: path.join(dir, `prim${opt}.exe`), opt, sanitize: true, extraFlags: ['-Wno-unused-function'] });
+    const exe = await buildHost({
+      sources: [path.join(dir, 'prim.c')],
+      includeDirs: [dir],
+      out: path.join(dir, `prim${opt}.exe`),
+      opt,
+      sanitize: true,
+      extraFlags: ['-Wno-unused-function'],
+    });
     const r = await runProgram(exe, [], { env: sanitizerEnv() });
     expect(r.stderr).toBe('');
     check(r.stdout, r.code);

@@ -80,8 +80,14 @@ export function writeDriver(c: VectorCase, dir: string, trace: boolean): { gen: 
   }
   // the print helpers the state fields need (an unused static function is an error under -Werror)
   const printed = !trace && c.streaming ? stateFieldsOf(gen).filter((f) => stateKey(f.name, c.model.layers.length - 1)) : [];
-  if (printed.some((f) => f.type === 's8')) lines.push('static void print8(const char *key, const int8_t *v, int32_t n) { int32_t i; printf("T %s %ld", key, (long)cur_t); for (i = 0; i < n; i++) printf(" %ld", (long)v[i]); printf("\\n"); }');
-  if (!trace && c.streaming) lines.push('static void print16(const char *key, const int16_t *v, int32_t n) { int32_t i; printf("T %s %ld", key, (long)cur_t); for (i = 0; i < n; i++) printf(" %ld", (long)v[i]); printf("\\n"); }');
+  if (printed.some((f) => f.type === 's8'))
+    lines.push(
+      'static void print8(const char *key, const int8_t *v, int32_t n) { int32_t i; printf("T %s %ld", key, (long)cur_t); for (i = 0; i < n; i++) printf(" %ld", (long)v[i]); printf("\\n"); }',
+    );
+  if (!trace && c.streaming)
+    lines.push(
+      'static void print16(const char *key, const int16_t *v, int32_t n) { int32_t i; printf("T %s %ld", key, (long)cur_t); for (i = 0; i < n; i++) printf(" %ld", (long)v[i]); printf("\\n"); }',
+    );
   lines.push('int main(void) {', '  int32_t k, t, o = 0, i;', '  (void)cur_t;');
   lines.push(`  for (k = 0; k < ${lens.length}; k++) {`, '    printf("S %ld\\n", (long)k);');
   if (c.streaming) {
@@ -95,13 +101,21 @@ export function writeDriver(c: VectorCase, dir: string, trace: boolean): { gen: 
       for (const f of stateFieldsOf(gen)) {
         const key = stateKey(f.name, lastLayer);
         if (!key) continue;
-        lines.push(`      ${f.type === 's8' ? 'print8' : 'print16'}(${JSON.stringify(key)}, ${f.type === 's8' ? '(const int8_t *)' : '(const int16_t *)'}st.${f.name}, ${f.count});`);
+        lines.push(
+          `      ${f.type === 's8' ? 'print8' : 'print16'}(${JSON.stringify(key)}, ${f.type === 's8' ? '(const int8_t *)' : '(const int16_t *)'}st.${f.name}, ${f.count});`,
+        );
       }
     }
     lines.push('      printf("O %ld", (long)t);', `      for (i = 0; i < ${O}; i++) printf(" %ld", (long)y[i]);`, '      printf("\\n");', '    }');
   } else {
     lines.push('    if (m_run(&st, raw_all + o, seq_len[k], outbuf, work) != M_OK) return 3;');
-    lines.push('    for (t = 0; t < seq_len[k]; t++) {', '      printf("O %ld", (long)t);', `      for (i = 0; i < ${O}; i++) printf(" %ld", (long)outbuf[t * ${O} + i]);`, '      printf("\\n");', '    }');
+    lines.push(
+      '    for (t = 0; t < seq_len[k]; t++) {',
+      '      printf("O %ld", (long)t);',
+      `      for (i = 0; i < ${O}; i++) printf(" %ld", (long)outbuf[t * ${O} + i]);`,
+      '      printf("\\n");',
+      '    }',
+    );
   }
   lines.push(`    o += seq_len[k] * ${F};`, '  }', '  printf("END\\n");', '  return 0;', '}', '');
   const driver = path.join(dir, 'driver.c');
@@ -153,7 +167,12 @@ export function compareRun(c: VectorCase, run: ParsedRun, label: string, keys: '
       return;
     }
     // stages in trace order (the first differing key names the stage), then the outputs
-    const order = [...Object.keys(want.trace).filter((key) => keys === 'all' || keys.includes(key)).map((key) => [key, want.trace[key], got.trace[key]] as const), ['output', want.outputs, got.outputs] as const];
+    const order = [
+      ...Object.keys(want.trace)
+        .filter((key) => keys === 'all' || keys.includes(key))
+        .map((key) => [key, want.trace[key], got.trace[key]] as const),
+      ['output', want.outputs, got.outputs] as const,
+    ];
     for (const [key, w, g] of order) {
       if (!g) {
         errors.push(`${where}: ${key} not reported`);
@@ -180,5 +199,10 @@ export function compareRun(c: VectorCase, run: ParsedRun, label: string, keys: '
 /** Trace keys the API exposes without tracing (input stage and the state struct), for a streaming case. */
 export function apiKeys(c: VectorCase, gen: CGenResult): string[] {
   const last = c.model.layers.length - 1;
-  return ['x', ...stateFieldsOf(gen).map((f) => stateKey(f.name, last)).filter((k): k is string => !!k)];
+  return [
+    'x',
+    ...stateFieldsOf(gen)
+      .map((f) => stateKey(f.name, last))
+      .filter((k): k is string => !!k),
+  ];
 }

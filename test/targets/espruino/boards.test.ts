@@ -21,7 +21,14 @@ describe('board profiles', () => {
     ];
     for (const [id, chip, mhz, ram, flash, vars, block] of want) {
       const b = findBoard(id, { espruino: true });
-      expect([b.chip, b.clockMHz, b.ramBytes / 1024, b.flashBytes / 1024, b.espruino?.variables, b.espruino?.blockSize]).toEqual([chip, mhz, ram, flash, vars, block]);
+      expect([b.chip, b.clockMHz, b.ramBytes / 1024, b.flashBytes / 1024, b.espruino?.variables, b.espruino?.blockSize]).toEqual([
+        chip,
+        mhz,
+        ram,
+        flash,
+        vars,
+        block,
+      ]);
     }
     expect(findBoard('BANGLEJS').espruino?.storageMapped).toBe(false);
     expect(findBoard('BANGLEJS2').espruino?.storageMapped).toBe(false);
@@ -59,7 +66,16 @@ describe('board profiles', () => {
 
   test('each validation problem is reported with code, path and value (all at once)', () => {
     const good = JSON.parse(JSON.stringify(findBoard('PUCKJS')));
-    const bad = { ...good, id: 'puck js', core: 'z80', clockMHz: -1, fpu: 'yes', sensors: 'acc', colour: 'red', espruino: { ...good.espruino, blockSize: 14, family: 'watch', accelerometer: { api: 'x', unitsPerG: 0, rateHz: [] } } };
+    const bad = {
+      ...good,
+      id: 'puck js',
+      core: 'z80',
+      clockMHz: -1,
+      fpu: 'yes',
+      sensors: 'acc',
+      colour: 'red',
+      espruino: { ...good.espruino, blockSize: 14, family: 'watch', accelerometer: { api: 'x', unitsPerG: 0, rateHz: [] } },
+    };
     const p = boardProblems(bad);
     const byPath = Object.fromEntries(p.map((d) => [d.path, d.code]));
     expect(byPath).toEqual({
@@ -80,7 +96,19 @@ describe('board profiles', () => {
   test('a plain microcontroller profile (no espruino section) is valid; duplicate names are refused', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyrnn-boards-'));
     try {
-      const m0 = { id: 'RP2040', name: 'Raspberry Pi RP2040', aliases: ['pico-rp2040'], chip: 'RP2040', core: 'cortex-m0plus', clockMHz: 133, ramBytes: 264 * 1024, flashBytes: 2 * 1024 * 1024, fpu: false, dsp: false, sensors: [] };
+      const m0 = {
+        id: 'RP2040',
+        name: 'Raspberry Pi RP2040',
+        aliases: ['pico-rp2040'],
+        chip: 'RP2040',
+        core: 'cortex-m0plus',
+        clockMHz: 133,
+        ramBytes: 264 * 1024,
+        flashBytes: 2 * 1024 * 1024,
+        fpu: false,
+        dsp: false,
+        sensors: [],
+      };
       fs.writeFileSync(path.join(dir, 'rp2040.json'), JSON.stringify(m0));
       expect(listBoards(dir).map((b) => b.id)).toEqual(['RP2040']);
       fs.writeFileSync(path.join(dir, 'other.json'), JSON.stringify({ ...m0, id: 'OTHER', aliases: ['rp2040'] }));

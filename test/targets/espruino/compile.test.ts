@@ -57,7 +57,12 @@ describe('compile --target espruino', () => {
   test('text report; inline weights, --minify, --name; Bangle.js app', async () => {
     const o = io();
     const out = path.join(dir, 'bangle');
-    expect(await main(['compile', modelFile, '--target', 'espruino', '--board', 'bangle2', '--weights', 'inline', '--minify', '--name', 'gesture', '--out', out], o.io)).toBe(0);
+    expect(
+      await main(
+        ['compile', modelFile, '--target', 'espruino', '--board', 'bangle2', '--weights', 'inline', '--minify', '--name', 'gesture', '--out', out],
+        o.io,
+      ),
+    ).toBe(0);
     const text = o.out.join('\n');
     expect(text).toMatch(/memory on Bangle\.js 2 \(12000 blocks of 14 B\)/);
     expect(text).toMatch(/ms per step on Bangle\.js 2 at 64 MHz/);
@@ -128,7 +133,10 @@ describe('memory estimate against the sandbox account', () => {
 
 describe('signed activation tables', () => {
   test('(A[k] + D[k] * (p & 127)) >> 7 equals sigmoid_s16 and tanh_s16 for every p in [-32767, 32767], and p = -32768 after clamping', () => {
-    for (const [kind, table, f] of [['sigmoid', sigmoidTable(), sigmoid_s16], ['tanh', tanhTable(), tanh_s16]] as const) {
+    for (const [kind, table, f] of [
+      ['sigmoid', sigmoidTable(), sigmoid_s16],
+      ['tanh', tanhTable(), tanh_s16],
+    ] as const) {
       const { A, D } = signedTables(table, kind);
       let bad = 0;
       for (let p = -32768; p <= 32767; p++) {

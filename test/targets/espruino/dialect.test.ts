@@ -122,7 +122,10 @@ describe('dialect check: code Espruino accepts passes', () => {
     ['functions declared before use, called later from inside others', 'function a() { return b(); }\nfunction b() { return 1; }\nvar r = a();'],
     ['local variables named like missing globals', 'function f(Map) { var Set = 1; return Map + Set; }'],
     ['member access and computed element access', 'var a = [1]; var o = { Map: 1 }; var v = a[0] + o.Map + Math.floor(3) + Math.round(2);'],
-    ['arrow functions, let/const, classes, template literals, for-of, ??', 'class A extends Object { constructor() { super(); this.x = 1; } get y() { return 2; } static z() { return 3; } }\nconst f = (x) => x * 2; let s = `${f(2)}`; for (const v of [1, 2]) s += v; var n = null ?? 1;'],
+    [
+      'arrow functions, let/const, classes, template literals, for-of, ??',
+      'class A extends Object { constructor() { super(); this.x = 1; } get y() { return 2; } static z() { return 3; } }\nconst f = (x) => x * 2; let s = `${f(2)}`; for (const v of [1, 2]) s += v; var n = null ?? 1;',
+    ],
     ['integer literals, hex, negative', 'var a = 0x7f, b = -128, c = 32767, d = 1e3;'],
     ['return with ; and a value on the next statement', 'function f() { if (1) return;\n  g(); }\nfunction g() {}'],
     ['typed arrays and their methods', 'var a = new Int8Array(4); a.fill(1); var b = a.subarray(1, 3); var c = new Int16Array(a.buffer, 0, 2); a.set(b);'],

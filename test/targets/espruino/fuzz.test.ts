@@ -31,7 +31,16 @@ function randomModel(seed: number): FloatModel {
     if (bidi && c === nCells - 1) {
       const f = mk();
       const b = mk();
-      layers.push({ kind: 'bidirectional', forward: f, backward: { ...b, kind: f.kind, ...(f.kind === 'gru' ? { resetAfter: (f as { resetAfter: boolean }).resetAfter } : {}), ...(f.kind === 'elman' ? { activation: (f as { activation: 'tanh' | 'relu' }).activation } : {}) } as typeof f });
+      layers.push({
+        kind: 'bidirectional',
+        forward: f,
+        backward: {
+          ...b,
+          kind: f.kind,
+          ...(f.kind === 'gru' ? { resetAfter: (f as { resetAfter: boolean }).resetAfter } : {}),
+          ...(f.kind === 'elman' ? { activation: (f as { activation: 'tanh' | 'relu' }).activation } : {}),
+        } as typeof f,
+      });
       width = 2 * H;
     } else {
       layers.push(mk());
@@ -98,8 +107,13 @@ describe('fuzz: random models, exact against the reference', () => {
     const fails: string[] = [];
     for (const kernel of ['loop', 'unrolled'] as const) {
       const node = loadInNode(generateModule(q, { board: findBoard('BANGLEJS2'), weights: 'inline', moduleName: 'f', kernel }));
-      const { model: dev } = loadInSandbox(generateModule(q, { board: findBoard('BANGLEJS2'), weights: 'storage', moduleName: 'f', kernel }), { board: 'BANGLEJS2' });
-      for (const [where, mod] of [[`node-${kernel}`, node], [`espruino-${kernel}`, dev]] as const) {
+      const { model: dev } = loadInSandbox(generateModule(q, { board: findBoard('BANGLEJS2'), weights: 'storage', moduleName: 'f', kernel }), {
+        board: 'BANGLEJS2',
+      });
+      for (const [where, mod] of [
+        [`node-${kernel}`, node],
+        [`espruino-${kernel}`, dev],
+      ] as const) {
         const got = mod.run(raw).map((o) => Array.from(o));
         got.forEach((g, t) => {
           const d = diffRow(`step ${t} output`, g, want[t]);

@@ -89,9 +89,10 @@ describe('golden Jordan cases: fully unrolled, exact at every stage', () => {
     });
   }
 
-  test('jordan_h6_none: the unrolled step costs less than half the loop kernel\'s (cost model, Puck.js)', () => {
+  test("jordan_h6_none: the unrolled step costs less than half the loop kernel's (cost model, Puck.js)", () => {
     const c = cases.find((k) => k.name === 'jordan_h6_none')!;
-    const cost = (kernel: 'loop' | 'unrolled') => measureStepCost(generateModule(c.model, { board: puck, weights: 'storage', moduleName: 'm', kernel }), puck, c.model);
+    const cost = (kernel: 'loop' | 'unrolled') =>
+      measureStepCost(generateModule(c.model, { board: puck, weights: 'storage', moduleName: 'm', kernel }), puck, c.model);
     const loop = cost('loop');
     const unrolled = cost('unrolled');
     expect(unrolled.instructionsPerStep).toBeLessThan(loop.instructionsPerStep / 2);
@@ -117,7 +118,14 @@ function wideModel(seed: number, F: number, shapes: [number, number, JordanLayer
     width = U;
     return j;
   });
-  const fm: FloatModel = { format: 'float', meta: { name: `jwide${seed}`, features: Array.from({ length: F }, (_, i) => `f${i}`) }, task: 'regression', output: 'sequence', inputSize: F, layers };
+  const fm: FloatModel = {
+    format: 'float',
+    meta: { name: `jwide${seed}`, features: Array.from({ length: F }, (_, i) => `f${i}`) },
+    task: 'regression',
+    output: 'sequence',
+    inputSize: F,
+    layers,
+  };
   const calib = Array.from({ length: 6 }, () => Array.from({ length: 40 }, () => Array.from({ length: F }, () => rng.normal() * 1.5)));
   return quantizeModel(fm, calib);
 }
@@ -142,7 +150,13 @@ describe('Jordan shapes wider than the inlined vectors', () => {
     ['jordan 3 -> 16, feedback 8 (int16)', wideModel(71, 3, [[16, 8, 'none']])],
     // 6 inputs (E.convolve on x16), an int8 feedback of 5 (E.convolve on the biased y), then a
     // last Jordan layer on that int8 output (E.convolve on the biased x8) with an inlined int16 feedback of 2
-    ['jordan 6 -> 7/5 tanh -> 4/2 sigmoid', wideModel(72, 6, [[7, 5, 'tanh'], [4, 2, 'sigmoid']])],
+    [
+      'jordan 6 -> 7/5 tanh -> 4/2 sigmoid',
+      wideModel(72, 6, [
+        [7, 5, 'tanh'],
+        [4, 2, 'sigmoid'],
+      ]),
+    ],
   ];
 
   test('the shapes are as intended', () => {
@@ -176,7 +190,8 @@ describe('Jordan shapes wider than the inlined vectors', () => {
     });
 
     test(`${name}: the unrolled step costs fewer estimated instructions than the loop kernel`, () => {
-      const cost = (kernel: 'loop' | 'unrolled') => measureStepCost(generateModule(q, { board: puck, weights: 'storage', moduleName: 'j', kernel }), puck, q).instructionsPerStep;
+      const cost = (kernel: 'loop' | 'unrolled') =>
+        measureStepCost(generateModule(q, { board: puck, weights: 'storage', moduleName: 'j', kernel }), puck, q).instructionsPerStep;
       expect(cost('unrolled')).toBeLessThan(cost('loop'));
     });
   }

@@ -18,7 +18,11 @@ describe('generated module API', () => {
   const seqs = accelSequences(4, 15, 11);
 
   test('toRaw equals the host rawInput (round half up), also on halves', () => {
-    for (const x of [[0.5 / m.input.rawPerUnit[0], -0.5 / m.input.rawPerUnit[1], 1.25], [0.1, -2.7, 3.14159], [-1e-9, 0, 1e-9]]) {
+    for (const x of [
+      [0.5 / m.input.rawPerUnit[0], -0.5 / m.input.rawPerUnit[1], 1.25],
+      [0.1, -2.7, 3.14159],
+      [-1e-9, 0, 1e-9],
+    ]) {
       expect(Array.from(mod.toRaw(x), (v) => v + 0)).toEqual(rawInput(m, x).map((v) => v + 0));
     }
   });

@@ -36,11 +36,19 @@ describe('golden vectors, bit for bit', () => {
 
   test('minified modules and the sandbox without helpers agree too (every case)', () => {
     for (const c of cases) {
-      const gen = generateModule(c.model, { board: bangle2, weights: 'inline', moduleName: 'mm', minify: true, kernel: c.name.length % 2 ? 'loop' : 'unrolled' });
+      const gen = generateModule(c.model, {
+        board: bangle2,
+        weights: 'inline',
+        moduleName: 'mm',
+        minify: true,
+        kernel: c.name.length % 2 ? 'loop' : 'unrolled',
+      });
       const { sb, model } = loadInSandbox(gen, { board: bangle2, helpers: false });
       expect(checkCase(c, model, 'espruino-plain-min', () => sb.settle())).toEqual([]);
       expect(sb.helpers.convolveCalls).toBe(0);
-      expect(gen.source.length).toBeLessThan(generateModule(c.model, { board: bangle2, weights: 'inline', moduleName: 'mm', kernel: gen.kernel }).source.length);
+      expect(gen.source.length).toBeLessThan(
+        generateModule(c.model, { board: bangle2, weights: 'inline', moduleName: 'mm', kernel: gen.kernel }).source.length,
+      );
     }
   });
 });

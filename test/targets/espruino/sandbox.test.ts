@@ -21,11 +21,19 @@ describe('Espruino sandbox semantics', () => {
   test('E.mapInPlace: table lookups, the Int8Array negative-index quirk, functions, bit streams', () => {
     expect(run('var o = new Uint8Array(3); E.mapInPlace(new Uint8Array([0,1,2]), o, [5,6,7]); [].slice.call(o)')).toEqual([5, 6, 7]);
     // An Int8Array source with negative values reads 0 from the table; through a Uint8Array view it works.
-    expect(run('var s = new Int8Array([-1, 1]); var t = new Uint8Array(256); t[255] = 9; t[1] = 4; var o2 = new Uint8Array(2); E.mapInPlace(s, o2, t); [].slice.call(o2)')).toEqual([0, 4]);
+    expect(
+      run(
+        'var s = new Int8Array([-1, 1]); var t = new Uint8Array(256); t[255] = 9; t[1] = 4; var o2 = new Uint8Array(2); E.mapInPlace(s, o2, t); [].slice.call(o2)',
+      ),
+    ).toEqual([0, 4]);
     expect(run('var o3 = new Uint8Array(2); E.mapInPlace(new Uint8Array(s.buffer), o3, t); [].slice.call(o3)')).toEqual([9, 4]);
     expect(run('var o4 = new Int16Array(2); E.mapInPlace(new Int16Array([3,-4]), o4, function (v) { return v * 2; }); [].slice.call(o4)')).toEqual([6, -8]);
-    expect(run('var o5 = new Uint8Array(4); E.mapInPlace(new Uint8Array([0x12, 0x34]), o5, [0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15], 4); [].slice.call(o5)')).toEqual([1, 2, 3, 4]);
-    expect(run('var o6 = new Uint8Array(4); E.mapInPlace(new Uint8Array([0x12, 0x34]), o6, [0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15], -4); [].slice.call(o6)')).toEqual([2, 1, 4, 3]);
+    expect(
+      run('var o5 = new Uint8Array(4); E.mapInPlace(new Uint8Array([0x12, 0x34]), o5, [0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15], 4); [].slice.call(o5)'),
+    ).toEqual([1, 2, 3, 4]);
+    expect(
+      run('var o6 = new Uint8Array(4); E.mapInPlace(new Uint8Array([0x12, 0x34]), o6, [0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15], -4); [].slice.call(o6)'),
+    ).toEqual([2, 1, 4, 3]);
   });
 
   test('E.sum, E.variance (sum of squared deviations), E.toArrayBuffer, atob/btoa on bytes', () => {

@@ -123,7 +123,8 @@ export class TestBoard {
     if (this.pendingReset) {
       this.pendingReset = false;
       this.sandbox = this.fresh();
-      out += ' ____                 _\r\n|  __|___ ___ ___ _ _|_|___ ___\r\n|  __|_ -| . |  _| | | |   | . |\r\n|____|___|  _|_| |___|_|_|_|___|\r\n        |_| espruino.com (test board)\r\n';
+      out +=
+        ' ____                 _\r\n|  __|___ ___ ___ _ _|_|___ ___\r\n|  __|_ -| . |  _| | | |   | . |\r\n|____|___|  _|_| |___|_|_|_|___|\r\n        |_| espruino.com (test board)\r\n';
     }
     sock.write(out + '>');
   }
