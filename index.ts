@@ -1,14 +1,14 @@
 // tinyrnn's programmatic API: `import { ... } from 'tinyrnn'`.
-export * from './compiler/ir/errors';
-export * from './compiler/ir/model';
-export { floatModelProblems, validateFloatModel } from './compiler/ir/validate';
-export { encodeFloatModel, decodeFloatModel, saveFloatModel, loadFloatModel, writeFileAtomic, FORMAT_VERSION } from './compiler/ir/format';
+export * from './compiler/core/ir/errors';
+export * from './compiler/core/ir/model';
+export { floatModelProblems, validateFloatModel } from './compiler/core/ir/validate';
+export { encodeFloatModel, decodeFloatModel, saveFloatModel, loadFloatModel, writeFileAtomic, FORMAT_VERSION } from './compiler/core/ir/format';
 export * from './compiler/float/infer';
 export * from './compiler/import';
-export * from './compiler/ir/quant-model';
-export { encodeQuantModel, decodeQuantModel, saveQuantModel, loadQuantModel, loadAnyModel } from './compiler/ir/format';
-export * from './compiler/quant/spec';
-export * from './compiler/quant/fixed';
+export * from './compiler/core/ir/quant-model';
+export { encodeQuantModel, decodeQuantModel, saveQuantModel, loadQuantModel, loadAnyModel } from './compiler/core/ir/format';
+export * from './compiler/core/spec/spec';
+export * from './compiler/core/spec/fixed';
 export { quantizeModel, type QuantizeOptions } from './compiler/quant/quantize';
 export { datasetSequences } from './compiler/quant/calibrate';
 export { compareQuant, evaluateQuant, predictQuant, formatQuantReport, type QuantReport, type TensorError, type GrowthRow } from './compiler/quant/report';
@@ -25,7 +25,7 @@ export {
   type QuantState,
   type QuantRun,
   type QuantObserver,
-} from './runtime/reference';
+} from './compiler/core/reference';
 export * from './compiler/data/dataset';
 export { loadData } from './compiler/data/load';
 export * from './compiler/data/prep';
@@ -36,17 +36,17 @@ export { buildEspruino, writeBuild, type EspruinoBuild, type BuildOptions as Esp
 export { generateModule, type GeneratedModule } from './targets/espruino/generate';
 export { dialectProblems, assertEspruinoDialect } from './targets/espruino/dialect';
 export { EspruinoSandbox, type SandboxOptions } from './targets/espruino/sandbox';
-export { flash as flashEspruino, readBuildDir, type FlashReport } from './targets/espruino/flash';
+export { flash as flashEspruino, readBuildDir, type FlashReport } from './runtime/flash/flash';
 export { generateC, C_LAYOUTS, type CLayout, type CGenResult, type CReport, type GeneratedFile } from './targets/c/emit';
 export { writeGenerated as writeCSources, addCodeSizes as measureCCodeSize, formatReport as formatCReport } from './targets/c/target';
-export { buildModelView, type ModelView } from './compiler/emit/view';
-export { validatePrefix, derivePrefix, cString, commentText } from './compiler/emit/names';
+export { buildModelView, type ModelView } from './targets/emit/view';
+export { validatePrefix, derivePrefix, cString, commentText } from './targets/emit/names';
 export { simulate, summarizeFleet, type SimulateOptions } from './runtime/sim/simulate';
 export { renderHtml as renderSimulationReport } from './runtime/sim/report-html';
 export { parseFault, applyFaults, type FaultSpec, type FaultEvent } from './runtime/sim/faults';
 export { ENGINES as SIM_ENGINES, engineProvider } from './runtime/sim/engines';
 export type { SimulationReport, DeviceResult, FleetSummary, EngineName, MemoryUse } from './runtime/sim/types';
 export type { EngineProvider, EngineSession, PreparedEngine } from './runtime/sim/engine';
-export { Rng } from './compiler/util/rng';
-export { main as cli } from './compiler/cli/main';
-export { VERSION } from './compiler/version';
+export { Rng } from './compiler/core/util/rng';
+export { main as cli } from './bin/cli/main';
+export { VERSION } from './compiler/core/util/version';

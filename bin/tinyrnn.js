@@ -2,7 +2,7 @@
 'use strict';
 let cli;
 try {
-  cli = require('../dist/compiler/cli/main.js');
+  cli = require('../dist/bin/cli/main.js');
 } catch (e) {
   if (e && e.code === 'MODULE_NOT_FOUND') {
     process.stderr.write('tinyrnn: the compiled code is missing (dist/). Run `npm ci` (or `npm run build`) in the tinyrnn folder first.\n');

@@ -10,11 +10,11 @@
 // calibration sequences (the integer arithmetic's cost does not depend on training).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CellKind, FloatModel, emptyCell } from '../../compiler/ir/model';
-import { QuantModel } from '../../compiler/ir/quant-model';
+import { CellKind, FloatModel, emptyCell } from '../../compiler/core/ir/model';
+import { QuantModel } from '../../compiler/core/ir/quant-model';
 import { quantizeModel } from '../../compiler/quant/quantize';
-import { Rng } from '../../compiler/util/rng';
-import { rawInput } from '../../runtime/reference';
+import { Rng } from '../../compiler/core/util/rng';
+import { rawInput } from '../../compiler/core/reference';
 import { generateC } from '../../targets/c/emit';
 import { writeGenerated } from '../../targets/c/target';
 import { ARM_MACHINES, ArmMachine, buildArm, scratchDir, symbols, toolStatus, traceRun } from '../../targets/c/toolchain';

@@ -1,10 +1,10 @@
 // Gesture-sized models for the Espruino benchmarks: 3 accelerometer inputs, one recurrent layer
 // (LSTM or GRU, hidden 8 or 16), a 4-class dense head; seeded random weights, quantised with
 // seeded random calibration sequences (the arithmetic's cost does not depend on training).
-import { FloatModel, emptyCell, emptyDense, emptyJordan, CellKind, Layer } from '../../compiler/ir/model';
-import { QuantModel } from '../../compiler/ir/quant-model';
+import { FloatModel, emptyCell, emptyDense, emptyJordan, CellKind, Layer } from '../../compiler/core/ir/model';
+import { QuantModel } from '../../compiler/core/ir/quant-model';
 import { quantizeModel } from '../../compiler/quant/quantize';
-import { Rng } from '../../compiler/util/rng';
+import { Rng } from '../../compiler/core/util/rng';
 
 export function gestureFloatModel(kind: CellKind, hidden: number, seed = 1): FloatModel {
   const rng = new Rng(seed);

@@ -5,7 +5,7 @@
 // helpers. It gives the same integers as the reference (checked in
 // test/targets/espruino/bench.test.ts), so the comparison is between two correct kernels.
 // Supports what the benchmark models use: one LSTM or GRU (reset-after) layer and a dense head.
-import { QuantModel } from '../../compiler/ir/quant-model';
+import { QuantModel } from '../../compiler/core/ir/quant-model';
 
 function arr(type: string, a: ArrayLike<number>): string {
   return `new ${type}([${Array.from(a).join(',')}])`;

@@ -12,9 +12,9 @@
 //
 // Estimates, not measurements on hardware: x86-equivalent instructions of an Espruino 2v29
 // build, converted at clock-MHz million instructions per second (facts: ~64 M/s on a 64 MHz nRF52).
-import { CellKind } from '../../compiler/ir/model';
-import { QuantModel } from '../../compiler/ir/quant-model';
-import { createQuantState, rawSequence, stepQuant } from '../../runtime/reference';
+import { CellKind } from '../../compiler/core/ir/model';
+import { QuantModel } from '../../compiler/core/ir/quant-model';
+import { createQuantState, rawSequence, stepQuant } from '../../compiler/core/reference';
 import { BoardProfile, findBoard } from '../../targets/boards';
 import { instructionsPerSecond } from '../../targets/espruino/cost';
 import { generateModule } from '../../targets/espruino/generate';

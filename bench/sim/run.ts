@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadData } from '../../compiler/data/load';
-import { saveQuantModel } from '../../compiler/ir/format';
+import { saveQuantModel } from '../../compiler/core/ir/format';
 import { quantizeModel } from '../../compiler/quant/quantize';
 import { train } from '../../compiler/train';
 import { findBoard } from '../../targets/boards';

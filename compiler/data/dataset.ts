@@ -14,7 +14,7 @@
 //        DATA010 missing column   DATA011 cannot read file
 
 import * as fs from 'node:fs';
-import { Diagnostic, TinyrnnError } from '../ir/errors';
+import { Diagnostic, TinyrnnError } from '../core/ir/errors';
 
 export interface Dataset {
   /** Where it came from (file name or builtin:NAME). */

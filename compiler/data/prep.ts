@@ -5,9 +5,9 @@
 // Codes: DATA005 NaN/Inf   DATA006 ragged   DATA008 unknown label   DATA009 empty
 //        DATA014 windowing  DATA015 split too small   DATA016 no labels/targets to train on
 
-import { Diagnostic, TinyrnnError } from '../ir/errors';
+import { Diagnostic, TinyrnnError } from '../core/ir/errors';
 import { Dataset, seqLength } from './dataset';
-import { Rng } from '../util/rng';
+import { Rng } from '../core/util/rng';
 
 /** Checks a Dataset built by any means (files, generators, API): collects every problem. */
 export function checkDataset(d: Dataset, opts: { needTargets?: boolean } = {}): void {

@@ -9,10 +9,10 @@
 // with a = leakQ15 / 32768 (the leak rate as the Q0.15 integer a device would use), W8 and Win8
 // the int8 reservoir of reservoir.ts, sW = spectralRadius / rho(W8) and sIn = inputScaling / 127.
 
-import { TinyrnnError } from '../ir/errors';
+import { TinyrnnError } from '../core/ir/errors';
 import { Dataset, seqLength } from '../data/dataset';
 import { SplitFractions, checkDataset, normalizationStats, splitIndices } from '../data/prep';
-import { Reservoir8, densityToQ16, esn_generate, spectralRadius } from './reservoir';
+import { Reservoir8, densityToQ16, esn_generate, spectralRadius } from '../core/spec/reservoir';
 
 export interface EsnOptions {
   units: number; // H

@@ -12,7 +12,7 @@
 // Legend: F input features, H reservoir units, K outputs, P = H + 1 readout rows.
 
 import { Dataset } from '../data/dataset';
-import { FloatModel, emptyCell, emptyDense } from '../ir/model';
+import { FloatModel, emptyCell, emptyDense } from '../core/ir/model';
 import { EsnFit } from './esn';
 
 /** Flash the int8 reservoir would take if stored (W8 and Win8), which the seed makes unnecessary. */

@@ -1,12 +1,12 @@
 // Quantisation of echo state network reservoirs (docs/quantization.md, "Reservoir (regenerated
 // weights)"). A reservoir layer's float weights are exactly Win8 * winScale and W8 * wScale
-// (compiler/ir/model.ts), so its int8 weights are kept equal to the generator's W8 and Win8: one
+// (compiler/core/ir/model.ts), so its int8 weights are kept equal to the generator's W8 and Win8: one
 // real accumulator unit per matrix instead of one per row (all per-row multipliers of a matrix
 // are then equal). That requires one common scale over the layer's input columns; for the first
 // layer the quantiser's input stage maps every feature to the same x16 scale (`commonInputScale`).
 
-import { ElmanLayer, FloatModel } from '../ir/model';
-import { esn_generate } from './reservoir';
+import { ElmanLayer, FloatModel } from '../core/ir/model';
+import { esn_generate } from '../core/spec/reservoir';
 
 /** True when the model's first layer is a regenerated reservoir (its input needs one common x16 scale). */
 export function firstLayerIsReservoir(m: FloatModel): boolean {

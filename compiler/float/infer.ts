@@ -4,8 +4,8 @@
 //
 // Legend: T steps, F features, I layer input, H hidden, G gates, U dense units, O outputs.
 
-import { TinyrnnError } from '../ir/errors';
-import { CellLayer, DenseLayer, FloatModel, JordanLayer, Layer, assertNever, gateCount, layerOutputSize } from '../ir/model';
+import { TinyrnnError } from '../core/ir/errors';
+import { CellLayer, DenseLayer, FloatModel, JordanLayer, Layer, assertNever, gateCount, layerOutputSize } from '../core/ir/model';
 
 /** Optional observer of every intermediate, used by calibration and the error report. */
 export type FloatObserver = (layer: number, t: number, key: string, values: Float64Array) => void;

@@ -1,7 +1,7 @@
 // Importers into the float IR. ONNX covers PyTorch (torch.onnx.export) and Keras (tf2onnx).
 import * as path from 'node:path';
-import { TinyrnnError } from '../ir/errors';
-import { readFileBytes } from '../ir/format';
+import { TinyrnnError } from '../core/ir/errors';
+import { readFileBytes } from '../core/ir/format';
 import { ImportOptions, ImportResult, importOnnx } from './onnx/import';
 
 export { importOnnx, importOnnxModel, SUPPORTED_OPS, MIN_OPSET, MAX_OPSET } from './onnx/import';

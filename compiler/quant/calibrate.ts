@@ -1,8 +1,8 @@
 // Calibration: runs the float model over calibration sequences and records the range of every
 // tensor the quantiser needs (docs/quantization.md section 7.1), as min/max or percentiles.
 
-import { FloatModel } from '../ir/model';
-import { TinyrnnError } from '../ir/errors';
+import { FloatModel } from '../core/ir/model';
+import { TinyrnnError } from '../core/ir/errors';
 import { runFloat } from '../float/infer';
 
 /** Values of one tensor over the whole calibration run. */

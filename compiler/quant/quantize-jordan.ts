@@ -5,9 +5,9 @@
 //
 // Legend: I layer input, H hidden, U units.
 
-import { DenseLayer, JordanLayer } from '../ir/model';
-import { QJordanLayer } from '../ir/quant-jordan';
-import { Cols, PRE_SCALE, Problems, QParams, denseParams, foldBias, quantRows, rowMultipliers, uniform } from './quantize';
+import { DenseLayer, JordanLayer } from '../core/ir/model';
+import { QJordanLayer } from '../core/ir/quant-jordan';
+import { Cols, PRE_SCALE, Problems, QParams, denseParams, foldBias, quantRows, rowMultipliers, uniform } from './rows';
 
 export function jordanParams(
   p: Problems,

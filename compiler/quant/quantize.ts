@@ -5,16 +5,19 @@
 //   QNT004 multiplier too large  QNT005 calibration data   QNT006 softmax not last
 //   QNT007 raw offset too large  QNT008 bad option value    (QNT009: report.ts)
 
-import { Diagnostic, TinyrnnError } from '../ir/errors';
-import { validateFloatModel } from '../ir/validate';
-import { CellLayer, DenseLayer, FloatModel, Layer, assertNever, gateCount, modelOutputSize } from '../ir/model';
-import { QCellLayer, QDenseLayer, QLayer, QuantModel, quantBoundProblems, validateQuantModel } from '../ir/quant-model';
+import { TinyrnnError } from '../core/ir/errors';
+import { validateFloatModel } from '../core/ir/validate';
+import { CellLayer, FloatModel, Layer, assertNever, gateCount, modelOutputSize } from '../core/ir/model';
+import { QCellLayer, QLayer, QuantModel, quantBoundProblems, validateQuantModel } from '../core/ir/quant-model';
 import { Calibration, calibrate, rawAbsMax } from './calibrate';
-import { quantizeMultiplier } from './scale';
 import { sigmoidTable, tanhTable } from './scale';
-import { INT32_MAX, PRE_FRAC_BITS, QUANT_SPEC_VERSION, RAW_INPUT_MAX } from './spec';
+import { INT32_MAX, QUANT_SPEC_VERSION, RAW_INPUT_MAX } from '../core/spec/spec';
 import { commonInputScale, firstLayerIsReservoir, leakToQ15, reservoirRows } from '../esn/quant';
 import { jordanParams } from './quantize-jordan';
+import { Cols, INPUT_HEADROOM, PRE_SCALE, Problems, QParams, denseParams, foldBias, int8Params, nonFinite, quantRows, rowMultipliers, uniform } from './rows';
+
+export { INPUT_HEADROOM, PRE_SCALE, Problems, int8Params, nonFinite, quantRows, foldBias, rowMultipliers, denseParams, uniform } from './rows';
+export type { Cols, QParams } from './rows';
 
 export interface QuantizeOptions {
   /** Use the P-th / (100-P)-th percentiles instead of min/max (P in (50, 100]). */
@@ -23,102 +26,6 @@ export interface QuantizeOptions {
   rawPerUnit?: number;
   /** Where the calibration data came from (recorded in doc.calibration). */
   source?: string;
-}
-
-/** int8 tensor parameters. */
-export interface QParams {
-  scale: number;
-  zp: number;
-}
-
-/** Per-column view of a layer's int8 input: scale and zero point of each input element. */
-export interface Cols {
-  scale: Float64Array; // (I)
-  zp: Int32Array; // (I)
-}
-
-export const uniform = (q: QParams, n: number): Cols => ({ scale: new Float64Array(n).fill(q.scale), zp: new Int32Array(n).fill(q.zp) });
-
-export const PRE_SCALE = 2 ** -PRE_FRAC_BITS;
-/** The int16 model input covers this many times the calibrated input range (section 7.2). */
-export const INPUT_HEADROOM = 2;
-
-/** Asymmetric int8 parameters for a range that contains 0 (section 7.2). */
-export function int8Params(lo: number, hi: number): QParams {
-  if (!(hi > lo)) return { scale: 2 ** -7, zp: 0 };
-  const scale = (hi - lo) / 255;
-  const zp = Math.min(127, Math.max(-128, Math.round(-128 - lo / scale)));
-  return { scale, zp };
-}
-
-export class Problems {
-  readonly list: Diagnostic[] = [];
-  add(code: string, path: string, message: string, extra: Partial<Diagnostic> = {}): void {
-    this.list.push({ code, path, message, ...extra });
-  }
-  throwIfAny(): void {
-    if (this.list.length) throw new TinyrnnError(this.list);
-  }
-  /** Encodes a real multiplier; records QNT004 when it cannot be encoded. */
-  mult(q: number, path: string, what: string): { m: number; s: number } {
-    const r = quantizeMultiplier(q);
-    if (r) return r;
-    this.add('QNT004', path, `${what}: real multiplier ${q.toPrecision(6)} cannot be encoded as m / 2^s with m <= 32767`, {
-      value: q,
-      expected: 'a multiplier below 32767.5',
-      hint: 'a scale ratio this large means a tensor range is (nearly) empty while its inputs are large: calibrate on more varied data, or check the weights',
-    });
-    return { m: 0, s: 0 };
-  }
-  /** Rounds to an int32 value; records QNT003 when it does not fit. */
-  int32(v: number, path: string, what: string): number {
-    const r = Math.round(v);
-    if (Math.abs(r) > INT32_MAX || !Number.isFinite(r)) {
-      this.add(
-        'QNT003',
-        path,
-        `${what} is ${r}, beyond the int32 range; integer accumulators would overflow and products would leave the range where JavaScript numbers are exact (2^53)`,
-        {
-          value: r,
-          expected: `|value| <= ${INT32_MAX}`,
-          hint: 'the bias is enormous compared with the weights and inputs: retrain with weight decay, or check the model',
-        },
-      );
-      return 0;
-    }
-    return r;
-  }
-}
-
-/** Per-row multipliers (section 7.3): row r's accumulator unit sa[r] to the unit outScale; QNT004 at `path[r]` when one cannot be encoded. */
-export function rowMultipliers(p: Problems, sa: Float64Array, outScale: number, path: string, what: string): { m: Int32Array; s: Int32Array } {
-  const m = new Int32Array(sa.length);
-  const s = new Int32Array(sa.length);
-  for (let r = 0; r < sa.length; r++) {
-    const q = p.mult(sa[r] / outScale, `${path}[${r}]`, `${what} of row ${r}`);
-    m[r] = q.m;
-    s[r] = q.s;
-  }
-  return { m, s };
-}
-
-export function nonFinite(p: Problems, a: Float32Array | undefined, path: string): void {
-  if (!a) return;
-  let n = 0;
-  let first = -1;
-  for (let i = 0; i < a.length; i++) {
-    if (!Number.isFinite(a[i])) {
-      n++;
-      if (first < 0) first = i;
-    }
-  }
-  if (n) {
-    p.add('QNT001', `${path}[${first}]`, `${n} of ${a.length} values are not finite (first: ${a[first]} at index ${first})`, {
-      value: a[first],
-      expected: 'finite numbers',
-      hint: 'the model diverged in training (NaN/Inf weights cannot be quantised): retrain with a smaller learning rate or gradient clipping',
-    });
-  }
 }
 
 function preflight(m: FloatModel): void {
@@ -167,38 +74,6 @@ function preflight(m: FloatModel): void {
     }
   });
   p.throwIfAny();
-}
-
-/**
- * Per-row symmetric int8 weights (section 7.3). The input's scale is folded in first
- * (w' = w * s_in[c], per column), so `sa[r]` is the real value of one accumulator unit of row r
- * (s_in * s_w for a uniform input). A row of tiny weights with a large bias gets a coarser scale
- * so that its bias stays below 2^29 accumulator units.
- */
-export function quantRows(w: Float32Array, b: Float32Array, rows: number, cols: number, inp: Cols): { w8: Int8Array; sa: Float64Array } {
-  const w8 = new Int8Array(rows * cols); // (R, C)
-  const sa = new Float64Array(rows); // (R)
-  let minIn = Infinity;
-  for (let c = 0; c < cols; c++) minIn = Math.min(minIn, inp.scale[c]);
-  for (let r = 0; r < rows; r++) {
-    let mx = 0;
-    for (let c = 0; c < cols; c++) mx = Math.max(mx, Math.abs(w[r * cols + c] * inp.scale[c]));
-    const s = Math.max(mx / 127, Math.abs(b[r]) / 2 ** 29, 2 ** -27 * minIn);
-    sa[r] = s;
-    for (let c = 0; c < cols; c++) w8[r * cols + c] = Math.max(-127, Math.min(127, Math.round((w[r * cols + c] * inp.scale[c]) / s)));
-  }
-  return { w8, sa };
-}
-
-/** Folded int32 bias of each row: round(b / sa) - sum_c w8[r, c] * zp_in[c] (section 7.4). */
-export function foldBias(p: Problems, b: Float32Array, w8: Int8Array, sa: Float64Array, cols: number, inp: Cols, path: string): Int32Array {
-  const out = new Int32Array(sa.length);
-  for (let r = 0; r < sa.length; r++) {
-    let sum = 0;
-    for (let c = 0; c < cols; c++) sum += w8[r * cols + c] * inp.zp[c];
-    out[r] = p.int32(Math.round(b[r] / sa[r]) - sum, `${path}[${r}]`, `folded bias of row ${r}`);
-  }
-  return out;
 }
 
 function cellParams(
@@ -432,49 +307,4 @@ export function quantizeModel(m: FloatModel, sequences: ArrayLike<ArrayLike<numb
   const bounds = quantBoundProblems(qm, 'QNT003');
   if (bounds.length) throw new TinyrnnError(bounds);
   return validateQuantModel(qm);
-}
-
-export function denseParams(
-  p: Problems,
-  l: DenseLayer,
-  path: string,
-  inQ: Cols,
-  isLast: boolean,
-  st: { range(p?: number): [number, number] } | undefined,
-  percentile: number | undefined,
-): { layer: QDenseLayer; out: QParams } {
-  const U = l.units;
-  const I = l.inputSize;
-  const [lo, hi0] = st ? st.range(percentile) : [0, 0];
-  const hi = hi0;
-  const squash = l.activation === 'tanh' || l.activation === 'sigmoid';
-  let out: QParams;
-  if (isLast) out = squash ? { scale: 2 ** -15, zp: 0 } : { scale: Math.max(-lo, hi) > 0 ? Math.max(-lo, hi) / 32767 : 2 ** -15, zp: 0 };
-  else out = int8Params(l.activation === 'relu' ? 0 : lo, hi);
-  const q = quantRows(l.w, l.b, U, I, inQ);
-  const m = new Int32Array(U);
-  const s = new Int32Array(U);
-  const target = squash ? PRE_SCALE : out.scale;
-  for (let u = 0; u < U; u++) {
-    const r = p.mult(q.sa[u] / target, `${path}.m[${u}]`, `unit ${u}`);
-    m[u] = r.m;
-    s[u] = r.s;
-  }
-  const o = squash && !isLast ? p.mult(2 ** -15 / out.scale, `${path}.oM`, 'activation to int8') : { m: 0, s: 0 };
-  const layer: QDenseLayer = {
-    kind: 'dense',
-    ...(l.name !== undefined ? { name: l.name } : {}),
-    inputSize: I,
-    units: U,
-    w: q.w8,
-    b: foldBias(p, l.b, q.w8, q.sa, I, inQ, `${path}.b`),
-    m,
-    s,
-    activation: l.activation,
-    outType: isLast ? 's16' : 's8',
-    outZp: out.zp,
-    oM: o.m,
-    oS: o.s,
-  };
-  return { layer, out };
 }

@@ -5,13 +5,13 @@
 //
 // Legend: N sequences, T steps, F features, O outputs, H hidden, G gates.
 
-import { TinyrnnError } from '../ir/errors';
-import { FloatModel, CELL_GATES, modelOutputSize } from '../ir/model';
-import { QCellLayer, QJordanLayer, QuantModel, qGateCount } from '../ir/quant-model';
+import { TinyrnnError } from '../core/ir/errors';
+import { FloatModel, CELL_GATES, modelOutputSize } from '../core/ir/model';
+import { QCellLayer, QJordanLayer, QuantModel, qGateCount } from '../core/ir/quant-model';
 import { Dataset } from '../data/dataset';
 import { runFloat, argmax } from '../float/infer';
 import { EvalReport, evaluateOutputs, formatEvalReport, predictFloat } from '../train/metrics';
-import { dequantizeOutput, rawSequence, runQuant, QuantObserver } from '../../runtime/reference';
+import { dequantizeOutput, rawSequence, runQuant, QuantObserver } from '../core/reference';
 
 export interface TensorError {
   /** e.g. "L0 lstm pre.i", "L1 dense out", "input x". */

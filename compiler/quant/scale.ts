@@ -1,7 +1,7 @@
 // Quantise-time helpers that use floating point (never called by kernels): turning a real
 // multiplier into (m, s), and generating the activation tables.
 
-import { MULT_MAX, SHIFT_MAX, TABLE_SIZE, TABLE_STEP_BITS, PRE_FRAC_BITS } from './spec';
+import { MULT_MAX, SHIFT_MAX, TABLE_SIZE, TABLE_STEP_BITS, PRE_FRAC_BITS } from '../core/spec/spec';
 
 export interface Multiplier {
   m: number; // [0, 32767]

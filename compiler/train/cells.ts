@@ -21,8 +21,8 @@
 //
 // Nothing here allocates after construction: the training loop runs on these buffers.
 
-import { TinyrnnError } from '../ir/errors';
-import { CellKind, gateCount } from '../ir/model';
+import { TinyrnnError } from '../core/ir/errors';
+import { CellKind, gateCount } from '../core/ir/model';
 import { sigmoid } from '../float/infer';
 import { gemmNT, packB, packedSize, transpose } from './kernels';
 

@@ -6,9 +6,9 @@
 //
 // Codes: TRN021 not a checkpoint  TRN022 unsupported checkpoint version
 
-import { decodeContainer, encodeContainer, readFileBytes, writeFileAtomic } from '../ir/format';
-import { TinyrnnError } from '../ir/errors';
-import { validateFloatModel } from '../ir/validate';
+import { decodeContainer, encodeContainer, readFileBytes, writeFileAtomic } from '../core/ir/format';
+import { TinyrnnError } from '../core/ir/errors';
+import { validateFloatModel } from '../core/ir/validate';
 import { TrainConfig } from './config';
 import { EpochRecord, StopReason, TrainState, Trainer } from './trainer';
 

@@ -1,8 +1,8 @@
 // Training settings: one flat, JSON-serialisable object (it is stored in checkpoints and, in
 // short form, in the model's metadata). resolveTrainConfig fills defaults and checks ranges.
 
-import { CELL_KINDS, ELMAN_ACTIVATIONS, OUTPUT_MODES, ElmanActivation, OutputMode } from '../ir/model';
-import { Diagnostic, TinyrnnError } from '../ir/errors';
+import { CELL_KINDS, ELMAN_ACTIVATIONS, OUTPUT_MODES, ElmanActivation, OutputMode } from '../core/ir/model';
+import { Diagnostic, TinyrnnError } from '../core/ir/errors';
 import { DEFAULT_OPTIMIZER, OptimizerKind, ScheduleKind } from './optim';
 
 /** What `cell` may be: a recurrent cell, or jordan (Elman layers below a Jordan layer). */

@@ -22,9 +22,9 @@ import {
   emptyDense,
   emptyJordan,
   gateCount,
-} from '../ir/model';
-import { TinyrnnError } from '../ir/errors';
-import { Rng } from '../util/rng';
+} from '../core/ir/model';
+import { TinyrnnError } from '../core/ir/errors';
+import { Rng } from '../core/util/rng';
 
 export interface Architecture {
   /** jordan: Elman layers below (layers - 1 of them) and one Jordan layer on top. */

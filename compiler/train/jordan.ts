@@ -18,7 +18,7 @@
 // The gradient flows through the feedback: dL/dy_{t-1} gets wy^T dL/dpre_t. The gradient w.r.t.
 // the window's initial y is dropped (truncation), as the cells drop it for their initial h.
 
-import { JordanOutActivation, assertNever } from '../ir/model';
+import { JordanOutActivation, assertNever } from '../core/ir/model';
 import { sigmoid } from '../float/infer';
 
 export interface JordanOffsets {

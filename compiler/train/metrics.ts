@@ -4,8 +4,8 @@
 //
 // Legend: N sequences, T steps, O outputs, K classes.
 
-import { TinyrnnError } from '../ir/errors';
-import { FloatModel, isBidirectional, modelOutputSize } from '../ir/model';
+import { TinyrnnError } from '../core/ir/errors';
+import { FloatModel, isBidirectional, modelOutputSize } from '../core/ir/model';
 import { Dataset } from '../data/dataset';
 import { Net } from './net';
 

@@ -7,10 +7,10 @@
 // wx (GH, I), wh (GH, H), bx (GH), bh (GH); a bidirectional layer its forward then backward
 // cell; a dense layer w (U, I), b (U); a Jordan layer wx (H, I), wy (H, U), bx (H), wo (U, H), bo (U).
 
-import { TinyrnnError } from '../ir/errors';
-import { CellLayer, DenseActivation, DenseLayer, FloatModel, Layer, assertNever, layerOutputSize } from '../ir/model';
+import { TinyrnnError } from '../core/ir/errors';
+import { CellLayer, DenseActivation, DenseLayer, FloatModel, Layer, assertNever, layerOutputSize } from '../core/ir/model';
 import { sigmoid } from '../float/infer';
-import { Rng } from '../util/rng';
+import { Rng } from '../core/util/rng';
 import { CellOffsets, TrainCell } from './cells';
 import { TrainJordan } from './jordan';
 

@@ -9,10 +9,10 @@
 import { crc32 } from 'node:zlib';
 import { Dataset } from '../data/dataset';
 import { checkDataset, normalizationStats, splitIndices, subset, windowDataset } from '../data/prep';
-import { TinyrnnError } from '../ir/errors';
-import { FloatModel, OutputMode } from '../ir/model';
-import { Rng } from '../util/rng';
-import { VERSION } from '../version';
+import { TinyrnnError } from '../core/ir/errors';
+import { FloatModel, OutputMode } from '../core/ir/model';
+import { Rng } from '../core/util/rng';
+import { VERSION } from '../core/util/version';
 import { TrainConfig, resolveTrainConfig } from './config';
 import { buildModel } from './init';
 import { EvalReport, evaluateFloat } from './metrics';

@@ -4,16 +4,16 @@
 //
 // Legend: T steps, F features, O outputs, W windows.
 
-import { QuantModel } from '../../compiler/ir/quant-model';
+import { QuantModel } from '../../compiler/core/ir/quant-model';
 import { BoardProfile } from '../../targets/boards';
 import { EngineProvider, EngineSession, PreparedEngine } from './engine';
 import { FaultSpec, applyFaults, formatFault } from './faults';
 import { DeviceStream } from './stream';
 import { energy, simulateTiming } from './timing';
 import { Accuracy, DeviceResult, FaultSummary, Parity, RegressionError } from './types';
-import { dequantizeOutput } from '../reference';
+import { dequantizeOutput } from '../../compiler/core/reference';
 import { samplesToRaw } from './sensor';
-import { TinyrnnError } from '../../compiler/ir/errors';
+import { TinyrnnError } from '../../compiler/core/ir/errors';
 
 export interface DeviceRunOptions {
   model: QuantModel;

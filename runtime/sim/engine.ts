@@ -12,7 +12,7 @@
 //
 // Legend: T steps, F features, O outputs.
 
-import type { QuantModel } from '../../compiler/ir/quant-model';
+import type { QuantModel } from '../../compiler/core/ir/quant-model';
 import type { BoardProfile } from '../../targets/boards';
 import type { CostSource, EngineName, MemoryUse } from './types';
 

@@ -19,8 +19,8 @@
 // Legend: T steps of the stream, F features. Samples are (T, F) row-major Float32Arrays... except that
 // NaN/Infinity/1e6 must survive: they do in float32 (1e6 is exact).
 
-import { TinyrnnError } from '../../compiler/ir/errors';
-import { Rng } from '../../compiler/util/rng';
+import { TinyrnnError } from '../../compiler/core/ir/errors';
+import { Rng } from '../../compiler/core/util/rng';
 
 export const FAULT_KINDS = ['dropout', 'nan', 'inf', 'range', 'jitter', 'reset'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];

@@ -14,60 +14,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { Diagnostic, TinyrnnError } from '../../compiler/ir/errors';
-import { findBoard } from '../../targets/boards';
-import { simulateDevice } from './device';
-import { PreparedEngine } from './engine';
-import { engineProvider } from './engines';
-import { FaultSpec } from './faults';
-import { loadSimModel } from './model';
-import { deviceStream } from './stream';
+import { Diagnostic, TinyrnnError } from '../../compiler/core/ir/errors';
+import { WorkerJob, runDevices } from './devices';
 import { DeviceResult } from './types';
-
-/** What a worker needs: plain data only. */
-export interface WorkerJob {
-  modelFile: string;
-  boardId: string;
-  prepared: PreparedEngine;
-  oracle: PreparedEngine;
-  rateHz: number;
-  faults: FaultSpec[];
-  seed: number;
-  data: string;
-  cwd: string;
-  devices: number;
-  windows?: number;
-  /** Device indices this worker simulates. */
-  indices: number[];
-  /** Devices whose per-step traces are kept (for the HTML report). */
-  traceDevices: number[];
-}
-
-/** Simulates the job's devices one after another in this thread. */
-export async function runDevices(job: WorkerJob): Promise<DeviceResult[]> {
-  const model = loadSimModel(job.modelFile);
-  const board = findBoard(job.boardId);
-  const provider = engineProvider(job.prepared.engine);
-  const oracle = engineProvider('reference');
-  const out: DeviceResult[] = [];
-  for (const d of job.indices) {
-    const stream = deviceStream(job.data, d, job.devices, { windows: job.windows, cwd: job.cwd });
-    out.push(
-      await simulateDevice(stream, {
-        model,
-        board,
-        prepared: job.prepared,
-        provider,
-        oracle: { provider: oracle, prepared: job.oracle },
-        rateHz: job.rateHz,
-        faults: job.faults,
-        seed: (job.seed + d) >>> 0,
-        keepTraces: job.traceDevices.includes(d),
-      }),
-    );
-  }
-  return out;
-}
 
 // In tests and `ts-node`-less development the sources are TypeScript: the worker compiles them
 // on the fly with @swc/core (a dev dependency; the published package runs dist/*.js).
@@ -147,3 +96,6 @@ export async function runFleet(base: Omit<WorkerJob, 'indices'>, workers: number
   const parts = await Promise.all(remote);
   return [...local, ...parts.flat()].sort((a, b) => a.device - b.device);
 }
+
+export type { WorkerJob } from './devices';
+export { runDevices } from './devices';

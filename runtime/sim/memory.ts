@@ -6,8 +6,8 @@
 //
 // Legend: F features, H hidden, G gates, O outputs, I layer input.
 
-import { QuantModel, QLayer, qGateCount, qLayerBytes, qLayerOutputSize, qLayerInputSize, recurrentIsH8 } from '../../compiler/ir/quant-model';
-import { TinyrnnError, Diagnostic } from '../../compiler/ir/errors';
+import { QuantModel, QLayer, qGateCount, qLayerBytes, qLayerOutputSize, qLayerInputSize, recurrentIsH8 } from '../../compiler/core/ir/quant-model';
+import { TinyrnnError, Diagnostic } from '../../compiler/core/ir/errors';
 import { BoardProfile } from '../../targets/boards';
 import { MemoryUse } from './types';
 

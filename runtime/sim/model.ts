@@ -1,7 +1,7 @@
 // The simulator's model loader: a quantised model file (.q.tnn), validated by the shared format code.
 import * as fs from 'node:fs';
-import { loadQuantModel } from '../../compiler/ir/format';
-import { QuantModel } from '../../compiler/ir/quant-model';
+import { loadQuantModel } from '../../compiler/core/ir/format';
+import { QuantModel } from '../../compiler/core/ir/quant-model';
 
 const cache = new Map<string, { mtimeMs: number; model: QuantModel }>();
 

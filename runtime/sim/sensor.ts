@@ -11,9 +11,9 @@
 //
 // Legend: T steps, F features.
 
-import { QuantModel } from '../../compiler/ir/quant-model';
-import { RAW_INPUT_MAX } from '../../compiler/quant/spec';
-import { rawInput } from '../reference';
+import { QuantModel } from '../../compiler/core/ir/quant-model';
+import { RAW_INPUT_MAX } from '../../compiler/core/spec/spec';
+import { rawInput } from '../../compiler/core/reference';
 
 /** Raw integer sample for one delivered float sample (F). */
 export function sampleToRaw(m: QuantModel, x: ArrayLike<number>, out: Int32Array = new Int32Array(m.inputSize)): Int32Array {

@@ -10,10 +10,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { TinyrnnError } from '../../compiler/ir/errors';
-import { writeFileAtomic } from '../../compiler/ir/format';
-import { QuantModel, qLayerBytes } from '../../compiler/ir/quant-model';
-import { VERSION } from '../../compiler/version';
+import { TinyrnnError } from '../../compiler/core/ir/errors';
+import { writeFileAtomic } from '../../compiler/core/ir/format';
+import { QuantModel, qLayerBytes } from '../../compiler/core/ir/quant-model';
+import { VERSION } from '../../compiler/core/util/version';
 import { BoardProfile, findBoard } from '../../targets/boards';
 import { PreparedEngine } from './engine';
 import { defaultEngine, engineProvider } from './engines';

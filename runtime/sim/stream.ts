@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Dataset } from '../../compiler/data/dataset';
 import { BUILTIN_PREFIX, loadData } from '../../compiler/data/load';
-import { TinyrnnError } from '../../compiler/ir/errors';
+import { TinyrnnError } from '../../compiler/core/ir/errors';
 
 export interface DeviceStream {
   device: number;

@@ -2,7 +2,7 @@
 // Started by fleet.ts; the same code runs in the main thread when no workers are used.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { runDevices, WorkerJob } from './fleet';
+import { runDevices, WorkerJob } from './devices';
 
 if (parentPort && workerData && (workerData as { job?: WorkerJob }).job) {
   const port = parentPort;

@@ -7,8 +7,8 @@
 // Diagnostic codes: BOARD001 unknown board, BOARD002 unreadable file, BOARD1xx invalid profile.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Diagnostic, TinyrnnError } from '../../compiler/ir/errors';
-import { packageRoot } from '../../compiler/version';
+import { Diagnostic, TinyrnnError } from '../../compiler/core/ir/errors';
+import { packageRoot } from '../../compiler/core/util/version';
 
 export const CORES = [
   'cortex-m0',

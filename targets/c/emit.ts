@@ -4,12 +4,12 @@
 // declares (struct fields ordered by alignment, padding included), and a test compares them with
 // the symbol sizes of the compiled object (arm-none-eabi-nm -S).
 import * as path from 'node:path';
-import { QJordanLayer, QuantModel } from '../../compiler/ir/quant-model';
-import { ArrayRole, ConstArray, ELEM_BYTES, ElemType, LayerView, ModelView, buildModelView } from '../../compiler/emit/view';
-import { cString, commentText, derivePrefix, validatePrefix } from '../../compiler/emit/names';
-import { TemplateSet, loadTemplates } from '../../compiler/emit/template';
-import { packageRoot } from '../../compiler/version';
-import { assertNever } from '../../compiler/ir/model';
+import { QJordanLayer, QuantModel } from '../../compiler/core/ir/quant-model';
+import { ArrayRole, ConstArray, ELEM_BYTES, ElemType, LayerView, ModelView, buildModelView } from '../emit/view';
+import { cString, commentText, derivePrefix, validatePrefix } from '../emit/names';
+import { TemplateSet, loadTemplates } from '../emit/template';
+import { packageRoot } from '../../compiler/core/util/version';
+import { assertNever } from '../../compiler/core/ir/model';
 import { esnGeneratorC } from './esn';
 
 export const C_LAYOUTS = ['plain', 'arduino', 'platformio'] as const;

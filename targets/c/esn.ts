@@ -1,5 +1,5 @@
 // C source of the echo state network reservoir generator: the same xorshift32 stream and the
-// same int8 weights as compiler/esn/reservoir.ts (`esn_seed_state`, `xorshift32`, `esn_generate`),
+// same int8 weights as compiler/core/spec/reservoir.ts (`esn_seed_state`, `xorshift32`, `esn_generate`),
 // so a device can regenerate the reservoir from its seed instead of storing it in flash.
 // Only unsigned 32-bit shifts, xor, and, and a remainder by 255: exact on every C99 compiler.
 

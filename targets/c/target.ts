@@ -1,11 +1,9 @@
-// The C target: `tinyrnn compile MODEL.q.tnn --target c --out DIR [--prefix NAME]
-// [--layout plain|arduino|platformio] [--json]`.
+// The C target's build: writing the generated files, measuring code size with the ARM toolchain,
+// and the memory report as text. The `compile --target c` adapter is bin/cli/targets/c.ts.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Target } from '../../compiler/emit/target';
-import { choice, str } from '../../compiler/cli/command';
-import { loadQuantModel, writeFileAtomic } from '../../compiler/ir/format';
-import { C_LAYOUTS, CGenResult, CLayout, CReport, generateC } from './emit';
+import { writeFileAtomic } from '../../compiler/core/ir/format';
+import { CGenResult, CReport } from './emit';
 import { ARM_MACHINES, ArmMachine, compileArmObject, runProgram, scratchDir, toolStatus } from './toolchain';
 
 /** Write the generated files under outDir (atomically, folders created). */
@@ -83,25 +81,3 @@ export function formatReport(r: CReport): string {
   lines.push(`  ${r.macsPerStep} multiply-adds per time step`);
   return lines.join('\n');
 }
-
-export const cTarget: Target = {
-  name: 'c',
-  summary: 'C99 fixed-point code for any microcontroller (SIMD on Cortex-M with DSP), with a memory report',
-  options: {
-    prefix: { type: 'string', arg: 'NAME', help: 'prefix of every generated symbol and file name (default: from the model name)' },
-    layout: {
-      type: 'string',
-      arg: 'KIND',
-      help: 'plain (sources, header, Make/CMake snippets, README), arduino (library folder) or platformio (library.json)',
-    },
-  },
-  async compile(modelFile, outDir, values) {
-    const m = loadQuantModel(modelFile);
-    const layout: CLayout = choice(values, 'layout', C_LAYOUTS) ?? 'plain';
-    const prefix = str(values, 'prefix');
-    const gen = generateC(m, { prefix, layout });
-    const files = writeGenerated(outDir, gen);
-    await addCodeSizes(gen.report, gen, outDir);
-    return { files, report: gen.report, text: formatReport(gen.report) };
-  },
-};

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { packageRoot } from '../../compiler/version';
+import { packageRoot } from '../../compiler/core/util/version';
 
 export const HARNESS_DIR = (): string => path.join(packageRoot(), 'targets', 'c', 'harness');
 

@@ -12,7 +12,7 @@
 // hoisting), ESP114 non-integer literal, ESP115 `return` followed by a newline. Syntax newer than ES2020
 // (class fields, `#private`, ...) is a parse error, ESP100.
 import * as acorn from 'acorn';
-import { Diagnostic, TinyrnnError } from '../../compiler/ir/errors';
+import { Diagnostic, TinyrnnError } from '../../compiler/core/ir/errors';
 
 /** Globals the interpreter does not have (the facts list, plus their weak relatives). */
 export const MISSING_GLOBALS = ['Map', 'Set', 'WeakMap', 'WeakSet', 'Symbol', 'Proxy', 'BigInt'] as const;

@@ -11,11 +11,11 @@
 //   int8 vectors (layer outputs h8, elman relu's state) are stored as value + 128 in
 //   Uint8ClampedArrays (the store is sat_s8), so the biases of rows that read them absorb
 //   -128 * sum(row); the model input x16 and the recurrent h16 are plain Int16Arrays.
-import { QCellLayer, QDenseLayer, QJordanLayer, QLayer, QuantModel, qGateCount, qLayerOutputSize } from '../../compiler/ir/quant-model';
-import { jordanProjection } from '../../compiler/ir/quant-jordan';
-import { assertNever } from '../../compiler/ir/model';
-import { TinyrnnError } from '../../compiler/ir/errors';
-import { buildModelView } from '../../compiler/emit/view';
+import { QCellLayer, QDenseLayer, QJordanLayer, QLayer, QuantModel, qGateCount, qLayerOutputSize } from '../../compiler/core/ir/quant-model';
+import { jordanProjection } from '../../compiler/core/ir/quant-jordan';
+import { assertNever } from '../../compiler/core/ir/model';
+import { TinyrnnError } from '../../compiler/core/ir/errors';
+import { buildModelView } from '../emit/view';
 
 export const P47 = 2 ** 47;
 

@@ -1,5 +1,5 @@
 // JavaScript source of the echo state network reservoir generator, in the dialect Espruino
-// accepts: the same xorshift32 stream and int8 weights as compiler/esn/reservoir.ts
+// accepts: the same xorshift32 stream and int8 weights as compiler/core/spec/reservoir.ts
 // (`esn_seed_state`, `xorshift32`, `esn_generate`). The state is kept as an int32 (the same 32
 // bits as the uint32 of C and TypeScript): only `^`, `<<`, `>>>`, `&` and `%` on values below
 // 2^32, no Math.imul, integer literals only, so Node and Espruino give the same integers.

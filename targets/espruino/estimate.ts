@@ -15,7 +15,7 @@ import {
   stringBlocks,
   typedArrayBlocks,
 } from './memory';
-import { TinyrnnError } from '../../compiler/ir/errors';
+import { TinyrnnError } from '../../compiler/core/ir/errors';
 
 /** Share of the pool a model may take: the rest is the interpreter's and the app's working room. */
 export const MAX_POOL_SHARE = 0.9;

@@ -3,12 +3,12 @@
 // Pure: returns file contents; target.ts writes them and adds the runtime, the example app and
 // the manifest.
 import * as path from 'node:path';
-import { QuantModel } from '../../compiler/ir/quant-model';
-import { TinyrnnError } from '../../compiler/ir/errors';
-import { loadTemplates, TemplateSet } from '../../compiler/emit/template';
-import { jsString, commentText } from '../../compiler/emit/names';
-import { packageRoot, VERSION } from '../../compiler/version';
-import { QUANT_SPEC_VERSION } from '../../compiler/quant/spec';
+import { QuantModel } from '../../compiler/core/ir/quant-model';
+import { TinyrnnError } from '../../compiler/core/ir/errors';
+import { loadTemplates, TemplateSet } from '../emit/template';
+import { jsString, commentText } from '../emit/names';
+import { packageRoot, VERSION } from '../../compiler/core/util/version';
+import { QUANT_SPEC_VERSION } from '../../compiler/core/spec/spec';
 import { BoardProfile } from '../boards';
 import { buildView, EspruinoView, packSections } from './emit';
 import { assertEspruinoDialect } from './dialect';

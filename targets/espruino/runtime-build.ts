@@ -1,4 +1,4 @@
-// Builds the device runtime (runtime/espruino/runtime.ts) into the JavaScript Espruino runs:
+// Builds the device runtime (targets/espruino/device/runtime.ts) into the JavaScript Espruino runs:
 // tsc (TypeScript 7) emits ES2020 with ES module syntax; `export` declarations are then turned
 // into a CommonJS-style module Espruino's require() understands (`exports.name = name;` at the
 // end, after every declaration: Espruino does not hoist), and the result must pass the dialect
@@ -10,10 +10,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { packageRoot } from '../../compiler/version';
+import { packageRoot } from '../../compiler/core/util/version';
 import { assertEspruinoDialect } from './dialect';
 
-export const RUNTIME_SOURCE = 'runtime/espruino/runtime.ts';
+export const RUNTIME_SOURCE = 'targets/espruino/device/runtime.ts';
 export const RUNTIME_DEVICE_FILE = 'targets/espruino/device/tinyrnn_rt.js';
 /** Storage/require name of the runtime on the device. */
 export const RUNTIME_MODULE = 'tinyrnn_rt';

@@ -1,18 +1,16 @@
-// The Espruino target of `tinyrnn compile`: a module loadable with require() on the board, its
+// The Espruino target's build (its `compile` adapter is bin/cli/targets/espruino.ts): a module loadable with require() on the board, its
 // weights (inline base64 or Storage files), the device runtime, an example app for the board's
 // family, a manifest for `tinyrnn flash`, and a report with the memory estimate and the
 // estimated time per step. Refuses a model that does not fit the board, with the numbers.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Target, CompileResult } from '../../compiler/emit/target';
-import { Io, OptionSpec, UsageError, Values, choice, flag, str } from '../../compiler/cli/command';
-import { loadQuantModel, writeFileAtomic } from '../../compiler/ir/format';
-import { QuantModel } from '../../compiler/ir/quant-model';
-import { commentText } from '../../compiler/emit/names';
-import { VERSION } from '../../compiler/version';
+import { writeFileAtomic } from '../../compiler/core/ir/format';
+import { QuantModel } from '../../compiler/core/ir/quant-model';
+import { commentText } from '../emit/names';
+import { VERSION } from '../../compiler/core/util/version';
 import { BoardProfile, espruinoProfile, findBoard } from '../boards';
 import { GeneratedModule, WeightsMode, espruinoTemplates, generateModule, moduleNameFor, checkModuleName } from './generate';
-import { MemoryEstimate, assertFits, estimateMemory, formatEstimate } from './estimate';
+import { MemoryEstimate, estimateMemory } from './estimate';
 import { RUNTIME_MODULE, deviceRuntime } from './runtime-build';
 import { assertEspruinoDialect } from './dialect';
 import { CostBreakdown, instructionsPerSecond } from './cost';
@@ -117,7 +115,7 @@ export function buildEspruino(m: QuantModel, opts: BuildOptions = {}): EspruinoB
   const mode = m.layers.some((l) => l.kind === 'bidirectional') ? 'window' : 'stream';
   const template = p.family === 'puck' ? 'app-puck.js' : p.family === 'bangle' ? 'app-bangle.js' : 'app-generic.js';
   let app = espruinoTemplates().render(template, appView(m, board, moduleName, mode, opts.window ?? 32));
-  // The runtime's comments are for readers of runtime/espruino: on the device they only cost
+  // The runtime's comments are for readers of targets/espruino/device/runtime.ts: on the device they only cost
   // Storage and parse time, so it always goes minified.
   const runtime = minifyJs(deviceRuntime());
   if (opts.minify) app = minifyJs(app);
@@ -209,53 +207,3 @@ export function writeBuild(b: EspruinoBuild, outDir: string): string[] {
 export function costText(c: StepCost, board: BoardProfile): string {
   return `cost: about ${(c.instructionsPerStep / 1e6).toFixed(2)} M x86-equivalent instructions per step (interpreter cost model) -> ${c.msPerStep} ms per step on ${board.name} at ${board.clockMHz} MHz, up to ${c.maxRateHz} Hz`;
 }
-
-export const espruinoTarget: Target = {
-  name: 'espruino',
-  summary: 'JavaScript module for Espruino boards (Puck.js, Bangle.js, Pico, ...), runtime and example app',
-  options: {
-    board: {
-      type: 'string',
-      short: 'b',
-      arg: 'NAME',
-      help: `board profile (default ${DEFAULT_BOARD}): PUCKJS, PIXLJS, BANGLEJS, BANGLEJS2, PICO, ORIGINAL, WIFI, MDBT42Q, ESP32`,
-    },
-    weights: {
-      type: 'string',
-      arg: 'inline|storage',
-      help: 'weights as base64 in the module, or a Storage file read in place (default: storage where Storage is memory-mapped)',
-    },
-    minify: { type: 'boolean', help: 'strip comments and whitespace from the model module and app (the runtime always is)' },
-    kernel: { type: 'string', arg: 'unrolled|loop', help: 'kernel style (default: unrolled when small enough and it fits, else loop)' },
-    name: { type: 'string', arg: 'NAME', help: 'module name for require() and Storage (default: from the model name)' },
-  } as Record<string, OptionSpec>,
-  compile(modelFile: string, outDir: string, values: Values, io: Io): CompileResult {
-    void io;
-    const weights = choice(values, 'weights', ['inline', 'storage'] as const);
-    const m = loadQuantModel(modelFile);
-    const name = str(values, 'name');
-    if (name !== undefined && !/^[a-z][a-z0-9_]{0,23}$/.test(name))
-      throw new UsageError(`--name ${JSON.stringify(name)} must be a lower-case letter followed by letters, digits or _ (at most 24)`);
-    const kernel = choice(values, 'kernel', ['unrolled', 'loop'] as const);
-    const b = buildEspruino(m, { board: str(values, 'board'), weights, minify: flag(values, 'minify'), name, modelFile: path.basename(modelFile), kernel });
-    assertFits(b.estimate, b.board.name);
-    const files = writeBuild(b, outDir);
-    const text = [
-      `espruino: module ${b.gen.moduleName} for ${b.board.name}, weights ${b.weights === 'storage' ? 'in Storage' : 'inline'}, ${b.gen.kernel} kernel`,
-      formatEstimate(b.estimate, b.board.name),
-      costText(b.cost, b.board),
-    ].join('\n');
-    return {
-      files,
-      report: {
-        board: b.board.id,
-        module: b.gen.moduleName,
-        weights: b.weights,
-        kernel: b.gen.kernel,
-        memory: b.estimate,
-        cost: { instructionsPerStep: b.cost.instructionsPerStep, msPerStep: b.cost.msPerStep, maxRateHz: b.cost.maxRateHz },
-      },
-      text,
-    };
-  },
-};

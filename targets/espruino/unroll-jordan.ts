@@ -10,7 +10,7 @@
 // projection overwrites it, and the rows write h16 directly (the recurrence does not read h16).
 // Narrow vectors (input or feedback of at most INLINE_INPUT_MAX values) are read into locals
 // once per step and their dot products written with premultiplied literal weights, as for cells.
-import { QJordanLayer, jordanProjection } from '../../compiler/ir/quant-jordan';
+import { QJordanLayer, jordanProjection } from '../../compiler/core/ir/quant-jordan';
 import { half } from './emit';
 import { INLINE_INPUT_MAX, actU, clampU, denseLines, inlineDot, plus, requantExpr, rowAbs, rowSum } from './unroll';
 

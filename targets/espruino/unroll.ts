@@ -7,7 +7,7 @@
 //   p = (a - a % DX) / DX + (b - b % DH) / DH - KQ;       (two exact floors, one constant)
 //   p = clamp(p, lo, hi); k = (p >> 7) + 256; g = (A[k] + D[k] * (p & 127)) >> 7
 // Large models use the loop kernels instead (UNROLL_MAX_ROWS), to keep code size in check.
-import { QCellLayer, QDenseLayer, QuantModel, qGateCount } from '../../compiler/ir/quant-model';
+import { QCellLayer, QDenseLayer, QuantModel, qGateCount } from '../../compiler/core/ir/quant-model';
 import { P47, half } from './emit';
 
 /** Unroll when the model has at most this many weight rows in all (gate rows + dense units). */

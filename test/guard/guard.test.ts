@@ -8,7 +8,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadQuantModel } from '../../compiler/ir/format';
+import { loadQuantModel } from '../../compiler/core/ir/format';
 import { C_LAYOUTS, generateC } from '../../targets/c/emit';
 import { buildEspruino } from '../../targets/espruino/target';
 

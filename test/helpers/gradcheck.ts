@@ -1,9 +1,9 @@
 // Numerical gradient check shared by the trainer's gradient tests: five-point central differences
 // of the loss with respect to each parameter, compared with the analytic gradient.
 
-import { FloatModel, OutputMode } from '../../compiler/ir/model';
+import { FloatModel, OutputMode } from '../../compiler/core/ir/model';
 import { LossKind, Net } from '../../compiler/train/net';
-import { Rng } from '../../compiler/util/rng';
+import { Rng } from '../../compiler/core/util/rng';
 
 /**
  * Largest relative error between analytic[i] and the numerical derivative of loss() in P[i],

@@ -1,6 +1,6 @@
 // Small hand-made models for tests.
-import { FloatModel, Layer, emptyCell, emptyDense, CellKind } from '../../compiler/ir/model';
-import { Rng } from '../../compiler/util/rng';
+import { FloatModel, Layer, emptyCell, emptyDense, CellKind } from '../../compiler/core/ir/model';
+import { Rng } from '../../compiler/core/util/rng';
 
 function fill(rng: Rng, a: Float32Array, scale: number): void {
   for (let i = 0; i < a.length; i++) a[i] = rng.normal() * scale;

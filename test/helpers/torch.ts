@@ -2,7 +2,7 @@
 // straight from their state_dict (PyTorch's gate orders i,f,g,o and r,z,n are tinyrnn's).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FloatModel, Layer, emptyCell, emptyDense, CellKind } from '../../compiler/ir/model';
+import { FloatModel, Layer, emptyCell, emptyDense, CellKind } from '../../compiler/core/ir/model';
 
 export const TESTDATA = path.resolve(__dirname, '..', '..', '..', 'shared', 'testdata');
 export const TORCH_MODELS = ['lstm_h16', 'gru_h16', 'rnn_tanh_h8'] as const;

@@ -6,11 +6,11 @@
 // layers stacked directly on each other, and random input widths.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FloatModel, JORDAN_OUT_ACTIVATIONS, Layer, emptyCell, emptyDense, emptyJordan } from '../../compiler/ir/model';
-import { QuantModel } from '../../compiler/ir/quant-model';
+import { FloatModel, JORDAN_OUT_ACTIVATIONS, Layer, emptyCell, emptyDense, emptyJordan } from '../../compiler/core/ir/model';
+import { QuantModel } from '../../compiler/core/ir/quant-model';
 import { quantizeModel } from '../../compiler/quant/quantize';
-import { Rng } from '../../compiler/util/rng';
-import { createQuantState, runQuant, stepQuant, traceCollector } from '../../runtime/reference';
+import { Rng } from '../../compiler/core/util/rng';
+import { createQuantState, runQuant, stepQuant, traceCollector } from '../../compiler/core/reference';
 import { findBoard } from '../../targets/boards';
 import { generateModule } from '../../targets/espruino/generate';
 import { buildHost, runProgram, sanitizerEnv, scratchDir } from '../../targets/c/toolchain';

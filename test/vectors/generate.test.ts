@@ -3,9 +3,9 @@
 // arithmetic or the quantiser cannot slip through without `npm run vectors`.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { renderAll } from '../../compiler/quant/golden';
-import { decodeQuantModel } from '../../compiler/ir/format';
-import { QUANT_SPEC_VERSION } from '../../compiler/quant/spec';
+import { renderAll } from '../../runtime/vectors/golden';
+import { decodeQuantModel } from '../../compiler/core/ir/format';
+import { QUANT_SPEC_VERSION } from '../../compiler/core/spec/spec';
 
 const DIR = __dirname;
 const all = renderAll();

@@ -9,7 +9,7 @@
 // Legend: N sequences, T steps, F = 2 features (vibration in g, current in A).
 
 import { Dataset } from '../dataset';
-import { Rng } from '../../util/rng';
+import { Rng } from '../../core/util/rng';
 
 export interface AnomalyOptions {
   n: number;

@@ -9,7 +9,7 @@
 // Legend: N sequences, T steps, F = 3 features (ax, ay, az in g).
 
 import { Dataset } from '../dataset';
-import { Rng } from '../../util/rng';
+import { Rng } from '../../core/util/rng';
 
 export const GESTURE_CLASSES = ['idle', 'tap', 'shake', 'wave', 'circle', 'tilt'] as const;
 

@@ -2,7 +2,7 @@
 // builtin:NAME or builtin:NAME?key=value&key=value (e.g. builtin:gestures?n=1200&seed=3).
 
 import { Dataset } from '../dataset';
-import { TinyrnnError } from '../../ir/errors';
+import { TinyrnnError } from '../../core/ir/errors';
 import { GESTURE_DEFAULTS, gesturesDataset } from './gestures';
 import { SINES_DEFAULTS, sinesDataset } from './sines';
 import { ANOMALY_DEFAULTS, anomalyDataset } from './anomaly';

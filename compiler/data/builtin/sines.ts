@@ -7,7 +7,7 @@
 // Legend: N sequences, T steps, F = 1 feature (value), K = 1 target (next).
 
 import { Dataset } from '../dataset';
-import { Rng } from '../../util/rng';
+import { Rng } from '../../core/util/rng';
 
 export interface SinesOptions {
   n: number;

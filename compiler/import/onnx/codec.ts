@@ -8,7 +8,7 @@
 // must be an exact integer (a dim, an axis, an index) is checked with Number.isSafeInteger.
 
 import * as protobuf from 'protobufjs/light';
-import { TinyrnnError } from '../../ir/errors';
+import { TinyrnnError } from '../../core/ir/errors';
 import { ONNX_DTYPE, ONNX_DTYPE_NAMES, onnxTypes } from './schema';
 
 export interface OnnxTensor {

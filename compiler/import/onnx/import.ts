@@ -24,9 +24,9 @@
 //
 // Legend: T steps, B batch, F features, I layer input, H hidden, G gates, D directions, U units.
 
-import { Diagnostic, TinyrnnError } from '../../ir/errors';
-import { CellLayer, DenseActivation, DenseLayer, FloatModel, Layer, LstmLayer, Task, emptyCell, isCellLayer, layerOutputSize } from '../../ir/model';
-import { validateFloatModel } from '../../ir/validate';
+import { Diagnostic, TinyrnnError } from '../../core/ir/errors';
+import { CellLayer, DenseActivation, DenseLayer, FloatModel, Layer, LstmLayer, Task, emptyCell, isCellLayer, layerOutputSize } from '../../core/ir/model';
+import { validateFloatModel } from '../../core/ir/validate';
 import { OnnxModel, OnnxNode, OnnxTensor, decodeOnnx, dtypeName } from './codec';
 import { binary, concatConst, constOf, expandTo, gatherConst, isFloatType, roundTo, sliceConst, sliceIndices, transposeConst } from './fold';
 import { ONNX_ATTR_TYPE, ONNX_DTYPE } from './schema';

@@ -13,7 +13,7 @@
 // importer refuses any operation that would reorder or mix them, so that vector is always
 // exactly the output of the last IR layer in `layers`.
 
-import { Layer } from '../../ir/model';
+import { Layer } from '../../core/ir/model';
 
 export type Sym = 'T' | 'B' | 'x0' | 'x1';
 export type Dim = number | Sym;

@@ -20,7 +20,7 @@
 import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { QuantModel } from '../../../compiler/ir/quant-model';
+import { QuantModel } from '../../../compiler/core/ir/quant-model';
 import { BoardProfile } from '../../../targets/boards';
 import { generateC, CGenResult } from '../../../targets/c/emit';
 import { writeGenerated } from '../../../targets/c/target';

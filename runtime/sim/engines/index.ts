@@ -1,5 +1,5 @@
 // The engines the simulator knows, by name. Each target's engine lives beside this file.
-import { TinyrnnError } from '../../../compiler/ir/errors';
+import { TinyrnnError } from '../../../compiler/core/ir/errors';
 import { BoardProfile } from '../../../targets/boards';
 import { EngineProvider } from '../engine';
 import { EngineName } from '../types';

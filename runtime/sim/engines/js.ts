@@ -8,8 +8,8 @@
 // `tinyrnn flash` puts it on a board: weights as Storage files on boards whose Storage is
 // memory-mapped flash, inline base64 elsewhere.
 
-import { QuantModel } from '../../../compiler/ir/quant-model';
-import { TinyrnnError } from '../../../compiler/ir/errors';
+import { QuantModel } from '../../../compiler/core/ir/quant-model';
+import { TinyrnnError } from '../../../compiler/core/ir/errors';
 import { BoardProfile, espruinoProfile } from '../../../targets/boards';
 import { generateModule, moduleNameFor, WeightsMode } from '../../../targets/espruino/generate';
 import { EspruinoSandbox, OutOfMemory } from '../../../targets/espruino/sandbox';

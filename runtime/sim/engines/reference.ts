@@ -1,11 +1,11 @@
-// The reference engine: the TypeScript reference kernels (runtime/reference) run the stream
+// The reference engine: the TypeScript reference kernels (compiler/core/reference) run the stream
 // themselves. It is the oracle every other engine is compared with, and a quick way to see a
 // model's predictions on a stream; it has no device code, so no time estimate, and its memory
 // figures are the model's floor (memory.ts).
 
-import { QuantModel } from '../../../compiler/ir/quant-model';
+import { QuantModel } from '../../../compiler/core/ir/quant-model';
 import { BoardProfile } from '../../../targets/boards';
-import { createQuantState, resetQuantState, stepQuant } from '../../reference';
+import { createQuantState, resetQuantState, stepQuant } from '../../../compiler/core/reference';
 import { EngineProvider, EngineSession, PreparedEngine } from '../engine';
 import { modelMemoryFloor } from '../memory';
 
@@ -34,7 +34,7 @@ export const referenceEngine: EngineProvider = {
   async prepare(ctx): Promise<PreparedEngine> {
     return {
       engine: 'reference',
-      detail: 'reference kernels (runtime/reference), in Node',
+      detail: 'reference kernels (compiler/core/reference), in Node',
       memory: modelMemoryFloor(ctx.model, ctx.board),
       costSource: 'none',
       data: {},

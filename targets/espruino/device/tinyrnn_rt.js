@@ -1,4 +1,4 @@
-// tinyrnn device runtime for Espruino, built from runtime/espruino/runtime.ts by targets/espruino/runtime-build.ts. Do not edit.
+// tinyrnn device runtime for Espruino, built from targets/espruino/device/runtime.ts by targets/espruino/runtime-build.ts. Do not edit.
 // The tinyrnn device runtime for Espruino: sensor windowing and streaming, calling a generated
 // model module, smoothing and debouncing predictions, and a small event API.
 //

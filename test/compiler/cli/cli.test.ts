@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { main } from '../../../compiler/cli/main';
-import { Io } from '../../../compiler/cli/command';
-import { saveFloatModel } from '../../../compiler/ir/format';
+import { main } from '../../../bin/cli/main';
+import { Io } from '../../../bin/cli/command';
+import { saveFloatModel } from '../../../compiler/core/ir/format';
 import { runFloat } from '../../../compiler/float/infer';
 import { tinyModel } from '../../helpers/models';
 

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadDataFile, parseCsvData, parseJsonData } from '../../../compiler/data/dataset';
-import { TinyrnnError } from '../../../compiler/ir/errors';
+import { TinyrnnError } from '../../../compiler/core/ir/errors';
 
 function diag(fn: () => unknown): { code: string; line?: number; path: string; message: string; text: string } {
   try {

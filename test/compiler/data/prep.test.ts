@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { loadData } from '../../../compiler/data/load';
 import { checkDataset, classCounts, normalizationStats, splitIndices, subset, windowDataset } from '../../../compiler/data/prep';
 import { Dataset } from '../../../compiler/data/dataset';
-import { TinyrnnError } from '../../../compiler/ir/errors';
+import { TinyrnnError } from '../../../compiler/core/ir/errors';
 
 function diag(fn: () => unknown): TinyrnnError {
   try {

@@ -3,15 +3,15 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../../compiler/cli/main';
-import { Io } from '../../../compiler/cli/command';
-import { loadFloatModel, loadQuantModel } from '../../../compiler/ir/format';
+import { main } from '../../../bin/cli/main';
+import { Io } from '../../../bin/cli/command';
+import { loadFloatModel, loadQuantModel } from '../../../compiler/core/ir/format';
 
 import { runFloat } from '../../../compiler/float/infer';
 import { builtinDataset } from '../../../compiler/data/builtin';
 import { fitEsn, predict, sequenceDesign } from '../../../compiler/esn/esn';
 import { esnFloatModel } from '../../../compiler/esn/model';
-import { dequantizeOutput, rawSequence, runQuant } from '../../../runtime/reference';
+import { dequantizeOutput, rawSequence, runQuant } from '../../../compiler/core/reference';
 
 async function cli(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
   let out = '';

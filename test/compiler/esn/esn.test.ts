@@ -6,9 +6,9 @@ import { DEFAULT_ESN_OPTIONS, buildReservoir, fitEsn, reservoirStates } from '..
 import { sinesDataset } from '../../../compiler/data/builtin/sines';
 import { normalizationStats, splitIndices } from '../../../compiler/data/prep';
 import { Dataset } from '../../../compiler/data/dataset';
-import { spectralRadius } from '../../../compiler/esn/reservoir';
-import { TinyrnnError } from '../../../compiler/ir/errors';
-import { Rng } from '../../../compiler/util/rng';
+import { spectralRadius } from '../../../compiler/core/spec/reservoir';
+import { TinyrnnError } from '../../../compiler/core/ir/errors';
+import { Rng } from '../../../compiler/core/util/rng';
 
 /** Solves A w = b (n, n) by Gaussian elimination with partial pivoting. */
 function gaussSolve(a0: number[][], b0: number[]): number[] {

@@ -4,17 +4,17 @@
 import { builtinDataset } from '../../../compiler/data/builtin';
 import { fitEsn } from '../../../compiler/esn/esn';
 import { esnFloatModel } from '../../../compiler/esn/model';
-import { esn_generate } from '../../../compiler/esn/reservoir';
-import { decodeContainer, decodeFloatModel, decodeQuantModel, encodeContainer, encodeFloatModel, encodeQuantModel } from '../../../compiler/ir/format';
-import { FloatModel } from '../../../compiler/ir/model';
-import { QElmanLayer, QuantModel, quantModelProblems } from '../../../compiler/ir/quant-model';
-import { floatModelProblems } from '../../../compiler/ir/validate';
+import { esn_generate } from '../../../compiler/core/spec/reservoir';
+import { decodeContainer, decodeFloatModel, decodeQuantModel, encodeContainer, encodeFloatModel, encodeQuantModel } from '../../../compiler/core/ir/format';
+import { FloatModel } from '../../../compiler/core/ir/model';
+import { QElmanLayer, QuantModel, quantModelProblems } from '../../../compiler/core/ir/quant-model';
+import { floatModelProblems } from '../../../compiler/core/ir/validate';
 import { runFloat } from '../../../compiler/float/infer';
 import { quantizeModel } from '../../../compiler/quant/quantize';
 import { predictFloat } from '../../../compiler/train/metrics';
 import { TrainCell } from '../../../compiler/train/cells';
-import { TinyrnnError } from '../../../compiler/ir/errors';
-import { dequantizeOutput, rawSequence, runQuant } from '../../../runtime/reference';
+import { TinyrnnError } from '../../../compiler/core/ir/errors';
+import { dequantizeOutput, rawSequence, runQuant } from '../../../compiler/core/reference';
 import { tinyModel } from '../../helpers/models';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

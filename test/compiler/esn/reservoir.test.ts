@@ -4,14 +4,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
-import { densityToQ16, esn_generate, esn_seed_state, spectralRadius, xorshift32 } from '../../../compiler/esn/reservoir';
+import { densityToQ16, esn_generate, esn_seed_state, spectralRadius, xorshift32 } from '../../../compiler/core/spec/reservoir';
 import { esnGeneratorC } from '../../../targets/c/esn';
 import { esnGeneratorJs } from '../../../targets/espruino/esn';
 import { assertEspruinoDialect } from '../../../targets/espruino/dialect';
 import { EspruinoSandbox } from '../../../targets/espruino/sandbox';
 import { ARM_MACHINES, buildArm, buildHost, runProgram, runQemu, sanitizerEnv, scratchDir } from '../../../targets/c/toolchain';
 import { armTest, hostTest } from '../../targets/c/gate';
-import { TinyrnnError } from '../../../compiler/ir/errors';
+import { TinyrnnError } from '../../../compiler/core/ir/errors';
 
 // Shapes (H, I), densities and seeds: sparse, dense, the largest seed, a one-unit reservoir.
 const CASES = [

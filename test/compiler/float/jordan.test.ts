@@ -1,10 +1,10 @@
 // The Jordan layer in the float IR: validation, the .tnn round trip, and float inference checked
 // against a hand-written recurrence (output fed back), whole-sequence and streaming.
-import { FloatModel, JordanLayer, emptyDense, emptyJordan, layerOutputSize, layerParamCount } from '../../../compiler/ir/model';
-import { floatModelProblems } from '../../../compiler/ir/validate';
-import { decodeFloatModel, encodeFloatModel } from '../../../compiler/ir/format';
+import { FloatModel, JordanLayer, emptyDense, emptyJordan, layerOutputSize, layerParamCount } from '../../../compiler/core/ir/model';
+import { floatModelProblems } from '../../../compiler/core/ir/validate';
+import { decodeFloatModel, encodeFloatModel } from '../../../compiler/core/ir/format';
 import { createFloatState, runFloat, stepFloat } from '../../../compiler/float/infer';
-import { Rng } from '../../../compiler/util/rng';
+import { Rng } from '../../../compiler/core/util/rng';
 
 function jordanModel(outActivation: JordanLayer['outActivation'], head = false): FloatModel {
   const rng = new Rng(7);

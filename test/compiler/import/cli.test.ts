@@ -3,8 +3,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../../compiler/cli/main';
-import { loadFloatModel } from '../../../compiler/ir/format';
+import { main } from '../../../bin/cli/main';
+import { loadFloatModel } from '../../../compiler/core/ir/format';
 import { runFloat } from '../../../compiler/float/infer';
 import { TESTDATA, loadTorchRef, torchInput } from '../../helpers/torch';
 import { importOnnxFile } from '../../../index';

@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../../compiler/cli/main';
+import { main } from '../../../bin/cli/main';
 import { TESTDATA, loadTorchRef, torchInput } from '../../helpers/torch';
 
 let dir: string;

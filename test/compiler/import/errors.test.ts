@@ -1,6 +1,6 @@
 // One test per import diagnostic: malformed or unsupported ONNX files, built in the test with
 // tinyrnn's schema (no binary fixtures), each giving its specific code, place and value.
-import { TinyrnnError } from '../../../compiler/ir/errors';
+import { TinyrnnError } from '../../../compiler/core/ir/errors';
 import { importOnnx } from '../../../compiler/import/onnx/import';
 import { decodeOnnx, decodeOnnxTensor, encodeOnnxModel, encodeOnnxTensor } from '../../../compiler/import/onnx/codec';
 import { ONNX_DTYPE } from '../../../compiler/import/onnx/schema';

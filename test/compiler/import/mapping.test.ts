@@ -5,7 +5,7 @@
 // random weights. Both sides compute in float64 on the same float32 weights: agreement to 1e-9.
 import { importOnnx } from '../../../compiler/import/onnx/import';
 import { runFloat } from '../../../compiler/float/infer';
-import { FloatModel } from '../../../compiler/ir/model';
+import { FloatModel } from '../../../compiler/core/ir/model';
 import { A, buildModel, ftensor, itensor, node, vinfo } from './onnx-builder';
 import { RecurrentSpec, onnxRecurrent, randomF32 } from './onnx-ref';
 

@@ -5,7 +5,7 @@
 //
 // Legend: T steps, N batch, I input, H hidden, D directions.
 
-import { Rng } from '../../../compiler/util/rng';
+import { Rng } from '../../../compiler/core/util/rng';
 
 export interface RecurrentSpec {
   op: 'RNN' | 'GRU' | 'LSTM';

@@ -7,8 +7,8 @@ import * as path from 'node:path';
 import { importOnnx } from '../../../compiler/import/onnx/import';
 import { runFloat } from '../../../compiler/float/infer';
 import { quantizeModel } from '../../../compiler/quant/quantize';
-import { decodeQuantModel, encodeQuantModel } from '../../../compiler/ir/format';
-import { rawInput, runQuant } from '../../../runtime/reference';
+import { decodeQuantModel, encodeQuantModel } from '../../../compiler/core/ir/format';
+import { rawInput, runQuant } from '../../../compiler/core/reference';
 import { TESTDATA, TORCH_MODELS, loadTorchRef, torchInput } from '../../helpers/torch';
 
 describe.each(TORCH_MODELS)('%s.dyn.onnx', (name) => {

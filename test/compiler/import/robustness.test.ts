@@ -4,8 +4,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { importOnnx } from '../../../compiler/import/onnx/import';
-import { TinyrnnError } from '../../../compiler/ir/errors';
-import { Rng } from '../../../compiler/util/rng';
+import { TinyrnnError } from '../../../compiler/core/ir/errors';
+import { Rng } from '../../../compiler/core/util/rng';
 import { TESTDATA } from '../../helpers/torch';
 
 const bytes = new Uint8Array(fs.readFileSync(path.join(TESTDATA, 'torch', 'rnn_tanh_h8.dyn.onnx')));

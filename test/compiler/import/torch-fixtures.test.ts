@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { importOnnx } from '../../../compiler/import/onnx/import';
 import { runFloat } from '../../../compiler/float/infer';
-import { TinyrnnError } from '../../../compiler/ir/errors';
+import { TinyrnnError } from '../../../compiler/core/ir/errors';
 
 const DIR = path.resolve(__dirname, '..', '..', 'fixtures', 'onnx');
 

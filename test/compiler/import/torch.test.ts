@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { importOnnx } from '../../../compiler/import/onnx/import';
 import { runFloat } from '../../../compiler/float/infer';
 import { TESTDATA, TORCH_MODELS, loadTorchRef, torchInput, torchToModel } from '../../helpers/torch';
-import { encodeFloatModel, decodeFloatModel } from '../../../compiler/ir/format';
+import { encodeFloatModel, decodeFloatModel } from '../../../compiler/core/ir/format';
 
 const cases = TORCH_MODELS.flatMap((name) => [
   [name, `${name}.onnx`],

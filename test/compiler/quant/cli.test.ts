@@ -2,11 +2,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../../compiler/cli/main';
-import { Io } from '../../../compiler/cli/command';
-import { saveFloatModel, loadQuantModel, encodeContainer } from '../../../compiler/ir/format';
+import { main } from '../../../bin/cli/main';
+import { Io } from '../../../bin/cli/command';
+import { saveFloatModel, loadQuantModel, encodeContainer } from '../../../compiler/core/ir/format';
 import { tinyModel } from '../../helpers/models';
-import { Rng } from '../../../compiler/util/rng';
+import { Rng } from '../../../compiler/core/util/rng';
 
 async function cli(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
   let out = '';

@@ -1,9 +1,9 @@
 // Property tests of the fixed-point primitives: random integers over the full documented
 // ranges, against slow and obviously correct BigInt formulations (BigInt appears in tests only).
-import { rshift_round, requantize, sat_s8, sat_s16, lut_s16, sigmoid_s16, tanh_s16 } from '../../../compiler/quant/fixed';
+import { rshift_round, requantize, sat_s8, sat_s16, lut_s16, sigmoid_s16, tanh_s16 } from '../../../compiler/core/spec/fixed';
 import { quantizeMultiplier, multiplierValue, sigmoidTable, tanhTable } from '../../../compiler/quant/scale';
-import { MULT_MAX, SHIFT_MAX, TABLE_SIZE } from '../../../compiler/quant/spec';
-import { Rng } from '../../../compiler/util/rng';
+import { MULT_MAX, SHIFT_MAX, TABLE_SIZE } from '../../../compiler/core/spec/spec';
+import { Rng } from '../../../compiler/core/util/rng';
 
 const N = 200_000;
 const rng = new Rng(20261123);

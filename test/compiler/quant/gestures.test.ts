@@ -5,7 +5,7 @@
 // predictions must be identical.
 import * as path from 'node:path';
 import { loadData } from '../../../compiler/data/load';
-import { loadFloatModel } from '../../../compiler/ir/format';
+import { loadFloatModel } from '../../../compiler/core/ir/format';
 import { quantizeModel } from '../../../compiler/quant/quantize';
 import { datasetSequences } from '../../../compiler/quant/calibrate';
 import { compareQuant, formatQuantReport } from '../../../compiler/quant/report';

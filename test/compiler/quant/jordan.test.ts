@@ -4,18 +4,18 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FloatModel, JordanLayer, JordanOutActivation, Layer, emptyCell, emptyDense, emptyJordan } from '../../../compiler/ir/model';
-import { QJordanLayer, QuantModel, quantBoundProblems, quantModelProblems } from '../../../compiler/ir/quant-model';
-import { decodeQuantModel, encodeQuantModel, loadQuantModel, saveFloatModel } from '../../../compiler/ir/format';
+import { FloatModel, JordanLayer, JordanOutActivation, Layer, emptyCell, emptyDense, emptyJordan } from '../../../compiler/core/ir/model';
+import { QJordanLayer, QuantModel, quantBoundProblems, quantModelProblems } from '../../../compiler/core/ir/quant-model';
+import { decodeQuantModel, encodeQuantModel, loadQuantModel, saveFloatModel } from '../../../compiler/core/ir/format';
 import { quantizeModel } from '../../../compiler/quant/quantize';
 import { compareQuant } from '../../../compiler/quant/report';
 import { runFloat } from '../../../compiler/float/infer';
-import { createQuantState, dequantizeOutput, rawSequence, resetQuantState, runQuant, stepQuant, traceCollector } from '../../../runtime/reference';
-import { Rng } from '../../../compiler/util/rng';
+import { createQuantState, dequantizeOutput, rawSequence, resetQuantState, runQuant, stepQuant, traceCollector } from '../../../compiler/core/reference';
+import { Rng } from '../../../compiler/core/util/rng';
 import { Dataset } from '../../../compiler/data/dataset';
-import { main } from '../../../compiler/cli/main';
-import { Io } from '../../../compiler/cli/command';
-import { INT32_MAX } from '../../../compiler/quant/spec';
+import { main } from '../../../bin/cli/main';
+import { Io } from '../../../bin/cli/command';
+import { INT32_MAX } from '../../../compiler/core/spec/spec';
 
 function fill(rng: Rng, a: Float32Array, s: number): void {
   for (let i = 0; i < a.length; i++) a[i] = rng.normal() * s;

@@ -1,10 +1,10 @@
 // One test per quant-model validation code: the code, the place and the offending value.
-import { quantModelProblems } from '../../../compiler/ir/quant-model';
-import { decodeContainer, encodeContainer, decodeQuantModel } from '../../../compiler/ir/format';
+import { quantModelProblems } from '../../../compiler/core/ir/quant-model';
+import { decodeContainer, encodeContainer, decodeQuantModel } from '../../../compiler/core/ir/format';
 import { quantizeModel } from '../../../compiler/quant/quantize';
 import { tinyModel } from '../../helpers/models';
-import { Rng } from '../../../compiler/util/rng';
-import { TinyrnnError } from '../../../compiler/ir/errors';
+import { Rng } from '../../../compiler/core/util/rng';
+import { TinyrnnError } from '../../../compiler/core/ir/errors';
 
 const rng = new Rng(4);
 const calib = Array.from({ length: 4 }, () => Array.from({ length: 10 }, () => [rng.normal(), rng.normal(), rng.normal()]));

@@ -4,13 +4,21 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { quantizeModel } from '../../../compiler/quant/quantize';
-import { TinyrnnError } from '../../../compiler/ir/errors';
-import { CellLayer, FloatModel, DenseLayer } from '../../../compiler/ir/model';
-import { QuantModel } from '../../../compiler/ir/quant-model';
-import { loadFloatModel, loadQuantModel, saveFloatModel, saveQuantModel, loadAnyModel, encodeContainer, decodeContainer } from '../../../compiler/ir/format';
+import { TinyrnnError } from '../../../compiler/core/ir/errors';
+import { CellLayer, FloatModel, DenseLayer } from '../../../compiler/core/ir/model';
+import { QuantModel } from '../../../compiler/core/ir/quant-model';
+import {
+  loadFloatModel,
+  loadQuantModel,
+  saveFloatModel,
+  saveQuantModel,
+  loadAnyModel,
+  encodeContainer,
+  decodeContainer,
+} from '../../../compiler/core/ir/format';
 import { tinyModel } from '../../helpers/models';
-import { Rng } from '../../../compiler/util/rng';
-import { runQuant, rawSequence } from '../../../runtime/reference';
+import { Rng } from '../../../compiler/core/util/rng';
+import { runQuant, rawSequence } from '../../../compiler/core/reference';
 import { compareQuant } from '../../../compiler/quant/report';
 
 const rng = new Rng(11);

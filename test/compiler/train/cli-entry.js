@@ -10,7 +10,7 @@ require.extensions['.ts'] = function (m, filename) {
   });
   m._compile(out.code, filename);
 };
-const cli = require(path.resolve(__dirname, '..', '..', '..', 'compiler', 'cli', 'main.ts'));
+const cli = require(path.resolve(__dirname, '..', '..', '..', 'bin', 'cli', 'main.ts'));
 cli.main(process.argv.slice(2), cli.processIo()).then((code) => {
   process.exitCode = code;
 });

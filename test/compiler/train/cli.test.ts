@@ -4,10 +4,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
-import { main } from '../../../compiler/cli/main';
-import { Io } from '../../../compiler/cli/command';
+import { main } from '../../../bin/cli/main';
+import { Io } from '../../../bin/cli/command';
 import { loadCheckpoint } from '../../../compiler/train/checkpoint';
-import { Progress } from '../../../compiler/cli/commands/train';
+import { Progress } from '../../../bin/cli/commands/train';
 
 function memIo(cwd: string): Io & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];

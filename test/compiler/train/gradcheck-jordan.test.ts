@@ -4,10 +4,10 @@
 // with cells below and above, per-step and last-step outputs, dropout, and a carried
 // (truncated-BPTT) fed-back output. Same method as gradcheck.test.ts.
 import { lossAndGradient, worstRelativeError } from '../../helpers/gradcheck';
-import { CellKind, FloatModel, JordanOutActivation, Layer, OutputMode, emptyCell, emptyDense, emptyJordan } from '../../../compiler/ir/model';
-import { validateFloatModel } from '../../../compiler/ir/validate';
+import { CellKind, FloatModel, JordanOutActivation, Layer, OutputMode, emptyCell, emptyDense, emptyJordan } from '../../../compiler/core/ir/model';
+import { validateFloatModel } from '../../../compiler/core/ir/validate';
 import { LossKind, Net } from '../../../compiler/train/net';
-import { Rng } from '../../../compiler/util/rng';
+import { Rng } from '../../../compiler/core/util/rng';
 
 type Spec =
   | { kind: 'jordan'; hidden: number; units: number; act: JordanOutActivation }

@@ -2,10 +2,10 @@
 // float64 loss, for every cell kind and variant, stacked and bidirectional layers, dense layers,
 // both losses, per-step and last-step outputs, dropout, and a carried (truncated-BPTT) state.
 import { lossAndGradient, worstRelativeError } from '../../helpers/gradcheck';
-import { CellKind, DenseActivation, FloatModel, Layer, OutputMode, emptyDense } from '../../../compiler/ir/model';
+import { CellKind, DenseActivation, FloatModel, Layer, OutputMode, emptyDense } from '../../../compiler/core/ir/model';
 import { buildModel } from '../../../compiler/train/init';
 import { LossKind, Net } from '../../../compiler/train/net';
-import { Rng } from '../../../compiler/util/rng';
+import { Rng } from '../../../compiler/core/util/rng';
 
 interface Case {
   name: string;

@@ -4,9 +4,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../../compiler/cli/main';
-import { Io } from '../../../compiler/cli/command';
-import { loadFloatModel } from '../../../compiler/ir/format';
+import { main } from '../../../bin/cli/main';
+import { Io } from '../../../bin/cli/command';
+import { loadFloatModel } from '../../../compiler/core/ir/format';
 import { loadCheckpoint } from '../../../compiler/train/checkpoint';
 
 function memIo(cwd: string): Io & { stdout: string[]; stderr: string[] } {

@@ -3,9 +3,9 @@
 // carried windows), byte-identical determinism and resume, and the settings that are refused.
 import { loadData } from '../../../compiler/data/load';
 import { sequenceRows } from '../../../compiler/data/dataset';
-import { encodeFloatModel } from '../../../compiler/ir/format';
+import { encodeFloatModel } from '../../../compiler/core/ir/format';
 import { runFloat } from '../../../compiler/float/infer';
-import { FloatModel, emptyJordan } from '../../../compiler/ir/model';
+import { FloatModel, emptyJordan } from '../../../compiler/core/ir/model';
 import { Trainer, train } from '../../../compiler/train/trainer';
 import { decodeCheckpoint, encodeCheckpoint } from '../../../compiler/train/checkpoint';
 import { predictFloat } from '../../../compiler/train/metrics';

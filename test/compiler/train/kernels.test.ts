@@ -1,7 +1,7 @@
 // The WebAssembly SIMD matrix kernel gives the JavaScript kernel's results bit for bit, for
 // every shape class the trainer uses (padding, strides, offsets, bias, accumulate).
 import { gemmNT, gemmNTScalar, wasmKernelAvailable } from '../../../compiler/train/kernels';
-import { Rng } from '../../../compiler/util/rng';
+import { Rng } from '../../../compiler/core/util/rng';
 
 describe('gemm kernels', () => {
   test('WebAssembly SIMD is in use on Node 20', () => {

@@ -2,13 +2,13 @@
 // from a checkpoint, truncated BPTT on long streams, regression, and the trained network giving
 // exactly the float reference's numbers.
 import { loadData } from '../../../compiler/data/load';
-import { encodeFloatModel } from '../../../compiler/ir/format';
+import { encodeFloatModel } from '../../../compiler/core/ir/format';
 import { runFloat } from '../../../compiler/float/infer';
 import { sequenceRows } from '../../../compiler/data/dataset';
 import { Trainer, train } from '../../../compiler/train/trainer';
 import { decodeCheckpoint, encodeCheckpoint } from '../../../compiler/train/checkpoint';
 import { evaluateFloat, predictFloat } from '../../../compiler/train/metrics';
-import { TinyrnnError } from '../../../compiler/ir/errors';
+import { TinyrnnError } from '../../../compiler/core/ir/errors';
 
 describe('builtin:gestures reaches >= 90% test accuracy', () => {
   test.each(['lstm', 'gru'] as const)(

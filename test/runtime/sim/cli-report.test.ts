@@ -1,8 +1,8 @@
 // `tinyrnn simulate` on the command line, and its HTML report in a real headless browser.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { main } from '../../../compiler/cli/main';
-import { Io } from '../../../compiler/cli/command';
+import { main } from '../../../bin/cli/main';
+import { Io } from '../../../bin/cli/command';
 import { GESTURE_STREAM, gestureModelFile, tmpDir } from './fixtures';
 import { CHROMIUM, HAVE_CHROMIUM, checkPage, isPng } from './browser';
 import { DEVICE_ENGINES } from './engines';

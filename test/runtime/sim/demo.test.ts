@@ -1,8 +1,8 @@
 // The demo's simulation stage: both boards simulated, both reports written, one line each.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { simulateDemoStage } from '../../../runtime/sim/demo-stage';
-import { DEMO_STAGES } from '../../../compiler/demo/stages';
+import { simulateDemoStage } from '../../../bin/demo/simulate';
+import { DEMO_STAGES } from '../../../bin/demo/stages';
 import { gestureModelFile, tmpDir } from './fixtures';
 
 test('the demo ends with the simulation stage', () => {

@@ -1,7 +1,7 @@
 // Fault injection and the timing model, on their own (no model needed).
 import { applyFaults, formatFault, parseDuration, parseFault, OUT_OF_RANGE_VALUE } from '../../../runtime/sim/faults';
 import { energy, simulateTiming } from '../../../runtime/sim/timing';
-import { TinyrnnError } from '../../../compiler/ir/errors';
+import { TinyrnnError } from '../../../compiler/core/ir/errors';
 
 function ramp(T: number, F: number): Float32Array {
   return Float32Array.from({ length: T * F }, (_, i) => (i % 97) / 10 + 1);

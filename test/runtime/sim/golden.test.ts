@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadQuantModel } from '../../../compiler/ir/format';
+import { loadQuantModel } from '../../../compiler/core/ir/format';
 import { findBoard } from '../../../targets/boards';
 import { engineProvider } from '../../../runtime/sim/engines';
 import { PreparedEngine } from '../../../runtime/sim/engine';

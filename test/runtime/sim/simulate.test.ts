@@ -3,9 +3,9 @@
 // that do not fit, faults, and fleets.
 import * as path from 'node:path';
 import { loadData } from '../../../compiler/data/load';
-import { loadQuantModel } from '../../../compiler/ir/format';
-import { TinyrnnError } from '../../../compiler/ir/errors';
-import { createQuantState, dequantizeOutput, rawInput, resetQuantState, runQuant, stepQuant } from '../../../runtime/reference';
+import { loadQuantModel } from '../../../compiler/core/ir/format';
+import { TinyrnnError } from '../../../compiler/core/ir/errors';
+import { createQuantState, dequantizeOutput, rawInput, resetQuantState, runQuant, stepQuant } from '../../../compiler/core/reference';
 import { simulate, summarizeFleet } from '../../../runtime/sim/simulate';
 import { deviceDataSpec } from '../../../runtime/sim/stream';
 import { GESTURE_STREAM, gestureModelFile, randomModelFile } from './fixtures';

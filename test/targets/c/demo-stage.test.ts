@@ -1,8 +1,8 @@
 // The demo's C stage on a quantised model: files written, sizes reported, host build identical to the reference.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { saveQuantModel } from '../../../compiler/ir/format';
-import { cDemoStage } from '../../../targets/c/demo-stage';
+import { saveQuantModel } from '../../../compiler/core/ir/format';
+import { cDemoStage } from '../../../bin/demo/c';
 import { scratchDir } from '../../../targets/c/toolchain';
 import { hostTest } from './gate';
 import { loadVectorCases } from './vectors';

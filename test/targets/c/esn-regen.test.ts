@@ -5,9 +5,9 @@
 // (the first step regenerates the reservoir).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { esn_generate } from '../../../compiler/esn/reservoir';
-import { QElmanLayer } from '../../../compiler/ir/quant-model';
-import { createQuantState, stepQuant } from '../../../runtime/reference';
+import { esn_generate } from '../../../compiler/core/spec/reservoir';
+import { QElmanLayer } from '../../../compiler/core/ir/quant-model';
+import { createQuantState, stepQuant } from '../../../compiler/core/reference';
 import { generateC } from '../../../targets/c/emit';
 import { formatReport, writeGenerated } from '../../../targets/c/target';
 import { ARM_MACHINES, buildArm, buildHost, runProgram, runQemu, sanitizerEnv, scratchDir } from '../../../targets/c/toolchain';

@@ -2,11 +2,11 @@
 // every layout complete and buildable, no floating point, the compile command end to end.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { QuantModel } from '../../../compiler/ir/quant-model';
-import { saveQuantModel } from '../../../compiler/ir/format';
-import { TinyrnnError } from '../../../compiler/ir/errors';
-import { cString, commentText, derivePrefix, identifierFragments, prefixProblems, validatePrefix } from '../../../compiler/emit/names';
-import { main } from '../../../compiler/cli/main';
+import { QuantModel } from '../../../compiler/core/ir/quant-model';
+import { saveQuantModel } from '../../../compiler/core/ir/format';
+import { TinyrnnError } from '../../../compiler/core/ir/errors';
+import { cString, commentText, derivePrefix, identifierFragments, prefixProblems, validatePrefix } from '../../../targets/emit/names';
+import { main } from '../../../bin/cli/main';
 import { generateC } from '../../../targets/c/emit';
 import { writeGenerated } from '../../../targets/c/target';
 import { ARM_MACHINES, buildHost, compileArmObject, runProgram, sanitizerEnv, scratchDir, symbols } from '../../../targets/c/toolchain';

@@ -1,12 +1,12 @@
 // Property tests: the C fixed-point primitives (tinyrnn_kernels.h) against the TypeScript
-// definition (compiler/quant/fixed.ts) on seeded random integers over their whole documented
+// definition (compiler/core/spec/fixed.ts) on seeded random integers over their whole documented
 // ranges, and the activation functions on every int16 input; on the host (sanitized, -O0 and
 // -O2), the Cortex-M4 (DSP forms: SMMUL/SMMULR/ASR/SSAT/USAT) and the Cortex-M0 (portable forms).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { lut_s16, requantize, rshift_round, sat_s16, sat_s8, sigmoid_s16, tanh_s16 } from '../../../compiler/quant/fixed';
+import { lut_s16, requantize, rshift_round, sat_s16, sat_s8, sigmoid_s16, tanh_s16 } from '../../../compiler/core/spec/fixed';
 import { sigmoidTable, tanhTable } from '../../../compiler/quant/scale';
-import { Rng } from '../../../compiler/util/rng';
+import { Rng } from '../../../compiler/core/util/rng';
 import { fastForm, generateC } from '../../../targets/c/emit';
 import { ARM_MACHINES, buildArm, buildHost, runProgram, runQemu, sanitizerEnv, scratchDir } from '../../../targets/c/toolchain';
 import { armTest, hostTest } from './gate';

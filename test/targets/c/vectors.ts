@@ -4,8 +4,8 @@
 // the first differing stage, e.g. `lstm_h4/seq0 [host -O0]: step 2 L0.c[3]: got -12, want -11 (2 of 12 differ)`.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadQuantModel } from '../../../compiler/ir/format';
-import { QuantModel } from '../../../compiler/ir/quant-model';
+import { loadQuantModel } from '../../../compiler/core/ir/format';
+import { QuantModel } from '../../../compiler/core/ir/quant-model';
 import { CGenResult, generateC } from '../../../targets/c/emit';
 import { writeGenerated } from '../../../targets/c/target';
 

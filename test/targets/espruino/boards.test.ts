@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { boardProblems, findBoard, listBoards, expectedBlockSize } from '../../../targets/boards';
-import { TinyrnnError } from '../../../compiler/ir/errors';
+import { TinyrnnError } from '../../../compiler/core/ir/errors';
 
 describe('board profiles', () => {
   test('the Espruino boards of the facts table, with its numbers', () => {

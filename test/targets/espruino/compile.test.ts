@@ -4,18 +4,18 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../../compiler/cli/main';
-import { saveQuantModel } from '../../../compiler/ir/format';
-import { TinyrnnError } from '../../../compiler/ir/errors';
+import { main } from '../../../bin/cli/main';
+import { saveQuantModel } from '../../../compiler/core/ir/format';
+import { TinyrnnError } from '../../../compiler/core/ir/errors';
 import { sigmoidTable, tanhTable } from '../../../compiler/quant/scale';
-import { sigmoid_s16, tanh_s16 } from '../../../compiler/quant/fixed';
+import { sigmoid_s16, tanh_s16 } from '../../../compiler/core/spec/fixed';
 import { signedTables } from '../../../targets/espruino/emit';
 import { buildEspruino, MANIFEST } from '../../../targets/espruino/target';
 import { assertFits } from '../../../targets/espruino/estimate';
 import { dialectProblems } from '../../../targets/espruino/dialect';
 import { EspruinoSandbox } from '../../../targets/espruino/sandbox';
 import { accelSequences, gestureQuantModel } from '../../../bench/espruino/models';
-import { rawSequence } from '../../../runtime/reference';
+import { rawSequence } from '../../../compiler/core/reference';
 
 function io() {
   const out: string[] = [];

@@ -2,8 +2,8 @@
 // random depth (top level, in a function, in a block, in an arrow, in a method) after a random
 // number of harmless lines, must be rejected with its code and the exact line; harmless code that
 // looks similar must pass.
-import { Rng } from '../../../compiler/util/rng';
-import { TinyrnnError } from '../../../compiler/ir/errors';
+import { Rng } from '../../../compiler/core/util/rng';
+import { TinyrnnError } from '../../../compiler/core/ir/errors';
 import { assertEspruinoDialect, dialectProblems } from '../../../targets/espruino/dialect';
 
 // [code, snippet]: each snippet is one line that must be rejected with that code.

@@ -3,8 +3,8 @@
 // holds equal the TypeScript generator's W8 and Win8 element by element, in Node and in the
 // Espruino sandbox, with both kernel styles; the weight blobs do not contain them and the
 // memory estimate states the bytes saved.
-import { esn_generate } from '../../../compiler/esn/reservoir';
-import { QElmanLayer } from '../../../compiler/ir/quant-model';
+import { esn_generate } from '../../../compiler/core/spec/reservoir';
+import { QElmanLayer } from '../../../compiler/core/ir/quant-model';
 import { findBoard } from '../../../targets/boards';
 import { generateModule } from '../../../targets/espruino/generate';
 import { buildEspruino } from '../../../targets/espruino/target';

@@ -7,13 +7,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as net from 'node:net';
-import { TinyrnnError } from '../../../compiler/ir/errors';
+import { TinyrnnError } from '../../../compiler/core/ir/errors';
 import { buildEspruino, writeBuild } from '../../../targets/espruino/target';
-import { BoardLink, flash, readBuildDir } from '../../../targets/espruino/flash';
-import { main } from '../../../compiler/cli/main';
+import { BoardLink, flash, readBuildDir } from '../../../runtime/flash/flash';
+import { main } from '../../../bin/cli/main';
 import { TestBoard } from './testboard';
-import { saveQuantModel } from '../../../compiler/ir/format';
-import { createQuantState, rawSequence, stepQuant } from '../../../runtime/reference';
+import { saveQuantModel } from '../../../compiler/core/ir/format';
+import { createQuantState, rawSequence, stepQuant } from '../../../compiler/core/reference';
 import { accelSequences, gestureQuantModel } from '../../../bench/espruino/models';
 
 const model = gestureQuantModel('lstm', 8);

@@ -3,10 +3,10 @@
 // the emitted JavaScript (loop and unrolled kernels, in Node and in the Espruino sandbox) gives
 // exactly the reference's outputs and states at every step. This covers the exactness arguments
 // of the kernels (floors by % or by |0, merged offsets, table edges) beyond the golden vectors.
-import { CellKind, DenseActivation, FloatModel, Layer, emptyCell, emptyDense } from '../../../compiler/ir/model';
+import { CellKind, DenseActivation, FloatModel, Layer, emptyCell, emptyDense } from '../../../compiler/core/ir/model';
 import { quantizeModel } from '../../../compiler/quant/quantize';
-import { Rng } from '../../../compiler/util/rng';
-import { createQuantState, stepQuant, runQuant } from '../../../runtime/reference';
+import { Rng } from '../../../compiler/core/util/rng';
+import { createQuantState, stepQuant, runQuant } from '../../../compiler/core/reference';
 import { findBoard } from '../../../targets/boards';
 import { generateModule } from '../../../targets/espruino/generate';
 import { diffRow, loadInNode, loadInSandbox } from './harness';

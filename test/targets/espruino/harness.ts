@@ -4,8 +4,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
-import { decodeQuantModel } from '../../../compiler/ir/format';
-import { QuantModel } from '../../../compiler/ir/quant-model';
+import { decodeQuantModel } from '../../../compiler/core/ir/format';
+import { QuantModel } from '../../../compiler/core/ir/quant-model';
 import { EspruinoSandbox, SandboxOptions, bytesToBinaryString } from '../../../targets/espruino/sandbox';
 import { GeneratedModule } from '../../../targets/espruino/generate';
 

@@ -5,11 +5,11 @@
 // width, so both dot products go through E.convolve), and costs fewer estimated instructions
 // than the loop kernel. A model whose unrolled code does not fit falls back to (and reports)
 // the loop kernels, or is refused when unrolled code was asked for.
-import { FloatModel, JordanLayer, emptyJordan } from '../../../compiler/ir/model';
-import { QJordanLayer, QuantModel } from '../../../compiler/ir/quant-model';
+import { FloatModel, JordanLayer, emptyJordan } from '../../../compiler/core/ir/model';
+import { QJordanLayer, QuantModel } from '../../../compiler/core/ir/quant-model';
 import { quantizeModel } from '../../../compiler/quant/quantize';
-import { Rng } from '../../../compiler/util/rng';
-import { createQuantState, stepQuant, traceCollector } from '../../../runtime/reference';
+import { Rng } from '../../../compiler/core/util/rng';
+import { createQuantState, stepQuant, traceCollector } from '../../../compiler/core/reference';
 import { findBoard } from '../../../targets/boards';
 import { GeneratedModule, generateModule } from '../../../targets/espruino/generate';
 import { buildEspruino, measureStepCost } from '../../../targets/espruino/target';

@@ -5,7 +5,7 @@
 import { findBoard } from '../../../targets/boards';
 import { generateModule, moduleNameFor } from '../../../targets/espruino/generate';
 import { dialectProblems } from '../../../targets/espruino/dialect';
-import { createQuantState, rawInput, rawSequence, stepQuant } from '../../../runtime/reference';
+import { createQuantState, rawInput, rawSequence, stepQuant } from '../../../compiler/core/reference';
 import { accelSequences, gestureQuantModel } from '../../../bench/espruino/models';
 import { loadInNode, loadInSandbox, vectorCases } from './harness';
 

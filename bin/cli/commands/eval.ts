@@ -1,0 +1,63 @@
+// `tinyrnn eval`: scores a model on any data set: accuracy, per-class precision/recall/F1 and
+// the confusion matrix, or MAE/RMSE. The float path is evaluateFloat (compiler/train/metrics).
+import * as path from 'node:path';
+import { Command, UsageError, emit, flag, num, requireStr, str } from '../command';
+import { loadAnyModel, loadFloatModel } from '../../../compiler/core/ir/format';
+import { compareQuant, evaluateQuant, formatQuantReport } from '../../../compiler/quant/report';
+import { loadData } from '../../../compiler/data/load';
+import { windowDataset } from '../../../compiler/data/prep';
+import { Dataset } from '../../../compiler/data/dataset';
+import { evaluateFloat, formatEvalReport } from '../../../compiler/train/metrics';
+
+/** The data an eval runs on: --data, optionally cut into windows. */
+export function evalData(values: Parameters<typeof num>[0], cwd: string): Dataset {
+  const d = loadData(requireStr(values, 'data', 'FILE|builtin:NAME (the data to score on)'), cwd);
+  const w = num(values, 'window', { int: true, min: 1 });
+  return w ? windowDataset(d, w, num(values, 'stride', { int: true, min: 1 }) ?? w) : d;
+}
+
+export const evalCommand: Command = {
+  name: 'eval',
+  summary: 'score a model on data: accuracy, per-class F1 and confusion matrix, or MAE/RMSE',
+  usage: 'tinyrnn eval MODEL.tnn|MODEL.q.tnn --data FILE|builtin:NAME [--compare FLOAT.tnn] [--window N [--stride N]] [--json]',
+  description: 'Labels are matched to the model by name. For a fair test, use data the model was not trained on (e.g. builtin:gestures?seed=2).',
+  options: {
+    data: { type: 'string', short: 'd', arg: 'FILE|builtin:NAME', help: 'data with labels or targets' },
+    window: { type: 'string', arg: 'STEPS', help: 'cut long recordings into windows of this length first' },
+    stride: { type: 'string', arg: 'STEPS', help: 'steps between window starts (default: the window length)' },
+    compare: {
+      type: 'string',
+      arg: 'FLOAT.tnn',
+      help: 'int8 model only: compare with its float original (agreement, error per layer and gate, error over time)',
+    },
+    json: { type: 'boolean', help: 'machine-readable report' },
+  },
+  positionals: [1, 1],
+  examples: [
+    'tinyrnn eval gestures.tnn --data builtin:gestures?seed=2',
+    'tinyrnn eval forecast.tnn --data sensor.csv --json',
+    'tinyrnn eval gestures.q.tnn --data builtin:gestures?seed=2 --compare gestures.tnn',
+  ],
+  run(values, [file], io) {
+    const any = loadAnyModel(path.resolve(io.cwd, file));
+    const compare = str(values, 'compare');
+    if (any.format === 'quant') {
+      // int8 model: the reference integer kernels (compiler/quant/report)
+      const data = evalData(values, io.cwd);
+      if (compare) {
+        const r = compareQuant(loadFloatModel(path.resolve(io.cwd, compare)), any, data);
+        emit(io, flag(values, 'json'), { model: file, compare, data: data.source, report: r }, () => formatQuantReport(r, file));
+      } else {
+        const report = evaluateQuant(any, data);
+        emit(io, flag(values, 'json'), { model: file, data: data.source, report }, () => formatEvalReport(report, `${file} (int8) on ${data.source}`));
+      }
+      return 0;
+    }
+    if (compare) throw new UsageError(`--compare needs an int8 model (MODEL.q.tnn from tinyrnn quantize); ${file} is a float model`);
+    const model = any;
+    const data = evalData(values, io.cwd);
+    const report = evaluateFloat(model, data);
+    emit(io, flag(values, 'json'), { model: file, data: data.source, report }, () => formatEvalReport(report, `${file} on ${data.source}`));
+    return 0;
+  },
+};

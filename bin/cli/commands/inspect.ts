@@ -1,0 +1,108 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Command, emit, flag } from '../command';
+import { loadAnyModel } from '../../../compiler/core/ir/format';
+import { inspectQuant } from './quantize';
+import { FloatModel, Layer, layerInputSize, layerOutputSize, layerParamCount, modelOutputSize, paramCount } from '../../../compiler/core/ir/model';
+
+export interface LayerSummary {
+  index: number;
+  kind: string;
+  detail: string;
+  input: number;
+  output: number;
+  params: number;
+  bytes: number;
+}
+
+function detail(l: Layer): string {
+  switch (l.kind) {
+    case 'elman':
+      return `hidden ${l.hidden}, ${l.activation}${l.clip ? `, clip ${l.clip}` : ''}${l.leak !== undefined && l.leak !== 1 ? `, leak ${l.leak}` : ''}${l.reservoir ? `, reservoir (seed ${l.reservoir.seed})` : ''}`;
+    case 'lstm':
+      return `hidden ${l.hidden}${l.peepholes ? ', peepholes' : ''}${l.clip ? `, clip ${l.clip}` : ''}`;
+    case 'gru':
+      return `hidden ${l.hidden}, reset ${l.resetAfter ? 'after' : 'before'}${l.clip ? `, clip ${l.clip}` : ''}`;
+    case 'bidirectional':
+      return `${l.forward.kind} x2, hidden ${l.forward.hidden}+${l.backward.hidden}, concat`;
+    case 'dense':
+      return `units ${l.units}, ${l.activation}`;
+    case 'jordan':
+      return `hidden ${l.hidden}, output ${l.units} ${l.outActivation} fed back`;
+  }
+}
+
+export function summarizeFloatModel(m: FloatModel): { layers: LayerSummary[]; params: number; bytes: number } {
+  const layers = m.layers.map((l, index) => {
+    const params = layerParamCount(l);
+    return { index, kind: l.kind, detail: detail(l), input: layerInputSize(l), output: layerOutputSize(l), params, bytes: params * 4 };
+  });
+  const params = paramCount(m) + (m.normalization ? 2 * m.inputSize : 0);
+  return { layers, params, bytes: params * 4 };
+}
+
+export function table(rows: string[][]): string {
+  const w = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows
+    .map((r) =>
+      r
+        .map((s, c) => (c === 0 || /^[a-z]/i.test(s) ? s.padEnd(w[c]) : s.padStart(w[c])))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+export const inspectCommand: Command = {
+  name: 'inspect',
+  summary: 'show a model (float or int8): layers, shapes, parameter count and bytes',
+  usage: 'tinyrnn inspect MODEL.tnn [--json]',
+  options: { json: { type: 'boolean', help: 'machine-readable output' } },
+  positionals: [1, 1],
+  examples: ['tinyrnn inspect gestures.tnn', 'tinyrnn inspect gestures.tnn --json'],
+  run(values, [file], io) {
+    const src = path.resolve(io.cwd, file);
+    const any = loadAnyModel(src);
+    if (any.format === 'quant') {
+      const r = inspectQuant(any, file, fs.statSync(src).size);
+      emit(io, flag(values, 'json'), r.data, () => r.text);
+      return 0;
+    }
+    const m = any;
+    const s = summarizeFloatModel(m);
+    const fileBytes = fs.statSync(src).size;
+    const data = {
+      file,
+      format: m.format,
+      name: m.meta.name,
+      task: m.task,
+      output: m.output,
+      inputSize: m.inputSize,
+      outputSize: modelOutputSize(m),
+      features: m.meta.features,
+      labels: m.meta.labels ?? null,
+      sampleRate: m.meta.sampleRate ?? null,
+      normalization: !!m.normalization,
+      layers: s.layers,
+      params: s.params,
+      paramBytes: s.bytes,
+      fileBytes,
+      extra: m.meta.extra ?? {},
+    };
+    emit(io, flag(values, 'json'), data, () => {
+      const rows = [['#', 'layer', 'detail', 'in', 'out', 'params', 'bytes']];
+      for (const l of s.layers) rows.push([String(l.index), l.kind, l.detail, String(l.input), String(l.output), String(l.params), String(l.bytes)]);
+      return [
+        `${file}: float model "${m.meta.name}"`,
+        `  task ${m.task}, output per ${m.output === 'sequence' ? 'time step' : 'sequence (last step)'}${m.meta.sampleRate ? `, ${m.meta.sampleRate} Hz` : ''}`,
+        `  input ${m.inputSize} features: ${m.meta.features.join(', ')}${m.normalization ? ' (normalised in the model)' : ''}`,
+        ...(m.meta.labels ? [`  classes: ${m.meta.labels.join(', ')}`] : []),
+        '',
+        table(rows),
+        '',
+        `  ${s.params} parameters, ${s.bytes} bytes as float32; file ${fileBytes} bytes`,
+      ].join('\n');
+    });
+    return 0;
+  },
+};

@@ -1,0 +1,69 @@
+import { Command, emit, flag, requireStr, str } from '../command';
+import { loadFloatModel, writeFileAtomic } from '../../../compiler/core/ir/format';
+import { loadDataFile, sequenceRows } from '../../../compiler/data/dataset';
+import { TinyrnnError } from '../../../compiler/core/ir/errors';
+import { argmax, runFloat } from '../../../compiler/float/infer';
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'run a model on input sequences and print its outputs',
+  usage: 'tinyrnn run MODEL.tnn --input IN.json|IN.csv [--out OUT.json] [--json]',
+  description: 'The input uses the tinyrnn data format ({"x": N x T x F} or CSV); labels in it are ignored.',
+  options: {
+    input: { type: 'string', short: 'i', arg: 'FILE', help: 'input data (JSON {"x": N x T x F} or CSV)' },
+    out: { type: 'string', short: 'o', arg: 'FILE', help: 'also write the outputs as JSON to FILE' },
+    json: { type: 'boolean', help: 'machine-readable output' },
+  },
+  positionals: [1, 1],
+  examples: ['tinyrnn run gestures.tnn --input recording.json', 'tinyrnn run forecast.tnn -i sensor.csv --json'],
+  run(values, [file], io) {
+    const m = loadFloatModel(file);
+    const data = loadDataFile(requireStr(values, 'input', 'FILE (the input data)'));
+    if (data.features.length !== m.inputSize) {
+      throw new TinyrnnError(
+        {
+          code: 'DATA006',
+          path: 'x',
+          message: `sequences have ${data.features.length} features`,
+          expected: `${m.inputSize} (${m.meta.features.join(', ')}), what the model was trained on`,
+        },
+        data.source,
+      );
+    }
+    const results = data.x.map((_, n) => {
+      const r = runFloat(m, sequenceRows(data, n));
+      const outputs = r.output.map((v) => Array.from(v));
+      const res: { outputs: number[][] | number[]; prediction?: string | string[] } = { outputs: m.output === 'last' ? outputs[0] : outputs };
+      if (m.task === 'classification') {
+        const names = m.meta.labels ?? [];
+        const pick = (v: ArrayLike<number>): string => names[argmax(v)] ?? String(argmax(v));
+        res.prediction = m.output === 'last' ? pick(r.output[0]) : r.output.map(pick);
+      }
+      return res;
+    });
+    const doc = { model: m.meta.name, output: m.output, labels: m.meta.labels ?? null, results };
+    const out = str(values, 'out');
+    if (out) writeFileAtomic(out, JSON.stringify(doc) + '\n');
+    emit(
+      io,
+      flag(values, 'json'),
+      doc,
+      () =>
+        results
+          .map((r, n) => {
+            const pred =
+              r.prediction === undefined ? '' : Array.isArray(r.prediction) ? `  predictions: ${r.prediction.join(' ')}` : `  prediction: ${r.prediction}`;
+            const o =
+              m.output === 'last'
+                ? (r.outputs as number[]).map((v) => v.toFixed(5)).join(' ')
+                : `${(r.outputs as number[][]).length} steps, last: ${(r.outputs as number[][])
+                    .at(-1)
+                    ?.map((v) => v.toFixed(5))
+                    .join(' ')}`;
+            return `sequence ${n}: ${o}${pred}`;
+          })
+          .join('\n') + (out ? `\nwrote ${out}` : ''),
+    );
+    return 0;
+  },
+};
