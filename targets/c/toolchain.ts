@@ -148,7 +148,8 @@ export function runProgram(file: string, args: string[], opts: { timeoutMs?: num
 }
 
 /** Run a compiler; throws with its diagnostics when it fails. */
-async function compile(cc: string, args: string[]): Promise<void> {
+/** Run a compiler or binutils program; throws with its command line and output when it fails. */
+export async function compile(cc: string, args: string[]): Promise<void> {
   const r = await runProgram(cc, args, { timeoutMs: 180000 });
   if (r.code !== 0) throw new Error(`${cc} failed (exit ${r.code ?? r.signal}):\n${cc} ${args.join(' ')}\n${r.stderr}${r.stdout}`);
 }

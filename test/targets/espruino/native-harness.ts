@@ -1,0 +1,163 @@
+// Test helpers for native Espruino blobs: the golden-vector cases, a C harness that loads blobs at
+// several addresses and calls them as E.nativeCall does, and the comparison of what it prints with
+// the vectors, reporting like `lstm_h4 @ram4 step seq 1 t 3: got [..], want [..]`.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadQuantModel } from '../../../compiler/core/ir/format';
+import { QuantModel } from '../../../compiler/core/ir/quant-model';
+import { NativeBlob } from '../../../targets/espruino/native/build';
+
+const VECTORS = path.resolve(__dirname, '..', '..', 'vectors');
+
+export interface NativeCase {
+  name: string;
+  streaming: boolean;
+  model: QuantModel;
+  sequences: { raw: number[][]; outputs: number[][] }[];
+}
+
+export function nativeVectorCases(): NativeCase[] {
+  const index = JSON.parse(fs.readFileSync(path.join(VECTORS, 'index.json'), 'utf8')) as { name: string }[];
+  return index.map((c) => {
+    const v = JSON.parse(fs.readFileSync(path.join(VECTORS, c.name, 'vectors.json'), 'utf8'));
+    return { name: c.name, streaming: v.streaming, model: loadQuantModel(path.join(VECTORS, c.name, 'model.q.tnn')), sequences: v.sequences };
+  });
+}
+
+const cArray = (type: string, name: string, values: ArrayLike<number>, align = 4): string =>
+  `static const ${type} ${name}[${Math.max(1, values.length)}] __attribute__((aligned(${align}))) = {${values.length ? Array.from(values).join(',') : '0'}};`;
+
+/** Words of the I/O block a whole-sequence run of T steps needs, with room for the run's work area. */
+function ioWords(c: NativeCase): number {
+  const T = Math.max(...c.sequences.map((s) => s.raw.length));
+  return 2 + T * (c.model.inputSize + 2 * c.model.outputSize) + T * 64 + 256;
+}
+
+/** A C program (Cortex-M under QEMU with semihosting) that runs every case's blob at three addresses and prints the outputs. */
+export function nativeHarness(cases: NativeCase[], blobs: NativeBlob[], _kind: 'qemu'): string {
+  const lines = ['#include <stdint.h>', '#include <stdio.h>', '#include <string.h>', '', 'typedef int32_t (*entry_t)(int32_t, int32_t);'];
+  const maxBlob = Math.max(...blobs.map((b) => b.bytes.length));
+  const maxIo = Math.max(...cases.map(ioWords));
+  cases.forEach((c, i) => {
+    lines.push(cArray('uint8_t', `blob${i}`, blobs[i].bytes, 8));
+    lines.push(
+      cArray(
+        'int32_t',
+        `raw${i}`,
+        c.sequences.flatMap((s) => s.raw.flat()),
+      ),
+    );
+    lines.push(
+      cArray(
+        'int32_t',
+        `len${i}`,
+        c.sequences.map((s) => s.raw.length),
+      ),
+    );
+  });
+  lines.push(
+    'typedef struct { const char *name; const uint8_t *blob; uint32_t len; const int32_t *raw; const int32_t *lens; int32_t nseq; int32_t F; int32_t O; } ncase_t;',
+    `static const ncase_t cases[${cases.length}] = {`,
+    ...cases.map(
+      (c, i) => `  {"${c.name}", blob${i}, ${blobs[i].bytes.length}u, raw${i}, len${i}, ${c.sequences.length}, ${c.model.inputSize}, ${c.model.outputSize}},`,
+    ),
+    '};',
+    `static uint8_t ram[${maxBlob + 16}] __attribute__((aligned(8)));`,
+    'static int32_t state[1024];',
+    `static int32_t io[${maxIo}];`,
+    NATIVE_HARNESS_BODY(maxIo),
+  );
+  return lines.join('\n') + '\n';
+}
+
+const NATIVE_HARNESS_BODY = (maxIo: number): string => `
+static uint32_t le32(const uint8_t *p) { return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24); }
+
+static void print_row(const ncase_t *c, const char *where, const char *mode, int32_t seq, int32_t t, const int32_t *y) {
+  int32_t k;
+  printf("%s %s %s %ld %ld", c->name, where, mode, (long)seq, (long)t);
+  for (k = 0; k < c->O; k++) printf(" %ld", (long)y[k]);
+  printf("\\n");
+}
+
+static int run_at(const ncase_t *c, const uint8_t *base, const char *where) {
+  entry_t f = (entry_t)((uintptr_t)base + le32(base + 8) + 1u);
+  const int32_t st = (int32_t)(uintptr_t)state, w = (int32_t)(uintptr_t)io;
+  const int streaming = base[36] == 1;
+  int32_t seq, t, off = 0;
+  io[0] = 4;
+  printf("%s %s Z %ld\\n", c->name, where, (long)f(st, w));
+  for (seq = 0; seq < c->nseq; seq++) {
+    const int32_t T = c->lens[seq];
+    const int32_t *raw = c->raw + off * c->F;
+    if (streaming) {
+      io[0] = 0;
+      if (f(st, w) != 0) return 1;
+      for (t = 0; t < T; t++) {
+        io[0] = 1;
+        memcpy(io + 1, raw + t * c->F, sizeof(int32_t) * (size_t)c->F);
+        if (f(st, w) != 0) return 2;
+        print_row(c, where, "S", seq, t, io + 1 + c->F);
+      }
+    }
+    io[0] = 3;
+    io[1] = T;
+    if (2 + T * (c->F + c->O) + f(st, w) / 4 + 1 > ${maxIo}) return 3;
+    io[0] = 2;
+    io[1] = T;
+    memcpy(io + 2, raw, sizeof(int32_t) * (size_t)(T * c->F));
+    if (f(st, w) != 0) return 4;
+    for (t = 0; t < T; t++) print_row(c, where, "R", seq, t, io + 2 + T * c->F + t * c->O);
+    off += T;
+  }
+  return 0;
+}
+
+int main(void) {
+  uint32_t i;
+  for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    const ncase_t *c = &cases[i];
+    int r = run_at(c, c->blob, "flash");
+    if (!r) { memcpy(ram, c->blob, c->len); r = run_at(c, ram, "ram8"); }
+    if (!r) { memcpy(ram + 4, c->blob, c->len); r = run_at(c, ram + 4, "ram4"); }
+    if (r) { printf("%s: harness error %d\\n", c->name, r); return 1; }
+  }
+  return 0;
+}
+`;
+
+export type NativeRows = Map<string, number[]>;
+
+/** Rows keyed "case where mode seq t" (mode S: step, R: run; "case where Z" holds the state size). */
+export function parseNativeOutput(text: string): NativeRows {
+  const rows: NativeRows = new Map();
+  for (const line of text.split('\n')) {
+    const p = line.trim().split(/\s+/);
+    if (p.length < 3) continue;
+    if (p[2] === 'Z') rows.set(`${p[0]} ${p[1]} Z`, [Number(p[3])]);
+    else if (p[2] === 'S' || p[2] === 'R') rows.set(p.slice(0, 5).join(' '), p.slice(5).map(Number));
+  }
+  return rows;
+}
+
+/** Every case, address, sequence and step equals the vectors (streaming cases step by step too). */
+export function expectNativeOutputs(cases: NativeCase[], rows: NativeRows, wheres: string[]): void {
+  const bad: string[] = [];
+  let checked = 0;
+  for (const c of cases)
+    for (const where of wheres) {
+      const modes = c.streaming ? ['S', 'R'] : ['R'];
+      c.sequences.forEach((s, seq) =>
+        s.outputs.forEach((want, t) => {
+          for (const mode of modes) {
+            const got = rows.get(`${c.name} ${where} ${mode} ${seq} ${t}`);
+            checked++;
+            if (!got || got.join(',') !== want.join(','))
+              bad.push(`${c.name} @${where} ${mode === 'S' ? 'step' : 'run'} seq ${seq} t ${t}: got [${got ?? 'nothing'}], want [${want}]`);
+          }
+        }),
+      );
+    }
+  if (bad.length) throw new Error(`${bad.length} of ${checked} outputs differ; first:\n${bad.slice(0, 8).join('\n')}`);
+  expect(checked).toBeGreaterThan(cases.length);
+}

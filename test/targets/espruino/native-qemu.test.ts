@@ -1,0 +1,42 @@
+// The native Espruino blobs on emulated Cortex-M cores: the exact bytes buildNativeBlob produces
+// (what `compile --kernel native` writes to Storage) are copied to three addresses (in place in
+// flash, and two RAM addresses of different alignment mod 8), and called the way E.nativeCall calls
+// (AAPCS, int32_t f(int32_t state, int32_t io) at address + entry + 1). Every golden vector must
+// give the reference's integers at every address: streaming (reset, then step by step) and whole
+// sequence (the run operation). Cortex-M4 on mps2-an386 (the DSP build of nRF52/STM32F4 boards),
+// Cortex-M3 on mps2-an385 (the portable build of the Original).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ARM_MACHINES, ArmMachine, buildArm, runQemu, scratchDir } from '../../../targets/c/toolchain';
+import { buildNativeBlob } from '../../../targets/espruino/native/build';
+import { NativeCore, readHeader } from '../../../targets/espruino/native/header';
+import { armTest } from '../c/gate';
+import { nativeHarness, nativeVectorCases, parseNativeOutput, expectNativeOutputs } from './native-harness';
+
+const M3: ArmMachine = { ...ARM_MACHINES.m4, key: 'm3', qemu: 'mps2-an385', cpu: 'cortex-m3', flags: ['-mcpu=cortex-m3', '-mthumb', '-mfloat-abi=soft'] };
+const MACHINES: Record<'m4' | 'm3', ArmMachine> = { m4: ARM_MACHINES.m4, m3: M3 };
+
+describe('native blobs under QEMU', () => {
+  const cases = nativeVectorCases().filter((c) => !/regen|leaky|esn_gestures/.test(c.name));
+  let root: string;
+  beforeAll(() => (root = scratchDir('native-qemu')));
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  for (const core of ['m4', 'm3'] as const) {
+    armTest(
+      `${core}: every golden vector exact at three load addresses, streaming and whole sequence`,
+      async () => {
+        const blobs = await Promise.all(cases.map((c) => buildNativeBlob(c.model, core as NativeCore)));
+        for (const b of blobs) expect(readHeader(b.bytes)?.core).toBe(core);
+        const src = path.join(root, `harness-${core}.c`);
+        fs.writeFileSync(src, nativeHarness(cases, blobs, 'qemu'));
+        const elf = await buildArm({ machine: MACHINES[core], sources: [src], out: path.join(root, `${core}.elf`), opt: '-O2' });
+        const r = await runQemu(elf, MACHINES[core], { timeoutMs: 300000 });
+        if (r.code !== 0) throw new Error(`exit ${r.code ?? r.signal}:\n${r.stdout.slice(-2000)}${r.stderr.slice(0, 2000)}`);
+        const got = parseNativeOutput(r.stdout);
+        expectNativeOutputs(cases, got, ['flash', 'ram8', 'ram4']);
+      },
+      600000,
+    );
+  }
+});
