@@ -55,7 +55,8 @@ export interface CodeFile {
   text: string;
 }
 
-function countFunctions(src: string): number {
+/** Functions (and arrow functions) in a source text: each costs the interpreter a few blocks. */
+export function countFunctions(src: string): number {
   let n = 0;
   try {
     for (const t of acorn.tokenizer(src, { ecmaVersion: 2020 })) if (t.type.label === 'function' || t.type.label === '=>') n++;

@@ -1,0 +1,65 @@
+// The JS module of a native Espruino build: it checks the blob's header and addresses, owns the
+// stream state and the I/O block (flat typed arrays it passes by address), and calls the blob through
+// E.nativeCall, with the same API as the JS-kernel module (reset, step, run, predict, classify,
+// argmax, toRaw). Where native code cannot run it loads the JS-kernel module built beside it.
+import { QuantModel } from '../../../compiler/core/ir/quant-model';
+import { QUANT_SPEC_VERSION } from '../../../compiler/core/spec/spec';
+import { VERSION } from '../../../compiler/core/util/version';
+import { commentText, jsString } from '../../emit/names';
+import { assertEspruinoDialect } from '../dialect';
+import { espruinoTemplates } from '../generate';
+import { minifyJs } from '../minify';
+import { NATIVE_CORES, NATIVE_HEADER_BYTES, NativeCore, readHeader } from './header';
+
+export const NATIVE_CORE_NAMES: Record<NativeCore, string> = {
+  m4: 'Cortex-M4 (DSP)',
+  m3: 'Cortex-M3',
+  i386: 'i386 (the Linux Espruino interpreter, for tests)',
+};
+
+export interface NativeModuleOptions {
+  moduleName: string;
+  /** Storage name of the blob. */
+  blobName: string;
+  /** require() name of the JS-kernel module loaded when native code cannot run. */
+  fallback: string;
+  fallbackNote: string;
+  modelFile?: string;
+  minify?: boolean;
+}
+
+/** The module source for a model and its blob (the blob's header supplies core, sizes and hash). */
+export function generateNativeModule(m: QuantModel, blob: Uint8Array, opts: NativeModuleOptions): string {
+  const h = readHeader(blob);
+  if (!h || h.entry !== NATIVE_HEADER_BYTES) throw new Error('internal: the native blob has no valid header');
+  const data = {
+    version: VERSION,
+    modelFile: commentText(opts.modelFile ?? 'a QuantModel'),
+    specVersion: QUANT_SPEC_VERSION,
+    modelName: commentText(m.meta.name),
+    F: m.inputSize,
+    O: m.outputSize,
+    task: m.task,
+    outputPer: m.output === 'sequence' ? 'time step' : 'sequence (last step)',
+    coreName: NATIVE_CORE_NAMES[h.core],
+    coreCode: NATIVE_CORES[h.core],
+    thumb: h.core !== 'i386',
+    blobName: jsString(opts.blobName),
+    blobNameText: commentText(opts.blobName).replace(/["\\]/g, ''),
+    blobBytes: blob.length,
+    fallback: jsString(opts.fallback),
+    fallbackNote: commentText(opts.fallbackNote),
+    moduleName: opts.moduleName,
+    streaming: h.streaming ? 'true' : 'false',
+    stateBytes: h.stateBytes,
+    hashBytes: Array.from({ length: 8 }, (_, i) => String(parseInt(h.modelHash.slice(2 * i, 2 * i + 2), 16))),
+    labels: (m.meta.labels ?? []).map(jsString),
+    classification: m.task === 'classification',
+    lastOnly: m.output === 'last',
+    rawPerUnit: Array.from(m.input.rawPerUnit, String),
+  };
+  let source = espruinoTemplates().render('model-native.js', data);
+  if (opts.minify) source = minifyJs(source);
+  assertEspruinoDialect(source, `${opts.moduleName}.js`, { integerLiterals: true });
+  return source;
+}

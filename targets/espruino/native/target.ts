@@ -1,0 +1,115 @@
+// The native kernel of the Espruino target: `compile --target espruino --kernel native`. A native
+// build holds the blob (Storage file <module>.nat), the module that calls it (<module>), and the
+// JS-kernel module of the same model (<fallback>, with its weights) that the module loads where
+// native code cannot run; the runtime and the app are the JS build's. The memory estimate counts
+// the blob in Storage only where Storage is memory-mapped (else as a flat string in RAM), the
+// state and I/O block as flat strings, and the fallback in Storage only.
+import { QuantModel } from '../../../compiler/core/ir/quant-model';
+import { BoardProfile, espruinoProfile, findBoard } from '../../boards';
+import { BuildOptions, DEFAULT_BOARD, EspruinoBuild, buildEspruino } from '../target';
+import { MemoryEstimate, countFunctions } from '../estimate';
+import { VIEW_BLOCKS, codeBlocks, flatBlocks, storageBufferBlocks, storageFileBytes, typedArrayBlocks } from '../memory';
+import { buildNativeBlob } from './build';
+import { NativeCore, readHeader } from './header';
+import { generateNativeModule } from './module';
+
+/** The native core of a board, or null where it has none Espruino can call (ESP32, Cortex-M0). */
+export function nativeCoreOf(board: BoardProfile): NativeCore | null {
+  if (board.core === 'cortex-m4f' || board.core === 'cortex-m4') return board.dsp === false ? 'm3' : 'm4';
+  if (board.core === 'cortex-m3') return 'm3';
+  return null;
+}
+
+export interface NativeBuildOptions extends BuildOptions {
+  /** The core to build for; default the board's (i386 builds the Linux interpreter's test blob). */
+  nativeCore?: NativeCore;
+}
+
+export interface NativeParts {
+  core: NativeCore;
+  blob: Uint8Array;
+  blobName: string;
+  fallback: EspruinoBuild;
+}
+
+export const fallbackNameOf = (moduleName: string): string => `${moduleName.slice(0, 21)}_js`;
+
+/** The native build of a model: throws when the board has no native core or the blob cannot be built. */
+export async function buildEspruinoNative(m: QuantModel, opts: NativeBuildOptions = {}): Promise<EspruinoBuild & { native: NativeParts }> {
+  const board = findBoard(opts.board ?? DEFAULT_BOARD, { espruino: true });
+  const core = opts.nativeCore ?? nativeCoreOf(board);
+  if (!core) throw new Error(`internal: ${board.name} has no native core (checked by the caller)`);
+  const blob = (await buildNativeBlob(m, core)).bytes;
+  const main = buildEspruino(m, opts);
+  const moduleName = main.gen.moduleName;
+  const fallbackName = fallbackNameOf(moduleName);
+  const fallback = buildEspruino(m, { ...opts, name: fallbackName });
+  const blobName = `${moduleName}.nat`;
+  const source = generateNativeModule(m, blob, {
+    moduleName,
+    blobName,
+    fallback: fallbackName,
+    fallbackNote: `${fallback.gen.kernel} kernel`,
+    modelFile: opts.modelFile,
+    minify: opts.minify,
+  });
+  const enc = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
+  const files: EspruinoBuild['files'] = [main.files[0]];
+  files.push({ name: blobName, local: `${moduleName}_nat.bin`, bytes: blob, kind: 'weights' });
+  files.push(...fallback.files.filter((f) => f.kind === 'weights' || f.kind === 'module'));
+  files.push({ name: moduleName, local: `${moduleName}.js`, bytes: enc(source), kind: 'module' });
+  files.push(...main.files.filter((f) => f.kind === 'app' || f.kind === 'info'));
+  const estimate = nativeEstimate(board, main.estimate, files, blob.length, source, m, readHeader(blob)!.stateBytes);
+  return { ...main, files, estimate, native: { core, blob, blobName, fallback } };
+}
+
+/** The memory of a native build: the JS build's firmware, runtime, app and label items, then the native module's own. */
+function nativeEstimate(
+  board: BoardProfile,
+  main: MemoryEstimate,
+  files: EspruinoBuild['files'],
+  blobBytes: number,
+  source: string,
+  m: QuantModel,
+  stateBytes: number,
+): MemoryEstimate {
+  const p = espruinoProfile(board);
+  const bs = p.blockSize;
+  const keep = main.items.filter((i) => i.what === 'firmware after boot' || i.what.startsWith('labels') || /^code (tinyrnn_rt|.*\.app\.js) /.test(i.what));
+  const ioBytes = 4 * (1 + m.inputSize + m.outputSize);
+  const items = [
+    ...keep,
+    {
+      what: `native blob (${blobBytes} B in Storage${p.storageMapped ? ', mapped: runs in place' : ', copied once into a flat string in RAM'})`,
+      blocks: p.storageMapped ? storageBufferBlocks(blobBytes, bs, true) : flatBlocks(blobBytes, bs),
+    },
+    {
+      what: `stream state and I/O block (flat strings of ${ioBytes} B and the state, with their views)`,
+      blocks: typedArrayBlocks(ioBytes + 4, bs) + VIEW_BLOCKS + flatBlocks(stateBytes + 4, bs),
+    },
+    {
+      what: `code of the native module (${source.length} chars${p.storageMapped ? ', in flash' : ', loaded into RAM'})`,
+      blocks: codeBlocks(source.length, countFunctions(source), bs, p.storageMapped),
+    },
+  ];
+  const steadyBlocks = items.reduce((s, i) => s + i.blocks, 0);
+  // Unmapped Storage: the blob is read into RAM and copied once into a flat string.
+  const peakBlocks = steadyBlocks + (p.storageMapped ? 0 : storageBufferBlocks(blobBytes, bs, false));
+  const storageFiles = files.map((f) => ({ name: f.name, bytes: f.bytes.length }));
+  const storageBytes = storageFiles.reduce((s, f) => s + storageFileBytes(f.bytes), 0);
+  const budgetBlocks = main.budgetBlocks;
+  return {
+    board: main.board,
+    blockSize: bs,
+    variables: main.variables,
+    items,
+    steadyBlocks,
+    peakBlocks,
+    steadyBytes: steadyBlocks * bs,
+    budgetBlocks,
+    headroomBlocks: main.variables - peakBlocks,
+    headroomPercent: Math.round((1000 * (main.variables - peakBlocks)) / main.variables) / 10,
+    storage: { files: storageFiles, bytes: storageBytes, capacity: p.storageBytes, headroomBytes: p.storageBytes - storageBytes },
+    fits: peakBlocks <= budgetBlocks && storageBytes <= p.storageBytes,
+  };
+}
