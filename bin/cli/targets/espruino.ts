@@ -6,6 +6,9 @@ import { Io, OptionSpec, UsageError, Values, choice, flag, str } from '../comman
 import { loadQuantModel } from '../../../compiler/core/ir/format';
 import { DEFAULT_BOARD, buildEspruino, costText, writeBuild } from '../../../targets/espruino/target';
 import { assertFits, formatEstimate } from '../../../targets/espruino/estimate';
+import { buildEspruinoNative } from '../../../targets/espruino/native/target';
+import { countBlobInstructions, nativeCost } from '../../../targets/espruino/native/cost';
+import { QuantModel } from '../../../compiler/core/ir/quant-model';
 
 export const espruinoTarget: Target = {
   name: 'espruino',
@@ -23,18 +26,24 @@ export const espruinoTarget: Target = {
       help: 'weights as base64 in the module, or a Storage file read in place (default: storage where Storage is memory-mapped)',
     },
     minify: { type: 'boolean', help: 'strip comments and whitespace from the model module and app (the runtime always is)' },
-    kernel: { type: 'string', arg: 'unrolled|loop', help: 'kernel style (default: unrolled when small enough and it fits, else loop)' },
+    kernel: {
+      type: 'string',
+      arg: 'native|unrolled|loop',
+      help: 'native: the C step as Thumb code called through E.nativeCall (needs arm-none-eabi-gcc here); unrolled or loop: JavaScript (default: unrolled when small enough and it fits, else loop)',
+    },
     name: { type: 'string', arg: 'NAME', help: 'module name for require() and Storage (default: from the model name)' },
   } as Record<string, OptionSpec>,
-  compile(modelFile: string, outDir: string, values: Values, io: Io): CompileResult {
+  async compile(modelFile: string, outDir: string, values: Values, io: Io): Promise<CompileResult> {
     void io;
     const weights = choice(values, 'weights', ['inline', 'storage'] as const);
     const m = loadQuantModel(modelFile);
     const name = str(values, 'name');
     if (name !== undefined && !/^[a-z][a-z0-9_]{0,23}$/.test(name))
       throw new UsageError(`--name ${JSON.stringify(name)} must be a lower-case letter followed by letters, digits or _ (at most 24)`);
-    const kernel = choice(values, 'kernel', ['unrolled', 'loop'] as const);
-    const b = buildEspruino(m, { board: str(values, 'board'), weights, minify: flag(values, 'minify'), name, modelFile: path.basename(modelFile), kernel });
+    const kernel = choice(values, 'kernel', ['native', 'unrolled', 'loop'] as const);
+    const opts = { board: str(values, 'board'), weights, minify: flag(values, 'minify'), name, modelFile: path.basename(modelFile) };
+    if (kernel === 'native') return compileNative(m, opts, outDir);
+    const b = buildEspruino(m, { ...opts, kernel });
     assertFits(b.estimate, b.board.name);
     const files = writeBuild(b, outDir);
     const text = [
@@ -56,3 +65,36 @@ export const espruinoTarget: Target = {
     };
   },
 };
+
+async function compileNative(
+  m: QuantModel,
+  opts: { board?: string; weights?: 'inline' | 'storage'; minify: boolean; name?: string; modelFile: string },
+  outDir: string,
+): Promise<CompileResult> {
+  const b = await buildEspruinoNative(m, opts);
+  assertFits(b.estimate, b.board.name);
+  const count = await countBlobInstructions(b.native.blob, m);
+  const cost = count === null ? null : nativeCost(count, b.board, b.native.core);
+  const files = writeBuild(b, outDir);
+  const text = [
+    `espruino: module ${b.gen.moduleName} for ${b.board.name}, native kernel (${b.native.core}, ${b.native.blob.length} B in Storage file ${b.native.blobName}); JS fallback ${b.native.fallback.gen.moduleName} (${b.native.fallback.gen.kernel} kernel)`,
+    formatEstimate(b.estimate, b.board.name),
+    cost
+      ? `cost: about ${cost.msPerStep} ms per step on ${b.board.name} at ${b.board.clockMHz} MHz, up to ${cost.maxRateHz} Hz (${cost.source})`
+      : 'cost: not estimated (the blob is counted on QEMU: install qemu-system-arm, or the model is not streaming)',
+  ].join('\n');
+  return {
+    files,
+    report: {
+      board: b.board.id,
+      module: b.gen.moduleName,
+      weights: b.weights,
+      kernel: 'native',
+      core: b.native.core,
+      blobBytes: b.native.blob.length,
+      memory: b.estimate,
+      cost,
+    },
+    text,
+  };
+}

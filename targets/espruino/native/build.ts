@@ -41,7 +41,6 @@ const CORE_TOOLS: Record<NativeCore, CoreTools> = {
 export const NATIVE_FLAGS = [
   '-O2',
   '-fvisibility=hidden',
-  '-ffreestanding',
   '-ffunction-sections',
   '-fdata-sections',
   '-nostdlib',

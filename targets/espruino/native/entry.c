@@ -3,7 +3,9 @@
  * one entry point that E.nativeCall calls as "int(int,int)". Built by targets/espruino/native/build.ts
  * into a position-independent blob that calls nothing outside itself: no libc (memset and memcpy,
  * which gcc may emit for struct copies and zeroing, are defined here), no writable globals, every
- * constant reached PC-relative. The JS module owns the stream state and the I/O block and passes
+ * constant reached PC-relative. It is built without -ffreestanding on purpose: that flag turns the
+ * kernels' 4-byte __builtin-able memcpy loads into calls (about 3x the instructions of an LSTM
+ * step); the definitions below keep gcc from turning their own loops back into calls. The JS module owns the stream state and the I/O block and passes
  * their addresses.
  *
  *   int32_t tinyrnn_native(int32_t state, int32_t io)

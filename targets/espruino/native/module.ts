@@ -51,6 +51,7 @@ export function generateNativeModule(m: QuantModel, blob: Uint8Array, opts: Nati
     fallbackNote: commentText(opts.fallbackNote),
     moduleName: opts.moduleName,
     streaming: h.streaming ? 'true' : 'false',
+    streamingBool: h.streaming,
     stateBytes: h.stateBytes,
     hashBytes: Array.from({ length: 8 }, (_, i) => String(parseInt(h.modelHash.slice(2 * i, 2 * i + 2), 16))),
     labels: (m.meta.labels ?? []).map(jsString),

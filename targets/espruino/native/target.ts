@@ -4,7 +4,9 @@
 // native code cannot run; the runtime and the app are the JS build's. The memory estimate counts
 // the blob in Storage only where Storage is memory-mapped (else as a flat string in RAM), the
 // state and I/O block as flat strings, and the fallback in Storage only.
+import { TinyrnnError } from '../../../compiler/core/ir/errors';
 import { QuantModel } from '../../../compiler/core/ir/quant-model';
+import { toolStatus } from '../../c/toolchain';
 import { BoardProfile, espruinoProfile, findBoard } from '../../boards';
 import { BuildOptions, DEFAULT_BOARD, EspruinoBuild, buildEspruino } from '../target';
 import { MemoryEstimate, countFunctions } from '../estimate';
@@ -34,16 +36,52 @@ export interface NativeParts {
 
 export const fallbackNameOf = (moduleName: string): string => `${moduleName.slice(0, 21)}_js`;
 
+/** Why a model cannot get a native kernel on a board (coded), or null when it can. */
+export function nativeRefusal(m: QuantModel, board: BoardProfile, core?: NativeCore): TinyrnnError | null {
+  if (!(core ?? nativeCoreOf(board)))
+    return new TinyrnnError({
+      code: 'ESP510',
+      path: '--kernel',
+      message: `${board.name} (${board.core}) cannot run native code through E.nativeCall`,
+      value: 'native',
+      expected: 'a board with a Cortex-M3 or M4 core (Puck.js, Pixl.js, MDBT42Q, Bangle.js 1/2, Pico, WiFi, Original)',
+      hint: 'use --kernel unrolled or loop on this board',
+    });
+  if (m.layers.some((l) => l.kind === 'elman' && l.reservoir))
+    return new TinyrnnError({
+      code: 'ESP511',
+      path: '--kernel',
+      message: 'a reservoir regenerated from its seed lives in RAM buffers, which a native blob (read-only, position-independent) cannot hold yet',
+      value: 'native',
+      expected: 'a model whose reservoir is stored',
+      hint: 'quantise the echo state network with --store-reservoir, or use --kernel unrolled or loop',
+    });
+  const st = toolStatus();
+  const cc = core === 'i386' ? st.hostCc : st.armCc;
+  if (!cc)
+    return new TinyrnnError({
+      code: 'ESP509',
+      path: '--kernel',
+      message: `building the native kernel needs ${core === 'i386' ? 'gcc' : 'arm-none-eabi-gcc'}, which is not installed`,
+      value: 'native',
+      expected: 'the compiler on PATH',
+      hint: core === 'i386' ? 'apt-get install gcc gcc-multilib' : 'apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi',
+    });
+  return null;
+}
+
 /** The native build of a model: throws when the board has no native core or the blob cannot be built. */
 export async function buildEspruinoNative(m: QuantModel, opts: NativeBuildOptions = {}): Promise<EspruinoBuild & { native: NativeParts }> {
   const board = findBoard(opts.board ?? DEFAULT_BOARD, { espruino: true });
-  const core = opts.nativeCore ?? nativeCoreOf(board);
-  if (!core) throw new Error(`internal: ${board.name} has no native core (checked by the caller)`);
+  const refusal = nativeRefusal(m, board, opts.nativeCore);
+  if (refusal) throw refusal;
+  const core = (opts.nativeCore ?? nativeCoreOf(board))!;
   const blob = (await buildNativeBlob(m, core)).bytes;
   const main = buildEspruino(m, opts);
   const moduleName = main.gen.moduleName;
   const fallbackName = fallbackNameOf(moduleName);
-  const fallback = buildEspruino(m, { ...opts, name: fallbackName });
+  // The fallback is the compact loop kernel, minified: it runs only where native code cannot.
+  const fallback = buildEspruino(m, { ...opts, name: fallbackName, kernel: 'loop', minify: true });
   const blobName = `${moduleName}.nat`;
   const source = generateNativeModule(m, blob, {
     moduleName,
