@@ -38,15 +38,7 @@ const CORE_TOOLS: Record<NativeCore, CoreTools> = {
 };
 
 /** The compiler flags of a native build (after the core's own), as the README documents them. */
-export const NATIVE_FLAGS = [
-  '-O2',
-  '-fvisibility=hidden',
-  '-ffunction-sections',
-  '-fdata-sections',
-  '-nostdlib',
-  '-static',
-  '-Wl,--gc-sections',
-];
+export const NATIVE_FLAGS = ['-O2', '-fvisibility=hidden', '-ffunction-sections', '-fdata-sections', '-nostdlib', '-static', '-Wl,--gc-sections'];
 
 export interface NativeBlob {
   core: NativeCore;
