@@ -8,6 +8,7 @@
 //
 // Code: ESP504 the script failed on the interpreter, or its report is incomplete.
 import { TinyrnnError } from '../../compiler/core/ir/errors';
+import { Rng } from '../../compiler/core/util/rng';
 import { espruinoProfile } from '../../targets/boards';
 import { WeightsMode } from '../../targets/espruino/generate';
 import { storageFileBytes } from '../../targets/espruino/memory';
@@ -289,4 +290,46 @@ export async function runConfig(it: Interpreters, cfg: RealConfig, cases: Vector
     all.ms += r.ms;
   }
   return all;
+}
+
+// ---- configurations ----------------------------------------------------------------------------
+
+/** What `compile` builds by default for each layout: Storage weights on Puck.js (memory-mapped), inline on Bangle.js 2. */
+export const DEFAULT_CONFIGS: RealConfig[] = [
+  { layout: 'puckjs', weights: 'storage' },
+  { layout: 'banglejs2', weights: 'inline' },
+];
+
+/** Every configuration the sandbox tests cover: both layouts, both weight modes, both kernels, plain and minified. */
+export function allConfigs(): RealConfig[] {
+  const out: RealConfig[] = [];
+  for (const layout of ['puckjs', 'banglejs2'] as const)
+    for (const weights of ['storage', 'inline'] as const)
+      for (const kernel of ['loop', 'unrolled'] as const) for (const minify of [false, true]) out.push({ layout, weights, kernel, minify });
+  return out;
+}
+
+/** `count` configurations of allConfigs(), each with `perConfig` cases, chosen reproducibly from `seed`. */
+export function sampleRuns(seed: number, count: number, perConfig: number, cases: VectorCase[]): { config: RealConfig; cases: VectorCase[] }[] {
+  const rng = new Rng(seed);
+  const configs = allConfigs();
+  rng.shuffle(configs);
+  return configs.slice(0, count).map((config) => {
+    const picked = cases.slice();
+    rng.shuffle(picked);
+    return { config, cases: picked.slice(0, perConfig) };
+  });
+}
+
+/** One line per case: exactness, memory (usage after load and after stepping, less the driver's base) beside the estimate. */
+export function resultTable(results: RealCaseResult[]): string {
+  const lines = ['case | config | kernel | steps | exact | module blocks after load / after steps | estimate steady / peak | whole runs skipped'];
+  for (const r of results) {
+    const m = r.memory;
+    const skipped = r.wholeSkipped.map((w) => `seq${w.seq} (${w.steps} steps, ${w.free} free)`).join(', ') || '-';
+    lines.push(
+      `${r.name} | ${r.config} | ${r.kernel} | ${r.steps} | ${r.failures.length ? 'NO' : 'yes'} | ${m.load - m.base} / ${m.step - m.base} | ${r.estimate.steadyBlocks} / ${r.estimate.peakBlocks} | ${skipped}`,
+    );
+  }
+  return lines.join('\n');
 }

@@ -76,7 +76,8 @@ export function interpreterStatus(): InterpreterStatus {
   return cached;
 }
 
-function findInterpreters(): InterpreterStatus {
+/** Finds the interpreters and decides how to run them, without the cache (interpreterStatus() is the cached one). */
+export function findInterpreters(): InterpreterStatus {
   const dir = espruinoDir();
   if (hidden()) return { ok: false, why: 'hidden by TINYRNN_HIDE_TOOLS=espruino' };
   const binary = { puckjs: path.join(dir, 'espruino-puckjs'), banglejs2: path.join(dir, 'espruino-banglejs2') };
