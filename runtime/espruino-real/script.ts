@@ -50,16 +50,24 @@ function checksumFunction(): string {
   return `function sum(n) {\n  return ${checksumExpression(placeholder).replace(JSON.stringify(placeholder), 'n')};\n}`;
 }
 
-const BODY = `var S = require("Storage");
+/** Writes the host file h (chunked base64) into the Storage file n of `total` bytes, as flash does. */
+const PUT = `var S = require("Storage");
 function put(n, h, total) {
   var f = E.openFile(h, "r"), o = 0;
   while (o < total) {
-    S.write(n, atob(f.read(CHUNK_B64)), o, total);
-    o += CHUNK_BYTES;
+    S.write(n, atob(f.read(${CHUNK_B64})), o, total);
+    o += ${CHUNK_BYTES};
   }
   f.close();
 }
-function ints(v, d) {
+`;
+
+/** Device code that writes build files into Storage: put(storageName, hostFile, bytes) for each one. */
+export function putFunction(): string {
+  return PUT;
+}
+
+const BODY = `function ints(v, d) {
   var s = "", i;
   for (i = 0; i < v.length; i++) s += (i ? "," : "") + (v[i] - d);
   return s;
@@ -151,13 +159,11 @@ export function planText(m: ScriptModel): string {
  * text occupies the pool while it runs) and checked against the dialect the interpreter accepts.
  */
 export function batchScript(count: number, blockSize: number): string {
-  const body = BODY.replace(/CHUNK_B64/g, String(CHUNK_B64))
-    .replace(/CHUNK_BYTES/g, String(CHUNK_BYTES))
-    .replace(/WHOLE_STEP/g, String(WHOLE_RUN_BLOCKS_PER_STEP))
+  const body = BODY.replace(/WHOLE_STEP/g, String(WHOLE_RUN_BLOCKS_PER_STEP))
     .replace(/WHOLE_SPARE/g, String(WHOLE_RUN_SPARE_BLOCKS))
     .replace(/PLAN_MAX/g, String(PLAN_MAX))
     .replace(/BLOCK\b/g, String(blockSize));
-  const script = minifyJs(`var MODELS = ${count};\n${checksumFunction()}\n${body}`);
+  const script = minifyJs(`var MODELS = ${count};\n${checksumFunction()}\n${PUT}${body}`);
   assertEspruinoDialect(script, 'real-interpreter driver', { integerLiterals: true });
   return script;
 }
