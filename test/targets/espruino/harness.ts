@@ -1,34 +1,18 @@
 // Test helpers: load generated Espruino modules in plain Node and in the Espruino sandbox, and
 // compare them with the golden vectors, reporting like
 // `lstm_h4/seq0 (node): step 2 L0.h[3]: got -12, want -11 (2 of 12 differ)`.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
-import { decodeQuantModel } from '../../../compiler/core/ir/format';
-import { QuantModel } from '../../../compiler/core/ir/quant-model';
+import { VectorCase, loadVectorCases } from '../../../runtime/vectors/load';
 import { EspruinoSandbox, SandboxOptions, bytesToBinaryString } from '../../../targets/espruino/sandbox';
 import { GeneratedModule } from '../../../targets/espruino/generate';
 
 export const VECTORS = path.resolve(__dirname, '..', '..', 'vectors');
 
-export interface VectorCase {
-  name: string;
-  streaming: boolean;
-  model: QuantModel;
-  vectors: {
-    outputType: string;
-    sequences: { raw: number[][]; outputs: number[][]; trace: Record<string, number[][]> }[];
-  };
-}
+export type { VectorCase };
 
 export function vectorCases(): VectorCase[] {
-  const index = JSON.parse(fs.readFileSync(path.join(VECTORS, 'index.json'), 'utf8')) as { name: string; streaming: boolean }[];
-  return index.map((c) => ({
-    name: c.name,
-    streaming: c.streaming,
-    model: decodeQuantModel(new Uint8Array(fs.readFileSync(path.join(VECTORS, c.name, 'model.q.tnn')))),
-    vectors: JSON.parse(fs.readFileSync(path.join(VECTORS, c.name, 'vectors.json'), 'utf8')),
-  }));
+  return loadVectorCases(VECTORS);
 }
 
 /** The module's exports as the tests use them. */

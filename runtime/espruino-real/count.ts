@@ -1,0 +1,105 @@
+// Executed x86 instructions per time step of a built Espruino module on the real interpreter,
+// counted by the QEMU plugin (insn-count.so, beside the interpreters: ../qemu-insn/ of their
+// folder, or $QEMU_INSN_PLUGIN) under qemu-i386, main thread only (the console thread polls
+// standard input, its count depends on wall time). The same script runs with K and 2K steps and
+// the counts are subtracted, so writing Storage, parsing and loading cancel; a second pair runs the
+// driving loop without the step() call, so the loop's own cost is measured and taken out too.
+//
+// Code: ESP505 the count is missing or the module gave other outputs than expected.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { TinyrnnError } from '../../compiler/core/ir/errors';
+import { minifyJs } from '../../targets/espruino/minify';
+import { assertEspruinoDialect } from '../../targets/espruino/dialect';
+import { Interpreters, Layout, espruinoDir, runScript } from './interpreter';
+import { chunkedBase64, putFunction } from './script';
+
+/** The instruction-count plugin. */
+export function pluginPath(): string {
+  const env = process.env.QEMU_INSN_PLUGIN;
+  return env ? path.resolve(env) : path.join(path.dirname(espruinoDir()), 'qemu-insn', 'insn-count.so');
+}
+
+export interface CountInput {
+  /** Files to write into Storage first (name, bytes), in upload order. */
+  files: { name: string; bytes: Uint8Array }[];
+  module: string;
+  /** Raw input rows, used in turn (step t takes rows[t % rows.length]). */
+  rows: number[][];
+  /** The module's output after 2K steps from reset, to check that the counted run computed the right thing. */
+  expectLast?: (steps: number) => number[];
+}
+
+export interface StepCount {
+  steps: number;
+  /** Main-thread instructions of the four runs. */
+  counts: { stepK: number; step2K: number; loopK: number; loop2K: number };
+  /** Instructions of one step() call (the loop's own cost taken out), and of one bare loop iteration. */
+  perStep: number;
+  loopPerIteration: number;
+}
+
+function countScript(input: CountInput, withStep: boolean): string {
+  const rows = JSON.stringify(input.rows);
+  const body = withStep ? 'o = M.step(ROWS[t % R]);' : 'o = ROWS[t % R];';
+  const script = minifyJs(`${putFunction()}
+var f = E.openFile("plan.json", "r"), P = JSON.parse(f.read(4096)), i, t, o;
+f.close();
+for (i = 0; i < P.files.length; i++) put(P.files[i][0], P.files[i][1], P.files[i][2]);
+var K = P.steps, M = require(P.module), ROWS = ${rows}, R = ROWS.length;
+M.reset();
+for (t = 0; t < K; t++) ${body}
+print("@LAST " + ${withStep ? 'o.join(",")' : '""'});
+quit();
+`);
+  assertEspruinoDialect(script, 'instruction-count driver', { integerLiterals: true });
+  return script;
+}
+
+/** Main-thread instructions of one run of `script` with `steps` steps; the last output line. */
+async function countRun(it: Interpreters, layout: Layout, input: CountInput, withStep: boolean, steps: number): Promise<{ count: number; last: string }> {
+  const files = new Map<string, Uint8Array | string>();
+  const plan = input.files.map((f, i) => {
+    files.set(`f${i}.b64`, chunkedBase64(f.bytes));
+    return [f.name, `f${i}.b64`, f.bytes.length];
+  });
+  files.set('plan.json', JSON.stringify({ files: plan, module: input.module, steps }));
+  let counts = '';
+  const run = await runScript(it, layout, countScript(input, withStep), {
+    files,
+    qemuArgs: ['-plugin', `${pluginPath()},out=counts.txt`],
+    inspect: (dir) => {
+      const p = path.join(dir, 'counts.txt');
+      counts = fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : '';
+    },
+  });
+  const main = /^thread 0: (\d+)$/m.exec(counts);
+  const last = /@LAST (.*)/.exec(run.stdout);
+  if (!main || !last)
+    throw new TinyrnnError({
+      code: 'ESP505',
+      path: input.module,
+      message: `no main-thread count or no result (plugin ${pluginPath()}): ${(counts || run.stdout).slice(-300)}`,
+    });
+  return { count: Number(main[1]), last: last[1].trim() };
+}
+
+/** Counts K and 2K steps with and without the step() call; checks the 2K run's last output. */
+export async function countStep(it: Interpreters, layout: Layout, input: CountInput, K: number): Promise<StepCount> {
+  if (!fs.existsSync(pluginPath()))
+    throw new TinyrnnError({ code: 'ESP505', path: pluginPath(), message: 'the instruction-count plugin is missing', hint: 'set QEMU_INSN_PLUGIN' });
+  const stepK = await countRun(it, layout, input, true, K);
+  const step2K = await countRun(it, layout, input, true, 2 * K);
+  const loopK = await countRun(it, layout, input, false, K);
+  const loop2K = await countRun(it, layout, input, false, 2 * K);
+  const want = input.expectLast?.(2 * K).join(',');
+  if (want !== undefined && step2K.last !== want)
+    throw new TinyrnnError({ code: 'ESP505', path: input.module, message: `after ${2 * K} steps the module gave ${step2K.last}`, expected: want });
+  const loopPerIteration = (loop2K.count - loopK.count) / K;
+  return {
+    steps: K,
+    counts: { stepK: stepK.count, step2K: step2K.count, loopK: loopK.count, loop2K: loop2K.count },
+    perStep: Math.round((step2K.count - stepK.count) / K - loopPerIteration),
+    loopPerIteration: Math.round(loopPerIteration),
+  };
+}

@@ -1,0 +1,159 @@
+// The emitted Espruino modules on the real interpreter (Espruino 2v29 built for Linux with Puck.js's
+// and Bangle.js 2's memory layouts): every golden vector in the default configurations (Puck.js
+// layout with Storage weights, Bangle.js 2 layout with inline weights, the kernel compile picks),
+// a seeded sample of the other configurations (TINYRNN_REAL_SEED, default 1), and a few cases the
+// other way (qemu-i386 when the interpreters run natively here). Integers must be equal; memory
+// read with process.memory() is printed beside the estimate. Where the interpreters are missing one
+// test says so, and fails under CI (.ci/run installs what they need). The full sweep of every
+// configuration: `npm run bench:espruino-real`.
+import * as path from 'node:path';
+import { VectorCase, loadVectorCases } from '../../../runtime/vectors/load';
+import { Interpreters, findInterpreters, interpreterStatus, probe } from '../../../runtime/espruino-real/interpreter';
+import {
+  DEFAULT_CONFIGS,
+  RealCaseResult,
+  RealConfig,
+  buildCase,
+  configLabel,
+  resultTable,
+  runBatch,
+  runConfig,
+  sampleRuns,
+} from '../../../runtime/espruino-real/golden';
+import { TinyrnnError } from '../../../compiler/core/ir/errors';
+
+const VECTORS = path.resolve(__dirname, '..', '..', 'vectors');
+const STATUS = interpreterStatus();
+const SEED = Number(process.env.TINYRNN_REAL_SEED ?? 1);
+const LONG = 600000;
+
+/** Sequences the Puck.js layout's pool cannot hold whole (run() keeps every step's output): the long ones. */
+const LONG_SEQUENCE = 150;
+
+function expectExact(results: RealCaseResult[], cases: VectorCase[]): void {
+  expect(results.map((r) => r.name)).toEqual(cases.map((c) => c.name));
+  expect(results.flatMap((r) => r.failures)).toEqual([]);
+  for (const r of results) {
+    expect(r.steps).toBeGreaterThan(0);
+    expect(r.memory.load).toBeGreaterThan(r.memory.base);
+  }
+}
+
+if (!STATUS.ok) {
+  test('real Espruino interpreter NOT run', () => {
+    const msg = `tinyrnn Espruino target: the golden vectors were NOT run on the real interpreter: ${STATUS.why}`;
+    if (process.env.CI) throw new Error(msg + ' (CI must install them: see .ci/run)');
+    console.warn(msg);
+  });
+} else {
+  const it: Interpreters = STATUS.interpreters;
+  const cases = loadVectorCases(VECTORS);
+
+  describe(`golden vectors on the real interpreter (${it.mode})`, () => {
+    for (const cfg of DEFAULT_CONFIGS) {
+      test(
+        `every golden vector exact: ${configLabel(cfg)}`,
+        async () => {
+          const r = await runConfig(it, cfg, cases);
+          console.log(`${configLabel(cfg)}: ${r.ms} ms on the interpreter\n${resultTable(r.results)}`);
+          expectExact(r.results, cases);
+          // Whole runs are left out only where the pool cannot hold every step's output: long sequences on Puck.js.
+          for (const res of r.results)
+            for (const w of res.wholeSkipped)
+              expect({ case: res.name, layout: cfg.layout, steps: w.steps >= LONG_SEQUENCE }).toEqual({ case: res.name, layout: 'puckjs', steps: true });
+        },
+        LONG,
+      );
+    }
+
+    for (const s of sampleRuns(SEED, 4, 6, cases)) {
+      test(
+        `sample (seed ${SEED}): ${configLabel(s.config)}: ${s.cases.map((c) => c.name).join(', ')}`,
+        async () => {
+          const r = await runConfig(it, s.config, s.cases);
+          expectExact(r.results, s.cases);
+          const want = s.config.kernel ?? r.results[0].kernel;
+          // An unrolled kernel that does not fit falls back to loops only when the kernel is not named.
+          for (const res of r.results) expect(res.kernel).toBe(want);
+        },
+        LONG,
+      );
+    }
+  });
+
+  describe('the backend reports what it finds', () => {
+    const lstm = cases.find((c) => c.name === 'lstm_h4')!;
+    const cfg: RealConfig = { layout: 'puckjs', weights: 'storage', kernel: 'loop' };
+
+    test(
+      'a wrong integer in the vectors is reported with its step, stage and index',
+      async () => {
+        const bad: VectorCase = JSON.parse(JSON.stringify({ ...lstm, model: undefined }));
+        bad.model = lstm.model;
+        bad.vectors.sequences[0].trace['L0.h'][2][1] += 1;
+        bad.vectors.sequences[1].outputs[5][0] -= 1;
+        const r = await runBatch(it, cfg, [buildCase(bad, cfg, 0)]);
+        const f = r.results[0].failures;
+        const tag = `lstm_h4 (${configLabel(cfg)})`;
+        expect(f).toContain(
+          `${tag} seq0: step 2 L0.h[1]: got ${lstm.vectors.sequences[0].trace['L0.h'][2][1]}, want ${bad.vectors.sequences[0].trace['L0.h'][2][1]} (1 of 4 differ)`,
+        );
+        expect(f.filter((x) => x.startsWith(`${tag} seq1: step 5 output[0]`))).toHaveLength(1);
+        expect(f.filter((x) => x.startsWith(`${tag} seq1: run step 5 output[0]`))).toHaveLength(1);
+        expect(f).toHaveLength(3);
+      },
+      LONG,
+    );
+
+    test(
+      'a module that fails on the interpreter stops the run with ESP504 and its message',
+      async () => {
+        const b = buildCase(lstm, cfg, 0);
+        b.build.files = b.build.files.filter((f) => f.kind !== 'weights');
+        const e = await runBatch(it, cfg, [b]).catch((x: unknown) => x);
+        expect(e).toBeInstanceOf(TinyrnnError);
+        expect((e as TinyrnnError).code).toBe('ESP504');
+        expect((e as Error).message).toMatch(/the driver failed on the interpreter: .*Storage file g0\.w0 is missing/);
+      },
+      LONG,
+    );
+
+    test('missing or hidden interpreters are reported, with the folder and what to install', () => {
+      const saved = { dir: process.env.ESPRUINO_DIR, hide: process.env.TINYRNN_HIDE_TOOLS, exec: process.env.TINYRNN_ESPRUINO_EXEC };
+      try {
+        process.env.ESPRUINO_DIR = path.join(__dirname, 'no-such-folder');
+        expect(findInterpreters()).toEqual({ ok: false, why: expect.stringMatching(/^no Espruino interpreter at .*no-such-folder.*espruino-puckjs/) });
+        delete process.env.ESPRUINO_DIR;
+        if (saved.dir) process.env.ESPRUINO_DIR = saved.dir;
+        process.env.TINYRNN_HIDE_TOOLS = 'espruino';
+        expect(findInterpreters()).toEqual({ ok: false, why: 'hidden by TINYRNN_HIDE_TOOLS=espruino' });
+        delete process.env.TINYRNN_HIDE_TOOLS;
+        process.env.TINYRNN_ESPRUINO_EXEC = 'arm';
+        expect(findInterpreters()).toEqual({ ok: false, why: 'TINYRNN_ESPRUINO_EXEC must be native or qemu, not "arm"' });
+      } finally {
+        for (const [k, v] of [
+          ['ESPRUINO_DIR', saved.dir],
+          ['TINYRNN_HIDE_TOOLS', saved.hide],
+          ['TINYRNN_ESPRUINO_EXEC', saved.exec],
+        ] as const)
+          if (v === undefined) delete process.env[k];
+          else process.env[k] = v;
+      }
+    });
+  });
+
+  // The other way of running them, where this machine allows it (natively when qemu was chosen cannot be: the kernel refused).
+  const other = it.mode === 'native' && probe('qemu', it.binary.puckjs);
+  (other ? describe : describe.skip)('the same under qemu-i386', () => {
+    const picked = cases.filter((c) => ['lstm_h4', 'gru_after_h4', 'bidir_lstm_h3', 'jordan_tanh_head', 'esn_sines_h12'].includes(c.name));
+    for (const cfg of DEFAULT_CONFIGS)
+      test(
+        `${picked.map((c) => c.name).join(', ')}: ${configLabel(cfg)}`,
+        async () => {
+          const r = await runConfig({ ...it, mode: 'qemu' }, cfg, picked);
+          expectExact(r.results, picked);
+        },
+        LONG,
+      );
+  });
+}
