@@ -43,6 +43,8 @@ export interface RealCaseResult {
   config: string;
   /** Kernel style the build chose. */
   kernel: string;
+  /** The kernel the loaded module reported ("native" or "js") and a native module's refusal code ("" when none). */
+  loaded: { kernel: string; nativeError: string };
   /** Empty: every integer equal. */
   failures: string[];
   /** Sequences not run whole because the pool had too few free blocks (and how many it had). */
@@ -137,6 +139,9 @@ interface ModelReport {
   whole: Map<number, Map<number, number[]>>;
   skipped: Map<number, number>;
   done: boolean;
+  /** The kernel the module reports after loading ("js" when it has no `kernel` export), and a native module's refusal code. */
+  kernel?: string;
+  nativeError?: string;
 }
 
 interface Report {
@@ -176,7 +181,7 @@ export function parseReport(stdout: string): Report {
     const line = raw.replace(/^>+/, '');
     if (line.startsWith('@ERR ')) report.error = line.slice(5);
     if (line === '@END') report.complete = true;
-    if (!/^@[CMSRWE] \d+/.test(line)) continue;
+    if (!/^@[CMSRWEK] \d+/.test(line)) continue;
     const p = line.split(' ');
     const k = Number(p[1]);
     if (!models.has(k)) models.set(k, emptyModel());
@@ -187,6 +192,7 @@ export function parseReport(stdout: string): Report {
     else if (p[0] === '@R') inner(m.whole, Number(p[2])).set(Number(p[3]), keyed(p.slice(4)).output);
     else if (p[0] === '@W') m.skipped.set(Number(p[2]), Number(p[3]));
     else if (p[0] === '@E') m.done = true;
+    else if (p[0] === '@K') [m.kernel, m.nativeError] = [p[2], p[3] ?? ''];
   }
   return report;
 }
@@ -272,6 +278,7 @@ function checkModel(b: BuiltCase, cfg: RealConfig, m: ModelReport | undefined, c
     name: b.c.name,
     config: configLabel(cfg),
     kernel: b.build.gen.kernel,
+    loaded: { kernel: model.kernel ?? '', nativeError: model.nativeError ?? '' },
     failures,
     wholeSkipped,
     memory: { base: mem.base ?? NaN, load: mem.load ?? NaN, step: mem.step ?? NaN, run: mem.run ?? NaN },
@@ -282,7 +289,15 @@ function checkModel(b: BuiltCase, cfg: RealConfig, m: ModelReport | undefined, c
 
 /** Builds every case in a configuration and runs them in as few interpreter processes as Storage allows. */
 export async function runConfig(it: Interpreters, cfg: RealConfig, cases: VectorCase[]): Promise<BatchResult> {
-  const built = cases.map((c, i) => buildCase(c, cfg, i));
+  return runBuilt(
+    it,
+    cfg,
+    cases.map((c, i) => buildCase(c, cfg, i)),
+  );
+}
+
+/** Runs cases already built (a native build, say) in as few interpreter processes as Storage allows. */
+export async function runBuilt(it: Interpreters, cfg: RealConfig, built: BuiltCase[]): Promise<BatchResult> {
   const all: BatchResult = { results: [], ms: 0 };
   for (const batch of batches(built)) {
     const r = await runBatch(it, cfg, batch);

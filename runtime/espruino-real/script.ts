@@ -74,6 +74,7 @@ const BODY = `function ints(v, d) {
 }
 function trace(M) {
   var s = "", i, L;
+  if (!M.layers) return s;
   for (i = 0; i < M.layers.length; i++) {
     L = M.layers[i];
     if (L.kind === 5 || L.kind === 6 || !L.hb) continue;
@@ -122,6 +123,7 @@ function model(k) {
   print("@M " + k + " base " + usage());
   M = require(c.module);
   print("@M " + k + " load " + usage());
+  print("@K " + k + " " + (M.kernel || "js") + " " + (M.nativeError || "").split(":")[0]);
   if (c.streaming) for (i = 0; i < c.steps.length; i++) stream(M, k, i, c.steps[i], c.inputs);
   print("@M " + k + " step " + usage());
   for (i = 0; i < c.steps.length; i++) whole(M, k, i, c.steps[i], c.inputs, c.outputs);
