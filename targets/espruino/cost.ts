@@ -341,10 +341,12 @@ export interface HelperCounts {
   mapCalls: number;
   mapElements: number;
   sumElements: number;
+  /** Instructions executed by native code called through E.nativeCall (a blob's count, taken as cycles). */
+  nativeInstructions: number;
 }
 
 export function emptyHelperCounts(): HelperCounts {
-  return { convolveCalls: 0, convolveElements: 0, mapCalls: 0, mapElements: 0, sumElements: 0 };
+  return { convolveCalls: 0, convolveElements: 0, mapCalls: 0, mapElements: 0, sumElements: 0, nativeInstructions: 0 };
 }
 
 export interface CostBreakdown {
@@ -356,6 +358,8 @@ export interface CostBreakdown {
   nativeCalls: number;
   /** Native helpers' per-element work. */
   helperElements: number;
+  /** Native code called through E.nativeCall (native kernels). */
+  nativeCode: number;
   statements: number;
   loopIterations: number;
 }
@@ -382,5 +386,15 @@ export function tallyCost(parts: { regions: Region[]; counts: ArrayLike<number> 
   const nativeCalls = native * COST.callNative;
   const helperElements =
     helpers.convolveElements * COST.convolvePerElement + helpers.mapElements * COST.mapPerElement + helpers.sumElements * COST.sumPerElement;
-  return { total: interpret + jsCalls + nativeCalls + helperElements, interpret, jsCalls, nativeCalls, helperElements, statements, loopIterations };
+  const nativeCode = helpers.nativeInstructions;
+  return {
+    total: interpret + jsCalls + nativeCalls + helperElements + nativeCode,
+    interpret,
+    jsCalls,
+    nativeCalls,
+    helperElements,
+    nativeCode,
+    statements,
+    loopIterations,
+  };
 }

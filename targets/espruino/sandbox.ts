@@ -35,6 +35,22 @@ export interface SandboxOptions {
    * `accel(x, y, z)` (in g).
    */
   hardware?: boolean;
+  /**
+   * Extends the sandbox's E and Storage before any script runs (native/emulate.ts adds
+   * E.nativeCall and flat-string addresses this way).
+   */
+  extend?: (api: SandboxExtension) => void;
+}
+
+/** What an extension may change or use: the E object, the Storage module, the context, the cost counts. */
+export interface SandboxExtension {
+  E: Record<string, unknown>;
+  storage: Record<string, unknown>;
+  context: vm.Context;
+  storageMapped: boolean;
+  helpers: HelperCounts;
+  blockSize: number;
+  charge(blocks: number): void;
 }
 
 export interface StorageFile {
@@ -92,8 +108,10 @@ export class EspruinoSandbox {
   private readonly instrumented: { ins: Instrumented; counts: Float64Array }[] = [];
   private readonly countCost: boolean;
   private readonly modules = new Map<string, unknown>();
+  private readonly extend: SandboxOptions['extend'];
 
   constructor(opts: SandboxOptions = {}) {
+    this.extend = opts.extend;
     this.board = typeof opts.board === 'object' ? opts.board : findBoard(opts.board ?? 'PUCKJS', { espruino: true });
     this.profile = espruinoProfile(this.board);
     this.countCost = !!opts.countCost;
@@ -324,6 +342,15 @@ export class EspruinoSandbox {
       });
     }
     const storage = this.makeStorage();
+    this.extend?.({
+      E,
+      storage: storage as unknown as Record<string, unknown>,
+      context: ctx,
+      storageMapped: this.profile.storageMapped,
+      helpers: counts,
+      blockSize: bs,
+      charge,
+    });
     const modules = this.modules;
     const Modules = {
       addCached(id: string, fnOrSource: unknown): void {

@@ -1,0 +1,73 @@
+// The native module's JavaScript in the Espruino sandbox, with E.nativeCall emulated
+// (targets/espruino/native/emulate.ts): the module built for Puck.js (the Cortex-M4 blob in mapped
+// Storage) and Bangle.js 2 (a flat copy) loads its blob, checks it, calls it with the state and
+// I/O addresses, and gives every golden vector's integers streaming and whole; a corrupt blob is
+// refused with its code before any call and the JS fallback runs instead. The blob's own
+// arithmetic is checked on QEMU (native-qemu.test.ts) and on the real interpreter.
+import { buildEspruinoNative } from '../../../targets/espruino/native/target';
+import { nativeEmulation } from '../../../targets/espruino/native/emulate';
+import { readHeader } from '../../../targets/espruino/native/header';
+import { EspruinoSandbox } from '../../../targets/espruino/sandbox';
+import { armTest } from '../c/gate';
+import { nativeVectorCases } from './native-harness';
+
+interface Mod {
+  kernel: string;
+  nativeError: string;
+  reset(): void;
+  step(raw: number[]): ArrayLike<number>;
+  run(seq: number[][]): ArrayLike<number>[];
+}
+
+async function load(
+  c: ReturnType<typeof nativeVectorCases>[number],
+  board: string,
+  edit?: (b: Uint8Array) => void,
+): Promise<{ mod: Mod; sb: EspruinoSandbox }> {
+  const b = await buildEspruinoNative(c.model, { board, name: 'm' });
+  const blob = b.files.find((f) => f.name === 'm.nat')!.bytes.slice();
+  edit?.(blob);
+  const sb = new EspruinoSandbox({
+    board,
+    countCost: true,
+    extend: nativeEmulation({ models: [{ hash: readHeader(b.native.blob)!.modelHash, model: c.model }], instructionsPerStep: 1000 }),
+  });
+  for (const f of b.files) if (f.kind === 'weights' || f.kind === 'module') sb.storage.set(f.name, f.name === 'm.nat' ? blob : f.bytes.slice());
+  return { mod: sb.require('m') as Mod, sb };
+}
+
+const rows = (v: ArrayLike<number>[]): number[][] => v.map((x) => Array.from(x));
+
+describe('the native module in the sandbox (E.nativeCall emulated)', () => {
+  const cases = nativeVectorCases().filter((c) => !c.model.layers.some((l) => l.kind === 'elman' && l.reservoir));
+  for (const board of ['PUCKJS', 'BANGLEJS2']) {
+    armTest(
+      `${board}: native kernel loaded, every golden vector exact streaming and whole`,
+      async () => {
+        for (const c of cases) {
+          const { mod, sb } = await load(c, board);
+          expect([c.name, mod.kernel, mod.nativeError]).toEqual([c.name, 'native', '']);
+          for (const s of c.sequences) {
+            if (c.streaming) {
+              mod.reset();
+              expect([c.name, s.raw.map((r) => Array.from(mod.step(r)))]).toEqual([c.name, s.outputs]);
+            }
+            // Puck.js's pool cannot hold every output of a long sequence (run() keeps them all), as on the device.
+            if (board === 'PUCKJS' && s.raw.length > 150) continue;
+            expect([c.name, rows(mod.run(s.raw))]).toEqual([c.name, s.outputs]);
+            sb.settle();
+          }
+          expect(sb.cost().nativeCode).toBeGreaterThan(0);
+        }
+      },
+      300000,
+    );
+  }
+  armTest('a corrupt blob is refused before any call and the JS kernel runs instead', async () => {
+    const c = cases.find((x) => x.name === 'lstm_h4')!;
+    const { mod, sb } = await load(c, 'PUCKJS', (b) => (b[5] = 2));
+    expect([mod.kernel, mod.nativeError.split(':')[0]]).toEqual(['js', 'ESP503']);
+    expect(rows(mod.run(c.sequences[0].raw))).toEqual(c.sequences[0].outputs);
+    expect(sb.cost().nativeCode).toBe(0);
+  });
+});
