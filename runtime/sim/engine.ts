@@ -57,6 +57,8 @@ export interface EngineContext {
   measureTime?: boolean;
   /** c engine: build with the undefined-behaviour and address sanitizers (a report stops the device code). */
   sanitize?: boolean;
+  /** js engine: the kernel (default: native where the board and this machine allow it, else the JS kernel by size). */
+  kernel?: 'native' | 'unrolled' | 'loop';
 }
 
 export interface EngineProvider {

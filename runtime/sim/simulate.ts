@@ -52,6 +52,8 @@ export interface SimulateOptions {
   workDir?: string;
   /** c engine: build the device code with the undefined-behaviour and address sanitizers. */
   sanitize?: boolean;
+  /** js engine: the Espruino kernel (default: native where the board and this machine allow it). */
+  kernel?: 'native' | 'unrolled' | 'loop';
 }
 
 function boardSummary(b: BoardProfile): BoardSummary {
@@ -164,6 +166,8 @@ export async function simulate(o: SimulateOptions): Promise<SimulationReport> {
       message: 'sanitizers apply to the c engine only (C compiled for this machine)',
       value: engineName,
     });
+  if (o.kernel && engineName !== 'js')
+    throw new TinyrnnError({ code: 'SIM003', path: '--kernel', message: 'the kernel choice applies to the js engine only (Espruino)', value: engineName });
   const why = provider.unavailable(board);
   if (why) throw new TinyrnnError({ code: 'SIM003', path: '--engine', message: `the ${engineName} engine cannot run here: ${why}`, value: engineName });
 
@@ -191,6 +195,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulationReport> {
       board,
       workDir,
       sanitize: o.sanitize,
+      ...(o.kernel ? { kernel: o.kernel } : {}),
       sampleRaw: samplesToRaw(model, first.x.subarray(0, Math.min(first.T, 64) * first.F), Math.min(first.T, 64)),
     };
     const prepared: PreparedEngine = await provider.prepare(ctx);

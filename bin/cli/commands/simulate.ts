@@ -85,7 +85,7 @@ export const simulateCommand: Command = {
   name: 'simulate',
   summary: 'run the device code on simulated boards: parity, time per step, memory, energy, faults, fleets',
   usage:
-    'tinyrnn simulate MODEL.q.tnn --board NAME --data FILE|builtin:NAME [--rate HZ] [--engine js|c|qemu|reference] [--devices N] [--fault F]... [--report out.html] [--json]',
+    'tinyrnn simulate MODEL.q.tnn --board NAME --data FILE|builtin:NAME [--rate HZ] [--engine js|c|qemu|reference] [--kernel native|unrolled|loop] [--devices N] [--fault F]... [--report out.html] [--json]',
   description: [
     'Streams the data sample by sample at the sample rate through the code that would run on the device',
     "(js: the emitted Espruino module in the Espruino sandbox with the board's JsVar limit; c: the emitted C",
@@ -106,6 +106,11 @@ export const simulateCommand: Command = {
     seed: { type: 'string', arg: 'N', help: 'seed of the fault patterns (default 1)' },
     report: { type: 'string', arg: 'FILE.html', help: 'write the HTML report with plots (viewable offline)' },
     sanitize: { type: 'boolean', help: 'c engine: build the device code with the undefined-behaviour and address sanitizers' },
+    kernel: {
+      type: 'string',
+      arg: 'native|unrolled|loop',
+      help: 'js engine: the Espruino kernel, as compile --kernel (default: native on Cortex-M3/M4 boards when arm-none-eabi-gcc and qemu-system-arm are installed)',
+    },
     json: { type: 'boolean', help: 'machine-readable report' },
   },
   positionals: [1, 1],
@@ -132,6 +137,7 @@ export const simulateCommand: Command = {
       faults,
       reportFile: report,
       sanitize: flag(values, 'sanitize'),
+      kernel: choice(values, 'kernel', ['native', 'unrolled', 'loop'] as const),
       cwd: io.cwd,
     });
     emit(

@@ -6,7 +6,8 @@ import { Io, OptionSpec, UsageError, Values, choice, flag, str } from '../comman
 import { loadQuantModel } from '../../../compiler/core/ir/format';
 import { DEFAULT_BOARD, buildEspruino, costText, writeBuild } from '../../../targets/espruino/target';
 import { assertFits, formatEstimate } from '../../../targets/espruino/estimate';
-import { buildEspruinoNative } from '../../../targets/espruino/native/target';
+import { buildEspruinoNative, chooseKernel } from '../../../targets/espruino/native/target';
+import { findBoard } from '../../../targets/boards';
 import { countBlobInstructions, nativeCost } from '../../../targets/espruino/native/cost';
 import { QuantModel } from '../../../compiler/core/ir/quant-model';
 
@@ -29,20 +30,27 @@ export const espruinoTarget: Target = {
     kernel: {
       type: 'string',
       arg: 'native|unrolled|loop',
-      help: 'native: the C step as Thumb code called through E.nativeCall (needs arm-none-eabi-gcc here); unrolled or loop: JavaScript (default: unrolled when small enough and it fits, else loop)',
+      help: 'native: the C step as Thumb code called through E.nativeCall (built with arm-none-eabi-gcc); unrolled or loop: JavaScript. Default: native on Cortex-M3/M4 boards when arm-none-eabi-gcc is installed, else unrolled when small enough and it fits, else loop',
     },
     name: { type: 'string', arg: 'NAME', help: 'module name for require() and Storage (default: from the model name)' },
   } as Record<string, OptionSpec>,
   async compile(modelFile: string, outDir: string, values: Values, io: Io): Promise<CompileResult> {
-    void io;
     const weights = choice(values, 'weights', ['inline', 'storage'] as const);
     const m = loadQuantModel(modelFile);
     const name = str(values, 'name');
     if (name !== undefined && !/^[a-z][a-z0-9_]{0,23}$/.test(name))
       throw new UsageError(`--name ${JSON.stringify(name)} must be a lower-case letter followed by letters, digits or _ (at most 24)`);
-    const kernel = choice(values, 'kernel', ['native', 'unrolled', 'loop'] as const);
     const opts = { board: str(values, 'board'), weights, minify: flag(values, 'minify'), name, modelFile: path.basename(modelFile) };
-    if (kernel === 'native') return compileNative(m, opts, outDir);
+    const board = findBoard(opts.board ?? DEFAULT_BOARD, { espruino: true });
+    const asked = choice(values, 'kernel', ['native', 'unrolled', 'loop'] as const);
+    const choice_ = chooseKernel(m, board, asked);
+    if (choice_.note) io.err(`warning: ${choice_.note}`);
+    if (choice_.kernel === 'native') {
+      const native = await compileNative(m, opts, outDir, asked === 'native');
+      if (native) return native;
+      io.err(`warning: the native build does not fit ${board.name} (with its JavaScript fallback): the JavaScript kernel runs instead`);
+    }
+    const kernel = choice_.kernel === 'native' ? undefined : choice_.kernel;
     const b = buildEspruino(m, { ...opts, kernel });
     assertFits(b.estimate, b.board.name);
     const files = writeBuild(b, outDir);
@@ -66,12 +74,15 @@ export const espruinoTarget: Target = {
   },
 };
 
+/** The native build; null when it was not asked for explicitly and does not fit (the caller then builds the JS kernel). */
 async function compileNative(
   m: QuantModel,
   opts: { board?: string; weights?: 'inline' | 'storage'; minify: boolean; name?: string; modelFile: string },
   outDir: string,
-): Promise<CompileResult> {
+  asked: boolean,
+): Promise<CompileResult | null> {
   const b = await buildEspruinoNative(m, opts);
+  if (!asked && !b.estimate.fits) return null;
   assertFits(b.estimate, b.board.name);
   const count = await countBlobInstructions(b.native.blob, m);
   const cost = count === null ? null : nativeCost(count, b.board, b.native.core);

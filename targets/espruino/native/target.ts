@@ -151,3 +151,24 @@ function nativeEstimate(
     fits: peakBlocks <= budgetBlocks && storageBytes <= p.storageBytes,
   };
 }
+
+export type KernelChoice = 'native' | 'unrolled' | 'loop';
+
+/**
+ * The kernel a build gets: the one asked for (native refused with its code when it cannot be
+ * built), else native where the board's core runs it and the cross compiler is here, else the JS
+ * kernel compile picks by size (kernel undefined), with a note saying why when native was possible
+ * on the board but not built here.
+ */
+export function chooseKernel(m: QuantModel, board: BoardProfile, requested?: KernelChoice): { kernel?: KernelChoice; note?: string } {
+  if (requested && requested !== 'native') return { kernel: requested };
+  const refusal = nativeRefusal(m, board);
+  if (requested === 'native') {
+    if (refusal) throw refusal;
+    return { kernel: 'native' };
+  }
+  if (!refusal) return { kernel: 'native' };
+  const d = refusal.diagnostics[0];
+  if (d.code === 'ESP510') return {};
+  return { note: `native kernel not built (${d.code}: ${d.message}${d.hint ? `; ${d.hint}` : ''}): the JavaScript kernel runs instead` };
+}
