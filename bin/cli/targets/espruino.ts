@@ -8,7 +8,6 @@ import { DEFAULT_BOARD, buildEspruino, costText, writeBuild } from '../../../tar
 import { assertFits, formatEstimate } from '../../../targets/espruino/estimate';
 import { buildEspruinoNative, chooseKernel } from '../../../targets/espruino/native/target';
 import { findBoard } from '../../../targets/boards';
-import { countBlobInstructions, nativeCost } from '../../../targets/espruino/native/cost';
 import { QuantModel } from '../../../compiler/core/ir/quant-model';
 
 export const espruinoTarget: Target = {
@@ -84,15 +83,12 @@ async function compileNative(
   const b = await buildEspruinoNative(m, opts);
   if (!asked && !b.estimate.fits) return null;
   assertFits(b.estimate, b.board.name);
-  const count = await countBlobInstructions(b.native.blob, m);
-  const cost = count === null ? null : nativeCost(count, b.board, b.native.core);
+  const cost = b.native.cost;
   const files = writeBuild(b, outDir);
   const text = [
     `espruino: module ${b.gen.moduleName} for ${b.board.name}, native kernel (${b.native.core}, ${b.native.blob.length} B in Storage file ${b.native.blobName}); JS fallback ${b.native.fallback.gen.moduleName} (${b.native.fallback.gen.kernel} kernel)`,
     formatEstimate(b.estimate, b.board.name),
-    cost
-      ? `cost: about ${cost.msPerStep} ms per step on ${b.board.name} at ${b.board.clockMHz} MHz, up to ${cost.maxRateHz} Hz (${cost.source})`
-      : 'cost: not estimated (the blob is counted on QEMU: install qemu-system-arm, or the model is not streaming)',
+    `cost: about ${cost.msPerStep} ms per step on ${b.board.name} at ${b.board.clockMHz} MHz, up to ${cost.maxRateHz} Hz (${cost.source})`,
   ].join('\n');
   return {
     files,

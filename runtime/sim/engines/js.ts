@@ -18,7 +18,7 @@ import { ChunkResult, EngineProvider, EngineSession, PreparedEngine } from '../e
 import { MemoryUse } from '../types';
 import { EngineContext } from '../engine';
 import { buildEspruinoNative, chooseKernel } from '../../../targets/espruino/native/target';
-import { NATIVE_GLUE_X86, countBlobInstructions } from '../../../targets/espruino/native/cost';
+import { NATIVE_GLUE_X86 } from '../../../targets/espruino/native/cost';
 import { nativeEmulation } from '../../../targets/espruino/native/emulate';
 import { readHeader } from '../../../targets/espruino/native/header';
 
@@ -174,8 +174,8 @@ async function prepareJs(ctx: EngineContext, kernel: 'unrolled' | 'loop' | undef
 /** The native kernel's engine: the native module and blob in the sandbox, E.nativeCall emulated; null without QEMU to count the blob. */
 async function prepareNative(ctx: EngineContext): Promise<PreparedEngine | null> {
   const b = await buildEspruinoNative(ctx.model, { board: ctx.board.id, minify: true, modelFile: ctx.modelFile });
-  const count = ctx.measureTime === false ? 0 : await countBlobInstructions(b.native.blob, ctx.model);
-  if (count === null || !b.estimate.fits) return null;
+  if (!b.estimate.fits) return null;
+  const count = b.native.cost.blobInstructions;
   const moduleFile = b.files.find((f) => f.kind === 'module' && f.name === b.gen.moduleName)!;
   const blobs = b.files.filter((f) => f !== moduleFile && (f.kind === 'weights' || f.kind === 'module')).map((f) => ({ storageName: f.name, bytes: f.bytes }));
   const hash = readHeader(b.native.blob)!.modelHash;
@@ -193,7 +193,7 @@ async function prepareNative(ctx: EngineContext): Promise<PreparedEngine | null>
     costSource: 'espruino-cost-model',
     data: data as unknown as Record<string, unknown>,
     notes: [
-      `native time per step: the blob's ${count} ${b.native.core} instructions per step (counted on QEMU, taken as cycles) plus ${NATIVE_GLUE_X86} x86 instructions of JS glue per step() (measured on the real Espruino interpreter), as compile estimates it: an estimate, not a measurement on the board`,
+      `native time per step, as compile estimates it (${b.native.cost.source}): an estimate, not a measurement on the board`,
       'native kernel in the sandbox: E.nativeCall is emulated by the reference kernels on the state and I/O memory the module passes (the blob itself is checked bit for bit on QEMU and on the real interpreter)',
     ],
   };

@@ -14,6 +14,39 @@ import { VIEW_BLOCKS, codeBlocks, flatBlocks, storageBufferBlocks, storageFileBy
 import { buildNativeBlob } from './build';
 import { NativeCore, readHeader } from './header';
 import { generateNativeModule } from './module';
+import { NativeCost, countBlobInstructions, nativeCost } from './cost';
+import { StepCost } from '../target';
+import { buildModelView } from '../../emit/view';
+
+/** Thumb instructions per multiply-accumulate of a step, for an estimate without QEMU: the QEMU counts of the gesture LSTM 3-16 (5,522 / 1,280 MACs = 4.3) and GRU 3-16 (4.9) rounded up. */
+export const NATIVE_INSTRUCTIONS_PER_MAC = 5;
+
+/** The blob's cost: counted on QEMU where it is installed, else estimated from the multiply-accumulates (labelled so). */
+async function blobCost(blob: Uint8Array, m: QuantModel, board: BoardProfile, core: NativeCore): Promise<NativeCost> {
+  const count = core === 'i386' ? null : await countBlobInstructions(blob, m);
+  if (count !== null) return nativeCost(count, board, core);
+  const est = nativeCost(NATIVE_INSTRUCTIONS_PER_MAC * buildModelView(m, 'm').macs, board, core);
+  return {
+    ...est,
+    source: est.source.replace('(QEMU count,', `(${NATIVE_INSTRUCTIONS_PER_MAC} per multiply-accumulate: QEMU was not available to count them,`),
+  };
+}
+
+/** The build's StepCost: blob cycles and the glue's x86 instructions, both taken as board cycles. */
+function stepCostOf(c: NativeCost, board: BoardProfile): StepCost {
+  void board;
+  const breakdown = {
+    total: c.blobInstructions + c.glueInstructions,
+    interpret: c.glueInstructions,
+    jsCalls: 0,
+    nativeCalls: 0,
+    helperElements: 0,
+    nativeCode: c.blobInstructions,
+    statements: 0,
+    loopIterations: 0,
+  };
+  return { instructionsPerStep: breakdown.total, breakdown, msPerStep: c.msPerStep, maxRateHz: c.maxRateHz, steps: 1 };
+}
 
 /** The native core of a board, or null where it has none Espruino can call (ESP32, Cortex-M0). */
 export function nativeCoreOf(board: BoardProfile): NativeCore | null {
@@ -32,6 +65,8 @@ export interface NativeParts {
   blob: Uint8Array;
   blobName: string;
   fallback: EspruinoBuild;
+  /** The cost estimate's parts and where the blob's count came from. */
+  cost: NativeCost;
 }
 
 export const fallbackNameOf = (moduleName: string): string => `${moduleName.slice(0, 21)}_js`;
@@ -98,7 +133,8 @@ export async function buildEspruinoNative(m: QuantModel, opts: NativeBuildOption
   files.push({ name: moduleName, local: `${moduleName}.js`, bytes: enc(source), kind: 'module' });
   files.push(...main.files.filter((f) => f.kind === 'app' || f.kind === 'info'));
   const estimate = nativeEstimate(board, main.estimate, files, blob.length, source, m, readHeader(blob)!.stateBytes);
-  return { ...main, files, estimate, native: { core, blob, blobName, fallback } };
+  const cost = await blobCost(blob, m, board, core);
+  return { ...main, files, estimate, cost: stepCostOf(cost, board), native: { core, blob, blobName, fallback, cost } };
 }
 
 /** The memory of a native build: the JS build's firmware, runtime, app and label items, then the native module's own. */
@@ -171,4 +207,16 @@ export function chooseKernel(m: QuantModel, board: BoardProfile, requested?: Ker
   const d = refusal.diagnostics[0];
   if (d.code === 'ESP510') return {};
   return { note: `native kernel not built (${d.code}: ${d.message}${d.hint ? `; ${d.hint}` : ''}): the JavaScript kernel runs instead` };
+}
+
+/** The build `compile` makes by default: native where chooseKernel allows and it fits, else the JS kernel; with the kernel's name and any note. */
+export async function buildEspruinoDefault(m: QuantModel, opts: BuildOptions = {}): Promise<{ build: EspruinoBuild; kernel: string; note?: string }> {
+  const board = findBoard(opts.board ?? DEFAULT_BOARD, { espruino: true });
+  const choice = chooseKernel(m, board);
+  if (choice.kernel === 'native') {
+    const b = await buildEspruinoNative(m, opts);
+    if (b.estimate.fits) return { build: b, kernel: `native (${b.native.core})` };
+  }
+  const b = buildEspruino(m, opts);
+  return { build: b, kernel: b.gen.kernel, ...(choice.note ? { note: choice.note } : {}) };
 }

@@ -16,6 +16,8 @@ import { dialectProblems } from '../../../targets/espruino/dialect';
 import { EspruinoSandbox } from '../../../targets/espruino/sandbox';
 import { accelSequences, gestureQuantModel } from '../../../bench/espruino/models';
 import { rawSequence } from '../../../compiler/core/reference';
+import { readHeader } from '../../../targets/espruino/native/header';
+import { armTest } from '../c/gate';
 
 function io() {
   const out: string[] = [];
@@ -36,7 +38,7 @@ describe('compile --target espruino', () => {
   test('writes module, weights, runtime, app and manifest; --json report with memory and cost', async () => {
     const o = io();
     const out = path.join(dir, 'puck');
-    expect(await main(['compile', modelFile, '--target', 'espruino', '--board', 'PUCKJS', '--out', out, '--json'], o.io)).toBe(0);
+    expect(await main(['compile', modelFile, '--target', 'espruino', '--board', 'PUCKJS', '--kernel', 'unrolled', '--out', out, '--json'], o.io)).toBe(0);
     const r = JSON.parse(o.out.join(''));
     expect(r.target).toBe('espruino');
     expect(r.files.sort()).toEqual([MANIFEST, 'lstm_h8.app.js', 'lstm_h8.js', 'lstm_h8_w0.bin', 'tinyrnn_rt.js'].sort());
@@ -54,12 +56,52 @@ describe('compile --target espruino', () => {
     expect(fs.readFileSync(path.join(out, 'lstm_h8.app.js'), 'utf8')).toContain('Puck.accelOn(26)');
   });
 
+  armTest('the default on Puck.js is the native kernel: blob, module, JS fallback; an estimated cost far inside 25 Hz', async () => {
+    const o = io();
+    const out = path.join(dir, 'puck-native');
+    expect(await main(['compile', modelFile, '--target', 'espruino', '--board', 'PUCKJS', '--out', out, '--json'], o.io)).toBe(0);
+    const r = JSON.parse(o.out.join(''));
+    expect(r.files.sort()).toEqual([MANIFEST, 'lstm_h8.app.js', 'lstm_h8.js', 'lstm_h8_js.js', 'lstm_h8_js_w0.bin', 'lstm_h8_nat.bin', 'tinyrnn_rt.js'].sort());
+    expect([r.report.kernel, r.report.core, r.report.memory.fits]).toEqual(['native', 'm4', true]);
+    expect(r.report.cost.blobInstructions).toBeGreaterThan(500);
+    expect(r.report.cost.msPerStep).toBeLessThan(40);
+    const blob = new Uint8Array(fs.readFileSync(path.join(out, 'lstm_h8_nat.bin')));
+    expect(readHeader(blob)).toMatchObject({ core: 'm4', inputSize: 3, outputSize: 4, streaming: true, length: blob.length });
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, MANIFEST), 'utf8'));
+    expect(manifest.files.map((f: { name: string }) => f.name)).toContain('lstm_h8.nat');
+    expect(dialectProblems(fs.readFileSync(path.join(out, 'lstm_h8.js'), 'utf8'), { integerLiterals: true })).toEqual([]);
+  });
+
+  test('--kernel native where the board cannot run it is refused with ESP510', async () => {
+    const o = io();
+    expect(await main(['compile', modelFile, '--target', 'espruino', '--board', 'ESP32', '--kernel', 'native', '--out', path.join(dir, 'esp32')], o.io)).toBe(
+      1,
+    );
+    expect(o.err.join('\n')).toMatch(/ESP510/);
+  });
+
   test('text report; inline weights, --minify, --name; Bangle.js app', async () => {
     const o = io();
     const out = path.join(dir, 'bangle');
     expect(
       await main(
-        ['compile', modelFile, '--target', 'espruino', '--board', 'bangle2', '--weights', 'inline', '--minify', '--name', 'gesture', '--out', out],
+        [
+          'compile',
+          modelFile,
+          '--target',
+          'espruino',
+          '--board',
+          'bangle2',
+          '--kernel',
+          'unrolled',
+          '--weights',
+          'inline',
+          '--minify',
+          '--name',
+          'gesture',
+          '--out',
+          out,
+        ],
         o.io,
       ),
     ).toBe(0);
