@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { loadQuantModel } from '../../../compiler/core/ir/format';
 import { QuantModel } from '../../../compiler/core/ir/quant-model';
 import { NativeBlob } from '../../../targets/espruino/native/build';
+import { readHeader } from '../../../targets/espruino/native/header';
 
 const VECTORS = path.resolve(__dirname, '..', '..', 'vectors');
 
@@ -38,6 +39,7 @@ export function nativeHarness(cases: NativeCase[], blobs: NativeBlob[], _kind: '
   const lines = ['#include <stdint.h>', '#include <stdio.h>', '#include <string.h>', '', 'typedef int32_t (*entry_t)(int32_t, int32_t);'];
   const maxBlob = Math.max(...blobs.map((b) => b.bytes.length));
   const maxIo = Math.max(...cases.map(ioWords));
+  const stateWords = Math.max(...blobs.map((b) => Math.ceil(stateBytesOf(b) / 4)));
   cases.forEach((c, i) => {
     lines.push(cArray('uint8_t', `blob${i}`, blobs[i].bytes, 8));
     lines.push(
@@ -63,7 +65,8 @@ export function nativeHarness(cases: NativeCase[], blobs: NativeBlob[], _kind: '
     ),
     '};',
     `static uint8_t ram[${maxBlob + 16}] __attribute__((aligned(8)));`,
-    'static int32_t state[1024];',
+    // the largest state, then 16 guard bytes
+    `static int32_t state[${stateWords + 4}];`,
     `static int32_t io[${maxIo}];`,
     NATIVE_HARNESS_BODY(maxIo),
   );
@@ -84,7 +87,10 @@ static int run_at(const ncase_t *c, const uint8_t *base, const char *where) {
   entry_t f = (entry_t)((uintptr_t)base + le32(base + 8) + 1u);
   const int32_t st = (int32_t)(uintptr_t)state, w = (int32_t)(uintptr_t)io;
   const int streaming = base[36] == 1;
-  int32_t seq, t, off = 0;
+  /* 16 guard bytes right after the state the header declares: the blob must not write them */
+  uint8_t *guard = (uint8_t *)state + le32(base + 24);
+  int32_t seq, t, off = 0, k;
+  memset(guard, 0x5a, 16);
   io[0] = 4;
   printf("%s %s Z %ld\\n", c->name, where, (long)f(st, w));
   for (seq = 0; seq < c->nseq; seq++) {
@@ -110,6 +116,8 @@ static int run_at(const ncase_t *c, const uint8_t *base, const char *where) {
     for (t = 0; t < T; t++) print_row(c, where, "R", seq, t, io + 2 + T * c->F + t * c->O);
     off += T;
   }
+  for (k = 0; k < 16; k++)
+    if (guard[k] != 0x5a) return 5;
   return 0;
 }
 
@@ -126,6 +134,13 @@ int main(void) {
 }
 `;
 
+/** The state size a blob's header declares (what the JS module allocates). */
+export function stateBytesOf(b: NativeBlob): number {
+  const h = readHeader(b.bytes);
+  if (!h) throw new Error(`native blob (${b.core}) without a valid header`);
+  return h.stateBytes;
+}
+
 export type NativeRows = Map<string, number[]>;
 
 /** Rows keyed "case where mode seq t" (mode S: step, R: run; "case where Z" holds the state size). */
@@ -140,10 +155,21 @@ export function parseNativeOutput(text: string): NativeRows {
   return rows;
 }
 
-/** Every case, address, sequence and step equals the vectors (streaming cases step by step too). */
-export function expectNativeOutputs(cases: NativeCase[], rows: NativeRows, wheres: string[]): void {
+/**
+ * Every case, address, sequence and step equals the vectors (streaming cases step by step too),
+ * and the state size the blob's code reports (op 4, the Z row) equals the one its header declares.
+ */
+export function expectNativeOutputs(cases: NativeCase[], blobs: NativeBlob[], rows: NativeRows, wheres: string[]): void {
   const bad: string[] = [];
   let checked = 0;
+  cases.forEach((c, i) =>
+    wheres.forEach((where) => {
+      const z = rows.get(`${c.name} ${where} Z`);
+      checked++;
+      if (!z || z[0] !== stateBytesOf(blobs[i]))
+        bad.push(`${c.name} @${where} state bytes: code says ${z ?? 'nothing'}, header says ${stateBytesOf(blobs[i])}`);
+    }),
+  );
   for (const c of cases)
     for (const where of wheres) {
       const modes = c.streaming ? ['S', 'R'] : ['R'];
