@@ -4,7 +4,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadQuantModel } from '../../../compiler/core/ir/format';
+import { emptyCell, emptyDense } from '../../../compiler/core/ir/model';
 import { QuantModel } from '../../../compiler/core/ir/quant-model';
+import { rawSequence, runQuant } from '../../../compiler/core/reference';
+import { Rng } from '../../../compiler/core/util/rng';
+import { gesturesDataset } from '../../../compiler/data/builtin/gestures';
+import { fitEsn } from '../../../compiler/esn/esn';
+import { esnFloatModel } from '../../../compiler/esn/model';
+import { quantizeModel } from '../../../compiler/quant/quantize';
 import { NativeBlob } from '../../../targets/espruino/native/build';
 import { readHeader } from '../../../targets/espruino/native/header';
 
@@ -23,6 +30,38 @@ export function nativeVectorCases(): NativeCase[] {
     const v = JSON.parse(fs.readFileSync(path.join(VECTORS, c.name, 'vectors.json'), 'utf8'));
     return { name: c.name, streaming: v.streaming, model: loadQuantModel(path.join(VECTORS, c.name, 'model.q.tnn')), sequences: v.sequences };
   });
+}
+
+/**
+ * A regenerated reservoir before a bidirectional GRU (whole sequences only), which no golden vector
+ * has: the reservoir in the state on the whole-sequence path. The reference gives the outputs.
+ */
+export function esnBidirCase(): NativeCase {
+  const data = gesturesDataset({ n: 40, length: 16, users: 4, seed: 5, noise: 1 });
+  const fit = fitEsn(data, { units: 12, spectralRadius: 0.9, inputScaling: 0.5, sparsity: 0.7, leak: 0.75, seed: 13 }, { val: 0.2, test: 0 }, 1);
+  const fm = esnFloatModel(fit, data, 'esn_bidir');
+  const rng = new Rng(3);
+  const gru = () => {
+    const c = emptyCell('gru', 12, 3, { resetAfter: true });
+    for (const a of [c.wx, c.wh, c.bx, c.bh]) for (let i = 0; i < a.length; i++) a[i] = rng.normal() * 0.5;
+    return c;
+  };
+  const head = emptyDense(6, data.labels!.length, 'softmax');
+  for (const a of [head.w, head.b]) for (let i = 0; i < a.length; i++) a[i] = rng.normal();
+  fm.layers = [fm.layers[0], { kind: 'bidirectional', forward: gru(), backward: gru() }, head];
+  const F = data.features.length;
+  const seq = (i: number): number[][] => Array.from({ length: data.x[i].length / F }, (_, t) => Array.from(data.x[i].subarray(t * F, (t + 1) * F)));
+  const model = quantizeModel(
+    fm,
+    Array.from({ length: 30 }, (_, i) => seq(i)),
+  );
+  const l0 = model.layers[0];
+  if (l0.kind !== 'elman' || !l0.reservoir) throw new Error('esn_bidir: the quantised reservoir is not regenerated from its seed');
+  const sequences = [30, 31, 32].map((i) => {
+    const raw = rawSequence(model, new Float64Array(seq(i).flat()));
+    return { raw, outputs: runQuant(model, raw).steps.map((o) => Array.from(o)) };
+  });
+  return { name: 'esn_bidir', streaming: false, model, sequences };
 }
 
 const cArray = (type: string, name: string, values: ArrayLike<number>, align = 4): string =>

@@ -1,7 +1,8 @@
 // The native Espruino blobs on emulated Cortex-M cores: the exact bytes buildNativeBlob produces
 // (what `compile --kernel native` writes to Storage) are copied to three addresses (in place in
 // flash, and two RAM addresses of different alignment mod 8), and called the way E.nativeCall calls
-// (AAPCS, int32_t f(int32_t state, int32_t io) at address + entry + 1). Every golden vector must
+// (AAPCS, int32_t f(int32_t state, int32_t io) at address + entry + 1). Every golden vector (and
+// esn_bidir, a regenerated reservoir before a bidirectional layer, against the reference) must
 // give the reference's integers at every address: streaming (reset, then step by step) and whole
 // sequence (the run operation), the state size its code reports (op 4) must equal its header's, and
 // the 16 bytes after that much state must stay untouched. Cortex-M4 on mps2-an386 (the DSP build of
@@ -14,7 +15,7 @@ import { NativeCore, readHeader } from '../../../targets/espruino/native/header'
 import { armTest } from '../c/gate';
 import { generateC } from '../../../targets/c/emit';
 import { buildEspruinoNative } from '../../../targets/espruino/native/target';
-import { nativeHarness, nativeVectorCases, parseNativeOutput, expectNativeOutputs } from './native-harness';
+import { esnBidirCase, nativeHarness, nativeVectorCases, parseNativeOutput, expectNativeOutputs } from './native-harness';
 
 const M3: ArmMachine = { ...ARM_MACHINES.m4, key: 'm3', qemu: 'mps2-an385', cpu: 'cortex-m3', flags: ['-mcpu=cortex-m3', '-mthumb', '-mfloat-abi=soft'] };
 const MACHINES: Record<'m4' | 'm3', ArmMachine> = { m4: ARM_MACHINES.m4, m3: M3 };
@@ -35,7 +36,7 @@ describe('native blobs of echo state networks', () => {
 });
 
 describe('native blobs under QEMU', () => {
-  const cases = nativeVectorCases();
+  const cases = [...nativeVectorCases(), esnBidirCase()];
   let root: string;
   beforeAll(() => (root = scratchDir('native-qemu')));
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
