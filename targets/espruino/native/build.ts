@@ -6,6 +6,9 @@
 // relocation (blob.ld's ASSERTs), and the code is linked twice, at address 0 and at BLOB_BASE,
 // and the two images must be byte-identical (an absolute address anywhere would differ).
 //
+// A regenerated reservoir (echo state network) is generated into the state (reservoirInState):
+// m_reset fills it from the seed, so the header's stateBytes includes it.
+//
 // Cores: m4 (Cortex-M4 with DSP: nRF52 boards, STM32F4), m3 (Cortex-M3, portable path: the
 // Original), i386 (a test build only: the Linux Espruino interpreter's E.nativeCall runs x86).
 import * as fs from 'node:fs';
@@ -60,7 +63,8 @@ async function linkAt(core: NativeCore, dir: string, base: string | null): Promi
 
 /** Builds the blob of a model for a core (throws with the compiler's output when the build fails). */
 export async function buildNativeBlob(m: QuantModel, core: NativeCore): Promise<NativeBlob> {
-  const gen = generateC(m, { prefix: 'm' });
+  // reservoirInState: a blob owns no writable memory, so a regenerated reservoir lives in the state the JS side owns
+  const gen = generateC(m, { prefix: 'm', reservoirInState: true });
   const dir = scratchDir(`native-${core}`);
   try {
     writeGenerated(dir, gen);

@@ -47,7 +47,7 @@ typedef int32_t (*entry_t)(int32_t, int32_t);
 static const uint8_t blob[${blob.length}] __attribute__((aligned(8))) = {${Array.from(blob).join(',')}};
 static const int32_t raw[${raw.length}] = {${raw.join(',')}};
 uint8_t native_ram[${blob.length}] __attribute__((aligned(8)));
-static int32_t state[1024];
+static int32_t state[${Math.ceil(readHeader(blob)!.stateBytes / 4)}];
 static int32_t io[${1 + m.inputSize + m.outputSize}];
 int main(void) {
   int32_t t;

@@ -71,8 +71,8 @@ export interface NativeParts {
 
 export const fallbackNameOf = (moduleName: string): string => `${moduleName.slice(0, 21)}_js`;
 
-/** Why a model cannot get a native kernel on a board (coded), or null when it can. */
-export function nativeRefusal(m: QuantModel, board: BoardProfile, core?: NativeCore): TinyrnnError | null {
+/** Why a native kernel cannot be built for a board (coded), or null when it can: every model can get one. */
+export function nativeRefusal(board: BoardProfile, core?: NativeCore): TinyrnnError | null {
   if (!(core ?? nativeCoreOf(board)))
     return new TinyrnnError({
       code: 'ESP510',
@@ -81,15 +81,6 @@ export function nativeRefusal(m: QuantModel, board: BoardProfile, core?: NativeC
       value: 'native',
       expected: 'a board with a Cortex-M3 or M4 core (Puck.js, Pixl.js, MDBT42Q, Bangle.js 1/2, Pico, WiFi, Original)',
       hint: 'use --kernel unrolled or loop on this board',
-    });
-  if (m.layers.some((l) => l.kind === 'elman' && l.reservoir))
-    return new TinyrnnError({
-      code: 'ESP511',
-      path: '--kernel',
-      message: 'a reservoir regenerated from its seed lives in RAM buffers, which a native blob (read-only, position-independent) cannot hold yet',
-      value: 'native',
-      expected: 'a model whose reservoir is stored',
-      hint: 'quantise the echo state network with --store-reservoir, or use --kernel unrolled or loop',
     });
   const st = toolStatus();
   const cc = core === 'i386' ? st.hostCc : st.armCc;
@@ -108,7 +99,7 @@ export function nativeRefusal(m: QuantModel, board: BoardProfile, core?: NativeC
 /** The native build of a model: throws when the board has no native core or the blob cannot be built. */
 export async function buildEspruinoNative(m: QuantModel, opts: NativeBuildOptions = {}): Promise<EspruinoBuild & { native: NativeParts }> {
   const board = findBoard(opts.board ?? DEFAULT_BOARD, { espruino: true });
-  const refusal = nativeRefusal(m, board, opts.nativeCore);
+  const refusal = nativeRefusal(board, opts.nativeCore);
   if (refusal) throw refusal;
   const core = (opts.nativeCore ?? nativeCoreOf(board))!;
   const blob = (await buildNativeBlob(m, core)).bytes;

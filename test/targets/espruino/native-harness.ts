@@ -4,8 +4,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadQuantModel } from '../../../compiler/core/ir/format';
+import { emptyCell, emptyDense } from '../../../compiler/core/ir/model';
 import { QuantModel } from '../../../compiler/core/ir/quant-model';
+import { rawSequence, runQuant } from '../../../compiler/core/reference';
+import { Rng } from '../../../compiler/core/util/rng';
+import { gesturesDataset } from '../../../compiler/data/builtin/gestures';
+import { fitEsn } from '../../../compiler/esn/esn';
+import { esnFloatModel } from '../../../compiler/esn/model';
+import { quantizeModel } from '../../../compiler/quant/quantize';
 import { NativeBlob } from '../../../targets/espruino/native/build';
+import { readHeader } from '../../../targets/espruino/native/header';
 
 const VECTORS = path.resolve(__dirname, '..', '..', 'vectors');
 
@@ -24,6 +32,38 @@ export function nativeVectorCases(): NativeCase[] {
   });
 }
 
+/**
+ * A regenerated reservoir before a bidirectional GRU (whole sequences only), which no golden vector
+ * has: the reservoir in the state on the whole-sequence path. The reference gives the outputs.
+ */
+export function esnBidirCase(): NativeCase {
+  const data = gesturesDataset({ n: 40, length: 16, users: 4, seed: 5, noise: 1 });
+  const fit = fitEsn(data, { units: 12, spectralRadius: 0.9, inputScaling: 0.5, sparsity: 0.7, leak: 0.75, seed: 13 }, { val: 0.2, test: 0 }, 1);
+  const fm = esnFloatModel(fit, data, 'esn_bidir');
+  const rng = new Rng(3);
+  const gru = () => {
+    const c = emptyCell('gru', 12, 3, { resetAfter: true });
+    for (const a of [c.wx, c.wh, c.bx, c.bh]) for (let i = 0; i < a.length; i++) a[i] = rng.normal() * 0.5;
+    return c;
+  };
+  const head = emptyDense(6, data.labels!.length, 'softmax');
+  for (const a of [head.w, head.b]) for (let i = 0; i < a.length; i++) a[i] = rng.normal();
+  fm.layers = [fm.layers[0], { kind: 'bidirectional', forward: gru(), backward: gru() }, head];
+  const F = data.features.length;
+  const seq = (i: number): number[][] => Array.from({ length: data.x[i].length / F }, (_, t) => Array.from(data.x[i].subarray(t * F, (t + 1) * F)));
+  const model = quantizeModel(
+    fm,
+    Array.from({ length: 30 }, (_, i) => seq(i)),
+  );
+  const l0 = model.layers[0];
+  if (l0.kind !== 'elman' || !l0.reservoir) throw new Error('esn_bidir: the quantised reservoir is not regenerated from its seed');
+  const sequences = [30, 31, 32].map((i) => {
+    const raw = rawSequence(model, new Float64Array(seq(i).flat()));
+    return { raw, outputs: runQuant(model, raw).steps.map((o) => Array.from(o)) };
+  });
+  return { name: 'esn_bidir', streaming: false, model, sequences };
+}
+
 const cArray = (type: string, name: string, values: ArrayLike<number>, align = 4): string =>
   `static const ${type} ${name}[${Math.max(1, values.length)}] __attribute__((aligned(${align}))) = {${values.length ? Array.from(values).join(',') : '0'}};`;
 
@@ -38,6 +78,7 @@ export function nativeHarness(cases: NativeCase[], blobs: NativeBlob[], _kind: '
   const lines = ['#include <stdint.h>', '#include <stdio.h>', '#include <string.h>', '', 'typedef int32_t (*entry_t)(int32_t, int32_t);'];
   const maxBlob = Math.max(...blobs.map((b) => b.bytes.length));
   const maxIo = Math.max(...cases.map(ioWords));
+  const stateWords = Math.max(...blobs.map((b) => Math.ceil(stateBytesOf(b) / 4)));
   cases.forEach((c, i) => {
     lines.push(cArray('uint8_t', `blob${i}`, blobs[i].bytes, 8));
     lines.push(
@@ -63,7 +104,8 @@ export function nativeHarness(cases: NativeCase[], blobs: NativeBlob[], _kind: '
     ),
     '};',
     `static uint8_t ram[${maxBlob + 16}] __attribute__((aligned(8)));`,
-    'static int32_t state[1024];',
+    // the largest state, then 16 guard bytes
+    `static int32_t state[${stateWords + 4}];`,
     `static int32_t io[${maxIo}];`,
     NATIVE_HARNESS_BODY(maxIo),
   );
@@ -84,7 +126,10 @@ static int run_at(const ncase_t *c, const uint8_t *base, const char *where) {
   entry_t f = (entry_t)((uintptr_t)base + le32(base + 8) + 1u);
   const int32_t st = (int32_t)(uintptr_t)state, w = (int32_t)(uintptr_t)io;
   const int streaming = base[36] == 1;
-  int32_t seq, t, off = 0;
+  /* 16 guard bytes right after the state the header declares: the blob must not write them */
+  uint8_t *guard = (uint8_t *)state + le32(base + 24);
+  int32_t seq, t, off = 0, k;
+  memset(guard, 0x5a, 16);
   io[0] = 4;
   printf("%s %s Z %ld\\n", c->name, where, (long)f(st, w));
   for (seq = 0; seq < c->nseq; seq++) {
@@ -110,6 +155,8 @@ static int run_at(const ncase_t *c, const uint8_t *base, const char *where) {
     for (t = 0; t < T; t++) print_row(c, where, "R", seq, t, io + 2 + T * c->F + t * c->O);
     off += T;
   }
+  for (k = 0; k < 16; k++)
+    if (guard[k] != 0x5a) return 5;
   return 0;
 }
 
@@ -126,6 +173,13 @@ int main(void) {
 }
 `;
 
+/** The state size a blob's header declares (what the JS module allocates). */
+export function stateBytesOf(b: NativeBlob): number {
+  const h = readHeader(b.bytes);
+  if (!h) throw new Error(`native blob (${b.core}) without a valid header`);
+  return h.stateBytes;
+}
+
 export type NativeRows = Map<string, number[]>;
 
 /** Rows keyed "case where mode seq t" (mode S: step, R: run; "case where Z" holds the state size). */
@@ -140,10 +194,21 @@ export function parseNativeOutput(text: string): NativeRows {
   return rows;
 }
 
-/** Every case, address, sequence and step equals the vectors (streaming cases step by step too). */
-export function expectNativeOutputs(cases: NativeCase[], rows: NativeRows, wheres: string[]): void {
+/**
+ * Every case, address, sequence and step equals the vectors (streaming cases step by step too),
+ * and the state size the blob's code reports (op 4, the Z row) equals the one its header declares.
+ */
+export function expectNativeOutputs(cases: NativeCase[], blobs: NativeBlob[], rows: NativeRows, wheres: string[]): void {
   const bad: string[] = [];
   let checked = 0;
+  cases.forEach((c, i) =>
+    wheres.forEach((where) => {
+      const z = rows.get(`${c.name} ${where} Z`);
+      checked++;
+      if (!z || z[0] !== stateBytesOf(blobs[i]))
+        bad.push(`${c.name} @${where} state bytes: code says ${z ?? 'nothing'}, header says ${stateBytesOf(blobs[i])}`);
+    }),
+  );
   for (const c of cases)
     for (const where of wheres) {
       const modes = c.streaming ? ['S', 'R'] : ['R'];
