@@ -42,7 +42,7 @@ export const espruinoTarget: Target = {
     const opts = { board: str(values, 'board'), weights, minify: flag(values, 'minify'), name, modelFile: path.basename(modelFile) };
     const board = findBoard(opts.board ?? DEFAULT_BOARD, { espruino: true });
     const asked = choice(values, 'kernel', ['native', 'unrolled', 'loop'] as const);
-    const choice_ = chooseKernel(m, board, asked);
+    const choice_ = chooseKernel(board, asked);
     if (choice_.note) io.err(`warning: ${choice_.note}`);
     if (choice_.kernel === 'native') {
       const native = await compileNative(m, opts, outDir, asked === 'native');

@@ -187,9 +187,9 @@ export type KernelChoice = 'native' | 'unrolled' | 'loop';
  * kernel compile picks by size (kernel undefined), with a note saying why when native was possible
  * on the board but not built here.
  */
-export function chooseKernel(m: QuantModel, board: BoardProfile, requested?: KernelChoice): { kernel?: KernelChoice; note?: string } {
+export function chooseKernel(board: BoardProfile, requested?: KernelChoice): { kernel?: KernelChoice; note?: string } {
   if (requested && requested !== 'native') return { kernel: requested };
-  const refusal = nativeRefusal(m, board);
+  const refusal = nativeRefusal(board);
   if (requested === 'native') {
     if (refusal) throw refusal;
     return { kernel: 'native' };
@@ -203,7 +203,7 @@ export function chooseKernel(m: QuantModel, board: BoardProfile, requested?: Ker
 /** The build `compile` makes by default: native where chooseKernel allows and it fits, else the JS kernel; with the kernel's name and any note. */
 export async function buildEspruinoDefault(m: QuantModel, opts: BuildOptions = {}): Promise<{ build: EspruinoBuild; kernel: string; note?: string }> {
   const board = findBoard(opts.board ?? DEFAULT_BOARD, { espruino: true });
-  const choice = chooseKernel(m, board);
+  const choice = chooseKernel(board);
   if (choice.kernel === 'native') {
     const b = await buildEspruinoNative(m, opts);
     if (b.estimate.fits) return { build: b, kernel: `native (${b.native.core})` };

@@ -49,8 +49,7 @@ if (!STATUS.ok) {
   });
 } else {
   const it = STATUS.interpreters;
-  // A regenerated reservoir cannot be built native yet (ESP511): those cases run the JS kernel.
-  const cases = loadVectorCases(VECTORS).filter((c) => !c.model.layers.some((l) => l.kind === 'elman' && l.reservoir));
+  const cases = loadVectorCases(VECTORS);
 
   describe(`native kernel on the real interpreter (${it.mode})`, () => {
     for (const layout of ['puckjs', 'banglejs2'] as const) {

@@ -39,7 +39,7 @@ async function load(
 const rows = (v: ArrayLike<number>[]): number[][] => v.map((x) => Array.from(x));
 
 describe('the native module in the sandbox (E.nativeCall emulated)', () => {
-  const cases = nativeVectorCases().filter((c) => !c.model.layers.some((l) => l.kind === 'elman' && l.reservoir));
+  const cases = nativeVectorCases();
   for (const board of ['PUCKJS', 'BANGLEJS2']) {
     armTest(
       `${board}: native kernel loaded, every golden vector exact streaming and whole`,
