@@ -32,6 +32,10 @@ export const espruinoTarget: Target = {
       help: 'native: the C step as Thumb code called through E.nativeCall (built with arm-none-eabi-gcc); unrolled or loop: JavaScript. Default: native on Cortex-M3/M4 boards when arm-none-eabi-gcc is installed, else unrolled when small enough and it fits, else loop',
     },
     name: { type: 'string', arg: 'NAME', help: 'module name for require() and Storage (default: from the model name)' },
+    'no-fallback': {
+      type: 'boolean',
+      help: 'native kernel: leave out the JavaScript-kernel module the native module loads where the blob cannot run (saves its Storage; loading then throws the coded reason)',
+    },
   } as Record<string, OptionSpec>,
   async compile(modelFile: string, outDir: string, values: Values, io: Io): Promise<CompileResult> {
     const weights = choice(values, 'weights', ['inline', 'storage'] as const);
@@ -39,7 +43,14 @@ export const espruinoTarget: Target = {
     const name = str(values, 'name');
     if (name !== undefined && !/^[a-z][a-z0-9_]{0,23}$/.test(name))
       throw new UsageError(`--name ${JSON.stringify(name)} must be a lower-case letter followed by letters, digits or _ (at most 24)`);
-    const opts = { board: str(values, 'board'), weights, minify: flag(values, 'minify'), name, modelFile: path.basename(modelFile) };
+    const opts = {
+      board: str(values, 'board'),
+      weights,
+      minify: flag(values, 'minify'),
+      name,
+      modelFile: path.basename(modelFile),
+      fallback: !flag(values, 'no-fallback'),
+    };
     const board = findBoard(opts.board ?? DEFAULT_BOARD, { espruino: true });
     const asked = choice(values, 'kernel', ['native', 'unrolled', 'loop'] as const);
     const choice_ = chooseKernel(board, asked);
@@ -76,7 +87,7 @@ export const espruinoTarget: Target = {
 /** The native build; null when it was not asked for explicitly and does not fit (the caller then builds the JS kernel). */
 async function compileNative(
   m: QuantModel,
-  opts: { board?: string; weights?: 'inline' | 'storage'; minify: boolean; name?: string; modelFile: string },
+  opts: { board?: string; weights?: 'inline' | 'storage'; minify: boolean; name?: string; modelFile: string; fallback: boolean },
   outDir: string,
   asked: boolean,
 ): Promise<CompileResult | null> {
@@ -86,7 +97,7 @@ async function compileNative(
   const cost = b.native.cost;
   const files = writeBuild(b, outDir);
   const text = [
-    `espruino: module ${b.gen.moduleName} for ${b.board.name}, native kernel (${b.native.core}, ${b.native.blob.length} B in Storage file ${b.native.blobName}); JS fallback ${b.native.fallback.gen.moduleName} (${b.native.fallback.gen.kernel} kernel)`,
+    `espruino: module ${b.gen.moduleName} for ${b.board.name}, native kernel (${b.native.core}, ${b.native.blob.length} B in Storage file ${b.native.blobName}); ${opts.fallback ? `JS fallback ${b.native.fallback.gen.moduleName} (${b.native.fallback.gen.kernel} kernel)` : 'no JS fallback'}`,
     formatEstimate(b.estimate, b.board.name),
     `cost: about ${cost.msPerStep} ms per step on ${b.board.name} at ${b.board.clockMHz} MHz, up to ${cost.maxRateHz} Hz (${cost.source})`,
   ].join('\n');

@@ -21,8 +21,8 @@ export interface NativeModuleOptions {
   moduleName: string;
   /** Storage name of the blob. */
   blobName: string;
-  /** require() name of the JS-kernel module loaded when native code cannot run. */
-  fallback: string;
+  /** require() name of the JS-kernel module loaded when native code cannot run; null: none (loading then throws). */
+  fallback: string | null;
   fallbackNote: string;
   modelFile?: string;
   minify?: boolean;
@@ -47,7 +47,7 @@ export function generateNativeModule(m: QuantModel, blob: Uint8Array, opts: Nati
     blobName: jsString(opts.blobName),
     blobNameText: commentText(opts.blobName).replace(/["\\]/g, ''),
     blobBytes: blob.length,
-    fallback: jsString(opts.fallback),
+    fallback: opts.fallback === null ? '' : jsString(opts.fallback),
     fallbackNote: commentText(opts.fallbackNote),
     moduleName: opts.moduleName,
     streaming: h.streaming ? 'true' : 'false',

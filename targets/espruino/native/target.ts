@@ -22,13 +22,13 @@ import { buildModelView } from '../../emit/view';
 export const NATIVE_INSTRUCTIONS_PER_MAC = 5;
 
 /** The blob's cost: counted on QEMU where it is installed, else estimated from the multiply-accumulates (labelled so). */
-async function blobCost(blob: Uint8Array, m: QuantModel, board: BoardProfile, core: NativeCore): Promise<NativeCost> {
-  const count = core === 'i386' ? null : await countBlobInstructions(blob, m);
+async function blobCost(blob: Uint8Array, m: QuantModel, board: BoardProfile, core: NativeCore, count_: boolean): Promise<NativeCost> {
+  const count = core === 'i386' || !count_ ? null : await countBlobInstructions(blob, m);
   if (count !== null) return nativeCost(count, board, core);
   const est = nativeCost(NATIVE_INSTRUCTIONS_PER_MAC * buildModelView(m, 'm').macs, board, core);
   return {
     ...est,
-    source: est.source.replace('(QEMU count,', `(${NATIVE_INSTRUCTIONS_PER_MAC} per multiply-accumulate: QEMU was not available to count them,`),
+    source: est.source.replace('(QEMU count,', `(${NATIVE_INSTRUCTIONS_PER_MAC} per multiply-accumulate, not counted on QEMU,`),
   };
 }
 
@@ -58,12 +58,17 @@ export function nativeCoreOf(board: BoardProfile): NativeCore | null {
 export interface NativeBuildOptions extends BuildOptions {
   /** The core to build for; default the board's (i386 builds the Linux interpreter's test blob). */
   nativeCore?: NativeCore;
+  /** Carry the JS-kernel module for boards or firmware that cannot run the blob (default true; it costs its Storage). */
+  fallback?: boolean;
+  /** Count the blob's instructions on QEMU for the cost (default true); false: the per-MAC estimate. */
+  countOnQemu?: boolean;
 }
 
 export interface NativeParts {
   core: NativeCore;
   blob: Uint8Array;
   blobName: string;
+  /** The JS-kernel build of the same model (its module and weights are in the files unless built without the fallback). */
   fallback: EspruinoBuild;
   /** The cost estimate's parts and where the blob's count came from. */
   cost: NativeCost;
@@ -108,11 +113,12 @@ export async function buildEspruinoNative(m: QuantModel, opts: NativeBuildOption
   const fallbackName = fallbackNameOf(moduleName);
   // The fallback is the compact loop kernel, minified: it runs only where native code cannot.
   const fallback = buildEspruino(m, { ...opts, name: fallbackName, kernel: 'loop', minify: true });
+  const withFallback = opts.fallback !== false;
   const blobName = `${moduleName}.nat`;
   const source = generateNativeModule(m, blob, {
     moduleName,
     blobName,
-    fallback: fallbackName,
+    fallback: withFallback ? fallbackName : null,
     fallbackNote: `${fallback.gen.kernel} kernel`,
     modelFile: opts.modelFile,
     minify: opts.minify,
@@ -120,11 +126,11 @@ export async function buildEspruinoNative(m: QuantModel, opts: NativeBuildOption
   const enc = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
   const files: EspruinoBuild['files'] = [main.files[0]];
   files.push({ name: blobName, local: `${moduleName}_nat.bin`, bytes: blob, kind: 'weights' });
-  files.push(...fallback.files.filter((f) => f.kind === 'weights' || f.kind === 'module'));
+  if (withFallback) files.push(...fallback.files.filter((f) => f.kind === 'weights' || f.kind === 'module'));
   files.push({ name: moduleName, local: `${moduleName}.js`, bytes: enc(source), kind: 'module' });
   files.push(...main.files.filter((f) => f.kind === 'app' || f.kind === 'info'));
   const estimate = nativeEstimate(board, main.estimate, files, blob.length, source, m, readHeader(blob)!.stateBytes);
-  const cost = await blobCost(blob, m, board, core);
+  const cost = await blobCost(blob, m, board, core, opts.countOnQemu !== false);
   return { ...main, files, estimate, cost: stepCostOf(cost, board), native: { core, blob, blobName, fallback, cost } };
 }
 

@@ -23,6 +23,7 @@ async function nativeCase(c: VectorCase, layout: Layout, k: number, edit?: (blob
     board: LAYOUT_BOARD[layout],
     weights: layout === 'puckjs' ? 'storage' : 'inline',
     nativeCore: 'i386',
+    countOnQemu: false,
     name: `n${k}`,
   });
   if (edit) {

@@ -23,8 +23,9 @@ async function load(
   c: ReturnType<typeof nativeVectorCases>[number],
   board: string,
   edit?: (b: Uint8Array) => void,
+  fallback = true,
 ): Promise<{ mod: Mod; sb: EspruinoSandbox }> {
-  const b = await buildEspruinoNative(c.model, { board, name: 'm' });
+  const b = await buildEspruinoNative(c.model, { board, name: 'm', fallback, countOnQemu: false });
   const blob = b.files.find((f) => f.name === 'm.nat')!.bytes.slice();
   edit?.(blob);
   const sb = new EspruinoSandbox({
@@ -69,5 +70,11 @@ describe('the native module in the sandbox (E.nativeCall emulated)', () => {
     expect([mod.kernel, mod.nativeError.split(':')[0]]).toEqual(['js', 'ESP503']);
     expect(rows(mod.run(c.sequences[0].raw))).toEqual(c.sequences[0].outputs);
     expect(sb.cost().nativeCode).toBe(0);
+  });
+  armTest('built without the fallback, a refused blob makes loading throw the coded reason', async () => {
+    const c = cases.find((x) => x.name === 'lstm_h4')!;
+    await expect(load(c, 'PUCKJS', (b) => (b[16] ^= 1), false)).rejects.toThrow(/ESP505.*no JavaScript fallback/);
+    const { mod } = await load(c, 'PUCKJS', undefined, false);
+    expect(mod.kernel).toBe('native');
   });
 });
