@@ -90,11 +90,11 @@ export async function countStep(it: Interpreters, layout: Layout, input: CountIn
     throw new TinyrnnError({ code: 'ESP505', path: pluginPath(), message: 'the instruction-count plugin is missing', hint: 'set QEMU_INSN_PLUGIN' });
   const stepK = await countRun(it, layout, input, true, K);
   const step2K = await countRun(it, layout, input, true, 2 * K);
-  const loopK = await countRun(it, layout, input, false, K);
-  const loop2K = await countRun(it, layout, input, false, 2 * K);
   const want = input.expectLast?.(2 * K).join(',');
   if (want !== undefined && step2K.last !== want)
     throw new TinyrnnError({ code: 'ESP505', path: input.module, message: `after ${2 * K} steps the module gave ${step2K.last}`, expected: want });
+  const loopK = await countRun(it, layout, input, false, K);
+  const loop2K = await countRun(it, layout, input, false, 2 * K);
   const loopPerIteration = (loop2K.count - loopK.count) / K;
   return {
     steps: K,

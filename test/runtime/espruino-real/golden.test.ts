@@ -3,9 +3,11 @@
 // layout with Storage weights, Bangle.js 2 layout with inline weights, the kernel compile picks),
 // a seeded sample of the other configurations (TINYRNN_REAL_SEED, default 1), and a few cases the
 // other way (qemu-i386 when the interpreters run natively here). Integers must be equal; memory
-// read with process.memory() is printed beside the estimate. Where the interpreters are missing one
+// read with process.memory() is printed beside the estimate. Instructions per step are counted
+// under qemu-i386 with the instruction-count plugin (bench/espruino/real-cost.ts) for one model. Where the interpreters are missing one
 // test says so, and fails under CI (.ci/run installs what they need). The full sweep of every
 // configuration: `npm run bench:espruino-real`.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { VectorCase, loadVectorCases } from '../../../runtime/vectors/load';
 import { Interpreters, findInterpreters, interpreterStatus, probe } from '../../../runtime/espruino-real/interpreter';
@@ -20,6 +22,9 @@ import {
   runConfig,
   sampleRuns,
 } from '../../../runtime/espruino-real/golden';
+import { countStep, pluginPath } from '../../../runtime/espruino-real/count';
+import { buildEspruino } from '../../../targets/espruino/target';
+import { benchModels, measureModel } from '../../../bench/espruino/real-cost';
 import { TinyrnnError } from '../../../compiler/core/ir/errors';
 
 const VECTORS = path.resolve(__dirname, '..', '..', 'vectors');
@@ -142,8 +147,52 @@ if (!STATUS.ok) {
     });
   });
 
+  const QEMU = it.mode === 'qemu' || probe('qemu', it.binary.puckjs);
+
+  describe('instructions per step (qemu-i386 and the instruction-count plugin)', () => {
+    const why = !QEMU ? 'qemu-i386 does not run the interpreters' : !fs.existsSync(pluginPath()) ? `no plugin at ${pluginPath()}` : '';
+    if (why) {
+      test('instruction counts NOT run', () => {
+        const msg = `tinyrnn Espruino target: instruction counts were NOT run: ${why}`;
+        if (process.env.CI) throw new Error(msg);
+        console.warn(msg);
+      });
+      return;
+    }
+    const elman = benchModels().find((b) => b.name === 'ELMAN 3-8-4')!;
+
+    test(
+      'a step is counted reproducibly, the driving loop taken out, near the cost model',
+      async () => {
+        const a = await measureModel(elman.name, elman.model, 'puckjs', 3);
+        const b = await measureModel(elman.name, elman.model, 'puckjs', 3);
+        expect(b).toEqual(a);
+        expect(a.loopPerIteration).toBeGreaterThan(5000);
+        expect(a.measured).toBeGreaterThan(20 * a.loopPerIteration);
+        // The cost model is known to be optimistic on this layout (11-28%): a broken subtraction lands far outside.
+        expect(a.ratio).toBeGreaterThan(0.8);
+        expect(a.ratio).toBeLessThan(1.5);
+      },
+      LONG,
+    );
+
+    test(
+      'a counted run that computed something else is refused (ESP505)',
+      async () => {
+        const b = buildEspruino(elman.model, { board: 'PUCKJS', name: 'kernel' });
+        const files = b.files.filter((f) => f.kind === 'weights' || f.kind === 'module');
+        const rows = [[0, 0, 1000]];
+        const e = await countStep(it, 'puckjs', { files, module: 'kernel', rows, expectLast: () => [1, 2, 3, 4] }, 2).catch((x: unknown) => x);
+        expect(e).toBeInstanceOf(TinyrnnError);
+        expect((e as TinyrnnError).code).toBe('ESP505');
+        expect((e as Error).message).toMatch(/after 4 steps the module gave -?\d+,-?\d+,-?\d+,-?\d+, expected 1,2,3,4/);
+      },
+      LONG,
+    );
+  });
+
   // The other way of running them, where this machine allows it (natively when qemu was chosen cannot be: the kernel refused).
-  const other = it.mode === 'native' && probe('qemu', it.binary.puckjs);
+  const other = it.mode === 'native' && QEMU;
   (other ? describe : describe.skip)('the same under qemu-i386', () => {
     const picked = cases.filter((c) => ['lstm_h4', 'gru_after_h4', 'bidir_lstm_h3', 'jordan_tanh_head', 'esn_sines_h12'].includes(c.name));
     for (const cfg of DEFAULT_CONFIGS)
