@@ -4,14 +4,15 @@
 // weights; Bangle.js 2: inline weights), counted on the real Espruino interpreter under qemu-i386
 // with the instruction-count plugin (main thread, K and 2K steps subtracted, the driving loop's own
 // cost measured and taken out: runtime/espruino-real/count.ts), beside the cost model's estimate for
-// the same steps (the counting sandbox, targets/espruino/cost.ts) and their ratio.
+// the same steps (the counting sandbox, targets/espruino/cost.ts) and their ratio; then the JsVar
+// blocks the module takes at require() (process.memory().usage) beside the estimate's share for it.
 //
 //   npm run build && node dist/bench/espruino/real-cost.js [--steps K] [--layout puckjs|banglejs2] [--json]
 import { QuantModel } from '../../compiler/core/ir/quant-model';
 import { createQuantState, rawSequence, stepQuant } from '../../compiler/core/reference';
 import { quantizeModel } from '../../compiler/quant/quantize';
 import { findBoard } from '../../targets/boards';
-import { buildEspruino } from '../../targets/espruino/target';
+import { EspruinoBuild, buildEspruino } from '../../targets/espruino/target';
 import { LAYOUTS, LAYOUT_BOARD, Layout, requireInterpreters } from '../../runtime/espruino-real/interpreter';
 import { countStep } from '../../runtime/espruino-real/count';
 import { accelSequences, gestureFloatModelLight, gestureQuantModel } from './models';
@@ -26,6 +27,8 @@ export interface CostRow {
   measured: number;
   ratio: number;
   loopPerIteration: number;
+  /** JsVar blocks of the module after require(): measured (usage after less before) and estimated, and the growth over the steps. */
+  memory: { measured: number; estimate: number; ratio: number; stepGrowth: number };
 }
 
 export function benchModels(): { name: string; model: QuantModel }[] {
@@ -34,6 +37,15 @@ export function benchModels(): { name: string; model: QuantModel }[] {
   for (const h of [8, 16]) out.push({ name: `ELMAN 3-${h}-4`, model: quantizeModel(gestureFloatModelLight('elman', h), accelSequences(16, 50)) });
   for (const h of [8, 16]) out.push({ name: `JORDAN 3-${h}/4-4`, model: quantizeModel(gestureFloatModelLight('jordan', h), accelSequences(16, 50)) });
   return out;
+}
+
+/**
+ * The estimate's share of what require() of the module allocates: its items without the firmware
+ * and without the code of the other files (device runtime, app), which the count does not load.
+ */
+export function moduleEstimate(b: EspruinoBuild): number {
+  const others = b.files.filter((f) => f.kind !== 'module').map((f) => `code ${f.name} (`);
+  return b.estimate.items.filter((i) => i.what !== 'firmware after boot' && !others.some((o) => i.what.startsWith(o))).reduce((s, i) => s + i.blocks, 0);
 }
 
 function referenceOutputs(m: QuantModel, rows: number[][]): number[] {
@@ -68,6 +80,12 @@ export async function measureModel(name: string, m: QuantModel, layout: Layout, 
     measured: c.perStep,
     ratio: Math.round((c.perStep / estimate) * 1000) / 1000,
     loopPerIteration: c.loopPerIteration,
+    memory: {
+      measured: c.moduleBlocks,
+      estimate: moduleEstimate(b),
+      ratio: Math.round((c.moduleBlocks / moduleEstimate(b)) * 1000) / 1000,
+      stepGrowth: c.stepGrowth,
+    },
   };
 }
 
@@ -83,6 +101,16 @@ export function formatCost(rows: CostRow[], K: number): string {
     );
   const ratios = rows.map((r) => r.ratio);
   out.push('', `measured/estimate: ${Math.min(...ratios).toFixed(3)} to ${Math.max(...ratios).toFixed(3)}`);
+  out.push(
+    '',
+    'JsVar blocks of the module after require() (process.memory().usage after less before; estimate: its items without firmware, runtime and app code)',
+    '',
+    'model              layout     estimate  measured  measured/estimate  growth over the steps',
+  );
+  for (const r of rows)
+    out.push(
+      `${r.model.padEnd(17)}  ${r.layout.padEnd(9)}  ${String(r.memory.estimate).padStart(8)}  ${String(r.memory.measured).padStart(8)}  ${r.memory.ratio.toFixed(3).padStart(17)}  ${String(r.memory.stepGrowth).padStart(21)}`,
+    );
   return out.join('\n');
 }
 
