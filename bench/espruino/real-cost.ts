@@ -12,9 +12,10 @@ import { QuantModel } from '../../compiler/core/ir/quant-model';
 import { createQuantState, rawSequence, stepQuant } from '../../compiler/core/reference';
 import { quantizeModel } from '../../compiler/quant/quantize';
 import { findBoard } from '../../targets/boards';
-import { EspruinoBuild, buildEspruino } from '../../targets/espruino/target';
+import { buildEspruino } from '../../targets/espruino/target';
 import { LAYOUTS, LAYOUT_BOARD, Layout, requireInterpreters } from '../../runtime/espruino-real/interpreter';
 import { countStep } from '../../runtime/espruino-real/count';
+import { moduleEstimate } from '../../runtime/espruino-real/golden';
 import { accelSequences, gestureFloatModelLight, gestureQuantModel } from './models';
 import { countKernel } from './run';
 
@@ -37,15 +38,6 @@ export function benchModels(): { name: string; model: QuantModel }[] {
   for (const h of [8, 16]) out.push({ name: `ELMAN 3-${h}-4`, model: quantizeModel(gestureFloatModelLight('elman', h), accelSequences(16, 50)) });
   for (const h of [8, 16]) out.push({ name: `JORDAN 3-${h}/4-4`, model: quantizeModel(gestureFloatModelLight('jordan', h), accelSequences(16, 50)) });
   return out;
-}
-
-/**
- * The estimate's share of what require() of the module allocates: its items without the firmware
- * and without the code of the other files (device runtime, app), which the count does not load.
- */
-export function moduleEstimate(b: EspruinoBuild): number {
-  const others = b.files.filter((f) => f.kind !== 'module').map((f) => `code ${f.name} (`);
-  return b.estimate.items.filter((i) => i.what !== 'firmware after boot' && !others.some((o) => i.what.startsWith(o))).reduce((s, i) => s + i.blocks, 0);
 }
 
 function referenceOutputs(m: QuantModel, rows: number[][]): number[] {
