@@ -4,6 +4,8 @@
 // standard input, its count depends on wall time). The same script runs with K and 2K steps and
 // the counts are subtracted, so writing Storage, parsing and loading cancel; a second pair runs the
 // driving loop without the step() call, so the loop's own cost is measured and taken out too.
+// The main thread's count is reproducible but for a few hundred instructions per run on a busy
+// machine (measured): keep K large enough that this is noise (K = 10 on the benchmark models).
 //
 // Code: ESP505 the count is missing or the module gave other outputs than expected.
 import * as fs from 'node:fs';

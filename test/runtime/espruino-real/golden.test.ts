@@ -162,11 +162,15 @@ if (!STATUS.ok) {
     const elman = benchModels().find((b) => b.name === 'ELMAN 3-8-4')!;
 
     test(
-      'a step is counted reproducibly, the driving loop taken out, near the cost model',
+      'a step is counted reproducibly (within 0.1%), the driving loop taken out, near the cost model',
       async () => {
         const a = await measureModel(elman.name, elman.model, 'puckjs', 3);
         const b = await measureModel(elman.name, elman.model, 'puckjs', 3);
-        expect(b).toEqual(a);
+        // Equal but for a few hundred instructions per run: under load the main thread's count moves
+        // slightly (measured: up to 54 per loop iteration and 3 per step over 3 steps on a busy machine).
+        expect({ ...b, measured: 0, loopPerIteration: 0, ratio: 0 }).toEqual({ ...a, measured: 0, loopPerIteration: 0, ratio: 0 });
+        expect(Math.abs(b.measured - a.measured)).toBeLessThan(a.measured * 1e-3);
+        expect(Math.abs(b.loopPerIteration - a.loopPerIteration)).toBeLessThan(a.loopPerIteration * 1e-2);
         expect(a.loopPerIteration).toBeGreaterThan(5000);
         expect(a.measured).toBeGreaterThan(20 * a.loopPerIteration);
         // The cost model is known to be optimistic on this layout (11-28%): a broken subtraction lands far outside.
