@@ -71,7 +71,7 @@ if (!STATUS.ok) {
       );
     }
 
-    for (const s of sampleRuns(SEED, 4, 6, cases)) {
+    for (const s of sampleRuns(SEED, 6, 6, cases)) {
       test(
         `sample (seed ${SEED}): ${configLabel(s.config)}: ${s.cases.map((c) => c.name).join(', ')}`,
         async () => {
