@@ -124,7 +124,7 @@ if (!STATUS.ok) {
     );
 
     test('missing or hidden interpreters are reported, with the folder and what to install', () => {
-      const saved = { dir: process.env.ESPRUINO_DIR, hide: process.env.TINYRNN_HIDE_TOOLS, exec: process.env.TINYRNN_ESPRUINO_EXEC };
+      const saved = { dir: process.env.ESPRUINO_DIR, hide: process.env.TINYRNN_HIDE_TOOLS, exec: process.env.TINYRNN_ESPRUINO_EXEC, path: process.env.PATH };
       try {
         process.env.ESPRUINO_DIR = path.join(__dirname, 'no-such-folder');
         expect(findInterpreters()).toEqual({ ok: false, why: expect.stringMatching(/^no Espruino interpreter at .*no-such-folder.*espruino-puckjs/) });
@@ -135,11 +135,16 @@ if (!STATUS.ok) {
         delete process.env.TINYRNN_HIDE_TOOLS;
         process.env.TINYRNN_ESPRUINO_EXEC = 'arm';
         expect(findInterpreters()).toEqual({ ok: false, why: 'TINYRNN_ESPRUINO_EXEC must be native or qemu, not "arm"' });
+        // Forced under qemu-i386 where there is none: they do not run, and the report says what to install.
+        process.env.TINYRNN_ESPRUINO_EXEC = 'qemu';
+        process.env.PATH = '';
+        expect(findInterpreters()).toEqual({ ok: false, why: expect.stringMatching(/do not run \(qemu\): apt-get install .*qemu-user$/) });
       } finally {
         for (const [k, v] of [
           ['ESPRUINO_DIR', saved.dir],
           ['TINYRNN_HIDE_TOOLS', saved.hide],
           ['TINYRNN_ESPRUINO_EXEC', saved.exec],
+          ['PATH', saved.path],
         ] as const)
           if (v === undefined) delete process.env[k];
           else process.env[k] = v;
