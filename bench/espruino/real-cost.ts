@@ -4,9 +4,12 @@
 // weights; Bangle.js 2: inline weights), counted on the real Espruino interpreter under qemu-i386
 // with the instruction-count plugin (main thread, K and 2K steps subtracted, the driving loop's own
 // cost measured and taken out: runtime/espruino-real/count.ts), beside the cost model's estimate for
-// the same steps (the counting sandbox, targets/espruino/cost.ts) and their ratio.
+// the same steps (the counting sandbox, targets/espruino/cost.ts) and their ratio; then the JsVar
+// blocks the module takes at require() (process.memory().usage) beside the estimate's share for it.
 //
-//   npm run build && node dist/bench/espruino/real-cost.js [--steps K] [--layout puckjs|banglejs2] [--json]
+//   npm run bench:espruino-cost [-- --steps K] [--layout puckjs|banglejs2] [--naive] [--json]
+//
+// --naive also counts the straightforward JS-loop kernel of the LSTM and GRU models (bench/espruino/naive.ts).
 import { QuantModel } from '../../compiler/core/ir/quant-model';
 import { createQuantState, rawSequence, stepQuant } from '../../compiler/core/reference';
 import { quantizeModel } from '../../compiler/quant/quantize';
@@ -14,8 +17,10 @@ import { findBoard } from '../../targets/boards';
 import { buildEspruino } from '../../targets/espruino/target';
 import { LAYOUTS, LAYOUT_BOARD, Layout, requireInterpreters } from '../../runtime/espruino-real/interpreter';
 import { countStep } from '../../runtime/espruino-real/count';
+import { moduleEstimate } from '../../runtime/espruino-real/golden';
 import { accelSequences, gestureFloatModelLight, gestureQuantModel } from './models';
 import { countKernel } from './run';
+import { naiveModule } from './naive';
 
 export interface CostRow {
   model: string;
@@ -26,6 +31,8 @@ export interface CostRow {
   measured: number;
   ratio: number;
   loopPerIteration: number;
+  /** JsVar blocks of the module after require(): measured (usage after less before) and estimated, and the growth over the steps. */
+  memory?: { measured: number; estimate: number; ratio: number; stepGrowth: number };
 }
 
 export function benchModels(): { name: string; model: QuantModel }[] {
@@ -51,24 +58,73 @@ function estimatePerStep(m: QuantModel, source: string, blobs: Map<string, Uint8
   return Math.round((all - first) / (rows.length - K));
 }
 
-export async function measureModel(name: string, m: QuantModel, layout: Layout, K: number): Promise<CostRow> {
-  const it = requireInterpreters();
+/** What is counted: a module, the files it needs in Storage, and (emitted kernels) the build's memory estimate for it. */
+interface Kernel {
+  weights: string;
+  kernel: string;
+  module: string;
+  source: string;
+  files: { name: string; bytes: Uint8Array }[];
+  blobs: Map<string, Uint8Array>;
+  moduleEstimate?: number;
+}
+
+/** The emitted module as `compile` builds it for the layout's board (its default weights and kernel). */
+function emittedKernel(m: QuantModel, layout: Layout): Kernel {
   const b = buildEspruino(m, { board: LAYOUT_BOARD[layout], name: 'kernel' });
+  return {
+    weights: b.weights,
+    kernel: b.gen.kernel,
+    module: b.gen.moduleName,
+    source: b.gen.source,
+    files: b.files.filter((f) => f.kind === 'weights' || f.kind === 'module'),
+    blobs: new Map(b.gen.blobs.map((x) => [x.storageName, x.bytes.slice()] as [string, Uint8Array])),
+    moduleEstimate: moduleEstimate(b),
+  };
+}
+
+/** The straightforward JS-loop kernel (bench/espruino/naive.ts; LSTM and GRU only), weights as literals. */
+function naiveKernel(m: QuantModel): Kernel {
+  const source = naiveModule(m);
+  return {
+    weights: 'literal',
+    kernel: 'naive',
+    module: 'naive',
+    source,
+    files: [{ name: 'naive', bytes: new Uint8Array(Buffer.from(source, 'latin1')) }],
+    blobs: new Map(),
+  };
+}
+
+async function measureKernel(name: string, m: QuantModel, layout: Layout, K: number, k: Kernel): Promise<CostRow> {
+  const it = requireInterpreters();
   const rows = rawSequence(m, accelSequences(1, 2 * K, 9)[0].flat());
-  const blobs = new Map(b.gen.blobs.map((x) => [x.storageName, x.bytes.slice()] as [string, Uint8Array]));
-  const estimate = estimatePerStep(m, b.gen.source, blobs, rows, K, layout);
-  const files = b.files.filter((f) => f.kind === 'weights' || f.kind === 'module');
-  const c = await countStep(it, layout, { files, module: b.gen.moduleName, rows, expectLast: (n) => referenceOutputs(m, rows.slice(0, n)) }, K);
+  const estimate = estimatePerStep(m, k.source, k.blobs, rows, K, layout);
+  const c = await countStep(it, layout, { files: k.files, module: k.module, rows, expectLast: (n) => referenceOutputs(m, rows.slice(0, n)) }, K);
+  const ratio = (a: number, b: number): number => Math.round((a / b) * 1000) / 1000;
   return {
     model: name,
     layout,
-    weights: b.weights,
-    kernel: b.gen.kernel,
+    weights: k.weights,
+    kernel: k.kernel,
     estimate,
     measured: c.perStep,
-    ratio: Math.round((c.perStep / estimate) * 1000) / 1000,
+    ratio: ratio(c.perStep, estimate),
     loopPerIteration: c.loopPerIteration,
+    memory: k.moduleEstimate
+      ? { measured: c.moduleBlocks, estimate: k.moduleEstimate, ratio: ratio(c.moduleBlocks, k.moduleEstimate), stepGrowth: c.stepGrowth }
+      : undefined,
   };
+}
+
+/** The emitted kernel of a benchmark model on a layout, measured and estimated. */
+export function measureModel(name: string, m: QuantModel, layout: Layout, K: number): Promise<CostRow> {
+  return measureKernel(name, m, layout, K, emittedKernel(m, layout));
+}
+
+/** The straightforward kernel of an LSTM or GRU benchmark model, measured and estimated. */
+export function measureNaive(name: string, m: QuantModel, layout: Layout, K: number): Promise<CostRow> {
+  return measureKernel(name, m, layout, K, naiveKernel(m));
 }
 
 export function formatCost(rows: CostRow[], K: number): string {
@@ -83,6 +139,17 @@ export function formatCost(rows: CostRow[], K: number): string {
     );
   const ratios = rows.map((r) => r.ratio);
   out.push('', `measured/estimate: ${Math.min(...ratios).toFixed(3)} to ${Math.max(...ratios).toFixed(3)}`);
+  out.push(
+    '',
+    'JsVar blocks of the module after require() (process.memory().usage after less before; estimate: its items without firmware, runtime and app code)',
+    '',
+    'model              layout     estimate  measured  measured/estimate  growth over the steps',
+  );
+  for (const r of rows)
+    if (r.memory)
+      out.push(
+        `${r.model.padEnd(17)}  ${r.layout.padEnd(9)}  ${String(r.memory.estimate).padStart(8)}  ${String(r.memory.measured).padStart(8)}  ${r.memory.ratio.toFixed(3).padStart(17)}  ${String(r.memory.stepGrowth).padStart(21)}`,
+      );
   return out.join('\n');
 }
 
@@ -95,9 +162,14 @@ if (require.main === module) {
   const K = Number(option('--steps') ?? 10);
   const only = option('--layout');
   const layouts = LAYOUTS.filter((l) => !only || l === only);
+  const naive = process.argv.includes('--naive');
   (async () => {
     const rows: CostRow[] = [];
-    for (const { name, model } of benchModels()) for (const layout of layouts) rows.push(await measureModel(name, model, layout, K));
+    for (const { name, model } of benchModels())
+      for (const layout of layouts) {
+        rows.push(await measureModel(name, model, layout, K));
+        if (naive && (model.layers[0].kind === 'lstm' || model.layers[0].kind === 'gru')) rows.push(await measureNaive(name, model, layout, K));
+      }
     process.stdout.write(process.argv.includes('--json') ? JSON.stringify(rows, null, 2) + '\n' : formatCost(rows, K) + '\n');
   })().catch((e: Error) => {
     process.stderr.write(`${e.message}\n`);

@@ -4,6 +4,8 @@
 // standard input, its count depends on wall time). The same script runs with K and 2K steps and
 // the counts are subtracted, so writing Storage, parsing and loading cancel; a second pair runs the
 // driving loop without the step() call, so the loop's own cost is measured and taken out too.
+// The main thread's count is reproducible but for a few hundred instructions per run on a busy
+// machine (measured): keep K large enough that this is noise (K = 10 on the benchmark models).
 //
 // Code: ESP505 the count is missing or the module gave other outputs than expected.
 import * as fs from 'node:fs';
@@ -37,6 +39,9 @@ export interface StepCount {
   /** Instructions of one step() call (the loop's own cost taken out), and of one bare loop iteration. */
   perStep: number;
   loopPerIteration: number;
+  /** Blocks the module took at require() (usage after less before), and the change over 2K steps (0: no allocation per step). */
+  moduleBlocks: number;
+  stepGrowth: number;
 }
 
 function countScript(input: CountInput, withStep: boolean): string {
@@ -46,9 +51,10 @@ function countScript(input: CountInput, withStep: boolean): string {
 var f = E.openFile("plan.json", "r"), P = JSON.parse(f.read(4096)), i, t, o;
 f.close();
 for (i = 0; i < P.files.length; i++) put(P.files[i][0], P.files[i][1], P.files[i][2]);
-var K = P.steps, M = require(P.module), ROWS = ${rows}, R = ROWS.length;
+var K = P.steps, U0 = process.memory().usage, M = require(P.module), U1 = process.memory().usage, ROWS = ${rows}, R = ROWS.length;
 M.reset();
 for (t = 0; t < K; t++) ${body}
+print("@MEM " + U0 + " " + U1 + " " + process.memory().usage);
 print("@LAST " + ${withStep ? 'o.join(",")' : '""'});
 quit();
 `);
@@ -56,8 +62,15 @@ quit();
   return script;
 }
 
-/** Main-thread instructions of one run of `script` with `steps` steps; the last output line. */
-async function countRun(it: Interpreters, layout: Layout, input: CountInput, withStep: boolean, steps: number): Promise<{ count: number; last: string }> {
+interface CountRun {
+  count: number;
+  last: string;
+  /** process.memory().usage before require(), after it, and after the steps (the input rows and the loop's variables are in the last). */
+  usage: [number, number, number];
+}
+
+/** Main-thread instructions of one run of `script` with `steps` steps; the last output line; memory use. */
+async function countRun(it: Interpreters, layout: Layout, input: CountInput, withStep: boolean, steps: number): Promise<CountRun> {
   const files = new Map<string, Uint8Array | string>();
   const plan = input.files.map((f, i) => {
     files.set(`f${i}.b64`, chunkedBase64(f.bytes));
@@ -75,13 +88,14 @@ async function countRun(it: Interpreters, layout: Layout, input: CountInput, wit
   });
   const main = /^thread 0: (\d+)$/m.exec(counts);
   const last = /@LAST (.*)/.exec(run.stdout);
-  if (!main || !last)
+  const mem = /@MEM (\d+) (\d+) (\d+)/.exec(run.stdout);
+  if (!main || !last || !mem)
     throw new TinyrnnError({
       code: 'ESP505',
       path: input.module,
       message: `no main-thread count or no result (plugin ${pluginPath()}): ${(counts || run.stdout).slice(-300)}`,
     });
-  return { count: Number(main[1]), last: last[1].trim() };
+  return { count: Number(main[1]), last: last[1].trim(), usage: [Number(mem[1]), Number(mem[2]), Number(mem[3])] };
 }
 
 /** Counts K and 2K steps with and without the step() call; checks the 2K run's last output. */
@@ -90,16 +104,19 @@ export async function countStep(it: Interpreters, layout: Layout, input: CountIn
     throw new TinyrnnError({ code: 'ESP505', path: pluginPath(), message: 'the instruction-count plugin is missing', hint: 'set QEMU_INSN_PLUGIN' });
   const stepK = await countRun(it, layout, input, true, K);
   const step2K = await countRun(it, layout, input, true, 2 * K);
-  const loopK = await countRun(it, layout, input, false, K);
-  const loop2K = await countRun(it, layout, input, false, 2 * K);
   const want = input.expectLast?.(2 * K).join(',');
   if (want !== undefined && step2K.last !== want)
     throw new TinyrnnError({ code: 'ESP505', path: input.module, message: `after ${2 * K} steps the module gave ${step2K.last}`, expected: want });
+  const loopK = await countRun(it, layout, input, false, K);
+  const loop2K = await countRun(it, layout, input, false, 2 * K);
   const loopPerIteration = (loop2K.count - loopK.count) / K;
   return {
     steps: K,
     counts: { stepK: stepK.count, step2K: step2K.count, loopK: loopK.count, loop2K: loop2K.count },
     perStep: Math.round((step2K.count - stepK.count) / K - loopPerIteration),
     loopPerIteration: Math.round(loopPerIteration),
+    moduleBlocks: step2K.usage[1] - step2K.usage[0],
+    // Against the loop-only run of as many steps: the rows and loop variables are in both.
+    stepGrowth: step2K.usage[2] - step2K.usage[1] - (loop2K.usage[2] - loop2K.usage[1]),
   };
 }

@@ -50,7 +50,8 @@ export interface RealCaseResult {
   /** Sequences not run whole because the pool had too few free blocks (and how many it had). */
   wholeSkipped: { seq: number; steps: number; free: number }[];
   memory: CaseMemory;
-  estimate: { steadyBlocks: number; peakBlocks: number; instructionsPerStep: number };
+  /** The build's estimate: the whole app (firmware, runtime, module, app) steady and peak, the module's share, and the cost model's instructions per step. */
+  estimate: { steadyBlocks: number; peakBlocks: number; moduleBlocks: number; instructionsPerStep: number };
   /** Steps compared (streamed plus whole). */
   steps: number;
 }
@@ -282,7 +283,12 @@ function checkModel(b: BuiltCase, cfg: RealConfig, m: ModelReport | undefined, c
     failures,
     wholeSkipped,
     memory: { base: mem.base ?? NaN, load: mem.load ?? NaN, step: mem.step ?? NaN, run: mem.run ?? NaN },
-    estimate: { steadyBlocks: b.build.estimate.steadyBlocks, peakBlocks: b.build.estimate.peakBlocks, instructionsPerStep: b.build.cost.instructionsPerStep },
+    estimate: {
+      steadyBlocks: b.build.estimate.steadyBlocks,
+      peakBlocks: b.build.estimate.peakBlocks,
+      moduleBlocks: moduleEstimate(b.build),
+      instructionsPerStep: b.build.cost.instructionsPerStep,
+    },
     steps,
   };
 }
@@ -305,6 +311,15 @@ export async function runBuilt(it: Interpreters, cfg: RealConfig, built: BuiltCa
     all.ms += r.ms;
   }
   return all;
+}
+
+/**
+ * The estimate's share of what require() of the module allocates: its items without the firmware
+ * and without the code of the other files (device runtime, app), which the real-interpreter runs do not load.
+ */
+export function moduleEstimate(b: EspruinoBuild): number {
+  const others = b.files.filter((f) => f.kind !== 'module').map((f) => `code ${f.name} (`);
+  return b.estimate.items.filter((i) => i.what !== 'firmware after boot' && !others.some((o) => i.what.startsWith(o))).reduce((s, i) => s + i.blocks, 0);
 }
 
 // ---- configurations ----------------------------------------------------------------------------
@@ -336,14 +351,17 @@ export function sampleRuns(seed: number, count: number, perConfig: number, cases
   });
 }
 
-/** One line per case: exactness, memory (usage after load and after stepping, less the driver's base) beside the estimate. */
+/** One line per case: exactness, and the blocks the module took (usage after require() less before, and after the steps) beside the estimate's share for it. */
 export function resultTable(results: RealCaseResult[]): string {
-  const lines = ['case | config | kernel | steps | exact | module blocks after load / after steps | estimate steady / peak | whole runs skipped'];
+  const lines = [
+    'case | config | kernel | steps | exact | module blocks measured after load / after steps | module estimate | measured/estimate | whole runs skipped',
+  ];
   for (const r of results) {
     const m = r.memory;
     const skipped = r.wholeSkipped.map((w) => `seq${w.seq} (${w.steps} steps, ${w.free} free)`).join(', ') || '-';
+    const ratio = ((m.load - m.base) / r.estimate.moduleBlocks).toFixed(2);
     lines.push(
-      `${r.name} | ${r.config} | ${r.kernel} | ${r.steps} | ${r.failures.length ? 'NO' : 'yes'} | ${m.load - m.base} / ${m.step - m.base} | ${r.estimate.steadyBlocks} / ${r.estimate.peakBlocks} | ${skipped}`,
+      `${r.name} | ${r.config} | ${r.kernel} | ${r.steps} | ${r.failures.length ? 'NO' : 'yes'} | ${m.load - m.base} / ${m.step - m.base} | ${r.estimate.moduleBlocks} | ${ratio} | ${skipped}`,
     );
   }
   return lines.join('\n');

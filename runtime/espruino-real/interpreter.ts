@@ -51,7 +51,11 @@ export function commandLine(mode: ExecMode, binary: string, args: string[], qemu
   return mode === 'native' ? { file: binary, args } : { file: 'qemu-i386', args: [...qemuArgs, binary, ...args] };
 }
 
-/** Runs a one-line script printing a marker; true when the marker comes back. */
+/**
+ * Runs a one-line script printing a marker; true when the marker comes back. Its standard input is
+ * closed at once (a synchronous probe cannot hold it open): enough for a script that quits before
+ * the console reads input; real runs (runScript) keep it open and empty.
+ */
 export function probe(mode: ExecMode, binary: string): boolean {
   if (mode === 'qemu' && !onPath('qemu-i386')) return false;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyrnn-esp-probe-'));

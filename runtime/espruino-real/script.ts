@@ -22,17 +22,18 @@ export interface ScriptModel {
   module: string;
   /** Storage name, host file (base64 of CHUNK_BYTES chunks, concatenated), byte length. */
   files: [string, string, number][];
-  /** Steps of each sequence; its inputs are in the host file `inputs(k, seq)`. */
+  /** Steps of each sequence; its inputs are in the host file `inputsFile(k, seq)`. */
   steps: number[];
   inputs: number;
   outputs: number;
   streaming: boolean;
 }
 
-/** Host file of a sequence's raw inputs. */
+/** Host file of a sequence's raw inputs (the device code names it with inputs(k, seq), written beside). */
 export function inputsFile(k: number, seq: number): string {
   return `c${k}s${seq}.bin`;
 }
+const INPUTS_DEVICE = 'function inputs(k, si) {\n  return "c" + k + "s" + si + ".bin";\n}\n';
 
 /** The base64 text of a file, chunk by chunk, as the script reads it. */
 export function chunkedBase64(bytes: Uint8Array): string {
@@ -88,7 +89,7 @@ function usage() {
   return process.memory().usage;
 }
 function stream(M, k, si, T, F) {
-  var f = E.openFile("c" + k + "s" + si + ".bin", "r"), t, a, r, i;
+  var f = E.openFile(inputs(k, si), "r"), t, a, r, i;
   M.reset();
   for (t = 0; t < T; t++) {
     a = new Int32Array(E.toArrayBuffer(f.read(F * 4)));
@@ -104,7 +105,7 @@ function whole(M, k, si, T, F, O) {
     print("@W " + k + " " + si + " " + free);
     return;
   }
-  f = E.openFile("c" + k + "s" + si + ".bin", "r");
+  f = E.openFile(inputs(k, si), "r");
   all = new Int32Array(E.toArrayBuffer(f.read(T * F * 4)));
   f.close();
   for (t = 0; t < T; t++) seq.push(all.subarray(t * F, t * F + F));
@@ -112,7 +113,7 @@ function whole(M, k, si, T, F, O) {
   for (t = 0; t < T; t++) print("@R " + k + " " + si + " " + t + " output=" + ints(res[t], 0));
 }
 function plan(k) {
-  var f = E.openFile("c" + k + ".json", "r"), s = f.read(PLAN_MAX);
+  var f = E.openFile(planOf(k), "r"), s = f.read(PLAN_MAX);
   f.close();
   return JSON.parse(s);
 }
@@ -144,10 +145,11 @@ quit();
 /** Longest plan file the script reads. */
 const PLAN_MAX = 8192;
 
-/** Host file of a model's plan (its files, sequence lengths, sizes) as JSON. */
+/** Host file of a model's plan (its files, sequence lengths, sizes) as JSON (the device code: planOf(k), written beside). */
 export function planFile(k: number): string {
   return `c${k}.json`;
 }
+const PLAN_DEVICE = 'function planOf(k) {\n  return "c" + k + ".json";\n}\n';
 
 /** The plan the script reads for one model (JSON, at most PLAN_MAX characters). */
 export function planText(m: ScriptModel): string {
@@ -165,7 +167,7 @@ export function batchScript(count: number, blockSize: number): string {
     .replace(/WHOLE_SPARE/g, String(WHOLE_RUN_SPARE_BLOCKS))
     .replace(/PLAN_MAX/g, String(PLAN_MAX))
     .replace(/BLOCK\b/g, String(blockSize));
-  const script = minifyJs(`var MODELS = ${count};\n${checksumFunction()}\n${PUT}${body}`);
+  const script = minifyJs(`var MODELS = ${count};\n${checksumFunction()}\n${PUT}${INPUTS_DEVICE}${PLAN_DEVICE}${body}`);
   assertEspruinoDialect(script, 'real-interpreter driver', { integerLiterals: true });
   return script;
 }
