@@ -8,6 +8,7 @@
 //
 // Models: seeded random float weights, quantised by tinyrnn's quantize pass on seeded random
 // calibration sequences (the integer arithmetic's cost does not depend on training).
+// Then CPU cycles per step on an ATmega328P at 16 MHz (bench/c/avr.ts), where avr-gcc and simavr are installed.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CellKind, FloatModel, emptyCell } from '../../compiler/core/ir/model';
@@ -18,6 +19,8 @@ import { rawInput } from '../../compiler/core/reference';
 import { generateC } from '../../targets/c/emit';
 import { writeGenerated } from '../../targets/c/target';
 import { ARM_MACHINES, ArmMachine, buildArm, scratchDir, symbols, toolStatus, traceRun } from '../../targets/c/toolchain';
+import { avrToolStatus } from '../../targets/c/avr';
+import { formatAvrBench, runAvrBench } from './avr';
 
 /** CMSIS-NN arm_lstm_unidirectional_s8, Cortex-M4 -O2 (DSP), instructions per step. */
 export const CMSIS_NN_LSTM: Record<string, number> = { '3/16': 12973, '16/32': 31148, '32/64': 83747 };
@@ -165,8 +168,11 @@ if (require.main === module) {
       process.exit(2);
     }
     const rows = await runBench();
-    if (process.argv.includes('--json')) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
-    else process.stdout.write(formatBench(rows) + '\n');
+    // the ATmega328P figures beside the Cortex-M ones, where avr-gcc and simavr are installed
+    const avr = avrToolStatus();
+    const avrRows = avr.avrCc && avr.simavr ? await runAvrBench() : null;
+    if (process.argv.includes('--json')) process.stdout.write(JSON.stringify({ cortexM4: rows, atmega328p: avrRows }, null, 2) + '\n');
+    else process.stdout.write(formatBench(rows) + '\n\n' + (avrRows ? formatAvrBench(avrRows) : `ATmega328P: not measured (${avr.missing.join('; ')})`) + '\n');
   })().catch((e) => {
     process.stderr.write(String(e?.stack ?? e) + '\n');
     process.exit(1);
