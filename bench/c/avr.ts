@@ -11,7 +11,7 @@ import { generateC } from '../../targets/c/emit';
 import { writeGenerated } from '../../targets/c/target';
 import { AVR_MCUS, AvrMcu, avrSize, buildAvr, runSimavr } from '../../targets/c/avr';
 import { scratchDir } from '../../targets/c/toolchain';
-import { benchQuantModel } from './run';
+import { benchQuantModel } from './models';
 
 export const AVR_SHAPES: [number, number][] = [
   [3, 8],

@@ -11,9 +11,8 @@
 // Then CPU cycles per step on an ATmega328P at 16 MHz (bench/c/avr.ts), where avr-gcc and simavr are installed.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CellKind, FloatModel, emptyCell } from '../../compiler/core/ir/model';
-import { QuantModel } from '../../compiler/core/ir/quant-model';
-import { quantizeModel } from '../../compiler/quant/quantize';
+import { CellKind } from '../../compiler/core/ir/model';
+import { benchQuantModel } from './models';
 import { Rng } from '../../compiler/core/util/rng';
 import { rawInput } from '../../compiler/core/reference';
 import { generateC } from '../../targets/c/emit';
@@ -33,30 +32,6 @@ export const SHAPES: [number, number][] = [
   [16, 32],
   [32, 64],
 ];
-
-export function benchFloatModel(kind: CellKind, I: number, H: number, seed = 1): FloatModel {
-  const rng = new Rng(seed);
-  const cell = emptyCell(kind, I, H);
-  const s = 1 / Math.sqrt(H);
-  for (const a of [cell.wx, cell.wh, cell.bx, cell.bh]) for (let i = 0; i < a.length; i++) a[i] = rng.normal() * s;
-  return {
-    format: 'float',
-    meta: { name: `${kind}_${I}_${H}`, features: Array.from({ length: I }, (_, i) => `x${i}`) },
-    task: 'regression',
-    output: 'sequence',
-    inputSize: I,
-    layers: [cell],
-  };
-}
-
-export function randomSequences(I: number, n: number, T: number, seed: number): number[][][] {
-  const rng = new Rng(seed);
-  return Array.from({ length: n }, () => Array.from({ length: T }, () => Array.from({ length: I }, () => rng.normal())));
-}
-
-export function benchQuantModel(kind: CellKind, I: number, H: number): QuantModel {
-  return quantizeModel(benchFloatModel(kind, I, H), randomSequences(I, 8, 30, 7), { source: 'bench/c random calibration' });
-}
 
 export interface BenchRow {
   kind: CellKind;

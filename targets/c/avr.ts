@@ -51,6 +51,8 @@ export interface AvrBuild {
   defines?: string[];
   /** Link the simavr harness (UART stdout, stack measurement, cycle counter). */
   harness?: boolean;
+  /** Compile to an object file (-c), no link. */
+  objectOnly?: boolean;
 }
 
 /** Build an AVR ELF with avr-gcc and the strict flags; throws with the diagnostics. */
@@ -62,9 +64,10 @@ export async function buildAvr(b: AvrBuild): Promise<string> {
     b.opt,
     '-ffunction-sections',
     '-fdata-sections',
+    '-fno-common', // uninitialised globals in .bss (gcc 5 makes them common symbols, which avr-size of an object does not count)
     ...(b.defines ?? []).map((d) => `-D${d}`),
     ...(b.includeDirs ?? []).map((d) => `-I${d}`),
-    '-Wl,--gc-sections',
+    ...(b.objectOnly ? ['-c'] : ['-Wl,--gc-sections']),
     ...(b.harness ? ['-Wl,--wrap=main', path.join(HARNESS_DIR(), 'avr_uart.c')] : []),
     ...b.sources,
     '-o',
@@ -125,4 +128,32 @@ export async function avrSize(file: string): Promise<AvrSize> {
     .filter(([k]) => k === '.bss' || k.startsWith('.bss.') || k === '.noinit')
     .reduce((n, [, v]) => n + v, 0);
   return { flash: text + data, ram: data + bss, text, data, bss };
+}
+
+export interface AvrObjectSizes {
+  /** Code: .text sections. */
+  code: number;
+  /** Constants in program memory: .progmem sections. */
+  progmem: number;
+  /** Initialised data (.data and .rodata, both in RAM on AVR; their initial values are stored in flash too). */
+  data: number;
+  /** Zeroed RAM: .bss. */
+  bss: number;
+}
+
+/** Section sizes of an AVR object file (avr-size -A), by kind. */
+export async function avrObjectSizes(obj: string): Promise<AvrObjectSizes> {
+  const r = await runProgram('avr-size', ['-A', obj]);
+  if (r.code !== 0) throw new Error(`avr-size ${obj} failed: ${r.stderr}`);
+  const out: AvrObjectSizes = { code: 0, progmem: 0, data: 0, bss: 0 };
+  for (const line of r.stdout.split('\n')) {
+    const m = /^(\.\S+)\s+(\d+)\s+\d+/.exec(line.trim());
+    if (!m) continue;
+    const [name, n] = [m[1], Number(m[2])];
+    if (name.startsWith('.progmem')) out.progmem += n;
+    else if (name.startsWith('.text')) out.code += n;
+    else if (name.startsWith('.data') || name.startsWith('.rodata')) out.data += n;
+    else if (name.startsWith('.bss')) out.bss += n;
+  }
+  return out;
 }
