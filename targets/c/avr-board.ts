@@ -163,3 +163,60 @@ export function formatAvrMemory(m: AvrBoardMemory): string {
     `    (${m.how}; the application, C library and Arduino core come on top)`,
   ].join('\n');
 }
+
+/** A program that times K steps (after one warm-up step) with the harness's cycle counter; the samples stay in flash. */
+function cyclesDriver(gen: CGenResult, samples: ArrayLike<number>, K: number): string {
+  const p = gen.report.prefix;
+  const F = gen.view.inputSize;
+  return [
+    '#include <stdio.h>',
+    '#include <avr/pgmspace.h>',
+    `#include "${path.basename(gen.header)}"`,
+    'uint32_t tinyrnn_cycles(void);',
+    `static const int32_t samples[${(K + 1) * F}] PROGMEM = {${Array.from(samples)
+      .slice(0, (K + 1) * F)
+      .join(', ')}};`,
+    `static ${p}_state_t st;`,
+    'int main(void) {',
+    `  int32_t x[${F}];`,
+    '  uint32_t t0, t1, zero;',
+    '  int t;',
+    '  t0 = tinyrnn_cycles();',
+    '  zero = tinyrnn_cycles() - t0;',
+    `  ${p}_reset(&st);`,
+    `  for (t = 0; t <= ${K}; t++) {`,
+    `    memcpy_P(x, samples + t * ${F}, sizeof(x));`,
+    '    t0 = tinyrnn_cycles();',
+    `    (void)${p}_step(&st, x);`,
+    '    t1 = tinyrnn_cycles();',
+    '    if (t > 0) printf("C %lu\\n", (unsigned long)(t1 - t0 - zero));',
+    '  }',
+    '  return 0;',
+    '}',
+    '',
+  ].join('\n');
+}
+
+/**
+ * CPU cycles of K streaming steps (after a warm-up step) on the MCU under simavr, Timer1 counting
+ * every cycle (exact in simulation). samples: (K + 1) x F raw inputs. gen must be written in dir.
+ */
+export async function avrStepCycles(gen: CGenResult, dir: string, mcu: AvrMcu, samples: ArrayLike<number>, K: number): Promise<number[]> {
+  const driver = path.join(dir, 'cycles.c');
+  fs.writeFileSync(driver, cyclesDriver(gen, samples, K));
+  const src = path.join(dir, gen.source);
+  const elf = await buildAvr({
+    mcu,
+    sources: [driver, src],
+    includeDirs: [path.join(dir, gen.srcDir)],
+    out: path.join(dir, 'cycles.elf'),
+    opt: '-Os',
+    harness: true,
+  });
+  const r = await runSimavr(elf, mcu, { timeoutMs: 120000 });
+  if (!r.exit || r.exit.code !== 0 || r.exit.free === 0)
+    throw new Error(`the cycle count did not finish on ${mcu.mcu} under simavr:\n${r.stdout.slice(-1000)}`);
+  const cycles = [...r.stdout.matchAll(/^C (\d+)$/gm)].map((m) => Number(m[1]));
+  if (cycles.length !== K) throw new Error(`counted ${cycles.length} steps under simavr, expected ${K}`);
+  return cycles;
+}
