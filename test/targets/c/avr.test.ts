@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AVR_MCUS, AvrMcu, avrSize, buildAvr, runSimavr, simavrUart } from '../../../targets/c/avr';
 import { scratchDir } from '../../../targets/c/toolchain';
+import { generateC } from '../../../targets/c/emit';
 import { avrTest } from './gate';
 import { VectorCase, apiKeys, compareRun, loadVectorCases, parseDriverOutput, writeDriver } from './vectors';
 
@@ -89,3 +90,54 @@ avrTest(
   },
   900000,
 );
+
+/** A device program: the AVR multiply (tinyrnn_umul64, tinyrnn_mul_hi) and the requantisation forms against libgcc's 64-bit arithmetic on seeded random and edge operands. */
+const REQUANT_CHECK = `#include <stdio.h>
+#include "tinyrnn_kernels.h"
+static uint32_t x = 2463534242u;
+static uint32_t next(void) { x ^= x << 13; x ^= x >> 17; x ^= x << 5; return x; }
+static int32_t spread(void) { uint32_t r = next(); int32_t v = (int32_t)(next() >> (r & 31u) >> 1); return (r & 32u) ? -v : v; }
+static long bad, n32;
+static void check(int32_t a, int32_t M, int32_t m, int32_t s) {
+  static const uint32_t edge[5] = {0u, 1u, 0xffffu, 0x80000000u, 0xffffffffu};
+  uint32_t ua = (uint32_t)a ^ edge[next() % 5u], ub = (uint32_t)M ^ edge[next() % 5u];
+  uint32_t hi, lo;
+  uint64_t u = (uint64_t)ua * ub;
+  int64_t r = rshift_round((int64_t)a * m, s);
+  tinyrnn_umul64(ua, ub, &hi, &lo);
+  if (lo != (uint32_t)u || hi != (uint32_t)(u >> 32)) bad++;
+  hi = tinyrnn_mul_hi((int32_t)ua, (int32_t)ub, &lo);
+  u = (uint64_t)((int64_t)(int32_t)ua * (int32_t)ub);
+  if (lo != (uint32_t)u || hi != (uint32_t)(u >> 32)) bad++;
+  if (requantize_r32(a, M) != (int32_t)(((int64_t)a * M + ((int64_t)1 << 31)) >> 32)) bad++;
+  if (tinyrnn_floor32(a, M) != (int32_t)(((int64_t)a * M) >> 32)) bad++;
+  if (r >= -2147483647L - 1 && r <= 2147483647L) {
+    n32++;
+    if (requantize32(a, m, s) != (int32_t)r) bad++;
+  }
+}
+int main(void) {
+  long i;
+  check(-2147483647L - 1, 2147483647L, 32767, 0);
+  check(2147483647L, 2147483647L, 32767, 46);
+  for (i = 0; i < 4000; i++) check(spread(), (int32_t)(next() >> 1), (int32_t)(next() % 32768u), (int32_t)(next() % 47u));
+  printf("bad %ld of %ld (requantize32: %ld)\\n", bad, i + 2, n32);
+  return bad ? 1 : 0;
+}
+`;
+
+avrTest('the AVR requantisation (MUL byte products) equals libgcc 64-bit arithmetic on random and edge operands, under simavr', async () => {
+  const dir = path.join(root, 'requant');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'tinyrnn_kernels.h'), generateC(cases[0].model, { prefix: 'm' }).files.find((f) => f.path === 'tinyrnn_kernels.h')!.text);
+  fs.writeFileSync(path.join(dir, 'check.c'), REQUANT_CHECK);
+  const mcu = AVR_MCUS.atmega1284p;
+  const elf = await buildAvr({ mcu, sources: [path.join(dir, 'check.c')], includeDirs: [dir], out: path.join(dir, 'check.elf'), opt: '-Os', harness: true });
+  const r = await runSimavr(elf, mcu, { timeoutMs: 120000 });
+  const m = /bad (\d+) of (\d+) \(requantize32: (\d+)\)/.exec(r.stdout);
+  expect(m).not.toBeNull();
+  expect(Number(m![1])).toBe(0);
+  expect(Number(m![2])).toBe(4002);
+  expect(Number(m![3])).toBeGreaterThan(1000);
+  expect(r.exit!.code).toBe(0);
+});
