@@ -16,7 +16,8 @@ import { findBoard } from '../../../targets/boards';
 import { avrBoardMemory, checkAvrFits, formatAvrMemory } from '../../../targets/c/avr-board';
 import { CGenResult, generateC } from '../../../targets/c/emit';
 import { AVR_MCUS, avrSize, buildAvr, runSimavr } from '../../../targets/c/avr';
-import { scratchDir } from '../../../targets/c/toolchain';
+import { HARNESS_DIR, runProgram, scratchDir } from '../../../targets/c/toolchain';
+import { writeGenerated } from '../../../targets/c/target';
 import { benchFloatModel, benchQuantModel, randomSequences } from '../../../bench/c/models';
 import { avrTest } from './gate';
 import { VectorCase, compareRun, loadVectorCases, parseDriverOutput, writeDriver } from './vectors';
@@ -162,6 +163,74 @@ avrTest(
     out.length = 0;
     expect(await main(['compile', small, '--target', 'c', '--out', 'x', '--board', 'stm32f411'], io)).toBe(2);
     expect(out.join('\n')).toContain('--board with --target c applies to the AVR boards (ARDUINO_MEGA2560, ARDUINO_NANO, ARDUINO_UNO)');
+  },
+  300000,
+);
+
+avrTest(
+  'the Arduino library (--layout arduino) and its example sketch build for the ATmega328P with avr-gcc/avr-g++ (a minimal Arduino stand-in) and stream under simavr',
+  async () => {
+    const dir = path.join(root, 'arduino');
+    const model = gestureModel('gru');
+    const gen = generateC(model, { prefix: 'gest', layout: 'arduino' });
+    writeGenerated(dir, gen);
+    fs.writeFileSync(
+      path.join(dir, 'Arduino.h'),
+      [
+        '#include <stdint.h>',
+        '#include <stdio.h>',
+        'static const int A0 = 14;',
+        'static inline int analogRead(int pin) { return pin * 100; }',
+        'static inline void delay(unsigned long) {}',
+        'struct SerialStub { void begin(long) {} void println(const char *s) { printf("%s\\n", s); } void println(long v) { printf("%ld\\n", v); } };',
+        'static SerialStub Serial;',
+        '',
+      ].join('\n'),
+    );
+    fs.writeFileSync(
+      path.join(dir, 'main.cpp'),
+      '#include "Arduino.h"\n#include "examples/gest_stream/gest_stream.ino"\nint main() { setup(); for (int i = 0; i < 5; i++) loop(); return 0; }\n',
+    );
+    const mcu = ['-mmcu=atmega328p', '-DF_CPU=16000000UL', '-Os'];
+    const cc = async (tool: string, args: string[]) => {
+      const r = await runProgram(tool, args);
+      expect([tool, r.code, r.stderr]).toEqual([tool, 0, '']);
+    };
+    await cc('avr-gcc', [
+      ...mcu,
+      '-std=c99',
+      '-Wall',
+      '-Wextra',
+      '-Werror',
+      '-pedantic',
+      `-I${path.join(dir, 'src')}`,
+      '-c',
+      path.join(dir, 'src', 'gest.c'),
+      '-o',
+      path.join(dir, 'gest.o'),
+    ]);
+    await cc('avr-gcc', [...mcu, '-std=c99', '-c', path.join(HARNESS_DIR(), 'avr_uart.c'), '-o', path.join(dir, 'harness.o')]);
+    const elf = path.join(dir, 'sketch.elf');
+    await cc('avr-g++', [
+      ...mcu,
+      '-std=c++11',
+      '-Wall',
+      '-Wextra',
+      '-Werror',
+      `-I${dir}`,
+      `-I${path.join(dir, 'src')}`,
+      '-Wl,--wrap=main',
+      path.join(dir, 'main.cpp'),
+      path.join(dir, 'gest.o'),
+      path.join(dir, 'harness.o'),
+      '-o',
+      elf,
+    ]);
+    const r = await runSimavr(elf, AVR_MCUS.atmega328p);
+    expect(r.exit).toMatchObject({ code: 0 });
+    const lines = r.stdout.split('\n').filter((l) => l && !l.startsWith('EXIT'));
+    expect(lines).toHaveLength(5);
+    for (const l of lines) expect(model.meta.labels).toContain(l);
   },
   300000,
 );
