@@ -8,16 +8,18 @@
 //
 // Models: seeded random float weights, quantised by tinyrnn's quantize pass on seeded random
 // calibration sequences (the integer arithmetic's cost does not depend on training).
+// Then CPU cycles per step on an ATmega328P at 16 MHz (bench/c/avr.ts), where avr-gcc and simavr are installed.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CellKind, FloatModel, emptyCell } from '../../compiler/core/ir/model';
-import { QuantModel } from '../../compiler/core/ir/quant-model';
-import { quantizeModel } from '../../compiler/quant/quantize';
+import { CellKind } from '../../compiler/core/ir/model';
+import { benchQuantModel } from './models';
 import { Rng } from '../../compiler/core/util/rng';
 import { rawInput } from '../../compiler/core/reference';
 import { generateC } from '../../targets/c/emit';
 import { writeGenerated } from '../../targets/c/target';
 import { ARM_MACHINES, ArmMachine, buildArm, scratchDir, symbols, toolStatus, traceRun } from '../../targets/c/toolchain';
+import { avrToolStatus } from '../../targets/c/avr';
+import { formatAvrBench, runAvrBench } from './avr';
 
 /** CMSIS-NN arm_lstm_unidirectional_s8, Cortex-M4 -O2 (DSP), instructions per step. */
 export const CMSIS_NN_LSTM: Record<string, number> = { '3/16': 12973, '16/32': 31148, '32/64': 83747 };
@@ -30,30 +32,6 @@ export const SHAPES: [number, number][] = [
   [16, 32],
   [32, 64],
 ];
-
-export function benchFloatModel(kind: CellKind, I: number, H: number, seed = 1): FloatModel {
-  const rng = new Rng(seed);
-  const cell = emptyCell(kind, I, H);
-  const s = 1 / Math.sqrt(H);
-  for (const a of [cell.wx, cell.wh, cell.bx, cell.bh]) for (let i = 0; i < a.length; i++) a[i] = rng.normal() * s;
-  return {
-    format: 'float',
-    meta: { name: `${kind}_${I}_${H}`, features: Array.from({ length: I }, (_, i) => `x${i}`) },
-    task: 'regression',
-    output: 'sequence',
-    inputSize: I,
-    layers: [cell],
-  };
-}
-
-export function randomSequences(I: number, n: number, T: number, seed: number): number[][][] {
-  const rng = new Rng(seed);
-  return Array.from({ length: n }, () => Array.from({ length: T }, () => Array.from({ length: I }, () => rng.normal())));
-}
-
-export function benchQuantModel(kind: CellKind, I: number, H: number): QuantModel {
-  return quantizeModel(benchFloatModel(kind, I, H), randomSequences(I, 8, 30, 7), { source: 'bench/c random calibration' });
-}
 
 export interface BenchRow {
   kind: CellKind;
@@ -165,8 +143,11 @@ if (require.main === module) {
       process.exit(2);
     }
     const rows = await runBench();
-    if (process.argv.includes('--json')) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
-    else process.stdout.write(formatBench(rows) + '\n');
+    // the ATmega328P figures beside the Cortex-M ones, where avr-gcc and simavr are installed
+    const avr = avrToolStatus();
+    const avrRows = avr.avrCc && avr.simavr ? await runAvrBench() : null;
+    if (process.argv.includes('--json')) process.stdout.write(JSON.stringify({ cortexM4: rows, atmega328p: avrRows }, null, 2) + '\n');
+    else process.stdout.write(formatBench(rows) + '\n\n' + (avrRows ? formatAvrBench(avrRows) : `ATmega328P: not measured (${avr.missing.join('; ')})`) + '\n');
   })().catch((e) => {
     process.stderr.write(String(e?.stack ?? e) + '\n');
     process.exit(1);

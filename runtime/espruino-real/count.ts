@@ -7,7 +7,7 @@
 // The main thread's count is reproducible but for a few hundred instructions per run on a busy
 // machine (measured): keep K large enough that this is noise (K = 10 on the benchmark models).
 //
-// Code: ESP505 the count is missing or the module gave other outputs than expected.
+// Code: ESP605 the count is missing or the module gave other outputs than expected.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TinyrnnError } from '../../compiler/core/ir/errors';
@@ -91,7 +91,7 @@ async function countRun(it: Interpreters, layout: Layout, input: CountInput, wit
   const mem = /@MEM (\d+) (\d+) (\d+)/.exec(run.stdout);
   if (!main || !last || !mem)
     throw new TinyrnnError({
-      code: 'ESP505',
+      code: 'ESP605',
       path: input.module,
       message: `no main-thread count or no result (plugin ${pluginPath()}): ${(counts || run.stdout).slice(-300)}`,
     });
@@ -101,12 +101,12 @@ async function countRun(it: Interpreters, layout: Layout, input: CountInput, wit
 /** Counts K and 2K steps with and without the step() call; checks the 2K run's last output. */
 export async function countStep(it: Interpreters, layout: Layout, input: CountInput, K: number): Promise<StepCount> {
   if (!fs.existsSync(pluginPath()))
-    throw new TinyrnnError({ code: 'ESP505', path: pluginPath(), message: 'the instruction-count plugin is missing', hint: 'set QEMU_INSN_PLUGIN' });
+    throw new TinyrnnError({ code: 'ESP605', path: pluginPath(), message: 'the instruction-count plugin is missing', hint: 'set QEMU_INSN_PLUGIN' });
   const stepK = await countRun(it, layout, input, true, K);
   const step2K = await countRun(it, layout, input, true, 2 * K);
   const want = input.expectLast?.(2 * K).join(',');
   if (want !== undefined && step2K.last !== want)
-    throw new TinyrnnError({ code: 'ESP505', path: input.module, message: `after ${2 * K} steps the module gave ${step2K.last}`, expected: want });
+    throw new TinyrnnError({ code: 'ESP605', path: input.module, message: `after ${2 * K} steps the module gave ${step2K.last}`, expected: want });
   const loopK = await countRun(it, layout, input, false, K);
   const loop2K = await countRun(it, layout, input, false, 2 * K);
   const loopPerIteration = (loop2K.count - loopK.count) / K;

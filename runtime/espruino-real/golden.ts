@@ -6,7 +6,7 @@
 // after loading and after stepping, beside the build's estimate. Many cases share one interpreter
 // process (its start is the cost), as long as their files fit its Storage without compaction.
 //
-// Code: ESP504 the script failed on the interpreter, or its report is incomplete.
+// Code: ESP604 the script failed on the interpreter, or its report is incomplete.
 import { TinyrnnError } from '../../compiler/core/ir/errors';
 import { Rng } from '../../compiler/core/util/rng';
 import { espruinoProfile } from '../../targets/boards';
@@ -126,7 +126,7 @@ export async function runBatch(it: Interpreters, cfg: RealConfig, batch: BuiltCa
   const run = await runScript(it, cfg.layout, batchScript(models.length, blockSize), { files, timeoutMs });
   const parsed = parseReport(run.stdout);
   if (parsed.error !== undefined)
-    throw new TinyrnnError({ code: 'ESP504', path: configLabel(cfg), message: `the driver failed on the interpreter: ${parsed.error}` });
+    throw new TinyrnnError({ code: 'ESP604', path: configLabel(cfg), message: `the driver failed on the interpreter: ${parsed.error}` });
   return { results: batch.map((b, k) => checkModel(b, cfg, parsed.models.get(k), parsed.complete)), ms: run.ms };
 }
 

@@ -8,7 +8,7 @@
 // ../shared/tools/espruino beside the project root. TINYRNN_HIDE_TOOLS=espruino pretends the
 // interpreters are missing; TINYRNN_ESPRUINO_EXEC=native|qemu forces how they run.
 //
-// Codes: ESP501 interpreters missing, ESP502 cannot execute them, ESP503 a run did not finish.
+// Codes: ESP601 interpreters missing, ESP602 cannot execute them, ESP603 a run did not finish.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -97,11 +97,11 @@ export function findInterpreters(): InterpreterStatus {
   };
 }
 
-/** The interpreters, or ESP501/ESP502 saying why they cannot run here. */
+/** The interpreters, or ESP601/ESP602 saying why they cannot run here. */
 export function requireInterpreters(): Interpreters {
   const s = interpreterStatus();
   if (s.ok) return s.interpreters;
-  throw new TinyrnnError({ code: s.why.startsWith('no Espruino') ? 'ESP501' : 'ESP502', path: espruinoDir(), message: s.why });
+  throw new TinyrnnError({ code: s.why.startsWith('no Espruino') ? 'ESP601' : 'ESP602', path: espruinoDir(), message: s.why });
 }
 
 export interface ScriptRun {
@@ -149,7 +149,7 @@ function spawnCollect(file: string, args: string[], cwd: string, timeoutMs: numb
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', (e) => {
       clearTimeout(timer);
-      reject(new TinyrnnError({ code: 'ESP502', path: file, message: `cannot start the interpreter: ${e.message}` }));
+      reject(new TinyrnnError({ code: 'ESP602', path: file, message: `cannot start the interpreter: ${e.message}` }));
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
@@ -158,7 +158,7 @@ function spawnCollect(file: string, args: string[], cwd: string, timeoutMs: numb
       if (code === 0) return resolve({ stdout, ms: Date.now() - t0 });
       reject(
         new TinyrnnError({
-          code: 'ESP503',
+          code: 'ESP603',
           path: path.basename(args[args.length - 1] ?? file),
           message: `the interpreter ${signal === 'SIGKILL' ? `was stopped after ${timeoutMs} ms` : `exited with ${code ?? signal}`}; its output ended with: ${stdout.slice(-400)}`,
         }),

@@ -29,7 +29,7 @@ export interface MemoryUse {
 }
 
 /** Where a step's time estimate comes from. */
-export type CostSource = 'qemu-instructions' | 'espruino-cost-model' | 'none';
+export type CostSource = 'qemu-instructions' | 'simavr-cycles' | 'espruino-cost-model' | 'none';
 
 /** Parity of the device code against the reference kernels on the same delivered samples. */
 export interface Parity {

@@ -21,6 +21,7 @@ export const CORES = [
   'xtensa-lx6',
   'xtensa-lx7',
   'riscv32',
+  'avr',
 ] as const;
 export type Core = (typeof CORES)[number];
 

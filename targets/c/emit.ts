@@ -151,7 +151,7 @@ export interface CReport {
     /**
      * Name pointer tables (feature and class names), 32-bit pointers. The layer descriptor
      * structs are compile-time constants that an optimising compiler folds into the code (so
-     * they count in the code size); at -O0 add 64 bytes per cell and 44 per dense layer (a Jordan layer has one of each).
+     * they count in the code size); at -O0 add 68 bytes per cell and 44 per dense layer (a Jordan layer has one of each).
      */
     descriptors: number;
     /** Feature and class name strings (UTF-8 with terminating zero). */
@@ -406,11 +406,13 @@ export function generateC(m: QuantModel, opts: CGenOptions = {}): CGenResult {
     // h16 -> h8 in the single-multiply form when the shift allows (see requantize_r32)
     const hR32 = q.hM !== 0 && q.hS >= 17 && q.hS <= 32 ? q.hM * 2 ** (32 - q.hS) : 0;
     const leak = q.kind === 'elman' && q.leakQ15 !== undefined ? q.leakQ15 : 32768;
-    // a reservoir in the state: no weights here (the step's copy of the descriptor points into the state)
+    // a reservoir in the state: no weights here (the step's copy of the descriptor points into the state);
+    // a regenerated reservoir's weights are in RAM; every other weight is in flash (PROGMEM on AVR)
     const w = stateCells.has(st) ? 'NULL, NULL' : `${st}_wx, ${st}_wh`;
+    const wram = q.kind === 'elman' && q.reservoir ? 1 : 0;
     return {
       stem: st,
-      init: `{${c.I}, ${c.H}, ${w}, ${st}_bx, ${st}_bh, ${rq}, ${q.clip}, ${q.hZp}, ${q.hM}, ${q.hS}, ${hR32}, ${extra}, ${leak}}`,
+      init: `{${c.I}, ${c.H}, ${w}, ${st}_bx, ${st}_bh, ${rq}, ${q.clip}, ${q.hZp}, ${q.hM}, ${q.hS}, ${hR32}, ${extra}, ${leak}, ${wram}}`,
     };
   };
   // Jordan: the recurrent part is a tinyrnn_cell_t whose recurrent vector is the fed-back output
@@ -430,7 +432,7 @@ export function generateC(m: QuantModel, opts: CGenOptions = {}): CGenResult {
     const rqo = fo === 2 ? `NULL, ${so}_MO, NULL, 2` : fo === 1 ? `NULL, ${so}_MO, ${so}_ko, 1` : `${st}_mo, NULL, ${st}_so, 0`;
     const act = j.outActivation === 'relu' ? 1 : j.outActivation === 'tanh' ? 2 : j.outActivation === 'sigmoid' ? 3 : 0;
     return {
-      cell: { stem: st, init: `{${j.inputSize}, ${j.units}, ${st}_wx, ${st}_wy, ${st}_bx, ${st}_by, ${rq}, 0, 0, 0, 0, 0, ${j.hidden}, 32768}` },
+      cell: { stem: st, init: `{${j.inputSize}, ${j.units}, ${st}_wx, ${st}_wy, ${st}_bx, ${st}_by, ${rq}, 0, 0, 0, 0, 0, ${j.hidden}, 32768, 0}` },
       proj: { stem: so, init: `{${j.hidden}, ${j.units}, ${st}_wo, ${st}_bo, ${rqo}, ${act}, ${j.outType === 's16' ? 1 : 0}, ${j.outZp}, ${j.oM}, ${j.oS}}` },
     };
   };

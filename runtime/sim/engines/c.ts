@@ -40,6 +40,7 @@ import {
 import { ChunkResult, EngineContext, EngineProvider, EngineSession, PreparedEngine } from '../engine';
 import { MemoryUse } from '../types';
 import { checkFits } from '../memory';
+import { avrCost } from './c-avr';
 
 const PREFIX = 'm';
 
@@ -294,6 +295,32 @@ function memoryOf(gen: CGenResult, code: number | null, board: BoardProfile, mc:
   };
 }
 
+/** Instructions per step counted on QEMU (target null: not counted), with the note that says how or why not. */
+async function qemuTime(
+  ctx: EngineContext,
+  gen: CGenResult,
+  srcDir: string,
+  target: { machine: ArmMachine } | null,
+  notes: string[],
+): Promise<number[] | null> {
+  if (target) {
+    const counts = await countStepInstructions(ctx, gen, srcDir, target.machine);
+    notes.push(
+      `time per step: ${ctx.model.meta.name} step counted on QEMU ${target.machine.qemu} over ${counts.length} steps of the stream (${Math.min(...counts)}..${Math.max(...counts)} instructions; the slowest stands for every step), one instruction per cycle at ${ctx.board.clockMHz} MHz: a lower bound (loads, taken branches and flash wait states cost more cycles)`,
+    );
+    return counts;
+  }
+  if (ctx.measureTime === false) notes.push('no time estimate: not requested');
+  else if (!machineFor(ctx.board.core)) notes.push(`no time estimate: QEMU does not emulate the ${ctx.board.core} core of ${ctx.board.name}`);
+  else
+    notes.push(
+      `no time estimate: ${toolStatus()
+        .missing.filter((m) => !m.startsWith('gcc'))
+        .join('; ')}`,
+    );
+  return null;
+}
+
 async function prepareC(ctx: EngineContext, engine: 'c' | 'qemu'): Promise<PreparedEngine> {
   const gen = generateC(ctx.model, { prefix: PREFIX });
   const root = path.join(ctx.workDir, 'c');
@@ -307,10 +334,13 @@ async function prepareC(ctx: EngineContext, engine: 'c' | 'qemu'): Promise<Prepa
   const notes: string[] = [];
   if (target?.note) notes.push(target.note);
   // Does it fit? Known from the C report and an object-file compile, before anything is linked
-  // for the board (a program too big for the board's flash would not even link).
-  const code = await codeBytes(gen, srcDir, target?.machine ?? null, ctx.workDir);
-  const memory = memoryOf(gen, code, ctx.board, target?.machine ?? null);
+  // for the board (a program too big for the board's flash would not even link). AVR boards:
+  // avr-size and the stack under simavr, and cycles per step counted under simavr.
+  const avr = ctx.board.core === 'avr' ? await avrCost(ctx, gen, root) : null;
+  const code = avr ? null : await codeBytes(gen, srcDir, target?.machine ?? null, ctx.workDir);
+  const memory = avr?.memory ?? memoryOf(gen, code, ctx.board, target?.machine ?? null);
   checkFits(memory, ctx.board, `${ctx.model.meta.name} (${engine} engine)`);
+  if (avr) notes.push(...avr.notes);
   let program: string;
   let detail: string;
   if (engine === 'c') {
@@ -329,15 +359,7 @@ async function prepareC(ctx: EngineContext, engine: 'c' | 'qemu'): Promise<Prepa
     await buildArm({ machine: mc, sources: [driver, path.join(srcDir, path.basename(gen.source))], includeDirs: [srcDir], out: program, opt: '-O2' });
     detail = `emitted C (targets/c, prefix ${PREFIX}) cross-compiled with arm-none-eabi-gcc ${mc.flags.join(' ')} -O2, run on ${mc.description}`;
   }
-  let stepInstructions: number[] | null = null;
-  if (canCount) {
-    stepInstructions = await countStepInstructions(ctx, gen, srcDir, (target as { machine: ArmMachine }).machine);
-    notes.push(
-      `time per step: ${ctx.model.meta.name} step counted on QEMU ${(target as { machine: ArmMachine }).machine.qemu} over ${stepInstructions.length} steps of the stream (${Math.min(...stepInstructions)}..${Math.max(...stepInstructions)} instructions; the slowest stands for every step), one instruction per cycle at ${ctx.board.clockMHz} MHz: a lower bound (loads, taken branches and flash wait states cost more cycles)`,
-    );
-  } else if (ctx.measureTime === false) notes.push('no time estimate: not requested');
-  else if (!target) notes.push(`no time estimate: QEMU does not emulate the ${ctx.board.core} core of ${ctx.board.name}`);
-  else notes.push(`no time estimate: ${tools.missing.filter((m) => !m.startsWith('gcc')).join('; ')}`);
+  const stepInstructions = avr ? avr.cycles : await qemuTime(ctx, gen, srcDir, canCount ? target : null, notes);
   const data: CData = {
     program,
     machine: engine === 'qemu' ? (target as { machine: ArmMachine }).machine.key : null,
@@ -348,7 +370,7 @@ async function prepareC(ctx: EngineContext, engine: 'c' | 'qemu'): Promise<Prepa
     engine,
     detail,
     memory,
-    costSource: stepInstructions ? 'qemu-instructions' : 'none',
+    costSource: stepInstructions ? (avr ? 'simavr-cycles' : 'qemu-instructions') : 'none',
     data: data as unknown as Record<string, unknown>,
     notes,
   };

@@ -111,13 +111,13 @@ if (!STATUS.ok) {
     );
 
     test(
-      'a module that fails on the interpreter stops the run with ESP504 and its message',
+      'a module that fails on the interpreter stops the run with ESP604 and its message',
       async () => {
         const b = buildCase(lstm, cfg, 0);
         b.build.files = b.build.files.filter((f) => f.kind !== 'weights');
         const e = await runBatch(it, cfg, [b]).catch((x: unknown) => x);
         expect(e).toBeInstanceOf(TinyrnnError);
-        expect((e as TinyrnnError).code).toBe('ESP504');
+        expect((e as TinyrnnError).code).toBe('ESP604');
         expect((e as Error).message).toMatch(/the driver failed on the interpreter: .*Storage file g0\.w0 is missing/);
       },
       LONG,
@@ -186,14 +186,14 @@ if (!STATUS.ok) {
     );
 
     test(
-      'a counted run that computed something else is refused (ESP505)',
+      'a counted run that computed something else is refused (ESP605)',
       async () => {
         const b = buildEspruino(elman.model, { board: 'PUCKJS', name: 'kernel' });
         const files = b.files.filter((f) => f.kind === 'weights' || f.kind === 'module');
         const rows = [[0, 0, 1000]];
         const e = await countStep(it, 'puckjs', { files, module: 'kernel', rows, expectLast: () => [1, 2, 3, 4] }, 2).catch((x: unknown) => x);
         expect(e).toBeInstanceOf(TinyrnnError);
-        expect((e as TinyrnnError).code).toBe('ESP505');
+        expect((e as TinyrnnError).code).toBe('ESP605');
         expect((e as Error).message).toMatch(/after 4 steps the module gave -?\d+,-?\d+,-?\d+,-?\d+, expected 1,2,3,4/);
       },
       LONG,

@@ -4,10 +4,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { toolStatus } from '../../../targets/c/toolchain';
+import { avrToolStatus } from '../../../targets/c/avr';
 
 export const TOOLS = toolStatus();
 export const HAVE_HOST = TOOLS.hostCc;
 export const HAVE_ARM = TOOLS.armCc && TOOLS.qemu;
+export const AVR_TOOLS = avrToolStatus();
+/** avr-gcc, avr-libc and simavr (TINYRNN_HIDE_TOOLS=avr,simavr pretends they are missing). */
+export const HAVE_AVR = AVR_TOOLS.avrCc && AVR_TOOLS.simavr;
 /** CMake, for the C target's CMake snippet (TINYRNN_HIDE_TOOLS=cmake pretends it is missing). */
 export const HAVE_CMAKE =
   !(process.env.TINYRNN_HIDE_TOOLS ?? '').split(',').some((x) => x.trim() === 'cmake') &&
@@ -42,4 +46,10 @@ export function hostTest(name: string, fn: () => Promise<void>, timeout?: number
 export function cmakeTest(name: string, fn: () => Promise<void>, timeout?: number): void {
   if (HAVE_HOST && HAVE_CMAKE) test(name, fn, timeout);
   else missingTest('CMake', name, [...(HAVE_HOST ? [] : ['gcc']), ...(HAVE_CMAKE ? [] : ['cmake (apt-get install cmake)'])]);
+}
+
+/** A test that needs avr-gcc, avr-libc and simavr. */
+export function avrTest(name: string, fn: () => Promise<void>, timeout?: number): void {
+  if (HAVE_AVR) test(name, fn, timeout);
+  else missingTest('AVR toolchain', name, AVR_TOOLS.missing);
 }

@@ -44,9 +44,9 @@ function stateKey(field: string, lastLayer: number): string | null {
 /**
  * Write the generated model and a driver for one case into dir. With trace, the kernels report
  * every intermediate; without, the driver prints what the API exposes (input stage, state fields,
- * outputs).
+ * outputs). With avr, the raw inputs stay in flash (PROGMEM) and are copied step by step.
  */
-export function writeDriver(c: VectorCase, dir: string, trace: boolean): { gen: CGenResult; driver: string } {
+export function writeDriver(c: VectorCase, dir: string, trace: boolean, avr = false): { gen: CGenResult; driver: string } {
   const gen = generateC(c.model, { prefix: 'm' });
   writeGenerated(dir, gen);
   const F = c.model.inputSize;
@@ -71,9 +71,8 @@ export function writeDriver(c: VectorCase, dir: string, trace: boolean): { gen: 
   // raw inputs of every sequence, concatenated
   const lens = c.sequences.map((s) => s.raw.length);
   const all = c.sequences.flatMap((s) => s.raw.flat());
-  lines.push(`static const int32_t raw_all[${all.length}] = {${all.join(', ')}};`);
-  lines.push(`static const int32_t seq_len[${lens.length}] = {${lens.join(', ')}};`);
   const maxT = Math.max(...lens);
+  lines.push(...rawInputs(all, lens, avr ? (c.streaming ? F : maxT * F) : 0));
   lines.push('static m_state_t st;');
   if (!c.streaming) {
     lines.push(`static m_output_t outbuf[${maxT * O}];`, `static int16_t work[M_RUN_WORK_SIZE(${maxT})];`);
@@ -93,9 +92,9 @@ export function writeDriver(c: VectorCase, dir: string, trace: boolean): { gen: 
   if (c.streaming) {
     lines.push('    m_reset(&st);', '    for (t = 0; t < seq_len[k]; t++) {', '      const m_output_t *y;', '      cur_t = t;');
     if (!trace) {
-      lines.push(`      { int16_t x16[${F}]; m_quantize_inputs(raw_all + o + t * ${F}, x16); print16("x", x16, ${F}); }`);
+      lines.push(`      { int16_t x16[${F}]; m_quantize_inputs(raw_at(o + t * ${F}, ${F}), x16); print16("x", x16, ${F}); }`);
     }
-    lines.push(`      y = m_step(&st, raw_all + o + t * ${F});`);
+    lines.push(`      y = m_step(&st, raw_at(o + t * ${F}, ${F}));`);
     if (!trace) {
       const lastLayer = c.model.layers.length - 1;
       for (const f of stateFieldsOf(gen)) {
@@ -108,7 +107,7 @@ export function writeDriver(c: VectorCase, dir: string, trace: boolean): { gen: 
     }
     lines.push('      printf("O %ld", (long)t);', `      for (i = 0; i < ${O}; i++) printf(" %ld", (long)y[i]);`, '      printf("\\n");', '    }');
   } else {
-    lines.push('    if (m_run(&st, raw_all + o, seq_len[k], outbuf, work) != M_OK) return 3;');
+    lines.push(`    if (m_run(&st, raw_at(o, seq_len[k] * ${F}), seq_len[k], outbuf, work) != M_OK) return 3;`);
     lines.push(
       '    for (t = 0; t < seq_len[k]; t++) {',
       '      printf("O %ld", (long)t);',
@@ -121,6 +120,25 @@ export function writeDriver(c: VectorCase, dir: string, trace: boolean): { gen: 
   const driver = path.join(dir, 'driver.c');
   fs.writeFileSync(driver, lines.join('\n'));
   return { gen, driver };
+}
+
+/**
+ * The raw inputs of every sequence, concatenated, and raw_at(offset, n), which returns the n values
+ * from offset: in place, or (flashBuffer > 0, for AVR) copied from flash into a RAM buffer of that many values.
+ */
+function rawInputs(all: number[], lens: number[], flashBuffer: number): string[] {
+  const lines = [`static const int32_t seq_len[${lens.length}] = {${lens.join(', ')}};`];
+  if (!flashBuffer) {
+    lines.push(`static const int32_t raw_all[${all.length}] = {${all.join(', ')}};`);
+    lines.push('static const int32_t *raw_at(int32_t off, int32_t n) { (void)n; return raw_all + off; }');
+    return lines;
+  }
+  lines.unshift('#include <avr/pgmspace.h>');
+  lines.push(`static const int32_t raw_all[${all.length}] PROGMEM = {${all.join(', ')}};`, `static int32_t raw_buf[${flashBuffer}];`);
+  lines.push(
+    'static const int32_t *raw_at(int32_t off, int32_t n) { int32_t i; for (i = 0; i < n; i++) raw_buf[i] = (int32_t)pgm_read_dword(&raw_all[off + i]); return raw_buf; }',
+  );
+  return lines;
 }
 
 /** The state struct fields of a generated model (parsed from the header the emitter wrote). */
