@@ -131,11 +131,12 @@ export async function avrBoardMemory(gen: CGenResult, board: BoardProfile): Prom
 /** Refuses a model that does not fit the board (AVR001 RAM, AVR002 flash), with the numbers. */
 export function checkAvrFits(m: AvrBoardMemory): void {
   const problems: Diagnostic[] = [];
+  const stack = m.ram.total - m.ram.static - m.ram.state;
   if (m.ram.total > m.ram.limit)
     problems.push({
       code: 'AVR001',
       path: '--board',
-      message: `the model needs ${m.ram.total} B of RAM on ${m.name} (${m.ram.static} static + ${m.ram.state} state + ${m.ram.stack ?? '~'}${m.ram.stack === null ? m.ram.total - m.ram.static - m.ram.state : ''} stack), which has ${m.ram.limit} B: ${m.ram.total - m.ram.limit} B short`,
+      message: `the model needs ${m.ram.total} B of RAM on ${m.name} (${m.ram.static} static + ${m.ram.state} state + ${stack} stack${m.ram.stack === null ? ', estimated' : ''}), which has ${m.ram.limit} B: ${m.ram.total - m.ram.limit} B short`,
       value: m.ram.total,
       expected: `at most ${m.ram.limit} B`,
       hint: 'a smaller hidden size, or a board with more RAM (e.g. mega2560)',
