@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Diagnostic, TinyrnnError } from '../../compiler/core/ir/errors';
 import { BoardProfile } from '../boards';
-import { AvrMcu, AvrObjectSizes, avrObjectSizes, avrToolStatus, buildAvr, runSimavr } from './avr';
+import { AVR_MCUS, AvrMcu, AvrObjectSizes, avrObjectSizes, avrToolStatus, buildAvr, runSimavr } from './avr';
 import { CGenResult } from './emit';
 import { scratchDir } from './toolchain';
 import { writeGenerated } from './target';
@@ -53,6 +53,15 @@ function stackDriver(gen: CGenResult): string {
     '}',
     '',
   ].join('\n');
+}
+
+/**
+ * The MCU that measures the stack of a step: the ATmega1284P (16 KB RAM, 128 KB flash) for boards
+ * with 2-byte return addresses (up to 128 KB of flash: the same frames as their own MCU), so the
+ * measuring program (the model, a driver, the C library) always fits; the board's MCU otherwise.
+ */
+function stackMcu(board: BoardProfile): AvrMcu {
+  return board.flashBytes <= 131072 ? AVR_MCUS.atmega1284p : avrMcuOf(board);
 }
 
 /** Stack bytes of a step (whole-sequence models: of a run) on the MCU, measured under simavr. */
@@ -110,10 +119,13 @@ export async function avrBoardMemory(gen: CGenResult, board: BoardProfile): Prom
     }
     const sections = await avrObjectSizes(obj);
     const flashTotal = sections.code + sections.progmem + sections.data;
-    // a program larger than the flash does not link: its stack is not measured
-    const stack = tools.simavr && flashTotal <= board.flashBytes ? await measureStack(gen, dir, mcu) : null;
     const state = gen.report.ram.state;
     const stat = sections.data + sections.bss;
+    // measured where the model fits the flash and the estimate the RAM (else the refusal stands anyway)
+    const measurable = tools.simavr && flashTotal <= board.flashBytes && stat + state + gen.report.ram.scratch <= board.ramBytes;
+    const smcu = stackMcu(board);
+    const stack = measurable ? await measureStack(gen, dir, smcu) : null;
+    const where = smcu.mcu === mcu.mcu ? '' : ` on an ${smcu.mcu} (the same 2-byte return addresses, and room for the measuring program)`;
     return {
       board: board.id,
       name: board.name,
@@ -121,7 +133,7 @@ export async function avrBoardMemory(gen: CGenResult, board: BoardProfile): Prom
       sections,
       flash: { code: sections.code, constants: sections.progmem, initialData: sections.data, total: flashTotal, limit: board.flashBytes },
       ram: { static: stat, state, stack, total: stat + state + (stack ?? gen.report.ram.scratch), limit: board.ramBytes },
-      how: `avr-gcc -mmcu=${mcu.mcu} -Os, avr-size -A of ${path.basename(gen.source, '.c')}.o; stack ${stack !== null ? 'measured under simavr (painted RAM)' : `not measured (${tools.simavr ? 'the program does not fit the flash' : 'simavr missing'}): the stack scratch stands for it`}`,
+      how: `avr-gcc -mmcu=${mcu.mcu} -Os, avr-size -A of ${path.basename(gen.source, '.c')}.o; stack ${stack !== null ? `measured under simavr${where} (painted RAM)` : `not measured (${tools.simavr ? 'the model does not fit' : 'simavr missing'}): the stack scratch stands for it`}`,
     };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
