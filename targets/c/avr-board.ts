@@ -210,26 +210,42 @@ function cyclesDriver(gen: CGenResult, samples: ArrayLike<number>, K: number): s
   ].join('\n');
 }
 
-/**
- * CPU cycles of K streaming steps (after a warm-up step) on the MCU under simavr, Timer1 counting
- * every cycle (exact in simulation). samples: (K + 1) x F raw inputs. gen must be written in dir.
- */
-export async function avrStepCycles(gen: CGenResult, dir: string, mcu: AvrMcu, samples: ArrayLike<number>, K: number): Promise<number[]> {
-  const driver = path.join(dir, 'cycles.c');
-  fs.writeFileSync(driver, cyclesDriver(gen, samples, K));
-  const src = path.join(dir, gen.source);
-  const elf = await buildAvr({
-    mcu,
-    sources: [driver, src],
-    includeDirs: [path.join(dir, gen.srcDir)],
-    out: path.join(dir, 'cycles.elf'),
-    opt: '-Os',
-    harness: true,
-  });
+/** Cycles of K steps on one MCU, or null when the measuring program does not fit it (flash at link, or RAM). */
+async function cyclesOn(driver: string, gen: CGenResult, dir: string, mcu: AvrMcu, K: number): Promise<number[] | null> {
+  let elf: string;
+  try {
+    const out = path.join(dir, `cycles-${mcu.mcu}.elf`);
+    elf = await buildAvr({ mcu, sources: [driver, path.join(dir, gen.source)], includeDirs: [path.join(dir, gen.srcDir)], out, opt: '-Os', harness: true });
+  } catch (e) {
+    if (/will not fit in region|region `\w+' overflowed|not within region/.test((e as Error).message)) return null;
+    throw e;
+  }
   const r = await runSimavr(elf, mcu, { timeoutMs: 120000 });
-  if (!r.exit || r.exit.code !== 0 || r.exit.free === 0)
-    throw new Error(`the cycle count did not finish on ${mcu.mcu} under simavr:\n${r.stdout.slice(-1000)}`);
+  if (/^RESTART$/m.test(r.stdout) || (r.exit && r.exit.free === 0)) return null;
+  if (!r.exit || r.exit.code !== 0) throw new Error(`the cycle count did not finish on ${mcu.mcu} under simavr:\n${r.stdout.slice(-1000)}`);
   const cycles = [...r.stdout.matchAll(/^C (\d+)$/gm)].map((m) => Number(m[1]));
   if (cycles.length !== K) throw new Error(`counted ${cycles.length} steps under simavr, expected ${K}`);
   return cycles;
+}
+
+/**
+ * CPU cycles of K streaming steps (after a warm-up step) under simavr, Timer1 counting every cycle
+ * (exact in simulation): on the board's MCU, or, when the measuring program (model, driver, C
+ * library) does not fit it, on the MCU that measures the stack (the same instructions and cycle
+ * counts). samples: (K + 1) x F raw inputs. gen must be written in dir.
+ */
+export async function avrStepCycles(
+  gen: CGenResult,
+  dir: string,
+  board: BoardProfile,
+  samples: ArrayLike<number>,
+  K: number,
+): Promise<{ cycles: number[]; mcu: string }> {
+  const driver = path.join(dir, 'cycles.c');
+  fs.writeFileSync(driver, cyclesDriver(gen, samples, K));
+  for (const mcu of [avrMcuOf(board), stackMcu(board)]) {
+    const cycles = await cyclesOn(driver, gen, dir, mcu, K);
+    if (cycles) return { cycles, mcu: mcu.mcu };
+  }
+  throw new Error(`the cycle-count program fits neither the ${avrMcuOf(board).mcu} nor the ${stackMcu(board).mcu}`);
 }

@@ -13,7 +13,7 @@ import { TinyrnnError } from '../../../compiler/core/ir/errors';
 import { saveQuantModel } from '../../../compiler/core/ir/format';
 import { main } from '../../../bin/cli/main';
 import { findBoard } from '../../../targets/boards';
-import { avrBoardMemory, checkAvrFits, formatAvrMemory } from '../../../targets/c/avr-board';
+import { avrBoardMemory, avrStepCycles, checkAvrFits, formatAvrMemory } from '../../../targets/c/avr-board';
 import { CGenResult, generateC } from '../../../targets/c/emit';
 import { AVR_MCUS, avrSize, buildAvr, runSimavr } from '../../../targets/c/avr';
 import { HARNESS_DIR, runProgram, scratchDir } from '../../../targets/c/toolchain';
@@ -250,3 +250,16 @@ avrTest(
   },
   300000,
 );
+
+avrTest('cycles per step are the same on the ATmega328P and on the ATmega1284P that stands in when a measuring program does not fit', async () => {
+  const q = benchQuantModel('gru', 3, 8);
+  const gen = generateC(q, { prefix: 'm' });
+  const dir = path.join(root, 'cycles');
+  writeGenerated(dir, gen);
+  const samples = Array.from({ length: 5 * 3 }, (_, i) => q.input.offset[i % 3] + ((i * 7919) % 2000) - 1000);
+  const uno = findBoard('uno');
+  const a = await avrStepCycles(gen, dir, uno, samples, 4);
+  const b = await avrStepCycles(gen, dir, { ...uno, chip: 'ATmega1284P', flashBytes: 131072, ramBytes: 16384 }, samples, 4);
+  expect([a.mcu, b.mcu]).toEqual(['atmega328p', 'atmega1284p']);
+  expect(b.cycles).toEqual(a.cycles);
+});
