@@ -23,6 +23,7 @@ export interface AvrBenchRow {
   kind: CellKind;
   shape: string;
   macs: number;
+  /** Where the cycles were counted: the board's MCU, or the ATmega1284P when the measuring program does not fit it (the same cycle counts). */
   mcu: string;
   /** CPU cycles of each measured step (null: the model does not fit the MCU). */
   steps: number[] | null;
@@ -54,9 +55,9 @@ export async function benchAvrOne(kind: CellKind, I: number, H: number, board: B
     const mem = await avrBoardMemory(gen, board);
     Object.assign(row, { flash: mem.flash.total, ram: mem.ram.total });
     if (mem.flash.total > mcu.flashBytes || mem.ram.total > mcu.ramBytes) return row;
-    const steps = await avrStepCycles(gen, dir, mcu, raw.flat(), MEASURED_STEPS);
+    const { cycles: steps, mcu: measuredOn } = await avrStepCycles(gen, dir, board, raw.flat(), MEASURED_STEPS);
     const perStep = Math.round(steps.reduce((a, b) => a + b, 0) / steps.length);
-    return { ...row, steps, perStep, us: Math.round((perStep / mcu.hz) * 1e6) };
+    return { ...row, mcu: measuredOn, steps, perStep, us: Math.round((perStep / mcu.hz) * 1e6) };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

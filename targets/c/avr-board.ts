@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Diagnostic, TinyrnnError } from '../../compiler/core/ir/errors';
 import { BoardProfile } from '../boards';
-import { AvrMcu, AvrObjectSizes, avrObjectSizes, avrToolStatus, buildAvr, runSimavr } from './avr';
+import { AVR_MCUS, AvrMcu, AvrObjectSizes, avrObjectSizes, avrToolStatus, buildAvr, runSimavr } from './avr';
 import { CGenResult } from './emit';
 import { scratchDir } from './toolchain';
 import { writeGenerated } from './target';
@@ -53,6 +53,15 @@ function stackDriver(gen: CGenResult): string {
     '}',
     '',
   ].join('\n');
+}
+
+/**
+ * The MCU that measures the stack of a step: the ATmega1284P (16 KB RAM, 128 KB flash) for boards
+ * with 2-byte return addresses (up to 128 KB of flash: the same frames as their own MCU), so the
+ * measuring program (the model, a driver, the C library) always fits; the board's MCU otherwise.
+ */
+function stackMcu(board: BoardProfile): AvrMcu {
+  return board.flashBytes <= 131072 ? AVR_MCUS.atmega1284p : avrMcuOf(board);
 }
 
 /** Stack bytes of a step (whole-sequence models: of a run) on the MCU, measured under simavr. */
@@ -110,10 +119,13 @@ export async function avrBoardMemory(gen: CGenResult, board: BoardProfile): Prom
     }
     const sections = await avrObjectSizes(obj);
     const flashTotal = sections.code + sections.progmem + sections.data;
-    // a program larger than the flash does not link: its stack is not measured
-    const stack = tools.simavr && flashTotal <= board.flashBytes ? await measureStack(gen, dir, mcu) : null;
     const state = gen.report.ram.state;
     const stat = sections.data + sections.bss;
+    // measured where the model fits the flash and the estimate the RAM (else the refusal stands anyway)
+    const measurable = tools.simavr && flashTotal <= board.flashBytes && stat + state + gen.report.ram.scratch <= board.ramBytes;
+    const smcu = stackMcu(board);
+    const stack = measurable ? await measureStack(gen, dir, smcu) : null;
+    const where = smcu.mcu === mcu.mcu ? '' : ` on an ${smcu.mcu} (the same 2-byte return addresses, and room for the measuring program)`;
     return {
       board: board.id,
       name: board.name,
@@ -121,7 +133,7 @@ export async function avrBoardMemory(gen: CGenResult, board: BoardProfile): Prom
       sections,
       flash: { code: sections.code, constants: sections.progmem, initialData: sections.data, total: flashTotal, limit: board.flashBytes },
       ram: { static: stat, state, stack, total: stat + state + (stack ?? gen.report.ram.scratch), limit: board.ramBytes },
-      how: `avr-gcc -mmcu=${mcu.mcu} -Os, avr-size -A of ${path.basename(gen.source, '.c')}.o; stack ${stack !== null ? 'measured under simavr (painted RAM)' : `not measured (${tools.simavr ? 'the program does not fit the flash' : 'simavr missing'}): the stack scratch stands for it`}`,
+      how: `avr-gcc -mmcu=${mcu.mcu} -Os, avr-size -A of ${path.basename(gen.source, '.c')}.o; stack ${stack !== null ? `measured under simavr${where} (painted RAM)` : `not measured (${tools.simavr ? 'the model does not fit' : 'simavr missing'}): the stack scratch stands for it`}`,
     };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -131,11 +143,12 @@ export async function avrBoardMemory(gen: CGenResult, board: BoardProfile): Prom
 /** Refuses a model that does not fit the board (AVR001 RAM, AVR002 flash), with the numbers. */
 export function checkAvrFits(m: AvrBoardMemory): void {
   const problems: Diagnostic[] = [];
+  const stack = m.ram.total - m.ram.static - m.ram.state;
   if (m.ram.total > m.ram.limit)
     problems.push({
       code: 'AVR001',
       path: '--board',
-      message: `the model needs ${m.ram.total} B of RAM on ${m.name} (${m.ram.static} static + ${m.ram.state} state + ${m.ram.stack ?? '~'}${m.ram.stack === null ? m.ram.total - m.ram.static - m.ram.state : ''} stack), which has ${m.ram.limit} B: ${m.ram.total - m.ram.limit} B short`,
+      message: `the model needs ${m.ram.total} B of RAM on ${m.name} (${m.ram.static} static + ${m.ram.state} state + ${stack} stack${m.ram.stack === null ? ', estimated' : ''}), which has ${m.ram.limit} B: ${m.ram.total - m.ram.limit} B short`,
       value: m.ram.total,
       expected: `at most ${m.ram.limit} B`,
       hint: 'a smaller hidden size, or a board with more RAM (e.g. mega2560)',
@@ -197,26 +210,42 @@ function cyclesDriver(gen: CGenResult, samples: ArrayLike<number>, K: number): s
   ].join('\n');
 }
 
-/**
- * CPU cycles of K streaming steps (after a warm-up step) on the MCU under simavr, Timer1 counting
- * every cycle (exact in simulation). samples: (K + 1) x F raw inputs. gen must be written in dir.
- */
-export async function avrStepCycles(gen: CGenResult, dir: string, mcu: AvrMcu, samples: ArrayLike<number>, K: number): Promise<number[]> {
-  const driver = path.join(dir, 'cycles.c');
-  fs.writeFileSync(driver, cyclesDriver(gen, samples, K));
-  const src = path.join(dir, gen.source);
-  const elf = await buildAvr({
-    mcu,
-    sources: [driver, src],
-    includeDirs: [path.join(dir, gen.srcDir)],
-    out: path.join(dir, 'cycles.elf'),
-    opt: '-Os',
-    harness: true,
-  });
+/** Cycles of K steps on one MCU, or null when the measuring program does not fit it (flash at link, or RAM). */
+async function cyclesOn(driver: string, gen: CGenResult, dir: string, mcu: AvrMcu, K: number): Promise<number[] | null> {
+  let elf: string;
+  try {
+    const out = path.join(dir, `cycles-${mcu.mcu}.elf`);
+    elf = await buildAvr({ mcu, sources: [driver, path.join(dir, gen.source)], includeDirs: [path.join(dir, gen.srcDir)], out, opt: '-Os', harness: true });
+  } catch (e) {
+    if (/will not fit in region|region `\w+' overflowed|not within region/.test((e as Error).message)) return null;
+    throw e;
+  }
   const r = await runSimavr(elf, mcu, { timeoutMs: 120000 });
-  if (!r.exit || r.exit.code !== 0 || r.exit.free === 0)
-    throw new Error(`the cycle count did not finish on ${mcu.mcu} under simavr:\n${r.stdout.slice(-1000)}`);
+  if (/^RESTART$/m.test(r.stdout) || (r.exit && r.exit.free === 0)) return null;
+  if (!r.exit || r.exit.code !== 0) throw new Error(`the cycle count did not finish on ${mcu.mcu} under simavr:\n${r.stdout.slice(-1000)}`);
   const cycles = [...r.stdout.matchAll(/^C (\d+)$/gm)].map((m) => Number(m[1]));
   if (cycles.length !== K) throw new Error(`counted ${cycles.length} steps under simavr, expected ${K}`);
   return cycles;
+}
+
+/**
+ * CPU cycles of K streaming steps (after a warm-up step) under simavr, Timer1 counting every cycle
+ * (exact in simulation): on the board's MCU, or, when the measuring program (model, driver, C
+ * library) does not fit it, on the MCU that measures the stack (the same instructions and cycle
+ * counts). samples: (K + 1) x F raw inputs. gen must be written in dir.
+ */
+export async function avrStepCycles(
+  gen: CGenResult,
+  dir: string,
+  board: BoardProfile,
+  samples: ArrayLike<number>,
+  K: number,
+): Promise<{ cycles: number[]; mcu: string }> {
+  const driver = path.join(dir, 'cycles.c');
+  fs.writeFileSync(driver, cyclesDriver(gen, samples, K));
+  for (const mcu of [avrMcuOf(board), stackMcu(board)]) {
+    const cycles = await cyclesOn(driver, gen, dir, mcu, K);
+    if (cycles) return { cycles, mcu: mcu.mcu };
+  }
+  throw new Error(`the cycle-count program fits neither the ${avrMcuOf(board).mcu} nor the ${stackMcu(board).mcu}`);
 }

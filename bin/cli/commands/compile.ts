@@ -4,7 +4,12 @@ import { TARGETS } from '../targets';
 
 function targetOptions(): Record<string, OptionSpec> {
   const all: Record<string, OptionSpec> = {};
-  for (const t of TARGETS) for (const [k, o] of Object.entries(t.options)) if (!all[k]) all[k] = { ...o, help: `${o.help} (${t.name})` };
+  // an option several targets take (--board) lists each target's meaning
+  for (const t of TARGETS)
+    for (const [k, o] of Object.entries(t.options)) {
+      const help = `${o.help} (${t.name})`;
+      all[k] = all[k] ? { ...all[k], help: `${all[k].help}; ${help}` } : { ...o, help };
+    }
   return all;
 }
 

@@ -3,7 +3,7 @@
 // from CPU cycles counted under simavr (Timer1 counts every cycle: exact for the simulated core,
 // at the board's clock). Without avr-gcc or simavr there is no estimate, and the notes say why.
 import { CGenResult } from '../../../targets/c/emit';
-import { AvrBoardMemory, avrBoardMemory, avrMcuOf, avrStepCycles } from '../../../targets/c/avr-board';
+import { AvrBoardMemory, avrBoardMemory, avrStepCycles } from '../../../targets/c/avr-board';
 import { avrToolStatus } from '../../../targets/c/avr';
 import { EngineContext } from '../engine';
 import { MemoryUse } from '../types';
@@ -54,7 +54,7 @@ export async function avrCost(
   const samples = new Int32Array((AVR_STEPS + 1) * F);
   const have = ctx.sampleRaw && ctx.sampleRaw.length >= F ? ctx.sampleRaw : null;
   for (let i = 0; i < samples.length; i++) samples[i] = have ? have[i % have.length] : ctx.model.input.offset[i % F];
-  const cycles = await avrStepCycles(gen, root, avrMcuOf(ctx.board), samples, AVR_STEPS);
-  const note = `time per step: CPU cycles counted under simavr (${mem.mcu}, Timer1 at the CPU clock) over ${AVR_STEPS} steps of the stream (${Math.min(...cycles)}..${Math.max(...cycles)} cycles; the slowest stands for every step) at ${ctx.board.clockMHz} MHz`;
+  const { cycles, mcu } = await avrStepCycles(gen, root, ctx.board, samples, AVR_STEPS);
+  const note = `time per step: CPU cycles counted under simavr (${mcu}, Timer1 at the CPU clock) over ${AVR_STEPS} steps of the stream (${Math.min(...cycles)}..${Math.max(...cycles)} cycles; the slowest stands for every step) at ${ctx.board.clockMHz} MHz`;
   return { memory, cycles, notes: [note] };
 }

@@ -13,7 +13,7 @@ import { TinyrnnError } from '../../../compiler/core/ir/errors';
 import { saveQuantModel } from '../../../compiler/core/ir/format';
 import { main } from '../../../bin/cli/main';
 import { findBoard } from '../../../targets/boards';
-import { avrBoardMemory, checkAvrFits, formatAvrMemory } from '../../../targets/c/avr-board';
+import { avrBoardMemory, avrStepCycles, checkAvrFits, formatAvrMemory } from '../../../targets/c/avr-board';
 import { CGenResult, generateC } from '../../../targets/c/emit';
 import { AVR_MCUS, avrSize, buildAvr, runSimavr } from '../../../targets/c/avr';
 import { HARNESS_DIR, runProgram, scratchDir } from '../../../targets/c/toolchain';
@@ -93,6 +93,22 @@ avrTest(
     expect(flash.message).toContain(`needs ${mem.flash.total} B of flash on Arduino Uno (ATmega328P, C)`);
     expect(flash.message).toContain(`${mem.flash.total - 32768} B short`);
     checkAvrFits(await avrBoardMemory(gen, findBoard('mega2560')));
+    // RAM only: a GRU 3/80 fits the Uno's flash, but its stack of a step (measured) does not fit beside the state
+    const gru = generateC(benchQuantModel('gru', 3, 80), { prefix: 'm' });
+    const gm = await avrBoardMemory(gru, findBoard('uno'));
+    expect(gm.flash.total).toBeLessThanOrEqual(32768);
+    expect(gm.ram.stack).not.toBeNull();
+    expect(() => checkAvrFits(gm)).toThrow(TinyrnnError);
+    try {
+      checkAvrFits(gm);
+    } catch (e) {
+      const d = (e as TinyrnnError).diagnostics;
+      expect(d.map((x) => x.code)).toEqual(['AVR001']);
+      expect(d[0].message).toBe(
+        `the model needs ${gm.ram.total} B of RAM on Arduino Uno (ATmega328P, C) (${gm.ram.static} static + ${gm.ram.state} state + ${gm.ram.stack} stack), which has 2048 B: ${gm.ram.total - 2048} B short`,
+      );
+    }
+    checkAvrFits(await avrBoardMemory(gru, findBoard('mega2560')));
     // an array avr-gcc cannot hold (32 KB or more) is named
     await expect(avrBoardMemory(generateC(benchQuantModel('lstm', 64, 128), { prefix: 'm' }), findBoard('mega2560'))).rejects.toThrow(
       /AVR003|m_l0_wx is larger than 32767 bytes/,
@@ -234,3 +250,16 @@ avrTest(
   },
   300000,
 );
+
+avrTest('cycles per step are the same on the ATmega328P and on the ATmega1284P that stands in when a measuring program does not fit', async () => {
+  const q = benchQuantModel('gru', 3, 8);
+  const gen = generateC(q, { prefix: 'm' });
+  const dir = path.join(root, 'cycles');
+  writeGenerated(dir, gen);
+  const samples = Array.from({ length: 5 * 3 }, (_, i) => q.input.offset[i % 3] + ((i * 7919) % 2000) - 1000);
+  const uno = findBoard('uno');
+  const a = await avrStepCycles(gen, dir, uno, samples, 4);
+  const b = await avrStepCycles(gen, dir, { ...uno, chip: 'ATmega1284P', flashBytes: 131072, ramBytes: 16384 }, samples, 4);
+  expect([a.mcu, b.mcu]).toEqual(['atmega328p', 'atmega1284p']);
+  expect(b.cycles).toEqual(a.cycles);
+});

@@ -118,8 +118,11 @@ describe('compile --target espruino', () => {
 
   test('usage errors: unknown board, bad --weights, bad --name', async () => {
     const o = io();
+    expect(await main(['compile', modelFile, '--target', 'espruino', '--board', 'zx81', '--out', path.join(dir, 'x')], o.io)).toBe(1);
+    expect(o.err.join('\n')).toMatch(/BOARD001.*unknown board "zx81"/);
+    // a board without Espruino (the Arduino Uno: C target only)
     expect(await main(['compile', modelFile, '--target', 'espruino', '--board', 'uno', '--out', path.join(dir, 'x')], o.io)).toBe(1);
-    expect(o.err.join('\n')).toMatch(/BOARD001.*unknown board "uno"/);
+    expect(o.err.join('\n')).toMatch(/BOARD003.*Arduino Uno \(ATmega328P, C\) has no Espruino profile/);
     expect(await main(['compile', modelFile, '--target', 'espruino', '--weights', 'flash', '--out', path.join(dir, 'x')], o.io)).toBe(2);
     expect(await main(['compile', modelFile, '--target', 'espruino', '--name', '9lives', '--out', path.join(dir, 'x')], o.io)).toBe(2);
   });
