@@ -253,7 +253,7 @@ describe('CLI on a Jordan model', () => {
     expect(rep.report.layers.find((r: { part: string }) => r.part === 'layer 0').title).toBe('jordan 2->5->3 tanh');
     expect(fs.readFileSync(path.join(dir, 'c', `${rep.report.prefix}.c`), 'utf8')).toMatch(/tinyrnn_jordan\(/);
     const e = io();
-    expect(await main(['compile', 'j.q.tnn', '--target', 'espruino', '--out', 'js', '--json'], e.io)).toBe(0);
+    expect(await main(['compile', 'j.q.tnn', '--target', 'espruino', '--kernel', 'unrolled', '--out', 'js', '--json'], e.io)).toBe(0);
     const js = fs.readdirSync(path.join(dir, 'js')).filter((f) => f.endsWith('.js'));
     expect(js.length).toBeGreaterThan(0);
     expect(js.map((f) => fs.readFileSync(path.join(dir, 'js', f), 'utf8')).join('\n')).toMatch(/kind: 7/);
