@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { main } from '../../../bin/cli/main';
 import { saveQuantModel } from '../../../compiler/core/ir/format';
 import { TinyrnnError } from '../../../compiler/core/ir/errors';
@@ -78,6 +79,19 @@ describe('compile --target espruino', () => {
       1,
     );
     expect(o.err.join('\n')).toMatch(/ESP510/);
+  });
+
+  test('without arm-none-eabi-gcc: the default falls back to the JS kernel with a warning naming the package; --kernel native is refused (ESP509)', () => {
+    const bin = path.resolve(__dirname, '..', '..', '..', 'bin', 'tinyrnn.js');
+    const env = { ...process.env, TINYRNN_HIDE_TOOLS: 'arm' };
+    const run = (args: string[]) => spawnSync(process.execPath, [bin, 'compile', modelFile, '--target', 'espruino', ...args], { env, encoding: 'utf8' });
+    const d = run(['--out', path.join(dir, 'noarm')]);
+    expect(d.status).toBe(0);
+    expect(d.stderr).toMatch(/warning: native kernel not built \(ESP509.*apt-get install gcc-arm-none-eabi/);
+    expect(fs.existsSync(path.join(dir, 'noarm', 'lstm_h8_nat.bin'))).toBe(false);
+    const n = run(['--kernel', 'native', '--out', path.join(dir, 'noarm2')]);
+    expect(n.status).toBe(1);
+    expect(n.stderr).toMatch(/error ESP509/);
   });
 
   test('text report; inline weights, --minify, --name; Bangle.js app', async () => {
