@@ -27,7 +27,7 @@ const LONG = 300000;
 /** Streaming cases (LSTM, GRU+LSTM stack, Jordan, ESN) and a window model run whole (bidirectional). */
 const CASES = ['lstm_h4', 'stacked_lstm_gru', 'jordan_tanh_head', 'esn_gestures_h12', 'bidir_lstm_h3'];
 /** Steps sent per console expression (each a short line, well within the Puck.js layout's pool). */
-const STEPS_PER_LINE = 8;
+const STEPS_PER_LINE = 20;
 
 interface FlashConfig {
   layout: Layout;
@@ -82,8 +82,8 @@ async function pushVectors(link: BoardLink, module: string, c: VectorCase): Prom
   return got;
 }
 
-/** Bytes read back per console expression (its base64 text must fit the Puck.js layout's pool). */
-const READ_BYTES = 768;
+/** Bytes read back per console expression (its base64 text, and the JSON of it, must fit the Puck.js layout's pool beside the module). */
+const READ_BYTES = 2304;
 
 /** Each flashed file read back over the console (base64 of Storage.read, piece by piece) and compared with the build's bytes. */
 async function readBack(link: BoardLink, build: ReturnType<typeof buildEspruino>): Promise<string[]> {
