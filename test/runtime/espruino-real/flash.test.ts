@@ -4,7 +4,9 @@
 // the module; then each file is read back over the console and compared byte for byte, and every
 // golden vector of the case is pushed through the console into the flashed module (streamed step
 // by step, or run whole for the window models): the integers must equal the vectors. Both layouts,
-// inline and Storage weights, loop and unrolled kernels. The port is fixed, so the tests run one
+// inline and Storage weights, loop and unrolled kernels; and per layout a native build with the C
+// step as an i386 blob (the Linux interpreter's E.nativeCall runs x86), loaded with its native
+// kernel (the boards' Thumb blobs cannot run here). The port is fixed, so the tests run one
 // after another and start one interpreter at a time. Refusals the real interpreter produces are
 // here too (ESP404 without --interpreter or with the wrong layout, ESP606 port taken); the faults
 // it cannot produce (dropped connection, full Storage) stay with the test board in
@@ -13,11 +15,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { VectorCase, loadVectorCases } from '../../../runtime/vectors/load';
-import { Interpreters, LAYOUT_BOARD, Layout, interpreterStatus } from '../../../runtime/espruino-real/interpreter';
+import { Interpreters, LAYOUTS, LAYOUT_BOARD, Layout, interpreterStatus } from '../../../runtime/espruino-real/interpreter';
 import { ConsoleInterpreter, TELNET_URL, startConsole } from '../../../runtime/espruino-real/telnet';
 import { BoardLink } from '../../../runtime/flash/flash';
 import { buildEspruino, writeBuild } from '../../../targets/espruino/target';
 import { WeightsMode } from '../../../targets/espruino/generate';
+import { buildEspruinoNative } from '../../../targets/espruino/native/target';
 import { main } from '../../../bin/cli/main';
 import { TinyrnnError } from '../../../compiler/core/ir/errors';
 
@@ -26,6 +29,8 @@ const STATUS = interpreterStatus();
 const LONG = 300000;
 /** Streaming cases (LSTM, GRU+LSTM stack, Jordan, ESN) and a window model run whole (bidirectional). */
 const CASES = ['lstm_h4', 'stacked_lstm_gru', 'jordan_tanh_head', 'esn_gestures_h12', 'bidir_lstm_h3'];
+/** Cases also flashed as native builds (the i386 blob): a streamed LSTM and a window model. */
+const NATIVE_CASES = ['lstm_h4', 'bidir_lstm_h3'];
 /** Steps sent per console expression (each a short line, well within the Puck.js layout's pool). */
 const STEPS_PER_LINE = 20;
 
@@ -86,7 +91,7 @@ async function pushVectors(link: BoardLink, module: string, c: VectorCase): Prom
 const READ_BYTES = 2304;
 
 /** Each flashed file read back over the console (base64 of Storage.read, piece by piece) and compared with the build's bytes. */
-async function readBack(link: BoardLink, build: ReturnType<typeof buildEspruino>): Promise<string[]> {
+async function readBack(link: BoardLink, build: Build): Promise<string[]> {
   const differ: string[] = [];
   for (const f of build.files) {
     const name = JSON.stringify(f.name);
@@ -99,11 +104,7 @@ async function readBack(link: BoardLink, build: ReturnType<typeof buildEspruino>
   return differ;
 }
 
-function writeCase(c: VectorCase, cfg: FlashConfig, module: string, root: string): ReturnType<typeof buildEspruino> {
-  const build = buildEspruino(c.model, { board: LAYOUT_BOARD[cfg.layout], weights: cfg.weights, kernel: cfg.kernel, name: module });
-  writeBuild(build, path.join(root, module));
-  return build;
-}
+type Build = ReturnType<typeof buildEspruino>;
 
 if (!STATUS.ok) {
   test('tinyrnn flash to the real interpreter NOT run', () => {
@@ -129,7 +130,10 @@ if (!STATUS.ok) {
         async () => {
           const esp = await startConsole(it, cfg.layout);
           try {
-            for (const [k, c] of cases.entries()) await flashAndCheck(esp, c, cfg, `f${k}`, root);
+            for (const [k, c] of cases.entries()) {
+              const build = buildEspruino(c.model, { board: LAYOUT_BOARD[cfg.layout], weights: cfg.weights, kernel: cfg.kernel, name: `f${k}` });
+              await flashAndCheck(esp, c, build, cfg.layout, root);
+            }
           } finally {
             await esp.stop();
           }
@@ -137,6 +141,24 @@ if (!STATUS.ok) {
         LONG,
       );
     }
+
+    for (const layout of LAYOUTS)
+      test(
+        `${layout}: a native build (the C step as an i386 blob, as the Linux interpreter runs it) flashed, loaded with its native kernel, golden vectors exact`,
+        async () => {
+          const esp = await startConsole(it, layout);
+          try {
+            for (const [k, c] of cases.filter((x) => NATIVE_CASES.includes(x.name)).entries()) {
+              const build = await buildEspruinoNative(c.model, { board: LAYOUT_BOARD[layout], nativeCore: 'i386', countOnQemu: false, name: `n${k}` });
+              expect(build.files.map((f) => f.name)).toContain(`n${k}.nat`);
+              await flashAndCheck(esp, c, build, layout, root, 'native');
+            }
+          } finally {
+            await esp.stop();
+          }
+        },
+        LONG,
+      );
 
     test(
       'refused: a real-board flash to the interpreter (ESP404, hint --interpreter), the wrong layout (ESP404 on its memory), a second interpreter on the port (ESP606)',
@@ -169,14 +191,16 @@ if (!STATUS.ok) {
   });
 }
 
-async function flashAndCheck(esp: ConsoleInterpreter, c: VectorCase, cfg: FlashConfig, module: string, root: string): Promise<void> {
-  const build = writeCase(c, cfg, module, root);
+/** Flashes the build through the CLI, reads its files back, checks the kernel the module loaded, pushes the golden vectors. */
+async function flashAndCheck(esp: ConsoleInterpreter, c: VectorCase, build: Build, layout: Layout, root: string, kernel = 'js'): Promise<void> {
+  const module = build.gen.moduleName;
+  writeBuild(build, path.join(root, module));
   // The board comes from the build's manifest (no --board); the interpreter names its layout.
-  const r = await cli(['flash', path.join(root, module), '--port', esp.url, '--interpreter', cfg.layout, '--no-throttle', '--json']);
+  const r = await cli(['flash', path.join(root, module), '--port', esp.url, '--interpreter', layout, '--no-throttle', '--json']);
   expect({ case: c.name, code: r.code, err: r.err }).toEqual({ case: c.name, code: 0, err: '' });
   const report = JSON.parse(r.out);
   expect(report.firmwareBoard).toBe('LINUX');
-  expect(report.board).toBe(LAYOUT_BOARD[cfg.layout]);
+  expect(report.board).toBe(LAYOUT_BOARD[layout]);
   expect(report.files.map((f: { name: string; verified: boolean }) => [f.name, f.verified])).toEqual(build.files.map((f) => [f.name, true]));
   expect(report.loaded).toBe(true);
   expect(report.startOutput).toMatch(new RegExp(`^tinyrnn: loaded ${module}, \\d+ blocks used`));
@@ -184,6 +208,10 @@ async function flashAndCheck(esp: ConsoleInterpreter, c: VectorCase, cfg: FlashC
   try {
     await link.open(esp.url, 10000, false);
     expect({ case: c.name, differ: await readBack(link, build) }).toEqual({ case: c.name, differ: [] });
+    expect(JSON.parse(await link.expr(`[require(${JSON.stringify(module)}).kernel||"js",require(${JSON.stringify(module)}).nativeError||""]`))).toEqual([
+      kernel,
+      '',
+    ]);
     const got = await pushVectors(link, module, c);
     expect({ case: c.name, outputs: got }).toEqual({ case: c.name, outputs: c.vectors.sequences.map((s) => s.outputs) });
   } finally {
