@@ -160,6 +160,17 @@ if (!STATUS.ok) {
         LONG,
       );
 
+    test('a program that exits without opening the port, or cannot be started: ESP603 with what it printed', async () => {
+      // node rejects the --telnet option and exits; a missing file cannot be started.
+      const exits: Interpreters = { ...it, mode: 'native', binary: { puckjs: process.execPath, banglejs2: process.execPath } };
+      expect(await startConsole(exits, 'puckjs').catch((e: Error) => e.message)).toMatch(
+        /ESP603: .*exited with \d+ before opening its console port; it printed: .*telnet/s,
+      );
+      const missing = path.join(root, 'no-such-interpreter');
+      const absent: Interpreters = { ...it, mode: 'native', binary: { puckjs: missing, banglejs2: missing } };
+      expect(await startConsole(absent, 'banglejs2').catch((e: Error) => e.message)).toMatch(/ESP603: .*could not be started \(spawn .*ENOENT\)/);
+    });
+
     test(
       'refused: a real-board flash to the interpreter (ESP404, hint --interpreter), the wrong layout (ESP404 on its memory), a second interpreter on the port (ESP606)',
       async () => {
@@ -174,6 +185,7 @@ if (!STATUS.ok) {
           expect(wrong.code).toBe(1);
           expect(wrong.err).toMatch(/ESP404: .*has 12000 variables, the puckjs layout has 2630/);
           expect(await codeOf(startConsole(it, 'puckjs'))).toBe('ESP606');
+          expect(await startConsole(it, 'puckjs').catch((e: Error) => e.message)).toMatch(/ESP606: .*port 2323 is already taken/);
           // Nothing was written: the Storage holds none of the build's files.
           const link = new BoardLink();
           try {
