@@ -12,7 +12,7 @@
 //
 // Codes: ESP401 no port, ESP402 no answer, ESP403 cannot connect, ESP404 wrong board,
 // ESP405 not enough Storage, ESP406 not enough RAM, ESP407 verification failed,
-// ESP408 bad build folder, ESP409 the app did not start.
+// ESP408 bad build folder, ESP409 the app did not start, ESP411 --boot with --interpreter.
 import { ChildProcess, fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -209,6 +209,13 @@ function checkAsked(mf: Manifest, opts: FlashOptions): void {
     });
   }
   if (opts.interpreter === undefined) return;
+  if (opts.boot)
+    throw new TinyrnnError({
+      code: 'ESP411',
+      path: '--boot',
+      message: 'the interpreter cannot start the app at power-up: it has no accelerometer nor display for it',
+      hint: 'leave out --boot with --interpreter',
+    });
   if (!LAYOUTS.includes(opts.interpreter))
     throw new TinyrnnError({
       code: 'ESP404',

@@ -123,6 +123,8 @@ describe('tinyrnn flash through the espruino package', () => {
     expect(await codeOf(flash(readBuildDir(dir), { port: 'tcp://127.0.0.1:1', board: 'BANGLEJS2' }))).toBe('ESP404');
     // --interpreter names the layout of the Linux interpreter: the Bangle.js 2 one does not stand in for a Puck.js build (before connecting).
     expect(await codeOf(flash(readBuildDir(dir), { port: 'tcp://127.0.0.1:1', interpreter: 'banglejs2' }))).toBe('ESP404');
+    // nor can the interpreter start the sensor app at power-up.
+    expect(await codeOf(flash(readBuildDir(dir), { port: 'tcp://127.0.0.1:1', interpreter: 'puckjs', boot: true }))).toBe('ESP411');
     // and a real board (process.env.BOARD is not LINUX) is refused with it, before anything is written.
     const puck = new TestBoard({ board: 'PUCKJS' });
     await puck.start();
