@@ -4,9 +4,15 @@
 // progress. Refuses before writing anything when the board is not the one compiled for, or has
 // not enough Storage or RAM.
 //
+// The real Espruino interpreter for Linux (started with --telnet, see runtime/espruino-real/telnet.ts)
+// reports its board as LINUX: `interpreter` names the memory layout it stands in for (puckjs,
+// banglejs2), accepted only when the firmware says LINUX and its variable count is the layout's.
+// It has no accelerometer nor display, so there the runtime and the module are loaded instead of
+// starting the app.
+//
 // Codes: ESP401 no port, ESP402 no answer, ESP403 cannot connect, ESP404 wrong board,
 // ESP405 not enough Storage, ESP406 not enough RAM, ESP407 verification failed,
-// ESP408 bad build folder, ESP409 the app did not start.
+// ESP408 bad build folder, ESP409 the app did not start, ESP411 --boot with --interpreter.
 import { ChildProcess, fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -15,7 +21,9 @@ import { packageRoot } from '../../compiler/core/util/version';
 import { MANIFEST, Manifest } from '../../targets/espruino/target';
 import { checksumExpression, checksumOf } from '../../targets/espruino/checksum';
 import { storageFileBytes } from '../../targets/espruino/memory';
-import { findBoard } from '../../targets/boards';
+import { RUNTIME_MODULE } from '../../targets/espruino/runtime-build';
+import { espruinoProfile, findBoard } from '../../targets/boards';
+import { LAYOUT_BOARD, LAYOUTS, Layout } from '../espruino-real/interpreter';
 
 export interface FlashFile {
   name: string;
@@ -137,8 +145,10 @@ export class BoardLink {
 
 export interface FlashOptions {
   port: string;
-  /** Board id the user asked for (must match the build's). */
-  board: string;
+  /** Board id the user asked for (must match the build's); default the build's. */
+  board?: string;
+  /** The port is the real interpreter for Linux standing in for this layout (see above). */
+  interpreter?: Layout;
   dryRun?: boolean;
   /** Start the app after writing (default true). */
   start?: boolean;
@@ -161,6 +171,8 @@ export interface FlashReport {
   ramFreeBlocks?: number;
   ramNeededBlocks: number;
   started: boolean;
+  /** On the interpreter: the runtime and the module were loaded with require() (the app needs the board's sensors). */
+  loaded: boolean;
   startOutput?: string;
   /** What the espruino package logged (its own progress messages), last 200 lines. */
   log: string[];
@@ -176,10 +188,16 @@ function parseJson(text: string, what: string): unknown {
   }
 }
 
-export async function flash(plan: FlashPlan, opts: FlashOptions): Promise<FlashReport> {
-  const say = opts.progress ?? (() => undefined);
-  const mf = plan.manifest;
-  const asked = findBoard(opts.board, { espruino: true });
+interface Firmware {
+  board?: string;
+  version?: string;
+  /** process.memory().total: the JsVar count of the firmware's pool. */
+  vars?: number;
+}
+
+/** ESP404 before connecting: --board (when given) and --interpreter must name the build's board. */
+function checkAsked(mf: Manifest, opts: FlashOptions): void {
+  const asked = findBoard(opts.board ?? mf.board, { espruino: true });
   if (asked.id !== mf.board) {
     throw new TinyrnnError({
       code: 'ESP404',
@@ -190,6 +208,82 @@ export async function flash(plan: FlashPlan, opts: FlashOptions): Promise<FlashR
       hint: `compile again with --board ${asked.id}`,
     });
   }
+  if (opts.interpreter === undefined) return;
+  if (opts.boot)
+    throw new TinyrnnError({
+      code: 'ESP411',
+      path: '--boot',
+      message: 'the interpreter cannot start the app at power-up: it has no accelerometer nor display for it',
+      hint: 'leave out --boot with --interpreter',
+    });
+  if (!LAYOUTS.includes(opts.interpreter))
+    throw new TinyrnnError({
+      code: 'ESP404',
+      path: '--interpreter',
+      message: `unknown interpreter layout`,
+      value: opts.interpreter,
+      expected: LAYOUTS.join(' or '),
+    });
+  if (LAYOUT_BOARD[opts.interpreter] !== mf.board) {
+    throw new TinyrnnError({
+      code: 'ESP404',
+      path: '--interpreter',
+      message: `the ${opts.interpreter} interpreter stands in for ${LAYOUT_BOARD[opts.interpreter]}, the build is for ${mf.board}`,
+      value: opts.interpreter,
+      expected: LAYOUTS.find((l) => LAYOUT_BOARD[l] === mf.board) ?? `a build for ${LAYOUTS.map((l) => LAYOUT_BOARD[l]).join(' or ')}`,
+    });
+  }
+}
+
+/** ESP404 after connecting: the firmware is the build's board, or the Linux interpreter with the layout's memory when `interpreter` is given. */
+function checkFirmware(mf: Manifest, opts: FlashOptions, env: Firmware): void {
+  const wrong = (message: string, value: unknown, expected: unknown, hint?: string): never => {
+    throw new TinyrnnError({ code: 'ESP404', path: opts.port, message, value: String(value), expected: String(expected), hint });
+  };
+  if (opts.interpreter === undefined) {
+    if (env.board === mf.firmwareBoard) return;
+    const hint =
+      env.board === LINUX
+        ? `the Espruino interpreter for Linux: name the layout it stands in for, --interpreter ${LAYOUTS.join('|')}`
+        : `compile for it: --board ${env.board}`;
+    wrong(`the board on ${opts.port} is ${env.board}, the build is for ${mf.board} (${mf.firmwareBoard})`, env.board, mf.firmwareBoard, hint);
+  }
+  const layout = opts.interpreter as Layout;
+  if (env.board !== LINUX)
+    wrong(
+      `--interpreter is for the Espruino interpreter for Linux (process.env.BOARD ${LINUX}); the board on ${opts.port} is ${env.board}`,
+      env.board,
+      LINUX,
+      `leave out --interpreter for a real board`,
+    );
+  const vars = espruinoProfile(findBoard(LAYOUT_BOARD[layout], { espruino: true })).variables;
+  if (env.vars !== vars)
+    wrong(
+      `the interpreter on ${opts.port} has ${env.vars} variables, the ${layout} layout has ${vars}: it is another build`,
+      env.vars,
+      vars,
+      `name the layout it was built with (--interpreter ${LAYOUTS.join('|')})`,
+    );
+}
+
+/** What process.env.BOARD says on the Espruino interpreter for Linux. */
+const LINUX = 'LINUX';
+
+/** Loads the flashed runtime and module on the interpreter (ESP409 when that fails); returns what it printed. */
+async function loadOnInterpreter(link: BoardLink, mf: Manifest, timeout: number): Promise<string> {
+  const code = `try{require(${JSON.stringify(RUNTIME_MODULE)});var m=require(${JSON.stringify(mf.module)});m.reset();print(${JSON.stringify(`tinyrnn: loaded ${mf.module}, `)}+process.memory().usage+" blocks used");}catch(e){print("Uncaught "+e);}`;
+  const out = await link.statement(code, timeout).catch((e: Error) => {
+    throw new TinyrnnError({ code: 'ESP409', path: mf.module, message: `the module did not load: ${e.message}` });
+  });
+  if (/Uncaught|Error/.test(out))
+    throw new TinyrnnError({ code: 'ESP409', path: mf.module, message: `the module failed to load: ${out.trim().slice(0, 200)}` });
+  return out.trim();
+}
+
+export async function flash(plan: FlashPlan, opts: FlashOptions): Promise<FlashReport> {
+  const say = opts.progress ?? (() => undefined);
+  const mf = plan.manifest;
+  checkAsked(mf, opts);
   const storageNeeded = plan.files.reduce((s, f) => s + storageFileBytes(f.bytes.length), 0);
   const report: FlashReport = {
     port: opts.port,
@@ -199,6 +293,7 @@ export async function flash(plan: FlashPlan, opts: FlashOptions): Promise<FlashR
     storageNeeded,
     ramNeededBlocks: mf.estimate.peakBlocks,
     started: false,
+    loaded: false,
     log: [],
     boot: false,
   };
@@ -245,19 +340,10 @@ export async function flash(plan: FlashPlan, opts: FlashOptions): Promise<FlashR
         });
       }
     };
-    const env = (await ask('{board:process.env.BOARD,version:process.env.VERSION}', 'process.env')) as { board?: string; version?: string };
+    const env = (await ask('{board:process.env.BOARD,version:process.env.VERSION,vars:process.memory().total}', 'process.env')) as Firmware;
     report.firmwareBoard = env.board;
     say(`found ${env.board ?? 'an unknown board'} ${env.version ?? ''}`.trim());
-    if (env.board !== mf.firmwareBoard) {
-      throw new TinyrnnError({
-        code: 'ESP404',
-        path: opts.port,
-        message: `the board on ${opts.port} is ${env.board}, the build is for ${mf.board} (${mf.firmwareBoard})`,
-        value: env.board,
-        expected: mf.firmwareBoard,
-        hint: `compile for it: --board ${env.board}`,
-      });
-    }
+    checkFirmware(mf, opts, env);
     // Room: Storage free space (old copies of our files are replaced), and the RAM pool.
     const names = JSON.stringify(plan.files.map((f) => f.name));
     const room = (await ask(
@@ -330,7 +416,12 @@ export async function flash(plan: FlashPlan, opts: FlashOptions): Promise<FlashR
         report.boot = true;
       }
     }
-    if (opts.start !== false) {
+    if (opts.start !== false && opts.interpreter) {
+      say(`the interpreter has no accelerometer nor display: loading ${RUNTIME_MODULE} and ${mf.module} instead of starting ${mf.app}`);
+      report.startOutput = await loadOnInterpreter(link, mf, timeout);
+      report.loaded = true;
+      say(`loaded: ${report.startOutput}`);
+    } else if (opts.start !== false) {
       say(`starting ${mf.app}`);
       const out = await link
         .statement(`try{eval(require("Storage").read(${JSON.stringify(mf.app)}));}catch(e){print("Uncaught "+e);}`, timeout)

@@ -121,6 +121,22 @@ describe('tinyrnn flash through the espruino package', () => {
       await probe.close();
     }
     expect(await codeOf(flash(readBuildDir(dir), { port: 'tcp://127.0.0.1:1', board: 'BANGLEJS2' }))).toBe('ESP404');
+    // --interpreter names the layout of the Linux interpreter: the Bangle.js 2 one does not stand in for a Puck.js build (before connecting).
+    expect(await codeOf(flash(readBuildDir(dir), { port: 'tcp://127.0.0.1:1', interpreter: 'banglejs2' }))).toBe('ESP404');
+    // nor can the interpreter start the sensor app at power-up.
+    expect(await codeOf(flash(readBuildDir(dir), { port: 'tcp://127.0.0.1:1', interpreter: 'puckjs', boot: true }))).toBe('ESP411');
+    // and a real board (process.env.BOARD is not LINUX) is refused with it, before anything is written.
+    const puck = new TestBoard({ board: 'PUCKJS' });
+    await puck.start();
+    try {
+      const e = await flash(readBuildDir(dir), { port: puck.url, interpreter: 'puckjs' }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(TinyrnnError);
+      expect((e as TinyrnnError).code).toBe('ESP404');
+      expect((e as TinyrnnError).message).toMatch(/--interpreter is for the Espruino interpreter for Linux .*the board on .* is PUCKJS/);
+      expect(puck.lines.some((l) => /Storage"\)\.write/.test(l))).toBe(false);
+    } finally {
+      await puck.stop();
+    }
     const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyrnn-flash-copy-'));
     try {
       for (const f of fs.readdirSync(dir)) fs.copyFileSync(path.join(dir, f), path.join(copy, f));
@@ -144,5 +160,15 @@ describe('tinyrnn flash through the espruino package', () => {
     out.length = 0;
     expect(await main(['flash', dir, '--board', 'PUCKJS'], io)).toBe(1);
     expect(err.join('\n')).toMatch(/ESP401: --port: no port given/);
+    // A folder without --board: the board of its manifest.
+    err.length = 0;
+    expect(await main(['flash', dir, '--dry-run', '--json'], io)).toBe(0);
+    expect(JSON.parse(out.join('')).board).toBe('PUCKJS');
+    // A model file needs --board (or --interpreter, whose layout names it).
+    out.length = 0;
+    expect(await main(['flash', modelFile, '--dry-run'], io)).toBe(2);
+    expect(err.join('\n')).toMatch(/missing --board NAME/);
+    expect(await main(['flash', modelFile, '--interpreter', 'banglejs2', '--dry-run', '--json'], io)).toBe(0);
+    expect(JSON.parse(out.join('')).board).toBe('BANGLEJS2');
   });
 });
