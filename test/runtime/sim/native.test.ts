@@ -26,7 +26,9 @@ describe('simulate --kernel (Espruino)', () => {
   );
 
   test('--kernel applies to the js engine only (SIM003)', async () => {
-    const e = await simulate({ modelFile: await gestureModelFile(), board: 'PUCKJS', engine: 'reference', kernel: 'native', data: GESTURE_STREAM }).catch((x) => x);
+    const e = await simulate({ modelFile: await gestureModelFile(), board: 'PUCKJS', engine: 'reference', kernel: 'native', data: GESTURE_STREAM }).catch(
+      (x) => x,
+    );
     expect(e).toBeInstanceOf(TinyrnnError);
     expect((e as TinyrnnError).diagnostics[0]).toMatchObject({ code: 'SIM003', path: '--kernel' });
   });
