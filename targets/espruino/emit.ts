@@ -16,6 +16,12 @@ import { jordanProjection } from '../../compiler/core/ir/quant-jordan';
 import { assertNever } from '../../compiler/core/ir/model';
 import { TinyrnnError } from '../../compiler/core/ir/errors';
 import { buildModelView } from '../emit/view';
+import { KERNEL_KIND, KernelKind } from './kinds';
+
+/** The kernel kind of a cell layer. */
+function cellKind(kind: 'elman' | 'lstm' | 'gru', relu: boolean): KernelKind {
+  return kind === 'elman' ? (relu ? KERNEL_KIND.elmanRelu : KERNEL_KIND.elmanTanh) : KERNEL_KIND[kind];
+}
 
 export const P47 = 2 ** 47;
 
@@ -121,8 +127,8 @@ export type Scalar = number;
 export interface LayerView {
   /** Identifier of the layer object in the generated module (l0, l1, l2f, ...). */
   id: string;
-  /** Kernel kind: 1 elman tanh, 2 elman relu, 3 lstm, 4 gru, 5 dense, 6 bidirectional, 7 jordan. */
-  kind: number;
+  /** Kernel kind (kinds.ts). */
+  kind: KernelKind;
   comment: string;
   /** name: JS expression (views on blobs, new typed arrays, integer literals). */
   fields: { name: string; expr: string }[];
@@ -285,7 +291,7 @@ export function buildView(m: QuantModel, opts: { unrolled?: boolean } = {}): Esp
       lo = l.clip > 0 ? Math.max(-32767, -l.clip) : -32767;
     }
     const fields: LayerView['fields'] = [
-      { name: 'kind', expr: lit(l.kind === 'elman' ? (relu ? 2 : 1) : l.kind === 'lstm' ? 3 : 4) },
+      { name: 'kind', expr: lit(cellKind(l.kind, relu)) },
       { name: 'I', expr: lit(I) },
       { name: 'H', expr: lit(H) },
       { name: 'WX', expr: rsv ? rsv.wx : section(`${id}_wx`, l.wx) },
@@ -331,7 +337,7 @@ export function buildView(m: QuantModel, opts: { unrolled?: boolean } = {}): Esp
       default:
         assertNever(l);
     }
-    return { id, kind: Number(fields[0].expr), comment, fields };
+    return { id, kind: cellKind(l.kind, relu), comment, fields };
   };
 
   const dense = (l: QDenseLayer, id: string, comment: string, inBiased: boolean): LayerView => {
@@ -351,10 +357,10 @@ export function buildView(m: QuantModel, opts: { unrolled?: boolean } = {}): Esp
     const act = l.activation === 'relu' ? 1 : l.activation === 'tanh' ? 2 : l.activation === 'sigmoid' ? 3 : 0;
     return {
       id,
-      kind: 5,
+      kind: KERNEL_KIND.dense,
       comment,
       fields: [
-        { name: 'kind', expr: '5' },
+        { name: 'kind', expr: String(KERNEL_KIND.dense) },
         { name: 'I', expr: lit(I) },
         { name: 'U', expr: lit(l.units) },
         { name: 'W', expr: section(`${id}_w`, l.w) },
@@ -393,7 +399,7 @@ export function buildView(m: QuantModel, opts: { unrolled?: boolean } = {}): Esp
     }
   };
 
-  // Jordan layer (kind 7): f is the recurrent part, read by the gates() kernel with the fed-back
+  // Jordan layer (KERNEL_KIND.jordan): f is the recurrent part, read by the gates() kernel with the fed-back
   // output y as its recurrent vector (so its H field is the feedback width U, and R the number of
   // hidden rows); b is the output projection, the dense kernel on h16. y lives in b.o (biased by
   // +128 when int8, so the feedback side folds -128 * sum(row) into its constant). The unrolled
@@ -408,10 +414,10 @@ export function buildView(m: QuantModel, opts: { unrolled?: boolean } = {}): Esp
     const rid = `${id}r`;
     const rec: LayerView = {
       id: rid,
-      kind: 1,
+      kind: KERNEL_KIND.elmanTanh,
       comment: 'recurrent part',
       fields: [
-        { name: 'kind', expr: '1' },
+        { name: 'kind', expr: String(KERNEL_KIND.elmanTanh) },
         { name: 'I', expr: lit(I) },
         { name: 'H', expr: lit(U) },
         { name: 'R', expr: lit(H) },
@@ -427,10 +433,10 @@ export function buildView(m: QuantModel, opts: { unrolled?: boolean } = {}): Esp
     const proj = dense(jordanProjection(l), `${id}o`, 'output projection', false);
     return {
       id,
-      kind: 7,
+      kind: KERNEL_KIND.jordan,
       comment,
       fields: [
-        { name: 'kind', expr: '7' },
+        { name: 'kind', expr: String(KERNEL_KIND.jordan) },
         { name: 'wide', expr: lit(wide ? 1 : 0) },
         { name: 'z', expr: lit(wide ? 0 : l.outZp + 128) },
       ],
@@ -451,10 +457,10 @@ export function buildView(m: QuantModel, opts: { unrolled?: boolean } = {}): Esp
         const bwd = cell(l.backward, `${id}b`, 'backward', i > 0);
         return {
           id,
-          kind: 6,
+          kind: KERNEL_KIND.bidirectional,
           comment: describe(l),
           fields: [
-            { name: 'kind', expr: '6' },
+            { name: 'kind', expr: String(KERNEL_KIND.bidirectional) },
             { name: 'Hf', expr: lit(l.forward.hidden) },
             { name: 'O', expr: lit(qLayerOutputSize(l)) },
           ],

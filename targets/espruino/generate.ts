@@ -16,6 +16,7 @@ import { minifyJs } from './minify';
 import { esnGeneratorJs } from './esn';
 import { UNROLL_MAX_ROWS, modelRows, unrollCell, unrollDense, unrollInput } from './unroll';
 import { unrollJordan } from './unroll-jordan';
+import { KERNEL_KIND } from './kinds';
 
 export type WeightsMode = 'inline' | 'storage';
 
@@ -134,6 +135,7 @@ export function generateModule(m: QuantModel, opts: GenerateOptions): GeneratedM
   }
   const storage = opts.weights === 'storage';
   const data = {
+    kinds: KERNEL_KIND,
     version: VERSION,
     modelFile: commentText(opts.modelFile ?? 'a QuantModel'),
     specVersion: QUANT_SPEC_VERSION,

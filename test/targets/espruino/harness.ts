@@ -6,6 +6,7 @@ import * as vm from 'node:vm';
 import { VectorCase, loadVectorCases } from '../../../runtime/vectors/load';
 import { EspruinoSandbox, SandboxOptions, bytesToBinaryString } from '../../../targets/espruino/sandbox';
 import { GeneratedModule } from '../../../targets/espruino/generate';
+import { KERNEL_KIND } from '../../../targets/espruino/kinds';
 
 export const VECTORS = path.resolve(__dirname, '..', '..', 'vectors');
 
@@ -80,7 +81,7 @@ export function checkCase(c: VectorCase, model: DeviceModel, where: string, sett
         settle();
         // State traces first: they name the stage that broke.
         model.layers.forEach((L, li) => {
-          if (L.kind === 5 || L.kind === 6 || !L.hb) return;
+          if (L.kind === KERNEL_KIND.dense || L.kind === KERNEL_KIND.bidirectional || !L.hb) return;
           const h = Array.from(L.hb, (v) => v - 128);
           const want = s.trace[`L${li}.h`]?.[t];
           const d = want && diffRow(`step ${t} L${li}.h`, h, want);
