@@ -212,6 +212,81 @@ export interface CGenOptions {
 }
 
 /** Generate the C sources (and layout extras) for a model. */
+/** A C99 designated initialiser: `{.I = 3, .H = 4, ...}`, the fields named as the struct declares them. */
+function designated(fields: [string, string | number][]): string {
+  return `{${fields.map(([k, v]) => `.${k} = ${v}`).join(', ')}}`;
+}
+
+/** The requantisation fields of a two-sided (input, recurrent) row set in its form: 2 requantize_r32 (M), 1 requantize_fast (M, k), 0 generic (m, s). */
+function rowForms(
+  form: 1 | 2 | undefined,
+  n: { m: [string, string]; M: [string, string]; s: [string, string]; k: [string, string] },
+): [string, string | number][] {
+  const [mx, mh] = form ? ['NULL', 'NULL'] : n.m;
+  const [Mx, Mh] = form ? n.M : ['NULL', 'NULL'];
+  const [sx, sh] = form === 2 ? ['NULL', 'NULL'] : form === 1 ? n.k : n.s;
+  return [
+    ['mx', mx],
+    ['mh', mh],
+    ['Mx', Mx],
+    ['Mh', Mh],
+    ['sx', sx],
+    ['sh', sh],
+    ['fast', form ?? 0],
+  ];
+}
+
+/** The requantisation fields of a dense layer (or a Jordan projection, stem so and suffix o) in its form. */
+function denseForm(form: 1 | 2 | undefined, st: string, so: string, o: string): [string, string | number][] {
+  const u = o.toUpperCase();
+  if (form === 2)
+    return [
+      ['m', 'NULL'],
+      ['M', `${so}_M${u}`],
+      ['s', 'NULL'],
+      ['fast', 2],
+    ];
+  if (form === 1)
+    return [
+      ['m', 'NULL'],
+      ['M', `${so}_M${u}`],
+      ['s', `${so}_k${o}`],
+      ['fast', 1],
+    ];
+  return [
+    ['m', `${st}_m${o}`],
+    ['M', 'NULL'],
+    ['s', `${st}_s${o}`],
+    ['fast', 0],
+  ];
+}
+
+function denseInit(
+  I: number,
+  U: number,
+  w: string,
+  b: string,
+  rq: [string, string | number][],
+  act: number,
+  outType: string,
+  outZp: number,
+  oM: number,
+  oS: number,
+): string {
+  return designated([
+    ['I', I],
+    ['U', U],
+    ['w', w],
+    ['b', b],
+    ...rq,
+    ['act', act],
+    ['out16', outType === 's16' ? 1 : 0],
+    ['outZp', outZp],
+    ['oM', oM],
+    ['oS', oS],
+  ]);
+}
+
 export function generateC(m: QuantModel, opts: CGenOptions = {}): CGenResult {
   const prefix = opts.prefix !== undefined ? validatePrefix(opts.prefix) : derivePrefix(m.meta.name);
   const layout = opts.layout ?? 'plain';
@@ -397,22 +472,33 @@ export function generateC(m: QuantModel, opts: CGenOptions = {}): CGenResult {
     const extra = q.kind === 'lstm' ? q.cellFrac : q.kind === 'gru' ? (q.resetAfter ? 1 : 0) : q.activation === 'relu' ? 1 : 0;
     const st = c.stem;
     const fs = fastStems.get(st);
-    const rq =
-      fs === 2
-        ? `NULL, NULL, ${st}_MX, ${st}_MH, NULL, NULL, 2`
-        : fs === 1
-          ? `NULL, NULL, ${st}_MX, ${st}_MH, ${st}_kx, ${st}_kh, 1`
-          : `${st}_mx, ${st}_mh, NULL, NULL, ${st}_sx, ${st}_sh, 0`;
+    const rq = rowForms(fs, { m: [`${st}_mx`, `${st}_mh`], M: [`${st}_MX`, `${st}_MH`], s: [`${st}_sx`, `${st}_sh`], k: [`${st}_kx`, `${st}_kh`] });
     // h16 -> h8 in the single-multiply form when the shift allows (see requantize_r32)
     const hR32 = q.hM !== 0 && q.hS >= 17 && q.hS <= 32 ? q.hM * 2 ** (32 - q.hS) : 0;
     const leak = q.kind === 'elman' && q.leakQ15 !== undefined ? q.leakQ15 : 32768;
     // a reservoir in the state: no weights here (the step's copy of the descriptor points into the state);
     // a regenerated reservoir's weights are in RAM; every other weight is in flash (PROGMEM on AVR)
-    const w = stateCells.has(st) ? 'NULL, NULL' : `${st}_wx, ${st}_wh`;
+    const inState = stateCells.has(st);
     const wram = q.kind === 'elman' && q.reservoir ? 1 : 0;
     return {
       stem: st,
-      init: `{${c.I}, ${c.H}, ${w}, ${st}_bx, ${st}_bh, ${rq}, ${q.clip}, ${q.hZp}, ${q.hM}, ${q.hS}, ${hR32}, ${extra}, ${leak}, ${wram}}`,
+      init: designated([
+        ['I', c.I],
+        ['H', c.H],
+        ['wx', inState ? 'NULL' : `${st}_wx`],
+        ['wh', inState ? 'NULL' : `${st}_wh`],
+        ['bx', `${st}_bx`],
+        ['bh', `${st}_bh`],
+        ...rq,
+        ['clip', q.clip],
+        ['hZp', q.hZp],
+        ['hM', q.hM],
+        ['hS', q.hS],
+        ['hR32', hR32],
+        ['extra', extra],
+        ['leak', leak],
+        ['wram', wram],
+      ]),
     };
   };
   // Jordan: the recurrent part is a tinyrnn_cell_t whose recurrent vector is the fed-back output
@@ -421,19 +507,31 @@ export function generateC(m: QuantModel, opts: CGenOptions = {}): CGenResult {
   const jordanParams = (j: QJordanLayer, index: number) => {
     const st = `${prefix}_l${index}`;
     const fs = fastStems.get(st);
-    const rq =
-      fs === 2
-        ? `NULL, NULL, ${st}_MX, ${st}_MY, NULL, NULL, 2`
-        : fs === 1
-          ? `NULL, NULL, ${st}_MX, ${st}_MY, ${st}_kx, ${st}_ky, 1`
-          : `${st}_mx, ${st}_my, NULL, NULL, ${st}_sx, ${st}_sy, 0`;
+    const rq = rowForms(fs, { m: [`${st}_mx`, `${st}_my`], M: [`${st}_MX`, `${st}_MY`], s: [`${st}_sx`, `${st}_sy`], k: [`${st}_kx`, `${st}_ky`] });
     const so = `${st}o`;
-    const fo = fastStems.get(so);
-    const rqo = fo === 2 ? `NULL, ${so}_MO, NULL, 2` : fo === 1 ? `NULL, ${so}_MO, ${so}_ko, 1` : `${st}_mo, NULL, ${st}_so, 0`;
     const act = j.outActivation === 'relu' ? 1 : j.outActivation === 'tanh' ? 2 : j.outActivation === 'sigmoid' ? 3 : 0;
+    const zero: [string, number][] = ['clip', 'hZp', 'hM', 'hS', 'hR32'].map((f) => [f, 0]);
     return {
-      cell: { stem: st, init: `{${j.inputSize}, ${j.units}, ${st}_wx, ${st}_wy, ${st}_bx, ${st}_by, ${rq}, 0, 0, 0, 0, 0, ${j.hidden}, 32768, 0}` },
-      proj: { stem: so, init: `{${j.hidden}, ${j.units}, ${st}_wo, ${st}_bo, ${rqo}, ${act}, ${j.outType === 's16' ? 1 : 0}, ${j.outZp}, ${j.oM}, ${j.oS}}` },
+      cell: {
+        stem: st,
+        init: designated([
+          ['I', j.inputSize],
+          ['H', j.units],
+          ['wx', `${st}_wx`],
+          ['wh', `${st}_wy`],
+          ['bx', `${st}_bx`],
+          ['bh', `${st}_by`],
+          ...rq,
+          ...zero,
+          ['extra', j.hidden],
+          ['leak', 32768],
+          ['wram', 0],
+        ]),
+      },
+      proj: {
+        stem: so,
+        init: denseInit(j.hidden, j.units, `${st}_wo`, `${st}_bo`, denseForm(fastStems.get(so), st, so, 'o'), act, j.outType, j.outZp, j.oM, j.oS),
+      },
     };
   };
   const sig = view.usesSigmoid ? `${prefix}_sigmoid_table` : 'NULL';
@@ -672,11 +770,7 @@ export function generateC(m: QuantModel, opts: CGenOptions = {}): CGenResult {
         const act = d.activation === 'relu' ? 1 : d.activation === 'tanh' ? 2 : d.activation === 'sigmoid' ? 3 : 0;
         const st = `${prefix}_l${l.index}`;
         const fs = fastStems.get(st);
-        const rq = fs === 2 ? `NULL, ${st}_M, NULL, 2` : fs === 1 ? `NULL, ${st}_M, ${st}_k, 1` : `${st}_m, NULL, ${st}_s, 0`;
-        return {
-          stem: st,
-          init: `{${d.inputSize}, ${d.units}, ${st}_w, ${st}_b, ${rq}, ${act}, ${d.outType === 's16' ? 1 : 0}, ${d.outZp}, ${d.oM}, ${d.oS}}`,
-        };
+        return { stem: st, init: denseInit(d.inputSize, d.units, `${st}_w`, `${st}_b`, denseForm(fs, st, st, ''), act, d.outType, d.outZp, d.oM, d.oS) };
       })
       .concat(L.flatMap((l) => (l.layer.kind === 'jordan' ? [jordanParams(l.layer, l.index).proj] : []))),
     resetY,

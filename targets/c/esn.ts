@@ -5,7 +5,7 @@
 
 /** The generator as C99 source: static functions, to be included in a generated model file. */
 export function esnGeneratorC(): string {
-  return `/* ESN reservoir generator: the contract is stated in tinyrnn compiler/esn/reservoir.ts. */
+  return `/* ESN reservoir generator: the contract is stated in tinyrnn compiler/core/spec/reservoir.ts. */
 static uint32_t esn_seed_state(uint32_t seed) {
   uint32_t s = seed ^ 0x9e3779b9u;
   return s != 0u ? s : 0x6d2b79f5u;
