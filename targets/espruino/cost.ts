@@ -413,6 +413,7 @@ export interface HelperCounts {
   convolveElements: number;
   /** E.convolve elements whose second array is a view on a Storage file's data. */
   storageConvolveElements: number;
+  /** Sum of E.convolve's offsets (its second array is walked up to the offset), and of those over Storage data. */
   convolveOffsets: number;
   storageConvolveOffsets: number;
   mapCalls: number;
@@ -438,7 +439,7 @@ export function emptyHelperCounts(): HelperCounts {
 
 /** What the cost is a linear function of: counts per step of the things the fitted coefficients price. */
 export interface CostFeatures {
-  /** Node-weight units interpreted (all code), and the share of them in code run from a Storage file. */
+  /** Node-weight units (COST) interpreted (all code), and the share of them in code run from a Storage file (priced when not mapped). */
   interpretUnits: number;
   storageUnits: number;
   /** Identifier and literal characters evaluated (all code, and code run from a Storage file); not priced: the fit found no use for them. */
@@ -454,6 +455,7 @@ export interface CostFeatures {
   convolveElements: number;
   /** E.convolve elements whose second array is a view on a Storage file's data. */
   storageConvolveElements: number;
+  /** Sum of E.convolve's offsets, all and over Storage data; E.convolve calls. */
   convolveOffsets: number;
   storageConvolveOffsets: number;
   convolveCalls: number;
