@@ -1,7 +1,8 @@
 // Espruino benchmark: for gesture-sized LSTM and GRU models (3 inputs, hidden 8 and 16, a 4-class
 // head), the estimated interpreter cost per time step of the emitted kernel and of a
 // straightforward JS-loop int8 kernel (bench/espruino/naive.ts), by the cost model of the shared
-// facts (cost.ts: the operations the kernel actually executes are counted in the sandbox), their
+// facts (cost.ts: the operations the kernel actually executes are counted in the sandbox, priced by
+// coefficients calibrated on the real interpreter; each board in its own layout and default weights), their
 // ratio, the estimated time per step on Puck.js and Bangle.js 2, and the highest sample rate each
 // sustains. Both kernels are checked against the reference on the same inputs first.
 //
@@ -15,7 +16,7 @@
 import { CellKind } from '../../compiler/core/ir/model';
 import { QuantModel } from '../../compiler/core/ir/quant-model';
 import { createQuantState, rawSequence, stepQuant } from '../../compiler/core/reference';
-import { BoardProfile, findBoard } from '../../targets/boards';
+import { BoardProfile, espruinoProfile, findBoard } from '../../targets/boards';
 import { instructionsPerSecond } from '../../targets/espruino/cost';
 import { generateModule } from '../../targets/espruino/generate';
 import { EspruinoSandbox } from '../../targets/espruino/sandbox';
@@ -37,7 +38,7 @@ export interface BenchRow {
   emitted: KernelCost;
   naive: KernelCost;
   ratio: number;
-  boards: { board: string; emittedMs: number; emittedMaxHz: number; naiveMs: number; naiveMaxHz: number }[];
+  boards: { board: string; emittedM: number; emittedMs: number; emittedMaxHz: number; naiveMs: number; naiveMaxHz: number }[];
 }
 
 interface StepModule {
@@ -71,28 +72,32 @@ export function countKernel(m: QuantModel, source: string, files: Map<string, Ui
   };
 }
 
+/** The boards the benchmark prints; each its own layout (Puck.js: mapped Storage; Bangle.js 2: not mapped). */
+const BOARDS = ['PUCKJS', 'BANGLEJS2'];
+
+const msOf = (n: number, b: BoardProfile): number => Math.round((n / instructionsPerSecond(b.clockMHz)) * 10000) / 10;
+const hzOf = (n: number, b: BoardProfile): number => Math.floor((instructionsPerSecond(b.clockMHz) / n) * 10) / 10;
+
+/** The emitted kernel as `compile` builds it for the board (its default weights: Storage where mapped, else inline). */
+function emittedOn(m: QuantModel, raw: number[][], board: BoardProfile): KernelCost {
+  const weights = espruinoProfile(board).storageMapped ? 'storage' : 'inline';
+  const gen = generateModule(m, { board, weights, moduleName: 'kernel' });
+  const files = new Map(gen.blobs.map((b) => [b.storageName, b.bytes.slice()] as [string, Uint8Array]));
+  return countKernel(m, gen.source, files, raw, board);
+}
+
 export function benchModel(kind: CellKind, hidden: number, steps = 20): BenchRow {
   const m = gestureQuantModel(kind, hidden);
   const raw = rawSequence(m, accelSequences(1, steps, 9)[0].flat());
-  const board = findBoard('BANGLEJS2');
-  const gen = generateModule(m, { board, weights: 'storage', moduleName: 'kernel' });
-  const files = new Map(gen.blobs.map((b) => [b.storageName, b.bytes.slice()] as [string, Uint8Array]));
-  const emitted = countKernel(m, gen.source, files, raw, board);
-  const naive = countKernel(m, naiveModule(m), new Map(), raw, board);
+  const emitted = emittedOn(m, raw, findBoard('PUCKJS'));
+  const naive = countKernel(m, naiveModule(m), new Map(), raw, findBoard('PUCKJS'));
   const G = kind === 'lstm' ? 4 : 3;
   const macsPerStep = G * hidden * (3 + hidden) + 4 * hidden;
-  const boards = ['PUCKJS', 'BANGLEJS2'].map((id) => {
+  const boards = BOARDS.map((id) => {
     const b = findBoard(id);
-    const ips = instructionsPerSecond(b.clockMHz);
-    const ms = (n: number): number => Math.round((n / ips) * 10000) / 10;
-    const hz = (n: number): number => Math.floor((ips / n) * 10) / 10;
-    return {
-      board: b.name,
-      emittedMs: ms(emitted.instructionsPerStep),
-      emittedMaxHz: hz(emitted.instructionsPerStep),
-      naiveMs: ms(naive.instructionsPerStep),
-      naiveMaxHz: hz(naive.instructionsPerStep),
-    };
+    const e = emittedOn(m, raw, b).instructionsPerStep;
+    const n = countKernel(m, naiveModule(m), new Map(), raw, b).instructionsPerStep;
+    return { board: b.name, emittedM: e, emittedMs: msOf(e, b), emittedMaxHz: hzOf(e, b), naiveMs: msOf(n, b), naiveMaxHz: hzOf(n, b) };
   });
   return {
     model: `${kind.toUpperCase()} 3-${hidden}-4`,
@@ -116,26 +121,19 @@ export interface LightRow {
   model: string;
   macsPerStep: number;
   emitted: KernelCost;
-  boards: { board: string; emittedMs: number; emittedMaxHz: number }[];
+  boards: { board: string; emittedM: number; emittedMs: number; emittedMaxHz: number }[];
 }
 
 /** Emitted-kernel cost of the Elman and Jordan gesture models (checked against the reference too). */
 export function benchLight(kind: 'elman' | 'jordan', hidden: number, steps = 20): LightRow {
   const m = quantizeModel(gestureFloatModelLight(kind, hidden), accelSequences(16, 50));
   const raw = rawSequence(m, accelSequences(1, steps, 9)[0].flat());
-  const board = findBoard('BANGLEJS2');
-  const gen = generateModule(m, { board, weights: 'storage', moduleName: 'kernel' });
-  const files = new Map(gen.blobs.map((b) => [b.storageName, b.bytes.slice()] as [string, Uint8Array]));
-  const emitted = countKernel(m, gen.source, files, raw, board);
+  const emitted = emittedOn(m, raw, findBoard('PUCKJS'));
   const macsPerStep = kind === 'elman' ? hidden * (3 + hidden) + 4 * hidden : hidden * (3 + 4) + 4 * hidden + 4 * 4;
-  const boards = ['PUCKJS', 'BANGLEJS2'].map((id) => {
+  const boards = BOARDS.map((id) => {
     const b = findBoard(id);
-    const ips = instructionsPerSecond(b.clockMHz);
-    return {
-      board: b.name,
-      emittedMs: Math.round((emitted.instructionsPerStep / ips) * 10000) / 10,
-      emittedMaxHz: Math.floor((ips / emitted.instructionsPerStep) * 10) / 10,
-    };
+    const e = emittedOn(m, raw, b).instructionsPerStep;
+    return { board: b.name, emittedM: e, emittedMs: msOf(e, b), emittedMaxHz: hzOf(e, b) };
   });
   return { model: kind === 'elman' ? `ELMAN 3-${hidden}-4` : `JORDAN 3-${hidden}/4-4`, macsPerStep, emitted, boards };
 }
@@ -150,7 +148,7 @@ export function formatLight(rows: LightRow[]): string {
   for (const r of rows) {
     for (const b of r.boards) {
       out.push(
-        `${r.model.padEnd(17)} ${String(r.macsPerStep).padStart(5)}  ${(r.emitted.instructionsPerStep / 1e6).toFixed(2).padStart(15)}  ${b.board.padEnd(12)}  ${b.emittedMs.toFixed(1).padStart(7)}  ${b.emittedMaxHz.toFixed(1).padStart(6)}   ${b.emittedMaxHz >= 25 ? 'yes' : 'no'}`,
+        `${r.model.padEnd(17)} ${String(r.macsPerStep).padStart(5)}  ${(b.emittedM / 1e6).toFixed(2).padStart(15)}  ${b.board.padEnd(12)}  ${b.emittedMs.toFixed(1).padStart(7)}  ${b.emittedMaxHz.toFixed(1).padStart(6)}   ${b.emittedMaxHz >= 25 ? 'yes' : 'no'}`,
       );
     }
   }
@@ -159,7 +157,9 @@ export function formatLight(rows: LightRow[]): string {
 
 export function formatBench(rows: BenchRow[]): string {
   const out = [
-    'Espruino kernels, estimated per time step (cost model of an Espruino 2v29 interpreter; not measured on hardware)',
+    'Espruino kernels, estimated per time step (cost model calibrated on the real Espruino 2v29 interpreter, bench/espruino/fit-cost.ts; not measured on hardware)',
+    '',
+    'Puck.js layout (Storage weights); the per-board table below counts each board in its own layout',
     '',
     'model            MACs  emitted M instr  statements  E.convolve   naive M instr  ratio',
   ];

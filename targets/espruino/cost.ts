@@ -1,23 +1,28 @@
 // The interpreter cost model: x86-equivalent instructions Espruino executes, counted from what a
 // program actually does.
 //
-// The shared facts give, per loop iteration, the instructions an Espruino 2v29 build with Puck.js's
-// memory layout executes for a handful of loop bodies (empty loop 12,000; `s += a[i]` 23,000;
-// `c[i] = (a[i]*b[i]+16384)>>15` 41,000; a Math.floor requantisation 62,000; a two-ternary clamp
-// 48,000; a table lookup 32,000; a one-line function call 38,500; E.convolve 39,000 + 432 n).
-// Espruino interprets the source text directly, so the work is proportional to the syntax nodes it
-// evaluates. The weights below are fitted to that table (test/targets/espruino/cost.test.ts checks
-// every row) and used as: cost = sum over evaluated nodes of their weight + per-statement,
-// per-iteration and per-call overheads + the native helpers' per-element work.
+// Espruino interprets the source text directly, so the work follows what it evaluates. The model
+// counts, per time step, the statements, identifiers and operators evaluated, E.convolve's elements
+// and offsets, and (boards whose Storage is not memory-mapped) the share of that work in code and on
+// weights that stay in Storage, and prices them with coefficients (FITTED) fitted to the instructions
+// the real Espruino 2v29 interpreter executes per step of the generated kernels (bench/espruino/
+// fit-cost.ts; test/targets/espruino/fit-cost.test.ts checks the fit and the residuals). The native
+// helpers' per-element work comes from the shared facts (E.convolve 39,000 + 432 n per call, a
+// 64-entry E.mapInPlace 0.18 M). COST's relative node weights (from the facts' loop table) still
+// measure the code run from a non-mapped Storage.
 //
 // Counting is exact, not sampled: `instrument()` rewrites the source so that every straight-line
 // region (a statement's own expressions, each branch of ?: && ||, each loop test and update, each
 // function entry) increments a counter when it runs; the sandbox's helpers report their element
-// counts. Static weights times dynamic counts give the total.
+// counts. Static counts per region times dynamic counts give the total.
 import * as acorn from 'acorn';
 import { FUNCTION_TYPES, N, children } from './dialect';
 
-/** Fitted weights, x86-equivalent instructions. */
+/**
+ * Relative node weights fitted to the facts' loop table (Puck.js layout, top-level loops): they weigh
+ * the code run from a non-mapped Storage (FITTED.unmappedInterpret is per unit of them). The
+ * native helpers' per-element costs are the facts' measurements.
+ */
 export const COST = {
   /** Each statement executed (dispatch, semicolon). */
   statement: 500,
@@ -34,18 +39,46 @@ export const COST = {
   conditional: 1000,
   /** Everything else (this, object/array literals per node, ...). */
   other: 1500,
-  /** A call of a JavaScript function (argument binding, scope creation, return). */
-  callJs: 7500,
-  /** A call of a native function (Math.floor, typed-array methods, E.*), its own work included. */
-  callNative: 13750,
   /** Creating a closure. */
   closure: 3000,
-  /** E.convolve per element of its first argument. */
-  convolvePerElement: 432,
-  /** E.mapInPlace per element. */
+  /**
+   * E.mapInPlace per element: from the facts (a 64-entry LUT activation costs 0.18 M); the generators
+   * do not emit it, so it is not refitted.
+   */
   mapPerElement: 2450,
-  /** E.sum per element (same memory walk as E.convolve without the multiply: counted as one). */
-  sumPerElement: 432,
+  /** E.convolve (and E.sum) per element: from the facts (39,000 + 432 n per call in a loop); the generated kernels' vectors are too short to refit it. */
+  convolvePerElement: 432,
+} as const;
+
+/**
+ * Coefficients fitted by non-negative least squares (relative residuals) to the instructions executed
+ * per time step on the real Espruino 2v29 interpreter (Linux builds with Puck.js's and Bangle.js 2's
+ * layouts, counted under qemu-i386 with the instruction-count plugin) over the generated kernels of
+ * bench/espruino/cost-kernels.ts: `npm run bench:espruino-fit` reproduces these values from the
+ * measurements in bench/espruino/cost-measurements.json and prints the residuals on the fitting set,
+ * leave-one-model-out and on held-out kernels. In generated kernels (code inside functions, local
+ * variables) the work follows the statements, identifiers and operators evaluated; the other node
+ * classes, calls and loop iterations add nothing the fit can separate from these (their coefficients
+ * came out zero), so they are not priced. The facts' top-level loop table is not what this is
+ * calibrated on (test/targets/espruino/cost.test.ts prints the model against it).
+ */
+export const FITTED = {
+  /** Each statement executed. */
+  statement: 13433,
+  /** Each identifier evaluated (variable lookup). */
+  identifier: 2647,
+  /** Each binary, logical, unary, update or conditional operator. */
+  operator: 908,
+  /** Per unit of E.convolve's offset (its second array is walked up to the offset). */
+  convolveOffset: 56,
+  /**
+   * Extra when the code or the weights stay in a Storage that is not memory-mapped (Bangle.js 2: the
+   * interpreter reads them from Storage while it runs): per node-weight unit (COST) of code run from a
+   * Storage file, per unit of E.convolve offset and per E.convolve element over Storage weights.
+   */
+  unmappedInterpret: 0.471,
+  unmappedConvolveOffset: 198,
+  unmappedConvolve: 1945,
 } as const;
 
 /** Board time from the cost: a 64 MHz nRF52 runs about 64 M of these instructions per second (facts). */
@@ -56,37 +89,38 @@ export function instructionsPerSecond(clockMHz: number): number {
 const FUNCTIONS = FUNCTION_TYPES;
 const LOOPS = new Set(['ForStatement', 'WhileStatement', 'DoWhileStatement', 'ForInStatement', 'ForOfStatement']);
 
-function nodeWeight(n: N): number {
+/** The weight class of a syntax node (null: priced through its children only). */
+function nodeKind(n: N): NodeKind | null {
   switch (n.type) {
     case 'Identifier':
     case 'ThisExpression':
-      return COST.identifier;
+      return 'identifier';
     case 'Literal':
     case 'TemplateLiteral':
-      return COST.literal;
+      return 'literal';
     case 'MemberExpression':
-      return COST.member;
+      return 'member';
     case 'BinaryExpression':
     case 'LogicalExpression':
-      return COST.binary;
+      return 'binary';
     case 'UnaryExpression':
-      return COST.unary;
+      return 'unary';
     case 'UpdateExpression':
-      return COST.update;
+      return 'update';
     case 'AssignmentExpression':
     case 'VariableDeclarator':
-      return n.type === 'VariableDeclarator' && !n.init ? 0 : COST.assign;
+      return n.type === 'VariableDeclarator' && !n.init ? null : 'assign';
     case 'ConditionalExpression':
-      return COST.conditional;
+      return 'conditional';
     case 'CallExpression':
     case 'NewExpression':
     case 'SequenceExpression':
     case 'ChainExpression':
     case 'ParenthesizedExpression':
     case 'TemplateElement':
-      return 0;
+      return null;
     default:
-      return /Statement|Declaration$/.test(n.type) ? 0 : COST.other;
+      return /Statement|Declaration$/.test(n.type) ? null : 'other';
   }
 }
 
@@ -96,6 +130,10 @@ export interface Region {
   line: number;
   /** Static weight of the nodes evaluated each time the region runs. */
   weight: number;
+  /** Characters of its identifiers and literals (the interpreter lexes the source text each time it runs). */
+  chars: number;
+  /** How many nodes of each weight class it evaluates (NODE_KINDS order). */
+  nodes: number[];
   /** Calls (and `new`) evaluated each time the region runs. */
   calls: number;
 }
@@ -109,6 +147,41 @@ export interface Instrumented {
 
 export const COUNTER = '__tinyrnn_k';
 
+/** The classes of COST's node, statement, loop and closure weights. */
+export type NodeKind = Exclude<keyof typeof COST, 'mapPerElement' | 'convolvePerElement'>;
+export const NODE_KINDS = Object.keys(COST).filter((k) => !k.endsWith('PerElement')) as NodeKind[];
+
+interface Measure {
+  weight: number;
+  calls: number;
+  chars: number;
+  /** How many of each weight class (NODE_KINDS order). */
+  nodes: number[];
+}
+
+function nothing(): Measure {
+  return { weight: 0, calls: 0, chars: 0, nodes: NODE_KINDS.map(() => 0) };
+}
+
+function add(m: Measure, kind: NodeKind): void {
+  m.weight += COST[kind];
+  m.nodes[NODE_KINDS.indexOf(kind)]++;
+}
+
+function merge(into: Measure, m: Measure): void {
+  into.weight += m.weight;
+  into.calls += m.calls;
+  into.chars += m.chars;
+  m.nodes.forEach((x, i) => (into.nodes[i] += x));
+}
+
+/** Characters of an identifier's name or a literal's source text (0 for other nodes). */
+function leafChars(n: N): number {
+  if (n.type === 'Identifier') return String(n.name).length;
+  if (n.type === 'Literal') return String(n.raw ?? '').length;
+  return 0;
+}
+
 /**
  * Rewrites a script so that running it counts how often each region runs. The result must be run
  * with a global `__tinyrnn_k` (a Float64Array of at least `regions.length`).
@@ -121,38 +194,37 @@ export function instrument(source: string): Instrumented {
   const at = (pos: number, text: string): void => {
     inserts.push({ pos, text, order: order++ });
   };
-  const region = (kind: Region['kind'], n: N, weight: number, calls: number): number => {
-    regions.push({ kind, line: n.loc?.start.line ?? 0, weight, calls });
+  const region = (kind: Region['kind'], n: N, m: Measure): number => {
+    regions.push({ kind, line: n.loc?.start.line ?? 0, weight: m.weight, chars: m.chars, calls: m.calls, nodes: m.nodes });
     return regions.length - 1;
   };
   const inc = (id: number): string => `${COUNTER}[${id}]++`;
 
   /** Weight and call count of an expression subtree, stopping at separately counted parts. */
-  const measure = (n: N | null | undefined, stop: Set<N>): { weight: number; calls: number } => {
-    let weight = 0;
-    let calls = 0;
+  const measure = (n: N | null | undefined, stop: Set<N>): Measure => {
+    const m = nothing();
     const walk = (x: N): void => {
       if (stop.has(x)) return;
       if (FUNCTIONS.has(x.type)) {
-        weight += COST.closure;
+        add(m, 'closure');
         return;
       }
       if (x.type === 'ConditionalExpression') {
-        weight += COST.conditional;
+        add(m, 'conditional');
         walk(x.test);
         branch(x.consequent);
         branch(x.alternate);
         return;
       }
       if (x.type === 'LogicalExpression') {
-        weight += COST.binary;
+        add(m, 'binary');
         walk(x.left);
         branch(x.right);
         return;
       }
-      if (x.type === 'CallExpression' || x.type === 'NewExpression') calls++;
+      if (x.type === 'CallExpression' || x.type === 'NewExpression') m.calls++;
       if (x.type === 'MemberExpression') {
-        weight += COST.member;
+        add(m, 'member');
         walk(x.object);
         if (x.computed) walk(x.property);
         return;
@@ -160,20 +232,22 @@ export function instrument(source: string): Instrumented {
       if (x.type === 'Property') {
         if (x.computed) walk(x.key);
         walk(x.value);
-        weight += COST.other;
+        add(m, 'other');
         return;
       }
-      weight += nodeWeight(x);
+      const kind = nodeKind(x);
+      if (kind) add(m, kind);
+      m.chars += leafChars(x);
       for (const c of children(x)) walk(c);
     };
     if (n) walk(n);
-    return { weight, calls };
+    return m;
   };
 
   /** A conditionally evaluated expression: counted on its own. */
   const branch = (n: N): void => {
     const m = measure(n, new Set());
-    const id = region('branch', n, m.weight, m.calls);
+    const id = region('branch', n, m);
     at(n.start, `(${inc(id)}, `);
     at(n.end, ')');
   };
@@ -181,7 +255,7 @@ export function instrument(source: string): Instrumented {
   const expression = (kind: 'test' | 'update', n: N | null | undefined): void => {
     if (!n) return;
     const m = measure(n, new Set());
-    const id = region(kind, n, m.weight, m.calls);
+    const id = region(kind, n, m);
     at(n.start, `(${inc(id)}, `);
     at(n.end, ')');
   };
@@ -197,14 +271,15 @@ export function instrument(source: string): Instrumented {
   };
 
   const fn = (n: N): void => {
-    const id = region('entry', n, 0, 0);
+    const id = region('entry', n, nothing());
     if (n.body.type === 'BlockStatement') {
       at(n.body.start + 1, `${inc(id)};`);
       list(n.body.body);
     } else {
       // Arrow function with an expression body: the body is a region of its own.
       const m = measure(n.body, new Set());
-      const b = region('statement', n.body, m.weight + COST.statement, m.calls);
+      add(m, 'statement');
+      const b = region('statement', n.body, m);
       at(n.body.start, `(${inc(id)}, ${inc(b)}, `);
       at(n.body.end, ')');
       functionsIn(n.body);
@@ -263,14 +338,10 @@ export function instrument(source: string): Instrumented {
       default:
         break;
     }
-    let weight = COST.statement;
-    let calls = 0;
-    for (const o of own) {
-      const m = measure(o, stop);
-      weight += m.weight;
-      calls += m.calls;
-    }
-    const id = region('statement', s, weight, calls);
+    const sum = nothing();
+    add(sum, 'statement');
+    for (const o of own) merge(sum, measure(o, stop));
+    const id = region('statement', s, sum);
     if (wrap) {
       at(s.start, `{${inc(id)};`);
       at(s.end, '}');
@@ -289,7 +360,9 @@ export function instrument(source: string): Instrumented {
       case 'ForOfStatement': {
         if (s.type === 'ForStatement' || s.type === 'WhileStatement' || s.type === 'DoWhileStatement') expression('test', s.test);
         if (s.type === 'ForStatement') expression('update', s.update);
-        const it = region('iteration', s, COST.loopIteration, 0);
+        const loop = nothing();
+        add(loop, 'loopIteration');
+        const it = region('iteration', s, loop);
         if (s.body.type === 'BlockStatement') {
           at(s.body.start + 1, `${inc(it)};`);
           list(s.body.body);
@@ -338,6 +411,11 @@ export function instrument(source: string): Instrumented {
 export interface HelperCounts {
   convolveCalls: number;
   convolveElements: number;
+  /** E.convolve elements whose second array is a view on a Storage file's data. */
+  storageConvolveElements: number;
+  /** Sum of E.convolve's offsets (its second array is walked up to the offset), and of those over Storage data. */
+  convolveOffsets: number;
+  storageConvolveOffsets: number;
   mapCalls: number;
   mapElements: number;
   sumElements: number;
@@ -346,55 +424,148 @@ export interface HelperCounts {
 }
 
 export function emptyHelperCounts(): HelperCounts {
-  return { convolveCalls: 0, convolveElements: 0, mapCalls: 0, mapElements: 0, sumElements: 0, nativeInstructions: 0 };
+  return {
+    convolveCalls: 0,
+    convolveElements: 0,
+    storageConvolveElements: 0,
+    convolveOffsets: 0,
+    storageConvolveOffsets: 0,
+    mapCalls: 0,
+    mapElements: 0,
+    sumElements: 0,
+    nativeInstructions: 0,
+  };
+}
+
+/** What the cost is a linear function of: counts per step of the things the fitted coefficients price. */
+export interface CostFeatures {
+  /** Node-weight units (COST) interpreted (all code), and the share of them in code run from a Storage file (priced when not mapped). */
+  interpretUnits: number;
+  storageUnits: number;
+  /** Identifier and literal characters evaluated (all code, and code run from a Storage file); not priced: the fit found no use for them. */
+  chars: number;
+  storageChars: number;
+  /** Nodes of each weight class evaluated (NODE_KINDS order). */
+  nodes: number[];
+  /** JavaScript function calls (all code), and those of functions defined in a Storage file. */
+  jsCalls: number;
+  storageJsCalls: number;
+  nativeCalls: number;
+  /** Elements walked by E.convolve and E.sum, and mapped by E.mapInPlace. */
+  convolveElements: number;
+  /** E.convolve elements whose second array is a view on a Storage file's data. */
+  storageConvolveElements: number;
+  /** Sum of E.convolve's offsets, all and over Storage data; E.convolve calls. */
+  convolveOffsets: number;
+  storageConvolveOffsets: number;
+  convolveCalls: number;
+  mapElements: number;
+}
+
+/** The part of the cost no fitted coefficient prices: the native helpers' per-element work. */
+export function fixedCost(f: CostFeatures): number {
+  return f.mapElements * COST.mapPerElement + f.convolveElements * COST.convolvePerElement;
+}
+
+const nodes = (f: CostFeatures, kinds: NodeKind[]): number => kinds.reduce((n, k) => n + f.nodes[NODE_KINDS.indexOf(k)], 0);
+
+/** The fitted terms of the cost, in FITTED's order; unmapped: the board's Storage is not memory-mapped. */
+export function featureTerms(f: CostFeatures, unmapped: boolean, c: Record<keyof typeof FITTED, number> = FITTED): number[] {
+  const u = unmapped ? 1 : 0;
+  return [
+    nodes(f, ['statement']) * c.statement,
+    nodes(f, ['identifier']) * c.identifier,
+    nodes(f, ['binary', 'unary', 'update', 'conditional']) * c.operator,
+    f.convolveOffsets * c.convolveOffset,
+    u * f.storageUnits * c.unmappedInterpret,
+    u * f.storageConvolveOffsets * c.unmappedConvolveOffset,
+    u * f.storageConvolveElements * c.unmappedConvolve,
+  ];
 }
 
 export interface CostBreakdown {
   /** Total x86-equivalent instructions. */
   total: number;
-  /** Interpreting the source: statements, expressions, loops. */
+  /** Interpreting the source: statements, identifiers, operators. */
   interpret: number;
-  jsCalls: number;
-  nativeCalls: number;
-  /** Native helpers' per-element work. */
+  /** Native helpers' work (E.convolve elements and offsets, E.mapInPlace elements). */
   helperElements: number;
+  /** The extra for code and weights in a Storage that is not memory-mapped. */
+  unmapped: number;
   /** Native code called through E.nativeCall (native kernels). */
   nativeCode: number;
+  /** Counts: JavaScript function calls, native function calls, statements, loop iterations. */
+  jsCalls: number;
+  nativeCalls: number;
   statements: number;
   loopIterations: number;
+  /** What the total is priced from (absent where no JS is counted: native kernels). */
+  features?: CostFeatures;
 }
 
-/** Totals the counts of one or more instrumented scripts run in the same context. */
-export function tallyCost(parts: { regions: Region[]; counts: ArrayLike<number> }[], helpers: HelperCounts): CostBreakdown {
-  let interpret = 0;
+/** One instrumented script's regions and counts; storage: its code was loaded from a Storage file. */
+export interface CountedScript {
+  regions: Region[];
+  counts: ArrayLike<number>;
+  storage?: boolean;
+}
+
+function countFeatures(parts: CountedScript[], helpers: HelperCounts): CostFeatures & { statements: number; loopIterations: number } {
+  const f = { interpretUnits: 0, storageUnits: 0, chars: 0, storageChars: 0, jsCalls: 0, storageJsCalls: 0, nativeCalls: 0, statements: 0, loopIterations: 0 };
+  const nodes = NODE_KINDS.map(() => 0);
   let calls = 0;
-  let entries = 0;
-  let statements = 0;
-  let loopIterations = 0;
-  for (const { regions, counts } of parts) {
+  for (const { regions, counts, storage } of parts) {
     regions.forEach((r, i) => {
       const k = counts[i] ?? 0;
-      interpret += k * r.weight;
+      f.interpretUnits += k * r.weight;
+      f.chars += k * r.chars;
+      r.nodes.forEach((x, j) => (nodes[j] += k * x));
+      if (storage) {
+        f.storageUnits += k * r.weight;
+        f.storageChars += k * r.chars;
+      }
       calls += k * r.calls;
-      if (r.kind === 'entry') entries += k;
-      if (r.kind === 'statement') statements += k;
-      if (r.kind === 'iteration') loopIterations += k;
+      if (r.kind === 'entry') {
+        f.jsCalls += k;
+        if (storage) f.storageJsCalls += k;
+      }
+      if (r.kind === 'statement') f.statements += k;
+      if (r.kind === 'iteration') f.loopIterations += k;
     });
   }
-  const native = Math.max(0, calls - entries);
-  const jsCalls = entries * COST.callJs;
-  const nativeCalls = native * COST.callNative;
-  const helperElements =
-    helpers.convolveElements * COST.convolvePerElement + helpers.mapElements * COST.mapPerElement + helpers.sumElements * COST.sumPerElement;
-  const nativeCode = helpers.nativeInstructions;
+  f.nativeCalls = Math.max(0, calls - f.jsCalls);
   return {
-    total: interpret + jsCalls + nativeCalls + helperElements + nativeCode,
-    interpret,
-    jsCalls,
-    nativeCalls,
-    helperElements,
-    nativeCode,
+    ...f,
+    nodes,
+    convolveElements: helpers.convolveElements + helpers.sumElements,
+    storageConvolveElements: helpers.storageConvolveElements,
+    convolveOffsets: helpers.convolveOffsets,
+    storageConvolveOffsets: helpers.storageConvolveOffsets,
+    convolveCalls: helpers.convolveCalls,
+    mapElements: helpers.mapElements,
+  };
+}
+
+/**
+ * Totals the counts of one or more instrumented scripts run in the same context; `storageMapped`
+ * false: the scripts loaded from Storage files run from a Storage that is not memory-mapped.
+ */
+export function tallyCost(parts: CountedScript[], helpers: HelperCounts, storageMapped = true): CostBreakdown {
+  const { statements, loopIterations, ...features } = countFeatures(parts, helpers);
+  const [statement, identifier, operator, offsets, unmappedCode, unmappedOffsets, unmappedElements] = featureTerms(features, !storageMapped);
+  const priced = {
+    interpret: statement + identifier + operator,
+    helperElements: offsets + fixedCost(features),
+    unmapped: unmappedCode + unmappedOffsets + unmappedElements,
+    nativeCode: helpers.nativeInstructions,
+  };
+  return {
+    total: priced.interpret + priced.helperElements + priced.unmapped + priced.nativeCode,
+    ...priced,
+    jsCalls: features.jsCalls,
+    nativeCalls: features.nativeCalls,
     statements,
     loopIterations,
+    features,
   };
 }

@@ -10,7 +10,7 @@ import {
   TO_ARRAY_BUFFER_BLOCKS,
   codeBlocks,
   plainArrayBlocks,
-  storageBufferBlocks,
+  STORAGE_BUFFER_BLOCKS,
   storageFileBytes,
   stringBlocks,
   typedArrayBlocks,
@@ -66,6 +66,11 @@ export function countFunctions(src: string): number {
   return n;
 }
 
+/** The code text whose functions the estimate counts: the base64 literal of inline weights is counted with the weights. */
+export function codeText(text: string, weights: WeightsMode): string {
+  return weights === 'inline' ? text.replace(/atob\("[^"]*"\)/g, 'atob("")') : text;
+}
+
 export function estimateMemory(
   board: BoardProfile,
   gen: GeneratedModule,
@@ -89,8 +94,8 @@ export function estimateMemory(
       transient = Math.max(transient, stringBlocks(Math.ceil(b.bytes.length / 3) * 4, bs));
     } else {
       items.push({
-        what: `weights ${b.id} (${b.bytes.length} B in Storage${p.storageMapped ? ', mapped: stays in flash' : ', read into RAM'})`,
-        blocks: storageBufferBlocks(b.bytes.length, bs, p.storageMapped),
+        what: `weights ${b.id} (${b.bytes.length} B in Storage${p.storageMapped ? ', mapped: stays in flash' : ', read from Storage on demand'})`,
+        blocks: STORAGE_BUFFER_BLOCKS,
       });
     }
   }
@@ -117,11 +122,10 @@ export function estimateMemory(
     blocks: plainArrayBlocks(labels.length) + plainArrayBlocks(features.length) + strings.reduce((s, x) => s + stringBlocks(x.length, bs), 0),
   });
   for (const c of code) {
-    // The base64 literal of inline weights is counted with the weights (transient).
-    const text = weights === 'inline' ? c.text.replace(/atob\("[^"]*"\)/g, 'atob("")') : c.text;
+    const text = codeText(c.text, weights);
     items.push({
-      what: `code ${c.name} (${c.text.length} chars${p.storageMapped ? ', in flash' : ', loaded into RAM'})`,
-      blocks: codeBlocks(text.length, countFunctions(text), bs, p.storageMapped),
+      what: `code ${c.name} (${c.text.length} chars${p.storageMapped ? ', in flash' : ', read from Storage as it runs'})`,
+      blocks: codeBlocks(countFunctions(text)),
     });
   }
   const steadyBlocks = items.reduce((s, i) => s + i.blocks, 0);

@@ -6,6 +6,7 @@
 //   a plain Array of 64 small ints = 67 blocks; a new view on an existing buffer = 2 blocks;
 //   E.toArrayBuffer(atob(...)) plus a view = about 4 blocks on top of the decoded string;
 //   Storage.readArrayBuffer on memory-mapped flash = 1-2 blocks.
+// Module code and Storage data stay in Storage on both Linux interpreter layouts (bench/espruino/fit-cost.ts).
 // The model below reproduces those numbers (see test/targets/espruino/memory.test.ts): typed-array
 // data is one flat string of ceil(bytes / blockSize) blocks plus a header, an ArrayBuffer and a
 // view; the large case carries a 1.25% allowance the measurement showed (allocation rounding).
@@ -38,18 +39,29 @@ export function plainArrayBlocks(n: number): number {
   return n + 3;
 }
 
-/** Storage.readArrayBuffer: a pointer into flash on memory-mapped boards, a RAM copy otherwise. */
-export function storageBufferBlocks(bytes: number, blockSize: number, mapped: boolean): number {
-  return mapped ? 2 : flatBlocks(bytes, blockSize) + 1;
-}
+/**
+ * Storage.readArrayBuffer: 2 blocks whatever the board (measured on the Linux interpreters): with
+ * memory-mapped Storage a pointer into flash; on the Bangle.js 2 layout (not mapped) the data stay in
+ * Storage too and are read from there on demand, not copied into RAM.
+ */
+export const STORAGE_BUFFER_BLOCKS = 2;
 
 /**
- * Code loaded with require() from a Storage file: on memory-mapped boards function bodies stay in
- * flash (each function costs a few blocks for itself, its scope and its code reference); otherwise
- * the text is loaded into RAM.
+ * Blocks of a module required from a Storage file: its function bodies stay in Storage (on the
+ * Bangle.js 2 layout too: the interpreter reads the code from Storage while it runs), so the blocks
+ * are the functions, their scope and the module's names, not the text. Fitted by least squares to
+ * process.memory().usage after require() on the real interpreters (bench/espruino/fit-cost.ts, which
+ * reproduces it), less the estimate's other items (weights, views, arrays, descriptors, labels).
  */
-export function codeBlocks(chars: number, functions: number, blockSize: number, mapped: boolean): number {
-  return mapped ? 4 * functions + 8 : stringBlocks(chars, blockSize) + 3 * functions;
+export const CODE_BLOCKS = { perFunction: 7.83, base: 55 } as const;
+
+export function codeBlocks(functions: number): number {
+  return Math.round(CODE_BLOCKS.perFunction * functions + CODE_BLOCKS.base);
+}
+
+/** Code uploaded into RAM (Modules.addCached, the console): the text is held, plus a few blocks per function. */
+export function ramCodeBlocks(chars: number, functions: number, blockSize: number): number {
+  return stringBlocks(chars, blockSize) + 3 * functions;
 }
 
 /** Bytes a Storage file takes in flash: a 32-byte header (name, size) and the data, 4-byte aligned. */

@@ -17,7 +17,16 @@
 import * as vm from 'node:vm';
 import { BoardProfile, EspruinoProfile, espruinoProfile, findBoard } from '../boards';
 import { COUNTER, CostBreakdown, HelperCounts, Instrumented, emptyHelperCounts, instrument, tallyCost } from './cost';
-import { TO_ARRAY_BUFFER_BLOCKS, VIEW_BLOCKS, codeBlocks, stringBlocks, storageBufferBlocks, storageFileBytes, typedArrayBlocks } from './memory';
+import {
+  STORAGE_BUFFER_BLOCKS,
+  TO_ARRAY_BUFFER_BLOCKS,
+  VIEW_BLOCKS,
+  codeBlocks,
+  ramCodeBlocks,
+  stringBlocks,
+  storageFileBytes,
+  typedArrayBlocks,
+} from './memory';
 
 export interface SandboxOptions {
   /** Board profile id or profile (default PUCKJS). */
@@ -105,7 +114,9 @@ export class EspruinoSandbox {
   /** Highest usedBlocks seen. */
   peakBlocks: number;
   readonly helpers: HelperCounts = emptyHelperCounts();
-  private readonly instrumented: { ins: Instrumented; counts: Float64Array }[] = [];
+  /** ArrayBuffers on Storage files' data (readArrayBuffer), for the cost of reading them. */
+  private readonly storageBuffers = new WeakSet<ArrayBufferLike>();
+  private readonly instrumented: { ins: Instrumented; counts: Float64Array; storage: boolean }[] = [];
   private readonly countCost: boolean;
   private readonly modules = new Map<string, unknown>();
   private readonly extend: SandboxOptions['extend'];
@@ -282,6 +293,11 @@ export class EspruinoSandbox {
           if (off < 0) throw new Error('E.convolve: negative offset (undefined on the device)');
           counts.convolveCalls++;
           counts.convolveElements += la;
+          if (ArrayBuffer.isView(b) && self.storageBuffers.has(b.buffer)) {
+            counts.storageConvolveElements += la;
+            counts.storageConvolveOffsets += off;
+          }
+          counts.convolveOffsets += off;
           let s = 0;
           for (let i = 0; i < la; i++) s += elem(a, i) * elem(b, (i + off) % lb);
           return s;
@@ -378,7 +394,7 @@ export class EspruinoSandbox {
       if (name === 'Storage') return storage;
       const file = this.storage.get(name);
       if (file) {
-        const exp = this.evalModule(Buffer.from(file).toString('latin1'), name);
+        const exp = this.evalModule(Buffer.from(file).toString('latin1'), name, true);
         modules.set(name, exp);
         return exp;
       }
@@ -469,10 +485,11 @@ export class EspruinoSandbox {
       readArrayBuffer(name: string): ArrayBuffer | undefined {
         const f = files.get(name);
         if (!f) return undefined;
-        self.charge(storageBufferBlocks(f.length, self.profile.blockSize, self.profile.storageMapped));
+        self.charge(STORAGE_BUFFER_BLOCKS);
         const Ctx = vm.runInContext('ArrayBuffer', self.context) as ArrayBufferConstructor;
         const buf = new Ctx(f.length);
         new Uint8Array(buf).set(f);
+        self.storageBuffers.add(buf);
         return buf;
       },
       readJSON(name: string): unknown {
@@ -500,16 +517,15 @@ export class EspruinoSandbox {
     };
   }
 
-  private prepare(source: string): string {
+  /** storage: the code is a Storage file's (it runs from Storage on the device). */
+  private prepare(source: string, storage = false): string {
     if (!this.countCost) return source;
     const ins = instrument(source);
-    const base = this.instrumented.reduce((n, p) => n + p.ins.regions.length, 0);
     // Each script gets its own counter slice: rename the counter to an offset view.
     const counts = new Float64Array(ins.regions.length);
-    this.instrumented.push({ ins, counts });
+    this.instrumented.push({ ins, counts, storage });
     const name = `__tinyrnn_k${this.instrumented.length - 1}`;
     (this.context as Record<string, unknown>)[name] = counts;
-    void base;
     return ins.source.split(`${COUNTER}[`).join(`${name}[`);
   }
 
@@ -519,11 +535,12 @@ export class EspruinoSandbox {
   }
 
   /** Evaluates module text with `exports` and `module`, returning module.exports. */
-  evalModule(source: string, filename: string): unknown {
+  evalModule(source: string, filename: string, fromStorage = false): unknown {
     // The module's code: in flash on boards with memory-mapped Storage, else loaded into RAM.
-    this.charge(codeBlocks(source.length, (source.match(/\bfunction\b|=>/g) ?? []).length, this.profile.blockSize, this.profile.storageMapped));
+    const functions = (source.match(/\bfunction\b|=>/g) ?? []).length;
+    this.charge(fromStorage ? codeBlocks(functions) : ramCodeBlocks(source.length, functions, this.profile.blockSize));
     const wrapped = `(function(exports, module){${source}\n})`;
-    const fn = vm.runInContext(this.prepare(wrapped), this.context, { filename }) as (e: object, m: object) => void;
+    const fn = vm.runInContext(this.prepare(wrapped, fromStorage), this.context, { filename }) as (e: object, m: object) => void;
     const module = { exports: {} as unknown };
     fn(module.exports as object, module);
     return module.exports;
@@ -543,8 +560,9 @@ export class EspruinoSandbox {
   /** The interpreter cost of everything run since the last resetCost(). */
   cost(): CostBreakdown {
     return tallyCost(
-      this.instrumented.map((p) => ({ regions: p.ins.regions, counts: p.counts })),
+      this.instrumented.map((p) => ({ regions: p.ins.regions, counts: p.counts, storage: p.storage })),
       this.helpers,
+      this.profile.storageMapped,
     );
   }
 }

@@ -10,7 +10,7 @@ import { toolStatus } from '../../c/toolchain';
 import { BoardProfile, espruinoProfile, findBoard } from '../../boards';
 import { BuildOptions, DEFAULT_BOARD, EspruinoBuild, buildEspruino } from '../target';
 import { MemoryEstimate, countFunctions } from '../estimate';
-import { VIEW_BLOCKS, codeBlocks, flatBlocks, storageBufferBlocks, storageFileBytes, typedArrayBlocks } from '../memory';
+import { STORAGE_BUFFER_BLOCKS, VIEW_BLOCKS, codeBlocks, flatBlocks, storageFileBytes, typedArrayBlocks } from '../memory';
 import { buildNativeBlob } from './build';
 import { NativeCore, readHeader } from './header';
 import { generateNativeModule } from './module';
@@ -38,10 +38,11 @@ function stepCostOf(c: NativeCost, board: BoardProfile): StepCost {
   const breakdown = {
     total: c.blobInstructions + c.glueInstructions,
     interpret: c.glueInstructions,
+    helperElements: 0,
+    unmapped: 0,
+    nativeCode: c.blobInstructions,
     jsCalls: 0,
     nativeCalls: 0,
-    helperElements: 0,
-    nativeCode: c.blobInstructions,
     statements: 0,
     loopIterations: 0,
   };
@@ -152,20 +153,21 @@ function nativeEstimate(
     ...keep,
     {
       what: `native blob (${blobBytes} B in Storage${p.storageMapped ? ', mapped: runs in place' : ', copied once into a flat string in RAM'})`,
-      blocks: p.storageMapped ? storageBufferBlocks(blobBytes, bs, true) : flatBlocks(blobBytes, bs),
+      blocks: p.storageMapped ? STORAGE_BUFFER_BLOCKS : flatBlocks(blobBytes, bs),
     },
     {
       what: `stream state and I/O block (flat strings of ${ioBytes} B and the state, with their views)`,
       blocks: typedArrayBlocks(ioBytes + 4, bs) + VIEW_BLOCKS + flatBlocks(stateBytes + 4, bs),
     },
     {
-      what: `code of the native module (${source.length} chars${p.storageMapped ? ', in flash' : ', loaded into RAM'})`,
-      blocks: codeBlocks(source.length, countFunctions(source), bs, p.storageMapped),
+      what: `code of the native module (${source.length} chars${p.storageMapped ? ', in flash' : ', read from Storage as it runs'})`,
+      blocks: codeBlocks(countFunctions(source)),
     },
   ];
   const steadyBlocks = items.reduce((s, i) => s + i.blocks, 0);
   // Unmapped Storage: the blob is read into RAM and copied once into a flat string.
-  const peakBlocks = steadyBlocks + (p.storageMapped ? 0 : storageBufferBlocks(blobBytes, bs, false));
+  // Not mapped: E.nativeCall copies the blob into a flat string while the Storage string is still referenced.
+  const peakBlocks = steadyBlocks + (p.storageMapped ? 0 : flatBlocks(blobBytes, bs) + 1);
   const storageFiles = files.map((f) => ({ name: f.name, bytes: f.bytes.length }));
   const storageBytes = storageFiles.reduce((s, f) => s + storageFileBytes(f.bytes), 0);
   const budgetBlocks = main.budgetBlocks;
