@@ -160,6 +160,7 @@ export function generateModule(m: QuantModel, opts: GenerateOptions): GeneratedM
     labels: (m.meta.labels ?? []).map(jsString),
     features: m.meta.features.map(jsString),
     classification: m.task === 'classification' ? 'true' : 'false',
+    isClassification: m.task === 'classification',
     lastOnly: m.output === 'last',
     sampleRate: m.meta.sampleRate !== undefined && Number.isInteger(m.meta.sampleRate) ? String(m.meta.sampleRate) : 'undefined',
     rawPerUnit: Array.from(m.input.rawPerUnit, String),
