@@ -12,7 +12,7 @@
 //
 //   npm run build && node dist/bench/espruino/native.js [--steps 10] [--json]
 import { QuantModel } from '../../compiler/core/ir/quant-model';
-import { createQuantState, rawSequence, stepQuant } from '../../compiler/core/reference';
+import { rawSequence } from '../../compiler/core/reference';
 import { findBoard } from '../../targets/boards';
 import { buildEspruino } from '../../targets/espruino/target';
 import { buildEspruinoNative } from '../../targets/espruino/native/target';
@@ -22,6 +22,7 @@ import { EspruinoBuild } from '../../targets/espruino/target';
 import { countStep } from '../../runtime/espruino-real/count';
 import { requireInterpreters } from '../../runtime/espruino-real/interpreter';
 import { accelSequences, gestureQuantModel } from './models';
+import { option, referenceOutputs } from './real-cost';
 
 export interface NativeRow {
   model: string;
@@ -31,13 +32,6 @@ export interface NativeRow {
   ratio: number;
   ms: Record<string, number>;
   cpuAt25Hz: number;
-}
-
-function referenceOutputs(m: QuantModel, rows: number[][]): number[] {
-  const st = createQuantState(m);
-  let out: number[] = [];
-  for (const r of rows) out = Array.from(stepQuant(m, st, r));
-  return out;
 }
 
 async function realPerStep(b: EspruinoBuild, m: QuantModel, rows: number[][], K: number): Promise<number> {
@@ -88,11 +82,6 @@ export function formatNative(rows: NativeRow[], K: number): string {
       `${r.model.padEnd(12)}  ${(r.js / 1e6).toFixed(2).padStart(11)}  ${(r.nativeGlue / 1e3).toFixed(1).padStart(12)} + ${(r.nativeBlob / 1e3).toFixed(1).padStart(11)}  ${r.ratio.toFixed(1).padStart(9)}x  ${r.ms.PUCKJS.toFixed(2).padStart(10)}  ${r.ms.BANGLEJS2.toFixed(2).padStart(14)}  ${r.cpuAt25Hz.toFixed(1).padStart(21)}%`,
     );
   return out.join('\n');
-}
-
-function option(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
 if (require.main === module) {

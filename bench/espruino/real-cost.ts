@@ -43,7 +43,8 @@ export function benchModels(): { name: string; model: QuantModel }[] {
   return out;
 }
 
-function referenceOutputs(m: QuantModel, rows: number[][]): number[] {
+/** The reference's output after stepping through rows from reset (what a counted run must end on). */
+export function referenceOutputs(m: QuantModel, rows: number[][]): number[] {
   const st = createQuantState(m);
   let out: number[] = [];
   for (const r of rows) out = Array.from(stepQuant(m, st, r));
@@ -153,7 +154,8 @@ export function formatCost(rows: CostRow[], K: number): string {
   return out.join('\n');
 }
 
-function option(name: string): string | undefined {
+/** The value after a command-line option, or undefined. */
+export function option(name: string): string | undefined {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
 }

@@ -6,6 +6,7 @@ import * as vm from 'node:vm';
 import { VectorCase, loadVectorCases } from '../../../runtime/vectors/load';
 import { EspruinoSandbox, SandboxOptions, bytesToBinaryString } from '../../../targets/espruino/sandbox';
 import { GeneratedModule } from '../../../targets/espruino/generate';
+import { diffRow } from '../../../runtime/espruino-real/golden';
 import { KERNEL_KIND } from '../../../targets/espruino/kinds';
 
 export const VECTORS = path.resolve(__dirname, '..', '..', 'vectors');
@@ -51,20 +52,7 @@ export function binary(b: Uint8Array): string {
   return bytesToBinaryString(b);
 }
 
-/** First difference between two integer rows, described; undefined when equal. */
-export function diffRow(label: string, got: ArrayLike<number>, want: ArrayLike<number>): string | undefined {
-  const n = Math.max(got.length, want.length);
-  let first = -1;
-  let count = 0;
-  for (let i = 0; i < n; i++) {
-    if (got[i] !== want[i]) {
-      count++;
-      if (first < 0) first = i;
-    }
-  }
-  if (count === 0) return undefined;
-  return `${label}[${first}]: got ${got[first]}, want ${want[first]} (${count} of ${n} differ)`;
-}
+export { diffRow };
 
 /**
  * Runs every sequence of a case step by step (streaming cases) or whole (bidirectional), checking
