@@ -128,28 +128,33 @@ export function estimateMemory(
       blocks: codeBlocks(countFunctions(text)),
     });
   }
-  const steadyBlocks = items.reduce((s, i) => s + i.blocks, 0);
-  const peakBlocks = steadyBlocks + transient;
-  const budgetBlocks = Math.floor(p.variables * MAX_POOL_SHARE);
   const files: { name: string; bytes: number }[] = code.map((c) => ({ name: c.name, bytes: Buffer.byteLength(c.text, 'latin1') }));
   if (weights === 'storage') for (const b of gen.blobs) files.push({ name: b.storageName, bytes: b.bytes.length });
   // Files that only take Storage (the Bangle.js launcher entry).
   files.push(...dataFiles);
+  return { ...summarizeEstimate(board, items, transient, files), ...(rsv.length ? { reservoir: { savedBytes: rsvBytes, ramBytes: rsvBytes } } : {}) };
+}
+
+/** The totals, budget, headroom and Storage of an estimate from its RAM items, the load-time extra and its Storage files. */
+export function summarizeEstimate(board: BoardProfile, items: MemoryItem[], transient: number, files: { name: string; bytes: number }[]): MemoryEstimate {
+  const p = espruinoProfile(board);
+  const steadyBlocks = items.reduce((s, i) => s + i.blocks, 0);
+  const peakBlocks = steadyBlocks + transient;
+  const budgetBlocks = Math.floor(p.variables * MAX_POOL_SHARE);
   const storageBytes = files.reduce((s, f) => s + storageFileBytes(f.bytes), 0);
   return {
     board: board.id,
-    blockSize: bs,
+    blockSize: p.blockSize,
     variables: p.variables,
     items,
     steadyBlocks,
     peakBlocks,
-    steadyBytes: steadyBlocks * bs,
+    steadyBytes: steadyBlocks * p.blockSize,
     budgetBlocks,
     headroomBlocks: p.variables - peakBlocks,
     headroomPercent: Math.round((1000 * (p.variables - peakBlocks)) / p.variables) / 10,
     storage: { files, bytes: storageBytes, capacity: p.storageBytes, headroomBytes: p.storageBytes - storageBytes },
     fits: peakBlocks <= budgetBlocks && storageBytes <= p.storageBytes,
-    ...(rsv.length ? { reservoir: { savedBytes: rsvBytes, ramBytes: rsvBytes } } : {}),
   };
 }
 

@@ -9,8 +9,8 @@ import { QuantModel } from '../../../compiler/core/ir/quant-model';
 import { toolStatus } from '../../c/toolchain';
 import { BoardProfile, espruinoProfile, findBoard } from '../../boards';
 import { BuildOptions, DEFAULT_BOARD, EspruinoBuild, buildEspruino } from '../target';
-import { MemoryEstimate, countFunctions } from '../estimate';
-import { STORAGE_BUFFER_BLOCKS, VIEW_BLOCKS, codeBlocks, flatBlocks, storageFileBytes, typedArrayBlocks } from '../memory';
+import { MemoryEstimate, countFunctions, summarizeEstimate } from '../estimate';
+import { STORAGE_BUFFER_BLOCKS, VIEW_BLOCKS, codeBlocks, flatBlocks, typedArrayBlocks } from '../memory';
 import { buildNativeBlob } from './build';
 import { NativeCore, readHeader } from './header';
 import { generateNativeModule } from './module';
@@ -33,8 +33,7 @@ async function blobCost(blob: Uint8Array, m: QuantModel, board: BoardProfile, co
 }
 
 /** The build's StepCost: blob cycles and the glue's x86 instructions, both taken as board cycles. */
-function stepCostOf(c: NativeCost, board: BoardProfile): StepCost {
-  void board;
+function stepCostOf(c: NativeCost): StepCost {
   const breakdown = {
     total: c.blobInstructions + c.glueInstructions,
     interpret: c.glueInstructions,
@@ -132,7 +131,7 @@ export async function buildEspruinoNative(m: QuantModel, opts: NativeBuildOption
   files.push(...main.files.filter((f) => f.kind === 'app' || f.kind === 'info'));
   const estimate = nativeEstimate(board, main.estimate, files, blob.length, source, m, readHeader(blob)!.stateBytes);
   const cost = await blobCost(blob, m, board, core, opts.countOnQemu !== false);
-  return { ...main, files, estimate, cost: stepCostOf(cost, board), native: { core, blob, blobName, fallback, cost } };
+  return { ...main, files, estimate, cost: stepCostOf(cost), native: { core, blob, blobName, fallback, cost } };
 }
 
 /** The memory of a native build: the JS build's firmware, runtime, app and label items, then the native module's own. */
@@ -164,27 +163,14 @@ function nativeEstimate(
       blocks: codeBlocks(countFunctions(source)),
     },
   ];
-  const steadyBlocks = items.reduce((s, i) => s + i.blocks, 0);
-  // Unmapped Storage: the blob is read into RAM and copied once into a flat string.
   // Not mapped: E.nativeCall copies the blob into a flat string while the Storage string is still referenced.
-  const peakBlocks = steadyBlocks + (p.storageMapped ? 0 : flatBlocks(blobBytes, bs) + 1);
-  const storageFiles = files.map((f) => ({ name: f.name, bytes: f.bytes.length }));
-  const storageBytes = storageFiles.reduce((s, f) => s + storageFileBytes(f.bytes), 0);
-  const budgetBlocks = main.budgetBlocks;
-  return {
-    board: main.board,
-    blockSize: bs,
-    variables: main.variables,
+  const transient = p.storageMapped ? 0 : flatBlocks(blobBytes, bs) + 1;
+  return summarizeEstimate(
+    board,
     items,
-    steadyBlocks,
-    peakBlocks,
-    steadyBytes: steadyBlocks * bs,
-    budgetBlocks,
-    headroomBlocks: main.variables - peakBlocks,
-    headroomPercent: Math.round((1000 * (main.variables - peakBlocks)) / main.variables) / 10,
-    storage: { files: storageFiles, bytes: storageBytes, capacity: p.storageBytes, headroomBytes: p.storageBytes - storageBytes },
-    fits: peakBlocks <= budgetBlocks && storageBytes <= p.storageBytes,
-  };
+    transient,
+    files.map((f) => ({ name: f.name, bytes: f.bytes.length })),
+  );
 }
 
 export type KernelChoice = 'native' | 'unrolled' | 'loop';

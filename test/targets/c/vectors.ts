@@ -4,18 +4,14 @@
 // the first differing stage, e.g. `lstm_h4/seq0 [host -O0]: step 2 L0.c[3]: got -12, want -11 (2 of 12 differ)`.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadQuantModel } from '../../../compiler/core/ir/format';
+import { GoldenSequence, loadVectorCases as loadGolden } from '../../../runtime/vectors/load';
 import { QuantModel } from '../../../compiler/core/ir/quant-model';
 import { CGenResult, generateC } from '../../../targets/c/emit';
 import { writeGenerated } from '../../../targets/c/target';
 
 export const VECTORS_DIR = path.resolve(__dirname, '..', '..', 'vectors');
 
-export interface VectorSequence {
-  raw: number[][];
-  outputs: number[][];
-  trace: Record<string, number[][]>;
-}
+export type VectorSequence = GoldenSequence;
 export interface VectorCase {
   name: string;
   streaming: boolean;
@@ -23,12 +19,9 @@ export interface VectorCase {
   sequences: VectorSequence[];
 }
 
+/** The golden vectors (runtime/vectors/load.ts), with the sequences at the top of each case. */
 export function loadVectorCases(): VectorCase[] {
-  const index = JSON.parse(fs.readFileSync(path.join(VECTORS_DIR, 'index.json'), 'utf8')) as { name: string; streaming: boolean }[];
-  return index.map((c) => {
-    const v = JSON.parse(fs.readFileSync(path.join(VECTORS_DIR, c.name, 'vectors.json'), 'utf8'));
-    return { name: c.name, streaming: v.streaming, model: loadQuantModel(path.join(VECTORS_DIR, c.name, 'model.q.tnn')), sequences: v.sequences };
-  });
+  return loadGolden(VECTORS_DIR).map((c) => ({ name: c.name, streaming: c.streaming, model: c.model, sequences: c.vectors.sequences }));
 }
 
 /** Map a state-struct field (l0_h, l1f_c, l2_h16, out, l0_y: a Jordan layer's fed-back output) to its trace key. */

@@ -1,9 +1,8 @@
 // Test helpers for native Espruino blobs: the golden-vector cases, a C harness that loads blobs at
 // several addresses and calls them as E.nativeCall does, and the comparison of what it prints with
 // the vectors, reporting like `lstm_h4 @ram4 step seq 1 t 3: got [..], want [..]`.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadQuantModel } from '../../../compiler/core/ir/format';
+import { loadVectorCases } from '../../../runtime/vectors/load';
 import { emptyCell, emptyDense } from '../../../compiler/core/ir/model';
 import { QuantModel } from '../../../compiler/core/ir/quant-model';
 import { rawSequence, runQuant } from '../../../compiler/core/reference';
@@ -25,11 +24,7 @@ export interface NativeCase {
 }
 
 export function nativeVectorCases(): NativeCase[] {
-  const index = JSON.parse(fs.readFileSync(path.join(VECTORS, 'index.json'), 'utf8')) as { name: string }[];
-  return index.map((c) => {
-    const v = JSON.parse(fs.readFileSync(path.join(VECTORS, c.name, 'vectors.json'), 'utf8'));
-    return { name: c.name, streaming: v.streaming, model: loadQuantModel(path.join(VECTORS, c.name, 'model.q.tnn')), sequences: v.sequences };
-  });
+  return loadVectorCases(VECTORS).map((c) => ({ name: c.name, streaming: c.streaming, model: c.model, sequences: c.vectors.sequences }));
 }
 
 /**

@@ -9,16 +9,14 @@
 // nRF52/STM32F4 boards), Cortex-M3 on mps2-an385 (the portable build of the Original).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ARM_MACHINES, ArmMachine, buildArm, runQemu, scratchDir } from '../../../targets/c/toolchain';
+import { buildArm, runQemu, scratchDir } from '../../../targets/c/toolchain';
+import { nativeMachine } from '../../../targets/espruino/native/cost';
 import { buildNativeBlob } from '../../../targets/espruino/native/build';
 import { NativeCore, readHeader } from '../../../targets/espruino/native/header';
 import { armTest } from '../c/gate';
 import { generateC } from '../../../targets/c/emit';
 import { buildEspruinoNative } from '../../../targets/espruino/native/target';
 import { esnBidirCase, nativeHarness, nativeVectorCases, parseNativeOutput, expectNativeOutputs } from './native-harness';
-
-const M3: ArmMachine = { ...ARM_MACHINES.m4, key: 'm3', qemu: 'mps2-an385', cpu: 'cortex-m3', flags: ['-mcpu=cortex-m3', '-mthumb', '-mfloat-abi=soft'] };
-const MACHINES: Record<'m4' | 'm3', ArmMachine> = { m4: ARM_MACHINES.m4, m3: M3 };
 
 describe('native blobs of echo state networks', () => {
   armTest('a reservoir regenerated from its seed is built into the state: the blob header and the module count it', async () => {
@@ -49,8 +47,8 @@ describe('native blobs under QEMU', () => {
         for (const b of blobs) expect(readHeader(b.bytes)?.core).toBe(core);
         const src = path.join(root, `harness-${core}.c`);
         fs.writeFileSync(src, nativeHarness(cases, blobs, 'qemu'));
-        const elf = await buildArm({ machine: MACHINES[core], sources: [src], out: path.join(root, `${core}.elf`), opt: '-O2' });
-        const r = await runQemu(elf, MACHINES[core], { timeoutMs: 300000 });
+        const elf = await buildArm({ machine: nativeMachine(core), sources: [src], out: path.join(root, `${core}.elf`), opt: '-O2' });
+        const r = await runQemu(elf, nativeMachine(core), { timeoutMs: 300000 });
         if (r.code !== 0) throw new Error(`exit ${r.code ?? r.signal}:\n${r.stdout.slice(-2000)}${r.stderr.slice(0, 2000)}`);
         const got = parseNativeOutput(r.stdout);
         expectNativeOutputs(cases, blobs, got, ['flash', 'ram8', 'ram4']);
