@@ -157,6 +157,13 @@ describe('import direction', () => {
     ).toHaveLength(2);
     expect(placeOf('compiler/core/ir/model.ts')).toEqual({ floor: 1, part: 'compiler/core' });
     expect(placeOf('compiler/train/net.ts')).toEqual({ floor: 3, part: 'compiler' });
+    expect(placeOf('compiler/layers/lstm/ir.ts')).toEqual({ floor: 1, part: 'compiler/core' });
+    expect(placeOf('compiler/layers/reference.ts')).toEqual({ floor: 1, part: 'compiler/core' });
+    expect(placeOf('compiler/layers/lstm/train.ts')).toEqual({ floor: 3, part: 'compiler' });
+    expect(placeOf('compiler/layers/lstm/c.ts')).toEqual({ floor: 3, part: 'targets' });
+    expect(placeOf('compiler/layers/espruino.ts')).toEqual({ floor: 3, part: 'targets' });
+    expect(placeOf('compiler/layers/lstm/golden.ts')).toEqual({ floor: 4, part: 'runtime' });
+    expect(placeOf('compiler/layers/lstm/sub/c.ts')).toEqual({ floor: 3, part: 'compiler' });
   });
 
   test("the README's layout picture is the layer map", () => {

@@ -158,6 +158,16 @@ export interface JordanLayer {
 
 export type Layer = CellLayer | BidirectionalLayer | DenseLayer | JordanLayer;
 
+/** The float layer of one kind. */
+export type LayerOf<K extends LayerKind> = Extract<Layer, { kind: K }>;
+
+/**
+ * One stage's table of per-kind hooks (compiler/layers/<stage>.ts): an entry for every kind, so a
+ * new kind is a compile error in every stage until its hook exists. Hooks<K> is the stage's hook
+ * type for kind K.
+ */
+export type KindRegistry<Hooks extends { [K in LayerKind]: unknown }> = { readonly [K in LayerKind]: Hooks[K] };
+
 /** Per-feature input normalisation x' = (x - mean) / std, applied before the first layer. */
 export interface Normalization {
   mean: Float32Array; // (F)

@@ -103,6 +103,9 @@ export interface QDenseLayer {
 
 export type QLayer = QCellLayer | QBidirectionalLayer | QDenseLayer | QJordanLayer;
 
+/** The quantised layer of one kind. */
+export type QLayerOf<K extends QLayer['kind']> = Extract<QLayer, { kind: K }>;
+
 /** Float scales: documentation for the host (dequantising, reports). Never read by kernels. */
 export interface QuantDoc {
   /** Per feature: model-unit (normalised) value = x16[f] * inputScale[f]. */
