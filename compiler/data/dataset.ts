@@ -14,7 +14,7 @@
 //        DATA010 missing column   DATA011 cannot read file
 
 import * as fs from 'node:fs';
-import { Diagnostic, TinyrnnError } from '../core/ir/errors';
+import { Diagnostic, DiagnosticCode, TinyrnnError } from '../core/ir/errors';
 
 export interface Dataset {
   /** Where it came from (file name or builtin:NAME). */
@@ -151,7 +151,7 @@ function finiteNumber(v: unknown): v is number {
 /** Builds a Dataset from the JSON structure (also used by the programmatic API). */
 export function datasetFromObject(doc: unknown, file = '<data>'): Dataset {
   const problems: Diagnostic[] = [];
-  const add = (code: string, path: string, message: string, extra: Partial<Diagnostic> = {}): void => {
+  const add = (code: DiagnosticCode, path: string, message: string, extra: Partial<Diagnostic> = {}): void => {
     if (problems.length < 20) problems.push({ code, path, message, ...extra });
   };
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {

@@ -2,7 +2,7 @@
 // parameters of a range, per-row weight scales, folded biases, per-row multipliers, the problem
 // collector, and the dense layer (also a Jordan layer's output projection). A leaf below
 // quantize.ts (the model driver) and quantize-jordan.ts, so neither imports the other.
-import { Diagnostic, TinyrnnError } from '../core/ir/errors';
+import { Diagnostic, DiagnosticCode, TinyrnnError } from '../core/ir/errors';
 import { DenseLayer } from '../core/ir/model';
 import { QDenseLayer } from '../core/ir/quant-model';
 import { quantizeMultiplier } from './scale';
@@ -36,7 +36,7 @@ export function int8Params(lo: number, hi: number): QParams {
 
 export class Problems {
   readonly list: Diagnostic[] = [];
-  add(code: string, path: string, message: string, extra: Partial<Diagnostic> = {}): void {
+  add(code: DiagnosticCode, path: string, message: string, extra: Partial<Diagnostic> = {}): void {
     this.list.push({ code, path, message, ...extra });
   }
   throwIfAny(): void {

@@ -7,7 +7,7 @@
 // Diagnostic codes: BOARD001 unknown board, BOARD002 unreadable file, BOARD1xx invalid profile.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Diagnostic, TinyrnnError } from '../../compiler/core/ir/errors';
+import { Diagnostic, DiagnosticCode, TinyrnnError } from '../../compiler/core/ir/errors';
 import { packageRoot } from '../../compiler/core/util/version';
 
 export const CORES = [
@@ -94,7 +94,7 @@ function isObj(x: unknown): x is Obj {
 /** Checks a parsed profile; returns every problem found (empty when valid). */
 export function boardProblems(raw: unknown): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const bad = (p: string, message: string, value: unknown, expected: string, code = 'BOARD101'): void => {
+  const bad = (p: string, message: string, value: unknown, expected: string, code: DiagnosticCode = 'BOARD101'): void => {
     out.push({ code, path: p, message, value, expected });
   };
   if (!isObj(raw)) {

@@ -12,7 +12,7 @@
 // hoisting), ESP114 non-integer literal, ESP115 `return` followed by a newline. Syntax newer than ES2020
 // (class fields, `#private`, ...) is a parse error, ESP100.
 import * as acorn from 'acorn';
-import { Diagnostic, TinyrnnError } from '../../compiler/core/ir/errors';
+import { Diagnostic, DiagnosticCode, TinyrnnError } from '../../compiler/core/ir/errors';
 
 /** Globals the interpreter does not have (the facts list, plus their weak relatives). */
 export const MISSING_GLOBALS = ['Map', 'Set', 'WeakMap', 'WeakSet', 'Symbol', 'Proxy', 'BigInt'] as const;
@@ -104,7 +104,7 @@ export function dialectProblems(source: string, opts: DialectOptions = {}): Diag
     });
     return out;
   }
-  const add = (code: string, n: N, message: string, hint?: string): void => {
+  const add = (code: DiagnosticCode, n: N, message: string, hint?: string): void => {
     out.push({ code, path: '', line: n.loc?.start.line, message: `${message} (column ${(n.loc?.start.column ?? 0) + 1})`, ...(hint ? { hint } : {}) });
   };
 

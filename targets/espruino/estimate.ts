@@ -15,7 +15,7 @@ import {
   stringBlocks,
   typedArrayBlocks,
 } from './memory';
-import { TinyrnnError } from '../../compiler/core/ir/errors';
+import { Diagnostic, TinyrnnError } from '../../compiler/core/ir/errors';
 
 /** Share of the pool a model may take: the rest is the interpreter's and the app's working room. */
 export const MAX_POOL_SHARE = 0.9;
@@ -175,7 +175,7 @@ export function formatEstimate(e: MemoryEstimate, boardName: string): string {
 
 /** Refuses a model that does not fit, with the numbers. */
 export function assertFits(e: MemoryEstimate, boardName: string): void {
-  const problems = [];
+  const problems: Diagnostic[] = [];
   if (e.peakBlocks > e.budgetBlocks) {
     problems.push({
       code: 'ESP301',

@@ -4,9 +4,13 @@
 //   model.tnn: error TNN210: layers[0].wh has 96 values, expected 4*H*H = 64 (H = 4)
 //     hint: ...
 
+import type { DiagnosticCode } from './codes';
+
+export type { DiagnosticCode } from './codes';
+
 export interface Diagnostic {
-  /** Stable code, e.g. "TNN210" or "DATA003". Tests assert on it. */
-  code: string;
+  /** Stable code from the one table of codes (./codes.ts), e.g. "TNN210" or "DATA003". Tests assert on it. */
+  code: DiagnosticCode;
   /** JSON path inside the model/data ("layers[0].wh") or "" for the whole thing. */
   path: string;
   /** What is wrong, in words. */
@@ -66,7 +70,7 @@ export class TinyrnnError extends Error {
   }
 }
 
-export function fail(code: string, path: string, message: string, extra: Partial<Diagnostic> = {}): never {
+export function fail(code: DiagnosticCode, path: string, message: string, extra: Partial<Diagnostic> = {}): never {
   throw new TinyrnnError({ code, path, message, ...extra });
 }
 
@@ -81,7 +85,7 @@ export function isTypedArray<T extends ArrayBufferView = ArrayBufferView & Array
 /** Collects diagnostics so a validator can report every problem at once (model and file checks). */
 export class DiagnosticList {
   readonly problems: Diagnostic[] = [];
-  add(code: string, path: string, message: string, value?: unknown, expected?: string, hint?: string): void {
+  add(code: DiagnosticCode, path: string, message: string, value?: unknown, expected?: string, hint?: string): void {
     const d: Diagnostic = { code, path, message };
     if (value !== undefined) d.value = value;
     if (expected !== undefined) d.expected = expected;

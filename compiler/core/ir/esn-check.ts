@@ -8,7 +8,7 @@
 //              TNN204 leak or reservoir where none is allowed (relu, bidirectional half)
 //              TNN214 reservoir parameters invalid, or int8 weights differ from the regenerated ones
 
-import { Diagnostic, isPlainObject, isTypedArray } from './errors';
+import { Diagnostic, DiagnosticCode, isPlainObject, isTypedArray } from './errors';
 import { esn_generate } from '../spec/reservoir';
 
 type Obj = Record<string, unknown>;
@@ -31,7 +31,7 @@ function sizes(o: Obj): { I: number; H: number } | undefined {
 /** Problems of the ESN fields of a float Elman layer `o` at `path`; `inBidirectional` for a bidirectional half. */
 export function floatEsnProblems(o: Obj, path: string, inBidirectional: boolean): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const add = (code: string, p: string, message: string, value: unknown, expected: string, hint?: string) =>
+  const add = (code: DiagnosticCode, p: string, message: string, value: unknown, expected: string, hint?: string) =>
     out.push({ code, path: p, message, ...(value !== undefined ? { value } : {}), expected, ...(hint ? { hint } : {}) });
   if (o.leak !== undefined) {
     if (typeof o.leak !== 'number' || !(o.leak > 0 && o.leak <= 1))
@@ -109,7 +109,7 @@ export function floatEsnProblems(o: Obj, path: string, inBidirectional: boolean)
 /** Problems of the ESN fields of a quantised Elman layer `o` at `path`. */
 export function quantEsnProblems(o: Obj, path: string, inBidirectional: boolean): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const add = (code: string, p: string, message: string, value: unknown, expected: string, hint?: string) =>
+  const add = (code: DiagnosticCode, p: string, message: string, value: unknown, expected: string, hint?: string) =>
     out.push({ code, path: p, message, ...(value !== undefined ? { value } : {}), expected, ...(hint ? { hint } : {}) });
   if (o.leakQ15 !== undefined) {
     if (!isInt(o.leakQ15, 1, 32768))

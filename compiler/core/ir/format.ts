@@ -22,7 +22,7 @@ import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { CborDecoder, CborEncoder } from '@jsonjoy.com/json-pack/lib/cbor';
 import { JsonPackExtension } from '@jsonjoy.com/json-pack/lib/JsonPackExtension';
-import { TinyrnnError, isTypedArray } from './errors';
+import { DiagnosticCode, TinyrnnError, isTypedArray } from './errors';
 import { FloatModel } from './model';
 import { validateFloatModel } from './validate';
 import { QuantModel, validateQuantModel } from './quant-model';
@@ -117,7 +117,7 @@ export function encodeContainer(kind: ModelKindName, model: object): Uint8Array 
   return out;
 }
 
-function err(code: string, message: string, hint?: string): TinyrnnError {
+function err(code: DiagnosticCode, message: string, hint?: string): TinyrnnError {
   return new TinyrnnError({ code, path: '', message, ...(hint ? { hint } : {}) });
 }
 

@@ -18,7 +18,7 @@
 //   TNN214 reservoir parameters invalid or int8 weights differ from the regenerated reservoir
 //   (Jordan layers: compiler/core/ir/quant-jordan.ts, same codes)
 
-import { Diagnostic, TinyrnnError, isPlainObject, joinPath } from './errors';
+import { Diagnostic, DiagnosticCode, TinyrnnError, isPlainObject, joinPath } from './errors';
 import { assertNever, layerInputSize, layerOutputSize } from './model';
 import { quantEsnProblems } from './esn-check';
 import { QUANT_SPEC_VERSION, INT32_MAX, MULT_MAX, SHIFT_MAX, TABLE_SIZE, RAW_INPUT_MAX } from '../spec/spec';
@@ -70,7 +70,7 @@ export function qLayerBytes(l: QLayer): number {
 // by the validator (a hand-edited file gets the same verdict).
 
 /** Checks the accumulator and requantised-sum bounds of every row; returns the problems found. */
-export function quantBoundProblems(m: QuantModel, code = 'TNN213'): Diagnostic[] {
+export function quantBoundProblems(m: QuantModel, code: DiagnosticCode = 'TNN213'): Diagnostic[] {
   const out: Diagnostic[] = [];
   const hint = 'the weights or biases are too large for exact integer arithmetic: retrain with weight decay or a smaller learning rate, or clip the weights';
   const check = (path: string, what: string, v: number, limit: number): void => {

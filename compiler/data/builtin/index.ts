@@ -2,7 +2,7 @@
 // builtin:NAME or builtin:NAME?key=value&key=value (e.g. builtin:gestures?n=1200&seed=3).
 
 import { Dataset } from '../dataset';
-import { TinyrnnError } from '../../core/ir/errors';
+import { Diagnostic, TinyrnnError } from '../../core/ir/errors';
 import { GESTURE_DEFAULTS, gesturesDataset } from './gestures';
 import { SINES_DEFAULTS, sinesDataset } from './sines';
 import { ANOMALY_DEFAULTS, anomalyDataset } from './anomaly';
@@ -58,7 +58,7 @@ export function builtinDataset(spec: string): Dataset {
     );
   }
   const opts: Record<string, number> = { ...info.defaults };
-  const problems = [];
+  const problems: Diagnostic[] = [];
   if (q >= 0) {
     for (const part of spec.slice(q + 1).split('&')) {
       if (part === '') continue;

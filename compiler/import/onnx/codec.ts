@@ -8,7 +8,7 @@
 // must be an exact integer (a dim, an axis, an index) is checked with Number.isSafeInteger.
 
 import * as protobuf from 'protobufjs/light';
-import { TinyrnnError } from '../../core/ir/errors';
+import { DiagnosticCode, TinyrnnError } from '../../core/ir/errors';
 import { ONNX_DTYPE, ONNX_DTYPE_NAMES, onnxTypes } from './schema';
 
 export interface OnnxTensor {
@@ -74,7 +74,7 @@ export interface OnnxModel {
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-function err(code: string, path: string, message: string, extra: { value?: unknown; expected?: string; hint?: string } = {}): TinyrnnError {
+function err(code: DiagnosticCode, path: string, message: string, extra: { value?: unknown; expected?: string; hint?: string } = {}): TinyrnnError {
   return new TinyrnnError({ code, path, message, ...extra });
 }
 

@@ -24,7 +24,7 @@
 //
 // Legend: T steps, B batch, F features, I layer input, H hidden, G gates, D directions, U units.
 
-import { Diagnostic, TinyrnnError } from '../../core/ir/errors';
+import { Diagnostic, DiagnosticCode, TinyrnnError } from '../../core/ir/errors';
 import { CellLayer, DenseActivation, DenseLayer, FloatModel, Layer, LstmLayer, Task, emptyCell, isCellLayer, layerOutputSize } from '../../core/ir/model';
 import { validateFloatModel } from '../../core/ir/validate';
 import { OnnxModel, OnnxNode, OnnxTensor, decodeOnnx, dtypeName } from './codec';
@@ -146,11 +146,11 @@ class Importer {
 
   // ---- errors -------------------------------------------------------------------------------
 
-  private fail(code: string, path: string, message: string, extra: Partial<Diagnostic> = {}): never {
+  private fail(code: DiagnosticCode, path: string, message: string, extra: Partial<Diagnostic> = {}): never {
     throw new TinyrnnError({ code, path, message, ...extra });
   }
 
-  private nodeFail(n: OnnxNode, code: string, message: string, extra: Partial<Diagnostic> & { attr?: string } = {}): never {
+  private nodeFail(n: OnnxNode, code: DiagnosticCode, message: string, extra: Partial<Diagnostic> & { attr?: string } = {}): never {
     const { attr, ...rest } = extra;
     this.fail(code, where(n, attr), message, rest);
   }
