@@ -24,6 +24,7 @@ async function load(
   board: string,
   edit?: (b: Uint8Array) => void,
   fallback = true,
+  firmware?: (E: Record<string, unknown>, storage: Record<string, unknown>) => void,
 ): Promise<{ mod: Mod; sb: EspruinoSandbox }> {
   const b = await buildEspruinoNative(c.model, { board, name: 'm', fallback, countOnQemu: false });
   const blob = b.files.find((f) => f.name === 'm.nat')!.bytes.slice();
@@ -31,7 +32,10 @@ async function load(
   const sb = new EspruinoSandbox({
     board,
     countCost: true,
-    extend: nativeEmulation({ models: [{ hash: readHeader(b.native.blob)!.modelHash, model: c.model }], instructionsPerStep: 1000 }),
+    extend: (api) => {
+      nativeEmulation({ models: [{ hash: readHeader(b.native.blob)!.modelHash, model: c.model }], instructionsPerStep: 1000 })(api);
+      firmware?.(api.E, api.storage);
+    },
   });
   for (const f of b.files) if (f.kind === 'weights' || f.kind === 'module') sb.storage.set(f.name, f.name === 'm.nat' ? blob : f.bytes.slice());
   return { mod: sb.require('m') as Mod, sb };
@@ -70,6 +74,26 @@ describe('the native module in the sandbox (E.nativeCall emulated)', () => {
     expect([mod.kernel, mod.nativeError.split(':')[0]]).toEqual(['js', 'ESP503']);
     expect(rows(mod.run(c.sequences[0].raw))).toEqual(c.sequences[0].outputs);
     expect(sb.cost().nativeCode).toBe(0);
+  });
+  armTest('each refusal of the blob or the firmware names its code, and the JS kernel runs instead', async () => {
+    const c = cases.find((x) => x.name === 'lstm_h4')!;
+    const reason = async (edit?: (b: Uint8Array) => void, firmware?: (E: Record<string, unknown>, st: Record<string, unknown>) => void) => {
+      const { mod } = await load(c, 'PUCKJS', edit, true, firmware);
+      expect(rows(mod.run(c.sequences[0].raw))).toEqual(c.sequences[0].outputs);
+      return [mod.kernel, mod.nativeError.split(':')[0]];
+    };
+    // ESP501: the blob's Storage file is not there (flashed without it, or erased).
+    const erased = (_E: unknown, st: Record<string, unknown>) => {
+      const read = st.read as (name: string) => unknown;
+      st.read = (name: string) => (name === 'm.nat' ? undefined : read(name));
+    };
+    expect(await reason(undefined, erased)).toEqual(['js', 'ESP501']);
+    // ESP506: the header's length field disagrees with the blob.
+    expect(await reason((b) => (b[12] ^= 4))).toEqual(['js', 'ESP506']);
+    // ESP507: the firmware gives a blob address that is not 4-aligned.
+    expect(await reason(undefined, (E) => (E.getAddressOf = () => 0x20000002))).toEqual(['js', 'ESP507']);
+    // ESP508: a firmware without E.nativeCall.
+    expect(await reason(undefined, (E) => delete E.nativeCall)).toEqual(['js', 'ESP508']);
   });
   armTest('built without the fallback, a refused blob makes loading throw the coded reason', async () => {
     const c = cases.find((x) => x.name === 'lstm_h4')!;
