@@ -86,10 +86,11 @@ function unwrap(v: unknown, depth = 0): unknown {
     if (!ctor || !(bytes instanceof Uint8Array)) throw corrupt(`unknown CBOR tag ${v.tag}`);
     const size = (ctor as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
     if (bytes.byteLength % size !== 0) throw corrupt(`typed array of ${bytes.byteLength} bytes is not a whole number of ${size}-byte elements`);
-    // copy: the decoder returns (possibly unaligned) views into the input
-    return new ctor(bytes.slice().buffer);
+    // copy: the decoder returns (possibly unaligned) views into the input; for a Node Buffer
+    // input, Buffer views whose slice() is another view, so copy with the Uint8Array constructor
+    return new ctor(new Uint8Array(bytes).buffer);
   }
-  if (v instanceof Uint8Array) return v.slice();
+  if (v instanceof Uint8Array) return new Uint8Array(v);
   if (Array.isArray(v)) return v.map((x) => unwrap(x, depth + 1));
   if (typeof v === 'object' && v !== null) {
     const out: Record<string, unknown> = {};

@@ -139,3 +139,10 @@ describe('typed arrays from another realm', () => {
     expect(Array.from(back.layers[0].kind === 'lstm' ? back.layers[0].bx : [])).toEqual(Array.from(foreign));
   });
 });
+
+test('a model decodes the same from a Node Buffer that is a view into a larger pool (Buffer.from(base64))', () => {
+  const bytes = encodeFloatModel(tinyModel());
+  const pooled = Buffer.from(Buffer.from(bytes).toString('base64'), 'base64');
+  expect(pooled.buffer.byteLength).toBeGreaterThan(pooled.length);
+  expect(encodeFloatModel(decodeFloatModel(pooled))).toEqual(bytes);
+});
