@@ -127,16 +127,7 @@ export class Trainer {
     }
     this.output = c.output ?? (data.y ? 'last' : 'sequence');
     this.loss = this.task === 'classification' ? 'ce' : 'mse';
-    // split by recording, then window each part (no window straddles two parts)
-    const fr = { val: c.val, test: c.test };
-    let parts: [Dataset, Dataset | null, Dataset | null];
-    if (c.window > 0 && data.x.length < 10) parts = splitInTime(data, fr);
-    else {
-      const s = splitIndices(data, fr, c.seed);
-      parts = [subset(data, s.train), s.val.length ? subset(data, s.val) : null, s.test.length ? subset(data, s.test) : null];
-    }
-    if (c.window > 0) parts = parts.map((p) => (p ? windowDataset(p, c.window, c.stride || c.window) : null)) as typeof parts;
-    const [tr, va, te] = parts;
+    const [tr, va, te] = trainingSplits(data, c);
     const shape = {
       name: c.name,
       features: data.features,
@@ -546,6 +537,23 @@ function prepare(d: Dataset, model: FloatModel): Part {
 }
 
 /** Few long recordings: each is cut in time into train / validation / test stretches. */
+/**
+ * The training, validation and test parts training uses: split by recording (seeded by the
+ * config's seed), then each part windowed, so no window straddles two parts. A few long recordings
+ * (fewer than 10) with a window are split in time instead.
+ */
+export function trainingSplits(data: Dataset, c: Pick<TrainConfig, 'val' | 'test' | 'seed' | 'window' | 'stride'>): [Dataset, Dataset | null, Dataset | null] {
+  const fr = { val: c.val, test: c.test };
+  let parts: [Dataset, Dataset | null, Dataset | null];
+  if (c.window > 0 && data.x.length < 10) parts = splitInTime(data, fr);
+  else {
+    const s = splitIndices(data, fr, c.seed);
+    parts = [subset(data, s.train), s.val.length ? subset(data, s.val) : null, s.test.length ? subset(data, s.test) : null];
+  }
+  if (c.window > 0) parts = parts.map((p) => (p ? windowDataset(p, c.window, c.stride || c.window) : null)) as typeof parts;
+  return parts;
+}
+
 function splitInTime(d: Dataset, f: { val: number; test: number }): [Dataset, Dataset | null, Dataset | null] {
   const F = d.features.length;
   const Kt = d.targetNames?.length ?? 0;

@@ -10,49 +10,22 @@
 // the calling thread: the results are identical (the fleet test checks this), only the wall-clock
 // time differs.
 
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
-import { Diagnostic, TinyrnnError } from '../../compiler/core/ir/errors';
+import { ThreadError, fromThreadError, startThread } from '../threads';
 import { WorkerJob, runDevices } from './devices';
 import { DeviceResult } from './types';
 
-// In tests and `ts-node`-less development the sources are TypeScript: the worker compiles them
-// on the fly with @swc/core (a dev dependency; the published package runs dist/*.js).
-const TS_BOOTSTRAP = `
-const fs = require('node:fs');
-const { workerData } = require('node:worker_threads');
-const swc = require('@swc/core');
-require.extensions['.ts'] = function (module, filename) {
-  const src = fs.readFileSync(filename, 'utf8');
-  const out = swc.transformSync(src, { filename, swcrc: false, jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } });
-  module._compile(out.code, filename);
-};
-require(workerData.entry);
-`;
-
 function startWorker(job: WorkerJob): Promise<DeviceResult[]> {
-  const ts = __filename.endsWith('.ts');
-  const entry = path.join(__dirname, ts ? 'worker.ts' : 'worker.js');
-  if (!ts && !fs.existsSync(entry)) throw new Error(`tinyrnn: worker script missing: ${entry}`);
-  const w = ts ? new Worker(TS_BOOTSTRAP, { eval: true, workerData: { entry, job } }) : new Worker(entry, { workerData: { entry, job } });
+  const w = startThread(path.join(__dirname, 'worker.ts'), path.join(__dirname, 'worker.js'), { job }, __filename);
   return new Promise((resolve, reject) => {
     let done = false;
-    w.on(
-      'message',
-      (m: {
-        ok: boolean;
-        results?: DeviceResult[];
-        error?: { message: string; name: string; diagnostics: Diagnostic[] | null; file: string | null; stack?: string };
-      }) => {
-        done = true;
-        if (m.ok) resolve(m.results as DeviceResult[]);
-        else if (m.error?.diagnostics) reject(new TinyrnnError(m.error.diagnostics, m.error.file ?? undefined));
-        else reject(new Error(`simulation worker failed: ${m.error?.message}\n${m.error?.stack ?? ''}`));
-        void w.terminate();
-      },
-    );
+    w.on('message', (m: { ok: boolean; results?: DeviceResult[]; error?: ThreadError }) => {
+      done = true;
+      if (m.ok) resolve(m.results as DeviceResult[]);
+      else reject(fromThreadError(m.error!, 'simulation worker'));
+      void w.terminate();
+    });
     w.on('error', (e) => {
       if (!done) reject(e);
       done = true;

@@ -3,17 +3,12 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { runDevices, WorkerJob } from './devices';
+import { toThreadError } from '../threads';
 
 if (parentPort && workerData && (workerData as { job?: WorkerJob }).job) {
   const port = parentPort;
   const job = (workerData as { job: WorkerJob }).job;
   runDevices(job)
     .then((results) => port.postMessage({ ok: true, results }))
-    .catch((e: unknown) => {
-      const err = e as Error & { diagnostics?: unknown; file?: string };
-      port.postMessage({
-        ok: false,
-        error: { message: err.message, name: err.name, diagnostics: err.diagnostics ?? null, file: err.file ?? null, stack: err.stack },
-      });
-    });
+    .catch((e: unknown) => port.postMessage({ ok: false, error: toThreadError(e) }));
 }

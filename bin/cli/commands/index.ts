@@ -10,6 +10,8 @@ import { evalCommand } from './eval';
 import { quantizeCommand } from './quantize';
 import { simulateCommand } from './simulate';
 import { flashCommand } from './flash';
+import { searchCommand } from './search';
+import { workerCommand } from './worker';
 
 export const COMMANDS: Command[] = [
   trainCommand,
@@ -21,5 +23,7 @@ export const COMMANDS: Command[] = [
   compileCommand,
   flashCommand,
   simulateCommand,
+  searchCommand,
+  workerCommand,
   demoCommand,
 ];
