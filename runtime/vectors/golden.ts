@@ -1,8 +1,8 @@
 // Golden-vector generator: seeded float models -> quantize -> reference kernels -> the files in
 // test/vectors/ (format: test/vectors/README.md). Each layer kind's cases are in
 // compiler/layers/<kind>/golden.ts (listed in compiler/layers/golden.ts); the cases across kinds
-// are here. Deterministic: regenerating gives identical
-// bytes (test/vectors/generate.test.ts checks the committed files against a fresh render).
+// are here. Deterministic: regenerating gives identical bytes (test/vectors/generate.test.ts
+// checks the committed files against a fresh render).
 //
 //   npm run vectors          (builds, then: node dist/runtime/vectors/golden.js test/vectors)
 
@@ -22,9 +22,72 @@ import { GoldenCase } from './case';
 
 export type { GoldenCase } from './case';
 
+/** Normalisation folded into the input stage; raw sensor integers (milli-g around 1 g) fed directly. */
+function normCase(): GoldenCase {
+  const norm = { mean: [20, -35, 1000], std: [250, 180, 90] };
+  const milliG = (seqs: number[][][]) => seqs.map((s) => s.map((r) => r.map((v, f) => Math.round(v + norm.mean[f]))));
+  return {
+    name: 'norm_milli_g',
+    description: 'input normalisation folded into the input stage: raw integer milli-g (rawPerUnit 1) fed directly',
+    model: buildModel('norm_milli_g', 15, 3, [cellLayer('gru', 4), denseLayer(3, 'softmax')], { norm }),
+    calib: milliG(walks(1015, 24, 20, 3, 200)),
+    sequences: () => milliG(walks(2015, 2, 8, 3, 200)),
+  };
+}
+
+/** Saturation: inputs far outside the calibration range, and biases that push gates to the rails. */
+function saturateCase(): GoldenCase {
+  const model = buildModel('saturate', 16, 3, [cellLayer('lstm', 4), denseLayer(2, 'none')]);
+  const l = model.layers[0] as CellLayer;
+  for (let j = 0; j < 4; j++) {
+    l.bx[j] = 12; // input gate always open (pre-activation beyond +8: sat_s16)
+    l.bx[4 + j] = -12; // forget gate closed
+  }
+  l.bx[8] = 30;
+  const big = 2 ** 30;
+  return {
+    name: 'saturate',
+    description: 'saturating inputs (|raw| up to 2^30, far beyond calibration) and biases beyond the Q3.12 range',
+    model,
+    calib: CALIB(3, 1016),
+    sequences: (q) => {
+      const k = q.input.rawPerUnit[0];
+      const rails = [
+        [big, -big, 0],
+        [-big, big, big],
+        [100 * k, -100 * k, 3 * k],
+        [0, 0, 0],
+        [big, big, big],
+        [-big, -big, -big],
+      ];
+      return [rails, ...asRaw(q, walks(2016, 1, 6, 3, 4))];
+    },
+  };
+}
+
+/** Extreme scales: features of very different magnitude, rows of tiny and large weights. */
+function extremeScalesCase(): GoldenCase {
+  const model = buildModel('extreme_scales', 18, 3, [cellLayer('elman', 4), cellLayer('lstm', 3), denseLayer(2, 'none')]);
+  const e = model.layers[0] as CellLayer;
+  for (let i = 0; i < 3; i++) {
+    e.wx[i] *= 1e-4; // row 0: tiny weights
+    e.wx[3 + i] *= 40; // row 1: huge weights
+  }
+  e.bx[0] = 0.5; // tiny weights with a real bias (the bias-driven weight scale)
+  const scales = [1e-3, 1, 2e3];
+  const scaleSeqs = (s: number[][][]) => s.map((q) => q.map((r) => r.map((v, f) => v * scales[f])));
+  return {
+    name: 'extreme_scales',
+    description: 'features of magnitude 1e-3, 1 and 2e3; weight rows of 1e-4 and 40 times the others',
+    model,
+    calib: scaleSeqs(CALIB(3, 1018)),
+    sequences: (q) => asRaw(q, scaleSeqs(walks(2018, 2, 8, 3))),
+  };
+}
+
 /** The cases that mix cell kinds or exercise the input stage (normalisation, saturation, zeros, scales). */
 function modelCases(): GoldenCase[] {
-  const cases: GoldenCase[] = [
+  return [
     basic('stacked_lstm_gru', 'Stacked: LSTM 5 -> GRU 4 -> Elman 3 -> softmax head', 11, [
       cellLayer('lstm', 5),
       cellLayer('gru', 4),
@@ -36,76 +99,14 @@ function modelCases(): GoldenCase[] {
       cellLayer('elman', 3, { activation: 'relu', clip: 0.5 }),
       denseLayer(2, 'none'),
     ]),
+    normCase(),
+    saturateCase(),
+    {
+      ...basic('zeros', 'all-zero raw input (the state evolves from biases alone)', 17, [cellLayer('gru', 4), cellLayer('lstm', 3), denseLayer(2, 'none')]),
+      sequences: () => [Array.from({ length: 10 }, () => [0, 0, 0])],
+    },
+    extremeScalesCase(),
   ];
-  // Normalisation folded into the input stage; raw sensor integers (milli-g around 1 g) fed directly.
-  {
-    const norm = { mean: [20, -35, 1000], std: [250, 180, 90] };
-    const model = buildModel('norm_milli_g', 15, 3, [cellLayer('gru', 4), denseLayer(3, 'softmax')], { norm });
-    const calib = walks(1015, 24, 20, 3, 200).map((s) => s.map((r) => r.map((v, f) => Math.round(v + norm.mean[f]))));
-    cases.push({
-      name: 'norm_milli_g',
-      description: 'input normalisation folded into the input stage: raw integer milli-g (rawPerUnit 1) fed directly',
-      model,
-      calib,
-      sequences: () => walks(2015, 2, 8, 3, 200).map((s) => s.map((r) => r.map((v, f) => Math.round(v + norm.mean[f])))),
-    });
-  }
-  // Saturation: inputs far outside the calibration range, and biases that push gates to the rails.
-  {
-    const model = buildModel('saturate', 16, 3, [cellLayer('lstm', 4), denseLayer(2, 'none')]);
-    const l = model.layers[0] as CellLayer;
-    for (let j = 0; j < 4; j++) {
-      l.bx[j] = 12; // input gate always open (pre-activation beyond +8: sat_s16)
-      l.bx[4 + j] = -12; // forget gate closed
-    }
-    l.bx[8] = 30;
-    cases.push({
-      name: 'saturate',
-      description: 'saturating inputs (|raw| up to 2^30, far beyond calibration) and biases beyond the Q3.12 range',
-      model,
-      calib: CALIB(3, 1016),
-      sequences: (q) => {
-        const k = q.input.rawPerUnit[0];
-        const big = 2 ** 30;
-        return [
-          [
-            [big, -big, 0],
-            [-big, big, big],
-            [100 * k, -100 * k, 3 * k],
-            [0, 0, 0],
-            [big, big, big],
-            [-big, -big, -big],
-          ],
-          ...asRaw(q, walks(2016, 1, 6, 3, 4)),
-        ];
-      },
-    });
-  }
-  // All-zero input.
-  cases.push({
-    ...basic('zeros', 'all-zero raw input (the state evolves from biases alone)', 17, [cellLayer('gru', 4), cellLayer('lstm', 3), denseLayer(2, 'none')]),
-    sequences: () => [Array.from({ length: 10 }, () => [0, 0, 0])],
-  });
-  // Extreme scales: features of very different magnitude, rows of tiny and large weights.
-  {
-    const model = buildModel('extreme_scales', 18, 3, [cellLayer('elman', 4), cellLayer('lstm', 3), denseLayer(2, 'none')]);
-    const e = model.layers[0] as CellLayer;
-    for (let i = 0; i < 3; i++) {
-      e.wx[i] *= 1e-4; // row 0: tiny weights
-      e.wx[3 + i] *= 40; // row 1: huge weights
-    }
-    e.bx[0] = 0.5; // tiny weights with a real bias (the bias-driven weight scale)
-    const scales = [1e-3, 1, 2e3];
-    const scaleSeqs = (s: number[][][]) => s.map((q) => q.map((r) => r.map((v, f) => v * scales[f])));
-    cases.push({
-      name: 'extreme_scales',
-      description: 'features of magnitude 1e-3, 1 and 2e3; weight rows of 1e-4 and 40 times the others',
-      model,
-      calib: scaleSeqs(CALIB(3, 1018)),
-      sequences: (q) => asRaw(q, scaleSeqs(walks(2018, 2, 8, 3))),
-    });
-  }
-  return cases;
 }
 
 /** The order of test/vectors/index.json: the order the cases were published in (a new case goes last). */
