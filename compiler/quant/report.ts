@@ -6,8 +6,10 @@
 // Legend: N sequences, T steps, F features, O outputs, H hidden, G gates.
 
 import { TinyrnnError } from '../core/ir/errors';
-import { FloatModel, CELL_GATES, modelOutputSize } from '../core/ir/model';
-import { QCellLayer, QJordanLayer, QuantModel, qGateCount } from '../core/ir/quant-model';
+import { FloatModel, modelOutputSize } from '../core/ir/model';
+import { QuantModel } from '../core/ir/quant-model';
+import { quantHooks } from '../layers/quant';
+import { S16, TraceEntry } from './hooks';
 import { Dataset } from '../data/dataset';
 import { runFloat, argmax } from '../float/infer';
 import { EvalReport, evaluateOutputs, formatEvalReport, predictFloat } from '../train/metrics';
@@ -82,89 +84,12 @@ export function evaluateQuant(q: QuantModel, data: Dataset): EvalReport {
   return evaluateOutputs(q, data, predictQuant(q, data));
 }
 
-/** The cell of layer i for a trace key prefix ("fwd." / "bwd." inside a bidirectional layer). */
-function cellOf(q: QuantModel, i: number, key: string): { cell: QCellLayer | null; half: string; rest: string } {
-  const l = q.layers[i];
-  if (l.kind === 'bidirectional') {
-    const half = key.startsWith('fwd.') ? 'fwd' : 'bwd';
-    return { cell: half === 'fwd' ? l.forward : l.backward, half: `${half} `, rest: key.slice(4) };
-  }
-  return { cell: l.kind === 'dense' || l.kind === 'jordan' ? null : l, half: '', rest: key };
-}
-
-interface Dequant {
-  floatKey: string;
-  values: Float64Array;
-  /** The integer type's limits, when reaching them means saturation. */
-  limits?: [number, number];
-}
-
-const S16: [number, number] = [-32768, 32767];
-const S8: [number, number] = [-128, 127];
-
-/** An integer trace entry in real units, with the float observer key it compares to (null: no float counterpart). */
-function dequantTrace(q: QuantModel, i: number, key: string, v: Int32Array): Dequant | null {
+/** An integer trace entry in real units (layer i < 0: the model input x16), with where it goes in the report; null when it has no float counterpart. */
+function dequantTrace(q: QuantModel, i: number, key: string, v: Int32Array): TraceEntry | null {
+  if (i >= 0) return quantHooks(q.layers[i].kind).trace(q.layers[i], q.doc.layers[i], key, v);
   const out = new Float64Array(v.length);
-  if (i < 0) {
-    for (let f = 0; f < v.length; f++) out[f] = v[f] * q.doc.inputScale[f];
-    return { floatKey: 'x', values: out, limits: S16 };
-  }
-  const doc = q.doc.layers[i];
-  const l = q.layers[i];
-  if (l.kind === 'dense') {
-    const squash = l.activation === 'tanh' || l.activation === 'sigmoid';
-    if (key === 'pre') {
-      for (let k = 0; k < v.length; k++) out[k] = squash ? v[k] / 4096 : v[k] * doc.outScale;
-      return { floatKey: 'pre', values: out, ...(squash ? { limits: S16 } : {}) };
-    }
-    for (let k = 0; k < v.length; k++) out[k] = (v[k] - doc.outZp) * doc.outScale;
-    return { floatKey: l.activation === 'softmax' ? 'pre' : 'out', values: out, ...(squash ? {} : { limits: l.outType === 's16' ? S16 : S8 }) };
-  }
-  if (l.kind === 'jordan') return dequantJordan(l, doc, key, v);
-  const { cell, half, rest } = cellOf(q, i, key);
-  if (!cell) return null;
-  const prefix = half ? `${half.trim()}.` : '';
-  switch (rest) {
-    case 'pre': {
-      const relu = cell.kind === 'elman' && cell.activation === 'relu';
-      for (let k = 0; k < v.length; k++) out[k] = relu ? v[k] * doc.outScale : v[k] / 4096;
-      return { floatKey: `${prefix}pre`, values: out, ...(relu ? {} : { limits: S16 }) };
-    }
-    case 'gates':
-    case 'h16':
-      for (let k = 0; k < v.length; k++) out[k] = v[k] / 32768;
-      return { floatKey: `${prefix}${rest === 'gates' ? 'gates' : 'h'}`, values: out };
-    case 'c':
-      for (let k = 0; k < v.length; k++) out[k] = cell.kind === 'lstm' ? v[k] * 2 ** -cell.cellFrac : 0;
-      return { floatKey: `${prefix}c`, values: out, limits: S16 };
-    case 'h':
-      for (let k = 0; k < v.length; k++) out[k] = (v[k] - cell.hZp) * doc.outScale;
-      return { floatKey: `${prefix}h`, values: out, limits: S8 };
-    default:
-      return null; // act, tc, rh: integer-only intermediates (their float values are in pre/gates/h)
-  }
-}
-
-/** Jordan trace entries: pre (Q3.12), h16 (Q0.15, float key "h"), then the projection (ypre, out) as a dense layer. */
-function dequantJordan(l: QJordanLayer, doc: QuantModel['doc']['layers'][number], key: string, v: Int32Array): Dequant | null {
-  const out = new Float64Array(v.length);
-  const squash = l.outActivation === 'tanh' || l.outActivation === 'sigmoid';
-  switch (key) {
-    case 'pre':
-      for (let k = 0; k < v.length; k++) out[k] = v[k] / 4096;
-      return { floatKey: 'pre', values: out, limits: S16 };
-    case 'h16':
-      for (let k = 0; k < v.length; k++) out[k] = v[k] / 32768;
-      return { floatKey: 'h', values: out };
-    case 'ypre':
-      for (let k = 0; k < v.length; k++) out[k] = squash ? v[k] / 4096 : v[k] * doc.outScale;
-      return { floatKey: 'ypre', values: out, ...(squash ? { limits: S16 } : {}) };
-    case 'out':
-      for (let k = 0; k < v.length; k++) out[k] = (v[k] - doc.outZp) * doc.outScale;
-      return { floatKey: 'out', values: out, ...(squash ? {} : { limits: l.outType === 's16' ? S16 : S8 }) };
-    default:
-      return null;
-  }
+  for (let f = 0; f < v.length; f++) out[f] = v[f] * q.doc.inputScale[f];
+  return { floatKey: 'x', values: out, limits: S16, label: '', tensor: key, hidden: false };
 }
 
 /** Float outputs (T, O) per sequence, flat, from compiler/float/infer (runFloat). */
@@ -230,12 +155,6 @@ export function compareQuant(f: FloatModel, q: QuantModel, data: Dataset, opts: 
   const maxT = Math.max(1, ...data.x.slice(0, nTrace).map((x) => x.length / F));
   const width = Math.max(1, Math.ceil(maxT / 8));
   const buckets = Array.from({ length: Math.ceil(maxT / width) }, () => ({ out: new Acc(), hidden: new Map<string, Acc>() }));
-  const layerName = (i: number, key: string): string => {
-    if (i < 0) return 'input';
-    const l = q.layers[i];
-    if (l.kind === 'bidirectional') return `L${i} ${key.slice(0, 3)} ${l.forward.kind}`;
-    return `L${i} ${l.kind}`;
-  };
   for (let n = 0; n < nTrace; n++) {
     const x = data.x[n];
     const T = x.length / F;
@@ -248,13 +167,11 @@ export function compareQuant(f: FloatModel, q: QuantModel, data: Dataset, opts: 
       const fv = fl.get(`${layer}|${t}|${d.floatKey}`);
       if (!fv || fv.length !== d.values.length) return;
       // split gate blocks: pre.i, pre.f, ... (cells with more than one gate)
-      const { cell, rest } = layer >= 0 ? cellOf(q, layer, key) : { cell: null, rest: key };
-      const G = cell && (rest === 'pre' || rest === 'gates') ? qGateCount(cell.kind) : 1;
-      const H = d.values.length / G;
-      const gateNames = cell && G > 1 ? CELL_GATES[cell.kind] : [''];
-      const base = layer >= 0 && key.includes('.') && q.layers[layer].kind === 'bidirectional' ? key.slice(4) : key;
-      for (let g = 0; g < G; g++) {
-        const name = `${layerName(layer, key)} ${base}${G > 1 ? `.${gateNames[g]}` : ''}`;
+      const gates = d.gates ?? [''];
+      const H = d.values.length / gates.length;
+      const who = layer < 0 ? 'input' : `L${layer} ${d.label}`;
+      gates.forEach((gate, g) => {
+        const name = `${who} ${d.tensor}${d.gates ? `.${gate}` : ''}`;
         let e = tensors.get(name);
         if (!e) tensors.set(name, (e = { layer, acc: new Acc() }));
         for (let k = g * H; k < (g + 1) * H; k++) e.acc.add(Math.abs(d.values[k] - fv[k]), Math.abs(fv[k]));
@@ -262,12 +179,11 @@ export function compareQuant(f: FloatModel, q: QuantModel, data: Dataset, opts: 
           e.acc.limitChecked = true;
           for (let k = g * H; k < (g + 1) * H; k++) if (v[k] === d.limits[0] || v[k] === d.limits[1]) e.acc.limit++;
         }
-      }
-      if (rest === 'h' && layer >= 0 && cell) {
+      });
+      if (d.hidden) {
         const b = buckets[Math.floor(t / width)];
-        const hn = layerName(layer, key);
-        let a = b.hidden.get(hn);
-        if (!a) b.hidden.set(hn, (a = new Acc()));
+        let a = b.hidden.get(who);
+        if (!a) b.hidden.set(who, (a = new Acc()));
         for (let k = 0; k < fv.length; k++) a.add(Math.abs(d.values[k] - fv[k]), Math.abs(fv[k]));
       }
     };

@@ -1,10 +1,7 @@
 // The row-wise quantisation every layer kind shares (docs/quantization.md section 7): int8
-// parameters of a range, per-row weight scales, folded biases, per-row multipliers, the problem
-// collector, and the dense layer (also a Jordan layer's output projection). A leaf below
-// quantize.ts (the model driver) and quantize-jordan.ts, so neither imports the other.
+// parameters of a range, per-row weight scales, folded biases, per-row multipliers and the problem
+// collector. A leaf below quantize.ts (the model driver) and the kinds' quant.ts.
 import { Diagnostic, DiagnosticCode, TinyrnnError } from '../core/ir/errors';
-import { DenseLayer } from '../core/ir/model';
-import { QDenseLayer } from '../core/ir/quant-model';
 import { quantizeMultiplier } from './scale';
 import { INT32_MAX, PRE_FRAC_BITS } from '../core/spec/spec';
 
@@ -134,49 +131,4 @@ export function foldBias(p: Problems, b: Float32Array, w8: Int8Array, sa: Float6
     out[r] = p.int32(Math.round(b[r] / sa[r]) - sum, `${path}[${r}]`, `folded bias of row ${r}`);
   }
   return out;
-}
-
-export function denseParams(
-  p: Problems,
-  l: DenseLayer,
-  path: string,
-  inQ: Cols,
-  isLast: boolean,
-  st: { range(p?: number): [number, number] } | undefined,
-  percentile: number | undefined,
-): { layer: QDenseLayer; out: QParams } {
-  const U = l.units;
-  const I = l.inputSize;
-  const [lo, hi0] = st ? st.range(percentile) : [0, 0];
-  const hi = hi0;
-  const squash = l.activation === 'tanh' || l.activation === 'sigmoid';
-  let out: QParams;
-  if (isLast) out = squash ? { scale: 2 ** -15, zp: 0 } : { scale: Math.max(-lo, hi) > 0 ? Math.max(-lo, hi) / 32767 : 2 ** -15, zp: 0 };
-  else out = int8Params(l.activation === 'relu' ? 0 : lo, hi);
-  const q = quantRows(l.w, l.b, U, I, inQ);
-  const m = new Int32Array(U);
-  const s = new Int32Array(U);
-  const target = squash ? PRE_SCALE : out.scale;
-  for (let u = 0; u < U; u++) {
-    const r = p.mult(q.sa[u] / target, `${path}.m[${u}]`, `unit ${u}`);
-    m[u] = r.m;
-    s[u] = r.s;
-  }
-  const o = squash && !isLast ? p.mult(2 ** -15 / out.scale, `${path}.oM`, 'activation to int8') : { m: 0, s: 0 };
-  const layer: QDenseLayer = {
-    kind: 'dense',
-    ...(l.name !== undefined ? { name: l.name } : {}),
-    inputSize: I,
-    units: U,
-    w: q.w8,
-    b: foldBias(p, l.b, q.w8, q.sa, I, inQ, `${path}.b`),
-    m,
-    s,
-    activation: l.activation,
-    outType: isLast ? 's16' : 's8',
-    outZp: out.zp,
-    oM: o.m,
-    oS: o.s,
-  };
-  return { layer, out };
 }

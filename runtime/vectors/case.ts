@@ -1,5 +1,5 @@
 // What a golden-vector case is (the float model, its calibration and its raw test sequences): shared
-// by the case lists of golden.ts and golden-jordan.ts.
+// by the case lists of the kinds (compiler/layers/<kind>/golden.ts) and of golden.ts.
 import { FloatModel } from '../../compiler/core/ir/model';
 import { QuantModel } from '../../compiler/core/ir/quant-model';
 
