@@ -26,7 +26,7 @@ function loadBullmq(): BullMQ {
     return require('bullmq') as BullMQ;
   } catch (e) {
     throw new TinyrnnError({
-      code: 'SRCH005',
+      code: 'SRCH004',
       path: '--queue',
       message: `the queue client is not installed: ${(e as Error).message}`,
       hint: 'npm install bullmq ioredis',
@@ -60,7 +60,7 @@ export async function queueRunner(url: string): Promise<TrialRunner> {
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
   } catch (e) {
     await Promise.allSettled([queue.close(), events.close()]);
-    throw new TinyrnnError({ code: 'SRCH005', path: '--queue', message: `cannot reach the Redis server at ${url}: ${(e as Error).message}` });
+    throw new TinyrnnError({ code: 'SRCH004', path: '--queue', message: `cannot reach the Redis server at ${url}: ${(e as Error).message}` });
   }
   return {
     async run(jobs, onResult, shouldStop) {

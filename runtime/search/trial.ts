@@ -35,7 +35,7 @@ export interface SearchSettings {
   /** FILE or builtin:NAME, as the user gave it, and the folder it is relative to. */
   data: string;
   cwd: string;
-  /** CRC-32 of the loaded data: a worker with other data refuses the trial (SRCH006). */
+  /** CRC-32 of the loaded data: a worker with other data refuses the trial (SRCH005). */
   dataCrc: number;
   board: string;
   rateHz: number;
@@ -86,6 +86,7 @@ export interface TrialResult {
 
 interface LoadedData {
   data: Dataset;
+  crc: number;
   train: Dataset;
   val: Dataset;
   test: Dataset | null;
@@ -99,19 +100,19 @@ export function searchData(s: SearchSettings, window = 0, stride = 0): LoadedDat
   let d = cache.get(key);
   if (!d) {
     const data = loadData(s.data, s.cwd);
-    if (s.dataCrc !== 0 && dataFingerprint(data) !== s.dataCrc)
-      throw new TinyrnnError({
-        code: 'SRCH006',
-        path: s.data,
-        message: `the data here differ from the search's (CRC-32 ${dataFingerprint(data) >>> 0} against ${s.dataCrc >>> 0})`,
-        hint: 'every worker needs the same data file at the same path (or a builtin: data set)',
-      });
     const [train, val, test] = trainingSplits(data, { val: s.val, test: s.test, seed: s.seed, window, stride });
     if (!val)
       throw new TinyrnnError({ code: 'SRCH003', path: '--val', message: 'the search needs a validation split', value: s.val, expected: 'a fraction > 0' });
-    d = { data, train, val, test };
+    d = { data, crc: dataFingerprint(data), train, val, test };
     cache.set(key, d);
   }
+  if (s.dataCrc !== 0 && d.crc !== s.dataCrc)
+    throw new TinyrnnError({
+      code: 'SRCH005',
+      path: s.data,
+      message: `the data here differ from the search's (CRC-32 ${d.crc >>> 0} against ${s.dataCrc >>> 0})`,
+      hint: 'every worker needs the same data file at the same path (or a builtin: data set)',
+    });
   return d;
 }
 

@@ -140,9 +140,8 @@ export const DIAGNOSTIC_CODES = {
   SRCH001: 'the search space file is unreadable or holds a bad setting',
   SRCH002: 'the search journal in the output folder belongs to another search',
   SRCH003: 'a search option has a bad value',
-  SRCH004: 'no trial of the search fits the board at the sample rate',
-  SRCH005: 'the search queue cannot be reached or its client is missing',
-  SRCH006: 'a search worker has other data than the search that sent the trial',
+  SRCH004: 'the search queue cannot be reached or its client is missing',
+  SRCH005: 'a search worker has other data than the search that sent the trial',
   // .tnn files (0xx), float models (1xx), quantised models (2xx)
   TNN000: 'an error without a diagnostic (internal)',
   TNN001: 'the .tnn file is truncated',
