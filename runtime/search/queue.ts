@@ -50,18 +50,34 @@ function jobId(job: TrialJob): string {
   return `t${job.trial.index}-${key}`;
 }
 
+/** One PING with no retries: the queue client itself would retry a refused connection forever. */
+async function ping(url: string): Promise<void> {
+  const Redis = (require('ioredis') as typeof import('ioredis')).default;
+  const c = new Redis({ ...connectionOf(url), lazyConnect: true, connectTimeout: 5000, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+  c.on('error', () => undefined);
+  try {
+    await c.connect();
+    await c.ping();
+  } catch (e) {
+    throw new TinyrnnError({
+      code: 'SRCH004',
+      path: '--queue',
+      message: `cannot reach the Redis server at ${url}: ${(e as Error).message}`,
+      hint: 'start redis-server there, or check the host and port',
+    });
+  } finally {
+    c.disconnect();
+  }
+}
+
 /** The search's side: enqueue the trials and collect their results as they finish. */
 export async function queueRunner(url: string): Promise<TrialRunner> {
   const { Queue, QueueEvents } = loadBullmq();
+  await ping(url);
   const connection = connectionOf(url);
   const queue = new Queue(QUEUE_NAME, { connection });
   const events = new QueueEvents(QUEUE_NAME, { connection });
-  try {
-    await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
-  } catch (e) {
-    await Promise.allSettled([queue.close(), events.close()]);
-    throw new TinyrnnError({ code: 'SRCH004', path: '--queue', message: `cannot reach the Redis server at ${url}: ${(e as Error).message}` });
-  }
+  await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
   return {
     async run(jobs, onResult, shouldStop) {
       const waits: Promise<void>[] = [];
@@ -85,6 +101,7 @@ export async function queueRunner(url: string): Promise<TrialRunner> {
  */
 export async function serveQueue(url: string, threads: number, log: (line: string) => void): Promise<void> {
   const { Worker } = loadBullmq();
+  await ping(url);
   const pool = localPool(threads);
   const worker = new Worker(
     QUEUE_NAME,
