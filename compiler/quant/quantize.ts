@@ -9,6 +9,7 @@ import { TinyrnnError } from '../core/ir/errors';
 import { validateFloatModel } from '../core/ir/validate';
 import { CellLayer, FloatModel, Layer, assertNever, gateCount, modelOutputSize } from '../core/ir/model';
 import { QCellLayer, QLayer, QuantModel, quantBoundProblems, validateQuantModel } from '../core/ir/quant-model';
+import { layerOutType } from '../layers/ir';
 import { Calibration, calibrate, rawAbsMax } from './calibrate';
 import { sigmoidTable, tanhTable } from './scale';
 import { INT32_MAX, QUANT_SPEC_VERSION, RAW_INPUT_MAX } from '../core/spec/spec';
@@ -295,7 +296,7 @@ export function quantizeModel(m: FloatModel, sequences: ArrayLike<ArrayLike<numb
     input: { rawPerUnit, offset, m: im, s: is },
     tables: { sigmoid: sigmoidTable(), tanh: tanhTable() },
     layers,
-    outputType: lastQ.kind === 'dense' || lastQ.kind === 'jordan' ? lastQ.outType : 's8',
+    outputType: layerOutType(lastQ),
     doc: {
       inputScale: Array.from(inCols.scale),
       layers: docLayers,
