@@ -16,7 +16,7 @@
 //   TNN210 spec version not supported           TNN211 activation table malformed
 //   TNN212 bidirectional halves differ          TNN213 integer bound broken (int32 / 2^53)
 //   TNN214 reservoir parameters invalid or int8 weights differ from the regenerated reservoir
-//   (Jordan layers: compiler/core/ir/quant-jordan.ts, same codes)
+//   Each kind's fields and bounds are checked by its hooks (compiler/layers/<kind>/ir.ts), same codes.
 
 import { Diagnostic, TinyrnnError, isPlainObject } from './errors';
 import { QUANT_SPEC_VERSION, RAW_INPUT_MAX, INT32_MAX, MULT_MAX, SHIFT_MAX, TABLE_SIZE } from '../spec/spec';

@@ -1,5 +1,6 @@
 // Validation of a FloatModel: collects every problem (code, JSON path, value, expectation)
-// before failing, so a user fixes a broken model in one round.
+// before failing, so a user fixes a broken model in one round. Each layer is checked by its kind's
+// hooks (compiler/layers/<kind>/ir.ts); this file checks the model around them.
 //
 // Codes (one test each in test/compiler/core/ir/validate.test.ts):
 //   TNN100 not an object / wrong format tag     TNN101 missing or mistyped field
