@@ -12,6 +12,11 @@ export type { BidirectionalLayer, CellLayer, QBidirectionalLayer, QCellLayer } f
 export const LAYER_KINDS = ['elman', 'lstm', 'gru', 'bidirectional', 'dense', 'jordan'] as const;
 export type LayerKind = (typeof LAYER_KINDS)[number];
 
+/** True for a known layer kind (a decoded file's `kind` field is checked with this). */
+export function isLayerKind(k: unknown): k is LayerKind {
+  return (LAYER_KINDS as readonly unknown[]).includes(k);
+}
+
 export type Layer = CellLayer | BidirectionalLayer | DenseLayer | JordanLayer;
 export type QLayer = QCellLayer | QBidirectionalLayer | QDenseLayer | QJordanLayer;
 

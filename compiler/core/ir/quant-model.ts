@@ -21,7 +21,7 @@
 import { Diagnostic, TinyrnnError, isPlainObject } from './errors';
 import { QUANT_SPEC_VERSION, RAW_INPUT_MAX, INT32_MAX, MULT_MAX, SHIFT_MAX, TABLE_SIZE } from '../spec/spec';
 import { Checker } from './quant-check';
-import { LAYER_KINDS, LayerKind, QLayer } from './kinds';
+import { QLayer, isLayerKind } from './kinds';
 import { QuantModel } from './quant-types';
 import { IR_KINDS, irOf, lastOutputType, layerInputSize, layerOutputSize } from '../../layers/ir';
 
@@ -78,7 +78,6 @@ export function quantBoundProblems(m: QuantModel, code = 'TNN213'): Diagnostic[]
 // Validation
 
 const isObj = isPlainObject;
-const isLayerKind = (k: unknown): k is LayerKind => (LAYER_KINDS as readonly unknown[]).includes(k);
 
 /** Returns every problem of a decoded quant model (empty when it is valid). */
 export function quantModelProblems(m: unknown): Diagnostic[] {

@@ -17,11 +17,10 @@
 import { Diagnostic, TinyrnnError, isPlainObject } from './errors';
 import { FloatChecker } from './float-check';
 import { FloatModel, Layer, OUTPUT_MODES, TASKS, layerOutputSize } from './model';
-import { LAYER_KINDS, LayerKind } from './kinds';
+import { LAYER_KINDS, isLayerKind } from './kinds';
 import { IR_KINDS } from '../../layers/ir';
 
 const isObj = isPlainObject;
-const isLayerKind = (k: unknown): k is LayerKind => (LAYER_KINDS as readonly unknown[]).includes(k);
 
 /** Checks one would-be layer by its kind's hooks; returns its output width when known. */
 function validateLayer(c: FloatChecker, l: unknown, path: string, width: number | undefined): number | undefined {
