@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CellKind, DenseActivation, ElmanActivation, FloatModel, Layer, emptyCell, emptyDense, CellLayer } from '../../compiler/core/ir/model';
 import { QuantModel } from '../../compiler/core/ir/quant-model';
+import { isStreaming } from '../../compiler/layers/ir';
 import { encodeQuantModel, writeFileAtomic } from '../../compiler/core/ir/format';
 import { Rng } from '../../compiler/core/util/rng';
 import { quantizeModel } from '../../compiler/quant/quantize';
@@ -391,7 +392,7 @@ export interface RenderedCase {
 /** Quantises a case and runs it through the reference; returns the files' bytes. */
 export function renderCase(c: GoldenCase): RenderedCase {
   const q = quantizeModel(c.model, c.calib, { source: `golden case ${c.name}`, ...(c.rawPerUnit ? { rawPerUnit: c.rawPerUnit } : {}) });
-  const streaming = !q.layers.some((l) => l.kind === 'bidirectional');
+  const streaming = isStreaming(q);
   const sequences = c.sequences(q).map((raw) => {
     const { obs, trace } = traceCollector();
     let outputs: Int32Array[];
