@@ -4,6 +4,7 @@
 import type { IrHooks, TablesUsed } from '../core/ir/kind-hooks';
 import type { QOutputType } from '../core/ir/quant-check';
 import { KindRegistry, Layer, LayerKind, LayerOf, QLayer, QLayerOf } from '../core/ir/kinds';
+import type { CellKind } from './cell/ir';
 import { ir as bidirectional } from './bidirectional/ir';
 import { ir as dense } from './dense/ir';
 import { ir as elman } from './elman/ir';
@@ -22,7 +23,7 @@ export function irOf<K extends LayerKind>(l: { kind: K }): IrHooks<LayerOf<K>, Q
 
 /** The shape of any layer, float or quantised: what the size helpers below need. */
 export type LayerShape =
-  | { kind: 'elman' | 'lstm' | 'gru'; inputSize: number; hidden: number }
+  | { kind: CellKind; inputSize: number; hidden: number }
   | { kind: 'bidirectional'; forward: { inputSize: number; hidden: number }; backward: { hidden: number } }
   | { kind: 'dense'; inputSize: number; units: number }
   | { kind: 'jordan'; inputSize: number; hidden: number; units: number };

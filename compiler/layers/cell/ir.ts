@@ -69,7 +69,7 @@ export interface QCellCommon {
 }
 
 /** A cell of any kind, by its common fields and kind tag (what the shared helpers below read). */
-type AnyCell = { kind: CellKind; activation?: string };
+export type AnyCell = { kind: CellKind; activation?: string };
 
 /** True for the one cell whose recurrent input is its int8 output h8 (elman relu: h is unbounded); the others use h16 (Q0.15). */
 export function recurrentIsH8(c: AnyCell): boolean {

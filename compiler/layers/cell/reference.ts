@@ -5,7 +5,7 @@
 import type { QTables } from '../../core/ir/quant-types';
 import { Obs, RefHooks, dot, runBySteps } from '../../core/reference/kernel';
 import { requantize } from '../../core/spec/fixed';
-import { CellKind, QCellCommon, gateCount, recurrentIsH8 } from './ir';
+import { AnyCell, QCellCommon, gateCount, recurrentIsH8 } from './ir';
 
 /**
  * Streaming state of one cell. LSTM, GRU and Elman tanh carry h16 (Q0.15), their recurrent
@@ -17,7 +17,7 @@ export interface QCellState {
   c: Int16Array; // (H) LSTM cell, reset to 0 (length 0 for other cells)
 }
 
-type Cell = QCellCommon & { kind: CellKind; activation?: string };
+type Cell = QCellCommon & AnyCell;
 
 export function newCellState(l: Cell): QCellState {
   const st: QCellState = {

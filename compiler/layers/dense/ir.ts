@@ -4,7 +4,7 @@
 import { FloatChecker, mulSizes } from '../../core/ir/float-check';
 import { BoundCheck, Checker, QOutputType, checkOutputStage, requantBound, rowAbsSum } from '../../core/ir/quant-check';
 import { joinPath } from '../../core/ir/errors';
-import type { IrHooks } from '../../core/ir/kind-hooks';
+import type { IrHooks, TablesUsed } from '../../core/ir/kind-hooks';
 import { INT32_MAX, MULT_MAX, SHIFT_MAX } from '../../core/spec/spec';
 
 export const DENSE_ACTIVATIONS = ['none', 'relu', 'tanh', 'sigmoid', 'softmax'] as const;
@@ -77,7 +77,7 @@ export function denseBounds(l: QDenseLayer, path: string, xMax: number, check: B
 }
 
 /** The tables an output stage (a dense layer, a Jordan projection) reads for its activation. */
-export function outputStageTables(activation: string): { sigmoid: boolean; tanh: boolean } {
+export function outputStageTables(activation: string): TablesUsed {
   return { sigmoid: activation === 'sigmoid', tanh: activation === 'tanh' };
 }
 
