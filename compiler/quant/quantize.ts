@@ -12,6 +12,7 @@ import { validateFloatModel } from '../core/ir/validate';
 import { FloatModel, layerOutputSize, modelOutputSize } from '../core/ir/model';
 import { QLayer, QuantModel, quantBoundProblems, validateQuantModel } from '../core/ir/quant-model';
 import { calibrate, rawAbsMax } from './calibrate';
+import { layerOutType } from '../layers/ir';
 import { sigmoidTable, tanhTable } from './scale';
 import { QUANT_SPEC_VERSION, RAW_INPUT_MAX } from '../core/spec/spec';
 import { commonInputScale, firstLayerIsReservoir } from '../esn/quant';
@@ -149,7 +150,7 @@ export function quantizeModel(m: FloatModel, sequences: ArrayLike<ArrayLike<numb
     input: { rawPerUnit, offset, m: im, s: is },
     tables: { sigmoid: sigmoidTable(), tanh: tanhTable() },
     layers,
-    outputType: lastQ.kind === 'dense' || lastQ.kind === 'jordan' ? lastQ.outType : 's8',
+    outputType: layerOutType(lastQ),
     doc: {
       inputScale: Array.from(inCols.scale),
       layers: docLayers,

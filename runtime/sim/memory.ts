@@ -6,50 +6,19 @@
 //
 // Legend: F features, H hidden, G gates, O outputs, I layer input.
 
-import { QuantModel, QLayer, qGateCount, qLayerBytes, qLayerOutputSize, qLayerInputSize, recurrentIsH8 } from '../../compiler/core/ir/quant-model';
+import { QuantModel, qLayerBytes, qLayerOutputSize, qLayerInputSize } from '../../compiler/core/ir/quant-model';
+import { layerScratchBytes, layerStateBytes } from '../../compiler/layers/ir';
 import { TinyrnnError, Diagnostic } from '../../compiler/core/ir/errors';
 import { BoardProfile } from '../../targets/boards';
 import { MemoryUse } from './types';
-
-function stateBytes(l: QLayer): number {
-  switch (l.kind) {
-    case 'elman':
-    case 'lstm':
-    case 'gru':
-      // h8 (the output), h16 (Q0.15 state) unless the recurrent input is h8, c (int16) for LSTM
-      return l.hidden + (recurrentIsH8(l) ? 0 : 2 * l.hidden) + (l.kind === 'lstm' ? 2 * l.hidden : 0);
-    case 'bidirectional':
-      return stateBytes(l.forward) + stateBytes(l.backward);
-    case 'dense':
-      return 0;
-    case 'jordan':
-      // y, the fed-back output (int8, or int16 when last)
-      return l.units * (l.outType === 's16' ? 2 : 1);
-  }
-}
-
-function scratchBytes(l: QLayer): number {
-  switch (l.kind) {
-    case 'elman':
-    case 'lstm':
-    case 'gru':
-      return 2 * qGateCount(l.kind) * l.hidden; // pre-activations / gate outputs, int16
-    case 'bidirectional':
-      return scratchBytes(l.forward);
-    case 'dense':
-      return 0;
-    case 'jordan':
-      return 4 * l.hidden; // pre-activations and h16, int16
-  }
-}
 
 /** The model's own floor: integers in flash, state + the widest scratch + I/O buffers in RAM. */
 export function modelMemoryFloor(m: QuantModel, board: BoardProfile): MemoryUse {
   const params = m.layers.reduce((s, l) => s + qLayerBytes(l), 0);
   const tables = 2 * (m.tables.sigmoid.length + m.tables.tanh.length);
   const input = m.inputSize * (4 + 4 + 4 + 4);
-  const state = m.layers.reduce((s, l) => s + stateBytes(l), 0);
-  const scratch = Math.max(0, ...m.layers.map(scratchBytes));
+  const state = m.layers.reduce((s, l) => s + layerStateBytes(l), 0);
+  const scratch = Math.max(0, ...m.layers.map(layerScratchBytes));
   const widest = Math.max(m.inputSize, ...m.layers.map((l) => Math.max(qLayerInputSize(l), qLayerOutputSize(l))));
   const io = 4 * m.inputSize + 2 * m.inputSize + widest + (m.outputType === 's16' ? 2 : 1) * m.outputSize;
   return {

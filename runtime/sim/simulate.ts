@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { TinyrnnError } from '../../compiler/core/ir/errors';
 import { writeFileAtomic } from '../../compiler/core/ir/format';
 import { QuantModel, qLayerBytes } from '../../compiler/core/ir/quant-model';
+import { isStreaming } from '../../compiler/layers/ir';
 import { VERSION } from '../../compiler/core/util/version';
 import { BoardProfile, findBoard } from '../../targets/boards';
 import { PreparedEngine } from './engine';
@@ -144,7 +145,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulationReport> {
   const modelFile = path.resolve(cwd, o.modelFile);
   const model = loadSimModel(modelFile);
   const board = findBoard(o.board);
-  if (model.layers.some((l) => l.kind === 'bidirectional')) {
+  if (!isStreaming(model)) {
     throw new TinyrnnError({
       code: 'SIM005',
       path: 'layers',

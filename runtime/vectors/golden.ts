@@ -8,8 +8,9 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CellLayer, LAYER_KINDS, isBidirectional } from '../../compiler/core/ir/model';
+import { CellLayer, LAYER_KINDS } from '../../compiler/core/ir/model';
 import { QuantModel } from '../../compiler/core/ir/quant-model';
+import { isStreaming } from '../../compiler/layers/ir';
 import { encodeQuantModel, writeFileAtomic } from '../../compiler/core/ir/format';
 import { quantizeModel } from '../../compiler/quant/quantize';
 import { QUANT_SPEC_VERSION } from '../../compiler/core/spec/spec';
@@ -180,7 +181,7 @@ export interface RenderedCase {
 /** Quantises a case and runs it through the reference; returns the files' bytes. */
 export function renderCase(c: GoldenCase): RenderedCase {
   const q = quantizeModel(c.model, c.calib, { source: `golden case ${c.name}`, ...(c.rawPerUnit ? { rawPerUnit: c.rawPerUnit } : {}) });
-  const streaming = !isBidirectional(q);
+  const streaming = isStreaming(q);
   const sequences = c.sequences(q).map((raw) => {
     const { obs, trace } = traceCollector();
     let outputs: Int32Array[];

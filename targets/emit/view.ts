@@ -9,6 +9,7 @@ import { QCellLayer, QLayer, QuantModel, qGateCount, qLayerInputSize, qLayerOutp
 import { encodeQuantModel } from '../../compiler/core/ir/format';
 import { assertNever } from '../../compiler/core/ir/model';
 import { QUANT_SPEC_VERSION } from '../../compiler/core/spec/spec';
+import { isStreaming, layerMacs, layerStateBytes, layerTables } from '../../compiler/layers/ir';
 import { VERSION } from '../../compiler/core/util/version';
 import { identifierFragments } from './names';
 
@@ -95,18 +96,6 @@ export function modelHash(m: QuantModel): string {
   return createHash('sha256').update(encodeQuantModel(m)).digest('hex').slice(0, 16);
 }
 
-function cellUses(l: QCellLayer): { sig: boolean; tanh: boolean } {
-  switch (l.kind) {
-    case 'elman':
-      return { sig: false, tanh: l.activation === 'tanh' };
-    case 'lstm':
-    case 'gru':
-      return { sig: true, tanh: true };
-    default:
-      return assertNever(l);
-  }
-}
-
 /** Build the view. `prefix` must already be validated (names.ts). */
 export function buildModelView(m: QuantModel, prefix: string): ModelView {
   const arrays: ConstArray[] = [];
@@ -131,9 +120,6 @@ export function buildModelView(m: QuantModel, prefix: string): ModelView {
     add(`${stem}_mh`, 'mh', 's16', c.mh, `(G*H) = (${GH})`, 'requant', index);
     add(`${stem}_sx`, 'sx', 'u8', c.sx, `(G*H) = (${GH})`, 'requant', index);
     add(`${stem}_sh`, 'sh', 'u8', c.sh, `(G*H) = (${GH})`, 'requant', index);
-    const u = cellUses(c);
-    usesSigmoid ||= u.sig;
-    usesTanh ||= u.tanh;
   };
   const cellView = (c: QCellLayer, stem: string, tag: string): CellView => ({
     kind: c.kind,
@@ -144,16 +130,11 @@ export function buildModelView(m: QuantModel, prefix: string): ModelView {
     G: qGateCount(c.kind),
     layer: c,
   });
-  // h8 (the output) + h16 (the recurrent state, except elman relu) + c (lstm)
-  const cellState = (c: QCellLayer) => c.hidden * (1 + (c.kind === 'elman' && c.activation === 'relu' ? 0 : 2) + (c.kind === 'lstm' ? 2 : 0));
-  const cellMacs = (c: QCellLayer) => qGateCount(c.kind) * c.hidden * (c.inputSize + c.hidden);
 
   const layers: LayerView[] = m.layers.map((l, index) => {
     const before = arrays.length;
     let cells: CellView[] = [];
     let title: string;
-    let macs: number;
-    let stateBytes: number;
     switch (l.kind) {
       case 'elman':
       case 'lstm':
@@ -162,8 +143,6 @@ export function buildModelView(m: QuantModel, prefix: string): ModelView {
         cellArrays(l, stem, index);
         cells = [cellView(l, stem, `L${index}`)];
         title = `${l.kind} ${l.inputSize}->${l.hidden}${l.kind === 'elman' ? ` ${l.activation}` : l.kind === 'gru' ? (l.resetAfter ? ' reset-after' : ' reset-before') : ''}`;
-        macs = cellMacs(l);
-        stateBytes = cellState(l);
         break;
       }
       case 'bidirectional': {
@@ -171,8 +150,6 @@ export function buildModelView(m: QuantModel, prefix: string): ModelView {
         cellArrays(l.backward, `${prefix}_l${index}b`, index);
         cells = [cellView(l.forward, `${prefix}_l${index}f`, `L${index}.fwd`), cellView(l.backward, `${prefix}_l${index}b`, `L${index}.bwd`)];
         title = `bidirectional ${l.forward.kind} ${l.forward.inputSize}->${l.forward.hidden}+${l.backward.hidden}`;
-        macs = cellMacs(l.forward) + cellMacs(l.backward);
-        stateBytes = cellState(l.forward) + cellState(l.backward);
         break;
       }
       case 'dense': {
@@ -181,11 +158,7 @@ export function buildModelView(m: QuantModel, prefix: string): ModelView {
         add(`${stem}_b`, 'b', 's32', l.b, `(U) = (${l.units})`, 'biases', index);
         add(`${stem}_m`, 'm', 's16', l.m, `(U) = (${l.units})`, 'requant', index);
         add(`${stem}_s`, 's', 'u8', l.s, `(U) = (${l.units})`, 'requant', index);
-        if (l.activation === 'tanh') usesTanh = true;
-        if (l.activation === 'sigmoid') usesSigmoid = true;
         title = `dense ${l.inputSize}->${l.units} ${l.activation}`;
-        macs = l.units * l.inputSize;
-        stateBytes = 0;
         break;
       }
       case 'jordan': {
@@ -204,20 +177,29 @@ export function buildModelView(m: QuantModel, prefix: string): ModelView {
         add(`${stem}_sy`, 'sy', 'u8', l.sy, `(H) = (${H})`, 'requant', index);
         add(`${stem}_mo`, 'mo', 's16', l.mo, `(U) = (${U})`, 'requant', index);
         add(`${stem}_so`, 'so', 'u8', l.so, `(U) = (${U})`, 'requant', index);
-        usesTanh = true;
-        if (l.outActivation === 'sigmoid') usesSigmoid = true;
         title = `jordan ${l.inputSize}->${H}->${U} ${l.outActivation}`;
-        macs = H * (l.inputSize + U) + U * H;
-        // y, the fed-back output: int8, or int16 when last
-        stateBytes = U * (l.outType === 's16' ? 2 : 1);
         break;
       }
       default:
         return assertNever(l);
     }
+    const tables = layerTables(l);
+    usesSigmoid ||= tables.sigmoid;
+    usesTanh ||= tables.tanh;
     const bytes: Record<ArrayRole, number> = { weights: 0, biases: 0, requant: 0, tables: 0, input: 0 };
     for (const a of arrays.slice(before)) bytes[a.role] += a.bytes;
-    return { index, kind: l.kind, title, input: qLayerInputSize(l), output: qLayerOutputSize(l), cells, macs, bytes, stateBytes, layer: l };
+    return {
+      index,
+      kind: l.kind,
+      title,
+      input: qLayerInputSize(l),
+      output: qLayerOutputSize(l),
+      cells,
+      macs: layerMacs(l),
+      bytes,
+      stateBytes: layerStateBytes(l),
+      layer: l,
+    };
   });
   if (usesSigmoid) add(`${prefix}_sigmoid_table`, 'tables.sigmoid', 's16', m.tables.sigmoid, '(257) sigmoid(k/32), Q0.15', 'tables', -1);
   if (usesTanh) add(`${prefix}_tanh_table`, 'tables.tanh', 's16', m.tables.tanh, '(257) tanh(k/32), Q0.15', 'tables', -1);
@@ -235,7 +217,7 @@ export function buildModelView(m: QuantModel, prefix: string): ModelView {
     outputType: m.outputType,
     inputSize: m.inputSize,
     outputSize: m.outputSize,
-    streaming: !m.layers.some((l) => l.kind === 'bidirectional'),
+    streaming: isStreaming(m),
     features: m.meta.features.slice(),
     featureIds: identifierFragments(m.meta.features, 'FEATURE'),
     labels,

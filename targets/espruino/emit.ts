@@ -14,6 +14,7 @@
 import { QCellLayer, QDenseLayer, QJordanLayer, QLayer, QuantModel, qGateCount, qLayerOutputSize } from '../../compiler/core/ir/quant-model';
 import { jordanProjection } from '../../compiler/core/ir/quant-jordan';
 import { assertNever } from '../../compiler/core/ir/model';
+import { isStreaming, lastOutputType } from '../../compiler/layers/ir';
 import { TinyrnnError } from '../../compiler/core/ir/errors';
 import { buildModelView } from '../emit/view';
 import { KERNEL_KIND, KernelKind } from './kinds';
@@ -476,14 +477,13 @@ export function buildView(m: QuantModel, opts: { unrolled?: boolean } = {}): Esp
         return assertNever(l);
     }
   });
-  const last = m.layers[m.layers.length - 1];
   return {
     sections,
     layers,
     F,
     O: m.outputSize,
-    outWide: (last.kind === 'dense' || last.kind === 'jordan') && last.outType === 's16',
-    streaming: !m.layers.some((l) => l.kind === 'bidirectional'),
+    outWide: lastOutputType(m) === 's16',
+    streaming: isStreaming(m),
     ramArrays: ram,
     reservoirs,
   };

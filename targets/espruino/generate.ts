@@ -3,7 +3,7 @@
 // Pure: returns file contents; target.ts writes them and adds the runtime, the example app and
 // the manifest.
 import * as path from 'node:path';
-import { QuantModel } from '../../compiler/core/ir/quant-model';
+import { QuantModel, assertSpecVersion } from '../../compiler/core/ir/quant-model';
 import { TinyrnnError } from '../../compiler/core/ir/errors';
 import { loadTemplates, TemplateSet } from '../emit/template';
 import { jsString, commentText } from '../emit/names';
@@ -75,14 +75,7 @@ export function checkModuleName(name: string): void {
 
 export function generateModule(m: QuantModel, opts: GenerateOptions): GeneratedModule {
   checkModuleName(opts.moduleName);
-  if (m.specVersion !== QUANT_SPEC_VERSION) {
-    throw new TinyrnnError({
-      code: 'TNN210',
-      path: 'specVersion',
-      message: `quantisation spec version ${m.specVersion} is not supported`,
-      expected: String(QUANT_SPEC_VERSION),
-    });
-  }
+  assertSpecVersion(m);
   const kernel = opts.kernel ?? (modelRows(m) <= UNROLL_MAX_ROWS ? 'unrolled' : 'loop');
   const view = buildView(m, { unrolled: kernel === 'unrolled' });
   const { blobs, placed } = packSections(view.sections);

@@ -101,3 +101,8 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 /** "a.b" path of a field inside a model ("b" at the root). */
 export const joinPath = (path: string, key: string): string => (path ? `${path}.${key}` : key);
+
+/** The exhaustiveness check of a switch on a kind: unreachable when every case is handled. */
+export function assertNever(x: never): never {
+  throw new Error(`unhandled case: ${JSON.stringify((x as { kind?: unknown })?.kind ?? x)}`);
+}

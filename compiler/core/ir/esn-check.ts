@@ -1,6 +1,6 @@
 // Validation of the echo-state-network fields of an Elman layer, float (`leak`, `reservoir`) and
-// quantised (`leakQ15`, `reservoir`). The model validators (compiler/core/ir/validate.ts and
-// compiler/core/ir/quant-model.ts) call these on every Elman cell; the codes are theirs:
+// quantised (`leakQ15`, `reservoir`). The Elman kind's validation (compiler/layers/elman/ir.ts)
+// calls these on every Elman cell; the codes are the model validators':
 //   float:     TNN114 leak invalid (range, relu, bidirectional half)
 //              TNN115 reservoir parameters invalid
 //              TNN116 weights or biases differ from the regenerated reservoir

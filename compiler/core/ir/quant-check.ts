@@ -20,7 +20,18 @@ const join = joinPath;
 type IntArray = Int8Array | Int16Array | Int32Array;
 type IntArrayCtor = Int8ArrayConstructor | Int16ArrayConstructor | Int32ArrayConstructor;
 
+/** Storage type of a layer's output vector. */
+export type QOutputType = 's8' | 's16';
+
+/** Reports a bound broken: `what` at `path` can reach v, beyond limit (quant-model.ts quantBoundProblems). */
+export type BoundCheck = (path: string, what: string, v: number, limit: number) => void;
+
 export class Checker extends DiagnosticList {
+  /** The layer's input size I against the previous layer's output width (TNN208). */
+  chain(I: number | undefined, width: number | undefined, path: string): void {
+    if (I !== undefined && width !== undefined && I !== width)
+      this.add('TNN208', join(path, 'inputSize'), 'does not match the previous layer output', I, String(width));
+  }
   size(o: Obj, key: string, path: string): number | undefined {
     const v = o[key];
     if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0 || v > 1 << 20) {

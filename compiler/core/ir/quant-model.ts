@@ -16,51 +16,35 @@
 //   TNN210 spec version not supported           TNN211 activation table malformed
 //   TNN212 bidirectional halves differ          TNN213 integer bound broken (int32 / 2^53)
 //   TNN214 reservoir parameters invalid or int8 weights differ from the regenerated reservoir
-//   (Jordan layers: compiler/core/ir/quant-jordan.ts, same codes)
+//   Each kind's fields and bounds are checked by its hooks (compiler/layers/<kind>/ir.ts), same codes.
 
-import { Diagnostic, DiagnosticCode, TinyrnnError, isPlainObject, joinPath } from './errors';
-import { assertNever, layerInputSize, layerOutputSize } from './model';
-import { quantEsnProblems } from './esn-check';
-import { QUANT_SPEC_VERSION, INT32_MAX, MULT_MAX, SHIFT_MAX, TABLE_SIZE, RAW_INPUT_MAX } from '../spec/spec';
-import { checkJordan, jordanBoundProblems } from './quant-jordan';
-import { Checker, checkOutputStage, rowAbsSum, requantBound } from './quant-check';
-import { QCELL_KINDS, QDENSE_ACTIVATIONS, QCellLayer, QLayer, QuantModel, qGateCount } from './quant-types';
+import { Diagnostic, DiagnosticCode, TinyrnnError, isPlainObject } from './errors';
+import { QUANT_SPEC_VERSION, RAW_INPUT_MAX, INT32_MAX, MULT_MAX, SHIFT_MAX, TABLE_SIZE } from '../spec/spec';
+import { Checker } from './quant-check';
+import { QLayer, isLayerKind } from './kinds';
+import { QuantModel } from './quant-types';
+import { IR_KINDS, irOf, lastOutputType, layerInputSize, layerOutputSize } from '../../layers/ir';
 
 export { Checker, checkOutputStage, rowAbsSum, requantBound } from './quant-check';
+export { recurrentIsH8 } from '../../layers/cell/ir';
+export { qLayerBytes } from '../../layers/ir';
 
 export * from './quant-types';
 
-/** True for the one cell whose recurrent input is its int8 output h8 (elman relu: h is unbounded); the others use h16 (Q0.15). */
-export function recurrentIsH8(c: QCellLayer): boolean {
-  return c.kind === 'elman' && c.activation === 'relu';
-}
-
-/** Gates per cell, output and input widths: the float IR's helpers serve quantised layers too. */
+/** Output and input widths: the float IR's helpers serve quantised layers too. */
 export const qLayerOutputSize: (l: QLayer) => number = layerOutputSize;
 export const qLayerInputSize: (l: QLayer) => number = layerInputSize;
 
-/** Bytes of the integer parameters a device stores for a layer (weights, biases, multipliers, shifts). */
-export function qLayerBytes(l: QLayer): number {
-  switch (l.kind) {
-    case 'elman':
-    case 'lstm':
-    case 'gru':
-      return l.wx.length + l.wh.length + 4 * (l.bx.length + l.bh.length) + 2 * (l.mx.length + l.mh.length) + (l.sx.length + l.sh.length);
-    case 'bidirectional':
-      return qLayerBytes(l.forward) + qLayerBytes(l.backward);
-    case 'dense':
-      return l.w.length + 4 * l.b.length + 2 * l.m.length + l.s.length;
-    case 'jordan':
-      return (
-        l.wx.length +
-        l.wy.length +
-        l.wo.length +
-        4 * (l.bx.length + l.by.length + l.bo.length) +
-        2 * (l.mx.length + l.my.length + l.mo.length) +
-        (l.sx.length + l.sy.length + l.so.length)
-      );
-    default:
-      return assertNever(l);
+/** Throws TNN210 unless the model's integers are defined by the spec version this tinyrnn implements. */
+export function assertSpecVersion(m: { specVersion: number }): void {
+  if (m.specVersion !== QUANT_SPEC_VERSION) {
+    throw new TinyrnnError({
+      code: 'TNN210',
+      path: 'specVersion',
+      message: `quantisation spec version ${m.specVersion} is not supported`,
+      expected: String(QUANT_SPEC_VERSION),
+      hint: 'quantise the float model again with this tinyrnn',
+    });
   }
 }
 
@@ -86,49 +70,7 @@ export function quantBoundProblems(m: QuantModel, code: DiagnosticCode = 'TNN213
     }
   };
   // |input element|: 32768 for the first layer (x16), 128 after it (int8)
-  const cell = (c: QCellLayer, path: string, xMax: number): void => {
-    const G = qGateCount(c.kind);
-    for (let r = 0; r < G * c.hidden; r++) {
-      const ax = Math.abs(c.bx[r]) + xMax * rowAbsSum(c.wx, r, c.inputSize);
-      // the recurrent input is h16 (|h16| <= 32768), or h8 for elman relu
-      const ah = Math.abs(c.bh[r]) + (recurrentIsH8(c) ? 128 : 32768) * rowAbsSum(c.wh, r, c.hidden);
-      check(`${path}.wx[${r}]`, `input accumulator of row ${r}`, ax, INT32_MAX);
-      check(`${path}.wh[${r}]`, `recurrent accumulator of row ${r}`, ah, INT32_MAX);
-      if (ax <= INT32_MAX && ah <= INT32_MAX) {
-        const px = requantBound(ax, c.mx[r], c.sx[r]);
-        const ph = requantBound(ah, c.mh[r], c.sh[r]);
-        // margin 32768: a zero point (elman relu) or a rounding term added after the sum still fits
-        check(`${path}.mx[${r}]`, `pre-activation sum of row ${r}`, px + ph, INT32_MAX - 32768);
-      }
-    }
-  };
-  m.layers.forEach((l, i) => {
-    const path = `layers[${i}]`;
-    const xMax = i === 0 ? 32768 : 128;
-    switch (l.kind) {
-      case 'elman':
-      case 'lstm':
-      case 'gru':
-        cell(l, path, xMax);
-        break;
-      case 'bidirectional':
-        cell(l.forward, `${path}.forward`, xMax);
-        cell(l.backward, `${path}.backward`, xMax);
-        break;
-      case 'dense':
-        for (let u = 0; u < l.units; u++) {
-          const a = Math.abs(l.b[u]) + xMax * rowAbsSum(l.w, u, l.inputSize);
-          check(`${path}.w[${u}]`, `accumulator of unit ${u}`, a, INT32_MAX);
-          if (a <= INT32_MAX) check(`${path}.m[${u}]`, `requantised output of unit ${u}`, requantBound(a, l.m[u], l.s[u]), INT32_MAX - 32768);
-        }
-        break;
-      case 'jordan':
-        jordanBoundProblems(l, path, xMax, check);
-        break;
-      default:
-        assertNever(l);
-    }
-  });
+  m.layers.forEach((l, i) => irOf(l).bounds(l, `layers[${i}]`, i === 0 ? 32768 : 128, check));
   return out;
 }
 
@@ -136,38 +78,6 @@ export function quantBoundProblems(m: QuantModel, code: DiagnosticCode = 'TNN213
 // Validation
 
 const isObj = isPlainObject;
-const join = joinPath;
-
-function checkCell(c: Checker, o: unknown, path: string, inputSize: number | undefined): { hidden?: number; kind?: string; hZp?: number } {
-  if (!isObj(o)) {
-    c.add('TNN201', path, 'layer is not an object', o);
-    return {};
-  }
-  const kind = o.kind;
-  if (kind !== 'elman' && kind !== 'lstm' && kind !== 'gru') {
-    c.add('TNN203', join(path, 'kind'), 'unknown cell kind', kind, QCELL_KINDS.join(', '));
-    return {};
-  }
-  const I = c.size(o, 'inputSize', path);
-  if (I !== undefined && inputSize !== undefined && I !== inputSize)
-    c.add('TNN208', join(path, 'inputSize'), 'does not match the previous layer output', I, String(inputSize));
-  const H = c.size(o, 'hidden', path);
-  const GH = H === undefined ? undefined : qGateCount(kind) * H;
-  c.arr(o, 'wx', path, Int8Array, GH !== undefined && I !== undefined ? GH * I : undefined, '(G*H, I)', -127, 127);
-  c.arr(o, 'wh', path, Int8Array, GH !== undefined && H !== undefined ? GH * H : undefined, '(G*H, H)', -127, 127);
-  for (const k of ['bx', 'bh']) c.arr(o, k, path, Int32Array, GH, '(G*H)', -INT32_MAX, INT32_MAX);
-  for (const k of ['mx', 'mh']) c.arr(o, k, path, Int32Array, GH, '(G*H)', 0, MULT_MAX);
-  for (const k of ['sx', 'sh']) c.arr(o, k, path, Int32Array, GH, '(G*H)', 0, SHIFT_MAX);
-  c.int(o, 'clip', path, 0, INT32_MAX);
-  const hZp = c.int(o, 'hZp', path, -128, 127);
-  c.int(o, 'hM', path, 0, MULT_MAX);
-  c.int(o, 'hS', path, 0, SHIFT_MAX);
-  if (kind === 'elman') c.oneOf(o, 'activation', path, ['tanh', 'relu']);
-  if (kind === 'elman') c.problems.push(...quantEsnProblems(o, path, /\.(forward|backward)$/.test(path)));
-  if (kind === 'lstm') c.int(o, 'cellFrac', path, 0, 15);
-  if (kind === 'gru') c.bool(o, 'resetAfter', path);
-  return { hidden: H, kind, hZp };
-}
 
 /** Returns every problem of a decoded quant model (empty when it is valid). */
 export function quantModelProblems(m: unknown): Diagnostic[] {
@@ -235,49 +145,16 @@ export function quantModelProblems(m: unknown): Diagnostic[] {
       width = undefined;
       return;
     }
-    switch (l.kind) {
-      case 'elman':
-      case 'lstm':
-      case 'gru':
-        width = checkCell(c, l, path, width).hidden;
-        break;
-      case 'bidirectional': {
-        const f = checkCell(c, l.forward, join(path, 'forward'), width);
-        const b = checkCell(c, l.backward, join(path, 'backward'), width);
-        if (f.kind && b.kind && (f.kind !== b.kind || f.hidden !== b.hidden || f.hZp !== b.hZp)) {
-          c.add('TNN212', path, 'bidirectional halves differ', `${b.kind}(${b.hidden}, zp ${b.hZp})`, `same as forward: ${f.kind}(${f.hidden}, zp ${f.hZp})`);
-        }
-        width = f.hidden !== undefined && b.hidden !== undefined ? f.hidden + b.hidden : undefined;
-        break;
-      }
-      case 'dense': {
-        const I = c.size(l, 'inputSize', path);
-        if (I !== undefined && width !== undefined && I !== width)
-          c.add('TNN208', join(path, 'inputSize'), 'does not match the previous layer output', I, String(width));
-        const U = c.size(l, 'units', path);
-        c.arr(l, 'w', path, Int8Array, U !== undefined && I !== undefined ? U * I : undefined, '(U, I)', -127, 127);
-        c.arr(l, 'b', path, Int32Array, U, '(U)', -INT32_MAX, INT32_MAX);
-        c.arr(l, 'm', path, Int32Array, U, '(U)', 0, MULT_MAX);
-        c.arr(l, 's', path, Int32Array, U, '(U)', 0, SHIFT_MAX);
-        c.oneOf(l, 'activation', path, QDENSE_ACTIVATIONS);
-        checkOutputStage(c, l, path, i === (m.layers as unknown[]).length - 1);
-        if (l.activation === 'softmax' && i !== (m.layers as unknown[]).length - 1)
-          c.add('TNN204', join(path, 'activation'), 'softmax is only allowed on the last layer', 'softmax', 'none, relu, tanh or sigmoid');
-        width = U;
-        break;
-      }
-      case 'jordan':
-        width = checkJordan(c, l, path, width, i === (m.layers as unknown[]).length - 1);
-        break;
-      default:
-        c.add('TNN203', join(path, 'kind'), 'unknown layer kind', l.kind, 'elman, lstm, gru, bidirectional, dense or jordan');
-        width = undefined;
+    if (!isLayerKind(l.kind)) {
+      c.add('TNN203', `${path}.kind`, 'unknown layer kind', l.kind, 'elman, lstm, gru, bidirectional, dense or jordan');
+      width = undefined;
+      return;
     }
+    width = IR_KINDS[l.kind].validateQuant(c, l, path, width, i === (m.layers as unknown[]).length - 1);
   });
   if (O !== undefined && width !== undefined && O !== width) c.add('TNN208', 'outputSize', 'does not match the last layer output', O, String(width));
   if (c.problems.length === 0) {
-    const last = m.layers[m.layers.length - 1] as QLayer;
-    const want = last.kind === 'dense' || last.kind === 'jordan' ? last.outType : 's8';
+    const want = lastOutputType(m as unknown as QuantModel);
     if (m.outputType !== want) c.add('TNN204', 'outputType', 'does not match the last layer', m.outputType, want);
     c.problems.push(...quantBoundProblems(m as unknown as QuantModel));
   }

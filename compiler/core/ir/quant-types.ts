@@ -1,13 +1,23 @@
-// The types of the quantised model IR (QuantModel and its layers); compiler/core/ir/quant-model.ts
-// validates them and re-exports them. A leaf below quant-model.ts and quant-jordan.ts, so neither
-// imports the other back.
-import { CELL_KINDS, DENSE_ACTIVATIONS, JordanOutActivation, ModelMeta, OutputMode, Task, gateCount } from './model';
+// The types of the quantised model IR (QuantModel and its input stage); each kind's quantised layer
+// type lives in its folder (compiler/layers/<kind>/ir.ts) and is re-exported here.
+// compiler/core/ir/quant-model.ts validates them and re-exports them.
+import { gateCount } from '../../layers/cell/ir';
+import type { CellKind } from '../../layers/cell/ir';
+import type { QLayer } from './kinds';
+import type { QOutputType } from './quant-check';
+import type { ModelMeta, OutputMode, Task } from './model';
 
-export const QCELL_KINDS = CELL_KINDS;
-export type QCellKind = (typeof QCELL_KINDS)[number];
-export const QDENSE_ACTIVATIONS = DENSE_ACTIVATIONS;
-export type QDenseActivation = (typeof QDENSE_ACTIVATIONS)[number];
-export type QOutputType = 's8' | 's16';
+export { CELL_KINDS as QCELL_KINDS } from '../../layers/cell/ir';
+export type { QCellCommon } from '../../layers/cell/ir';
+export type { QElmanLayer } from '../../layers/elman/ir';
+export type { QLstmLayer } from '../../layers/lstm/ir';
+export type { QGruLayer } from '../../layers/gru/ir';
+export { QDENSE_ACTIVATIONS } from '../../layers/dense/ir';
+export type { QDenseActivation, QDenseLayer } from '../../layers/dense/ir';
+export type { QJordanLayer } from '../../layers/jordan/ir';
+export type { QBidirectionalLayer, QCellLayer, QLayer, QLayerOf } from './kinds';
+export type { QOutputType };
+export type QCellKind = CellKind;
 
 /**
  * Input stage: raw integer r (per feature) -> x16[f] = sat_s16(requantize(r - offset[f], m[f], s[f])).
@@ -25,86 +35,11 @@ export interface QuantInput {
   s: Int32Array; // (F) shift [0, 46]
 }
 
-interface QCellCommon {
-  name?: string;
-  inputSize: number; // I
-  hidden: number; // H
-  wx: Int8Array; // (G*H, I) per-row symmetric, [-127, 127]; applied to x16 (first layer) or x8
-  wh: Int8Array; // (G*H, H) applied to h16 (Q0.15), or to h8 for elman relu
-  bx: Int32Array; // (G*H) input-side bias with the input zero point folded in
-  bh: Int32Array; // (G*H) recurrent-side bias (elman relu: with the h8 zero point folded in)
-  mx: Int32Array; // (G*H) requantisation acc_x -> pre-activation units
-  sx: Int32Array; // (G*H)
-  mh: Int32Array; // (G*H) requantisation acc_h -> pre-activation units
-  sh: Int32Array; // (G*H)
-  /** Pre-activation clamp to [-clip, clip] in pre-activation units; 0 means no clamp. */
-  clip: number;
-  /** Zero point of the int8 hidden output h8 (also this layer's output). */
-  hZp: number;
-  /** Requantisation of h16 (Q0.15) to the int8 output h8; unused (0) for elman relu. */
-  hM: number;
-  hS: number;
+/** The activation tables of a quantised model (compiler/core/spec/fixed.ts). */
+export interface QTables {
+  sigmoid: Int16Array; // (257) sigmoid(k/32) in Q0.15
+  tanh: Int16Array; // (257) tanh(k/32) in Q0.15
 }
-
-export interface QElmanLayer extends QCellCommon {
-  kind: 'elman';
-  /** tanh: pre-activation in Q3.12; relu: pre-activation directly in h8 units (scale of h, no zero point). */
-  activation: 'tanh' | 'relu';
-  /**
-   * Leak rate in Q0.15, an integer in [1, 32768] (tanh only); absent means 32768 (no leak):
-   * h16 = h16_prev + rshift_round(leakQ15 * (tanh_s16(pre) - h16_prev), 15).
-   */
-  leakQ15?: number;
-  /**
-   * The layer is an echo state network reservoir: wx and wh are exactly Win8 and W8 of
-   * esn_generate({ seed, densityQ16, units: hidden, inputSize }), so a device regenerates them.
-   */
-  reservoir?: { seed: number; densityQ16: number };
-}
-
-export interface QLstmLayer extends QCellCommon {
-  kind: 'lstm';
-  /** Cell state c is int16 with scale 2^-cellFrac, cellFrac in [0, 15]. */
-  cellFrac: number;
-}
-
-export interface QGruLayer extends QCellCommon {
-  kind: 'gru';
-  resetAfter: boolean;
-}
-
-export type QCellLayer = QElmanLayer | QLstmLayer | QGruLayer;
-
-export interface QBidirectionalLayer {
-  kind: 'bidirectional';
-  name?: string;
-  /** Both halves have the same kind, sizes and h8 zero point (one output tensor). */
-  forward: QCellLayer;
-  backward: QCellLayer;
-}
-
-export interface QDenseLayer {
-  kind: 'dense';
-  name?: string;
-  inputSize: number; // I
-  units: number; // U
-  w: Int8Array; // (U, I) per-row symmetric, [-127, 127]; applied to x16 (first layer) or x8
-  b: Int32Array; // (U) with the input zero point folded in
-  m: Int32Array; // (U) acc -> output units (none/relu/softmax) or Q3.12 (tanh/sigmoid)
-  s: Int32Array; // (U)
-  /** softmax: the device outputs the logits (as 'none'); the host applies softmax after dequantising. */
-  activation: QDenseActivation;
-  outType: QOutputType;
-  outZp: number; // [-128, 127] for s8; 0 for s16
-  /** tanh/sigmoid with s8 output: Q15 -> output requantisation; 0 otherwise. */
-  oM: number;
-  oS: number;
-}
-
-export type QLayer = QCellLayer | QBidirectionalLayer | QDenseLayer | QJordanLayer;
-
-/** The quantised layer of one kind. */
-export type QLayerOf<K extends QLayer['kind']> = Extract<QLayer, { kind: K }>;
 
 /** Float scales: documentation for the host (dequantising, reports). Never read by kernels. */
 export interface QuantDoc {
@@ -129,10 +64,7 @@ export interface QuantModel {
   inputSize: number; // F
   outputSize: number; // O
   input: QuantInput;
-  tables: {
-    sigmoid: Int16Array; // (257) sigmoid(k/32) in Q0.15
-    tanh: Int16Array; // (257) tanh(k/32) in Q0.15
-  };
+  tables: QTables;
   layers: QLayer[];
   /** Storage type of the model output vector (the last layer's outType; s8 if it is a cell). */
   outputType: QOutputType;
@@ -141,31 +73,3 @@ export interface QuantModel {
 
 /** Gates per cell: the float IR's helper serves quantised layers too. */
 export const qGateCount: (kind: QCellKind) => number = gateCount;
-
-/** The quantised Jordan layer (docs/quantization.md section 5, "Jordan"); its checks are in quant-jordan.ts. */
-export interface QJordanLayer {
-  kind: 'jordan';
-  name?: string;
-  inputSize: number; // I
-  hidden: number; // H
-  units: number; // U
-  wx: Int8Array; // (H, I) per-row symmetric, [-127, 127]; applied to x16 (first layer) or x8
-  bx: Int32Array; // (H) with the input zero point folded in
-  mx: Int32Array; // (H) acc_x -> Q3.12
-  sx: Int32Array; // (H)
-  wy: Int8Array; // (H, U) applied to the fed-back output y (int8, or int16 when last)
-  by: Int32Array; // (H) the feedback zero point folded in (-sum wy * outZp)
-  my: Int32Array; // (H) acc_y -> Q3.12
-  sy: Int32Array; // (H)
-  wo: Int8Array; // (U, H) output projection, applied to h16 (Q0.15)
-  bo: Int32Array; // (U)
-  mo: Int32Array; // (U) acc -> output units (none/relu) or Q3.12 (tanh/sigmoid)
-  so: Int32Array; // (U)
-  outActivation: JordanOutActivation;
-  /** s16 when the layer is last (outZp 0), s8 otherwise. */
-  outType: QOutputType;
-  outZp: number;
-  /** tanh/sigmoid with s8 output: Q15 -> output requantisation; 0 otherwise. */
-  oM: number;
-  oS: number;
-}

@@ -1,5 +1,6 @@
 // Validation of a FloatModel: collects every problem (code, JSON path, value, expectation)
-// before failing, so a user fixes a broken model in one round.
+// before failing, so a user fixes a broken model in one round. Each layer is checked by its kind's
+// hooks (compiler/layers/<kind>/ir.ts); this file checks the model around them.
 //
 // Codes (one test each in test/compiler/core/ir/validate.test.ts):
 //   TNN100 not an object / wrong format tag     TNN101 missing or mistyped field
@@ -13,195 +14,30 @@
 //   TNN116 weights differ from the regenerated reservoir (compiler/core/ir/esn-check.ts)
 //   TNN117 Jordan layer inside a bidirectional layer
 
-import { Diagnostic, DiagnosticList, TinyrnnError, isPlainObject, isTypedArray, joinPath } from './errors';
-import { floatEsnProblems } from './esn-check';
-import {
-  CELL_KINDS,
-  CellLayer,
-  DENSE_ACTIVATIONS,
-  ELMAN_ACTIVATIONS,
-  FloatModel,
-  JORDAN_OUT_ACTIVATIONS,
-  Layer,
-  OUTPUT_MODES,
-  TASKS,
-  gateCount,
-  layerOutputSize,
-} from './model';
-
-type Obj = Record<string, unknown>;
-
-const join = joinPath;
+import { Diagnostic, TinyrnnError, isPlainObject } from './errors';
+import { FloatChecker } from './float-check';
+import { FloatModel, Layer, OUTPUT_MODES, TASKS, layerOutputSize } from './model';
+import { LAYER_KINDS, isLayerKind } from './kinds';
+import { IR_KINDS } from '../../layers/ir';
 
 const isObj = isPlainObject;
 
-class Collector extends DiagnosticList {
-  posInt(o: Obj, key: string, path: string): number | undefined {
-    const v = o[key];
-    if (v === undefined) {
-      this.add('TNN101', join(path, key), 'missing size', undefined, 'a positive integer');
-      return undefined;
-    }
-    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0 || v > 1 << 20) {
-      this.add('TNN102', join(path, key), 'size is not a positive integer', v, 'an integer in 1..1048576');
-      return undefined;
-    }
-    return v;
-  }
-  /** Checks a Float32Array field of a given length; returns it if usable. */
-  f32(o: Obj, key: string, path: string, length: number | undefined, shape: string): Float32Array | undefined {
-    const v = o[key];
-    const p = join(path, key);
-    if (v === undefined) {
-      this.add('TNN101', p, 'missing array', undefined, `Float32Array ${shape}`);
-      return undefined;
-    }
-    if (!isTypedArray<Float32Array>(v, 'Float32Array')) {
-      this.add('TNN105', p, 'array has the wrong type', v, `Float32Array ${shape}`);
-      return undefined;
-    }
-    if (length !== undefined && v.length !== length) {
-      this.add('TNN106', p, `has ${v.length} values`, undefined, `${shape} = ${length}`);
-      return undefined;
-    }
-    for (let i = 0; i < v.length; i++) {
-      if (!Number.isFinite(v[i])) {
-        this.add('TNN107', `${p}[${i}]`, 'value is not finite', v[i], 'a finite number', 'the model diverged in training or the file was damaged');
-        return undefined;
-      }
-    }
-    return v;
-  }
-}
-
-function validateCell(c: Collector, o: Obj, path: string, expectedInput: number | undefined): number | undefined {
-  const kind = o.kind as CellLayer['kind'];
-  const I = c.posInt(o, 'inputSize', path);
-  const H = c.posInt(o, 'hidden', path);
-  if (I !== undefined && expectedInput !== undefined && I !== expectedInput) {
-    c.add('TNN108', `${path}.inputSize`, `layer input size is ${I}`, undefined, `${expectedInput} (the previous layer's output width)`);
-  }
-  const G = gateCount(kind);
-  const gh = H !== undefined ? G * H : undefined;
-  const hs = `H = ${H ?? '?'}, I = ${I ?? '?'}`;
-  c.f32(o, 'wx', path, gh !== undefined && I !== undefined ? gh * I : undefined, `(${G}*H, I) with ${hs}`);
-  c.f32(o, 'wh', path, gh !== undefined && H !== undefined ? gh * H : undefined, `(${G}*H, H) with ${hs}`);
-  c.f32(o, 'bx', path, gh, `(${G}*H) with H = ${H ?? '?'}`);
-  c.f32(o, 'bh', path, gh, `(${G}*H) with H = ${H ?? '?'}`);
-  if (o.clip !== undefined && (typeof o.clip !== 'number' || !(o.clip > 0) || !Number.isFinite(o.clip))) {
-    c.add('TNN104', `${path}.clip`, 'clip is not a positive number', o.clip, 'a finite number > 0, or absent');
-  }
-  if (o.name !== undefined && typeof o.name !== 'string') c.add('TNN113', `${path}.name`, 'name is not a string', o.name, 'a string');
-  switch (kind) {
-    case 'elman':
-      if (!(ELMAN_ACTIVATIONS as readonly unknown[]).includes(o.activation)) {
-        c.add('TNN104', `${path}.activation`, 'unknown Elman activation', o.activation, ELMAN_ACTIVATIONS.join(' or '));
-      }
-      c.problems.push(...floatEsnProblems(o, path, /\.(forward|backward)$/.test(path)));
-      break;
-    case 'lstm':
-      if (o.peepholes !== undefined) c.f32(o, 'peepholes', path, H !== undefined ? 3 * H : undefined, `(3, H) with H = ${H ?? '?'}`);
-      break;
-    case 'gru':
-      if (typeof o.resetAfter !== 'boolean') {
-        c.add('TNN101', `${path}.resetAfter`, 'GRU variant missing', o.resetAfter, 'true (reset after, PyTorch/Keras) or false (reset before)');
-      }
-      break;
-  }
-  return H;
-}
-
-function validateLayer(c: Collector, l: unknown, path: string, expectedInput: number | undefined): number | undefined {
+/** Checks one would-be layer by its kind's hooks; returns its output width when known. */
+function validateLayer(c: FloatChecker, l: unknown, path: string, width: number | undefined): number | undefined {
   if (!isObj(l)) {
     c.add('TNN100', path, 'layer is not an object', l, 'a layer object');
     return undefined;
   }
-  const kind = l.kind;
-  if ((CELL_KINDS as readonly unknown[]).includes(kind)) return validateCell(c, l, path, expectedInput);
-  if (kind === 'bidirectional') {
-    if (!isObj(l.forward) || !isObj(l.backward)) {
-      c.add('TNN101', path, 'bidirectional layer needs forward and backward cells', undefined, '{ forward: cell, backward: cell }');
-      return undefined;
-    }
-    const hf = validateLayer(c, l.forward, `${path}.forward`, expectedInput);
-    const hb = validateLayer(c, l.backward, `${path}.backward`, expectedInput);
-    if (l.forward.kind === 'jordan' || l.backward.kind === 'jordan') {
-      c.add(
-        'TNN117',
-        path,
-        'a Jordan layer cannot be a bidirectional half',
-        'jordan',
-        'elman, lstm or gru on both sides',
-        'a Jordan layer feeds back its own output step by step; run it forwards only',
-      );
-      return undefined;
-    }
-    if (l.forward.kind !== l.backward.kind || !(CELL_KINDS as readonly unknown[]).includes(l.forward.kind)) {
-      c.add(
-        'TNN112',
-        path,
-        'bidirectional halves must be the same recurrent cell kind',
-        `${String(l.forward.kind)}/${String(l.backward.kind)}`,
-        'elman, lstm or gru on both sides',
-      );
-      return undefined;
-    }
-    if (hf !== undefined && hb !== undefined && hf !== hb) {
-      c.add('TNN112', path, `bidirectional halves have hidden sizes ${hf} and ${hb}`, undefined, 'equal hidden sizes');
-    }
-    return hf !== undefined && hb !== undefined ? hf + hb : undefined;
+  if (!isLayerKind(l.kind)) {
+    c.add('TNN103', `${path}.kind`, 'unknown layer kind', l.kind, LAYER_KINDS.join(', '));
+    return undefined;
   }
-  if (kind === 'dense') {
-    const I = c.posInt(l, 'inputSize', path);
-    const U = c.posInt(l, 'units', path);
-    if (I !== undefined && expectedInput !== undefined && I !== expectedInput) {
-      c.add('TNN108', `${path}.inputSize`, `layer input size is ${I}`, undefined, `${expectedInput} (the previous layer's output width)`);
-    }
-    c.f32(l, 'w', path, I !== undefined && U !== undefined ? I * U : undefined, `(U, I) with U = ${U ?? '?'}, I = ${I ?? '?'}`);
-    c.f32(l, 'b', path, U, `(U) with U = ${U ?? '?'}`);
-    if (!(DENSE_ACTIVATIONS as readonly unknown[]).includes(l.activation)) {
-      c.add('TNN104', `${path}.activation`, 'unknown dense activation', l.activation, DENSE_ACTIVATIONS.join(', '));
-    }
-    return U;
-  }
-  if (kind === 'jordan') return validateJordan(c, l, path, expectedInput);
-  c.add('TNN103', `${path}.kind`, 'unknown layer kind', kind, [...CELL_KINDS, 'bidirectional', 'dense', 'jordan'].join(', '));
-  return undefined;
-}
-
-function validateJordan(c: Collector, o: Obj, path: string, expectedInput: number | undefined): number | undefined {
-  const I = c.posInt(o, 'inputSize', path);
-  const H = c.posInt(o, 'hidden', path);
-  const U = c.posInt(o, 'units', path);
-  if (I !== undefined && expectedInput !== undefined && I !== expectedInput) {
-    c.add('TNN108', `${path}.inputSize`, `layer input size is ${I}`, undefined, `${expectedInput} (the previous layer's output width)`);
-  }
-  const dims = `H = ${H ?? '?'}, I = ${I ?? '?'}, U = ${U ?? '?'}`;
-  const n = (a: number | undefined, b: number | undefined): number | undefined => (a !== undefined && b !== undefined ? a * b : undefined);
-  c.f32(o, 'wx', path, n(H, I), `(H, I) with ${dims}`);
-  c.f32(o, 'wy', path, n(H, U), `(H, U) with ${dims}`);
-  c.f32(o, 'bx', path, H, `(H) with ${dims}`);
-  c.f32(o, 'wo', path, n(U, H), `(U, H) with ${dims}`);
-  c.f32(o, 'bo', path, U, `(U) with ${dims}`);
-  if (!(JORDAN_OUT_ACTIVATIONS as readonly unknown[]).includes(o.outActivation)) {
-    c.add(
-      'TNN104',
-      `${path}.outActivation`,
-      'unknown Jordan output activation',
-      o.outActivation,
-      JORDAN_OUT_ACTIVATIONS.join(', '),
-      o.outActivation === 'softmax'
-        ? 'the fed-back output must be computable on the device: use none (logits) and put a dense softmax layer after the Jordan layer'
-        : undefined,
-    );
-  }
-  if (o.name !== undefined && typeof o.name !== 'string') c.add('TNN113', `${path}.name`, 'name is not a string', o.name, 'a string');
-  return U;
+  return IR_KINDS[l.kind].validate(c, l, path, width, (o, p, w) => validateLayer(c, o, p, w));
 }
 
 /** All problems of a would-be FloatModel; empty when it is valid. */
 export function floatModelProblems(m: unknown): Diagnostic[] {
-  const c = new Collector();
+  const c = new FloatChecker();
   if (!isObj(m)) {
     c.add('TNN100', '', 'model is not an object', m, 'a FloatModel');
     return c.problems;

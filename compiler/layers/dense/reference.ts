@@ -1,23 +1,14 @@
-// The reference dense layer and the integer dot product every layer's rows use (docs/quantization.md
-// section 5, "Dense"). A leaf below index.ts (the drivers and cells) and jordan.ts (whose output
-// projection is this dense arithmetic), so neither imports the other.
-import { assertNever } from '../ir/model';
-import { QDenseLayer, QuantModel } from '../ir/quant-model';
-import { requantize, sat_s16, sat_s8, sigmoid_s16, tanh_s16 } from '../spec/fixed';
-
-/** An observer of one layer's intermediates (key, values), or none. */
-export type Obs = ((key: string, v: ArrayLike<number>) => void) | undefined;
-
-/** sum_i w[row*n + i] * x[i] (an exact integer: |sum| < 2^31 by the bounds of section 6). */
-export function dot(w: Int8Array, row: number, n: number, x: ArrayLike<number>): number {
-  let s = 0;
-  const o = row * n;
-  for (let i = 0; i < n; i++) s += w[o + i] * x[i];
-  return s;
-}
+// The reference dense layer (docs/quantization.md section 5, "Dense"). A Jordan layer's output
+// projection is this arithmetic too (compiler/layers/jordan/reference.ts), so the two cannot drift apart.
+// Legend: I layer input, U units.
+import { assertNever } from '../../core/ir/errors';
+import type { QTables } from '../../core/ir/quant-types';
+import { Obs, RefHooks, dot, runBySteps } from '../../core/reference/kernel';
+import { requantize, sat_s16, sat_s8, sigmoid_s16, tanh_s16 } from '../../core/spec/fixed';
+import type { QDenseLayer } from './ir';
 
 /** A dense layer on one step's input (x16 for the first layer, int8 after it); returns int8 or int16 values (by outType). */
-export function denseQ(l: QDenseLayer, tables: QuantModel['tables'], x: ArrayLike<number>, obs?: Obs): Int32Array {
+export function denseQ(l: QDenseLayer, tables: QTables, x: ArrayLike<number>, obs?: Obs): Int32Array {
   const U = l.units;
   const y = new Int32Array(U);
   const pre = new Int32Array(U);
@@ -51,3 +42,13 @@ export function denseQ(l: QDenseLayer, tables: QuantModel['tables'], x: ArrayLik
   obs?.('out', y);
   return y;
 }
+
+const step: RefHooks<QDenseLayer, null>['step'] = (l, tables, x, _st, obs) => denseQ(l, tables, x, obs);
+
+/** A dense layer keeps no state. */
+export const reference: RefHooks<QDenseLayer, null> = {
+  newState: () => null,
+  reset: () => undefined,
+  step,
+  run: runBySteps({ newState: () => null, step }),
+};

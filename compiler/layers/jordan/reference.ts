@@ -3,11 +3,11 @@
 // arithmetic (denseQ) on h16, so the two cannot drift apart.
 //
 // Legend: I layer input, H hidden, U units (the output, fed back).
-
-import { QJordanLayer, jordanProjection } from '../ir/quant-jordan';
-import { QuantModel } from '../ir/quant-model';
-import { requantize, sat_s16, tanh_s16 } from '../spec/fixed';
-import { denseQ, dot } from './dense';
+import type { QTables } from '../../core/ir/quant-types';
+import { Obs, RefHooks, dot, runBySteps } from '../../core/reference/kernel';
+import { requantize, sat_s16, tanh_s16 } from '../../core/spec/fixed';
+import { denseQ } from '../dense/reference';
+import { QJordanLayer, jordanProjection } from './ir';
 
 /** A Jordan layer's state: its previous output y (int8 with zero point outZp, or int16 when last), reset to outZp (real 0). */
 export interface QJordanState {
@@ -27,13 +27,7 @@ export function resetJordanState(l: QJordanLayer, st: QJordanState): void {
  * returns the new output (a fresh array). Trace keys: "pre" (Q3.12), "h16" (Q0.15), then the
  * projection's "ypre" and "out" (the dense layer's "pre" and "out").
  */
-export function jordanStepQ(
-  l: QJordanLayer,
-  tables: QuantModel['tables'],
-  x: ArrayLike<number>,
-  st: QJordanState,
-  obs?: (key: string, v: ArrayLike<number>) => void,
-): Int32Array {
+export function jordanStepQ(l: QJordanLayer, tables: QTables, x: ArrayLike<number>, st: QJordanState, obs?: Obs): Int32Array {
   const H = l.hidden;
   const pre = new Int32Array(H);
   const h16 = new Int16Array(H);
@@ -49,3 +43,12 @@ export function jordanStepQ(
   st.y = Int32Array.from(y);
   return y;
 }
+
+const step: RefHooks<QJordanLayer, QJordanState>['step'] = (l, tables, x, st, obs) => jordanStepQ(l, tables, x, st, obs);
+
+export const reference: RefHooks<QJordanLayer, QJordanState> = {
+  newState: newJordanState,
+  reset: resetJordanState,
+  step,
+  run: runBySteps({ newState: newJordanState, step }),
+};
