@@ -8,6 +8,7 @@ import { TinyrnnError } from '../../../compiler/core/ir/errors';
 import { DEFAULT_SPACE, baselineTrials, checkSpace, loadSpace, trialKey, trialList } from '../../../runtime/search/space';
 import { choose, paretoFront } from '../../../runtime/search/front';
 import type { TrialResult } from '../../../runtime/search/trial';
+import { connectionOf } from '../../../runtime/search/queue';
 
 function codeOf(f: () => unknown): string {
   try {
@@ -100,4 +101,10 @@ describe('front and choice', () => {
     const rmse = { ...r(0, 2.0, 10, 10, 1), metric: 'rmse' as const };
     expect(choose([rmse, { ...rmse, index: 1, int8Val: 1.5 }])!.index).toBe(1);
   });
+});
+
+test('SRCH003: --queue takes redis://HOST[:PORT][/DB]', () => {
+  expect(connectionOf('redis://10.0.0.5:6380/2')).toEqual({ host: '10.0.0.5', port: 6380, db: 2, maxRetriesPerRequest: null });
+  expect(connectionOf('redis://queue-host')).toMatchObject({ host: 'queue-host', port: 6379, db: 0 });
+  for (const bad of ['http://host:6379', 'redis://', 'redis://host:port', '10.0.0.5:6379']) expect(codeOf(() => connectionOf(bad))).toBe('SRCH003 --queue');
 });
