@@ -10,7 +10,7 @@
 // Each layer is a node (its kind's TrainNode) found through the registry compiler/layers/train.ts.
 
 import { TinyrnnError } from '../core/ir/errors';
-import { FloatModel } from '../core/ir/model';
+import { FloatModel, Layer } from '../core/ir/model';
 import { Rng } from '../core/util/rng';
 import { TrainNetNode, trainHooks } from '../layers/train';
 
@@ -52,21 +52,7 @@ export class Net {
     let off = 0;
     const lastRecurrent = model.layers.reduce((k, l, i) => (trainHooks(l.kind).recurrent ? i : k), -1);
     model.layers.forEach((l, i) => {
-      const hooks = trainHooks(l.kind);
-      const path = `layers[${i}]`;
-      const offsets = new Map<string, number>();
-      for (const t of hooks.params(l)) {
-        this.layout.push({ layer: i, path: `${path}.${t.name}`, off, len: t.values.length });
-        offsets.set(t.name, off);
-        off += t.values.length;
-      }
-      const offset = (name: string): number => {
-        const o = offsets.get(name);
-        if (o === undefined) throw new Error(`${path} has no parameter tensor ${name}`);
-        return o;
-      };
-      const lastOnly = !opts.allSteps && model.output === 'last' && i > lastRecurrent;
-      this.nodes.push(hooks.node(l, { path, offset, maxSteps: T, maxBatch: B, output: i === model.layers.length - 1, task: model.task, lastOnly }));
+      off = this.addLayer(l, i, off, !opts.allSteps && model.output === 'last' && i > lastRecurrent);
     });
     this.P = new Float64Array(off);
     this.G = new Float64Array(off);
@@ -77,6 +63,26 @@ export class Net {
       this.dropMask.push(new Float64Array(need ? T * B * n.I : 0));
     });
     this.readParams(model);
+  }
+
+  /** Lays out layer i's tensors in P from offset off and builds its node; returns the next free offset. */
+  private addLayer(l: Layer, i: number, off: number, lastOnly: boolean): number {
+    const hooks = trainHooks(l.kind);
+    const path = `layers[${i}]`;
+    const offsets = new Map<string, number>();
+    for (const t of hooks.params(l)) {
+      this.layout.push({ layer: i, path: `${path}.${t.name}`, off, len: t.values.length });
+      offsets.set(t.name, off);
+      off += t.values.length;
+    }
+    const offset = (name: string): number => {
+      const o = offsets.get(name);
+      if (o === undefined) throw new Error(`${path} has no parameter tensor ${name}`);
+      return o;
+    };
+    const { maxSteps, maxBatch, model } = this;
+    this.nodes.push(hooks.node(l, { path, offset, maxSteps, maxBatch, output: i === model.layers.length - 1, task: model.task, lastOnly }));
+    return off;
   }
 
   get paramCount(): number {
