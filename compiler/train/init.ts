@@ -1,4 +1,5 @@
-// Architectures and initialisation that train recurrent nets well:
+// Architectures and initialisation that train recurrent nets well (each kind's init is in
+// compiler/layers/<kind>/train.ts, looked up in compiler/layers/train.ts):
 //   input weights  Glorot (Xavier) uniform per gate block, limit sqrt(6 / (I + H))
 //   recurrent      orthogonal per gate block (H, H), from a seeded Gaussian by Gram-Schmidt
 //   biases         zero, except the LSTM forget gate: 1 (remember by default early in training)
@@ -14,17 +15,16 @@ import {
   DenseActivation,
   ElmanActivation,
   FloatModel,
-  JordanLayer,
   Layer,
   OutputMode,
   Task,
   emptyCell,
   emptyDense,
   emptyJordan,
-  gateCount,
 } from '../core/ir/model';
 import { TinyrnnError } from '../core/ir/errors';
 import { Rng } from '../core/util/rng';
+import { trainHooks } from '../layers/train';
 
 export interface Architecture {
   /** jordan: Elman layers below (layers - 1 of them) and one Jordan layer on top. */
@@ -52,74 +52,10 @@ export const DEFAULT_ARCHITECTURE: Architecture = {
   dense: [],
 };
 
-function glorot(rng: Rng, a: Float32Array, off: number, len: number, fanIn: number, fanOut: number): void {
-  const lim = Math.sqrt(6 / (fanIn + fanOut));
-  for (let i = off; i < off + len; i++) a[i] = rng.uniform(-lim, lim);
-}
-
-/** Fills a (H, H) block of a at off with an orthogonal matrix. */
-export function orthogonal(rng: Rng, a: Float32Array, off: number, H: number): void {
-  const m = new Float64Array(H * H);
-  for (let i = 0; i < m.length; i++) m[i] = rng.normal();
-  // modified Gram-Schmidt on the rows
-  for (let r = 0; r < H; r++) {
-    for (let q = 0; q < r; q++) {
-      let d = 0;
-      for (let j = 0; j < H; j++) d += m[r * H + j] * m[q * H + j];
-      for (let j = 0; j < H; j++) m[r * H + j] -= d * m[q * H + j];
-    }
-    let nrm = 0;
-    for (let j = 0; j < H; j++) nrm += m[r * H + j] * m[r * H + j];
-    nrm = Math.sqrt(nrm) || 1;
-    for (let j = 0; j < H; j++) m[r * H + j] /= nrm;
-  }
-  for (let i = 0; i < H * H; i++) a[off + i] = m[i];
-}
-
-export function initCell(rng: Rng, c: CellLayer): void {
-  const G = gateCount(c.kind);
-  const H = c.hidden;
-  const I = c.inputSize;
-  for (let g = 0; g < G; g++) {
-    glorot(rng, c.wx, g * H * I, H * I, I, H);
-    orthogonal(rng, c.wh, g * H * H, H);
-  }
-  c.bx.fill(0);
-  c.bh.fill(0);
-  if (c.kind === 'lstm') c.bx.fill(1, H, 2 * H);
-}
-
-export function initDense(rng: Rng, d: { w: Float32Array; b: Float32Array; inputSize: number; units: number }): void {
-  glorot(rng, d.w, 0, d.w.length, d.inputSize, d.units);
-  d.b.fill(0);
-}
-
-/** Fills a (rows, cols) matrix at a with orthonormal rows (rows <= cols) or columns (rows > cols). */
-export function semiOrthogonal(rng: Rng, a: Float32Array, rows: number, cols: number): void {
-  const n = Math.min(rows, cols);
-  const len = Math.max(rows, cols);
-  const m = new Float64Array(n * len);
-  for (let i = 0; i < m.length; i++) m[i] = rng.normal();
-  for (let r = 0; r < n; r++) {
-    for (let q = 0; q < r; q++) {
-      let d = 0;
-      for (let j = 0; j < len; j++) d += m[r * len + j] * m[q * len + j];
-      for (let j = 0; j < len; j++) m[r * len + j] -= d * m[q * len + j];
-    }
-    let nrm = 0;
-    for (let j = 0; j < len; j++) nrm += m[r * len + j] * m[r * len + j];
-    nrm = Math.sqrt(nrm) || 1;
-    for (let j = 0; j < len; j++) m[r * len + j] /= nrm;
-  }
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) a[i * cols + j] = rows <= cols ? m[i * cols + j] : m[j * rows + i];
-}
-
-export function initJordan(rng: Rng, l: JordanLayer): void {
-  glorot(rng, l.wx, 0, l.wx.length, l.inputSize, l.hidden);
-  semiOrthogonal(rng, l.wy, l.hidden, l.units);
-  glorot(rng, l.wo, 0, l.wo.length, l.hidden, l.units);
-  l.bx.fill(0);
-  l.bo.fill(0);
+/** Initialises l's parameters in place (its kind's scheme) and returns it. */
+function init<L extends Layer>(rng: Rng, l: L): L {
+  trainHooks(l.kind).init(rng, l);
+  return l;
 }
 
 export interface ModelShape {
@@ -139,33 +75,15 @@ export function buildModel(arch: Architecture, shape: ModelShape, seed: number):
   let width = shape.features.length;
   if (arch.cell === 'jordan') return buildJordanModel(arch, shape, rng);
   const cell = arch.cell;
-  const mk = (): CellLayer => {
-    const c = emptyCell(cell, width, arch.hidden, { activation: arch.activation, resetAfter: arch.resetAfter });
-    initCell(rng, c);
-    return c;
-  };
+  const mk = (): CellLayer => emptyCell(cell, width, arch.hidden, { activation: arch.activation, resetAfter: arch.resetAfter });
   for (let l = 0; l < arch.layers; l++) {
-    if (arch.bidirectional) {
-      const forward = mk();
-      const backward = mk();
-      layers.push({ kind: 'bidirectional', forward, backward });
-      width = 2 * arch.hidden;
-    } else {
-      layers.push(mk());
-      width = arch.hidden;
-    }
+    layers.push(init(rng, arch.bidirectional ? { kind: 'bidirectional', forward: mk(), backward: mk() } : mk()));
+    width = arch.bidirectional ? 2 * arch.hidden : arch.hidden;
   }
-  for (const u of arch.dense) {
-    const d = emptyDense(width, u, 'relu');
-    initDense(rng, d);
-    layers.push(d);
-    width = u;
-  }
+  width = pushDense(rng, layers, width, arch.dense);
   const O = shape.task === 'classification' ? (shape.labels as string[]).length : (shape.targetNames as string[]).length;
   const act: DenseActivation = shape.task === 'classification' ? 'softmax' : 'none';
-  const head = emptyDense(width, O, act);
-  initDense(rng, head);
-  layers.push(head);
+  layers.push(init(rng, emptyDense(width, O, act)));
   return assemble(layers, shape);
 }
 
@@ -181,9 +99,7 @@ function buildJordanModel(arch: Architecture, shape: ModelShape, rng: Rng): Floa
   const layers: Layer[] = [];
   let width = shape.features.length;
   for (let l = 0; l < arch.layers - 1; l++) {
-    const c = emptyCell('elman', width, arch.hidden, { activation: arch.activation });
-    initCell(rng, c);
-    layers.push(c);
+    layers.push(init(rng, emptyCell('elman', width, arch.hidden, { activation: arch.activation })));
     width = arch.hidden;
   }
   const feedback = arch.feedback ?? 0;
@@ -200,25 +116,23 @@ function buildJordanModel(arch: Architecture, shape: ModelShape, rng: Rng): Floa
         hint: 'give a feedback width (--feedback N) to feed back N tanh units and put dense layers and a linear output layer after them',
       });
     }
-    const j = emptyJordan(width, arch.hidden, O, 'none');
-    initJordan(rng, j);
-    layers.push(j);
+    layers.push(init(rng, emptyJordan(width, arch.hidden, O, 'none')));
     return assemble(layers, shape);
   }
-  const j = emptyJordan(width, arch.hidden, feedback || O, 'tanh');
-  initJordan(rng, j);
+  const j = init(rng, emptyJordan(width, arch.hidden, feedback || O, 'tanh'));
   layers.push(j);
-  width = j.units;
-  for (const u of arch.dense) {
-    const d = emptyDense(width, u, 'relu');
-    initDense(rng, d);
-    layers.push(d);
+  width = pushDense(rng, layers, j.units, arch.dense);
+  layers.push(init(rng, emptyDense(width, O, classes ? 'softmax' : 'none')));
+  return assemble(layers, shape);
+}
+
+/** Appends initialised ReLU dense layers of the given widths on input width; returns the last width. */
+function pushDense(rng: Rng, layers: Layer[], width: number, units: number[]): number {
+  for (const u of units) {
+    layers.push(init(rng, emptyDense(width, u, 'relu')));
     width = u;
   }
-  const head = emptyDense(width, O, classes ? 'softmax' : 'none');
-  initDense(rng, head);
-  layers.push(head);
-  return assemble(layers, shape);
+  return width;
 }
 
 function assemble(layers: Layer[], shape: ModelShape): FloatModel {

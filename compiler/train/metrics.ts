@@ -8,6 +8,7 @@ import { TinyrnnError } from '../core/ir/errors';
 import { FloatModel, isBidirectional, modelOutputSize } from '../core/ir/model';
 import { Dataset } from '../data/dataset';
 import { Net } from './net';
+import { trainHooks } from '../layers/train';
 
 export interface ClassStats {
   label: string;
@@ -118,11 +119,7 @@ export function predictFloat(model: FloatModel, data: Dataset): Float64Array[] {
   const bidir = isBidirectional(model);
   const W = bidir ? maxT : Math.min(maxT, PREDICT_WINDOW);
   // keep the workspaces (about ten (T, B, G*H) float64 buffers per cell) near 2 million values each
-  const widest = Math.max(
-    ...model.layers.map((l) =>
-      l.kind === 'dense' ? l.units : l.kind === 'jordan' ? Math.max(l.units, 4 * l.hidden) : 4 * (l.kind === 'bidirectional' ? l.forward.hidden : l.hidden),
-    ),
-  );
+  const widest = Math.max(...model.layers.map((l) => trainHooks(l.kind).workspaceWidth(l)));
   const B = Math.max(1, Math.min(PREDICT_BATCH, Math.floor(2_000_000 / (W * widest))));
   const net = new Net(model, { maxSteps: W, maxBatch: B, allSteps: true });
   const O = modelOutputSize(model);

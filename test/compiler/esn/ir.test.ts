@@ -6,13 +6,14 @@ import { fitEsn } from '../../../compiler/esn/esn';
 import { esnFloatModel } from '../../../compiler/esn/model';
 import { esn_generate } from '../../../compiler/core/spec/reservoir';
 import { decodeContainer, decodeFloatModel, decodeQuantModel, encodeContainer, encodeFloatModel, encodeQuantModel } from '../../../compiler/core/ir/format';
-import { FloatModel } from '../../../compiler/core/ir/model';
+import { ElmanLayer, FloatModel, emptyCell } from '../../../compiler/core/ir/model';
 import { QElmanLayer, QuantModel, quantModelProblems } from '../../../compiler/core/ir/quant-model';
 import { floatModelProblems } from '../../../compiler/core/ir/validate';
 import { runFloat } from '../../../compiler/float/infer';
 import { quantizeModel } from '../../../compiler/quant/quantize';
 import { predictFloat } from '../../../compiler/train/metrics';
-import { TrainCell } from '../../../compiler/train/cells';
+import { TrainCell } from '../../../compiler/layers/cell/train';
+import { elmanKernel } from '../../../compiler/layers/elman/train';
 import { TinyrnnError } from '../../../compiler/core/ir/errors';
 import { dequantizeOutput, rawSequence, runQuant } from '../../../compiler/core/reference';
 import { tinyModel } from '../../helpers/models';
@@ -176,8 +177,8 @@ test('float leak: step-by-step inference follows h = (1 - a) h + a tanh(pre); th
 });
 
 test('gradient training refuses a leaky Elman cell (TRN001) instead of ignoring the leak', () => {
-  const c = new TrainCell('elman', 1, 2, false, false, false, { wx: 0, wh: 2, bx: 6, bh: 8 }, 2, 1);
-  c.leak = 0.5;
+  const leakyCell: ElmanLayer = { ...(emptyCell('elman', 1, 2) as ElmanLayer), leak: 0.5 };
+  const c = new TrainCell(elmanKernel(leakyCell), 1, 2, false, { wx: 0, wh: 2, bx: 6, bh: 8 }, 2, 1);
   let err: unknown;
   try {
     c.backward(new Float64Array(10), new Float64Array(10), new Float64Array(2), 2, 1, new Float64Array(4), 2, 0, null);

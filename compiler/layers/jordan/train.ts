@@ -1,4 +1,4 @@
-// A Jordan layer for training: forward over a window of T steps for a batch of B sequences and
+// Training of a Jordan layer: forward over a window of T steps for a batch of B sequences and
 // backpropagation through time, on float64 workspaces allocated once.
 //
 //   h_t = tanh(wx x_t + bx + wy y_{t-1})        (H)   y_{-1} = 0, or the carried y
@@ -13,13 +13,19 @@
 //   ys  (T+1, B, U) output by step: slot 0 is the initial (fed-back) output, slot t+1 after step t
 //   y0  (B, U)      carried output for truncated BPTT (the next window's y_{-1})
 // The forward arithmetic is the same, operation for operation, as jordanStep in
-// compiler/float/infer.ts (bias first, then wx x in input order, then wy y in output order), so a
+// compiler/layers/jordan/float.ts (bias first, then wx x in input order, then wy y in output order), so a
 // trained network and the saved model give identical float64 outputs.
 // The gradient flows through the feedback: dL/dy_{t-1} gets wy^T dL/dpre_t. The gradient w.r.t.
 // the window's initial y is dropped (truncation), as the cells drop it for their initial h.
+// Initialisation: the Elman scheme, with the output projection as a dense layer: wx Glorot
+// uniform, wy (feedback) semi-orthogonal (H, U), wo Glorot uniform, zero biases.
 
-import { JordanOutActivation, assertNever } from '../core/ir/model';
-import { sigmoid } from '../float/infer';
+import { TinyrnnError } from '../../core/ir/errors';
+import { JordanLayer, JordanOutActivation, assertNever } from '../../core/ir/model';
+import { Rng } from '../../core/util/rng';
+import { sigmoid } from '../../float/activation';
+import { NodeContext, TrainKindHooks, TrainNode } from '../../train/hooks';
+import { glorot, semiOrthogonal } from '../../train/weights';
 
 export interface JordanOffsets {
   wx: number; // (H, I)
@@ -187,3 +193,70 @@ function activationGrad(act: JordanOutActivation, z: number, y: number): number 
       return assertNever(act);
   }
 }
+
+/** A Jordan layer on the training network. */
+export class JordanNode implements TrainNode {
+  readonly kind = 'jordan' as const;
+  readonly jordan: TrainJordan;
+  readonly I: number;
+  readonly O: number;
+  readonly out: Float64Array;
+  readonly dOut: Float64Array;
+
+  constructor(l: JordanLayer, ctx: NodeContext) {
+    const o = { wx: ctx.offset('wx'), wy: ctx.offset('wy'), bx: ctx.offset('bx'), wo: ctx.offset('wo'), bo: ctx.offset('bo') };
+    this.jordan = new TrainJordan(l.inputSize, l.hidden, l.units, l.outActivation, o, ctx.maxSteps, ctx.maxBatch);
+    this.I = l.inputSize;
+    this.O = l.units;
+    this.out = new Float64Array(ctx.maxSteps * ctx.maxBatch * l.units);
+    this.dOut = new Float64Array(ctx.maxSteps * ctx.maxBatch * l.units);
+  }
+
+  forward(P: Float64Array, X: Float64Array, T: number, B: number, carry: boolean): void {
+    this.jordan.forward(P, X, T, B, this.out, carry);
+  }
+
+  backward(P: Float64Array, G: Float64Array, X: Float64Array, T: number, B: number, dX: Float64Array | null): void {
+    this.jordan.backward(P, G, X, T, B, this.dOut, dX);
+  }
+
+  saveCarry(T: number, B: number): void {
+    this.jordan.saveCarry(T, B);
+  }
+
+  clearCarry(): void {
+    this.jordan.clearCarry();
+  }
+}
+
+export function initJordan(rng: Rng, l: JordanLayer): void {
+  glorot(rng, l.wx, 0, l.wx.length, l.inputSize, l.hidden);
+  semiOrthogonal(rng, l.wy, l.hidden, l.units);
+  glorot(rng, l.wo, 0, l.wo.length, l.hidden, l.units);
+  l.bx.fill(0);
+  l.bo.fill(0);
+}
+
+export const jordanTrain = {
+  recurrent: true,
+  params: (l) => [
+    { name: 'wx', values: l.wx },
+    { name: 'wy', values: l.wy },
+    { name: 'bx', values: l.bx },
+    { name: 'wo', values: l.wo },
+    { name: 'bo', values: l.bo },
+  ],
+  node: (l, ctx) => {
+    if (ctx.output && ctx.task === 'classification') {
+      throw new TinyrnnError({
+        code: 'TRN004',
+        path: ctx.path,
+        message: 'a Jordan layer cannot be the output layer of a classifier: its output is fed back, so it has no softmax',
+        hint: 'add a dense softmax layer after the Jordan layer (tinyrnn train --cell jordan does this for classification data)',
+      });
+    }
+    return new JordanNode(l, ctx);
+  },
+  init: initJordan,
+  workspaceWidth: (l) => Math.max(l.units, 4 * l.hidden),
+} satisfies TrainKindHooks<JordanLayer, JordanNode>;
