@@ -11,7 +11,7 @@ import { packageRoot } from '../../compiler/core/util/version';
 import { esnGeneratorC } from './esn';
 import { C_TYPE } from './kind';
 import { CFile, CGenOptions, CPlan, planC } from './plan';
-import { CReport } from './report';
+import { CReport, reservoirBytes, roleBytes } from './report';
 
 export { fastForm } from './forms';
 export { C_LAYOUTS, type CLayout, type CGenOptions, type CPlan, planC } from './plan';
@@ -123,7 +123,6 @@ function modelFields(m: QuantModel, view: ModelView) {
 /** The per-layer parts of the template view. */
 function layerFields(p: CPlan) {
   const { prefix, view } = p;
-  const bytes = (index: number, role: 'weights' | 'biases' | 'requant') => p.report.layers.find((r) => r.part === `layer ${index}`)![role];
   return {
     layers: view.layers.map((l) => ({
       index: l.index,
@@ -131,9 +130,9 @@ function layerFields(p: CPlan) {
       input: l.input,
       output: l.output,
       macs: l.macs,
-      weights: bytes(l.index, 'weights'),
-      biases: bytes(l.index, 'biases'),
-      requant: bytes(l.index, 'requant'),
+      weights: roleBytes(p.arrays, l.index, 'weights'),
+      biases: roleBytes(p.arrays, l.index, 'biases'),
+      requant: roleBytes(p.arrays, l.index, 'requant'),
       state: p.layerState[l.index],
     })),
     cellParams: p.descriptors.filter((d) => d.struct === 'cell'),
@@ -141,7 +140,7 @@ function layerFields(p: CPlan) {
     resetH: p.resets.filter((r) => r.what === 'h').map((r) => ({ name: r.field, H: r.n, zp: r.zp })),
     resetY: p.resets.filter((r) => r.what === 'y').map((r) => ({ field: r.field, zp: r.zp, n: r.n })),
     stateReservoirs: p.reservoirInState ? p.reservoirs.map((r) => ({ ...r, field: r.stem.slice(prefix.length + 1) })) : [],
-    reservoirs: p.reservoirs.map((r) => ({ ...r, whCount: r.H * r.H, wxCount: r.H * r.I, bytes: r.H * r.H + r.H * r.I })),
+    reservoirs: p.reservoirs.map((r) => ({ ...r, whCount: r.H * r.H, wxCount: r.H * r.I, bytes: reservoirBytes(r) })),
     stepCalls: p.step?.calls ?? [],
     stepResult: p.step?.result ?? '',
     seqLayers: p.sequence,

@@ -7,7 +7,8 @@ import { LayerKind } from '../../compiler/core/ir/model';
 import { C_KINDS } from '../../compiler/layers/c';
 import { ConstArray, ELEM_BYTES, ElemType, LayerView, ModelView, buildModelView } from '../emit/view';
 import { derivePrefix, validatePrefix } from '../emit/names';
-import { CContext, CDescriptor, CHooks, CReservoir, C_TYPE, Field, KindView, Reset, maxNeeds, widen } from './kind';
+import { fail } from '../../compiler/core/ir/errors';
+import { CContext, CDescriptor, CHooks, CReservoir, C_TYPE, Field, Reset, maxNeeds, widen } from './kind';
 import { planForms } from './forms';
 import { CReport, memoryReport } from './report';
 
@@ -148,7 +149,7 @@ function planSequence(L: LayerView[], ctx: CContext, decl: (stem: string) => str
     const isLast = l.index === ctx.last;
     const xin = l.index === 0 ? widen(`x16 + t * ${l.input}`, l.input, true) : widen(`cur + t * ${l.input}`, l.input, false);
     const decls = l.cells.filter((c) => ctx.stateCells.has(c.stem)).map((c) => decl(c.stem));
-    const body = [...decls, ...kindOf(l).sequence(l as KindView<LayerKind>, ctx, xin, isLast ? 'out' : 'nxt')];
+    const body = [...decls, ...kindOf(l).sequence(l, ctx, xin, isLast ? 'out' : 'nxt')];
     return { index: l.index, title: l.title, body: body.join('\n    '), isLast };
   });
 }
@@ -179,6 +180,7 @@ function planFiles(prefix: string, layout: CLayout, srcDir: string): CFile[] {
       { path: `examples/${prefix}_stream/main.c`, template: 'example.c', banner: c('main.c') },
     ],
   };
+  if (!Object.hasOwn(extras, layout)) fail('EMIT002', 'layout', `unknown C layout`, { value: layout, expected: C_LAYOUTS.join(', ') });
   return [...files, ...extras[layout]];
 }
 

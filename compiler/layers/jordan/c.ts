@@ -62,22 +62,20 @@ export const jordan: CHooks<'jordan'> = {
   reservoirs: () => [],
   memory: (l, ctx) => {
     const j = l.layer;
-    const y = `l${l.index}_y`;
+    // scratch of the kernel: pre (H rows), vx (I), vh (the larger of H and U)
+    const needs = { pre: j.hidden, vx: j.inputSize, vh: Math.max(j.hidden, j.units) };
     if (l.index === ctx.last)
       return {
         state: [{ name: 'out', type: ctx.outType, count: j.units, comment: '(O) the model output of the last step, fed back (Jordan layer)' }],
-        ...common(l),
+        scratch: [],
+        needs,
+        resets: [],
       };
+    const y = `l${l.index}_y`;
     const state = [{ name: y, type: 's8' as const, count: j.units, comment: `(U) layer ${l.index} output y, fed back` }];
-    return { state, ...common(l), resets: [{ what: 'y', field: y, zp: j.outZp, n: j.units }] };
+    return { state, scratch: [], needs, resets: [{ what: 'y', field: y, zp: j.outZp, n: j.units }] };
   },
   descriptors,
   step: (l, ctx, xin) => ({ call: call(l, ctx, xin, '-1'), result: output(l, ctx) }),
   sequence: (l, ctx, xin, dst) => forSteps([call(l, ctx, xin, 't'), `memcpy(${dst} + t * ${l.output}, ${output(l, ctx)}, sizeof(${output(l, ctx)}));`]),
 };
-
-/** Scratch of the Jordan kernel: pre (H rows), vx (I), vh (the larger of H and U). */
-function common(l: KindView<'jordan'>) {
-  const j = l.layer;
-  return { scratch: [], needs: { pre: j.hidden, vx: j.inputSize, vh: Math.max(j.hidden, j.units) }, resets: [] };
-}
