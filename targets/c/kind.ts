@@ -93,6 +93,9 @@ export interface CContext {
   hasRh: boolean;
 }
 
+/** What the state and scratch fields may refer to (planned before the scratch is known). */
+export type MemoryContext = Pick<CContext, 'prefix' | 'last' | 'outType' | 'formOf' | 'stateCells'>;
+
 /** Scratch buffers sized by the largest layer that needs them. */
 export type ScratchNeed = 'pre' | 'n32' | 'rh' | 'vx' | 'vh';
 
@@ -133,7 +136,7 @@ export interface CHooks<K extends LayerKind> {
   /** Regenerated reservoir cells. */
   reservoirs(l: KindView<K>): CReservoir[];
   /** Fields of the state and scratch structs, scratch needs, reset values. */
-  memory(l: KindView<K>, ctx: Omit<CContext, 'sig' | 'tnh' | 'hasN32' | 'hasRh'>): LayerMemory;
+  memory(l: KindView<K>, ctx: MemoryContext): LayerMemory;
   descriptors(l: KindView<K>, ctx: CContext): CDescriptor[];
   /** One streaming step (xin widens the layer input into sc->vx); null: whole sequences only. */
   step: ((l: KindView<K>, ctx: CContext, xin: string) => { call: string; result: string }) | null;

@@ -8,7 +8,7 @@ import { C_KINDS } from '../../compiler/layers/c';
 import { ConstArray, ELEM_BYTES, ElemType, LayerView, ModelView, buildModelView } from '../emit/view';
 import { derivePrefix, validatePrefix } from '../emit/names';
 import { fail } from '../../compiler/core/ir/errors';
-import { CContext, CDescriptor, CHooks, CReservoir, C_TYPE, Field, Reset, maxNeeds, widen } from './kind';
+import { CContext, CDescriptor, CHooks, CReservoir, C_TYPE, Field, MemoryContext, Reset, maxNeeds, widen } from './kind';
 import { planForms } from './forms';
 import { CReport, memoryReport } from './report';
 
@@ -98,7 +98,7 @@ function layoutStruct(fields: Field[]): StructLayout {
 }
 
 /** The state and scratch structs, each layer's state bytes and the reset values. */
-function planMemory(L: LayerView[], view: ModelView, ctx: Parameters<CHooks<LayerKind>['memory']>[1]) {
+function planMemory(L: LayerView[], view: ModelView, ctx: MemoryContext) {
   const parts = L.map((l) => kindOf(l).memory(l, ctx));
   const needs = maxNeeds([{ pre: 1, n32: 0, rh: 0, vx: 1, vh: 1 }, ...parts.map((p) => p.needs)]);
   const scratch = layoutStruct([
@@ -184,17 +184,14 @@ function planFiles(prefix: string, layout: CLayout, srcDir: string): CFile[] {
   return [...files, ...extras[layout]];
 }
 
-/** Plan the C sources of a model. */
-export function planC(m: QuantModel, opts: CGenOptions = {}): CPlan {
-  const prefix = opts.prefix !== undefined ? validatePrefix(opts.prefix) : derivePrefix(m.meta.name);
-  const layout = opts.layout ?? 'plain';
-  const view = buildModelView(m, prefix);
-  const L = view.layers;
-  const last = L.length - 1;
-  const outType: ElemType = view.outputType === 's16' ? 's16' : 's8';
-
-  // Regenerated reservoirs (echo state networks): W8 (wh) and Win8 (wx) are not stored in flash;
-  // the generated code fills RAM buffers (or the state's fields) from the seed.
+/**
+ * What every kind's statements may refer to: the forms of the row sets (and the constant arrays
+ * they give), the regenerated reservoirs (echo state networks: W8 (wh) and Win8 (wx) are not stored
+ * in flash; the generated code fills RAM buffers, or the state's fields, from the seed) and the
+ * state and scratch structs.
+ */
+function planContext(view: ModelView, reservoirInState: boolean) {
+  const { prefix, layers: L } = view;
   const reservoirs = L.flatMap((l) => kindOf(l).reservoirs(l));
   const ram = new Set(reservoirs.flatMap((r) => [`${r.stem}_wx`, `${r.stem}_wh`]));
   const { forms, arrays } = planForms(
@@ -202,20 +199,27 @@ export function planC(m: QuantModel, opts: CGenOptions = {}): CPlan {
     view.arrays,
     ram,
   );
-  const inState = opts.reservoirInState === true && reservoirs.length > 0;
+  const inState = reservoirInState && reservoirs.length > 0;
   // in the state: the local descriptor (pointing into the state) that replaces each reservoir cell's static one
   const stateCells = new Map(inState ? reservoirs.map((r) => [r.stem, `${r.stem.slice(prefix.length + 1)}_cell`]) : []);
-  const base = { prefix, last, outType, formOf: (stem: string) => forms.get(stem) ?? 0, stateCells };
-  const mem = planMemory(L, view, base);
-  const ctx: CContext = {
-    ...base,
-    sig: view.usesSigmoid ? `${prefix}_sigmoid_table` : 'NULL',
-    tnh: view.usesTanh ? `${prefix}_tanh_table` : 'NULL',
-    hasN32: mem.hasN32,
-    hasRh: mem.hasRh,
-  };
+  const outType: ElemType = view.outputType === 's16' ? 's16' : 's8';
+  const base = { prefix, last: L.length - 1, outType, formOf: (stem: string) => forms.get(stem) ?? 0, stateCells };
+  const { hasN32, hasRh, ...memory } = planMemory(L, view, base);
+  const sig = view.usesSigmoid ? `${prefix}_sigmoid_table` : 'NULL';
+  const tnh = view.usesTanh ? `${prefix}_tanh_table` : 'NULL';
+  const ctx: CContext = { ...base, sig, tnh, hasN32, hasRh };
+  return { ctx, arrays, reservoirs, inState, memory };
+}
+
+/** Plan the C sources of a model. */
+export function planC(m: QuantModel, opts: CGenOptions = {}): CPlan {
+  const prefix = opts.prefix !== undefined ? validatePrefix(opts.prefix) : derivePrefix(m.meta.name);
+  const layout = opts.layout ?? 'plain';
+  const view = buildModelView(m, prefix);
+  const L = view.layers;
+  const { ctx, arrays, reservoirs, inState, memory } = planContext(view, opts.reservoirInState === true);
   // the declaration of a reservoir cell's descriptor with the weights of the stream's state
-  const decl = (stem: string) => `const tinyrnn_cell_t ${stateCells.get(stem)} = ${stem}_of(s);`;
+  const decl = (stem: string) => `const tinyrnn_cell_t ${ctx.stateCells.get(stem)} = ${stem}_of(s);`;
   const srcDir = layout === 'plain' ? '' : 'src/';
   const plan = {
     prefix,
@@ -224,10 +228,10 @@ export function planC(m: QuantModel, opts: CGenOptions = {}): CPlan {
     arrays,
     reservoirs,
     reservoirInState: inState,
-    outType,
-    ...mem,
+    outType: ctx.outType,
+    ...memory,
     descriptors: orderDescriptors(L.flatMap((l) => kindOf(l).descriptors(l, ctx))),
-    stateCellDecls: reservoirs.filter((r) => stateCells.has(r.stem)).map((r) => decl(r.stem)),
+    stateCellDecls: reservoirs.filter((r) => ctx.stateCells.has(r.stem)).map((r) => decl(r.stem)),
     step: view.streaming ? planStep(L, ctx) : null,
     sequence: view.streaming ? [] : planSequence(L, ctx, decl),
     maxWidth: Math.max(...L.map((l) => l.output)),

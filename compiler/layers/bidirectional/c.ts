@@ -1,7 +1,7 @@
 // The bidirectional layer in C: two cells of one kind over whole sequences (no streaming step);
 // the forward half writes the first H outputs of each step, the backward half, run from the last
 // step to the first, the rest.
-import { CContext, CHooks, LayerMemory, maxNeeds } from '../../../targets/c/kind';
+import { CHooks, LayerMemory, MemoryContext, maxNeeds } from '../../../targets/c/kind';
 import { CellView } from '../../../targets/emit/view';
 import { CellC, CellKind, CellOf, cellDescriptor, cellMemory, cellReservoirs, cellRows, cellSequence } from '../cell/c';
 import { elmanCell } from '../elman/c';
@@ -13,7 +13,7 @@ const CELLS: { readonly [K in CellKind]: CellC<K> } = { elman: elmanCell, lstm: 
 /** A half's cell with the C part of its kind (both halves have one kind). */
 const half = (c: CellView) => ({ spec: CELLS[c.kind] as CellC<CellKind>, cell: c as CellOf<CellKind> });
 
-function memory(cells: CellView[], index: number, ctx: Pick<CContext, 'prefix' | 'stateCells'>): LayerMemory {
+function memory(cells: CellView[], index: number, ctx: MemoryContext): LayerMemory {
   const parts = cells.map((c) => cellMemory(half(c).spec, half(c).cell, index, ctx));
   return { state: parts.flatMap((p) => p.state), scratch: [], needs: maxNeeds(parts.map((p) => p.needs)), resets: parts.flatMap((p) => p.resets) };
 }

@@ -12,6 +12,7 @@ import {
   CReservoir,
   Field,
   LayerMemory,
+  MemoryContext,
   RowSet,
   ScratchNeed,
   cellForms,
@@ -72,7 +73,7 @@ export function cellReservoirs<K extends CellKind>(spec: CellC<K>, c: CellOf<K>,
   return r ? [{ stem: c.stem, layer: index, H: c.H, I: c.I, seed: r.seed, densityQ16: r.densityQ16 }] : [];
 }
 
-export function cellMemory<K extends CellKind>(spec: CellC<K>, c: CellOf<K>, index: number, ctx: Pick<CContext, 'prefix' | 'stateCells'>): LayerMemory {
+export function cellMemory<K extends CellKind>(spec: CellC<K>, c: CellOf<K>, index: number, ctx: MemoryContext): LayerMemory {
   const s = fieldOf(c, ctx.prefix);
   const h16 = spec.h16(c.layer);
   const state: Field[] = [
