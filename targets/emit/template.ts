@@ -36,10 +36,14 @@ function registerHelpers(hb: typeof Handlebars): void {
   hb.registerHelper('padStart', (text: unknown, width: unknown) => String(text).padStart(Number(width)));
 }
 
-/** Load every *.hbs in `dir` (partials: files starting with `_`, used as {{> _name}}). */
-export function loadTemplates(dir: string): TemplateSet {
+/**
+ * Load every *.hbs in `dir` (partials: files starting with `_`, used as {{> _name}}), and the
+ * partials of `partials` (name -> file, used as {{> name}}).
+ */
+export function loadTemplates(dir: string, partials: Record<string, string> = {}): TemplateSet {
   const hb = Handlebars.create();
   registerHelpers(hb);
+  for (const [name, file] of Object.entries(partials)) hb.registerPartial(name, fs.readFileSync(file, 'utf8'));
   const compiled = new Map<string, TemplateFn>();
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.hbs'));
   for (const f of files) {

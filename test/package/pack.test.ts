@@ -48,6 +48,7 @@ describe('the packed package', () => {
     expect(files.some((f) => f.startsWith('package/test/'))).toBe(false);
     expect(files).toContain('package/dist/bin/cli/main.js');
     expect(files).toContain('package/targets/c/templates/tinyrnn_kernels.h.hbs');
+    for (const kind of ['cell', 'elman', 'lstm', 'gru', 'dense', 'jordan']) expect(files).toContain(`package/compiler/layers/${kind}/c-kernel.hbs`);
     expect(files).toContain('package/runtime/flash/flash-worker.js');
   });
 

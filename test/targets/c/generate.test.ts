@@ -122,6 +122,13 @@ describe('layouts', () => {
     }
   });
 
+  test('an unknown layout is refused with EMIT002, naming the layouts', () => {
+    expect(() => generateC(q, { layout: 'cmake' as 'plain' })).toThrow(TinyrnnError);
+    expect(() => generateC(q, { layout: 'cmake' as 'plain' })).toThrow(
+      /EMIT002: layout: unknown C layout \(got "cmake"\), expected plain, arduino, platformio/,
+    );
+  });
+
   test('plain: sources, header, Make and CMake snippets, README; arduino: library folder with an example sketch; platformio: library.json', () => {
     const paths = (layout: 'plain' | 'arduino' | 'platformio') =>
       generateC(q, { prefix: 'gest', layout })

@@ -1,0 +1,213 @@
+// What the C target asks of a layer kind, and the small C helpers the kinds' emitters share. The
+// kinds' C parts (compiler/layers/<kind>/c.ts) and the registry (compiler/layers/c.ts) import this
+// leaf; the plan (targets/c/plan.ts) looks the hooks up by kind. Hooks return plain data and C text
+// fragments (names, initialisers, statements); the templates lay them out.
+import { LayerKind } from '../../compiler/core/ir/model';
+import { QLayerOf } from '../../compiler/core/ir/quant-types';
+import { ELEM_BYTES, ElemType, LayerView } from '../emit/view';
+
+export const C_TYPE: Record<ElemType, string> = { s8: 'int8_t', u8: 'uint8_t', s16: 'int16_t', s32: 'int32_t' };
+
+/** A layer's view with its quantised layer narrowed to kind K. */
+export type KindView<K extends LayerKind> = Omit<LayerView, 'layer'> & { layer: QLayerOf<K> };
+
+/** A struct field of the generated state or scratch struct. */
+export interface Field {
+  name: string;
+  type: ElemType;
+  count: number;
+  comment: string;
+}
+
+export const fieldBytes = (f: Field): number => ELEM_BYTES[f.type] * f.count;
+
+/**
+ * One side of a requantisation row set: the view's multiplier and shift arrays (m, s, named
+ * <arrays>_<mName>, <arrays>_<sName>) and the names of their fast forms (M, k: <stem>_<MNAME>,
+ * <stem>_k<sName without its first letter>).
+ */
+export interface RowSide {
+  mName: string;
+  sName: string;
+  m: string;
+  s: string;
+  M: string;
+  k: string;
+  mv: ArrayLike<number>;
+  sv: ArrayLike<number>;
+}
+
+/** The rows of one descriptor that take one requantisation form together (fast when every row allows it). */
+export interface RowSet {
+  stem: string;
+  layer: number;
+  sides: RowSide[];
+}
+
+/** The row set `stem` over the view arrays `<arrays>_<mName>` and `<arrays>_<sName>` of each side. */
+export function rowSet(stem: string, arrays: string, layer: number, sides: [string, string, ArrayLike<number>, ArrayLike<number>][]): RowSet {
+  return {
+    stem,
+    layer,
+    sides: sides.map(([mName, sName, mv, sv]) => ({
+      mName,
+      sName,
+      m: `${arrays}_${mName}`,
+      s: `${arrays}_${sName}`,
+      M: `${stem}_${mName.toUpperCase()}`,
+      k: `${stem}_k${sName.slice(1)}`,
+      mv,
+      sv,
+    })),
+  };
+}
+
+/** Requantisation form of a row set: 2 requantize_r32 (M), 1 requantize_fast (M, k), 0 generic (m, s). */
+export type RowForm = 0 | 1 | 2;
+
+/** A reservoir cell (echo state network): its int8 W and Win are regenerated from the seed, not stored. */
+export interface CReservoir {
+  stem: string;
+  layer: number;
+  H: number;
+  I: number;
+  seed: number;
+  densityQ16: number;
+}
+
+/** What the statements of a layer may refer to, known once forms, reservoirs and scratch are planned. */
+export interface CContext {
+  prefix: string;
+  /** Index of the model's last layer. */
+  last: number;
+  /** The model output's storage type. */
+  outType: ElemType;
+  formOf(stem: string): RowForm;
+  /** Reservoir cells whose weights are in the stream state: stem -> the local descriptor that points into it. */
+  stateCells: ReadonlyMap<string, string>;
+  /** Table arguments of the kernels: the table symbols, or NULL. */
+  sig: string;
+  tnh: string;
+  /** Whether the scratch struct has the n32 and rh buffers. */
+  hasN32: boolean;
+  hasRh: boolean;
+}
+
+/** What the state and scratch fields may refer to (planned before the scratch is known). */
+export type MemoryContext = Pick<CContext, 'prefix' | 'last' | 'outType' | 'formOf' | 'stateCells'>;
+
+/** Scratch buffers sized by the largest layer that needs them. */
+export type ScratchNeed = 'pre' | 'n32' | 'rh' | 'vx' | 'vh';
+
+/** Value written over a state vector by <prefix>_reset: an h8 (hidden) or a Jordan fed-back y. */
+export interface Reset {
+  what: 'h' | 'y';
+  field: string;
+  zp: number;
+  n: number;
+}
+
+/** The largest need of each scratch buffer over several parts. */
+export function maxNeeds(all: Partial<Record<ScratchNeed, number>>[]): Partial<Record<ScratchNeed, number>> {
+  const out: Partial<Record<ScratchNeed, number>> = {};
+  for (const needs of all) for (const [k, v] of Object.entries(needs) as [ScratchNeed, number][]) out[k] = Math.max(out[k] ?? 0, v);
+  return out;
+}
+
+export interface LayerMemory {
+  state: Field[];
+  scratch: Field[];
+  needs: Partial<Record<ScratchNeed, number>>;
+  resets: Reset[];
+}
+
+/** A static const layer descriptor. Jordan's are declared after every other kind's (late). */
+export interface CDescriptor {
+  struct: 'cell' | 'dense';
+  stem: string;
+  init: string;
+  late?: boolean;
+}
+
+/** The C part of a layer kind. */
+export interface CHooks<K extends LayerKind> {
+  /** Requantisation row sets (each may take a fast form). */
+  rowSets(l: KindView<K>, prefix: string): RowSet[];
+  /** Regenerated reservoir cells. */
+  reservoirs(l: KindView<K>): CReservoir[];
+  /** Fields of the state and scratch structs, scratch needs, reset values. */
+  memory(l: KindView<K>, ctx: MemoryContext): LayerMemory;
+  descriptors(l: KindView<K>, ctx: CContext): CDescriptor[];
+  /** One streaming step (xin widens the layer input into sc->vx); null: whole sequences only. */
+  step: ((l: KindView<K>, ctx: CContext, xin: string) => { call: string; result: string }) | null;
+  /** The whole-sequence loop(s) over t, writing the layer output of step t at dst + t * width. */
+  sequence(l: KindView<K>, ctx: CContext, xin: string, dst: string): string[];
+}
+
+/** A C99 designated initialiser: `{.I = 3, .H = 4, ...}`, the fields named as the struct declares them. */
+export function designated(fields: [string, string | number][]): string {
+  return `{${fields.map(([k, v]) => `.${k} = ${v}`).join(', ')}}`;
+}
+
+/** Requantisation fields of a two-sided (input, recurrent) row set in its form (tinyrnn_cell_t). */
+export function cellForms(form: RowForm, set: RowSet): [string, string | number][] {
+  const [x, h] = set.sides;
+  const pick = (f: (s: RowSide) => string, used: boolean): [string, string] => (used ? [f(x), f(h)] : ['NULL', 'NULL']);
+  const [mx, mh] = pick((s) => s.m, form === 0);
+  const [Mx, Mh] = pick((s) => s.M, form !== 0);
+  const [sx, sh] = form === 2 ? pick((s) => s.s, false) : pick((s) => (form === 1 ? s.k : s.s), true);
+  return [
+    ['mx', mx],
+    ['mh', mh],
+    ['Mx', Mx],
+    ['Mh', Mh],
+    ['sx', sx],
+    ['sh', sh],
+    ['fast', form],
+  ];
+}
+
+/** Requantisation fields of a one-sided row set in its form (tinyrnn_dense_t). */
+export function denseForms(form: RowForm, set: RowSet): [string, string | number][] {
+  const [o] = set.sides;
+  return [
+    ['m', form === 0 ? o.m : 'NULL'],
+    ['M', form === 0 ? 'NULL' : o.M],
+    ['s', form === 2 ? 'NULL' : form === 1 ? o.k : o.s],
+    ['fast', form],
+  ];
+}
+
+/** Activation code of the dense kernel. */
+export function denseAct(a: string): number {
+  return a === 'relu' ? 1 : a === 'tanh' ? 2 : a === 'sigmoid' ? 3 : 0;
+}
+
+/** A tinyrnn_dense_t initialiser. */
+export function denseInit(
+  p: { I: number; U: number; w: string; b: string; act: number; outType: string; outZp: number; oM: number; oS: number },
+  rq: [string, string | number][],
+): string {
+  return designated([
+    ['I', p.I],
+    ['U', p.U],
+    ['w', p.w],
+    ['b', p.b],
+    ...rq,
+    ['act', p.act],
+    ['out16', p.outType === 's16' ? 1 : 0],
+    ['outZp', p.outZp],
+    ['oM', p.oM],
+    ['oS', p.oS],
+  ]);
+}
+
+/** The statement that widens a layer input into sc->vx (int16 model input, int8 otherwise). */
+export function widen(src: string, n: number, wide: boolean): string {
+  return `tinyrnn_widen${wide ? 16 : 8}(${src}, sc->vx, ${n});`;
+}
+
+/** A loop over the steps of a sequence, forward or backward. */
+export function forSteps(body: string[], backward = false): string[] {
+  return [backward ? `for (t = steps - 1; t >= 0; t--) {` : `for (t = 0; t < steps; t++) {`, ...body.map((b) => `  ${b}`), `}`];
+}
