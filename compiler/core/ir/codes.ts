@@ -41,6 +41,7 @@ export const DIAGNOSTIC_CODES = {
   DATA016: 'the data have no labels or targets for the task',
   // names in generated code
   EMIT001: 'the --prefix (or a generated name) is not a usable C/JS identifier',
+  EMIT002: 'unknown C layout (plain, arduino or platformio)',
   // echo state networks
   ESN001: 'an echo state network option is out of range',
   ESN002: 'the generated reservoir has no recurrent dynamics (spectral radius 0)',
