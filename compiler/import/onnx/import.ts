@@ -33,6 +33,7 @@ import { neededNodes, topoOrder } from './graph';
 import { bindModelInput } from './input';
 import { ImportOptions, ImportResult } from './options';
 import { finish } from './result';
+import { foldUnrolledRnns } from './unrolled';
 
 export { MIN_OPSET, MAX_OPSET } from './context';
 export { SUPPORTED_OPS } from './ops';
@@ -51,7 +52,7 @@ function outputName(cx: ImportContext, opts: ImportOptions): string {
 
 /** Imports a decoded ONNX model. Throws TinyrnnError (codes ONNX0xx) when it cannot map it exactly. */
 export function importOnnxModel(m: OnnxModel, opts: ImportOptions = {}): ImportResult {
-  const cx: ImportContext = new ImportContext(m);
+  const cx: ImportContext = new ImportContext(foldUnrolledRnns(m));
   const input = bindModelInput(cx, opts.bind ?? {});
   const outName = outputName(cx, opts);
   const order = topoOrder(cx);

@@ -21,6 +21,20 @@ function foldSlice(cx: ImportContext, n: OnnxNode): Value {
   return sliceConst(v, picks);
 }
 
+/** Hint for a Slice that takes single time steps out: the trace of an unrolled recurrence. */
+export const UNROLLED_HINT =
+  "this graph holds an unrolled recurrence (one Slice, MatMul, Add and Tanh per time step, as PyTorch 2's dynamo exporter writes nn.RNN); " +
+  'tinyrnn folds back only the plain unrolled Elman layer (zero initial state, the same weights every step, all steps concatenated), ' +
+  'which this graph is not: export with torch.onnx.export(..., dynamo=False) to get an RNN, GRU or LSTM node';
+
+function refuse(cx: ImportContext, n: OnnxNode, p: SliceParam, r: Axis['role']): never {
+  const axis = r === 'T' ? 'time' : r === 'F' ? 'feature' : r === 'B' ? 'batch' : r;
+  cx.nodeFail(n, 'ONNX017', `Slice [${p.start}:${p.end}:${p.step}] of the ${axis} axis of model data`, {
+    expected: 'the last time step ([-1:]) or a full range',
+    ...(r === 'T' || r === 'x0' || r === 'x1' ? { hint: UNROLLED_HINT } : {}),
+  });
+}
+
 /** The slice runs to the end of the axis. */
 function reachesEnd(p: SliceParam, x: Axis): boolean {
   return p.end >= Number.MAX_SAFE_INTEGER || (x.size !== undefined && p.end >= x.size);
@@ -45,14 +59,7 @@ function sliceAct(cx: ImportContext, n: OnnxNode): void {
       const got = sliceIndices(x.size, p.start, p.end, p.step);
       if (got.length === x.size && got.every((v, i) => v === i)) continue;
     }
-    cx.nodeFail(
-      n,
-      'ONNX017',
-      `Slice [${p.start}:${p.end}:${p.step}] of the ${r === 'T' ? 'time' : r === 'F' ? 'feature' : r === 'B' ? 'batch' : r} axis of model data`,
-      {
-        expected: 'the last time step ([-1:]) or a full range',
-      },
-    );
+    refuse(cx, n, p, r);
   }
   cx.out(n, a, axes, { mode, note: mode === 'last' && a.mode !== 'last' ? where(n) : a.note });
 }
