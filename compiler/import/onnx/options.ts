@@ -10,9 +10,9 @@ export interface ImportOptions {
   output?: string;
   /** Graph inputs bound to constants (as the ONNX test data sets bind weights given as inputs). */
   bind?: Record<string, OnnxTensor>;
-  /** Overrides the task (default: classification when the model ends in softmax, else regression). */
+  /** Overrides the task (default: classification when the model ends in softmax or labels are given, else regression). */
   task?: Task;
-  /** Class labels of a classifier (default: "0", "1", ... for a model that ends in softmax). */
+  /** Class labels of a classifier (implies the classification task; default: "0", "1", ... for a classifier). */
   labels?: string[];
   /** Source file name, kept in meta.extra. */
   source?: string;

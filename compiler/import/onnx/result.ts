@@ -56,10 +56,13 @@ function checkOutput(cx: ImportContext, outName: string, v: Value): ActValue {
   return v;
 }
 
-/** The task and class labels: from the options, else classification when the model ends in softmax. */
+/**
+ * The task and class labels: from the options, else classification when the model ends in softmax
+ * or labels are given (a head that ends in logits, softmax left to the loss, is a classifier too).
+ */
 function taskAndLabels(cx: ImportContext, opts: ImportOptions, lastLayer: Layer): { task: Task; labels?: string[] } {
   const isSoftmax = lastLayer.kind === 'dense' && lastLayer.activation === 'softmax';
-  const task: Task = opts.task ?? (isSoftmax ? 'classification' : 'regression');
+  const task: Task = opts.task ?? (isSoftmax || opts.labels ? 'classification' : 'regression');
   const O = layerOutputSize(lastLayer);
   if (opts.labels && (task !== 'classification' || opts.labels.length !== O)) {
     cx.fail('ONNX014', 'labels', task !== 'classification' ? 'labels given for a regression model' : `${opts.labels.length} labels given`, {
