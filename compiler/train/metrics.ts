@@ -198,13 +198,24 @@ export function endsInSoftmax(layers: readonly { kind: string }[]): boolean {
   return last?.kind === 'dense' && last.activation === 'softmax';
 }
 
-/** Cross-entropy -log softmax(z)[k] of the logits z = o[off .. off+O), computed stably (log-sum-exp). */
-export function logitLoss(o: ArrayLike<number>, off: number, O: number, k: number): number {
+/** log sum exp(z) of z = o[off .. off+O), computed stably. */
+function logSumExp(o: ArrayLike<number>, off: number, O: number): number {
   let mx = -Infinity;
   for (let u = 0; u < O; u++) mx = Math.max(mx, o[off + u]);
   let s = 0;
   for (let u = 0; u < O; u++) s += Math.exp(o[off + u] - mx);
-  return mx + Math.log(s) - o[off + k];
+  return mx + Math.log(s);
+}
+
+/** Cross-entropy -log softmax(z)[k] of the logits z = o[off .. off+O). */
+export function logitLoss(o: ArrayLike<number>, off: number, O: number, k: number): number {
+  return logSumExp(o, off, O) - o[off + k];
+}
+
+/** softmax(z): class probabilities from logits, on the host. */
+export function softmaxOf(z: ArrayLike<number>): number[] {
+  const lse = logSumExp(z, 0, z.length);
+  return Array.from(z, (v) => Math.exp(v - lse));
 }
 
 /** Scores a float model on a dataset: the float path of `tinyrnn eval`. */
