@@ -1,4 +1,4 @@
-// Imported models on device code: PyTorch exports imported, quantised, compiled for the C and
+// Imported models on device code: PyTorch exports (also a PyTorch 2 dynamo export and a logits classifier) imported, quantised, compiled for the C and
 // Espruino targets and run in the simulator's device sessions (C built for the host and for an
 // emulated Cortex-M4 under QEMU, the Espruino module in the Espruino-semantics sandbox). Every output integer equals the
 // TypeScript integer reference (runQuant), step by step: no tolerance.
@@ -38,7 +38,22 @@ function fixtureCase(name: string): Case {
   return { name, file: path.join(dir, `${name}.onnx`), seqs };
 }
 
-const CASES: Case[] = [torchCase('lstm_h16'), torchCase('gru_h16'), torchCase('rnn_tanh_h8'), fixtureCase('gru2_hn'), fixtureCase('lstm_last_op8')];
+/** PyTorch 2's dynamo export, its unrolled nn.RNN folded back into one Elman layer. */
+function torch2Case(): Case {
+  const dir = path.join(TESTDATA, 'torch2');
+  const ref = JSON.parse(fs.readFileSync(path.join(dir, 'rnn_tanh_seq_h8.json'), 'utf8')) as { x: number[][][] };
+  return { name: 'rnn_tanh_seq_h8.dynamo', file: path.join(dir, 'rnn_tanh_seq_h8.dynamo.onnx'), seqs: ref.x };
+}
+
+const CASES: Case[] = [
+  torchCase('lstm_h16'),
+  torchCase('gru_h16'),
+  torchCase('rnn_tanh_h8'),
+  fixtureCase('gru2_hn'),
+  fixtureCase('lstm_last_op8'),
+  fixtureCase('rnn2_seq_logits'),
+  torch2Case(),
+];
 const ENGINES = [
   { engine: 'c' as const, board: 'NRF52840' },
   { engine: 'js' as const, board: 'BANGLEJS2' },
