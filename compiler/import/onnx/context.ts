@@ -29,6 +29,8 @@ export class ImportContext {
   folded = 0;
   /** A recurrent node had a constant sequence_lens equal to the static sequence length. */
   sawStaticSeqLens = false;
+  /** Unrolled recurrences folded back into RNN nodes before the walk (unrolled.ts). */
+  readonly unrolled: string[] = [];
 
   constructor(readonly m: OnnxModel) {
     this.opset = this.checkOpsets();

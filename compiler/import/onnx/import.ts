@@ -52,7 +52,9 @@ function outputName(cx: ImportContext, opts: ImportOptions): string {
 
 /** Imports a decoded ONNX model. Throws TinyrnnError (codes ONNX0xx) when it cannot map it exactly. */
 export function importOnnxModel(m: OnnxModel, opts: ImportOptions = {}): ImportResult {
-  const cx: ImportContext = new ImportContext(foldUnrolledRnns(m));
+  const { model, folded } = foldUnrolledRnns(m);
+  const cx: ImportContext = new ImportContext(model);
+  cx.unrolled.push(...folded);
   const input = bindModelInput(cx, opts.bind ?? {});
   const outName = outputName(cx, opts);
   const order = topoOrder(cx);

@@ -100,6 +100,7 @@ function onnxExtra(cx: ImportContext, opts: ImportOptions, p: Provenance, seqLen
   };
   if (opts.source) extra['onnx.file'] = opts.source;
   if (p.ignoredOutputs.length) extra['onnx.ignoredOutputs'] = p.ignoredOutputs.join(', ');
+  if (cx.unrolled.length) extra['onnx.unrolled'] = cx.unrolled.join('; ');
   if (cx.sawStaticSeqLens) extra['onnx.sequenceLength'] = String(seqLength ?? '?');
   if (Object.keys(opts.bind ?? {}).length) extra['onnx.bound'] = Object.keys(opts.bind ?? {}).join(', ');
   for (const [k, val] of Object.entries(m.metadata)) extra[`onnx.meta.${k}`] = val;

@@ -225,14 +225,22 @@ function replacement(u: Unrolled, k: number): { nodes: OnnxNode[]; inits: OnnxTe
   return { nodes: [rnn, squeeze], inits };
 }
 
-/** The model with every unrolled Elman layer folded back into an RNN node (the same model when there is none). */
-export function foldUnrolledRnns(m: OnnxModel): OnnxModel {
+/** Where an unrolled layer was folded: "rnn: 25 steps of MatMul/Add/Tanh". */
+function describeFold(u: Unrolled): string {
+  return `${layerName(u)}: ${u.concat.inputs.length} steps of MatMul/Add/${u.act}`;
+}
+
+/**
+ * The model with every unrolled Elman layer folded back into an RNN node (the same model when
+ * there is none), and a description of each fold.
+ */
+export function foldUnrolledRnns(m: OnnxModel): { model: OnnxModel; folded: string[] } {
   const ix = indexGraph(m);
   const found = m.graph.nodes
     .filter((n) => n.opType === 'Concat' && n.domain === '')
     .map((c) => matchConcat(ix, c))
     .filter((u): u is Unrolled => u !== undefined && selfContained(ix, u));
-  if (found.length === 0) return m;
+  if (found.length === 0) return { model: m, folded: [] };
   const removed = new Set(found.flatMap((u) => [...u.used]));
   const nodes: OnnxNode[] = [];
   const inits: OnnxTensor[] = [...m.graph.initializers];
@@ -244,5 +252,6 @@ export function foldUnrolledRnns(m: OnnxModel): OnnxModel {
       inits.push(...r.inits);
     } else if (!removed.has(n)) nodes.push(n);
   }
-  return { ...m, graph: { ...m.graph, nodes: nodes.map((n, index) => ({ ...n, index })), initializers: inits } };
+  const model = { ...m, graph: { ...m.graph, nodes: nodes.map((n, index) => ({ ...n, index })), initializers: inits } };
+  return { model, folded: found.map(describeFold) };
 }

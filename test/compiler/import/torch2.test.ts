@@ -1,4 +1,5 @@
-// PyTorch 2's dynamo export of nn.RNN (../shared/testdata/torch2): the recurrence unrolled into
+// PyTorch 2's dynamo export of nn.RNN (../shared/testdata/torch2, and its ReLU variant in
+// test/fixtures/onnx): the recurrence unrolled into
 // per-step Slice/MatMul/Add/Tanh nodes folds back into one Elman layer that reproduces PyTorch's
 // outputs (max error at most 1e-6 of the largest output); a graph that breaks the pattern is
 // refused with the reason and the fix.
@@ -13,13 +14,13 @@ const dir = path.join(TESTDATA, 'torch2');
 const bytes = new Uint8Array(fs.readFileSync(path.join(dir, 'rnn_tanh_seq_h8.dynamo.onnx')));
 const ref = JSON.parse(fs.readFileSync(path.join(dir, 'rnn_tanh_seq_h8.json'), 'utf8')) as { x: number[][][]; torch_out: number[][][] };
 
-/** Worst |float model - PyTorch| over the batch, and the largest |PyTorch| output. */
-function compare(res: ReturnType<typeof importOnnx>): { worst: number; scale: number } {
+/** Worst |float model - expected| over the batch, and the largest |expected| output. */
+function compare(res: ReturnType<typeof importOnnx>, x: number[][][], expected: number[][][]): { worst: number; scale: number } {
   let worst = 0;
   let scale = 0;
-  ref.x.forEach((seq, b) => {
+  x.forEach((seq, b) => {
     const out = runFloat(res.model, seq).output;
-    ref.torch_out[b].forEach((row, t) =>
+    expected[b].forEach((row, t) =>
       row.forEach((want, o) => {
         worst = Math.max(worst, Math.abs(out[t][o] - want));
         scale = Math.max(scale, Math.abs(want));
@@ -39,10 +40,11 @@ describe('PyTorch 2 dynamo export of nn.RNN (unrolled)', () => {
     expect(res.model.output).toBe('sequence');
     expect(res.input.layout).toBe('B,T,F');
     expect(res.unused).toBe(0);
+    expect(res.model.meta.extra?.['onnx.unrolled']).toBe('rnn: 25 steps of MatMul/Add/Tanh');
   });
 
   test("reproduces PyTorch's outputs within 1e-6 of the largest output", () => {
-    const { worst, scale } = compare(res);
+    const { worst, scale } = compare(res, ref.x, ref.torch_out);
     expect(scale).toBeGreaterThan(0.1);
     expect(worst).toBeLessThanOrEqual(1e-6 * scale);
   });
@@ -72,4 +74,16 @@ describe('PyTorch 2 dynamo export of nn.RNN (unrolled)', () => {
     c0!.data[0] += 0.5;
     expect(() => importOnnxModel(m)).toThrow(/ONNX017[\s\S]*dynamo=False/);
   });
+});
+
+test('the ReLU form (test/fixtures/onnx, the export with Tanh made Relu, evaluated node by node with numpy) folds exactly too', () => {
+  const fx = path.resolve(__dirname, '..', '..', 'fixtures', 'onnx', 'rnn_relu_seq_h8.dynamo');
+  const want = JSON.parse(fs.readFileSync(`${fx}.json`, 'utf8')) as { x: number[][][]; out: number[][][] };
+  const res = importOnnx(new Uint8Array(fs.readFileSync(`${fx}.onnx`)));
+  const rnn = res.model.layers[0];
+  expect(rnn.kind === 'elman' && rnn.activation).toBe('relu');
+  expect(res.model.meta.extra?.['onnx.unrolled']).toBe('rnn: 25 steps of MatMul/Add/Relu');
+  const { worst, scale } = compare(res, want.x, want.out);
+  expect(scale).toBeGreaterThan(0.1);
+  expect(worst).toBeLessThanOrEqual(1e-6 * scale);
 });
