@@ -67,6 +67,12 @@ describe('PyTorch 2 dynamo export of nn.RNN (unrolled)', () => {
     expect(() => importOnnxModel(m)).toThrow(/ONNX017[\s\S]*unrolled recurrence[\s\S]*dynamo=False/);
   });
 
+  test('a step whose state is also read elsewhere (here a graph output) is not folded', () => {
+    const m = decodeOnnx(bytes);
+    m.graph.outputs.push({ name: 'tanh_3' });
+    expect(() => importOnnxModel(m)).toThrow(/ONNX017[\s\S]*dynamo=False/);
+  });
+
   test('a nonzero initial state is not folded', () => {
     const m = decodeOnnx(bytes);
     const c0 = m.graph.initializers.find((t) => t.name === 'linear_1');
