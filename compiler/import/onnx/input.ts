@@ -2,7 +2,7 @@
 // the model's sequence, rank 3 with its two leading axes (time and batch, in an order the
 // first recurrent node decides) still unnamed (x0, x1).
 
-import { OnnxTensor, dtypeName } from './codec';
+import { OnnxTensor, OnnxValueInfo, dtypeName } from './codec';
 import { ImportContext } from './context';
 import { constOf, isFloatType } from './fold';
 import { Axis } from './values';
@@ -53,6 +53,28 @@ export function stateInputs(cx: ImportContext, names: string[]): void {
   }
 }
 
+/** The model input's shape and axes: a float tensor of rank 3, its feature count when declared. */
+function inputAxes(cx: ImportContext, inp: OnnxValueInfo): { shape: (number | string | null)[]; axes: Axis[] } {
+  const where = `graph.input ${JSON.stringify(inp.name)}`;
+  if (inp.nonTensor) cx.fail('ONNX014', where, `the input is a ${inp.nonTensor}`, { expected: 'a float tensor' });
+  if (inp.elemType !== undefined && !isFloatType(inp.elemType)) {
+    cx.fail('ONNX014', where, `the input has element type ${dtypeName(inp.elemType)}`, { expected: 'float' });
+  }
+  const shape = inp.shape ?? [null, null, null];
+  if (shape.length !== 3) {
+    cx.fail('ONNX014', where, `the input has rank ${shape.length} (shape [${shape.join(', ')}])`, {
+      expected: 'rank 3: (time, batch, features) or (batch, time, features)',
+    });
+  }
+  const fdim = shape[2];
+  const axes: Axis[] = [
+    { role: 'x0', ...(typeof shape[0] === 'number' ? { size: shape[0] } : {}) },
+    { role: 'x1', ...(typeof shape[1] === 'number' ? { size: shape[1] } : {}) },
+    typeof fdim === 'number' ? (fdim === 1 ? { role: '1', size: 1 } : { role: 'F', size: fdim }) : { role: 'F' },
+  ];
+  return { shape, axes };
+}
+
 /** Sets the model input's value (the one graph input that is neither an initializer nor bound). */
 export function bindModelInput(cx: ImportContext, bind: Record<string, OnnxTensor>): ModelInput {
   setConstants(cx, bind);
@@ -79,23 +101,7 @@ export function bindModelInput(cx: ImportContext, bind: Record<string, OnnxTenso
     );
   }
   const inp = dynamic[0];
-  const where = `graph.input ${JSON.stringify(inp.name)}`;
-  if (inp.nonTensor) cx.fail('ONNX014', where, `the input is a ${inp.nonTensor}`, { expected: 'a float tensor' });
-  if (inp.elemType !== undefined && !isFloatType(inp.elemType)) {
-    cx.fail('ONNX014', where, `the input has element type ${dtypeName(inp.elemType)}`, { expected: 'float' });
-  }
-  const shape = inp.shape ?? [null, null, null];
-  if (shape.length !== 3) {
-    cx.fail('ONNX014', where, `the input has rank ${shape.length} (shape [${shape.join(', ')}])`, {
-      expected: 'rank 3: (time, batch, features) or (batch, time, features)',
-    });
-  }
-  const fdim = shape[2];
-  const axes: Axis[] = [
-    { role: 'x0', ...(typeof shape[0] === 'number' ? { size: shape[0] } : {}) },
-    { role: 'x1', ...(typeof shape[1] === 'number' ? { size: shape[1] } : {}) },
-    typeof fdim === 'number' ? (fdim === 1 ? { role: '1', size: 1 } : { role: 'F', size: fdim }) : { role: 'F' },
-  ];
+  const { shape, axes } = inputAxes(cx, inp);
   cx.values.set(inp.name, { kind: 'act', axes, mode: 'sequence', layers: [], origins: [] });
   return { name: inp.name, shape };
 }
