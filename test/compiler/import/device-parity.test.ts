@@ -1,4 +1,4 @@
-// Imported models on device code: PyTorch exports (also a PyTorch 2 dynamo export and a logits classifier) imported, quantised, compiled for the C and
+// Imported models on device code: PyTorch exports (also a PyTorch 2 dynamo export, and a classifier whose head ends in logits) imported, quantised, compiled for the C and
 // Espruino targets and run in the simulator's device sessions (C built for the host and for an
 // emulated Cortex-M4 under QEMU, the Espruino module in the Espruino-semantics sandbox). Every output integer equals the
 // TypeScript integer reference (runQuant), step by step: no tolerance.
@@ -17,6 +17,8 @@ interface Case {
   name: string;
   file: string;
   seqs: number[][][]; // (N)(T)(F)
+  /** Class labels: import as a classifier. */
+  labels?: string[];
 }
 
 function torchCase(name: string): Case {
@@ -51,7 +53,7 @@ const CASES: Case[] = [
   torchCase('rnn_tanh_h8'),
   fixtureCase('gru2_hn'),
   fixtureCase('lstm_last_op8'),
-  fixtureCase('rnn2_seq_logits'),
+  { ...fixtureCase('rnn2_seq_logits'), labels: ['a', 'b', 'c', 'd'] },
   torch2Case(),
 ];
 const ENGINES = [
@@ -68,7 +70,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe.each(ENGINES)('$engine engine', ({ engine, board }) => {
   test.each(CASES.map((c) => [c.name, c] as const))('%s: device integers equal the reference', async (_, c) => {
-    const { model } = importOnnx(new Uint8Array(fs.readFileSync(c.file)));
+    const { model } = importOnnx(new Uint8Array(fs.readFileSync(c.file)), c.labels ? { labels: c.labels } : {});
     const q = quantizeModel(model, c.seqs, { source: `${c.name} inputs` });
     const qFile = path.join(dir, `${c.name}.${engine}.q.tnn`);
     saveQuantModel(qFile, q);
