@@ -181,10 +181,11 @@ function transposed(name: string, w: OnnxTensor): OnnxTensor {
   return tensor(name, [1, H, K], out);
 }
 
-/** The layer's name: PyTorch's module name when the bias says it (rnn.bias_ih_l0 -> rnn). */
+/** The layer's name: PyTorch's module name when the bias says it (rnn.bias_ih_l0 -> rnn, rnn.bias_ih_l1 -> rnn.l1). */
 function layerName(u: Unrolled): string {
-  const m = u.ih.b ? /^(.*)\.bias_ih_l\d+$/.exec(u.ih.b.name) : null;
-  return m ? m[1] : `rnn_${u.concat.index}`;
+  const m = u.ih.b ? /^(.*)\.bias_ih_l(\d+)$/.exec(u.ih.b.name) : null;
+  if (!m) return `rnn_${u.concat.index}`;
+  return m[2] === '0' ? m[1] : `${m[1]}.l${m[2]}`;
 }
 
 /** The RNN node and the Squeeze of its Y that replace the pattern, and their constants. */

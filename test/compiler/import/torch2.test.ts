@@ -1,5 +1,5 @@
-// PyTorch 2's dynamo export of nn.RNN (../shared/testdata/torch2, and its ReLU variant in
-// test/fixtures/onnx): the recurrence unrolled into
+// PyTorch 2's dynamo export of nn.RNN (../shared/testdata/torch2, and its ReLU and two-layer
+// variants in test/fixtures/onnx): the recurrence unrolled into
 // per-step Slice/MatMul/Add/Tanh nodes folds back into one Elman layer that reproduces PyTorch's
 // outputs (max error at most 1e-6 of the largest output); a graph that breaks the pattern is
 // refused with the reason and the fix.
@@ -89,6 +89,18 @@ test('the ReLU form (test/fixtures/onnx, the export with Tanh made Relu, evaluat
   const rnn = res.model.layers[0];
   expect(rnn.kind === 'elman' && rnn.activation).toBe('relu');
   expect(res.model.meta.extra?.['onnx.unrolled']).toBe('rnn: 25 steps of MatMul/Add/Relu');
+  const { worst, scale } = compare(res, want.x, want.out);
+  expect(scale).toBeGreaterThan(0.1);
+  expect(worst).toBeLessThanOrEqual(1e-6 * scale);
+});
+
+test('two stacked unrolled layers (a second layer added to the export, evaluated with numpy) fold into two Elman layers', () => {
+  const fx = path.resolve(__dirname, '..', '..', 'fixtures', 'onnx', 'rnn2_tanh_seq_h8.dynamo');
+  const want = JSON.parse(fs.readFileSync(`${fx}.json`, 'utf8')) as { x: number[][][]; out: number[][][] };
+  const res = importOnnx(new Uint8Array(fs.readFileSync(`${fx}.onnx`)));
+  expect(res.model.layers.map((l) => `${l.kind} ${l.name}`)).toEqual(['elman rnn', 'elman rnn.l1', 'dense node_MatMul_164']);
+  expect(res.model.meta.extra?.['onnx.unrolled']).toBe('rnn: 25 steps of MatMul/Add/Tanh; rnn.l1: 25 steps of MatMul/Add/Tanh');
+  expect(res.unused).toBe(0);
   const { worst, scale } = compare(res, want.x, want.out);
   expect(scale).toBeGreaterThan(0.1);
   expect(worst).toBeLessThanOrEqual(1e-6 * scale);
