@@ -38,7 +38,7 @@ export interface EvalReport {
   task: 'classification' | 'regression';
   output: 'sequence' | 'last';
   sequences: number;
-  /** Mean loss: cross-entropy (classification) or squared error (regression). */
+  /** Mean loss: cross-entropy (classification; from logits when the head has no softmax) or squared error (regression). */
   loss: number;
   classification?: ClassificationMetrics;
   regression?: RegressionMetrics;
@@ -186,6 +186,35 @@ export function labelMap(model: FloatModel, data: Dataset): Int32Array {
   return map;
 }
 
+/**
+ * Whether a classifier's outputs are probabilities (its head ends in softmax) or logits (the
+ * usual PyTorch form, softmax inside the loss): then probabilities are a softmax on the host.
+ */
+export function endsInSoftmax(layers: readonly { kind: string }[]): boolean {
+  const last = layers[layers.length - 1] as { kind: string; activation?: string } | undefined;
+  return last?.kind === 'dense' && last.activation === 'softmax';
+}
+
+/** log sum exp(z) of z = o[off .. off+O), computed stably. */
+function logSumExp(o: ArrayLike<number>, off: number, O: number): number {
+  let mx = -Infinity;
+  for (let u = 0; u < O; u++) mx = Math.max(mx, o[off + u]);
+  let s = 0;
+  for (let u = 0; u < O; u++) s += Math.exp(o[off + u] - mx);
+  return mx + Math.log(s);
+}
+
+/** Cross-entropy -log softmax(z)[k] of the logits z = o[off .. off+O). */
+export function logitLoss(o: ArrayLike<number>, off: number, O: number, k: number): number {
+  return logSumExp(o, off, O) - o[off + k];
+}
+
+/** softmax(z): class probabilities from logits, on the host. */
+export function softmaxOf(z: ArrayLike<number>): number[] {
+  const lse = logSumExp(z, 0, z.length);
+  return Array.from(z, (v) => Math.exp(v - lse));
+}
+
 /** Scores a float model on a dataset: the float path of `tinyrnn eval`. */
 export function evaluateFloat(model: FloatModel, data: Dataset): EvalReport {
   return evaluateOutputs(model, data, predictFloat(model, data));
@@ -196,7 +225,7 @@ export function evaluateFloat(model: FloatModel, data: Dataset): EvalReport {
  * dequantised to real values) against a dataset's labels or targets.
  */
 export function evaluateOutputs(
-  model: FloatModel | { task: 'classification' | 'regression'; output: 'sequence' | 'last'; meta: { labels?: string[] } },
+  model: FloatModel | { task: 'classification' | 'regression'; output: 'sequence' | 'last'; meta: { labels?: string[] }; layers: readonly { kind: string }[] },
   data: Dataset,
   outputs: Float64Array[],
 ): EvalReport {
@@ -211,6 +240,7 @@ export function evaluateOutputs(
     const pred: number[] = [];
     let loss = 0;
     const O = (model.meta.labels ?? []).length;
+    const probs = endsInSoftmax(model.layers);
     outputs.forEach((o, n) => {
       const T = data.x[n].length / F;
       const score = (t: number, k: number): void => {
@@ -218,7 +248,7 @@ export function evaluateOutputs(
         for (let u = 1; u < O; u++) if (o[t * O + u] > o[t * O + best]) best = u;
         truth.push(k);
         pred.push(best);
-        loss -= Math.log(Math.max(o[t * O + k], 1e-12));
+        loss += probs ? -Math.log(Math.max(o[t * O + k], 1e-12)) : logitLoss(o, t * O, O, k);
       };
       if (last) score(T - 1, map[data.y ? data.y[n] : (data.yStep as Int32Array[])[n][T - 1]]);
       else for (let t = 0; t < T; t++) score(t, map[data.y ? data.y[n] : (data.yStep as Int32Array[])[n][t]]);

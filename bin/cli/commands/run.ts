@@ -3,6 +3,7 @@ import { loadFloatModel, writeFileAtomic } from '../../../compiler/core/ir/forma
 import { loadDataFile, sequenceRows } from '../../../compiler/data/dataset';
 import { TinyrnnError } from '../../../compiler/core/ir/errors';
 import { argmax, runFloat } from '../../../compiler/float/infer';
+import { endsInSoftmax, softmaxOf } from '../../../compiler/train/metrics';
 
 export const runCommand: Command = {
   name: 'run',
@@ -33,11 +34,15 @@ export const runCommand: Command = {
     const results = data.x.map((_, n) => {
       const r = runFloat(m, sequenceRows(data, n));
       const outputs = r.output.map((v) => Array.from(v));
-      const res: { outputs: number[][] | number[]; prediction?: string | string[] } = { outputs: m.output === 'last' ? outputs[0] : outputs };
+      const res: { outputs: number[][] | number[]; prediction?: string | string[]; probabilities?: number[][] | number[] } = {
+        outputs: m.output === 'last' ? outputs[0] : outputs,
+      };
       if (m.task === 'classification') {
         const names = m.meta.labels ?? [];
         const pick = (v: ArrayLike<number>): string => names[argmax(v)] ?? String(argmax(v));
         res.prediction = m.output === 'last' ? pick(r.output[0]) : r.output.map(pick);
+        // A head that ends in logits: its class probabilities are a softmax on the host.
+        if (!endsInSoftmax(m.layers)) res.probabilities = m.output === 'last' ? softmaxOf(r.output[0]) : r.output.map(softmaxOf);
       }
       return res;
     });

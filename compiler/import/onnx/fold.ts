@@ -3,7 +3,7 @@
 // broadcasting, negative axes count from the end, Slice clamping rules).
 
 import { ONNX_DTYPE } from './schema';
-import { ConstValue, numel } from './values';
+import { ConstValue, ShapeValue, Value, numel } from './values';
 
 export const FLOAT_TYPES: readonly number[] = [ONNX_DTYPE.FLOAT, ONNX_DTYPE.DOUBLE, ONNX_DTYPE.FLOAT16, ONNX_DTYPE.BFLOAT16];
 
@@ -178,4 +178,19 @@ export function sliceConst(c: ConstValue, picks: Map<number, number[]>): ConstVa
   let cur = c;
   for (const [axis, idx] of picks) cur = gatherConst(cur, axis, idx, [idx.length]);
   return cur;
+}
+
+/** A tensor of the given dims whose every element is `value`. */
+export function fullConst(dtype: number, dims: number[], value: number): ConstValue {
+  return { kind: 'const', dtype, dims, data: new Float64Array(numel(dims)).fill(value) };
+}
+
+/** A shape vector as a constant, when none of its elements is symbolic. */
+export function shapeToConst(s: ShapeValue): ConstValue | undefined {
+  if (s.elems.some((e) => typeof e !== 'number')) return undefined;
+  return constOf(ONNX_DTYPE.INT64, s.scalar ? [] : [s.elems.length], s.elems as number[]);
+}
+
+export function shapeOrConst(s: ShapeValue): Value {
+  return shapeToConst(s) ?? s;
 }

@@ -107,3 +107,25 @@ test('--labels names the classes of an imported classifier; a wrong count is ref
   expect(await main(['import', fx, '-o', 'cls3.tnn', '--json'], e.io)).toBe(0);
   expect(JSON.parse(e.out.join('')).labels).toEqual(['0', '1', '2', '3']);
 });
+
+test('a logits classifier: --labels alone makes it one, and run gives softmax probabilities from the host', async () => {
+  const fx = path.resolve(__dirname, '..', '..', 'fixtures', 'onnx', 'lstm_logits_norm');
+  const c = io(dir);
+  expect(await main(['import', `${fx}.onnx`, '-o', 'logits.tnn', '--labels', 'a,b,c', '--json'], c.io)).toBe(0);
+  expect(JSON.parse(c.out.join('')).task).toBe('classification');
+  const ref = JSON.parse(fs.readFileSync(`${fx}.json`, 'utf8')) as { input: { shape: number[]; data: number[] } };
+  const [, T, F] = ref.input.shape;
+  const x = [0, 1].map((n) => Array.from({ length: T }, (_, t) => ref.input.data.slice((n * T + t) * F, (n * T + t + 1) * F)));
+  fs.writeFileSync(path.join(dir, 'in.json'), JSON.stringify({ x }));
+  const r = io(dir);
+  const rc = await main(['run', path.join(dir, 'logits.tnn'), '--input', path.join(dir, 'in.json'), '--json'], r.io);
+  expect(r.err).toEqual([]);
+  expect(rc).toBe(0);
+  const doc = JSON.parse(r.out.join('')) as { results: { outputs: number[]; prediction: string; probabilities: number[] }[] };
+  for (const res of doc.results) {
+    const e = res.outputs.map((v) => Math.exp(v));
+    const sum = e.reduce((s, v) => s + v, 0);
+    res.probabilities.forEach((p, k) => expect(p).toBeCloseTo(e[k] / sum, 12));
+    expect(res.prediction).toBe('abc'[res.probabilities.indexOf(Math.max(...res.probabilities))]);
+  }
+});

@@ -1,4 +1,4 @@
-// Imported models on device code: PyTorch exports imported, quantised, compiled for the C and
+// Imported models on device code: PyTorch exports (also a PyTorch 2 dynamo export, and a classifier whose head ends in logits) imported, quantised, compiled for the C and
 // Espruino targets and run in the simulator's device sessions (C built for the host and for an
 // emulated Cortex-M4 under QEMU, the Espruino module in the Espruino-semantics sandbox). Every output integer equals the
 // TypeScript integer reference (runQuant), step by step: no tolerance.
@@ -17,6 +17,8 @@ interface Case {
   name: string;
   file: string;
   seqs: number[][][]; // (N)(T)(F)
+  /** Class labels: import as a classifier. */
+  labels?: string[];
 }
 
 function torchCase(name: string): Case {
@@ -38,7 +40,22 @@ function fixtureCase(name: string): Case {
   return { name, file: path.join(dir, `${name}.onnx`), seqs };
 }
 
-const CASES: Case[] = [torchCase('lstm_h16'), torchCase('gru_h16'), torchCase('rnn_tanh_h8'), fixtureCase('gru2_hn'), fixtureCase('lstm_last_op8')];
+/** PyTorch 2's dynamo export, its unrolled nn.RNN folded back into one Elman layer. */
+function torch2Case(): Case {
+  const dir = path.join(TESTDATA, 'torch2');
+  const ref = JSON.parse(fs.readFileSync(path.join(dir, 'rnn_tanh_seq_h8.json'), 'utf8')) as { x: number[][][] };
+  return { name: 'rnn_tanh_seq_h8.dynamo', file: path.join(dir, 'rnn_tanh_seq_h8.dynamo.onnx'), seqs: ref.x };
+}
+
+const CASES: Case[] = [
+  torchCase('lstm_h16'),
+  torchCase('gru_h16'),
+  torchCase('rnn_tanh_h8'),
+  fixtureCase('gru2_hn'),
+  fixtureCase('lstm_last_op8'),
+  { ...fixtureCase('rnn2_seq_logits'), labels: ['a', 'b', 'c', 'd'] },
+  torch2Case(),
+];
 const ENGINES = [
   { engine: 'c' as const, board: 'NRF52840' },
   { engine: 'js' as const, board: 'BANGLEJS2' },
@@ -53,7 +70,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe.each(ENGINES)('$engine engine', ({ engine, board }) => {
   test.each(CASES.map((c) => [c.name, c] as const))('%s: device integers equal the reference', async (_, c) => {
-    const { model } = importOnnx(new Uint8Array(fs.readFileSync(c.file)));
+    const { model } = importOnnx(new Uint8Array(fs.readFileSync(c.file)), c.labels ? { labels: c.labels } : {});
     const q = quantizeModel(model, c.seqs, { source: `${c.name} inputs` });
     const qFile = path.join(dir, `${c.name}.${engine}.q.tnn`);
     saveQuantModel(qFile, q);

@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import { importOnnx } from '../../../compiler/import/onnx/import';
 import { runFloat } from '../../../compiler/float/infer';
 import { TinyrnnError } from '../../../compiler/core/ir/errors';
+import { Dataset } from '../../../compiler/data/dataset';
+import { evaluateFloat } from '../../../compiler/train/metrics';
 
 const DIR = path.resolve(__dirname, '..', '..', 'fixtures', 'onnx');
 
@@ -16,6 +18,27 @@ interface Fixture {
   batch_first: boolean;
   input: { shape: number[]; data: number[] };
   output: { shape: number[]; data: number[] };
+  /** Classifiers: a label per prediction (rows of the output reshaped to (-1, classes)), and PyTorch's scores. */
+  labels?: number[];
+  accuracy?: number;
+  cross_entropy?: number;
+}
+
+/** The fixture's batch as a labelled dataset: sequence n is batch element n. */
+function fixtureDataset(fx: Fixture, classes: string[]): Dataset {
+  const [a, b, F] = fx.input.shape;
+  const [B, T] = fx.batch_first ? [a, b] : [b, a];
+  const at = (n: number, t: number): number => (fx.batch_first ? n * T + t : t * B + n);
+  const x = Array.from({ length: B }, (_, n) => Float32Array.from({ length: T * F }, (_, k) => fx.input.data[at(n, Math.floor(k / F)) * F + (k % F)]));
+  const labels = fx.labels as number[];
+  const perStep = fx.output.shape.length === 3;
+  return {
+    source: fx.name,
+    features: Array.from({ length: F }, (_, f) => `x[${f}]`),
+    x,
+    labels: classes,
+    ...(perStep ? { yStep: Array.from({ length: B }, (_, n) => Int32Array.from({ length: T }, (_, t) => labels[at(n, t)])) } : { y: Int32Array.from(labels) }),
+  };
 }
 
 const load = (name: string): { fx: Fixture; bytes: Uint8Array } => ({
@@ -30,6 +53,8 @@ const EXPECT: [string, string[], 'sequence' | 'last'][] = [
   ['lstm_last_op8', ['lstm', 'dense:none'], 'last'],
   ['rnn_relu_seq_op9', ['elman', 'dense:sigmoid'], 'sequence'],
   ['bigru_seq_op17', ['bidirectional', 'dense:tanh'], 'sequence'],
+  ['lstm_logits_norm', ['lstm', 'dense:none'], 'last'],
+  ['rnn2_seq_logits', ['elman', 'elman', 'dense:none'], 'sequence'],
 ];
 
 test.each(EXPECT)('%s imports and matches PyTorch', (name, kinds, mode) => {
@@ -72,4 +97,17 @@ test('a head reading the backward final state of a bidirectional LSTM (cat(h_n[-
   expect(d.code).toBe('ONNX018');
   expect(d.path).toMatch(/^node \d+ "\/Gather" \(Gather\)$/);
   expect(d.hint).toMatch(/last step/);
+});
+
+test.each(['lstm_logits_norm', 'rnn2_seq_logits'])('%s: a logits classifier imported with labels scores as in PyTorch', (name) => {
+  const { fx, bytes } = load(name);
+  const O = fx.output.shape[fx.output.shape.length - 1];
+  const classes = Array.from({ length: O }, (_, k) => `c${k}`);
+  const { model } = importOnnx(bytes, { labels: classes });
+  expect([model.task, model.meta.labels]).toEqual(['classification', classes]);
+  if (name === 'lstm_logits_norm') expect(Array.from(model.normalization?.std ?? [])).toEqual([2, 0.5, 1.5]);
+  const r = evaluateFloat(model, fixtureDataset(fx, classes));
+  expect(r.classification?.n).toBe(fx.labels?.length);
+  expect(r.classification?.accuracy).toBe(fx.accuracy);
+  expect(Math.abs(r.loss - (fx.cross_entropy as number))).toBeLessThanOrEqual(1e-6 * (fx.cross_entropy as number));
 });

@@ -44,7 +44,7 @@ describe('regression metrics', () => {
 
 describe('scoring outputs of any implementation', () => {
   const data: Dataset = { source: 'd', features: ['x'], x: [new Float32Array(2), new Float32Array(3)], labels: ['b', 'a'], y: Int32Array.from([0, 1]) };
-  const model = { task: 'classification' as const, output: 'last' as const, meta: { labels: ['a', 'b'] } };
+  const model = { task: 'classification' as const, output: 'last' as const, meta: { labels: ['a', 'b'] }, layers: [{ kind: 'dense', activation: 'softmax' }] };
 
   test('labels are matched by name; only the last step counts for output "last"', () => {
     // sequence 0 is "b" (model index 1), sequence 1 is "a" (model index 0)
@@ -55,6 +55,16 @@ describe('scoring outputs of any implementation', () => {
     const text = formatEvalReport(r, 'check');
     expect(text).toContain('check: 2 sequences, 2 predictions: accuracy 100.0%');
     expect(text).toContain('confusion (rows: true class, columns: predicted)');
+  });
+  test('a head without softmax gives logits: the loss is the cross-entropy of their softmax', () => {
+    const logits = { ...model, layers: [{ kind: 'dense', activation: 'none' }] };
+    // sequence 0 (true "b"): logits (1, 3) at its last step; sequence 1 (true "a"): (2, -1)
+    const outs = [Float64Array.from([0, 0, 1, 3]), Float64Array.from([0, 0, 0, 0, 2, -1])];
+    const r = evaluateOutputs(logits, data, outs);
+    expect(r.classification?.accuracy).toBe(1);
+    const ce = (z: number[], k: number): number => -Math.log(Math.exp(z[k]) / z.reduce((s, v) => s + Math.exp(v), 0));
+    expect(r.loss).toBeCloseTo((ce([1, 3], 1) + ce([2, -1], 0)) / 2, 12);
+    expect(r.loss).toBeGreaterThan(0);
   });
   test('a label the model does not know is an error naming it', () => {
     const bad = { ...data, labels: ['b', 'zzz'] };
