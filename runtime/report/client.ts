@@ -79,10 +79,11 @@ export const CLIENT_SCRIPT = `(function () {
     var scales = { x: { time: false }, y: y };
     if (p.xCategories) scales.x.range = [-0.5, p.xCategories.length - 0.5];
     var axes = [{ label: p.xLabel }, { label: y.log10 ? p.yLabel + ' (log scale)' : p.yLabel, size: 70 }];
+    if (p.xInteger) axes[0].incrs = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000];
     if (p.xCategories) { var xc = categories(p.xCategories); axes[0].splits = xc.splits; axes[0].values = xc.values; }
     if (p.yCategories) { var yc = categories(p.yCategories); axes[1].splits = yc.splits; axes[1].values = yc.values; axes[1].size = 90; }
     var right = p.series.some(function (s) { return s.right; });
-    if (right) { scales.r = { range: function (u, lo, hi) { return [0, Math.max(1e-9, hi) * 1.1]; } }; axes.push({ scale: 'r', side: 1, label: p.rightLabel || '', grid: { show: false }, size: 70 }); }
+    if (right) { scales.r = { range: function (u, lo, hi) { return [0, Math.max(1, hi) * 1.1]; } }; axes.push({ scale: 'r', side: 1, label: p.rightLabel || '', grid: { show: false }, size: 70 }); }
     var draw = [];
     if (p.marks && p.marks.length) draw.push(marks(p.marks, p.markColor || 'rgba(179,38,30,0.25)'));
     if (p.hline) draw.push(hline(p.hline));

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import { Block, HeatMap, PlotSpec, ReportPage, SummaryRow } from './types';
 import { CLIENT_SCRIPT } from './client';
+import { writeFileAtomic } from '../../compiler/core/ir/format';
 
 let assets: { js: string; css: string } | undefined;
 function uplotAssets(): { js: string; css: string } {
@@ -121,4 +122,9 @@ ${p.blocks.map(block).join('\n')}
 <script>${CLIENT_SCRIPT}</script>
 </body></html>
 `;
+}
+
+/** Writes a rendered report (atomically: a reader never sees half a file). */
+export function writeReport(file: string, html: string): void {
+  writeFileAtomic(file, html);
 }

@@ -47,6 +47,8 @@ export interface PlotSpec {
   yCategories?: string[];
   /** Names of the integer x values (bars). */
   xCategories?: string[];
+  /** x ticks on whole numbers only (epochs, steps). */
+  xInteger?: boolean;
   /** Vertical marks at these x values (faults, the epoch kept). */
   marks?: number[];
   markColor?: string;
