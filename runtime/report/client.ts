@@ -80,7 +80,7 @@ export const CLIENT_SCRIPT = `(function () {
     if (p.xCategories) scales.x.range = [-0.5, p.xCategories.length - 0.5];
     var axes = [{ label: p.xLabel }, { label: y.log10 ? p.yLabel + ' (log scale)' : p.yLabel, size: 70 }];
     if (p.xInteger) axes[0].incrs = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000];
-    if (p.xCategories) { var xc = categories(p.xCategories); axes[0].splits = xc.splits; axes[0].values = xc.values; }
+    if (p.xCategories) { var xc = categories(p.xCategories); axes[0].splits = xc.splits; axes[0].values = xc.values; if (p.xCategories.length > 6) { axes[0].rotate = -35; axes[0].size = 110; } }
     if (p.yCategories) { var yc = categories(p.yCategories); axes[1].splits = yc.splits; axes[1].values = yc.values; axes[1].size = 90; }
     var right = p.series.some(function (s) { return s.right; });
     if (right) { scales.r = { range: function (u, lo, hi) { return [0, Math.max(1, hi) * 1.1]; } }; axes.push({ scale: 'r', side: 1, label: p.rightLabel || '', grid: { show: false }, size: 70 }); }
