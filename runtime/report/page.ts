@@ -49,6 +49,7 @@ table.heat{border-collapse:collapse;font-size:13px}table.heat td,table.heat th{b
 table.heat td{text-align:right;min-width:40px;font-variant-numeric:tabular-nums}table.heat th{text-align:left;font-weight:600}
 table.heat td.diag{outline:2px solid #1d2330;outline-offset:-2px}
 .small{color:#5b6475;font-size:12px}.plot{margin:8px 0 18px}
+.cols{display:flex;gap:32px;flex-wrap:wrap;align-items:flex-start}.cols>div{flex:1 1 420px;min-width:0}
 @media print{body{max-width:none}h2{break-after:avoid}.plot,table{break-inside:avoid}*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 `;
 
@@ -101,6 +102,8 @@ function block(b: Block): string {
       return `<ul>${b.items.map((l) => `<li><a href="${esc(relativeHref(l.href))}">${esc(l.text)}</a>${l.note ? ` <span class="small">${esc(l.note)}</span>` : ''}</li>`).join('')}</ul>`;
     case 'list':
       return `<ul>${b.items.map((i) => `<li>${esc(i)}</li>`).join('')}</ul>`;
+    case 'columns':
+      return `<div class="cols">${b.columns.map((c) => `<div>${c.map(block).join('\n')}</div>`).join('')}</div>`;
   }
 }
 

@@ -74,7 +74,9 @@ export type Block =
   | { kind: 'heatmap'; map: HeatMap }
   | { kind: 'plot'; plot: PlotSpec }
   | { kind: 'links'; items: { href: string; text: string; note?: string }[] }
-  | { kind: 'list'; items: string[] };
+  | { kind: 'list'; items: string[] }
+  /** Blocks side by side (each inner list is one column). */
+  | { kind: 'columns'; columns: Block[][] };
 
 export interface ReportPage {
   /** The <title>. */

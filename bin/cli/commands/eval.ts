@@ -3,11 +3,13 @@
 import * as path from 'node:path';
 import { Command, UsageError, emit, flag, num, requireStr, str } from '../command';
 import { loadAnyModel, loadFloatModel } from '../../../compiler/core/ir/format';
-import { compareQuant, evaluateQuant, formatQuantReport } from '../../../compiler/quant/report';
+import { compareQuant, formatQuantReport, predictQuant } from '../../../compiler/quant/report';
 import { loadData } from '../../../compiler/data/load';
 import { windowDataset } from '../../../compiler/data/prep';
 import { Dataset } from '../../../compiler/data/dataset';
-import { evaluateFloat, formatEvalReport } from '../../../compiler/train/metrics';
+import { evaluateOutputs, formatEvalReport, predictFloat } from '../../../compiler/train/metrics';
+import { renderCompareReport, renderEvalReport } from '../../../runtime/report/eval';
+import { writeReport } from '../../../runtime/report/page';
 
 /** The data an eval runs on: --data, optionally cut into windows. */
 export function evalData(values: Parameters<typeof num>[0], cwd: string): Dataset {
@@ -31,33 +33,43 @@ export const evalCommand: Command = {
       help: 'int8 model only: compare with its float original (agreement, error per layer and gate, error over time)',
     },
     json: { type: 'boolean', help: 'machine-readable report' },
+    report: {
+      type: 'string',
+      arg: 'FILE.html',
+      help: 'write a self-contained HTML report: confusion matrix, per-class scores, misclassified sequences (or residuals); with --compare float and int8 side by side',
+    },
   },
   positionals: [1, 1],
   examples: [
     'tinyrnn eval gestures.tnn --data builtin:gestures?seed=2',
     'tinyrnn eval forecast.tnn --data sensor.csv --json',
     'tinyrnn eval gestures.q.tnn --data builtin:gestures?seed=2 --compare gestures.tnn',
+    'tinyrnn eval gestures.q.tnn --data builtin:gestures?seed=2 --compare gestures.tnn --report eval.html',
   ],
   run(values, [file], io) {
     const any = loadAnyModel(path.resolve(io.cwd, file));
     const compare = str(values, 'compare');
-    if (any.format === 'quant') {
-      // int8 model: the reference integer kernels (compiler/quant/report)
-      const data = evalData(values, io.cwd);
-      if (compare) {
-        const r = compareQuant(loadFloatModel(path.resolve(io.cwd, compare)), any, data);
-        emit(io, flag(values, 'json'), { model: file, compare, data: data.source, report: r }, () => formatQuantReport(r, file));
-      } else {
-        const report = evaluateQuant(any, data);
-        emit(io, flag(values, 'json'), { model: file, data: data.source, report }, () => formatEvalReport(report, `${file} (int8) on ${data.source}`));
-      }
+    const html = str(values, 'report');
+    const write = (page: () => string): void => {
+      if (!html) return;
+      writeReport(path.resolve(io.cwd, html), page());
+      if (!flag(values, 'json')) io.err(`wrote ${path.relative(io.cwd, path.resolve(io.cwd, html))} (report: open it in a browser)`);
+    };
+    if (compare && any.format !== 'quant') throw new UsageError(`--compare needs an int8 model (MODEL.q.tnn from tinyrnn quantize); ${file} is a float model`);
+    const data = evalData(values, io.cwd);
+    if (any.format === 'quant' && compare) {
+      // int8 against float, tensor by tensor (compiler/quant/report)
+      const s = { model: file, compare, data: data.source, report: compareQuant(loadFloatModel(path.resolve(io.cwd, compare)), any, data) };
+      write(() => renderCompareReport(s, any));
+      emit(io, flag(values, 'json'), s, () => formatQuantReport(s.report, file));
       return 0;
     }
-    if (compare) throw new UsageError(`--compare needs an int8 model (MODEL.q.tnn from tinyrnn quantize); ${file} is a float model`);
-    const model = any;
-    const data = evalData(values, io.cwd);
-    const report = evaluateFloat(model, data);
-    emit(io, flag(values, 'json'), { model: file, data: data.source, report }, () => formatEvalReport(report, `${file} on ${data.source}`));
+    // int8 models run on the reference integer kernels, float models on the float path
+    const outputs = any.format === 'quant' ? predictQuant(any, data) : predictFloat(any, data);
+    const s = { model: file, data: data.source, report: evaluateOutputs(any, data, outputs) };
+    write(() => renderEvalReport(s, any, data, outputs));
+    const title = any.format === 'quant' ? `${file} (int8) on ${data.source}` : `${file} on ${data.source}`;
+    emit(io, flag(values, 'json'), s, () => formatEvalReport(s.report, title));
     return 0;
   },
 };

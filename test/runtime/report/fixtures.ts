@@ -8,6 +8,9 @@ import { main } from '../../../bin/cli/main';
 import { loadData } from '../../../compiler/data/load';
 import { PageCheck, PagePlot, checkPage, isPng, screenshotDir } from './browser';
 
+/** A small gesture classifier for the quantize and eval reports (train arguments). */
+export const MODEL_ARGS = ['--data', 'builtin:gestures?n=120&length=24&seed=4', '--hidden', '6', '--epochs', '3', '--quiet'];
+
 let dir: string | undefined;
 export function tmpDir(): string {
   dir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'tinyrnn-reporttest-'));

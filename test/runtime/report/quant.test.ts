@@ -1,10 +1,8 @@
 // `tinyrnn quantize --report`: the page draws the figures --json prints (one computation).
 import * as path from 'node:path';
 import { HAVE_CHROMIUM, CHROMIUM } from './browser';
-import { openReport, plot, range, run, runJson, tmpDir } from './fixtures';
+import { MODEL_ARGS, openReport, plot, range, run, runJson, tmpDir } from './fixtures';
 import { QuantizeSummary, worstSentence } from '../../../runtime/report/quant';
-
-export const MODEL_ARGS = ['--data', 'builtin:gestures?n=120&length=24&seed=4', '--hidden', '6', '--epochs', '3', '--quiet'];
 
 describe('tinyrnn quantize --report', () => {
   if (!HAVE_CHROMIUM) {
