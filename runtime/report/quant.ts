@@ -223,7 +223,10 @@ export function comparisonBlocks(r: QuantReport, q: QuantModel | null): Block[] 
   return [...tensorPlots(r), ...growthPlot(r), ...(q ? weightBlocks(q) : [])];
 }
 
-export function renderQuantReport(s: QuantizeSummary, q: QuantModel): string {
+/** The part of the quantize summary the page draws (the demo gives it for its own comparison data). */
+export type QuantPageData = Pick<QuantizeSummary, 'specVersion' | 'calibration' | 'layers' | 'bytes' | 'comparison'>;
+
+export function renderQuantReport(s: QuantPageData, q: QuantModel): string {
   const r = s.comparison;
   const rows: SummaryRow[] = [
     { key: 'Model', value: `${q.meta.name}: int8 (spec v${s.specVersion}), ${s.bytes} bytes of integer parameters` },
