@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export const CHROMIUM = process.env.TINYRNN_CHROMIUM ?? '/usr/bin/chromium';
 export const HAVE_CHROMIUM = fs.existsSync(CHROMIUM);
@@ -59,7 +60,7 @@ export async function checkPage(file: string): Promise<PageCheck> {
     const consoleErrors: string[] = [];
     const pageErrors: string[] = [];
     const externalRequests: string[] = [];
-    const url = 'file://' + path.resolve(file);
+    const url = pathToFileURL(path.resolve(file)).href;
     page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(m.text());
     });

@@ -56,7 +56,7 @@ export function hostileData(spec: string): string {
   const F = d.features.length;
   const name = (i: number): string => `${HOSTILE[i % HOSTILE.length]}#${i}`;
   const steps = (x: Float32Array, K: number): number[][] => Array.from({ length: x.length / K }, (_, t) => Array.from(x.subarray(t * K, (t + 1) * K)));
-  const doc: Record<string, unknown> = { x: d.x.map((x) => steps(x, F)), features: d.features.map((_, i) => name(i + 1)) };
+  const doc: Record<string, unknown> = { x: d.x.map((x) => steps(x, F)), features: d.features.map((_, i) => name(i + 1)), sampleRate: d.sampleRate };
   if (d.labels && d.y) {
     doc.labels = d.labels.map((_, i) => name(i));
     doc.y = Array.from(d.y);
