@@ -1,24 +1,14 @@
-// Headless Chromium for the report checks (every report kind: runtime/report) (Debian's chromium driven by playwright-core, which
-// never downloads a browser). Where chromium is missing the check says so loudly, and fails
-// under CI (CI=true), where .ci/run installs it.
+// The report checks in headless Chromium (every report kind: runtime/report; the browser is
+// launched by bench/report/chromium.ts). Where chromium is missing the check says so loudly, and
+// fails under CI (CI=true), where .ci/run installs it.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-export const CHROMIUM = process.env.TINYRNN_CHROMIUM ?? '/usr/bin/chromium';
-export const HAVE_CHROMIUM = fs.existsSync(CHROMIUM);
+import { withPage } from '../../../bench/report/chromium';
 
-export const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export { CHROMIUM, HAVE_CHROMIUM } from '../../../bench/report/chromium';
 
 export interface PageCheck {
   consoleErrors: string[];
@@ -46,17 +36,7 @@ export interface PagePlot {
 
 /** Opens an HTML file in headless Chromium (1280 px wide), collects errors, and counts colours in every canvas. */
 export async function checkPage(file: string): Promise<PageCheck> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { chromium } = require('playwright-core') as typeof import('playwright-core');
-  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyrnn-chromium-'));
-  const ctx = await chromium.launchPersistentContext(userDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_FLAGS,
-    viewport: { width: 1280, height: 900 },
-  });
-  try {
-    const page = ctx.pages()[0] ?? (await ctx.newPage());
+  return withPage({ width: 1280, height: 900 }, async (page) => {
     const consoleErrors: string[] = [];
     const pageErrors: string[] = [];
     const externalRequests: string[] = [];
@@ -102,10 +82,7 @@ export async function checkPage(file: string): Promise<PageCheck> {
       text: (await page.evaluate('document.body.innerText')) as string,
       screenshot,
     };
-  } finally {
-    await ctx.close();
-    fs.rmSync(userDir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** Where the report tests write their screenshots (a temporary folder, never committed). */
