@@ -3,6 +3,7 @@
 // description is escaped here, once; nothing else writes HTML.
 
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Block, HeatMap, PlotSpec, ReportPage, SummaryRow } from './types';
 import { CLIENT_SCRIPT } from './client';
 import { writeFileAtomic } from '../../compiler/core/ir/format';
@@ -130,4 +131,11 @@ ${p.blocks.map(block).join('\n')}
 /** Writes a rendered report (atomically: a reader never sees half a file). */
 export function writeReport(file: string, html: string): void {
   writeFileAtomic(file, html);
+}
+
+/** `--report FILE` of a command: writes the page (FILE relative to cwd) and returns the line saying so. */
+export function writeReportOption(cwd: string, file: string, html: string): string {
+  const abs = path.resolve(cwd, file);
+  writeReport(abs, html);
+  return `wrote ${path.relative(cwd, abs) || abs} (report: open it in a browser)`;
 }

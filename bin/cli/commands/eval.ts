@@ -9,7 +9,7 @@ import { windowDataset } from '../../../compiler/data/prep';
 import { Dataset } from '../../../compiler/data/dataset';
 import { evaluateOutputs, formatEvalReport, predictFloat } from '../../../compiler/train/metrics';
 import { renderCompareReport, renderEvalReport } from '../../../runtime/report/eval';
-import { writeReport } from '../../../runtime/report/page';
+import { writeReportOption } from '../../../runtime/report/page';
 
 /** The data an eval runs on: --data, optionally cut into windows. */
 export function evalData(values: Parameters<typeof num>[0], cwd: string): Dataset {
@@ -50,26 +50,32 @@ export const evalCommand: Command = {
     const any = loadAnyModel(path.resolve(io.cwd, file));
     const compare = str(values, 'compare');
     const html = str(values, 'report');
-    const write = (page: () => string): void => {
-      if (!html) return;
-      writeReport(path.resolve(io.cwd, html), page());
-      if (!flag(values, 'json')) io.err(`wrote ${path.relative(io.cwd, path.resolve(io.cwd, html))} (report: open it in a browser)`);
+    const json = flag(values, 'json');
+    /** The result on stdout (text or --json), and the page when --report asks for it. */
+    const done = <T>(s: T, text: (s: T) => string, page: (s: T) => string): number => {
+      const wrote = html ? `\n${writeReportOption(io.cwd, html, page(s))}` : '';
+      emit(io, json, s, () => text(s) + wrote);
+      return 0;
     };
     if (compare && any.format !== 'quant') throw new UsageError(`--compare needs an int8 model (MODEL.q.tnn from tinyrnn quantize); ${file} is a float model`);
     const data = evalData(values, io.cwd);
     if (any.format === 'quant' && compare) {
       // int8 against float, tensor by tensor (compiler/quant/report)
       const s = { model: file, compare, data: data.source, report: compareQuant(loadFloatModel(path.resolve(io.cwd, compare)), any, data) };
-      write(() => renderCompareReport(s, any));
-      emit(io, flag(values, 'json'), s, () => formatQuantReport(s.report, file));
-      return 0;
+      return done(
+        s,
+        (x) => formatQuantReport(x.report, file),
+        (x) => renderCompareReport(x, any),
+      );
     }
     // int8 models run on the reference integer kernels, float models on the float path
     const outputs = any.format === 'quant' ? predictQuant(any, data) : predictFloat(any, data);
     const s = { model: file, data: data.source, report: evaluateOutputs(any, data, outputs) };
-    write(() => renderEvalReport(s, any, data, outputs));
     const title = any.format === 'quant' ? `${file} (int8) on ${data.source}` : `${file} on ${data.source}`;
-    emit(io, flag(values, 'json'), s, () => formatEvalReport(s.report, title));
-    return 0;
+    return done(
+      s,
+      (x) => formatEvalReport(x.report, title),
+      (x) => renderEvalReport(x, any, data, outputs),
+    );
   },
 };

@@ -12,7 +12,7 @@ import { datasetSequences } from '../../../compiler/quant/calibrate';
 import { compareQuant } from '../../../compiler/quant/report';
 import { QUANT_SPEC_VERSION } from '../../../compiler/core/spec/spec';
 import { renderQuantReport, worstSentence } from '../../../runtime/report/quant';
-import { writeReport } from '../../../runtime/report/page';
+import { writeReportOption } from '../../../runtime/report/page';
 
 function layerDetail(l: QLayer): string {
   switch (l.kind) {
@@ -176,7 +176,7 @@ export const quantizeCommand: Command = {
       },
       comparison: cmp,
     };
-    if (report) writeReport(path.resolve(io.cwd, report), renderQuantReport(result, q));
+    const wrote = report ? writeReportOption(io.cwd, report, renderQuantReport(result, q)) : '';
     emit(io, flag(values, 'json'), result, () => {
       const rows = [['#', 'layer', 'detail', 'in', 'out', 'bytes']];
       for (const l of s.layers) rows.push([String(l.index), l.kind, l.detail, String(l.input), String(l.output), String(l.bytes)]);
@@ -192,7 +192,7 @@ export const quantizeCommand: Command = {
         `  device input: raw integers r = round(x * rawPerUnit): ${result.input.map((i) => `${i.name} x${i.rawPerUnit}`).join(', ')}`,
         `  device output: ${q.outputType === 's16' ? 'int16' : 'int8'}, real = (y - ${q.doc.outputZp}) * ${q.doc.outputScale.toPrecision(6)}${q.layers[q.layers.length - 1].kind === 'dense' && (q.layers[q.layers.length - 1] as { activation: string }).activation === 'softmax' ? ' (logits: argmax is the class)' : ''}`,
         `  on the calibration data: ${metric}; output max |error| ${cmp.output.maxAbs.toPrecision(3)}`,
-        ...(report ? [`  ${worstSentence(cmp)}`, `  wrote ${path.relative(io.cwd, path.resolve(io.cwd, report))} (report: open it in a browser)`] : []),
+        ...(report ? [`  ${worstSentence(cmp)}`, `  ${wrote}`] : []),
         `  full report: tinyrnn eval ${path.relative(io.cwd, out) || out} --data DATA --compare ${file}`,
       ].join('\n');
     });

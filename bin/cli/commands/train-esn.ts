@@ -13,7 +13,7 @@ import { DEFAULT_ESN_OPTIONS, EsnOptions, fitEsn } from '../../../compiler/esn/e
 import { esnFloatModel, reservoirBytes } from '../../../compiler/esn/model';
 import { summarizeFloatModel } from './inspect';
 import { renderEsnReport } from '../../../runtime/report/train';
-import { writeReport } from '../../../runtime/report/page';
+import { writeReportOption } from '../../../runtime/report/page';
 
 /** Options of the gradient trainer that mean nothing to a closed-form fit. */
 const GRADIENT_ONLY = [
@@ -116,7 +116,7 @@ export async function runEsnTraining(values: Record<string, unknown>, io: Io, ou
     test,
   };
   const report = str(v, 'report');
-  if (report) writeReport(path.resolve(io.cwd, report), renderEsnReport(summary, model, testData));
+  const wrote = report ? writeReportOption(io.cwd, report, renderEsnReport(summary, model, testData)) : '';
   emit(io, values.json === true, summary, () => {
     const lines = [
       `ridge regularisation ${fit.ridge.lambda} chosen on validation with int8-rounded states (${fit.ridge.scores.map((x) => `${x.lambda}: ${x.int8.accuracy !== undefined ? `acc ${(100 * x.int8.accuracy).toFixed(1)}%, ` : ''}mse ${x.int8.mse.toPrecision(3)}`).join('; ')})`,
@@ -133,7 +133,7 @@ export async function runEsnTraining(values: Record<string, unknown>, io: Io, ou
     lines.push(
       `wrote ${path.relative(io.cwd, out)} (${fs.statSync(out).size} bytes; ${readoutParams} trained readout parameters, ${paramCount(model)} in all with the reservoir)`,
     );
-    if (report) lines.push(`wrote ${path.relative(io.cwd, path.resolve(io.cwd, report))} (report: open it in a browser)`);
+    if (wrote) lines.push(wrote);
     return lines.join('\n');
   });
   return 0;

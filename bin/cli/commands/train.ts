@@ -15,7 +15,7 @@ import { BUILTIN_DATASETS } from '../../../compiler/data/builtin';
 import { runEsnTraining } from './train-esn';
 import { summarizeFloatModel } from './inspect';
 import { TrainSummary, renderTrainReport } from '../../../runtime/report/train';
-import { writeReport } from '../../../runtime/report/page';
+import { writeReportOption } from '../../../runtime/report/page';
 
 const options: Record<string, OptionSpec> = {
   data: {
@@ -304,7 +304,7 @@ export const trainCommand: Command = {
     saveFloatModel(out, res.model);
     const summary = trainSummary(res, out, trainer);
     const report = str(values, 'report');
-    if (report) writeReport(path.resolve(io.cwd, report), renderTrainReport(summary, res.model, trainer.test?.data ?? null));
+    const wrote = report ? writeReportOption(io.cwd, report, renderTrainReport(summary, res.model, trainer.test?.data ?? null)) : '';
     emit(io, json, summary, () => {
       const lines = [
         `${res.stopped === 'early-stopping' ? 'stopped early' : 'finished'} after ${res.history.length} epochs; kept epoch ${res.bestEpoch}${trainer.val ? ' (best validation loss)' : ''}`,
@@ -314,7 +314,7 @@ export const trainCommand: Command = {
       lines.push(
         `wrote ${path.relative(io.cwd, out)} (${fs.statSync(out).size} bytes, ${paramCount(res.model)} parameters); checkpoint ${path.relative(io.cwd, ckptFile)}`,
       );
-      if (report) lines.push(`wrote ${path.relative(io.cwd, path.resolve(io.cwd, report))} (report: open it in a browser)`);
+      if (wrote) lines.push(wrote);
       return lines.join('\n');
     });
     return 0;
