@@ -1,13 +1,16 @@
 // The demo's int8 stage: quantise the model the demo trained (calibrated on the data it was
 // trained on), then compare float and int8 on recordings neither has seen.
 import * as path from 'node:path';
-import type { DemoContext, DemoStage } from './stage';
+import { DemoContext, DemoStage, addPage } from './stage';
 import { loadData } from '../../compiler/data/load';
 import { saveQuantModel, writeFileAtomic } from '../../compiler/core/ir/format';
 import { quantizeModel } from '../../compiler/quant/quantize';
 import { datasetSequences } from '../../compiler/quant/calibrate';
 import { compareQuant, formatQuantReport } from '../../compiler/quant/report';
 import { summarizeQuantModel } from '../cli/commands/quantize';
+import { renderQuantReport, worstTensor } from '../../runtime/report/quant';
+import { writeReport } from '../../runtime/report/page';
+import { pct } from '../../runtime/report/format';
 
 /** The data the demo trains on (its first stage) and fresh recordings for the comparison. */
 export const DEMO_CALIB_DATA = 'builtin:gestures';
@@ -35,7 +38,7 @@ export const quantizeDemoStage: DemoStage = {
     ctx.io.out(
       `  on ${data.source}: accuracy float ${(100 * fa).toFixed(1)}%, int8 ${(100 * qa).toFixed(1)}% (${qa - fa >= 0 ? '+' : ''}${(100 * (qa - fa)).toFixed(2)} points); predictions identical ${r.agreement?.identical} of ${r.agreement?.predictions}`,
     );
-    const worst = [...r.tensors].filter((t) => t.layer >= 0).sort((a, b) => b.meanAbs / (b.meanMagnitude || 1) - a.meanAbs / (a.meanMagnitude || 1))[0];
+    const worst = worstTensor(r);
     const g0 = r.growth[0];
     const g1 = r.growth[r.growth.length - 1];
     ctx.io.out(
@@ -46,6 +49,19 @@ export const quantizeDemoStage: DemoStage = {
     const report = path.join(ctx.dir, 'quant-report.txt');
     writeFileAtomic(report, formatQuantReport(r, 'model.q.tnn') + '\n');
     ctx.files.quantReport = report;
-    ctx.io.out(`  full report (every layer and gate, error over time): ${path.relative(ctx.io.cwd, report)}`);
+    const html = path.join(ctx.dir, 'quant-report.html');
+    writeReport(html, renderQuantReport({ specVersion: q.specVersion, calibration: q.doc.calibration, layers: s.layers, bytes: s.bytes, comparison: r }, q));
+    ctx.files.quantHtml = html;
+    addPage(ctx, {
+      title: 'Quantisation to int8',
+      file: html,
+      figures: [
+        { name: 'accuracy float / int8', value: `${pct(fa)} / ${pct(qa)}` },
+        { name: 'int8 drop', value: `${(100 * (fa - qa)).toFixed(2)} points` },
+        { name: 'predictions identical', value: `${r.agreement?.identical} of ${r.agreement?.predictions}` },
+        { name: 'integer parameters', value: `${s.bytes} bytes` },
+      ],
+    });
+    ctx.io.out(`  full report (every layer and gate, error over time): ${path.relative(ctx.io.cwd, html)} (as text: ${path.relative(ctx.io.cwd, report)})`);
   },
 };

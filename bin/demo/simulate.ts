@@ -3,7 +3,7 @@
 // QEMU is missing), with an HTML report for each.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { DemoContext, DemoStage } from './stage';
+import { DemoContext, DemoStage, addPage } from './stage';
 import { loadData } from '../../compiler/data/load';
 import { saveQuantModel } from '../../compiler/core/ir/format';
 import { quantizeModel } from '../../compiler/quant/quantize';
@@ -11,6 +11,7 @@ import { findBoard } from '../../targets/boards';
 import { ENGINES } from '../../runtime/sim/engines';
 import { simulate } from '../../runtime/sim/simulate';
 import { SimulationReport } from '../../runtime/sim/types';
+import { fmtBytes, fmtTime, pct } from '../../runtime/report/format';
 
 /** Data the demo streams through the simulated devices: recordings the model was not trained on. */
 export const DEMO_SIM_DATA = 'builtin:gestures?n=12&seed=4242';
@@ -44,6 +45,22 @@ function line(r: SimulationReport): string {
   return `  ${r.board.name} [${r.engine}]: ${r.fleet.parityMismatches === 0 ? 'identical to the reference' : `${r.fleet.parityMismatches} values DIFFER from the reference`}${acc}; RAM ${r.memory.ramBytes} of ${r.memory.ramLimit} B, flash ${r.memory.flashBytes} of ${r.memory.flashLimit} B; ${time}${energy}`;
 }
 
+/** The index's headline figures of a simulation. */
+function figures(r: SimulationReport): { name: string; value: string }[] {
+  const f = r.fleet;
+  return [
+    { name: 'accuracy', value: pct(f.accuracy.rate) },
+    { name: 'same as the reference', value: f.parityMismatches === 0 ? 'bit for bit' : `${f.parityMismatches} values differ` },
+    { name: 'RAM', value: `${fmtBytes(r.memory.ramBytes)} of ${fmtBytes(r.memory.ramLimit)}` },
+    { name: 'flash', value: `${fmtBytes(r.memory.flashBytes)} of ${fmtBytes(r.memory.flashLimit)}` },
+    {
+      name: 'time per step',
+      value: r.devices[0]?.timing ? `${fmtTime(f.stepMean)} mean, ${fmtTime(f.stepMax)} worst, period ${fmtTime(1 / r.rateHz)}` : 'no estimate',
+    },
+    { name: 'deadlines met', value: r.devices[0]?.timing ? `${f.steps - f.misses} of ${f.steps}` : 'no estimate' },
+  ];
+}
+
 export const simulateDemoStage: DemoStage = {
   title: 'simulate: the quantised model on Puck.js (Espruino JS) and on an STM32F411 (Cortex-M4, C), with HTML reports',
   async run(ctx) {
@@ -58,6 +75,7 @@ export const simulateDemoStage: DemoStage = {
       const r = await simulate({ modelFile: file, board, engine, data: DEMO_SIM_DATA, faults: ['dropout:0.02', 'reset:@300'], reportFile: out, cwd: ctx.dir });
       ctx.io.out(line(r));
       ctx.files[`report-${board.toLowerCase()}`] = out;
+      addPage(ctx, { title: `Simulation on ${r.board.name} (${r.engine} engine)`, file: out, figures: figures(r) });
     }
     if (m4Engine === 'c') ctx.io.out('  (QEMU or arm-none-eabi-gcc missing: the C ran on this machine, without a time estimate)');
   },

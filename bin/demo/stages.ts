@@ -1,13 +1,17 @@
 // The demo's stages, in pipeline order. Each capability appends what it adds.
 import * as path from 'node:path';
-import { DemoStage } from './stage';
+import { DemoStage, addPage } from './stage';
 import { FloatModel, emptyCell, emptyDense } from '../../compiler/core/ir/model';
 import { loadFloatModel, saveFloatModel } from '../../compiler/core/ir/format';
 import { runFloat, stepFloat, createFloatState, argmax } from '../../compiler/float/infer';
 import { summarizeFloatModel } from '../cli/commands/inspect';
 import { Rng } from '../../compiler/core/util/rng';
 import { loadData } from '../../compiler/data/load';
-import { train } from '../../compiler/train/trainer';
+import { Trainer } from '../../compiler/train/trainer';
+import { trainSummary } from '../cli/commands/train';
+import { renderTrainReport } from '../../runtime/report/train';
+import { writeReport } from '../../runtime/report/page';
+import { pct } from '../../runtime/report/format';
 import { simulateDemoStage } from './simulate';
 import { quantizeDemoStage } from './quantize';
 import { espruinoDemoStage } from './espruino';
@@ -37,7 +41,8 @@ export const DEMO_STAGES: DemoStage[] = [
     async run(ctx) {
       const data = loadData('builtin:gestures');
       const t0 = Date.now();
-      const res = await train(data, { cell: 'lstm', hidden: 16, epochs: 30, seed: 1, name: 'gestures' });
+      const trainer = new Trainer(data, { cell: 'lstm', hidden: 16, epochs: 30, seed: 1, name: 'gestures' });
+      const res = await trainer.run();
       const file = path.join(ctx.dir, 'model.tnn');
       saveFloatModel(file, res.model);
       ctx.files.model = file;
@@ -51,6 +56,20 @@ export const DEMO_STAGES: DemoStage[] = [
         ctx.io.out(`  test accuracy ${(100 * c.accuracy).toFixed(1)}%, per-class F1: ${c.perClass.map((p) => `${p.label} ${p.f1.toFixed(2)}`).join(', ')}`);
       }
       ctx.io.out(`  saved ${path.relative(ctx.io.cwd, file)}: ${s.layers.map((l) => `${l.kind}(${l.detail})`).join(' -> ')}, ${s.params} parameters`);
+      const report = path.join(ctx.dir, 'train-report.html');
+      writeReport(report, renderTrainReport(trainSummary(res, file, trainer), res.model, trainer.test?.data ?? null));
+      ctx.files.trainReport = report;
+      addPage(ctx, {
+        title: 'Training',
+        file: report,
+        figures: [
+          { name: 'test accuracy', value: c ? pct(c.accuracy) : 'n/a' },
+          { name: 'macro F1', value: c ? c.macroF1.toFixed(3) : 'n/a' },
+          { name: 'epochs', value: `${res.history.length}, kept ${res.bestEpoch}` },
+          { name: 'parameters', value: String(s.params) },
+        ],
+      });
+      ctx.io.out(`  training report: ${path.relative(ctx.io.cwd, report)}`);
     },
   },
   {

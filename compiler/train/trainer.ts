@@ -27,6 +27,13 @@ export interface EpochRecord {
   trainMetric: number;
   valLoss: number | null;
   valMetric: number | null;
+  /** Mean global gradient norm before clipping over the epoch's updates (absent in runs from before it was recorded). */
+  gradNorm?: number;
+  /** Largest global gradient norm before clipping. */
+  gradNormMax?: number;
+  /** Parameter updates in the epoch, and how many of them were clipped. */
+  updates?: number;
+  clipped?: number;
   /** Wall-clock seconds (reporting only; never enters the model). */
   seconds: number;
 }
@@ -75,7 +82,7 @@ export interface TrainState {
   planned: boolean; // the epoch's batch order is drawn (order/bounds are valid)
   order: Int32Array; // this epoch's batches: sequence indices, concatenated
   bounds: Int32Array; // batch k is order[bounds[k] .. bounds[k+1])
-  running: Float64Array; // [loss sum, loss terms, correct, count, sqErr]
+  running: Float64Array; // RUNNING slots: [loss sum, loss terms, correct, count, sqErr, grad norm sum, updates, clipped, grad norm max]
   P: Float64Array;
   m: Float64Array;
   v: Float64Array;
@@ -90,6 +97,16 @@ export interface TrainState {
   stopped: StopReason | null;
   /** CRC-32 of the training data (values, labels, names): a resume must see the same data. */
   dataCrc: number;
+}
+
+/** Slots of TrainState.running (checkpoints from before the gradient figures hold the first 5). */
+const RUNNING = 9;
+
+/** The running sums padded to RUNNING slots (a checkpoint written before the gradient figures). */
+function runningSlots(r: Float64Array): Float64Array {
+  const out = new Float64Array(RUNNING);
+  out.set(r.subarray(0, RUNNING));
+  return out;
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -181,7 +198,7 @@ export class Trainer {
       planned: false,
       order: new Int32Array(0),
       bounds: new Int32Array(1),
-      running: new Float64Array(5),
+      running: new Float64Array(RUNNING),
       P: this.net.P,
       m: this.opt.m,
       v: this.opt.v,
@@ -280,7 +297,11 @@ export class Trainer {
       acc[0] += l;
       acc[1] += stats.count - before;
       net.backward(Tc, Bn, fused);
-      Optimizer.clipGlobalNorm(net.G, this.config.clip);
+      const norm = Optimizer.clipGlobalNorm(net.G, this.config.clip);
+      acc[5] += norm;
+      acc[6]++;
+      if (this.config.clip > 0 && norm > this.config.clip) acc[7]++;
+      acc[8] = Math.max(acc[8], norm);
       this.opt.update(net.P, net.G, lr);
       if (!final) net.saveCarry(Tc, Bn);
     }
@@ -354,6 +375,10 @@ export class Trainer {
       trainMetric: this.task === 'classification' ? (r[3] ? r[2] / r[3] : 0) : Math.sqrt(r[3] ? r[4] / r[3] : 0),
       valLoss: v ? v.loss : null,
       valMetric: v ? v.metric : null,
+      gradNorm: r[6] ? r[5] / r[6] : 0,
+      gradNormMax: r[8],
+      updates: r[6],
+      clipped: r[7],
       seconds: (Date.now() - t0) / 1000,
     };
     if (!Number.isFinite(rec.trainLoss)) {
@@ -482,7 +507,7 @@ export class Trainer {
       ...s,
       order: s.order.slice(),
       bounds: s.bounds.slice(),
-      running: s.running.slice(),
+      running: runningSlots(s.running),
       P: this.net.P,
       m: this.opt.m,
       v: this.opt.v,

@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import { Command, str } from '../command';
 import { DEMO_STAGES, DemoContext } from '../../demo/stages';
+import { writeDemoIndex } from '../../demo/index-page';
 
 export const demoCommand: Command = {
   name: 'demo',
@@ -21,12 +22,14 @@ export const demoCommand: Command = {
       await stage.run(ctx);
       io.out(`  (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     }
+    const index = writeDemoIndex(ctx);
     io.out(
       '\ndemo finished: ' +
         Object.entries(ctx.files)
           .map(([k, f]) => `${k} ${path.relative(io.cwd, f)}`)
           .join(', '),
     );
+    io.out(`\nopen ${path.relative(io.cwd, index)} in a browser: every stage's report with its headline figures`);
     return 0;
   },
 };

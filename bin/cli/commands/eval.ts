@@ -3,11 +3,13 @@
 import * as path from 'node:path';
 import { Command, UsageError, emit, flag, num, requireStr, str } from '../command';
 import { loadAnyModel, loadFloatModel } from '../../../compiler/core/ir/format';
-import { compareQuant, evaluateQuant, formatQuantReport } from '../../../compiler/quant/report';
+import { compareQuant, formatQuantReport, predictQuant } from '../../../compiler/quant/report';
 import { loadData } from '../../../compiler/data/load';
 import { windowDataset } from '../../../compiler/data/prep';
 import { Dataset } from '../../../compiler/data/dataset';
-import { evaluateFloat, formatEvalReport } from '../../../compiler/train/metrics';
+import { evaluateOutputs, formatEvalReport, predictFloat } from '../../../compiler/train/metrics';
+import { renderCompareReport, renderEvalReport } from '../../../runtime/report/eval';
+import { writeReportOption } from '../../../runtime/report/page';
 
 /** The data an eval runs on: --data, optionally cut into windows. */
 export function evalData(values: Parameters<typeof num>[0], cwd: string): Dataset {
@@ -31,33 +33,49 @@ export const evalCommand: Command = {
       help: 'int8 model only: compare with its float original (agreement, error per layer and gate, error over time)',
     },
     json: { type: 'boolean', help: 'machine-readable report' },
+    report: {
+      type: 'string',
+      arg: 'FILE.html',
+      help: 'write a self-contained HTML report: confusion matrix, per-class scores, misclassified sequences (or residuals); with --compare float and int8 side by side',
+    },
   },
   positionals: [1, 1],
   examples: [
     'tinyrnn eval gestures.tnn --data builtin:gestures?seed=2',
     'tinyrnn eval forecast.tnn --data sensor.csv --json',
     'tinyrnn eval gestures.q.tnn --data builtin:gestures?seed=2 --compare gestures.tnn',
+    'tinyrnn eval gestures.q.tnn --data builtin:gestures?seed=2 --compare gestures.tnn --report eval.html',
   ],
   run(values, [file], io) {
     const any = loadAnyModel(path.resolve(io.cwd, file));
     const compare = str(values, 'compare');
-    if (any.format === 'quant') {
-      // int8 model: the reference integer kernels (compiler/quant/report)
-      const data = evalData(values, io.cwd);
-      if (compare) {
-        const r = compareQuant(loadFloatModel(path.resolve(io.cwd, compare)), any, data);
-        emit(io, flag(values, 'json'), { model: file, compare, data: data.source, report: r }, () => formatQuantReport(r, file));
-      } else {
-        const report = evaluateQuant(any, data);
-        emit(io, flag(values, 'json'), { model: file, data: data.source, report }, () => formatEvalReport(report, `${file} (int8) on ${data.source}`));
-      }
+    const html = str(values, 'report');
+    const json = flag(values, 'json');
+    /** The result on stdout (text or --json), and the page when --report asks for it. */
+    const done = <T>(s: T, text: (s: T) => string, page: (s: T) => string): number => {
+      const wrote = html ? `\n${writeReportOption(io.cwd, html, page(s))}` : '';
+      emit(io, json, s, () => text(s) + wrote);
       return 0;
-    }
-    if (compare) throw new UsageError(`--compare needs an int8 model (MODEL.q.tnn from tinyrnn quantize); ${file} is a float model`);
-    const model = any;
+    };
+    if (compare && any.format !== 'quant') throw new UsageError(`--compare needs an int8 model (MODEL.q.tnn from tinyrnn quantize); ${file} is a float model`);
     const data = evalData(values, io.cwd);
-    const report = evaluateFloat(model, data);
-    emit(io, flag(values, 'json'), { model: file, data: data.source, report }, () => formatEvalReport(report, `${file} on ${data.source}`));
-    return 0;
+    if (any.format === 'quant' && compare) {
+      // int8 against float, tensor by tensor (compiler/quant/report)
+      const s = { model: file, compare, data: data.source, report: compareQuant(loadFloatModel(path.resolve(io.cwd, compare)), any, data) };
+      return done(
+        s,
+        (x) => formatQuantReport(x.report, file),
+        (x) => renderCompareReport(x, any),
+      );
+    }
+    // int8 models run on the reference integer kernels, float models on the float path
+    const outputs = any.format === 'quant' ? predictQuant(any, data) : predictFloat(any, data);
+    const s = { model: file, data: data.source, report: evaluateOutputs(any, data, outputs) };
+    const title = any.format === 'quant' ? `${file} (int8) on ${data.source}` : `${file} on ${data.source}`;
+    return done(
+      s,
+      (x) => formatEvalReport(x.report, title),
+      (x) => renderEvalReport(x, any, data, outputs),
+    );
   },
 };

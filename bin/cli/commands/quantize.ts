@@ -11,6 +11,8 @@ import { quantizeModel } from '../../../compiler/quant/quantize';
 import { datasetSequences } from '../../../compiler/quant/calibrate';
 import { compareQuant } from '../../../compiler/quant/report';
 import { QUANT_SPEC_VERSION } from '../../../compiler/core/spec/spec';
+import { renderQuantReport, worstSentence } from '../../../runtime/report/quant';
+import { writeReportOption } from '../../../runtime/report/page';
 
 function layerDetail(l: QLayer): string {
   switch (l.kind) {
@@ -117,10 +119,16 @@ export const quantizeCommand: Command = {
     percentile: { type: 'string', arg: 'P', help: 'use the P-th/(100-P)-th percentiles instead of min/max (e.g. 99.99)' },
     'raw-per-unit': { type: 'string', arg: 'K', help: 'raw integer units per model unit for every feature (default: 1 for integer data, else a power of two)' },
     json: { type: 'boolean', help: 'machine-readable summary' },
+    report: {
+      type: 'string',
+      arg: 'FILE.html',
+      help: 'write a self-contained HTML report: error per layer and gate, error over time, values at their limit, int8 weights (traces 100 calibration sequences)',
+    },
   },
   positionals: [1, 1],
   examples: [
     'tinyrnn quantize gestures.tnn --calib builtin:gestures -o gestures.q.tnn',
+    'tinyrnn quantize gestures.tnn --calib builtin:gestures --report quant.html',
     'tinyrnn quantize sensor.tnn --calib recordings.csv --percentile 99.99 --raw-per-unit 1 --json',
   ],
   run(values, [file], io) {
@@ -145,7 +153,9 @@ export const quantizeCommand: Command = {
     }
     saveQuantModel(out, q);
     const s = summarizeQuantModel(q);
-    const cmp = compareQuant(model, q, data, { traceSequences: 0 });
+    const report = str(values, 'report');
+    // the per-tensor analysis runs for the report; text, --json and the page print this one result
+    const cmp = compareQuant(model, q, data, report ? {} : { traceSequences: 0 });
     const result = {
       model: file,
       output: path.relative(io.cwd, out) || out,
@@ -164,7 +174,9 @@ export const quantizeCommand: Command = {
         float: cmp.float.classification?.accuracy ?? cmp.float.regression?.rmse ?? null,
         int8: cmp.int8.classification?.accuracy ?? cmp.int8.regression?.rmse ?? null,
       },
+      comparison: cmp,
     };
+    const wrote = report ? writeReportOption(io.cwd, report, renderQuantReport(result, q)) : '';
     emit(io, flag(values, 'json'), result, () => {
       const rows = [['#', 'layer', 'detail', 'in', 'out', 'bytes']];
       for (const l of s.layers) rows.push([String(l.index), l.kind, l.detail, String(l.input), String(l.output), String(l.bytes)]);
@@ -180,6 +192,7 @@ export const quantizeCommand: Command = {
         `  device input: raw integers r = round(x * rawPerUnit): ${result.input.map((i) => `${i.name} x${i.rawPerUnit}`).join(', ')}`,
         `  device output: ${q.outputType === 's16' ? 'int16' : 'int8'}, real = (y - ${q.doc.outputZp}) * ${q.doc.outputScale.toPrecision(6)}${q.layers[q.layers.length - 1].kind === 'dense' && (q.layers[q.layers.length - 1] as { activation: string }).activation === 'softmax' ? ' (logits: argmax is the class)' : ''}`,
         `  on the calibration data: ${metric}; output max |error| ${cmp.output.maxAbs.toPrecision(3)}`,
+        ...(report ? [`  ${worstSentence(cmp)}`, `  ${wrote}`] : []),
         `  full report: tinyrnn eval ${path.relative(io.cwd, out) || out} --data DATA --compare ${file}`,
       ].join('\n');
     });

@@ -11,6 +11,9 @@ import { subset, splitIndices } from '../../../compiler/data/prep';
 import { evaluateFloat, formatEvalReport } from '../../../compiler/train/metrics';
 import { DEFAULT_ESN_OPTIONS, EsnOptions, fitEsn } from '../../../compiler/esn/esn';
 import { esnFloatModel, reservoirBytes } from '../../../compiler/esn/model';
+import { summarizeFloatModel } from './inspect';
+import { renderEsnReport } from '../../../runtime/report/train';
+import { writeReportOption } from '../../../runtime/report/page';
 
 /** Options of the gradient trainer that mean nothing to a closed-form fit. */
 const GRADIENT_ONLY = [
@@ -79,7 +82,8 @@ export async function runEsnTraining(values: Record<string, unknown>, io: Io, ou
     );
   }
   const s = splitIndices(data, fractions, seed);
-  const test = s.test.length ? evaluateFloat(model, subset(data, s.test)) : null;
+  const testData = s.test.length ? subset(data, s.test) : null;
+  const test = testData ? evaluateFloat(model, testData) : null;
   const val = evaluateFloat(model, subset(data, s.val));
   saveFloatModel(out, model);
   const readoutParams = (r.units + 1) * fit.outputs;
@@ -106,10 +110,13 @@ export async function runEsnTraining(values: Record<string, unknown>, io: Io, ou
       regenerated: !store,
     },
     ridge: { lambda: fit.ridge.lambda, scores: fit.ridge.scores },
+    layers: summarizeFloatModel(model).layers,
     split: fit.split,
     validation: val,
     test,
   };
+  const report = str(v, 'report');
+  const wrote = report ? writeReportOption(io.cwd, report, renderEsnReport(summary, model, testData)) : '';
   emit(io, values.json === true, summary, () => {
     const lines = [
       `ridge regularisation ${fit.ridge.lambda} chosen on validation with int8-rounded states (${fit.ridge.scores.map((x) => `${x.lambda}: ${x.int8.accuracy !== undefined ? `acc ${(100 * x.int8.accuracy).toFixed(1)}%, ` : ''}mse ${x.int8.mse.toPrecision(3)}`).join('; ')})`,
@@ -126,6 +133,7 @@ export async function runEsnTraining(values: Record<string, unknown>, io: Io, ou
     lines.push(
       `wrote ${path.relative(io.cwd, out)} (${fs.statSync(out).size} bytes; ${readoutParams} trained readout parameters, ${paramCount(model)} in all with the reservoir)`,
     );
+    if (wrote) lines.push(wrote);
     return lines.join('\n');
   });
   return 0;

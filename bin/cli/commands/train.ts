@@ -13,6 +13,9 @@ import { formatEvalReport } from '../../../compiler/train/metrics';
 import { loadCheckpoint, saveCheckpoint } from '../../../compiler/train/checkpoint';
 import { BUILTIN_DATASETS } from '../../../compiler/data/builtin';
 import { runEsnTraining } from './train-esn';
+import { summarizeFloatModel } from './inspect';
+import { TrainSummary, renderTrainReport } from '../../../runtime/report/train';
+import { writeReportOption } from '../../../runtime/report/page';
 
 const options: Record<string, OptionSpec> = {
   data: {
@@ -72,6 +75,11 @@ const options: Record<string, OptionSpec> = {
   resume: { type: 'string', arg: 'CKPT', help: 'continue from a checkpoint (its data and settings; --epochs may extend it)' },
   quiet: { type: 'boolean', short: 'q', help: 'no progress output' },
   json: { type: 'boolean', help: 'machine-readable summary on stdout' },
+  report: {
+    type: 'string',
+    arg: 'FILE.html',
+    help: 'write a self-contained HTML report: curves per epoch, test scores, the model (whole history on --resume)',
+  },
 };
 
 function configFromOptions(v: Record<string, unknown>, out: string): Partial<TrainConfig> {
@@ -171,7 +179,7 @@ export class Progress {
   }
 }
 
-export function trainSummary(res: TrainResult, out: string, trainer: Trainer): Record<string, unknown> {
+export function trainSummary(res: TrainResult, out: string, trainer: Trainer): TrainSummary & Record<string, unknown> {
   return {
     model: out,
     name: res.model.meta.name,
@@ -183,6 +191,7 @@ export function trainSummary(res: TrainResult, out: string, trainer: Trainer): R
     bestEpoch: res.bestEpoch,
     split: res.sizes,
     config: trainer.config,
+    layers: summarizeFloatModel(res.model).layers,
     history: res.history,
     validation: res.val,
     test: res.test,
@@ -235,7 +244,7 @@ export const trainCommand: Command = {
     let dataSpec: string;
     if (resume) {
       const given = Object.keys(values).filter(
-        (k) => values[k] !== undefined && !['resume', 'out', 'checkpoint', 'json', 'quiet', 'epochs', 'help'].includes(k),
+        (k) => values[k] !== undefined && !['resume', 'out', 'checkpoint', 'json', 'quiet', 'epochs', 'help', 'report'].includes(k),
       );
       if (given.length)
         throw new UsageError(`--resume continues with the checkpoint's data and settings; --${given[0]} cannot change them (only --epochs can)`);
@@ -294,6 +303,8 @@ export const trainCommand: Command = {
     }
     saveFloatModel(out, res.model);
     const summary = trainSummary(res, out, trainer);
+    const report = str(values, 'report');
+    const wrote = report ? writeReportOption(io.cwd, report, renderTrainReport(summary, res.model, trainer.test?.data ?? null)) : '';
     emit(io, json, summary, () => {
       const lines = [
         `${res.stopped === 'early-stopping' ? 'stopped early' : 'finished'} after ${res.history.length} epochs; kept epoch ${res.bestEpoch}${trainer.val ? ' (best validation loss)' : ''}`,
@@ -303,6 +314,7 @@ export const trainCommand: Command = {
       lines.push(
         `wrote ${path.relative(io.cwd, out)} (${fs.statSync(out).size} bytes, ${paramCount(res.model)} parameters); checkpoint ${path.relative(io.cwd, ckptFile)}`,
       );
+      if (wrote) lines.push(wrote);
       return lines.join('\n');
     });
     return 0;

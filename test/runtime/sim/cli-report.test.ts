@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { main } from '../../../bin/cli/main';
 import { Io } from '../../../bin/cli/command';
 import { GESTURE_STREAM, gestureModelFile, tmpDir } from './fixtures';
-import { CHROMIUM, HAVE_CHROMIUM, checkPage, isPng } from './browser';
+import { CHROMIUM, HAVE_CHROMIUM, checkPage, isPng } from '../report/browser';
 import { DEVICE_ENGINES } from './engines';
 
 function io(): Io & { stdout: string[]; stderr: string[] } {

@@ -1,23 +1,14 @@
-// Headless Chromium for the report checks (Debian's chromium driven by playwright-core, which
-// never downloads a browser). Where chromium is missing the check says so loudly, and fails
-// under CI (CI=true), where .ci/run installs it.
+// The report checks in headless Chromium (every report kind: runtime/report; the browser is
+// launched by bench/report/chromium.ts). Where chromium is missing the check says so loudly, and
+// fails under CI (CI=true), where .ci/run installs it.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
-export const CHROMIUM = process.env.TINYRNN_CHROMIUM ?? '/usr/bin/chromium';
-export const HAVE_CHROMIUM = fs.existsSync(CHROMIUM);
+import { withPage } from '../../../bench/report/chromium';
 
-export const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export { CHROMIUM, HAVE_CHROMIUM } from '../../../bench/report/chromium';
 
 export interface PageCheck {
   consoleErrors: string[];
@@ -25,29 +16,31 @@ export interface PageCheck {
   /** Requests the page made to anything but its own file (must be none: the report is offline). */
   externalRequests: string[];
   charts: number;
+  /** Per plot, what its chart was given: series labels, point counts, value ranges (runtime/report/client.ts). */
+  plots: PagePlot[];
+  /** The numbers in each heat map (table.heat), by its id, row by row. */
+  cells: Record<string, number[][]>;
+  /** Whether a script planted by hostile input ran (it would set window.__pwned). */
+  pwned: boolean;
   canvases: { id: string; width: number; height: number; colours: number; inked: number }[];
   title: string;
   text: string;
   screenshot: Buffer;
 }
 
-/** Opens an HTML file in headless Chromium, collects errors, and counts colours in every canvas. */
+export interface PagePlot {
+  id: string;
+  x: { n: number; min: number | null; max: number | null };
+  series: { label: string; n: number; min: number | null; max: number | null }[];
+}
+
+/** Opens an HTML file in headless Chromium (1280 px wide), collects errors, and counts colours in every canvas. */
 export async function checkPage(file: string): Promise<PageCheck> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { chromium } = require('playwright-core') as typeof import('playwright-core');
-  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyrnn-chromium-'));
-  const ctx = await chromium.launchPersistentContext(userDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_FLAGS,
-    viewport: { width: 1200, height: 900 },
-  });
-  try {
-    const page = ctx.pages()[0] ?? (await ctx.newPage());
+  return withPage({ width: 1280, height: 900 }, async (page) => {
     const consoleErrors: string[] = [];
     const pageErrors: string[] = [];
     const externalRequests: string[] = [];
-    const url = 'file://' + path.resolve(file);
+    const url = pathToFileURL(path.resolve(file)).href;
     page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(m.text());
     });
@@ -59,6 +52,10 @@ export async function checkPage(file: string): Promise<PageCheck> {
     // In-page code is given as text: this project is compiled without the DOM typings.
     await page.waitForFunction('window.__tinyrnnCharts !== undefined', undefined, { timeout: 20000 });
     const charts = (await page.evaluate('window.__tinyrnnCharts')) as number;
+    const plots = (await page.evaluate('window.__tinyrnnPlots || []')) as PagePlot[];
+    const pwned = (await page.evaluate('window.__pwned === true')) as boolean;
+    const cells = (await page.evaluate(`Object.fromEntries(Array.from(document.querySelectorAll('table.heat')).map((t) =>
+      [t.id, Array.from(t.querySelectorAll('tr')).slice(1).map((r) => Array.from(r.querySelectorAll('td')).map((d) => Number(d.dataset.value)))]))`)) as PageCheck['cells'];
     const canvases = (await page.evaluate(`Array.from(document.querySelectorAll('canvas')).map((c) => {
       const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
       const colours = new Set();
@@ -77,15 +74,22 @@ export async function checkPage(file: string): Promise<PageCheck> {
       pageErrors,
       externalRequests,
       charts,
+      plots,
+      cells,
+      pwned,
       canvases,
       title: await page.title(),
       text: (await page.evaluate('document.body.innerText')) as string,
       screenshot,
     };
-  } finally {
-    await ctx.close();
-    fs.rmSync(userDir, { recursive: true, force: true });
-  }
+  });
+}
+
+/** Where the report tests write their screenshots (a temporary folder, never committed). */
+export function screenshotDir(): string {
+  const dir = process.env.TINYRNN_SCREENSHOTS ?? path.join(os.tmpdir(), 'tinyrnn-report-screenshots');
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
 }
 
 /** Distinct colours in a PNG screenshot region are checked through the canvases; this only checks the PNG is real. */
