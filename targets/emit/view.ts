@@ -95,16 +95,29 @@ export function modelHash(m: QuantModel): string {
   return createHash('sha256').update(encodeQuantModel(m)).digest('hex').slice(0, 16);
 }
 
-function cellUses(l: QCellLayer): { sig: boolean; tanh: boolean } {
+/** The activation tables a layer reads (sigmoid, tanh): only those are emitted. */
+export function layerTables(l: QLayer): { sig: boolean; tanh: boolean } {
   switch (l.kind) {
     case 'elman':
       return { sig: false, tanh: l.activation === 'tanh' };
     case 'lstm':
     case 'gru':
       return { sig: true, tanh: true };
+    case 'bidirectional':
+      return layerTables(l.forward);
+    case 'dense':
+      return { sig: l.activation === 'sigmoid', tanh: l.activation === 'tanh' };
+    case 'jordan':
+      return { sig: l.outActivation === 'sigmoid', tanh: true };
     default:
       return assertNever(l);
   }
+}
+
+/** The activation tables some layer of the model reads. */
+export function modelTables(m: QuantModel): { sig: boolean; tanh: boolean } {
+  const used = m.layers.map(layerTables);
+  return { sig: used.some((u) => u.sig), tanh: used.some((u) => u.tanh) };
 }
 
 /** Build the view. `prefix` must already be validated (names.ts). */
@@ -113,8 +126,7 @@ export function buildModelView(m: QuantModel, prefix: string): ModelView {
   const add = (name: string, field: string, type: ElemType, values: ArrayLike<number>, shape: string, role: ArrayRole, layer: number) => {
     arrays.push({ name, field, type, values, shape, role, layer, bytes: values.length * ELEM_BYTES[type] });
   };
-  let usesSigmoid = false;
-  let usesTanh = false;
+  const { sig: usesSigmoid, tanh: usesTanh } = modelTables(m);
   const F = m.inputSize;
   add(`${prefix}_input_offset`, 'input.offset', 's32', m.input.offset, `(F) = (${F})`, 'input', -1);
   add(`${prefix}_input_m`, 'input.m', 's16', m.input.m, `(F) = (${F})`, 'input', -1);
@@ -131,9 +143,6 @@ export function buildModelView(m: QuantModel, prefix: string): ModelView {
     add(`${stem}_mh`, 'mh', 's16', c.mh, `(G*H) = (${GH})`, 'requant', index);
     add(`${stem}_sx`, 'sx', 'u8', c.sx, `(G*H) = (${GH})`, 'requant', index);
     add(`${stem}_sh`, 'sh', 'u8', c.sh, `(G*H) = (${GH})`, 'requant', index);
-    const u = cellUses(c);
-    usesSigmoid ||= u.sig;
-    usesTanh ||= u.tanh;
   };
   const cellView = (c: QCellLayer, stem: string, tag: string): CellView => ({
     kind: c.kind,
@@ -181,8 +190,6 @@ export function buildModelView(m: QuantModel, prefix: string): ModelView {
         add(`${stem}_b`, 'b', 's32', l.b, `(U) = (${l.units})`, 'biases', index);
         add(`${stem}_m`, 'm', 's16', l.m, `(U) = (${l.units})`, 'requant', index);
         add(`${stem}_s`, 's', 'u8', l.s, `(U) = (${l.units})`, 'requant', index);
-        if (l.activation === 'tanh') usesTanh = true;
-        if (l.activation === 'sigmoid') usesSigmoid = true;
         title = `dense ${l.inputSize}->${l.units} ${l.activation}`;
         macs = l.units * l.inputSize;
         stateBytes = 0;
@@ -204,8 +211,6 @@ export function buildModelView(m: QuantModel, prefix: string): ModelView {
         add(`${stem}_sy`, 'sy', 'u8', l.sy, `(H) = (${H})`, 'requant', index);
         add(`${stem}_mo`, 'mo', 's16', l.mo, `(U) = (${U})`, 'requant', index);
         add(`${stem}_so`, 'so', 'u8', l.so, `(U) = (${U})`, 'requant', index);
-        usesTanh = true;
-        if (l.outActivation === 'sigmoid') usesSigmoid = true;
         title = `jordan ${l.inputSize}->${H}->${U} ${l.outActivation}`;
         macs = H * (l.inputSize + U) + U * H;
         // y, the fed-back output: int8, or int16 when last

@@ -14,8 +14,7 @@ import { buildView, EspruinoView, packSections } from './emit';
 import { assertEspruinoDialect } from './dialect';
 import { minifyJs } from './minify';
 import { esnGeneratorJs } from './esn';
-import { UNROLL_MAX_ROWS, modelRows, unrollCell, unrollDense, unrollInput } from './unroll';
-import { unrollJordan } from './unroll-jordan';
+import { UNROLL_MAX_ROWS, modelRows, unrollInput, unrollLayers } from './unroll';
 import { KERNEL_KIND } from './kinds';
 
 export type WeightsMode = 'inline' | 'storage';
@@ -105,34 +104,7 @@ export function generateModule(m: QuantModel, opts: GenerateOptions): GeneratedM
     fwd: l.fwd ? { id: l.fwd.id, fields: l.fwd.fields.map((f) => ({ name: f.name, expr: resolve(f.expr) })) } : undefined,
     bwd: l.bwd ? { id: l.bwd.id, fields: l.bwd.fields.map((f) => ({ name: f.name, expr: resolve(f.expr) })) } : undefined,
   }));
-  const unrolled: string[] = [];
-  const attach: string[] = [];
-  if (kernel === 'unrolled') {
-    m.layers.forEach((l, i) => {
-      const id = `l${i}`;
-      const names = (cid: string) => ({ wx: varOf(`${cid}_wx`), wh: varOf(`${cid}_wh`), obj: cid });
-      if (l.kind === 'dense') {
-        unrolled.push(unrollDense(l, `f_${id}`, varOf(`${id}_w`), id, i > 0));
-        attach.push(`${id}.fn = f_${id};`);
-      } else if (l.kind === 'bidirectional') {
-        for (const [half, cell] of [
-          ['f', l.forward],
-          ['b', l.backward],
-        ] as const) {
-          unrolled.push(unrollCell(cell, `f_${id}${half}`, names(`${id}${half}`), i > 0));
-          attach.push(`${id}${half}.fn = f_${id}${half};`);
-        }
-      } else if (l.kind === 'jordan') {
-        unrolled.push(
-          unrollJordan(l, `f_${id}`, { wx: varOf(`${id}r_wx`), wy: varOf(`${id}r_wy`), wo: varOf(`${id}o_w`), rec: `${id}r`, proj: `${id}o` }, i > 0),
-        );
-        attach.push(`${id}.fn = f_${id};`);
-      } else {
-        unrolled.push(unrollCell(l, `f_${id}`, names(id), i > 0));
-        attach.push(`${id}.fn = f_${id};`);
-      }
-    });
-  }
+  const unrolled = kernel === 'unrolled' ? unrollLayers(m, varOf) : { fns: [], attach: [] };
   const storage = opts.weights === 'storage';
   const data = {
     kinds: KERNEL_KIND,
@@ -166,8 +138,8 @@ export function generateModule(m: QuantModel, opts: GenerateOptions): GeneratedM
     rawPerUnit: Array.from(m.input.rawPerUnit, String),
     kernel,
     allUnrolled: kernel === 'unrolled',
-    unrolled: unrolled.join('\n\n'),
-    attach,
+    unrolled: unrolled.fns.join('\n\n'),
+    attach: unrolled.attach,
     unrolledInput: kernel === 'unrolled' ? unrollInput(m) : '',
     // Unrolled streaming models: the step calls the layer functions directly, copies the output unrolled.
     directStep: kernel === 'unrolled' && view.streaming ? m.layers.reduce((acc, _l, i) => `f_l${i}(${acc})`, 'input(raw)') : '',

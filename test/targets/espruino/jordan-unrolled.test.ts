@@ -1,4 +1,4 @@
-// The unrolled Jordan kernel (targets/espruino/unroll-jordan.ts): a model with Jordan layers is
+// The unrolled Jordan kernel (compiler/layers/jordan/espruino.ts): a model with Jordan layers is
 // unrolled entirely (no loop kernel in the module, the step calls the layer functions directly),
 // gives the reference's integers at every stage (h16 and the fed-back output y, step by step),
 // also for shapes the golden vectors do not have (input and feedback wider than the inlined
@@ -14,7 +14,8 @@ import { findBoard } from '../../../targets/boards';
 import { GeneratedModule, generateModule } from '../../../targets/espruino/generate';
 import { buildEspruino, measureStepCost } from '../../../targets/espruino/target';
 import { assertFits } from '../../../targets/espruino/estimate';
-import { INLINE_INPUT_MAX, UNROLL_MAX_ROWS, modelRows } from '../../../targets/espruino/unroll';
+import { UNROLL_MAX_ROWS, modelRows } from '../../../targets/espruino/unroll';
+import { INLINE_INPUT_MAX } from '../../../targets/espruino/unroll-code';
 import { DeviceModel, diffRow, loadInNode, loadInSandbox, vectorCases } from './harness';
 
 const bangle2 = findBoard('BANGLEJS2');
