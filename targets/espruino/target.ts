@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../../compiler/core/ir/format';
 import { QuantModel } from '../../compiler/core/ir/quant-model';
+import { isBidirectional } from '../../compiler/core/ir/model';
 import { commentText } from '../emit/names';
 import { VERSION } from '../../compiler/core/util/version';
 import { BoardProfile, espruinoProfile, findBoard } from '../boards';
@@ -112,7 +113,7 @@ export function buildEspruino(m: QuantModel, opts: BuildOptions = {}): EspruinoB
   const moduleName = opts.name ?? moduleNameFor(m.meta.name);
   checkModuleName(moduleName);
   const gen = generateModule(m, { board, weights, moduleName, minify: opts.minify, modelFile: opts.modelFile, kernel: opts.kernel });
-  const mode = m.layers.some((l) => l.kind === 'bidirectional') ? 'window' : 'stream';
+  const mode = isBidirectional(m) ? 'window' : 'stream';
   const template = p.family === 'puck' ? 'app-puck.js' : p.family === 'bangle' ? 'app-bangle.js' : 'app-generic.js';
   let app = espruinoTemplates().render(template, appView(m, board, moduleName, mode, opts.window ?? 32));
   // The runtime's comments are for readers of targets/espruino/device/runtime.ts: on the device they only cost
