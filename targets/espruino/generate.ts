@@ -47,7 +47,9 @@ export interface GeneratedModule {
 
 let templates: TemplateSet | undefined;
 export function espruinoTemplates(): TemplateSet {
-  templates ??= loadTemplates(path.join(packageRoot(), 'targets', 'espruino', 'templates'));
+  const root = packageRoot();
+  // the loop kernels of each layer kind: compiler/layers/<kind>/espruino-kernel.hbs
+  templates ??= loadTemplates(path.join(root, 'targets', 'espruino', 'templates'), { layersDir: path.join(root, 'compiler', 'layers'), stage: 'espruino' });
   return templates;
 }
 
