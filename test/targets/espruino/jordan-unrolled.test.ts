@@ -16,6 +16,7 @@ import { buildEspruino, measureStepCost } from '../../../targets/espruino/target
 import { assertFits } from '../../../targets/espruino/estimate';
 import { UNROLL_MAX_ROWS, modelRows } from '../../../targets/espruino/unroll';
 import { INLINE_INPUT_MAX } from '../../../targets/espruino/unroll-code';
+import { INT8_BIAS } from '../../../targets/espruino/arith';
 import { DeviceModel, diffRow, loadInNode, loadInSandbox, vectorCases } from './harness';
 
 const bangle2 = findBoard('BANGLEJS2');
@@ -57,7 +58,7 @@ function compareSteps(q: QuantModel, mod: DeviceModel, raws: number[][][], where
         if (l.kind !== 'jordan') return;
         const L = mod.layers[li] as unknown as JordanObj;
         const dh = diffRow(`${tag} L${li}.h16`, Array.from(L.f.h16), trace[`L${li}.h16`][t]);
-        const y = Array.from(L.b.o, (v) => (l.outType === 's16' ? v : v - 128));
+        const y = Array.from(L.b.o, (v) => (l.outType === 's16' ? v : v - INT8_BIAS));
         const dy = diffRow(`${tag} L${li}.out`, y, trace[`L${li}.out`][t]);
         for (const x of [dh, dy]) if (x) fails.push(x);
       });
