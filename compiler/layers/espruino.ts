@@ -16,7 +16,7 @@ export type EspruinoRegistry = KindRegistry<{ [K in QLayer['kind']]: EspruinoHoo
 
 export const ESPRUINO_KINDS: EspruinoRegistry = { elman, lstm, gru, bidirectional, dense, jordan };
 
-/** The hooks of a layer's kind. */
+/** The hooks of a layer's kind (the entry under l.kind is typed for that kind's layers, so it takes l). */
 export function espruinoHooks(l: QLayer): EspruinoHooks<QLayer> {
-  return ESPRUINO_KINDS[l.kind] as EspruinoHooks<QLayer>;
+  return ESPRUINO_KINDS[l.kind];
 }
