@@ -186,3 +186,13 @@ export function requantExpr(dot: string, c0: number, s: number, A: number, m: nu
 export function sideExpr(side: Side, r: number, dot: string, v: string): [string, number] {
   return requantExpr(dot, roundedBias(foldBias(side, r), side.m[r], side.s[r]), side.s[r], accBound(side, r), side.m[r], v);
 }
+
+/**
+ * Code storing sat_s8(zp + requantize(v, m, s)) + 128 into target (a Uint8ClampedArray element,
+ * identity 2) for an activation |v| <= 32768 and m <= 32767: v * m + half(s) < 2^31, so for
+ * s <= 30 an arithmetic shift is the exact floor; otherwise identity 1 through the variable n.
+ */
+export function storeBiased(target: string, v: string, m: number, s: number, zp: number): string {
+  if (s <= 30) return `${target}=((${v}*${m}+${half(s)})>>${s})+${biasedZero(zp)};`;
+  return `n=${v}*${m}+${requantConst(0, m, s)};${target}=${floorDiv('n', s)}${plus(biasedOutConst(zp, s))};`;
+}

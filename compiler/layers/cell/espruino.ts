@@ -12,12 +12,11 @@ import {
   biasedOutConst,
   biasedZero,
   fieldLit,
-  floorDiv,
-  half,
   plus,
   requantConst,
   rowConstants,
   sideExpr,
+  storeBiased,
 } from '../../../targets/espruino/arith';
 import { Field, LayerAt, ViewContext, requantFields } from '../../../targets/espruino/layer-view';
 import { KernelKind } from '../../../targets/espruino/kinds';
@@ -124,9 +123,7 @@ export function gateRow(l: QCellLayer, r: number, hv: string, n: CellNames, inBi
 
 /** h8 + 128 from an int16 value v: sat_s8(hZp + requantize(v, hM, hS)) + 128 (the clamped store saturates). */
 export function toHb(l: QCellLayer, v: string, j: number): string {
-  // |v| <= 32768 and hM <= 32767: v * hM + half < 2^31, so for hS <= 30 an arithmetic shift is the exact floor.
-  if (l.hS <= 30) return `hb[${j}]=((${v}*${l.hM}+${half(l.hS)})>>${l.hS})+${biasedZero(l.hZp)};`;
-  return `n=${v}*${l.hM}+${requantConst(0, l.hM, l.hS)};hb[${j}]=${floorDiv('n', l.hS)}${plus(biasedOutConst(l.hZp, l.hS))};`;
+  return storeBiased(`hb[${j}]`, v, l.hM, l.hS, l.hZp);
 }
 
 /** The unrolled step of a cell: `function f_ID(x) {...; return hb; }` around the kind's statements. */

@@ -5,20 +5,7 @@
 import { QDenseLayer } from '../../core/ir/quant-model';
 import { EspruinoHooks } from '../../../targets/espruino/hooks';
 import { KERNEL_KIND } from '../../../targets/espruino/kinds';
-import {
-  Side,
-  biasedOutConst,
-  biasedZero,
-  fieldLit,
-  floorDiv,
-  floorOffset,
-  foldBias,
-  half,
-  plus,
-  requantConst,
-  sideExpr,
-  unitConstants,
-} from '../../../targets/espruino/arith';
+import { Side, biasedZero, fieldLit, floorOffset, foldBias, plus, requantConst, sideExpr, unitConstants, storeBiased } from '../../../targets/espruino/arith';
 import { LayerAt, LayerView, ViewContext, f64, i16 } from '../../../targets/espruino/layer-view';
 import { act, clampRange, unrolledStep } from '../../../targets/espruino/unroll-code';
 
@@ -59,19 +46,12 @@ export function denseView(l: QDenseLayer, ctx: ViewContext, at: LayerAt): LayerV
   return { id, kind: KERNEL_KIND.dense, comment: at.comment, fields };
 }
 
-/** The store of v (the activation, Q0.15) into int8 o[u]: sat_s8(outZp + requantize(v, oM, oS)) + 128. */
-function storeActivated(l: QDenseLayer, u: number): string {
-  // |v| <= 32768 and oM <= 32767: v * oM + half < 2^31, so for oS <= 30 an arithmetic shift is the exact floor (as toHb).
-  if (l.oS <= 30) return `o[${u}]=((v*${l.oM}+${half(l.oS)})>>${l.oS})+${biasedZero(l.outZp)};`;
-  return `n=v*${l.oM}+${requantConst(0, l.oM, l.oS)};o[${u}]=${floorDiv('n', l.oS)}${plus(biasedOutConst(l.outZp, l.oS))};`;
-}
-
 /** The statements of unit u after v holds its requantised accumulator. */
 function activateUnit(l: QDenseLayer, u: number): string[] {
   const wide = isWide(l);
   if (l.activation === 'tanh' || l.activation === 'sigmoid') {
     const table = l.activation === 'tanh' ? 'T' : 'S';
-    return [clampRange('v', -32767), act('v', 'v', `${table}S`, `${table}D`), wide ? `o[${u}]=v;` : storeActivated(l, u)];
+    return [clampRange('v', -32767), act('v', 'v', `${table}S`, `${table}D`), wide ? `o[${u}]=v;` : storeBiased(`o[${u}]`, 'v', l.oM, l.oS, l.outZp)];
   }
   const relu = l.activation === 'relu' ? ['v=v>0?v:0;'] : [];
   return [...relu, wide ? `o[${u}]=v>32767?32767:v<-32768?-32768:v;` : `o[${u}]=v+${biasedZero(l.outZp)};`];
