@@ -101,6 +101,42 @@ const TYPED = [
   'Float64Array',
 ] as const;
 
+/** Storage.write's data as bytes: a binary string, an ArrayBuffer or view, or an array of bytes. */
+function toBytes(data: unknown): Uint8Array {
+  if (typeof data === 'string') return binaryStringToBytes(data);
+  if (data instanceof ArrayBuffer || (data as object)?.constructor?.name === 'ArrayBuffer') return new Uint8Array(data as ArrayBuffer).slice();
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
+  if (Array.isArray(data)) return Uint8Array.from(data as number[]);
+  return binaryStringToBytes(String(data));
+}
+
+function checkStorageName(name: string): void {
+  if (typeof name !== 'string' || name.length === 0 || name.length > 28)
+    throw new Error(`Storage: file name must be 1-28 characters, got ${JSON.stringify(name)}`);
+}
+
+/** A new file of `total` bytes (erased: 255) with bytes at `at`, replacing any old one; `free`: the Storage bytes free now. */
+function writeNewFile(files: Map<string, Uint8Array>, name: string, bytes: Uint8Array, at: number, total: number, free: number): void {
+  if (at + bytes.length > total) throw new Error('Storage: data longer than the file size');
+  const old = files.get(name);
+  const need = storageFileBytes(total) - (old ? storageFileBytes(old.length) : 0);
+  if (need > free) throw new Error(`Storage: not enough free space (${free} bytes free, ${need} needed)`);
+  const f = new Uint8Array(total).fill(255);
+  f.set(bytes, at);
+  files.set(name, f);
+}
+
+/** Bytes written into an existing file at offset: flash bits can only go from 1 to 0 without an erase. */
+function writeAt(files: Map<string, Uint8Array>, name: string, bytes: Uint8Array, offset: number): void {
+  const f = files.get(name);
+  if (!f) throw new Error(`Storage: ${name} does not exist: write it first with a size`);
+  if (offset + bytes.length > f.length) throw new Error(`Storage: write past the end of ${name}`);
+  for (let i = 0; i < bytes.length; i++) {
+    if ((f[offset + i] & bytes[i]) !== bytes[i]) throw new Error(`Storage: ${name} offset ${offset + i} already written`);
+    f[offset + i] = bytes[i];
+  }
+}
+
 /** Removes what Espruino lacks, and gives Math.round Espruino's rule. */
 function removeMissing(ctx: vm.Context): void {
   vm.runInContext(
@@ -463,43 +499,14 @@ export class EspruinoSandbox {
     const files = this.storage;
     const self = this;
     const capacity = this.profile.storageBytes;
-    const toBytes = (data: unknown): Uint8Array => {
-      if (typeof data === 'string') return binaryStringToBytes(data);
-      if (data instanceof ArrayBuffer || (data as object)?.constructor?.name === 'ArrayBuffer') return new Uint8Array(data as ArrayBuffer).slice();
-      if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
-      if (Array.isArray(data)) return Uint8Array.from(data as number[]);
-      return binaryStringToBytes(String(data));
-    };
-    const checkName = (name: string): void => {
-      if (typeof name !== 'string' || name.length === 0 || name.length > 28)
-        throw new Error(`Storage: file name must be 1-28 characters, got ${JSON.stringify(name)}`);
-    };
     const free = (): number => capacity - self.storageUsedBytes();
     return {
       write(name: string, data: unknown, offset?: number, size?: number): boolean {
-        checkName(name);
+        checkStorageName(name);
         const bytes = toBytes(data);
-        if (size !== undefined || offset === undefined) {
-          // A new file (replacing any old one): `size` bytes when given, else exactly the data.
-          const at = offset ?? 0;
-          const total = size !== undefined ? size : bytes.length;
-          if (at + bytes.length > total) throw new Error('Storage: data longer than the file size');
-          const old = files.get(name);
-          const need = storageFileBytes(total) - (old ? storageFileBytes(old.length) : 0);
-          if (need > free()) throw new Error(`Storage: not enough free space (${free()} bytes free, ${need} needed)`);
-          const f = new Uint8Array(total).fill(255);
-          f.set(bytes, at);
-          files.set(name, f);
-          return true;
-        }
-        const f = files.get(name);
-        if (!f) throw new Error(`Storage: ${name} does not exist: write it first with a size`);
-        if (offset + bytes.length > f.length) throw new Error(`Storage: write past the end of ${name}`);
-        for (let i = 0; i < bytes.length; i++) {
-          // Flash bits can only go from 1 to 0 without an erase.
-          if ((f[offset + i] & bytes[i]) !== bytes[i]) throw new Error(`Storage: ${name} offset ${offset + i} already written`);
-          f[offset + i] = bytes[i];
-        }
+        // A new file (replacing any old one) unless only an offset is given.
+        if (size !== undefined || offset === undefined) writeNewFile(files, name, bytes, offset ?? 0, size ?? bytes.length, free());
+        else writeAt(files, name, bytes, offset);
         return true;
       },
       read(name: string, offset?: number, length?: number): string | undefined {
