@@ -96,14 +96,19 @@ export function modelHash(m: QuantModel): string {
   return createHash('sha256').update(encodeQuantModel(m)).digest('hex').slice(0, 16);
 }
 
+/** The activation tables some layer of the model reads (each layer's from its kind: compiler/layers/ir.ts). */
+export function modelTables(m: QuantModel): { sig: boolean; tanh: boolean } {
+  const used = m.layers.map(layerTables);
+  return { sig: used.some((u) => u.sigmoid), tanh: used.some((u) => u.tanh) };
+}
+
 /** Build the view. `prefix` must already be validated (names.ts). */
 export function buildModelView(m: QuantModel, prefix: string): ModelView {
   const arrays: ConstArray[] = [];
   const add = (name: string, field: string, type: ElemType, values: ArrayLike<number>, shape: string, role: ArrayRole, layer: number) => {
     arrays.push({ name, field, type, values, shape, role, layer, bytes: values.length * ELEM_BYTES[type] });
   };
-  let usesSigmoid = false;
-  let usesTanh = false;
+  const { sig: usesSigmoid, tanh: usesTanh } = modelTables(m);
   const F = m.inputSize;
   add(`${prefix}_input_offset`, 'input.offset', 's32', m.input.offset, `(F) = (${F})`, 'input', -1);
   add(`${prefix}_input_m`, 'input.m', 's16', m.input.m, `(F) = (${F})`, 'input', -1);
@@ -183,9 +188,6 @@ export function buildModelView(m: QuantModel, prefix: string): ModelView {
       default:
         return assertNever(l);
     }
-    const tables = layerTables(l);
-    usesSigmoid ||= tables.sigmoid;
-    usesTanh ||= tables.tanh;
     const bytes: Record<ArrayRole, number> = { weights: 0, biases: 0, requant: 0, tables: 0, input: 0 };
     for (const a of arrays.slice(before)) bytes[a.role] += a.bytes;
     return {
