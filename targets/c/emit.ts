@@ -1,6 +1,7 @@
 // The C target's emit step: from a QuantModel to C99 sources. planC (plan.ts) computes every name,
 // size, statement and the memory report as plain data; this file renders a plan with the
 // Handlebars templates in targets/c/templates, which lay it out.
+import { endsInSoftmax } from '../../compiler/core/ir/kinds';
 import * as path from 'node:path';
 import { QuantModel } from '../../compiler/core/ir/quant-model';
 import { ConstArray, ModelView } from '../emit/view';
@@ -89,7 +90,6 @@ function arrayView(a: ConstArray) {
 
 /** The model's documentation fields: inputs, outputs, classes, sample rate. */
 function modelFields(m: QuantModel, view: ModelView) {
-  const last = m.layers[m.layers.length - 1];
   const rate = m.meta.sampleRate && m.meta.sampleRate > 0 ? m.meta.sampleRate : undefined;
   return {
     features: view.features.map((f, i) => ({
@@ -104,7 +104,7 @@ function modelFields(m: QuantModel, view: ModelView) {
     labels: view.labels.map((lab, i) => ({ index: i, text: cString(lab), comment: commentText(lab, 60), id: view.labelIds[i] })),
     outputScale: commentText(String(m.doc?.outputScale ?? '?')),
     outputZp: m.doc?.outputZp ?? 0,
-    softmax: last.kind === 'dense' && last.activation === 'softmax',
+    softmax: endsInSoftmax(m.layers),
     samplePeriodMs: Math.max(1, Math.round(1000 / (rate ?? 25))),
     sampleRateNote: rate ? `the model's sample rate, ${commentText(String(rate))} Hz` : 'the sample rate is not recorded in the model: 25 Hz assumed',
   };
