@@ -13,6 +13,7 @@
 //
 // Reading never crashes and never returns a silently wrong model: every failure is a
 // TinyrnnError with a TNN0xx code, and the decoded object is validated before it is returned.
+// The payload's structure is checked (cbor-scan.ts) before the decoder allocates anything.
 //   TNN001 truncated         TNN002 not a .tnn file (magic)   TNN003 newer format version
 //   TNN004 checksum mismatch TNN005 corrupt payload           TNN006 wrong model kind
 //   TNN007 trailing bytes    TNN008 cannot read/write the file
@@ -23,6 +24,7 @@ import { crc32 } from 'node:zlib';
 import { CborDecoder, CborEncoder } from '@jsonjoy.com/json-pack/lib/cbor';
 import { JsonPackExtension } from '@jsonjoy.com/json-pack/lib/JsonPackExtension';
 import { TinyrnnError, isTypedArray } from './errors';
+import { CborScanError, scanCbor } from './cbor-scan';
 import { FloatModel } from './model';
 import { validateFloatModel } from './validate';
 import { QuantModel, validateQuantModel } from './quant-model';
@@ -161,6 +163,12 @@ export function decodeContainer(bytes: Uint8Array): { kind: ModelKindName; model
     );
   }
   let raw: unknown;
+  try {
+    scanCbor(payload);
+  } catch (e) {
+    if (e instanceof CborScanError) throw corrupt(e.message);
+    throw e;
+  }
   try {
     raw = new CborDecoder().decode(payload);
   } catch (e) {

@@ -21,6 +21,7 @@
 import { Diagnostic, TinyrnnError, isPlainObject, joinPath } from './errors';
 import { assertNever, layerInputSize, layerOutputSize } from './model';
 import { quantEsnProblems } from './esn-check';
+import { checkMeta, checkQuantDoc } from './meta-check';
 import { QUANT_SPEC_VERSION, INT32_MAX, MULT_MAX, SHIFT_MAX, TABLE_SIZE, RAW_INPUT_MAX } from '../spec/spec';
 import { checkJordan, jordanBoundProblems } from './quant-jordan';
 import { Checker, checkOutputStage, rowAbsSum, requantBound } from './quant-check';
@@ -188,15 +189,12 @@ export function quantModelProblems(m: unknown): Diagnostic[] {
     );
     return c.problems;
   }
-  if (!isObj(m.meta) || typeof m.meta.name !== 'string' || !Array.isArray(m.meta.features))
-    c.add('TNN201', 'meta', 'missing or malformed metadata', m.meta, '{ name, features }');
   c.oneOf(m, 'task', '', ['classification', 'regression']);
   c.oneOf(m, 'output', '', ['sequence', 'last']);
   c.oneOf(m, 'outputType', '', ['s8', 's16']);
   const F = c.size(m, 'inputSize', '');
   const O = c.size(m, 'outputSize', '');
-  if (isObj(m.meta) && Array.isArray(m.meta.features) && F !== undefined && m.meta.features.length !== F)
-    c.add('TNN201', 'meta.features', `has ${m.meta.features.length} names`, undefined, `${F} (inputSize)`);
+  checkMeta(c, m.meta, F, O);
   if (!isObj(m.input)) c.add('TNN201', 'input', 'missing input stage', m.input);
   else {
     c.arr(m.input, 'rawPerUnit', 'input', Int32Array, F, '(F)', 1, INT32_MAX);
@@ -222,7 +220,6 @@ export function quantModelProblems(m: unknown): Diagnostic[] {
         );
     }
   }
-  if (!isObj(m.doc)) c.add('TNN201', 'doc', 'missing documentation scales', m.doc);
   if (!Array.isArray(m.layers) || m.layers.length === 0) {
     c.add(Array.isArray(m.layers) ? 'TNN209' : 'TNN201', 'layers', 'model has no layers', m.layers, 'at least one layer');
     return c.problems;
@@ -274,6 +271,7 @@ export function quantModelProblems(m: unknown): Diagnostic[] {
         width = undefined;
     }
   });
+  checkQuantDoc(c, m.doc, F, m.layers.length);
   if (O !== undefined && width !== undefined && O !== width) c.add('TNN208', 'outputSize', 'does not match the last layer output', O, String(width));
   if (c.problems.length === 0) {
     const last = m.layers[m.layers.length - 1] as QLayer;
