@@ -78,7 +78,7 @@ function parent(opts: { seed: number; count: number; minutes: number; formats: F
       }, opts.timeoutS * 1000);
     };
     const proc: ChildProcess = fork(__filename, ['--child', String(opts.seed), String(next), String(opts.count), opts.formats.join(',')], {
-      execArgv: ['-r', path.join(__dirname, 'register.js'), `--max-old-space-size=${opts.heapMb}`, '--stack-size=984'],
+      execArgv: ['-r', path.join(__dirname, 'register.js'), `--max-old-space-size=${opts.heapMb}`],
       stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
     });
     proc.on('message', (m: Report & { start?: boolean }) => {

@@ -30,7 +30,22 @@ import { validateFloatModel } from '../../core/ir/validate';
 import { OnnxModel, OnnxNode, OnnxTensor, decodeOnnx, dtypeName } from './codec';
 import { binary, concatConst, constOf, expandTo, gatherConst, isFloatType, roundTo, sliceConst, sliceIndices, transposeConst } from './fold';
 import { ONNX_ATTR_TYPE, ONNX_DTYPE } from './schema';
-import { ActValue, Axis, ConstValue, Dim, ShapeValue, Sym, Value, describeAxes, describeValue, featureWidth, numel } from './values';
+import {
+  ActValue,
+  Axis,
+  ConstValue,
+  Dim,
+  MAX_FOLDED_ELEMENTS,
+  MAX_FOLDED_TOTAL,
+  ShapeLimitError,
+  ShapeValue,
+  Sym,
+  Value,
+  describeAxes,
+  describeValue,
+  featureWidth,
+  numel,
+} from './values';
 
 export const MIN_OPSET = 7;
 export const MAX_OPSET = 22;
@@ -133,6 +148,7 @@ class Importer {
   private readonly binding = new Map<Sym, Bound>();
   private readonly opset: number;
   private folded = 0;
+  private foldedElements = 0;
   private inputName = '';
   private inputShape: (number | string | null)[] = [];
   private sawStaticSeqLens = false;
@@ -368,7 +384,7 @@ class Importer {
     const needed = this.neededNodes(outName);
     for (const n of order) {
       if (!needed.has(n.index)) continue;
-      this.evalNode(n);
+      this.evalChecked(n);
     }
     const out = this.values.get(outName);
     if (!out) this.fail('ONNX012', `graph.output ${JSON.stringify(outName)}`, 'the output is never computed', { hint: 'no node produces it' });
@@ -444,6 +460,19 @@ class Importer {
   private set(n: OnnxNode, k: number, v: Value): void {
     const name = n.outputs[k];
     if (name) this.values.set(name, v);
+    if (v.kind === 'const') this.foldedElements += v.data.length;
+  }
+
+  /** evalNode, with sizes past the folding limits (values.ts) reported on the node: linear work, bounded memory. */
+  private evalChecked(n: OnnxNode): void {
+    try {
+      this.evalNode(n);
+      if (this.foldedElements > MAX_FOLDED_TOTAL)
+        throw new ShapeLimitError(`constants folded so far hold ${this.foldedElements} elements, more than ${MAX_FOLDED_TOTAL}`);
+    } catch (e) {
+      if (!(e instanceof ShapeLimitError)) throw e;
+      this.nodeFail(n, 'ONNX013', e.message, { expected: `tensors of at most ${MAX_FOLDED_ELEMENTS} elements with non-negative integer sizes` });
+    }
   }
 
   private evalNode(n: OnnxNode): void {
