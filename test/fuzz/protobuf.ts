@@ -132,18 +132,68 @@ export function onnxSeeds(): Uint8Array[] {
     .map((f) => new Uint8Array(fs.readFileSync(path.join(dir, f))));
 }
 
+/** The messages at a path of field numbers below root (e.g. [7, 5]: ModelProto.graph.initializer). */
+function messagesAt(root: Field[], path: readonly number[]): Field[][] {
+  let level: Field[][] = [root];
+  for (const num of path) level = level.flatMap((m) => m.filter((f) => f.num === num && Array.isArray(f.value)).map((f) => f.value as Field[]));
+  return level;
+}
+
+// ONNX field paths: ModelProto.graph 7; GraphProto.node 1, .initializer 5, .input 11;
+// NodeProto.attribute 5; AttributeProto.t 5; ValueInfoProto.type 2; TypeProto.tensor_type 1;
+// TypeProto.Tensor.shape 2; TensorShapeProto.dim 1; TensorProto.data_type 2, .int64_data 7, .raw_data 9
+const TENSOR_PATHS = [
+  [7, 5],
+  [7, 1, 5, 5],
+];
+const DIM_PATH = [7, 11, 2, 1, 2, 1];
+const INT64 = BigInt(7);
+
+/** One element of an int64 tensor (a shape, an axis, an index) set to an extreme value. */
+function mutateInt64Tensor(rng: Rng, root: Field[]): boolean {
+  const tensors = TENSOR_PATHS.flatMap((p) => messagesAt(root, p)).filter((t) => t.some((f) => f.num === 2 && f.value === INT64));
+  if (!tensors.length) return false;
+  const t = pick(rng, tensors);
+  const slots = t.filter((f) => f.num === 7 || f.num === 9);
+  if (!slots.length) return false;
+  const f = pick(rng, slots);
+  const bytes = f.value instanceof Uint8Array ? f.value : encode(f.value as Field[]);
+  if (f.num === 9 && bytes.length >= 8) {
+    const out = bytes.slice();
+    new DataView(out.buffer).setBigInt64(8 * rng.int(Math.floor(bytes.length / 8)), extremeInt(rng), true);
+    f.value = out;
+  } else if (typeof f.value === 'bigint') f.value = extremeInt(rng);
+  else f.value = Uint8Array.from(varint(extremeInt(rng)));
+  return true;
+}
+
+/** A graph input dimension fixed to an extreme size (a symbolic batch or time made concrete). */
+function mutateInputDim(rng: Rng, root: Field[]): boolean {
+  const dims = messagesAt(root, DIM_PATH);
+  if (!dims.length) return false;
+  const d = pick(rng, dims);
+  d.splice(0, d.length, { num: 1, wire: 0, value: extremeInt(rng) });
+  return true;
+}
+
+function mutateAnyField(rng: Rng, root: Field[]): void {
+  const { list, field, index } = pick(rng, allFields(root));
+  const op = rng.int(8);
+  if (op === 0) list.splice(index, 1);
+  else if (op === 1) list.splice(index, 0, field);
+  else mutateField(rng, field);
+}
+
 export function onnxInput(rng: Rng, seeds: Uint8Array[]): Uint8Array {
   const seed = pick(rng, seeds);
   const root = parse(seed, 0, { n: MAX_FIELDS });
   if (!root || rng.int(10) === 0) return mutateBytes(rng, seed);
-  const fields = allFields(root);
   const rounds = 1 + rng.int(3);
   for (let r = 0; r < rounds; r++) {
-    const { list, field, index } = pick(rng, fields);
-    const op = rng.int(8);
-    if (op === 0) list.splice(index, 1);
-    else if (op === 1) list.splice(index, 0, field);
-    else mutateField(rng, field);
+    const op = rng.int(4);
+    if (op < 2 && mutateInt64Tensor(rng, root)) continue;
+    if (op === 2 && mutateInputDim(rng, root)) continue;
+    mutateAnyField(rng, root);
   }
   return encode(root);
 }

@@ -17,7 +17,7 @@ function diagOf(bytes: Uint8Array): { code: string; path: string; message: strin
 }
 
 /** x -> Add(x, ConstantOfShape(shape)) -> y: the folded node is evaluated first. */
-function constantOfShape(shape: object): Uint8Array {
+function constantOfShape(shape: Record<string, unknown>): Uint8Array {
   return buildModel({
     inits: [shape],
     nodes: [node('ConstantOfShape', ['S'], ['z'], [A.t('value', ftensor('', [1], [0]))], 'zeros'), node('Add', ['x', 'z'], ['y'])],
@@ -31,8 +31,8 @@ test.each([
   ['1e10', itensor('S', [1], [1e10])],
   ['-5', itensor('S', [1], [-5])],
   ['2^21 x 2^21 (a product past the limit)', itensor('S', [2], [2 ** 21, 2 ** 21])],
-  ['Infinity', { ...ftensor('S', [1], [Infinity]) }],
-  ['3.4', { ...ftensor('S', [1], [3.4]) }],
+  ['Infinity', ftensor('S', [1], [Infinity])],
+  ['3.4', ftensor('S', [1], [3.4])],
 ])('ConstantOfShape to %s: ONNX013 on the node', (_, shape) => {
   const d = diagOf(constantOfShape(shape));
   expect(d.code).toBe('ONNX013');
