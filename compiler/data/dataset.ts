@@ -87,61 +87,70 @@ export function parseJsonData(text: string, file = '<json>'): Dataset {
   return datasetFromObject(doc, file);
 }
 
-/** Offset of the first JSON syntax error (a small recursive-descent scan), or -1. */
+/** Offset of the first JSON syntax error, or -1: a scan with an explicit stack (no recursion: nesting is data). */
 export function jsonErrorOffset(text: string): number {
+  const closers: string[] = []; // the closing bracket of every open array/object
   let i = 0;
   const ws = (): void => {
     while (i < text.length && ' \t\r\n'.includes(text[i])) i++;
   };
-  const fail = (): never => {
-    throw i;
-  };
-  const value = (): void => {
+  /** Reads one scalar ('done'), or opens a container ('open': its first entry comes next), or 'error'. */
+  const value = (): 'done' | 'open' | 'error' => {
     ws();
     const c = text[i];
     if (c === '{' || c === '[') {
-      const close = c === '{' ? '}' : ']';
+      closers.push(c === '{' ? '}' : ']');
       i++;
       ws();
-      if (text[i] === close) {
+      if (text[i] !== closers[closers.length - 1]) return c === '[' || key() ? 'open' : 'error';
+      closers.pop();
+      i++;
+      return 'done';
+    }
+    if (c === '"') return string() ? 'done' : 'error';
+    const m = /^(-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 400));
+    if (m) i += m[0].length;
+    return m ? 'done' : 'error';
+  };
+  const string = (): boolean => {
+    i++;
+    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    if (i >= text.length) return false;
+    i++;
+    return true;
+  };
+  const key = (): boolean => {
+    ws();
+    if (text[i] !== '"' || !string()) return false;
+    ws();
+    if (text[i] !== ':') return false;
+    i++;
+    return true;
+  };
+  /** After a value: a comma (then the next entry) or closing brackets. */
+  const next = (): boolean => {
+    for (;;) {
+      ws();
+      if (!closers.length) return true;
+      const close = closers[closers.length - 1];
+      if (text[i] === ',') {
         i++;
-        return;
+        return close === '}' ? key() : true;
       }
-      for (;;) {
-        if (c === '{') {
-          ws();
-          if (text[i] !== '"') fail();
-          value();
-          ws();
-          if (text[i] !== ':') fail();
-          i++;
-        }
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === close) {
-          i++;
-          return;
-        } else fail();
-      }
-    } else if (c === '"') {
+      if (text[i] !== close) return false;
+      closers.pop();
       i++;
-      while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
-      if (i >= text.length) fail();
-      i++;
-    } else {
-      const m = /^(-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 400));
-      if (!m) fail();
-      else i += m[0].length;
     }
   };
-  try {
-    value();
-    ws();
-    return i < text.length ? i : -1;
-  } catch (at) {
-    return typeof at === 'number' ? at : -1;
+  for (;;) {
+    const r = value();
+    if (r === 'error') return i;
+    if (r === 'open') continue;
+    if (!next()) return i;
+    if (!closers.length) break;
   }
+  ws();
+  return i < text.length ? i : -1;
 }
 
 function finiteNumber(v: unknown): v is number {
