@@ -22,7 +22,7 @@ import { Diagnostic, TinyrnnError, isPlainObject, joinPath } from './errors';
 import { assertNever, layerInputSize, layerOutputSize } from './model';
 import { quantEsnProblems } from './esn-check';
 import { checkMeta, checkQuantDoc } from './meta-check';
-import { QUANT_SPEC_VERSION, INT32_MAX, MULT_MAX, SHIFT_MAX, TABLE_SIZE, RAW_INPUT_MAX } from '../spec/spec';
+import { QUANT_SPEC_VERSION, INT32_MAX, MULT_MAX, SHIFT_MAX, TABLE_SIZE, RAW_OFFSET_MAX } from '../spec/spec';
 import { checkJordan, jordanBoundProblems } from './quant-jordan';
 import { Checker, checkOutputStage, rowAbsSum, requantBound } from './quant-check';
 import { QCELL_KINDS, QDENSE_ACTIVATIONS, QCellLayer, QLayer, QuantModel, qGateCount } from './quant-types';
@@ -198,7 +198,7 @@ export function quantModelProblems(m: unknown): Diagnostic[] {
   if (!isObj(m.input)) c.add('TNN201', 'input', 'missing input stage', m.input);
   else {
     c.arr(m.input, 'rawPerUnit', 'input', Int32Array, F, '(F)', 1, INT32_MAX);
-    c.arr(m.input, 'offset', 'input', Int32Array, F, '(F)', -RAW_INPUT_MAX, RAW_INPUT_MAX);
+    c.arr(m.input, 'offset', 'input', Int32Array, F, '(F)', -RAW_OFFSET_MAX, RAW_OFFSET_MAX);
     c.arr(m.input, 'm', 'input', Int32Array, F, '(F)', 0, MULT_MAX);
     c.arr(m.input, 's', 'input', Int32Array, F, '(F)', 0, SHIFT_MAX);
   }

@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CborDecoder, CborEncoder } from '@jsonjoy.com/json-pack/lib/cbor';
+import { JsonPackExtension } from '@jsonjoy.com/json-pack/lib/JsonPackExtension';
 import { decodeQuantModel, decodeFloatModel, encodeFloatModel, HEADER_BYTES } from '../../../../compiler/core/ir/format';
 import { scanCbor } from '../../../../compiler/core/ir/cbor-scan';
 import { TinyrnnError } from '../../../../compiler/core/ir/errors';
@@ -83,5 +84,19 @@ describe('metadata and documentation scales of the wrong type', () => {
 
   test('the untouched golden model still loads', () => {
     expect(diagOf(() => decodeQuantModel(quantWith(() => undefined))).code).toBe('OK');
+  });
+});
+
+describe('input stage bound: |offset| <= 2^30 - 1, so r - offset fits int32 for every |r| <= 2^30', () => {
+  const withOffset = (v: number): Uint8Array =>
+    quantWith((m) => {
+      const off = new Int32Array(m.inputSize).fill(v);
+      m.input.offset = new JsonPackExtension(78, new Uint8Array(off.buffer));
+    });
+  test.each([2 ** 30, -(2 ** 30)])('offset %d is refused (TNN207)', (v) => {
+    expect(diagOf(() => decodeQuantModel(withOffset(v)))).toMatchObject({ code: 'TNN207', path: 'input.offset[0]' });
+  });
+  test.each([2 ** 30 - 1, -(2 ** 30 - 1)])('offset %d loads', (v) => {
+    expect(diagOf(() => decodeQuantModel(withOffset(v))).code).toBe('OK');
   });
 });
