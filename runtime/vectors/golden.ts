@@ -253,6 +253,32 @@ export function goldenCases(): GoldenCase[] {
       },
     });
   }
+  // The input stage at the spec's bounds (docs/quantization.md section 4): offsets +-(2^30 - 1)
+  // (means +-331 model units, rawPerUnit (2^30 - 1) / 331 = 3243933) and raw inputs +-2^30, so
+  // r - offset reaches +-(2^31 - 1), the int32 limit.
+  {
+    const norm = { mean: [331, -331, 0], std: [40, 40, 1] };
+    const model = buildModel('input_extremes', 17, 3, [{ kind: 'lstm', hidden: 3 }], [{ units: 2, activation: 'none' }], { norm });
+    const big = 2 ** 30;
+    cases.push({
+      name: 'input_extremes',
+      description: 'the input stage at its bounds: offsets +-(2^30 - 1), raw inputs +-2^30 (r - offset = +-(2^31 - 1))',
+      model,
+      calib: walks(1017, 24, 20, 3, 40).map((s) => s.map((r) => r.map((v, f) => v + norm.mean[f]))),
+      rawPerUnit: 3243933,
+      sequences: () => [
+        [
+          [-big, big, big],
+          [big, -big, -big],
+          [big, -big, 0],
+          [-big, big, 0],
+          [0, 0, 0],
+          [big - 1, 1 - big, 1],
+          [-big, big, -big],
+        ],
+      ],
+    });
+  }
   // All-zero input.
   cases.push({
     ...basic(
