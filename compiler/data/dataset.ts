@@ -263,17 +263,17 @@ export function datasetFromObject(doc: unknown, file = '<data>', limits: DataLim
     const perStep = Array.isArray(y[0]);
     const isTargets = perStep && Array.isArray((y[0] as unknown[])[0]);
     if (isTargets) {
-      let K = -1;
+      const K = ((y[0] as unknown[])[0] as unknown[]).length; // the width of y[0][0], an array (isTargets)
       ds.targets = y.map((ys, n) => {
         const T = xs[n].length / F;
         if (!Array.isArray(ys) || ys.length !== T) {
           add('DATA007', `y[${n}]`, `has ${Array.isArray(ys) ? ys.length : 'no'} steps`, { expected: `${T} (the length of x[${n}])` });
           return new Float32Array(0);
         }
-        if (K < 0) K = (ys[0] as unknown[]).length;
         const flat = new Float32Array(T * K);
         ys.forEach((row: unknown, t: number) => {
-          if (!Array.isArray(row) || row.length !== K) return add('DATA006', `y[${n}][${t}]`, 'target row has the wrong width', { expected: `${K} values` });
+          if (!Array.isArray(row) || row.length !== K)
+            return add('DATA006', `y[${n}][${t}]`, 'target row has the wrong width', { expected: `${K} values like y[0][0]` });
           row.forEach((v: unknown, k: number) => {
             if (typeof v !== 'number' || sampleProblem(v))
               add(typeof v === 'number' ? 'DATA005' : 'DATA004', `y[${n}][${t}][${k}]`, 'target is not a finite float32 number', { value: v });
@@ -282,7 +282,7 @@ export function datasetFromObject(doc: unknown, file = '<data>', limits: DataLim
         });
         return flat;
       });
-      ds.targetNames = Array.from({ length: Math.max(K, 0) }, (_, i) => `target${i}`);
+      ds.targetNames = Array.from({ length: K }, (_, i) => `target${i}`);
     } else {
       // class labels: names or indices, per sequence or per step
       const names = labels ?? collectLabelNames(perStep ? (y as unknown[][]).flat() : y, file, limits);

@@ -1,6 +1,6 @@
 // Hostile and large data files (issue 18): label indices past the class limit, float32 overflow,
 // many labels (valid data: must load), and messages that stay short however many labels there are.
-import { parseCsvData, parseJsonData, dataLimits, DEFAULT_DATA_LIMITS } from '../../../compiler/data/dataset';
+import { parseCsvData, parseJsonData, dataLimits, jsonErrorOffset, DEFAULT_DATA_LIMITS } from '../../../compiler/data/dataset';
 import { TinyrnnError } from '../../../compiler/core/ir/errors';
 
 function diagOf(fn: () => unknown): { code: string; path: string; message: string; expected?: string; line?: number } {
@@ -61,4 +61,19 @@ test('50,000 unknown labels: the messages name at most 20 labels', () => {
   const d = diagOf(() => parseJsonData(JSON.stringify(doc)));
   expect(d.code).toBe('DATA008');
   expect(d.expected?.length).toBeLessThan(400);
+});
+
+test('per-step targets: a short first sequence, then a first row that is not an array (the fuzzer found a TypeError)', () => {
+  let codes: string[] = [];
+  try {
+    parseJsonData('{"x":[[[1],[2]],[[3],[4]]],"y":[[[1]],[null,[1]]]}');
+  } catch (e) {
+    codes = (e as TinyrnnError).diagnostics.map((d) => `${d.code} ${d.path}`);
+  }
+  expect(codes).toEqual(['DATA007 y[0]', 'DATA006 y[1][0]']);
+});
+
+test('the JSON syntax-error locator walks 200,000 nested brackets without recursion', () => {
+  expect(jsonErrorOffset('['.repeat(200000))).toBe(200000);
+  expect(jsonErrorOffset('['.repeat(200000) + ']'.repeat(200000))).toBe(-1);
 });
