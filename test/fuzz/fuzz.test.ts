@@ -5,6 +5,8 @@
 // The long run with deaths, hangs and peak memory is `npm run fuzz -- --minutes N`.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { CborScanError, scanCbor } from '../../compiler/core/ir/cbor-scan';
+import { HEADER_BYTES } from '../../compiler/core/ir/format';
 import { fuzzInput, loadSeeds } from './inputs';
 import { FORMATS, Format, runInput } from './target';
 
@@ -27,6 +29,26 @@ describe.each(FORMATS)('%s', (format) => {
     expect(kinds.get('coded')).toBeGreaterThan(0);
     expect(kinds.get('accepted')).toBeGreaterThan(0);
   });
+});
+
+// Hangs are detected by work, not by time: the CBOR pre-scan counts the items it visits, at most
+// one per payload byte, and stops the decoder from being handed anything it would allocate for.
+test(`${PER_FORMAT} seeded .tnn inputs: the pre-scan visits at most one item per payload byte`, () => {
+  const seeds = loadSeeds();
+  let scanned = 0;
+  for (let i = 0; i < PER_FORMAT; i++) {
+    const payload = fuzzInput(seeds, 18, i, ['tnn']).bytes.subarray(HEADER_BYTES);
+    let items: number;
+    try {
+      items = scanCbor(payload);
+    } catch (e) {
+      if (e instanceof CborScanError) continue;
+      throw e;
+    }
+    scanned++;
+    expect(items).toBeLessThanOrEqual(payload.length);
+  }
+  expect(scanned).toBeGreaterThan(0);
 });
 
 test('every committed regression input loads or ends in a coded error', () => {

@@ -21,13 +21,19 @@ interface Report {
   rss: number;
 }
 
-function child(seed: number, start: number, end: number, formats: Format[]): void {
+/** Sends a message and waits until it is written: IPC is asynchronous, and messages queued behind a
+ * busy loop would reach the parent late, which it would take for a hang of an innocent input. */
+function sent(msg: object): Promise<void> {
+  return new Promise((resolve, reject) => process.send?.(msg, (e: Error | null) => (e ? reject(e) : resolve())) ?? resolve());
+}
+
+async function child(seed: number, start: number, end: number, formats: Format[]): Promise<void> {
   const seeds = loadSeeds();
   for (let i = start; i < end; i++) {
-    process.send?.({ i, start: true });
+    await sent({ i, start: true });
     const { format, bytes } = fuzzInput(seeds, seed, i, formats);
     const o = runInput(format, bytes);
-    process.send?.({ i, format, kind: o.kind, key: o.key, rss: process.memoryUsage().rss } satisfies Report);
+    await sent({ i, format, kind: o.kind, key: o.key, rss: process.memoryUsage().rss } satisfies Report);
   }
   process.disconnect?.();
 }
@@ -109,7 +115,10 @@ function parent(opts: { seed: number; count: number; minutes: number; formats: F
 }
 
 function main(argv: string[]): void {
-  if (argv[0] === '--child') return child(Number(argv[1]), Number(argv[2]), Number(argv[3]), argv[4].split(',') as Format[]);
+  if (argv[0] === '--child') {
+    void child(Number(argv[1]), Number(argv[2]), Number(argv[3]), argv[4].split(',') as Format[]);
+    return;
+  }
   const { values } = parseArgs({
     args: argv,
     options: {
