@@ -271,7 +271,7 @@ export function quantModelProblems(m: unknown): Diagnostic[] {
         width = undefined;
     }
   });
-  checkQuantDoc(c, m.doc, F, m.layers.length);
+  checkQuantDoc(c, m.doc, F);
   if (O !== undefined && width !== undefined && O !== width) c.add('TNN208', 'outputSize', 'does not match the last layer output', O, String(width));
   if (c.problems.length === 0) {
     const last = m.layers[m.layers.length - 1] as QLayer;
