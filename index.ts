@@ -52,6 +52,10 @@ export { parseFault, applyFaults, type FaultSpec, type FaultEvent } from './runt
 export { ENGINES as SIM_ENGINES, engineProvider } from './runtime/sim/engines';
 export type { SimulationReport, DeviceResult, FleetSummary, EngineName, MemoryUse } from './runtime/sim/types';
 export type { EngineProvider, EngineSession, PreparedEngine } from './runtime/sim/engine';
+export { search, type SearchOptions, type SearchResult, type SearchProgress } from './runtime/search/search';
+export { DEFAULT_SPACE, checkSpace, loadSpace, trialList, type SearchSpace, type Trial } from './runtime/search/space';
+export type { TrialResult, SearchSettings } from './runtime/search/trial';
+export { renderSearchReport } from './runtime/report/search';
 export { Rng } from './compiler/core/util/rng';
 export { main as cli } from './bin/cli/main';
 export { VERSION } from './compiler/core/util/version';
