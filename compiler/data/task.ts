@@ -77,7 +77,8 @@ function cannot(d: Dataset, task: Task, message: string, expected: string): Tiny
 
 function asRegression(d: Dataset): Dataset {
   if (d.targets) return d;
-  if (!integerLabels(d)) throw cannot(d, 'regression', `labels are names (${d.labels?.slice(0, 3).join(', ') ?? 'none'})`, 'numeric labels or targets');
+  if (!d.labels) throw cannot(d, 'regression', 'the data have no labels or targets', 'numeric labels or targets');
+  if (!integerLabels(d)) throw cannot(d, 'regression', `labels are names (${d.labels.slice(0, 3).join(', ')})`, 'numeric labels or targets');
   const out: Dataset = { ...d, targetNames: ['target0'] };
   out.targets = d.y ? d.x.map((x, n) => new Float32Array(x.length / d.features.length).fill(d.y![n])) : d.yStep!.map((ys) => Float32Array.from(ys));
   delete out.y;
