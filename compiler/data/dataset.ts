@@ -11,7 +11,7 @@
 // Codes: DATA001 unparsable file  DATA002 wrong structure   DATA003 wrong column count
 //        DATA004 not a number     DATA005 NaN/Inf           DATA006 ragged features
 //        DATA007 y/x mismatch     DATA008 unknown label     DATA009 empty data
-//        DATA010 missing column   DATA011 cannot read file
+//        DATA010 missing column   DATA011 cannot read file DATA017 bad limit setting
 
 import * as fs from 'node:fs';
 import { Diagnostic, DiagnosticCode, TinyrnnError } from '../core/ir/errors';
@@ -102,72 +102,114 @@ export function parseJsonData(text: string, file = '<json>'): Dataset {
   return datasetFromObject(doc, file);
 }
 
-/** Offset of the first JSON syntax error (a small recursive-descent scan), or -1. */
+/** Offset of the first JSON syntax error, or -1: a scan with an explicit stack (no recursion: nesting is data). */
 export function jsonErrorOffset(text: string): number {
+  const closers: string[] = []; // the closing bracket of every open array/object
   let i = 0;
   const ws = (): void => {
     while (i < text.length && ' \t\r\n'.includes(text[i])) i++;
   };
-  const fail = (): never => {
-    throw i;
-  };
-  const value = (): void => {
+  /** Reads one scalar ('done'), or opens a container ('open': its first entry comes next), or 'error'. */
+  const value = (): 'done' | 'open' | 'error' => {
     ws();
     const c = text[i];
     if (c === '{' || c === '[') {
-      const close = c === '{' ? '}' : ']';
+      closers.push(c === '{' ? '}' : ']');
       i++;
       ws();
-      if (text[i] === close) {
+      if (text[i] !== closers[closers.length - 1]) return c === '[' || key() ? 'open' : 'error';
+      closers.pop();
+      i++;
+      return 'done';
+    }
+    if (c === '"') return string() ? 'done' : 'error';
+    const m = /^(-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 400));
+    if (m) i += m[0].length;
+    return m ? 'done' : 'error';
+  };
+  const string = (): boolean => {
+    i++;
+    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    if (i >= text.length) return false;
+    i++;
+    return true;
+  };
+  const key = (): boolean => {
+    ws();
+    if (text[i] !== '"' || !string()) return false;
+    ws();
+    if (text[i] !== ':') return false;
+    i++;
+    return true;
+  };
+  /** After a value: a comma (then the next entry) or closing brackets. */
+  const next = (): boolean => {
+    for (;;) {
+      ws();
+      if (!closers.length) return true;
+      const close = closers[closers.length - 1];
+      if (text[i] === ',') {
         i++;
-        return;
+        return close === '}' ? key() : true;
       }
-      for (;;) {
-        if (c === '{') {
-          ws();
-          if (text[i] !== '"') fail();
-          value();
-          ws();
-          if (text[i] !== ':') fail();
-          i++;
-        }
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === close) {
-          i++;
-          return;
-        } else fail();
-      }
-    } else if (c === '"') {
+      if (text[i] !== close) return false;
+      closers.pop();
       i++;
-      while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
-      if (i >= text.length) fail();
-      i++;
-    } else {
-      const m = /^(-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 400));
-      if (!m) fail();
-      else i += m[0].length;
     }
   };
-  try {
-    value();
-    ws();
-    return i < text.length ? i : -1;
-  } catch (at) {
-    return typeof at === 'number' ? at : -1;
+  for (;;) {
+    const r = value();
+    if (r === 'error') return i;
+    if (r === 'open') continue;
+    if (!next()) return i;
+    if (!closers.length) break;
   }
+  ws();
+  return i < text.length ? i : -1;
 }
 
 function finiteNumber(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v);
 }
 
+/**
+ * Limits a data file must stay within (README, "Data limits"). Class labels given as indices
+ * allocate one class per index up to the largest, so the largest index is bounded; legitimate
+ * data with more classes raises the limit with the environment variable TINYRNN_DATA_MAX_CLASSES.
+ */
+export interface DataLimits {
+  maxClasses: number;
+}
+
+export const DEFAULT_DATA_LIMITS: DataLimits = { maxClasses: 65536 };
+
+export function dataLimits(env: NodeJS.ProcessEnv = process.env): DataLimits {
+  const raw = env.TINYRNN_DATA_MAX_CLASSES;
+  if (raw === undefined) return DEFAULT_DATA_LIMITS;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new TinyrnnError({
+      code: 'DATA017',
+      path: 'TINYRNN_DATA_MAX_CLASSES',
+      message: 'class limit is not a positive integer',
+      value: raw,
+      expected: 'an integer >= 1',
+    });
+  }
+  return { maxClasses: n };
+}
+
+/** Why a number cannot be a float32 sample (non-finite, or beyond float32's range), or undefined. */
+function sampleProblem(v: number): string | undefined {
+  if (!Number.isFinite(v)) return 'value is not finite';
+  return Number.isFinite(Math.fround(v)) ? undefined : 'value overflows float32 (|v| > 3.4e38)';
+}
+
 /** Builds a Dataset from the JSON structure (also used by the programmatic API). */
-export function datasetFromObject(doc: unknown, file = '<data>'): Dataset {
+export function datasetFromObject(doc: unknown, file = '<data>', limits: DataLimits = dataLimits()): Dataset {
   const problems: Diagnostic[] = [];
   const add = (code: DiagnosticCode, path: string, message: string, extra: Partial<Diagnostic> = {}): void => {
-    if (problems.length < 20) problems.push({ code, path, message, ...extra });
+    if (problems.length < MAX_PROBLEMS) problems.push({ code, path, message, ...extra });
   };
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     throw dataError(file, [{ code: 'DATA002', path: '', message: 'data is not an object', expected: '{ "x": N x T x F, "y": ... }' }]);
@@ -201,7 +243,7 @@ export function datasetFromObject(doc: unknown, file = '<data>'): Dataset {
       }
       step.forEach((v: unknown, f: number) => {
         if (typeof v !== 'number') add('DATA004', `x[${n}][${t}][${f}]`, 'not a number', { value: v, expected: 'a finite number' });
-        else if (!Number.isFinite(v)) add('DATA005', `x[${n}][${t}][${f}]`, 'value is not finite', { value: v, expected: 'a finite number' });
+        else if (sampleProblem(v)) add('DATA005', `x[${n}][${t}][${f}]`, sampleProblem(v) as string, { value: v, expected: 'a finite float32 number' });
         else flat[t * F + f] = v;
       });
     });
@@ -255,34 +297,35 @@ export function datasetFromObject(doc: unknown, file = '<data>'): Dataset {
         const row = ys as number[];
         if (row.length !== T) add('DATA007', `y[${n}]`, `has ${row.length} steps`, { expected: `${T} targets, one per step of x[${n}] (y as N x T numbers)` });
         row.forEach((v, t) => {
-          if (!Number.isFinite(v)) add('DATA005', `y[${n}][${t}]`, 'target is not a finite number', { value: v, expected: 'a finite number' });
+          if (sampleProblem(v)) add('DATA005', `y[${n}][${t}]`, 'target is not a finite number', { value: v, expected: 'a finite number' });
         });
         return Float32Array.from(row);
       });
       ds.targetNames = ['target0'];
     } else if (isTargets) {
-      let K = -1;
+      const K = ((y[0] as unknown[])[0] as unknown[]).length; // the width of y[0][0], an array (isTargets)
       ds.targets = y.map((ys, n) => {
         const T = xs[n].length / F;
         if (!Array.isArray(ys) || ys.length !== T) {
           add('DATA007', `y[${n}]`, `has ${Array.isArray(ys) ? ys.length : 'no'} steps`, { expected: `${T} (the length of x[${n}])` });
           return new Float32Array(0);
         }
-        if (K < 0) K = (ys[0] as unknown[]).length;
         const flat = new Float32Array(T * K);
         ys.forEach((row: unknown, t: number) => {
-          if (!Array.isArray(row) || row.length !== K) return add('DATA006', `y[${n}][${t}]`, 'target row has the wrong width', { expected: `${K} values` });
+          if (!Array.isArray(row) || row.length !== K)
+            return add('DATA006', `y[${n}][${t}]`, 'target row has the wrong width', { expected: `${K} values like y[0][0]` });
           row.forEach((v: unknown, k: number) => {
-            if (!finiteNumber(v)) add(typeof v === 'number' ? 'DATA005' : 'DATA004', `y[${n}][${t}][${k}]`, 'target is not a finite number', { value: v });
+            if (typeof v !== 'number' || sampleProblem(v))
+              add(typeof v === 'number' ? 'DATA005' : 'DATA004', `y[${n}][${t}][${k}]`, 'target is not a finite float32 number', { value: v });
             else flat[t * K + k] = v;
           });
         });
         return flat;
       });
-      ds.targetNames = Array.from({ length: Math.max(K, 0) }, (_, i) => `target${i}`);
+      ds.targetNames = Array.from({ length: K }, (_, i) => `target${i}`);
     } else {
       // class labels: names or indices, per sequence or per step
-      const names = labels ?? collectLabelNames(perStep ? (y as unknown[][]).flat() : y);
+      const names = labels ?? collectLabelNames(perStep ? (y as unknown[][]).flat() : y, file, limits);
       const index = new Map(names.map((s, i) => [s, i]));
       const toIndex = (v: unknown, path: string): number => {
         if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < names.length) return v;
@@ -319,14 +362,36 @@ export function labelExpectation(names: string[], perStep: boolean): string {
   return `one of ${list} or a class index 0..${names.length - 1}, in ${shape}`;
 }
 
-function collectLabelNames(values: unknown[]): string[] {
-  if (values.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= 0)) {
-    const max = Math.max(...(values as number[]));
-    return Array.from({ length: max + 1 }, (_, i) => String(i));
+const MAX_PROBLEMS = 20;
+
+/**
+ * Class names from the labels of a file that does not list them: indices 0..max when every label
+ * is a non-negative integer (the largest bounded by limits.maxClasses), else the distinct strings
+ * sorted. One pass, no spread or recursion: 200,000 labels are ordinary data.
+ */
+function collectLabelNames(values: readonly unknown[], file: string, limits: DataLimits): string[] {
+  let max = -1;
+  let indices = true;
+  for (const v of values) {
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 0) max = Math.max(max, v);
+    else indices = false;
   }
-  const seen: string[] = [];
-  for (const v of values) if (typeof v === 'string' && !seen.includes(v)) seen.push(v);
-  return seen.sort();
+  if (indices && max >= limits.maxClasses) {
+    throw dataError(file, [
+      {
+        code: 'DATA008',
+        path: 'label',
+        message: `class index ${max} would make ${max + 1} classes`,
+        value: max,
+        expected: `indices below ${limits.maxClasses}`,
+        hint: 'labels given as indices number the classes from 0; for more classes set TINYRNN_DATA_MAX_CLASSES',
+      },
+    ]);
+  }
+  if (indices) return Array.from({ length: max + 1 }, (_, i) => String(i));
+  const seen = new Set<string>();
+  for (const v of values) if (typeof v === 'string') seen.add(v);
+  return [...seen].sort();
 }
 
 function splitCsvLine(line: string): string[] {
@@ -352,7 +417,7 @@ function splitCsvLine(line: string): string[] {
 }
 
 /** Parses the CSV data format; errors carry the file and 1-based line. */
-export function parseCsvData(text: string, file = '<csv>', labelNames?: string[]): Dataset {
+export function parseCsvData(text: string, file = '<csv>', labelNames?: string[], limits: DataLimits = dataLimits()): Dataset {
   const lines = text.split(/\r?\n/);
   let li = 0;
   while (li < lines.length && (lines[li].trim() === '' || lines[li].startsWith('#'))) li++;
@@ -393,7 +458,7 @@ export function parseCsvData(text: string, file = '<csv>', labelNames?: string[]
     ]);
   const problems: Diagnostic[] = [];
   const add = (d: Diagnostic): void => {
-    if (problems.length < 20) problems.push(d);
+    if (problems.length < MAX_PROBLEMS) problems.push(d);
   };
   interface Acc {
     id: string;
@@ -436,12 +501,12 @@ export function parseCsvData(text: string, file = '<csv>', labelNames?: string[]
       const v = Number(s);
       if (s === '' || (Number.isNaN(v) && !/^nan$/i.test(s)))
         add({ code: 'DATA004', path: header[c], line, message: `not a number: ${JSON.stringify(s)}`, expected: 'a number' });
-      else if (!Number.isFinite(v))
+      else if (sampleProblem(v))
         add({
           code: 'DATA005',
           path: header[c],
           line,
-          message: `value is not finite: ${s}`,
+          message: `${sampleProblem(v)}: ${s}`,
           expected: 'a finite number',
           hint: 'fill sensor dropouts before training (e.g. repeat the last sample)',
         });
@@ -453,7 +518,7 @@ export function parseCsvData(text: string, file = '<csv>', labelNames?: string[]
       cur.targets.push(
         targetCols.map((c) => {
           const v = Number(cells[c]);
-          if (cells[c] === '' || !Number.isFinite(v))
+          if (cells[c] === '' || sampleProblem(v))
             add({
               code: Number.isNaN(v) || cells[c] === '' ? 'DATA004' : 'DATA005',
               path: header[c],
@@ -485,7 +550,13 @@ export function parseCsvData(text: string, file = '<csv>', labelNames?: string[]
     ds.targetNames = [header[labelCol]];
   } else if (labelCol >= 0) {
     const all = seqs.flatMap((s) => s.labels);
-    const names = labelNames ?? collectLabelNames(all.map((v) => (/^\d+$/.test(v) ? Number(v) : v)));
+    const names =
+      labelNames ??
+      collectLabelNames(
+        all.map((v) => (/^\d+$/.test(v) ? Number(v) : v)),
+        file,
+        limits,
+      );
     const idx = new Map(names.map((n, i) => [n, i]));
     const toIndex = (v: string, line: number): number => {
       const i = idx.get(v);

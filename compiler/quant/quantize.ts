@@ -14,7 +14,7 @@ import { QLayer, QuantModel, quantBoundProblems, validateQuantModel } from '../c
 import { calibrate, rawAbsMax } from './calibrate';
 import { layerOutType } from '../layers/ir';
 import { sigmoidTable, tanhTable } from './scale';
-import { QUANT_SPEC_VERSION, RAW_INPUT_MAX } from '../core/spec/spec';
+import { QUANT_SPEC_VERSION, RAW_OFFSET_MAX } from '../core/spec/spec';
 import { commonInputScale, firstLayerIsReservoir } from '../esn/quant';
 import { quantHooks } from '../layers/quant';
 import { Cols, DEFAULT_HEADROOM, INPUT_HEADROOM, MAX_HEADROOM, Problems, QParams, nonFinite, uniform } from './rows';
@@ -131,14 +131,14 @@ export function quantizeModel(m: FloatModel, sequences: ArrayLike<ArrayLike<numb
     const mean = m.normalization ? m.normalization.mean[f] : 0;
     const std = m.normalization ? m.normalization.std[f] : 1;
     const off = Math.round(mean * rawPerUnit[f]);
-    if (Math.abs(off) > RAW_INPUT_MAX) {
-      p.add('QNT007', `input.offset[${f}]`, `raw offset ${off} of feature ${m.meta.features[f]} is beyond 2^30`, {
+    if (Math.abs(off) > RAW_OFFSET_MAX) {
+      p.add('QNT007', `input.offset[${f}]`, `raw offset ${off} of feature ${m.meta.features[f]} is beyond 2^30 - 1`, {
         value: off,
-        expected: '|offset| <= 2^30',
+        expected: '|offset| <= 2^30 - 1',
         hint: 'use a smaller --raw-per-unit',
       });
     }
-    offset[f] = Math.max(-RAW_INPUT_MAX, Math.min(RAW_INPUT_MAX, off));
+    offset[f] = Math.max(-RAW_OFFSET_MAX, Math.min(RAW_OFFSET_MAX, off));
     const q = p.mult(1 / (rawPerUnit[f] * std * inCols.scale[f]), `input.m[${f}]`, `input stage of feature ${m.meta.features[f]}`);
     im[f] = q.m;
     is[f] = q.s;

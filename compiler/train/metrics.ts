@@ -5,6 +5,7 @@
 // Legend: N sequences, T steps, O outputs, K classes.
 
 import { TinyrnnError } from '../core/ir/errors';
+import { endsInSoftmax } from '../core/ir/kinds';
 import { FloatModel, isBidirectional, modelOutputSize } from '../core/ir/model';
 import { Dataset } from '../data/dataset';
 import { Net } from './net';
@@ -186,14 +187,7 @@ export function labelMap(model: FloatModel, data: Dataset): Int32Array {
   return map;
 }
 
-/**
- * Whether a classifier's outputs are probabilities (its head ends in softmax) or logits (the
- * usual PyTorch form, softmax inside the loss): then probabilities are a softmax on the host.
- */
-export function endsInSoftmax(layers: readonly { kind: string }[]): boolean {
-  const last = layers[layers.length - 1] as { kind: string; activation?: string } | undefined;
-  return last?.kind === 'dense' && last.activation === 'softmax';
-}
+export { endsInSoftmax };
 
 /** log sum exp(z) of z = o[off .. off+O), computed stably. */
 function logSumExp(o: ArrayLike<number>, off: number, O: number): number {

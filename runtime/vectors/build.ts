@@ -4,6 +4,7 @@
 // A leaf below both.
 
 import { FloatModel, Layer, layerOutputSize } from '../../compiler/core/ir/model';
+import { endsInSoftmax } from '../../compiler/core/ir/kinds';
 import { QuantModel } from '../../compiler/core/ir/quant-model';
 import { rawSequence } from '../../compiler/core/reference';
 import { Rng } from '../../compiler/core/util/rng';
@@ -37,8 +38,7 @@ export function buildModel(
     layers.push(l);
     width = layerOutputSize(l);
   }
-  const last = layers[layers.length - 1];
-  const classify = last?.kind === 'dense' && last.activation === 'softmax';
+  const classify = endsInSoftmax(layers);
   return {
     format: 'float',
     meta: {

@@ -66,6 +66,35 @@ function saturateCase(): GoldenCase {
   };
 }
 
+/**
+ * The input stage at the spec's bounds (docs/quantization.md section 4): offsets +-(2^30 - 1)
+ * (means +-331 model units, rawPerUnit (2^30 - 1) / 331 = 3243933) and raw inputs +-2^30, so
+ * r - offset reaches +-(2^31 - 1), the int32 limit.
+ */
+function inputExtremesCase(): GoldenCase {
+  const norm = { mean: [331, -331, 0], std: [40, 40, 1] };
+  const model = buildModel('input_extremes', 17, 3, [cellLayer('lstm', 3), denseLayer(2, 'none')], { norm });
+  const big = 2 ** 30;
+  return {
+    name: 'input_extremes',
+    description: 'the input stage at its bounds: offsets +-(2^30 - 1), raw inputs +-2^30 (r - offset = +-(2^31 - 1))',
+    model,
+    calib: walks(1017, 24, 20, 3, 40).map((s) => s.map((r) => r.map((v, f) => v + norm.mean[f]))),
+    rawPerUnit: 3243933,
+    sequences: () => [
+      [
+        [-big, big, big],
+        [big, -big, -big],
+        [big, -big, 0],
+        [-big, big, 0],
+        [0, 0, 0],
+        [big - 1, 1 - big, 1],
+        [-big, big, -big],
+      ],
+    ],
+  };
+}
+
 /** Extreme scales: features of very different magnitude, rows of tiny and large weights. */
 function extremeScalesCase(): GoldenCase {
   const model = buildModel('extreme_scales', 18, 3, [cellLayer('elman', 4), cellLayer('lstm', 3), denseLayer(2, 'none')]);
@@ -102,6 +131,7 @@ function modelCases(): GoldenCase[] {
     ]),
     normCase(),
     saturateCase(),
+    inputExtremesCase(),
     {
       ...basic('zeros', 'all-zero raw input (the state evolves from biases alone)', 17, [cellLayer('gru', 4), cellLayer('lstm', 3), denseLayer(2, 'none')]),
       sequences: () => [Array.from({ length: 10 }, () => [0, 0, 0])],
@@ -128,6 +158,7 @@ const CASE_ORDER = [
   'clip_lstm_elman',
   'norm_milli_g',
   'saturate',
+  'input_extremes',
   'zeros',
   'extreme_scales',
   'lstm_long_1000',

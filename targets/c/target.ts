@@ -2,18 +2,18 @@
 // and the memory report as text. The `compile --target c` adapter is bin/cli/targets/c.ts.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../../compiler/core/ir/format';
+import { writeBuildUnit } from '../../compiler/core/ir/write-unit';
 import { CGenResult, CReport } from './emit';
 import { ARM_MACHINES, ArmMachine, compileArmObject, runProgram, scratchDir, toolStatus } from './toolchain';
 
-/** Write the generated files under outDir (atomically, folders created). */
+/** The C build's manifest: the files of the unit, so the next build replaces exactly them. */
+export const C_MANIFEST = 'tinyrnn-c.json';
+
+/** Write the generated files and the manifest under outDir as one unit (all replace the previous build, or none). */
 export function writeGenerated(outDir: string, gen: CGenResult): string[] {
-  for (const f of gen.files) {
-    const p = path.join(outDir, ...f.path.split('/'));
-    fs.mkdirSync(path.dirname(p), { recursive: true });
-    writeFileAtomic(p, f.text);
-  }
-  return gen.files.map((f) => f.path);
+  const files = gen.files.map((f) => ({ path: f.path, data: f.text }));
+  const manifest = JSON.stringify({ target: 'c', files: gen.files.map((f) => f.path) }, null, 2) + '\n';
+  return writeBuildUnit(outDir, files, C_MANIFEST, manifest);
 }
 
 /** .text bytes of the model's object file for a core (kernels, API; newlib's memset/memcpy not included). */

@@ -2,9 +2,7 @@
 // weights (inline base64 or Storage files), the device runtime, an example app for the board's
 // family, a manifest for `tinyrnn flash`, and a report with the memory estimate and the
 // estimated time per step. Refuses a model that does not fit the board, with the numbers.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { writeFileAtomic } from '../../compiler/core/ir/format';
+import { writeBuildUnit } from '../../compiler/core/ir/write-unit';
 import { QuantModel } from '../../compiler/core/ir/quant-model';
 import { isStreaming } from '../../compiler/layers/ir';
 import { commentText } from '../emit/names';
@@ -193,16 +191,10 @@ export function manifestOf(b: EspruinoBuild): Manifest {
   };
 }
 
+/** Writes the build's files and manifest as one unit (all replace the previous build, or none). */
 export function writeBuild(b: EspruinoBuild, outDir: string): string[] {
-  fs.mkdirSync(outDir, { recursive: true });
-  const written: string[] = [];
-  for (const f of b.files) {
-    writeFileAtomic(path.join(outDir, f.local), f.bytes);
-    written.push(f.local);
-  }
-  writeFileAtomic(path.join(outDir, MANIFEST), JSON.stringify(manifestOf(b), null, 2) + '\n');
-  written.push(MANIFEST);
-  return written;
+  const files = b.files.map((f) => ({ path: f.local, data: f.bytes }));
+  return writeBuildUnit(outDir, files, MANIFEST, JSON.stringify(manifestOf(b), null, 2) + '\n');
 }
 
 export function costText(c: StepCost, board: BoardProfile): string {

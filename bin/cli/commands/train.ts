@@ -5,12 +5,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Io, OptionSpec, UsageError, choice, emit, flag, num, requireStr, str } from '../command';
 import { OUTPUT_MODES, paramCount } from '../../../compiler/core/ir/model';
-import { saveFloatModel } from '../../../compiler/core/ir/format';
+import { encodeFloatModel, writeFileAtomic } from '../../../compiler/core/ir/format';
+import { writeUnit } from '../../../compiler/core/ir/write-unit';
 import { loadData } from '../../../compiler/data/load';
 import { TRAIN_CELL_KINDS, TrainConfig } from '../../../compiler/train/config';
 import { BatchInfo, EpochRecord, TrainResult, Trainer } from '../../../compiler/train/trainer';
 import { formatEvalReport } from '../../../compiler/train/metrics';
-import { loadCheckpoint, saveCheckpoint } from '../../../compiler/train/checkpoint';
+import { encodeCheckpoint, loadCheckpoint, saveCheckpoint } from '../../../compiler/train/checkpoint';
 import { BUILTIN_DATASETS } from '../../../compiler/data/builtin';
 import { TASKS } from '../../../compiler/data/task';
 import { runEsnTraining } from './train-esn';
@@ -290,12 +291,14 @@ export const trainCommand: Command = {
     };
     process.on('SIGINT', onSigint);
     let res: TrainResult;
+    let lastCheckpoint = encodeCheckpoint(trainer, dataSpec);
     try {
       res = await trainer.run({
         onBatch: (b) => progress.batch(b),
         onEpoch: (r, t) => {
           progress.epoch(r, c.epochs);
-          saveCheckpoint(ckptFile, t, dataSpec);
+          lastCheckpoint = encodeCheckpoint(t, dataSpec);
+          writeFileAtomic(ckptFile, lastCheckpoint);
         },
         shouldStop: () => interrupted,
       });
@@ -310,7 +313,11 @@ export const trainCommand: Command = {
       );
       return 130;
     }
-    saveFloatModel(out, res.model);
+    // the model and its final checkpoint replace the previous run's as a unit (both or neither)
+    writeUnit([
+      { file: out, data: encodeFloatModel(res.model) },
+      { file: ckptFile, data: lastCheckpoint },
+    ]);
     const summary = trainSummary(res, out, trainer);
     const report = str(values, 'report');
     const wrote = report ? writeReportOption(io.cwd, report, renderTrainReport(summary, res.model, trainer.test?.data ?? null)) : '';

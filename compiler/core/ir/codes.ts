@@ -39,6 +39,7 @@ export const DIAGNOSTIC_CODES = {
   DATA014: 'a window length or stride does not fit the sequences',
   DATA015: 'a split leaves too few sequences',
   DATA016: 'the data have no labels or targets for the task',
+  DATA017: 'a data limit setting (TINYRNN_DATA_MAX_CLASSES) is not a positive integer',
   // names in generated code
   EMIT001: 'the --prefix (or a generated name) is not a usable C/JS identifier',
   EMIT002: 'unknown C layout (plain, arduino or platformio)',

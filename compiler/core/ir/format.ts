@@ -13,16 +13,18 @@
 //
 // Reading never crashes and never returns a silently wrong model: every failure is a
 // TinyrnnError with a TNN0xx code, and the decoded object is validated before it is returned.
+// The payload's structure is checked (cbor-scan.ts) before the decoder allocates anything.
 //   TNN001 truncated         TNN002 not a .tnn file (magic)   TNN003 newer format version
 //   TNN004 checksum mismatch TNN005 corrupt payload           TNN006 wrong model kind
 //   TNN007 trailing bytes    TNN008 cannot read/write the file
 
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { CborDecoder, CborEncoder } from '@jsonjoy.com/json-pack/lib/cbor';
 import { JsonPackExtension } from '@jsonjoy.com/json-pack/lib/JsonPackExtension';
 import { DiagnosticCode, TinyrnnError, isTypedArray } from './errors';
+import { CborScanError, scanCbor } from './cbor-scan';
+import { writeUnit } from './write-unit';
 import { FloatModel } from './model';
 import { validateFloatModel } from './validate';
 import { QuantModel, validateQuantModel } from './quant-model';
@@ -163,6 +165,12 @@ export function decodeContainer(bytes: Uint8Array): { kind: ModelKindName; model
   }
   let raw: unknown;
   try {
+    scanCbor(payload);
+  } catch (e) {
+    if (e instanceof CborScanError) throw corrupt(e.message);
+    throw e;
+  }
+  try {
     raw = new CborDecoder().decode(payload);
   } catch (e) {
     throw corrupt(`CBOR does not decode (${(e as Error).message})`);
@@ -170,29 +178,9 @@ export function decodeContainer(bytes: Uint8Array): { kind: ModelKindName; model
   return { kind, model: unwrap(raw) };
 }
 
-/** Writes a file atomically: a temporary file in the same folder, flushed, then renamed. */
+/** Writes a file atomically: a temporary file in the same folder, flushed, then renamed (write-unit.ts). */
 export function writeFileAtomic(file: string, data: Uint8Array | string): void {
-  const dir = path.dirname(path.resolve(file));
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-    const fd = fs.openSync(tmp, 'w');
-    try {
-      if (typeof data === 'string') fs.writeSync(fd, data);
-      else fs.writeSync(fd, data);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, file);
-  } catch (e) {
-    try {
-      fs.rmSync(tmp, { force: true });
-    } catch {
-      /* nothing left to clean */
-    }
-    throw new TinyrnnError({ code: 'TNN008', path: '', message: `cannot write: ${(e as Error).message}` }, file);
-  }
+  writeUnit([{ file, data }]);
 }
 
 export function readFileBytes(file: string): Uint8Array {

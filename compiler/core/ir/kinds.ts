@@ -31,3 +31,12 @@ export type QLayerOf<K extends QLayer['kind']> = Extract<QLayer, { kind: K }>;
  * type for kind K.
  */
 export type KindRegistry<Hooks extends { [K in LayerKind]: unknown }> = { readonly [K in LayerKind]: Hooks[K] };
+
+/**
+ * Whether a model's head ends in softmax (its outputs are probabilities, or on the device logits
+ * whose argmax is the class) rather than in logits left to the loss (the usual PyTorch form).
+ */
+export function endsInSoftmax(layers: readonly { kind: string }[]): boolean {
+  const last = layers[layers.length - 1] as { kind: string; activation?: string } | undefined;
+  return last?.kind === 'dense' && last.activation === 'softmax';
+}

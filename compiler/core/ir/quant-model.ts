@@ -19,11 +19,12 @@
 //   Each kind's fields and bounds are checked by its hooks (compiler/layers/<kind>/ir.ts), same codes.
 
 import { Diagnostic, DiagnosticCode, TinyrnnError, isPlainObject } from './errors';
-import { QUANT_SPEC_VERSION, RAW_INPUT_MAX, INT32_MAX, MULT_MAX, SHIFT_MAX, TABLE_SIZE } from '../spec/spec';
+import { QUANT_SPEC_VERSION, RAW_OFFSET_MAX, INT32_MAX, MULT_MAX, SHIFT_MAX, TABLE_SIZE } from '../spec/spec';
 import { Checker } from './quant-check';
 import { QLayer, isLayerKind } from './kinds';
 import { QuantModel } from './quant-types';
 import { IR_KINDS, irOf, lastOutputType, layerInputSize, layerOutputSize } from '../../layers/ir';
+import { checkMeta, checkQuantDoc } from './meta-check';
 
 export { Checker, checkOutputStage, rowAbsSum, requantBound } from './quant-check';
 export { recurrentIsH8 } from '../../layers/cell/ir';
@@ -98,19 +99,16 @@ export function quantModelProblems(m: unknown): Diagnostic[] {
     );
     return c.problems;
   }
-  if (!isObj(m.meta) || typeof m.meta.name !== 'string' || !Array.isArray(m.meta.features))
-    c.add('TNN201', 'meta', 'missing or malformed metadata', m.meta, '{ name, features }');
   c.oneOf(m, 'task', '', ['classification', 'regression']);
   c.oneOf(m, 'output', '', ['sequence', 'last']);
   c.oneOf(m, 'outputType', '', ['s8', 's16']);
   const F = c.size(m, 'inputSize', '');
   const O = c.size(m, 'outputSize', '');
-  if (isObj(m.meta) && Array.isArray(m.meta.features) && F !== undefined && m.meta.features.length !== F)
-    c.add('TNN201', 'meta.features', `has ${m.meta.features.length} names`, undefined, `${F} (inputSize)`);
+  checkMeta(c, m.meta, F, O);
   if (!isObj(m.input)) c.add('TNN201', 'input', 'missing input stage', m.input);
   else {
     c.arr(m.input, 'rawPerUnit', 'input', Int32Array, F, '(F)', 1, INT32_MAX);
-    c.arr(m.input, 'offset', 'input', Int32Array, F, '(F)', -RAW_INPUT_MAX, RAW_INPUT_MAX);
+    c.arr(m.input, 'offset', 'input', Int32Array, F, '(F)', -RAW_OFFSET_MAX, RAW_OFFSET_MAX);
     c.arr(m.input, 'm', 'input', Int32Array, F, '(F)', 0, MULT_MAX);
     c.arr(m.input, 's', 'input', Int32Array, F, '(F)', 0, SHIFT_MAX);
   }
@@ -132,7 +130,6 @@ export function quantModelProblems(m: unknown): Diagnostic[] {
         );
     }
   }
-  if (!isObj(m.doc)) c.add('TNN201', 'doc', 'missing documentation scales', m.doc);
   if (!Array.isArray(m.layers) || m.layers.length === 0) {
     c.add(Array.isArray(m.layers) ? 'TNN209' : 'TNN201', 'layers', 'model has no layers', m.layers, 'at least one layer');
     return c.problems;
@@ -152,6 +149,7 @@ export function quantModelProblems(m: unknown): Diagnostic[] {
     }
     width = IR_KINDS[l.kind].validateQuant(c, l, path, width, i === (m.layers as unknown[]).length - 1);
   });
+  checkQuantDoc(c, m.doc, F);
   if (O !== undefined && width !== undefined && O !== width) c.add('TNN208', 'outputSize', 'does not match the last layer output', O, String(width));
   if (c.problems.length === 0) {
     const want = lastOutputType(m as unknown as QuantModel);

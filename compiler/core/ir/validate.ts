@@ -19,6 +19,7 @@ import { FloatChecker } from './float-check';
 import { FloatModel, Layer, OUTPUT_MODES, TASKS, layerOutputSize } from './model';
 import { LAYER_KINDS, isLayerKind } from './kinds';
 import { IR_KINDS } from '../../layers/ir';
+import { checkMeta } from './meta-check';
 
 const isObj = isPlainObject;
 
@@ -47,23 +48,6 @@ export function floatModelProblems(m: unknown): Diagnostic[] {
   if (!(TASKS as readonly unknown[]).includes(m.task)) c.add('TNN104', 'task', 'unknown task', m.task, TASKS.join(' or '));
   if (!(OUTPUT_MODES as readonly unknown[]).includes(m.output)) {
     c.add('TNN104', 'output', 'unknown output mode', m.output, `${OUTPUT_MODES.join(' or ')} (one output per step, or one per sequence)`);
-  }
-  // metadata
-  const meta = m.meta;
-  if (!isObj(meta)) c.add('TNN101', 'meta', 'metadata missing', meta, '{ name, features, ... }');
-  else {
-    if (typeof meta.name !== 'string') c.add('TNN113', 'meta.name', 'model name is not a string', meta.name, 'a string');
-    if (!Array.isArray(meta.features) || meta.features.some((f) => typeof f !== 'string')) {
-      c.add('TNN113', 'meta.features', 'feature names are not a list of strings', meta.features, 'string[]');
-    } else if (F !== undefined && meta.features.length !== F) {
-      c.add('TNN110', 'meta.features', `${meta.features.length} feature names`, undefined, `${F} (the model's input size)`);
-    }
-    if (meta.sampleRate !== undefined && (typeof meta.sampleRate !== 'number' || !(meta.sampleRate > 0) || !Number.isFinite(meta.sampleRate))) {
-      c.add('TNN113', 'meta.sampleRate', 'sample rate is not a positive number', meta.sampleRate, 'Hz > 0, or absent');
-    }
-    if (meta.extra !== undefined && (!isObj(meta.extra) || Object.values(meta.extra).some((v) => typeof v !== 'string'))) {
-      c.add('TNN113', 'meta.extra', 'extra metadata is not a string map', meta.extra, 'Record<string, string>');
-    }
   }
   if (m.normalization !== undefined) {
     if (!isObj(m.normalization)) c.add('TNN101', 'normalization', 'normalisation is not an object', m.normalization, '{ mean, std }');
@@ -96,16 +80,7 @@ export function floatModelProblems(m: unknown): Diagnostic[] {
   m.layers.forEach((l, i) => {
     width = validateLayer(c, l, `layers[${i}]`, width);
   });
-  if (isObj(meta) && meta.labels !== undefined) {
-    if (!Array.isArray(meta.labels) || meta.labels.some((s) => typeof s !== 'string')) {
-      c.add('TNN113', 'meta.labels', 'class labels are not a list of strings', meta.labels, 'string[]');
-    } else {
-      if (width !== undefined && meta.labels.length !== width) {
-        c.add('TNN110', 'meta.labels', `${meta.labels.length} class labels`, undefined, `${width} (the model's output width)`);
-      }
-      if (new Set(meta.labels).size !== meta.labels.length) c.add('TNN110', 'meta.labels', 'class labels are not unique', meta.labels, 'distinct names');
-    }
-  }
+  checkMeta(c, m.meta, F, width);
   return c.problems;
 }
 

@@ -9,6 +9,7 @@
 //
 // Legend: T steps, F features, I layer input, H hidden, G gates, U dense units, O outputs.
 
+import { endsInSoftmax } from '../ir/kinds';
 import { TinyrnnError } from '../ir/errors';
 import { QuantModel, assertSpecVersion } from '../ir/quant-model';
 import { requantize, sat_s16 } from '../spec/fixed';
@@ -145,8 +146,7 @@ export function rawSequence(m: QuantModel, x: ArrayLike<number>): number[][] {
 export function dequantizeOutput(m: QuantModel, y: ArrayLike<number>): Float64Array {
   const out = new Float64Array(y.length);
   for (let i = 0; i < y.length; i++) out[i] = (y[i] - m.doc.outputZp) * m.doc.outputScale;
-  const last = m.layers[m.layers.length - 1];
-  if (last.kind === 'dense' && last.activation === 'softmax') {
+  if (endsInSoftmax(m.layers)) {
     let mx = -Infinity;
     for (let i = 0; i < out.length; i++) if (out[i] > mx) mx = out[i];
     let s = 0;

@@ -28,6 +28,11 @@ export const PRODUCT_LIMIT = 2 ** 47;
 
 /** Raw model inputs (integers fed by the host or sensor) must satisfy |r| <= RAW_INPUT_MAX. */
 export const RAW_INPUT_MAX = 2 ** 30;
+/**
+ * The input stage's offset satisfies |offset| <= RAW_OFFSET_MAX = 2^30 - 1, so r - offset stays
+ * within int32 (|r - offset| <= 2^31 - 1) for every valid r (docs/quantization.md section 4).
+ */
+export const RAW_OFFSET_MAX = RAW_INPUT_MAX - 1;
 
 /** Storage of the model's output vector: int8 between layers, int16 for the last layer. */
 export const OUTPUT_TYPES = ['s8', 's16'] as const;

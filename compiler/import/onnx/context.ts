@@ -31,6 +31,8 @@ export class ImportContext {
   sawStaticSeqLens = false;
   /** Unrolled recurrences folded back into RNN nodes before the walk (unrolled.ts). */
   readonly unrolled: string[] = [];
+  /** Elements of every constant folded so far (bounded by MAX_FOLDED_TOTAL: linear work, bounded memory). */
+  foldedElements = 0;
 
   constructor(readonly m: OnnxModel) {
     this.opset = this.checkOpsets();
@@ -186,6 +188,7 @@ export class ImportContext {
   set(n: OnnxNode, k: number, v: Value): void {
     const name = n.outputs[k];
     if (name) this.values.set(name, v);
+    if (v.kind === 'const') this.foldedElements += v.data.length;
   }
 
   out(n: OnnxNode, a: ActValue, axes: Axis[], extra: Partial<ActValue> = {}): void {

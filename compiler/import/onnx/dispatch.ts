@@ -7,7 +7,7 @@ import { ImportContext } from './context';
 import { roundTo } from './fold';
 import { SUPPORTED_OPS, opHandler } from './ops';
 import { stackPick } from './ops/concat';
-import { FillValue } from './values';
+import { FillValue, MAX_FOLDED_ELEMENTS, MAX_FOLDED_TOTAL, ShapeLimitError } from './values';
 
 const RECURRENT = ['LSTM', 'GRU', 'RNN'];
 
@@ -63,4 +63,16 @@ export function evalNode(cx: ImportContext, n: OnnxNode): void {
   const h = opHandler(n.opType);
   if (!h?.act) return unsupported(cx, n, h !== undefined);
   h.act(cx, n);
+}
+
+/** evalNode, with sizes past the folding limits (values.ts) reported on the node (ONNX013): linear work, bounded memory. */
+export function evalChecked(cx: ImportContext, n: OnnxNode): void {
+  try {
+    evalNode(cx, n);
+    if (cx.foldedElements > MAX_FOLDED_TOTAL)
+      throw new ShapeLimitError(`constants folded so far hold ${cx.foldedElements} elements, more than ${MAX_FOLDED_TOTAL}`);
+  } catch (e) {
+    if (!(e instanceof ShapeLimitError)) throw e;
+    cx.nodeFail(n, 'ONNX013', e.message, { expected: `tensors of at most ${MAX_FOLDED_ELEMENTS} elements with non-negative integer sizes` });
+  }
 }

@@ -28,7 +28,7 @@
 
 import { OnnxModel, decodeOnnx } from './codec';
 import { ImportContext } from './context';
-import { evalNode } from './dispatch';
+import { evalChecked } from './dispatch';
 import { neededNodes, topoOrder } from './graph';
 import { bindModelInput } from './input';
 import { ImportOptions, ImportResult } from './options';
@@ -59,7 +59,7 @@ export function importOnnxModel(m: OnnxModel, opts: ImportOptions = {}): ImportR
   const outName = outputName(cx, opts);
   const order = topoOrder(cx);
   const needed = neededNodes(cx, outName);
-  for (const n of order) if (needed.has(n.index)) evalNode(cx, n);
+  for (const n of order) if (needed.has(n.index)) evalChecked(cx, n);
   const out = cx.values.get(outName);
   if (!out) cx.fail('ONNX012', `graph.output ${JSON.stringify(outName)}`, 'the output is never computed', { hint: 'no node produces it' });
   return finish(cx, opts, input, outName, out, { needed: needed.size, total: order.length });

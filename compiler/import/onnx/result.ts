@@ -3,6 +3,7 @@
 // meta.extra, its task and labels, and the input normalisation found before the first layer.
 
 import { FloatModel, Layer, Task, isCellLayer, layerOutputSize } from '../../core/ir/model';
+import { endsInSoftmax } from '../../core/ir/kinds';
 import { validateFloatModel } from '../../core/ir/validate';
 import { ImportContext } from './context';
 import { ModelInput } from './input';
@@ -61,7 +62,7 @@ function checkOutput(cx: ImportContext, outName: string, v: Value): ActValue {
  * or labels are given (a head that ends in logits, softmax left to the loss, is a classifier too).
  */
 function taskAndLabels(cx: ImportContext, opts: ImportOptions, lastLayer: Layer): { task: Task; labels?: string[] } {
-  const isSoftmax = lastLayer.kind === 'dense' && lastLayer.activation === 'softmax';
+  const isSoftmax = endsInSoftmax([lastLayer]);
   const task: Task = opts.task ?? (isSoftmax || opts.labels ? 'classification' : 'regression');
   const O = layerOutputSize(lastLayer);
   if (opts.labels && (task !== 'classification' || opts.labels.length !== O)) {

@@ -81,8 +81,26 @@ export interface StackValue {
 
 export type Value = ConstValue | ShapeValue | FillValue | ActValue | StackValue;
 
+/**
+ * The most elements one tensor folded at import time may hold (2^22, 32 MiB as float64), and all
+ * of them together (2^24): exporters' shape plumbing is a few elements, weights are far smaller
+ * than this, and a hostile size (2^33, 1e10) is refused before anything is allocated.
+ */
+export const MAX_FOLDED_ELEMENTS = 1 << 22;
+export const MAX_FOLDED_TOTAL = 1 << 24;
+
+/** A size the importer will not allocate: the importer reports it as ONNX013 on the node. */
+export class ShapeLimitError extends Error {}
+
+/** Element count of a shape whose every dimension is a non-negative integer, at most MAX_FOLDED_ELEMENTS. */
 export function numel(dims: readonly number[]): number {
-  return dims.reduce((a, b) => a * b, 1);
+  let n = 1;
+  for (const d of dims) {
+    if (!Number.isSafeInteger(d) || d < 0) throw new ShapeLimitError(`dimension ${d} of [${dims.join(', ')}] is not a non-negative integer`);
+    n *= d;
+  }
+  if (n > MAX_FOLDED_ELEMENTS) throw new ShapeLimitError(`shape [${dims.join(', ')}] has ${n} elements, more than the ${MAX_FOLDED_ELEMENTS} tinyrnn folds`);
+  return n;
 }
 
 export function featureWidth(a: ActValue): number {

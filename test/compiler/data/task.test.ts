@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DIAGNOSTIC_CODES } from '../../../compiler/core/ir/codes';
 import { TinyrnnError, formatDiagnostic } from '../../../compiler/core/ir/errors';
-import { datasetFromObject, parseCsvData, parseJsonData, loadDataFile } from '../../../compiler/data/dataset';
+import { dataLimits, datasetFromObject, parseCsvData, parseJsonData, loadDataFile } from '../../../compiler/data/dataset';
 import { loadData } from '../../../compiler/data/load';
 import { builtinDataset } from '../../../compiler/data/builtin';
 import { checkDataset, splitIndices, windowDataset } from '../../../compiler/data/prep';
@@ -130,6 +130,7 @@ describe('every DATA error says what was expected and what was found', () => {
     DATA013: () => builtinDataset('sines?bogus=1'),
     DATA014: () => windowDataset(d2, 50),
     DATA015: () => splitIndices(d2, { val: 0.6, test: 0.6 }, 1),
+    DATA017: () => dataLimits({ TINYRNN_DATA_MAX_CLASSES: 'many' }),
     DATA016: () => evaluateOutputs(model, d2, [new Float64Array(2), new Float64Array(2)]),
   };
 

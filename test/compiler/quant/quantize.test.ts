@@ -157,6 +157,13 @@ describe('refusals', () => {
     expect(e.diagnostics.find((d) => d.code === 'QNT007')?.path).toBe('input.offset[1]');
   });
 
+  test('QNT007 at exactly 2^30: r - offset must fit int32 for |r| <= 2^30 (spec section 4)', () => {
+    const m = tinyModel();
+    m.normalization!.mean[1] = 2 ** 30;
+    const e = refusal(() => quantizeModel(m, calib, { rawPerUnit: 1 }));
+    expect(e.diagnostics.find((d) => d.code === 'QNT007')).toMatchObject({ path: 'input.offset[1]', value: 2 ** 30 });
+  });
+
   test('QNT008: bad option values', () => {
     expect(refusal(() => quantizeModel(tinyModel(), calib, { percentile: 40 })).diagnostics[0]).toMatchObject({
       code: 'QNT008',
