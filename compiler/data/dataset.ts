@@ -33,6 +33,8 @@ export interface Dataset {
   /** Names of the K target columns. */
   targetNames?: string[];
   sampleRate?: number;
+  /** Why the data are read as classification or regression (compiler/data/task.ts), when a loader guessed. */
+  taskEvidence?: string;
 }
 
 export function seqLength(d: Dataset, n: number): number {
@@ -58,7 +60,15 @@ function readText(file: string): string {
     return fs.readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new TinyrnnError({ code: 'DATA011', path: '', message: code === 'ENOENT' ? 'no such file' : `cannot read: ${(e as Error).message}` }, file);
+    throw new TinyrnnError(
+      {
+        code: 'DATA011',
+        path: '',
+        message: code === 'ENOENT' ? 'no such file' : `cannot read: ${(e as Error).message}`,
+        expected: 'a readable JSON or CSV data file',
+      },
+      file,
+    );
   }
 }
 
@@ -80,7 +90,12 @@ export function parseJsonData(text: string, file = '<json>'): Dataset {
     const msg = (e as Error).message;
     const pos = /position (\d+)/.exec(msg);
     const offset = pos ? Number(pos[1]) : jsonErrorOffset(text);
-    const d: Diagnostic = { code: 'DATA001', path: '', message: `not valid JSON: ${msg.split('\n')[0]}` };
+    const d: Diagnostic = {
+      code: 'DATA001',
+      path: '',
+      message: `not valid JSON: ${msg.split('\n')[0]}`,
+      expected: 'a JSON object { "x": N x T x F numbers, "y": ... }',
+    };
     if (offset >= 0) d.line = lineOfOffset(text, offset);
     throw dataError(file, [d]);
   }
@@ -256,13 +271,38 @@ export function datasetFromObject(doc: unknown, file = '<data>', limits: DataLim
   }
   if (problems.length) throw dataError(file, problems);
   if (o.y !== undefined) {
-    if (!Array.isArray(o.y)) throw dataError(file, [{ code: 'DATA002', path: 'y', message: 'y is not an array', expected: 'N labels or N x T x K targets' }]);
+    if (!Array.isArray(o.y))
+      throw dataError(file, [
+        {
+          code: 'DATA002',
+          path: 'y',
+          message: `y is ${typeof o.y}, not an array`,
+          expected: 'y as N labels (one per sequence), N x T labels or numbers (one per step), or N x T x K targets',
+        },
+      ]);
     const y = o.y as unknown[];
     if (y.length !== xs.length)
       throw dataError(file, [{ code: 'DATA007', path: 'y', message: `${y.length} entries in y`, expected: `${xs.length} (one per sequence in x)` }]);
     const perStep = Array.isArray(y[0]);
     const isTargets = perStep && Array.isArray((y[0] as unknown[])[0]);
-    if (isTargets) {
+    if (
+      perStep &&
+      !isTargets &&
+      (y as unknown[][]).every((ys) => Array.isArray(ys) && ys.some(finiteNumber) && ys.every((v) => typeof v === 'number')) &&
+      (y as number[][]).some((ys) => ys.some((v) => !Number.isInteger(v)))
+    ) {
+      // N x T real numbers: one regression target per step
+      ds.targets = y.map((ys, n) => {
+        const T = xs[n].length / F;
+        const row = ys as number[];
+        if (row.length !== T) add('DATA007', `y[${n}]`, `has ${row.length} steps`, { expected: `${T} targets, one per step of x[${n}] (y as N x T numbers)` });
+        row.forEach((v, t) => {
+          if (sampleProblem(v)) add('DATA005', `y[${n}][${t}]`, 'target is not a finite number', { value: v, expected: 'a finite number' });
+        });
+        return Float32Array.from(row);
+      });
+      ds.targetNames = ['target0'];
+    } else if (isTargets) {
       const K = ((y[0] as unknown[])[0] as unknown[]).length; // the width of y[0][0], an array (isTargets)
       ds.targets = y.map((ys, n) => {
         const T = xs[n].length / F;
@@ -290,7 +330,7 @@ export function datasetFromObject(doc: unknown, file = '<data>', limits: DataLim
       const toIndex = (v: unknown, path: string): number => {
         if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < names.length) return v;
         if (typeof v === 'string' && index.has(v)) return index.get(v) as number;
-        add('DATA008', path, 'unknown label', { value: v, expected: `${labelList(names)} or an index below ${names.length}` });
+        add('DATA008', path, 'unknown label', { value: v, expected: labelExpectation(names, perStep) });
         return 0;
       };
       if (perStep) {
@@ -312,13 +352,17 @@ export function datasetFromObject(doc: unknown, file = '<data>', limits: DataLim
   return ds;
 }
 
-const MAX_PROBLEMS = 20;
-
-/** "one of "a", "b", ..." for an unknown-label message, at most 20 names (one message per label must stay short). */
-function labelList(names: readonly string[]): string {
-  const shown = names.slice(0, 20).map((s) => JSON.stringify(s));
-  return `one of ${shown.join(', ')}${names.length > 20 ? `, ... (${names.length} labels)` : ''}`;
+/** What a label must be, in words: never an empty list or a bound below 1. */
+export function labelExpectation(names: string[], perStep: boolean): string {
+  const shape = perStep ? 'y as N x T labels (one per step)' : 'y as N labels (one per sequence)';
+  if (names.length === 0)
+    return `class names (strings) or class indices (whole numbers >= 0) in ${shape}; for real-valued targets give y as N x T numbers or N x T x K`;
+  const shown = names.slice(0, 8).map((s) => JSON.stringify(s));
+  const list = shown.join(', ') + (names.length > 8 ? `, ... (${names.length} classes)` : '');
+  return `one of ${list} or a class index 0..${names.length - 1}, in ${shape}`;
 }
+
+const MAX_PROBLEMS = 20;
 
 /**
  * Class names from the labels of a file that does not list them: indices 0..max when every label
@@ -500,7 +544,11 @@ export function parseCsvData(text: string, file = '<csv>', labelNames?: string[]
     ds.targets = seqs.map((s) => Float32Array.from(s.targets.flat()));
     ds.targetNames = targetCols.map((c) => header[c]);
   }
-  if (labelCol >= 0) {
+  if (labelCol >= 0 && !labelNames && realLabels(seqs.flatMap((s) => s.labels))) {
+    // a label column of real numbers: one regression target per step
+    ds.targets = seqs.map((s) => Float32Array.from(s.labels, Number));
+    ds.targetNames = [header[labelCol]];
+  } else if (labelCol >= 0) {
     const all = seqs.flatMap((s) => s.labels);
     const names =
       labelNames ??
@@ -513,7 +561,7 @@ export function parseCsvData(text: string, file = '<csv>', labelNames?: string[]
     const toIndex = (v: string, line: number): number => {
       const i = idx.get(v);
       if (i === undefined) {
-        add({ code: 'DATA008', path: 'label', line, message: `unknown label ${JSON.stringify(v)}`, expected: labelList(names) });
+        add({ code: 'DATA008', path: 'label', line, message: `unknown label ${JSON.stringify(v)}`, expected: labelExpectation(names, true) });
         return 0;
       }
       return i;
@@ -526,6 +574,11 @@ export function parseCsvData(text: string, file = '<csv>', labelNames?: string[]
   if (problems.length) throw dataError(file, problems);
   void F;
   return ds;
+}
+
+/** True when every label is a number and some are not whole numbers. */
+function realLabels(values: string[]): boolean {
+  return values.every((v) => v !== '' && Number.isFinite(Number(v))) && values.some((v) => !Number.isInteger(Number(v)));
 }
 
 /** Converts a Dataset sequence to T rows of F numbers (for APIs that want nested arrays). */

@@ -6,7 +6,7 @@
 //        DATA014 windowing  DATA015 split too small   DATA016 no labels/targets to train on
 
 import { Diagnostic, TinyrnnError } from '../core/ir/errors';
-import { Dataset, seqLength } from './dataset';
+import { Dataset, labelExpectation, seqLength } from './dataset';
 import { Rng } from '../core/util/rng';
 
 /** Checks a Dataset built by any means (files, generators, API): collects every problem. */
@@ -40,7 +40,7 @@ export function checkDataset(d: Dataset, opts: { needTargets?: boolean } = {}): 
   if (d.y) {
     if (d.y.length !== d.x.length) add({ code: 'DATA007', path: 'y', message: `${d.y.length} labels`, expected: `${d.x.length} (one per sequence)` });
     d.y.forEach((v, n) => {
-      if (!(v >= 0 && v < K)) add({ code: 'DATA008', path: `y[${n}]`, message: 'unknown label', value: v, expected: `a class index below ${K}` });
+      if (!(v >= 0 && v < K)) add({ code: 'DATA008', path: `y[${n}]`, message: 'unknown label', value: v, expected: labelExpectation(d.labels ?? [], false) });
     });
   }
   if (d.yStep) {
@@ -49,7 +49,7 @@ export function checkDataset(d: Dataset, opts: { needTargets?: boolean } = {}): 
         add({ code: 'DATA007', path: `y[${n}]`, message: `${ys.length} per-step labels`, expected: `${d.x[n].length / F} (the length of x[${n}])` });
       for (let t = 0; t < ys.length; t++) {
         if (!(ys[t] >= 0 && ys[t] < K)) {
-          add({ code: 'DATA008', path: `y[${n}][${t}]`, message: 'unknown label', value: ys[t], expected: `a class index below ${K}` });
+          add({ code: 'DATA008', path: `y[${n}][${t}]`, message: 'unknown label', value: ys[t], expected: labelExpectation(d.labels ?? [], true) });
           break;
         }
       }

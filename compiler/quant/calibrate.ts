@@ -12,7 +12,16 @@ export class RangeStat {
   maxAbs = 0;
   count = 0;
   private chunks: Float32Array[] = [];
+  /** The margin range() adds beyond the calibrated values (1: none; see withHeadroom). */
+  private headroom = 1;
   constructor(private readonly keepValues: boolean) {}
+  /** A view of the same values whose range is `factor` times the calibrated one (output and state headroom). */
+  withHeadroom(factor: number): RangeStat {
+    const v = Object.create(RangeStat.prototype) as RangeStat;
+    Object.assign(v, this);
+    v.headroom = factor;
+    return v;
+  }
   add(v: ArrayLike<number>): void {
     for (let i = 0; i < v.length; i++) {
       const x = v[i];
@@ -26,7 +35,7 @@ export class RangeStat {
   }
   /**
    * The range to quantise for: [min, max], or with a percentile P the (100-P)-th and P-th
-   * percentiles; always widened to contain 0.
+   * percentiles; always widened to contain 0, then scaled by the headroom.
    */
   range(percentile?: number): [number, number] {
     if (this.count === 0) return [0, 0];
@@ -44,7 +53,7 @@ export class RangeStat {
       lo = at((100 - percentile) / 100);
       hi = at(percentile / 100);
     }
-    return [Math.min(lo, 0), Math.max(hi, 0)];
+    return [Math.min(lo, 0) * this.headroom, Math.max(hi, 0) * this.headroom];
   }
   /** Largest |value| (percentile-aware). */
   absMax(percentile?: number): number {

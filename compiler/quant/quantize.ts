@@ -17,9 +17,21 @@ import { sigmoidTable, tanhTable } from './scale';
 import { QUANT_SPEC_VERSION, RAW_OFFSET_MAX } from '../core/spec/spec';
 import { commonInputScale, firstLayerIsReservoir } from '../esn/quant';
 import { quantHooks } from '../layers/quant';
-import { Cols, INPUT_HEADROOM, Problems, QParams, nonFinite, uniform } from './rows';
+import { Cols, DEFAULT_HEADROOM, INPUT_HEADROOM, MAX_HEADROOM, Problems, QParams, nonFinite, uniform } from './rows';
 
-export { INPUT_HEADROOM, PRE_SCALE, Problems, int8Params, nonFinite, quantRows, foldBias, rowMultipliers, uniform } from './rows';
+export {
+  DEFAULT_HEADROOM,
+  INPUT_HEADROOM,
+  MAX_HEADROOM,
+  PRE_SCALE,
+  Problems,
+  int8Params,
+  nonFinite,
+  quantRows,
+  foldBias,
+  rowMultipliers,
+  uniform,
+} from './rows';
 export { denseParams } from '../layers/dense/quant';
 export type { Cols, QParams } from './rows';
 
@@ -28,6 +40,8 @@ export interface QuantizeOptions {
   percentile?: number;
   /** Raw units per model unit for every feature (an integer >= 1); default: automatic (section 7.9). */
   rawPerUnit?: number;
+  /** Output and state ranges cover this many times their calibrated range (>= 1; default DEFAULT_HEADROOM). */
+  headroom?: number;
   /** Where the calibration data came from (recorded in doc.calibration). */
   source?: string;
 }
@@ -54,6 +68,13 @@ export function quantizeModel(m: FloatModel, sequences: ArrayLike<ArrayLike<numb
   }
   if (opts.rawPerUnit !== undefined && !(Number.isInteger(opts.rawPerUnit) && opts.rawPerUnit >= 1 && opts.rawPerUnit <= 2 ** 24)) {
     p.add('QNT008', 'rawPerUnit', 'raw units per model unit must be an integer', { value: opts.rawPerUnit, expected: 'an integer in [1, 2^24]' });
+  }
+  const headroom = opts.headroom ?? DEFAULT_HEADROOM;
+  if (!(headroom >= 1 && headroom <= MAX_HEADROOM)) {
+    p.add('QNT008', 'headroom', 'headroom out of range', {
+      value: opts.headroom,
+      expected: `a number in [1, ${MAX_HEADROOM}] (1: no margin beyond the calibrated ranges)`,
+    });
   }
   const F = m.inputSize;
   let steps = 0;
@@ -130,7 +151,7 @@ export function quantizeModel(m: FloatModel, sequences: ArrayLike<ArrayLike<numb
   let curQ: QParams = { scale: NaN, zp: 0 };
   const last = m.layers.length - 1;
   m.layers.forEach((l, i) => {
-    const stat = (key: string) => get(`L${i}.${key}`);
+    const stat = (key: string) => get(`L${i}.${key}`)?.withHeadroom(headroom);
     const q = quantHooks(l.kind).quantize({ p, path: `layers[${i}]`, inQ: cur, isLast: i === last, stat, percentile }, l);
     layers.push(q.layer);
     docLayers.push(q.doc);
@@ -156,7 +177,7 @@ export function quantizeModel(m: FloatModel, sequences: ArrayLike<ArrayLike<numb
       layers: docLayers,
       outputScale: curQ.scale,
       outputZp: curQ.zp,
-      calibration: `${percentile !== undefined && percentile < 100 ? `percentile ${percentile}` : 'min/max'} over ${cal.sequences} sequences, ${cal.steps} steps${opts.source ? ` of ${opts.source}` : ''}`,
+      calibration: `${percentile !== undefined && percentile < 100 ? `percentile ${percentile}` : 'min/max'} over ${cal.sequences} sequences, ${cal.steps} steps${opts.source ? ` of ${opts.source}` : ''}${headroom !== 1 ? `, headroom ${headroom}x` : ''}`,
     },
   };
   const bounds = quantBoundProblems(qm, 'QNT003');

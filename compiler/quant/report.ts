@@ -8,8 +8,7 @@
 import { TinyrnnError } from '../core/ir/errors';
 import { FloatModel, modelOutputSize } from '../core/ir/model';
 import { QuantModel } from '../core/ir/quant-model';
-import { quantHooks } from '../layers/quant';
-import { S16, TraceEntry } from './hooks';
+import { SaturationCounter, SaturationRow, dequantTrace, formatSaturation } from './saturation';
 import { Dataset } from '../data/dataset';
 import { runFloat, argmax } from '../float/infer';
 import { EvalReport, evaluateOutputs, formatEvalReport, predictFloat } from '../train/metrics';
@@ -55,10 +54,12 @@ export interface QuantReport {
   /** Sequences the per-tensor analysis ran on (at most opts.traceSequences). */
   tracedSequences: number;
   growth: GrowthRow[];
+  /** Output and state tensors at their integer limit, share of steps (every sequence). */
+  saturation: SaturationRow[];
 }
 
 /** Dequantised model outputs of every sequence, (N)(T*O), in the shape evaluateOutputs takes. */
-export function predictQuant(q: QuantModel, data: Dataset): Float64Array[] {
+export function predictQuant(q: QuantModel, data: Dataset, obs?: QuantObserver): Float64Array[] {
   if (data.features.length !== q.inputSize) {
     throw new TinyrnnError(
       {
@@ -72,7 +73,7 @@ export function predictQuant(q: QuantModel, data: Dataset): Float64Array[] {
   }
   const O = q.outputSize;
   return data.x.map((x) => {
-    const run = runQuant(q, rawSequence(q, x));
+    const run = runQuant(q, rawSequence(q, x), obs);
     const out = new Float64Array(run.steps.length * O);
     run.steps.forEach((y, t) => out.set(dequantizeOutput(q, y), t * O));
     return out;
@@ -82,14 +83,6 @@ export function predictQuant(q: QuantModel, data: Dataset): Float64Array[] {
 /** Scores a quantised model alone (the metric of `tinyrnn eval MODEL.q.tnn`). */
 export function evaluateQuant(q: QuantModel, data: Dataset): EvalReport {
   return evaluateOutputs(q, data, predictQuant(q, data));
-}
-
-/** An integer trace entry in real units (layer i < 0: the model input x16), with where it goes in the report; null when it has no float counterpart. */
-function dequantTrace(q: QuantModel, i: number, key: string, v: Int32Array): TraceEntry | null {
-  if (i >= 0) return quantHooks(q.layers[i].kind).trace(q.layers[i], q.doc.layers[i], key, v);
-  const out = new Float64Array(v.length);
-  for (let f = 0; f < v.length; f++) out[f] = v[f] * q.doc.inputScale[f];
-  return { floatKey: 'x', values: out, limits: S16, label: '', tensor: key, hidden: false };
 }
 
 /** Float outputs (T, O) per sequence, flat, from compiler/float/infer (runFloat). */
@@ -129,7 +122,8 @@ export function compareQuant(f: FloatModel, q: QuantModel, data: Dataset, opts: 
   const O = q.outputSize;
   const F = q.inputSize;
   const floatOut = predictFloat(f, data);
-  const quantOut = predictQuant(q, data);
+  const sat = new SaturationCounter(q);
+  const quantOut = predictQuant(q, data, sat.observe);
   const fr = evaluateOutputs(f, data, floatOut);
   const qr = evaluateOutputs(q, data, quantOut);
   let steps = 0;
@@ -219,6 +213,7 @@ export function compareQuant(f: FloatModel, q: QuantModel, data: Dataset, opts: 
     })),
     tracedSequences: nTrace,
     growth,
+    saturation: sat.result(),
   };
 }
 
@@ -260,6 +255,7 @@ export function formatQuantReport(r: QuantReport, title: string): string {
       `    ${`${g.from + 1}-${g.to + 1}`.padEnd(11)}  ${g4(g.outputMean).padStart(10)}  ${hn.map((h) => g4(g.hidden[h] ?? 0).padStart(Math.max(10, h.length))).join('  ')}`,
     );
   }
+  lines.push(formatSaturation(r.saturation));
   return lines.join('\n');
 }
 

@@ -22,13 +22,21 @@ export const uniform = (q: QParams, n: number): Cols => ({ scale: new Float64Arr
 export const PRE_SCALE = 2 ** -PRE_FRAC_BITS;
 /** The int16 model input covers this many times the calibrated input range (section 7.2). */
 export const INPUT_HEADROOM = 2;
+/**
+ * Output and state ranges (the model output, int8 outputs between layers, hidden state, LSTM
+ * cell) cover this many times their calibrated range by default (`--headroom`), so a series that
+ * grows past anything seen in calibration is followed instead of clipped flat; ranges of bounded
+ * activations (tanh, sigmoid) never go beyond what the activation can produce.
+ */
+export const DEFAULT_HEADROOM = 1.5;
+export const MAX_HEADROOM = 16;
 
 /** Asymmetric int8 parameters for a range that contains 0 (section 7.2). */
 export function int8Params(lo: number, hi: number): QParams {
   if (!(hi > lo)) return { scale: 2 ** -7, zp: 0 };
   const scale = (hi - lo) / 255;
   const zp = Math.min(127, Math.max(-128, Math.round(-128 - lo / scale)));
-  return { scale, zp };
+  return { scale, zp: zp === 0 ? 0 : zp }; // never -0 (a symmetric range rounds -0.5 to -0)
 }
 
 export class Problems {

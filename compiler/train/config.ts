@@ -4,6 +4,7 @@
 import { CELL_KINDS, ELMAN_ACTIVATIONS, OUTPUT_MODES, ElmanActivation, OutputMode } from '../core/ir/model';
 import { Diagnostic, TinyrnnError } from '../core/ir/errors';
 import { DEFAULT_OPTIMIZER, OptimizerKind, ScheduleKind } from './optim';
+import { TASKS, Task } from '../data/task';
 
 /** What `cell` may be: a recurrent cell, or jordan (Elman layers below a Jordan layer). */
 export const TRAIN_CELL_KINDS = [...CELL_KINDS, 'jordan'] as const;
@@ -50,6 +51,8 @@ export interface TrainConfig {
   stride: number;
   seed: number;
   name: string;
+  /** The task to read the data as; undefined: guessed from the labels or targets (compiler/data/task.ts). */
+  task?: Task;
 }
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
@@ -129,6 +132,7 @@ export function resolveTrainConfig(c: Partial<TrainConfig> = {}): TrainConfig {
   int('seed', 0, 4294967295);
   if (r.bptt > 0 && r.bidirectional) bad('bptt', r.bptt, '0 with a bidirectional model (its backward half needs the whole sequence)');
   if (typeof r.name !== 'string') bad('name', r.name, 'a string');
+  if (r.task !== undefined && !(TASKS as readonly string[]).includes(r.task)) bad('task', r.task, TASKS.join(' or '));
   if (problems.length) throw new TinyrnnError(problems);
   return r;
 }

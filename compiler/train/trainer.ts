@@ -8,6 +8,7 @@
 
 import { crc32 } from 'node:zlib';
 import { Dataset } from '../data/dataset';
+import { withTask } from '../data/task';
 import { checkDataset, normalizationStats, splitIndices, subset, windowDataset } from '../data/prep';
 import { TinyrnnError } from '../core/ir/errors';
 import { FloatModel, OutputMode } from '../core/ir/model';
@@ -114,6 +115,8 @@ const yieldToEventLoop = (): Promise<void> => new Promise((r) => setImmediate(r)
 export class Trainer {
   readonly config: TrainConfig;
   readonly task: 'classification' | 'regression';
+  /** Why the data were read as this task, in words (the guess, or the --task override). */
+  readonly taskEvidence: string;
   readonly output: OutputMode;
   readonly loss: LossKind;
   readonly train: Part;
@@ -132,8 +135,10 @@ export class Trainer {
   private readonly K: number;
   private readonly W: number;
 
-  constructor(data: Dataset, config: Partial<TrainConfig> = {}) {
+  constructor(given: Dataset, config: Partial<TrainConfig> = {}) {
     const c = (this.config = resolveTrainConfig(config));
+    const { data, guess } = withTask(given, c.task);
+    this.taskEvidence = guess.evidence;
     checkDataset(data, { needTargets: true });
     this.task = data.targets ? 'regression' : 'classification';
     if (this.task === 'classification' && (!data.labels || data.labels.length < 2)) {

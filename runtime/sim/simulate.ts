@@ -7,6 +7,7 @@
 //    against the reference kernels;
 // 4. add it up (fleet figures) and optionally write the HTML report.
 
+import { saturation, saturationWarnings } from '../../compiler/quant/saturation';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -23,7 +24,7 @@ import { defaultWorkers, runFleet } from './fleet';
 import { checkFits } from './memory';
 import { loadSimModel } from './model';
 import { renderHtml } from './report-html';
-import { deviceStream } from './stream';
+import { deviceStream, streamRecordings } from './stream';
 import { samplesToRaw } from './sensor';
 import { BoardSummary, DeviceResult, EngineName, FleetSummary, SimulationReport } from './types';
 
@@ -236,6 +237,8 @@ export async function simulate(o: SimulateOptions): Promise<SimulationReport> {
         "NaN, infinite and out-of-range sensor values are turned into raw integers by the sensor driver (NaN: the feature's offset, i.e. real 0 after normalisation; beyond ±2^30: clamped), then quantised by the device code (saturating)",
       );
     if (faults.some((f) => f.kind === 'dropout')) notes.push('a dropped sample is replaced by the last sample delivered (hold-last-value)');
+    const sat = saturation(model, streamRecordings(first));
+    notes.push(...saturationWarnings(sat));
     const report: SimulationReport = {
       tool: `tinyrnn ${VERSION}`,
       model: {
@@ -258,6 +261,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulationReport> {
       devices: results,
       fleet: summarizeFleet(results, workers),
       notes,
+      saturation: sat,
     };
     if (o.reportFile) writeFileAtomic(path.resolve(cwd, o.reportFile), renderHtml(report));
     if (!o.traces) for (const d of report.devices) delete d.traces;

@@ -37,6 +37,11 @@ export interface DeviceStream {
   sampleRate?: number;
 }
 
+/** A stream's recordings, each (T_w * F) flat, as played back (the device resets its state at each one). */
+export function streamRecordings(s: DeviceStream): Float32Array[] {
+  return s.windowStart.map((start, w) => s.x.subarray(start * s.F, (s.windowStart[w + 1] ?? s.T) * s.F));
+}
+
 function withSeed(spec: string, seed: number): string {
   // spec is "builtin:NAME[?k=v&...]": replace or add seed=...
   const q = spec.indexOf('?');

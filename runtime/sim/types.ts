@@ -4,6 +4,7 @@
 // Everything here is plain data (numbers, strings, typed arrays) so it crosses worker threads
 // by structured clone and prints as JSON.
 
+import type { SaturationRow } from '../../compiler/quant/saturation';
 import type { FaultEvent, FaultKind } from './faults';
 import type { EnergySummary, TimingSummary } from './timing';
 
@@ -167,4 +168,6 @@ export interface SimulationReport {
   fleet: FleetSummary;
   /** Notes the user must read (e.g. no emulator for this core, so no time estimate). */
   notes: string[];
+  /** Output and state tensors at their integer limit on device 0's recordings (reference kernels, no faults). */
+  saturation: SaturationRow[];
 }

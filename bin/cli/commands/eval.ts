@@ -5,6 +5,7 @@ import { Command, UsageError, emit, flag, num, requireStr, str } from '../comman
 import { loadAnyModel, loadFloatModel } from '../../../compiler/core/ir/format';
 import { compareQuant, formatQuantReport, predictQuant } from '../../../compiler/quant/report';
 import { loadData } from '../../../compiler/data/load';
+import { Task, withTask } from '../../../compiler/data/task';
 import { windowDataset } from '../../../compiler/data/prep';
 import { Dataset } from '../../../compiler/data/dataset';
 import { evaluateOutputs, formatEvalReport, predictFloat } from '../../../compiler/train/metrics';
@@ -12,8 +13,9 @@ import { renderCompareReport, renderEvalReport } from '../../../runtime/report/e
 import { writeReportOption } from '../../../runtime/report/page';
 
 /** The data an eval runs on: --data, optionally cut into windows. */
-export function evalData(values: Parameters<typeof num>[0], cwd: string): Dataset {
-  const d = loadData(requireStr(values, 'data', 'FILE|builtin:NAME (the data to score on)'), cwd);
+/** The data to score on, read as the model's task (a guess alone could read a model's integer classes as counts). */
+export function evalData(values: Parameters<typeof num>[0], cwd: string, task?: Task): Dataset {
+  const d = withTask(loadData(requireStr(values, 'data', 'FILE|builtin:NAME (the data to score on)'), cwd), task).data;
   const w = num(values, 'window', { int: true, min: 1 });
   return w ? windowDataset(d, w, num(values, 'stride', { int: true, min: 1 }) ?? w) : d;
 }
@@ -58,7 +60,7 @@ export const evalCommand: Command = {
       return 0;
     };
     if (compare && any.format !== 'quant') throw new UsageError(`--compare needs an int8 model (MODEL.q.tnn from tinyrnn quantize); ${file} is a float model`);
-    const data = evalData(values, io.cwd);
+    const data = evalData(values, io.cwd, any.task);
     if (any.format === 'quant' && compare) {
       // int8 against float, tensor by tensor (compiler/quant/report)
       const s = { model: file, compare, data: data.source, report: compareQuant(loadFloatModel(path.resolve(io.cwd, compare)), any, data) };

@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, emit, flag } from '../command';
 import { loadAnyModel } from '../../../compiler/core/ir/format';
+import { loadData } from '../../../compiler/data/load';
+import { formatDataSummary, isDataSpec, summarizeData } from '../../../compiler/data/summary';
 import { inspectQuant } from './quantize';
 import { FloatModel, Layer, layerInputSize, layerOutputSize, layerParamCount, modelOutputSize, paramCount } from '../../../compiler/core/ir/model';
 
@@ -55,12 +57,17 @@ export function table(rows: string[][]): string {
 
 export const inspectCommand: Command = {
   name: 'inspect',
-  summary: 'show a model (float or int8): layers, shapes, parameter count and bytes',
-  usage: 'tinyrnn inspect MODEL.tnn [--json]',
+  summary: 'show a model (float or int8): layers, shapes, parameter count and bytes; or a data file: shapes and the task it is read as',
+  usage: 'tinyrnn inspect MODEL.tnn|DATA.csv|DATA.json|builtin:NAME [--json]',
   options: { json: { type: 'boolean', help: 'machine-readable output' } },
   positionals: [1, 1],
-  examples: ['tinyrnn inspect gestures.tnn', 'tinyrnn inspect gestures.tnn --json'],
+  examples: ['tinyrnn inspect gestures.tnn', 'tinyrnn inspect gestures.tnn --json', 'tinyrnn inspect recordings.csv'],
   run(values, [file], io) {
+    if (isDataSpec(file)) {
+      const d = summarizeData(loadData(file, io.cwd));
+      emit(io, flag(values, 'json'), d, () => formatDataSummary(d));
+      return 0;
+    }
     const src = path.resolve(io.cwd, file);
     const any = loadAnyModel(src);
     if (any.format === 'quant') {

@@ -7,7 +7,8 @@ import { loadFloatModel, saveQuantModel } from '../../../compiler/core/ir/format
 import { TinyrnnError } from '../../../compiler/core/ir/errors';
 import { QLayer, QuantModel, qLayerBytes, qLayerInputSize, qLayerOutputSize } from '../../../compiler/core/ir/quant-model';
 import { loadData } from '../../../compiler/data/load';
-import { quantizeModel } from '../../../compiler/quant/quantize';
+import { DEFAULT_HEADROOM, MAX_HEADROOM, quantizeModel } from '../../../compiler/quant/quantize';
+import { formatSaturation, saturationWarnings } from '../../../compiler/quant/saturation';
 import { datasetSequences } from '../../../compiler/quant/calibrate';
 import { compareQuant } from '../../../compiler/quant/report';
 import { QUANT_SPEC_VERSION } from '../../../compiler/core/spec/spec';
@@ -107,7 +108,7 @@ export function inspectQuant(q: QuantModel, file: string, fileBytes: number): { 
 export const quantizeCommand: Command = {
   name: 'quantize',
   summary: 'quantise a float model to int8 with calibration data (integer-only inference)',
-  usage: 'tinyrnn quantize MODEL.tnn --calib FILE|builtin:NAME [-o MODEL.q.tnn] [--percentile P] [--raw-per-unit K] [--json]',
+  usage: 'tinyrnn quantize MODEL.tnn --calib FILE|builtin:NAME [-o MODEL.q.tnn] [--percentile P] [--headroom H] [--raw-per-unit K] [--json]',
   description: [
     'Runs the float model over the calibration data, records the range of every tensor, and writes a',
     `model that holds only integers (spec version ${QUANT_SPEC_VERSION}, docs/quantization.md). The device is fed raw`,
@@ -117,6 +118,11 @@ export const quantizeCommand: Command = {
     calib: { type: 'string', short: 'c', arg: 'FILE|builtin:NAME', help: 'calibration data (typically the training data)' },
     output: { type: 'string', short: 'o', arg: 'FILE', help: 'the quantised model (default: MODEL.q.tnn)' },
     percentile: { type: 'string', arg: 'P', help: 'use the P-th/(100-P)-th percentiles instead of min/max (e.g. 99.99)' },
+    headroom: {
+      type: 'string',
+      arg: 'H',
+      help: `output and state ranges cover H times their calibrated range, so values past the calibration data are followed, not clipped (default ${DEFAULT_HEADROOM}; 1: no margin)`,
+    },
     'raw-per-unit': { type: 'string', arg: 'K', help: 'raw integer units per model unit for every feature (default: 1 for integer data, else a power of two)' },
     json: { type: 'boolean', help: 'machine-readable summary' },
     report: {
@@ -139,12 +145,14 @@ export const quantizeCommand: Command = {
     const data = loadData(calibSpec, io.cwd);
     const percentile = num(values, 'percentile', { min: 50, max: 100 });
     const rawPerUnit = num(values, 'raw-per-unit', { int: true, min: 1 });
+    const headroom = num(values, 'headroom', { min: 1, max: MAX_HEADROOM });
     let q: QuantModel;
     try {
       q = quantizeModel(model, datasetSequences(data, model.inputSize), {
         source: data.source,
         ...(percentile !== undefined ? { percentile } : {}),
         ...(rawPerUnit !== undefined ? { rawPerUnit } : {}),
+        ...(headroom !== undefined ? { headroom } : {}),
       });
     } catch (e) {
       // name the model the problems are in (calibration-data problems already name their data)
@@ -177,6 +185,7 @@ export const quantizeCommand: Command = {
       comparison: cmp,
     };
     const wrote = report ? writeReportOption(io.cwd, report, renderQuantReport(result, q)) : '';
+    if (flag(values, 'json')) for (const w of saturationWarnings(cmp.saturation)) io.err(w);
     emit(io, flag(values, 'json'), result, () => {
       const rows = [['#', 'layer', 'detail', 'in', 'out', 'bytes']];
       for (const l of s.layers) rows.push([String(l.index), l.kind, l.detail, String(l.input), String(l.output), String(l.bytes)]);
@@ -192,6 +201,7 @@ export const quantizeCommand: Command = {
         `  device input: raw integers r = round(x * rawPerUnit): ${result.input.map((i) => `${i.name} x${i.rawPerUnit}`).join(', ')}`,
         `  device output: ${q.outputType === 's16' ? 'int16' : 'int8'}, real = (y - ${q.doc.outputZp}) * ${q.doc.outputScale.toPrecision(6)}${q.layers[q.layers.length - 1].kind === 'dense' && (q.layers[q.layers.length - 1] as { activation: string }).activation === 'softmax' ? ' (logits: argmax is the class)' : ''}`,
         `  on the calibration data: ${metric}; output max |error| ${cmp.output.maxAbs.toPrecision(3)}`,
+        formatSaturation(cmp.saturation),
         ...(report ? [`  ${worstSentence(cmp)}`, `  ${wrote}`] : []),
         `  full report: tinyrnn eval ${path.relative(io.cwd, out) || out} --data DATA --compare ${file}`,
       ].join('\n');

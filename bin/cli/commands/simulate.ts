@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { Command, Io, choice, emit, flag, num, requireStr, str } from '../command';
 import { ENGINE_NAMES, DeviceResult, SimulationReport } from '../../../runtime/sim/types';
 import { simulate } from '../../../runtime/sim/simulate';
+import { saturationTable } from '../../../compiler/quant/saturation';
 
 function fmtTime(s: number | null | undefined): string {
   if (s === null || s === undefined || !Number.isFinite(s)) return 'n/a';
@@ -77,6 +78,7 @@ export function simulationText(r: SimulationReport, io: Io): string {
         `            after reset${rec.length > 1 ? 's' : ''}: ${rec.map((x) => `@${x.reset} ${x.steps === null ? 'not recovered' : `recovered in ${x.steps} steps`}`).join(', ')}`,
       );
   }
+  lines.push(...saturationTable(r.saturation));
   for (const n of r.notes) lines.push(`  note:     ${n}`);
   return lines.join('\n');
 }

@@ -3,10 +3,11 @@
 // chosen on the validation split). No epochs, no checkpoints: the fit takes one pass.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Io, UsageError, emit, num, str } from '../command';
+import { Io, UsageError, choice, emit, num, str } from '../command';
 import { paramCount } from '../../../compiler/core/ir/model';
 import { saveFloatModel } from '../../../compiler/core/ir/format';
 import { loadData } from '../../../compiler/data/load';
+import { TASKS, withTask } from '../../../compiler/data/task';
 import { subset, splitIndices } from '../../../compiler/data/prep';
 import { evaluateFloat, formatEvalReport } from '../../../compiler/train/metrics';
 import { DEFAULT_ESN_OPTIONS, EsnOptions, fitEsn } from '../../../compiler/esn/esn';
@@ -69,7 +70,7 @@ export async function runEsnTraining(values: Record<string, unknown>, io: Io, ou
   if (!(fractions.val > 0)) throw new UsageError('--cell esn needs a validation split (--val > 0) to choose the ridge regularisation');
   const dataSpec = str(v, 'data');
   if (dataSpec === undefined) throw new UsageError('missing --data FILE|builtin:NAME (the training data)');
-  const data = loadData(dataSpec, io.cwd);
+  const { data, guess } = withTask(loadData(dataSpec, io.cwd), choice(v, 'task', TASKS));
   const quiet = values.quiet === true;
   const fit = fitEsn(data, opts, fractions, seed);
   const name = str(v, 'name') ?? path.basename(out).replace(/\.tnn$/i, '');
@@ -80,6 +81,7 @@ export async function runEsnTraining(values: Record<string, unknown>, io: Io, ou
     io.err(
       `echo state network: reservoir ${r.units} units (seed ${r.seed}, density ${(r.densityQ16 / 65536).toFixed(3)}), ${fit.outputs} readout outputs on ${data.source}: ${fit.split.train} train, ${fit.split.val} validation, ${fit.split.test} test sequences; ${fit.task}, output per ${fit.output === 'last' ? 'sequence' : 'step'}`,
     );
+    io.err(`task: ${guess.evidence}`);
   }
   const s = splitIndices(data, fractions, seed);
   const testData = s.test.length ? subset(data, s.test) : null;

@@ -13,6 +13,7 @@ import { BatchInfo, EpochRecord, TrainResult, Trainer } from '../../../compiler/
 import { formatEvalReport } from '../../../compiler/train/metrics';
 import { encodeCheckpoint, loadCheckpoint, saveCheckpoint } from '../../../compiler/train/checkpoint';
 import { BUILTIN_DATASETS } from '../../../compiler/data/builtin';
+import { TASKS } from '../../../compiler/data/task';
 import { runEsnTraining } from './train-esn';
 import { summarizeFloatModel } from './inspect';
 import { TrainSummary, renderTrainReport } from '../../../runtime/report/train';
@@ -52,6 +53,11 @@ const options: Record<string, OptionSpec> = {
   activation: { type: 'string', arg: 'tanh|relu', help: 'Elman activation (default tanh); jordan: of the Elman layers below it' },
   'gru-reset': { type: 'string', arg: 'after|before', help: 'GRU variant: after (PyTorch/Keras, default) or before (original)' },
   dense: { type: 'string', arg: 'N[,N..]', help: 'hidden ReLU dense layers before the output layer' },
+  task: {
+    type: 'string',
+    arg: 'classification|regression',
+    help: 'what to learn (default: guessed from the labels or targets; train prints the guess and why)',
+  },
   output: { type: 'string', arg: 'last|sequence', help: 'one answer per sequence or per step (default: from the data)' },
   epochs: { type: 'string', short: 'e', arg: 'N', help: 'training epochs (default 30)' },
   batch: { type: 'string', arg: 'N', help: 'mini-batch size (default 32)' },
@@ -103,6 +109,7 @@ function configFromOptions(v: Record<string, unknown>, out: string): Partial<Tra
     resetAfter: reset === undefined ? undefined : reset === 'after',
     dense: denseUnits,
     output: choice(values, 'output', OUTPUT_MODES),
+    task: choice(values, 'task', TASKS),
     epochs: num(values, 'epochs', { int: true, min: 0 }),
     batchSize: num(values, 'batch', { int: true, min: 1 }),
     optimizer: choice(values, 'optimizer', ['adam', 'sgd'] as const),
@@ -185,6 +192,7 @@ export function trainSummary(res: TrainResult, out: string, trainer: Trainer): T
     model: out,
     name: res.model.meta.name,
     task: res.model.task,
+    taskEvidence: trainer.taskEvidence,
     output: res.model.output,
     params: paramCount(res.model),
     stopped: res.stopped,
@@ -271,6 +279,7 @@ export const trainCommand: Command = {
         `training ${c.cell === 'jordan' ? `${c.layers > 1 ? `${c.layers - 1}x elman ${c.hidden} + ` : ''}jordan ${c.hidden}` : `${c.layers}x ${c.bidirectional ? 'bidirectional ' : ''}${c.cell} ${c.hidden}`} (${trainer.net.paramCount} parameters) on ${trainer.train.data.source}: ` +
           `${s.train} train, ${s.val} validation, ${s.test} test sequences; ${trainer.task}, output per ${trainer.output === 'last' ? 'sequence' : 'step'}`,
       );
+      io.err(`task: ${trainer.taskEvidence}`);
     }
     const progress = new Progress(io, io.isTTY && !!process.stderr.isTTY, quiet, metricName, trainer.state.epoch);
     let interrupted = false;

@@ -48,10 +48,10 @@ function sharedChecks(p: Problems, c: CellLayer, path: string, kindChecks: () =>
     p.add('QNT001', `${path}.clip`, 'clip is not a positive finite number', { value: c.clip });
 }
 
-/** The calibrated range of h (relu: from 0). */
+/** The calibrated range of h with its headroom (relu: from 0; otherwise never beyond tanh's [-1, 1]). */
 export function hRange(c: CellLayer, st: RangeStat | undefined, percentile: number | undefined): [number, number] {
   const [lo, hi] = st ? st.range(percentile) : [0, 0];
-  return reluElman(c) ? [0, hi] : [lo, hi];
+  return reluElman(c) ? [0, hi] : [Math.max(lo, -1), Math.min(hi, 1)];
 }
 
 /** The shared fields of a quantised cell whose output h8 has the parameters hQ. */

@@ -11,6 +11,14 @@ import type { RangeStat } from '../../quant/calibrate';
 import { DocLayer, QuantHooks, S16, S8, TraceEntry } from '../../quant/hooks';
 import { Cols, PRE_SCALE, Problems, QParams, foldBias, int8Params, nonFinite, quantRows } from '../../quant/rows';
 
+/** A calibrated output range (with headroom) kept inside what the activation can produce. */
+function activationRange(activation: DenseLayer['activation'], lo: number, hi: number): [number, number] {
+  if (activation === 'relu') return [0, hi];
+  if (activation === 'tanh') return [Math.max(lo, -1), Math.min(hi, 1)];
+  if (activation === 'sigmoid') return [Math.max(lo, 0), Math.min(hi, 1)];
+  return [lo, hi];
+}
+
 export function denseParams(
   p: Problems,
   l: DenseLayer,
@@ -26,7 +34,7 @@ export function denseParams(
   const squash = l.activation === 'tanh' || l.activation === 'sigmoid';
   let out: QParams;
   if (isLast) out = squash ? { scale: 2 ** -15, zp: 0 } : { scale: Math.max(-lo, hi) > 0 ? Math.max(-lo, hi) / 32767 : 2 ** -15, zp: 0 };
-  else out = int8Params(l.activation === 'relu' ? 0 : lo, hi);
+  else out = int8Params(...activationRange(l.activation, lo, hi));
   const q = quantRows(l.w, l.b, U, I, inQ);
   const m = new Int32Array(U);
   const s = new Int32Array(U);

@@ -72,8 +72,10 @@ describe('quantised Jordan layer', () => {
     const last = quantizeModel(model(1, 'none'), calib);
     const lj = last.layers[0] as QJordanLayer;
     expect([lj.kind, lj.outType, lj.outZp, last.outputType]).toEqual(['jordan', 's16', 0, 's16']);
-    const head = quantizeModel(model(2, 'tanh', { head: 'softmax' }), calib);
+    // headroom 1: the calibrated tanh range is asymmetric, so the fed-back y has a zero point to fold
+    const head = quantizeModel(model(2, 'tanh', { head: 'softmax' }), calib, { headroom: 1 });
     const hj = head.layers[0] as QJordanLayer;
+    expect(hj.outZp).not.toBe(0);
     expect([hj.outType, head.outputType]).toEqual(['s8', 's16']);
     expect(hj.oM).toBeGreaterThan(0);
     // by folds the feedback zero point: -sum_u wy[r, u] * outZp (the float layer has no feedback bias)
