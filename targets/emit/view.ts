@@ -180,6 +180,9 @@ export function buildModelView(m: QuantModel, prefix: string): ModelView {
         title = `jordan ${l.inputSize}->${H}->${U} ${l.outActivation}`;
         break;
       }
+      case 'pool':
+        title = `pool ${l.inputSize}x${l.segments} over a ${l.window}-step window`;
+        break;
       default:
         return assertNever(l);
     }

@@ -395,6 +395,8 @@ export function buildView(m: QuantModel, opts: { unrolled?: boolean } = {}): Esp
         return `dense ${l.activation}, input ${l.inputSize}, units ${l.units}, ${l.outType}`;
       case 'jordan':
         return `jordan ${l.outActivation}, input ${l.inputSize}, hidden ${l.hidden}, units ${l.units} fed back, ${l.outType}`;
+      case 'pool':
+        return `pool, input ${l.inputSize}, ${l.segments} segments, window ${l.window}`;
       default:
         return assertNever(l);
     }
@@ -473,6 +475,14 @@ export function buildView(m: QuantModel, opts: { unrolled?: boolean } = {}): Esp
         return dense(l, id, describe(l), i > 0);
       case 'jordan':
         return jordan(l, id, describe(l), i > 0);
+      case 'pool':
+        throw new TinyrnnError({
+          code: 'EMIT003',
+          path: `layers[${i}]`,
+          message: 'the Espruino target has no pool layer kernel',
+          value: 'pool',
+          hint: 'compile this model for the C target, or train the reservoir with --readout last',
+        });
       default:
         return assertNever(l);
     }

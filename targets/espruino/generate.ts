@@ -120,7 +120,7 @@ export function generateModule(m: QuantModel, opts: GenerateOptions): GeneratedM
           unrollJordan(l, `f_${id}`, { wx: varOf(`${id}r_wx`), wy: varOf(`${id}r_wy`), wo: varOf(`${id}o_w`), rec: `${id}r`, proj: `${id}o` }, i > 0),
         );
         attach.push(`${id}.fn = f_${id};`);
-      } else {
+      } else if (l.kind !== 'pool') {
         unrolled.push(unrollCell(l, `f_${id}`, names(id), i > 0));
         attach.push(`${id}.fn = f_${id};`);
       }

@@ -67,6 +67,7 @@ export function modelRows(m: QuantModel): number {
     if (l.kind === 'dense') n += l.units;
     else if (l.kind === 'bidirectional') n += qGateCount(l.forward.kind) * (l.forward.hidden + l.backward.hidden);
     else if (l.kind === 'jordan') n += l.hidden + l.units;
+    else if (l.kind === 'pool') continue;
     else n += qGateCount(l.kind) * l.hidden;
   }
   return n;

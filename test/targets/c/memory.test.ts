@@ -33,7 +33,9 @@ test('the report adds up: per-layer rows, totals, MACs', () => {
           ? l.w.length
           : l.kind === 'jordan'
             ? l.wx.length + l.wy.length + l.wo.length
-            : l.kind === 'bidirectional'
+            : l.kind === 'pool'
+              ? 0
+              : l.kind === 'bidirectional'
               ? l.forward.wx.length + l.forward.wh.length + l.backward.wx.length + l.backward.wh.length
               : l.wx.length + l.wh.length),
       0,

@@ -1,0 +1,34 @@
+// The pool layer in C: tinyrnn_pool (c-kernel.hbs, emitted into model.c only for a model with a
+// pool layer) keeps its running sums, counts and step counter in the stream state, which
+// <prefix>_reset zeroes; its S*I means go to an int8 vector in the scratch (never the last layer).
+import { cString } from '../../../targets/emit/names';
+import { CHooks, KindView, forSteps } from '../../../targets/c/kind';
+
+const field = (l: KindView<'pool'>) => `l${l.index}`;
+
+const call = (l: KindView<'pool'>, xin: string, y: string, t: string) => {
+  const p = l.layer;
+  const f = `s->${field(l)}`;
+  return `${xin} tinyrnn_pool(${p.inputSize}, ${p.segments}, ${p.window}, ${p.zp}, sc->vx, ${f}_sum, ${f}_cnt, &${f}_t, ${y}, ${cString(`L${l.index}`)}, ${t});`;
+};
+
+const output = (l: KindView<'pool'>) => `sc->${field(l)}_y`;
+
+export const pool: CHooks<'pool'> = {
+  rowSets: () => [],
+  reservoirs: () => [],
+  memory: (l) => {
+    const p = l.layer;
+    const f = field(l);
+    const state = [
+      { name: `${f}_sum`, type: 's32' as const, count: p.segments * p.inputSize, comment: `(S, I) layer ${l.index} running sums per segment` },
+      { name: `${f}_cnt`, type: 's32' as const, count: p.segments, comment: `(S) layer ${l.index} steps per segment` },
+      { name: `${f}_t`, type: 's32' as const, count: 1, comment: `layer ${l.index} steps since reset (stops at 2^22)` },
+    ];
+    const y = { name: `${f}_y`, type: 's8' as const, count: l.output, comment: `(S*I) layer ${l.index} segment means` };
+    return { state, scratch: [y], needs: { vx: p.inputSize }, resets: [] };
+  },
+  descriptors: () => [],
+  step: (l, _ctx, xin) => ({ call: call(l, xin, output(l), '-1'), result: output(l) }),
+  sequence: (l, _ctx, xin, dst) => forSteps([call(l, xin, `${dst} + t * ${l.output}`, 't')]),
+};
