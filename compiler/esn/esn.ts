@@ -29,8 +29,10 @@ export interface EsnOptions {
   washout: number;
   /** Candidate ridge regularisations; the one with the best validation score is kept. */
   ridgeGrid: number[];
-  /** Classification readout features: 0 the last state, S >= 1 the means over S equal segments of the sequence (1: the mean). */
-  readout: number;
+  /** Classification readout features (the last state by default). */
+  readout: Readout;
+  /** Standardise each readout feature (training-split mean and deviation) before the ridge fit, folded back into the readout after it. */
+  standardize: boolean;
 }
 
 export const DEFAULT_ESN_OPTIONS: EsnOptions = {
@@ -42,11 +44,42 @@ export const DEFAULT_ESN_OPTIONS: EsnOptions = {
   seed: 1,
   washout: 10,
   ridgeGrid: [1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1, 10],
-  readout: 0,
+  readout: { segments: 0, abs: false },
+  standardize: false,
 };
 
 /** The settings `train` tries for a classifier when they are not given: every combination, chosen on validation. */
-export const DEFAULT_ESN_GRID = { leak: [1, 0.3, 0.1], spectralRadius: [0.9, 0.5], readout: [0, 1, 3] };
+export const DEFAULT_ESN_GRID: { leak: number[]; spectralRadius: number[]; readout: Readout[] } = {
+  leak: [1, 0.3, 0.1],
+  spectralRadius: [0.9, 0.5],
+  readout: ['last', 'mean', 'seg3', 'seg3+abs'].map((n) => parseReadout(n)!),
+};
+
+/**
+ * Readout features of a classifier: segments 0 the last state; S >= 1 the means of the states over
+ * S equal segments of the sequence (1: the mean over time), with abs also their mean absolute
+ * values (a pool layer, compiler/layers/pool, before the readout).
+ */
+export interface Readout {
+  segments: number;
+  abs: boolean;
+}
+
+/** last, mean, segN (N in 1..64), mean+abs or segN+abs; undefined for anything else. */
+export function parseReadout(name: string): Readout | undefined {
+  const m = /^(last|mean|seg([1-9][0-9]?))(\+abs)?$/.exec(name);
+  if (!m || (m[1] === 'last' && m[3]) || Number(m[2] ?? 1) > 64) return undefined;
+  return { segments: m[1] === 'last' ? 0 : Number(m[2] ?? 1), abs: m[3] !== undefined };
+}
+
+export function readoutName(r: Readout): string {
+  return (r.segments === 0 ? 'last' : r.segments === 1 ? 'mean' : `seg${r.segments}`) + (r.abs ? '+abs' : '');
+}
+
+/** Features per sequence of a readout over H units. */
+export function readoutWidth(r: Readout, H: number): number {
+  return H * Math.max(1, r.segments) * (r.abs ? 2 : 1);
+}
 
 export interface EsnReservoir {
   inputSize: number; // F
@@ -208,19 +241,19 @@ export function sequenceDesign(r: EsnReservoir, xs: ArrayLike<number>[], targets
   return { phi: Float64Array.from(phi), y: Float64Array.from(y), rows: phi.length / P };
 }
 
-/** A pool layer of the readout features of H units: S segment means over a W-step window. */
-export function readoutPool(H: number, segments: number, window: number): PoolLayer {
-  return { kind: 'pool', name: 'pool', inputSize: H, segments, window };
+/** The pool layer of a pooled readout over H units and a W-step window. */
+export function readoutPool(H: number, r: Readout, window: number): PoolLayer {
+  return { kind: 'pool', name: 'pool', inputSize: H, segments: r.segments, window, abs: r.abs };
 }
 
-/** Readout features of one sequence's states (T, H): the last state (readout 0) or the S segment means (pool.float.ts, as the device pools). */
-export function readoutFeatures(states: Float64Array, H: number, readout: number, window: number): Float64Array {
-  return readout === 0 ? states.slice(states.length - H) : poolSequence(readoutPool(H, readout, window), states);
+/** Readout features of one sequence's states (T, H): the last state, or what its pool layer gives after the last step (pool/float.ts, as the device pools). */
+export function readoutFeatures(states: Float64Array, H: number, readout: Readout, window: number): Float64Array {
+  return readout.segments === 0 ? states.slice(states.length - H) : poolSequence(readoutPool(H, readout, window), states);
 }
 
 /** Classification rows: the readout features of each sequence's states (T, H) (readoutFeatures), one-hot targets over K classes. */
-export function classDesign(states: Float64Array[], H: number, labels: ArrayLike<number>, K: number, readout: number, window: number): Design {
-  const P = H * Math.max(1, readout) + 1;
+export function classDesign(states: Float64Array[], H: number, labels: ArrayLike<number>, K: number, readout: Readout, window: number): Design {
+  const P = readoutWidth(readout, H) + 1;
   const phi = new Float64Array(states.length * P);
   const y = new Float64Array(states.length * K);
   states.forEach((st, n) => {
@@ -319,6 +352,35 @@ export function int8StateDesign(train: Design, val: Design, P: number): Design {
   return { phi, y: val.y, rows: val.rows };
 }
 
+/** Mean and deviation (1 for a constant column) of each feature column 0..P-2 of a design. */
+function featureStats(d: Design, P: number): { mu: Float64Array; sd: Float64Array } {
+  const mu = new Float64Array(P - 1);
+  const sd = new Float64Array(P - 1);
+  for (let m = 0; m < d.rows; m++) for (let j = 0; j < P - 1; j++) mu[j] += d.phi[m * P + j] / d.rows;
+  for (let m = 0; m < d.rows; m++) for (let j = 0; j < P - 1; j++) sd[j] += (d.phi[m * P + j] - mu[j]) ** 2 / d.rows;
+  for (let j = 0; j < P - 1; j++) sd[j] = sd[j] > 0 ? Math.sqrt(sd[j]) : 1;
+  return { mu, sd };
+}
+
+/** A design with its feature columns standardised by z (the bias column kept). */
+function standardized(d: Design, z: { mu: Float64Array; sd: Float64Array }, P: number): Design {
+  const phi = Float64Array.from(d.phi);
+  for (let m = 0; m < d.rows; m++) for (let j = 0; j < P - 1; j++) phi[m * P + j] = (phi[m * P + j] - z.mu[j]) / z.sd[j];
+  return { phi, y: d.y, rows: d.rows };
+}
+
+/** The readout on standardised features as one on the raw features: w / sd, and the bias less sum(w mu / sd). */
+function unstandardized(w: Float64Array, z: { mu: Float64Array; sd: Float64Array }, P: number, K: number): Float64Array {
+  const out = Float64Array.from(w);
+  for (let k = 0; k < K; k++) {
+    for (let j = 0; j < P - 1; j++) {
+      out[j * K + k] = w[j * K + k] / z.sd[j];
+      out[(P - 1) * K + k] -= out[j * K + k] * z.mu[j];
+    }
+  }
+  return out;
+}
+
 /**
  * Fits the readout for every lambda of the grid on the training design and keeps the one with
  * the lowest validation mse (classification: the highest validation accuracy, then the lowest
@@ -327,7 +389,7 @@ export function int8StateDesign(train: Design, val: Design, P: number): Design {
  * the device, not the float model, is what ships. Without a validation split the training
  * design is scored instead.
  */
-export function chooseRidge(train: Design, val: Design, P: number, K: number, grid: number[], classification: boolean): RidgeChoice {
+export function chooseRidge(train: Design, val: Design, P: number, K: number, grid: number[], classification: boolean, standardize = false): RidgeChoice {
   if (grid.length === 0 || grid.some((l) => !(l > 0))) {
     throw new TinyrnnError({
       code: 'ESN001',
@@ -337,9 +399,11 @@ export function chooseRidge(train: Design, val: Design, P: number, K: number, gr
       expected: 'e.g. 1e-6,1e-4,1e-2,1',
     });
   }
-  const { gram, cross } = normalEquations(train, P, K);
-  const evalOn = val.rows > 0 ? val : train;
-  const evalQ = int8StateDesign(train, evalOn, P);
+  const z = standardize ? featureStats(train, P) : null;
+  const std = (d: Design): Design => (z ? standardized(d, z, P) : d);
+  const { gram, cross } = normalEquations(std(train), P, K);
+  const evalOn = std(val.rows > 0 ? val : train);
+  const evalQ = std(int8StateDesign(train, val.rows > 0 ? val : train, P));
   const scores: RidgeChoice['scores'] = [];
   let best: { lambda: number; wOut: Float64Array; mse: number; acc: number } | undefined;
   for (const lambda of [...grid].sort((a, b) => b - a)) {
@@ -355,7 +419,7 @@ export function chooseRidge(train: Design, val: Design, P: number, K: number, gr
     if (better) best = { lambda, wOut, mse: eQ, acc: accQ };
   }
   const b = best as NonNullable<typeof best>;
-  return { lambda: b.lambda, wOut: b.wOut, scores: scores.reverse() };
+  return { lambda: b.lambda, wOut: z ? unstandardized(b.wOut, z, P, K) : b.wOut, scores: scores.reverse() };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -365,7 +429,7 @@ export function chooseRidge(train: Design, val: Design, P: number, K: number, gr
 export interface EsnTrial {
   leak: number;
   spectralRadius: number;
-  readout: number;
+  readout: Readout;
   lambda: number;
   accuracy: number;
   int8Accuracy: number;
@@ -375,9 +439,10 @@ export interface EsnFit {
   reservoir: EsnReservoir;
   task: 'classification' | 'regression';
   output: 'sequence' | 'last';
-  /** Readout features (classification): 0 the last state, S the means over S segments of `window` steps. */
-  readout: number;
+  /** Readout features (classification), pooled over `window` steps. */
+  readout: Readout;
   window: number;
+  spectralRadius: number;
   /** Input normalisation applied before the reservoir, from the training split. */
   mean: Float64Array; // (F)
   std: Float64Array; // (F)
@@ -440,10 +505,11 @@ function prepare(d: Dataset, o: EsnOptions, fractions: SplitFractions, splitSeed
   return { d, classification, K, window, mean, std, split, xs: { train: xs(split.train), val: xs(split.val), test: xs(split.test) } };
 }
 
-function checkReadout(p: Prepared, readout: number): void {
-  if (!Number.isInteger(readout) || readout < 0 || readout > 64) optionError('readout', 'readout segments out of range', readout, '0 (last state) or 1..64 segments');
-  if (readout > 0 && !p.classification) optionError('readout', 'segment-mean readouts classify whole sequences', readout, '0 (the state of every step) for per-step targets');
-  if (readout > p.window) optionError('readout', 'more readout segments than steps in a sequence', readout, `at most ${p.window}`);
+function checkReadout(p: Prepared, r: Readout): void {
+  const n = r.segments;
+  if (!Number.isInteger(n) || n < 0 || n > 64 || (n === 0 && r.abs)) optionError('readout', 'readout features out of range', n, 'the last state, or means over 1..64 segments');
+  if (n > 0 && !p.classification) optionError('readout', 'pooled readouts classify whole sequences', n, 'the last state (every step) for per-step targets');
+  if (n > p.window) optionError('readout', 'more readout segments than steps in a sequence', n, `at most ${p.window}`);
 }
 
 type Part = 'train' | 'val' | 'test';
@@ -473,8 +539,8 @@ function designOf(p: Prepared, r: EsnReservoir, o: EsnOptions, part: Part, state
 function fitPrepared(p: Prepared, o: EsnOptions, states?: Record<Part, Float64Array[]>): EsnFit {
   checkReadout(p, o.readout);
   const r = buildReservoir(p.d.features.length, o);
-  const P = r.units * Math.max(1, o.readout) + 1;
-  const ridge = chooseRidge(designOf(p, r, o, 'train', states?.train), designOf(p, r, o, 'val', states?.val), P, p.K, o.ridgeGrid, p.classification);
+  const P = readoutWidth(o.readout, r.units) + 1;
+  const ridge = chooseRidge(designOf(p, r, o, 'train', states?.train), designOf(p, r, o, 'val', states?.val), P, p.K, o.ridgeGrid, p.classification, o.standardize);
   let test: EsnFit['test'] = { mse: NaN };
   if (p.split.test.length) {
     const te = designOf(p, r, o, 'test', states?.test);
@@ -487,6 +553,7 @@ function fitPrepared(p: Prepared, o: EsnOptions, states?: Record<Part, Float64Ar
     output: p.classification ? 'last' : 'sequence',
     readout: o.readout,
     window: p.window,
+    spectralRadius: o.spectralRadius,
     mean: p.mean,
     std: p.std,
     wOut: ridge.wOut,

@@ -14,7 +14,7 @@
 
 import { Dataset } from '../data/dataset';
 import { FloatModel, emptyCell, emptyDense } from '../core/ir/model';
-import { EsnFit, readoutPool } from './esn';
+import { EsnFit, readoutName, readoutPool, readoutWidth } from './esn';
 
 /** Flash the int8 reservoir would take if stored (W8 and Win8), which the seed makes unnecessary. */
 export function reservoirBytes(fit: EsnFit): number {
@@ -34,8 +34,8 @@ export function esnFloatModel(fit: EsnFit, data: Dataset, name: string, opts: { 
     if (r.leakQ15 !== 32768) cell.leak = r.leakQ15 / 32768;
     if (opts.regenerate ?? true) cell.reservoir = { seed: r.seed, densityQ16: r.densityQ16, wScale: r.wScale, winScale: r.winScale };
   }
-  const pooled = fit.readout > 0 ? [readoutPool(H, fit.readout, fit.window)] : [];
-  const P = H * Math.max(1, fit.readout); // readout features
+  const pooled = fit.readout.segments > 0 ? [readoutPool(H, fit.readout, fit.window)] : [];
+  const P = readoutWidth(fit.readout, H); // readout features
   const head = emptyDense(P, K, fit.task === 'classification' ? 'softmax' : 'none');
   head.name = 'readout';
   // wOut (P + 1, K): rows 0..P-1 weigh the features, row P is the bias; dense w is (K, P)
@@ -58,7 +58,7 @@ export function esnFloatModel(fit: EsnFit, data: Dataset, name: string, opts: { 
         'esn.wScale': String(r.wScale),
         'esn.winScale': String(r.winScale),
         'esn.ridge': String(fit.ridge.lambda),
-        ...(fit.readout > 0 ? { 'esn.readout': `${fit.readout} segment mean${fit.readout > 1 ? 's' : ''}` } : {}),
+        ...(fit.readout.segments > 0 ? { 'esn.readout': readoutName(fit.readout) } : {}),
         source: data.source,
       },
     },

@@ -28,7 +28,7 @@ export type LayerShape =
   | { kind: 'bidirectional'; forward: { inputSize: number; hidden: number }; backward: { hidden: number } }
   | { kind: 'dense'; inputSize: number; units: number }
   | { kind: 'jordan'; inputSize: number; hidden: number; units: number }
-  | { kind: 'pool'; inputSize: number; segments: number };
+  | { kind: 'pool'; inputSize: number; segments: number; abs: boolean };
 
 /** Width of a layer's output (float and quantised layers alike). */
 export function layerOutputSize(l: LayerShape): number {

@@ -4,8 +4,11 @@
 //   s(t) = min(S - 1, floor(t * S / W))
 // (W the window: the sequence length the model was trained on; steps beyond it add to the last
 // segment), and the output after every step is the mean of each segment so far (the zero point
-// for a segment not reached yet). S = 1 is the mean over time. The last state needs no pool layer.
-// Legend: I layer input, S segments, W window; output S*I (segment-major: segment s, unit i at s*I + i).
+// for a segment not reached yet). S = 1 is the mean over time. With `abs`, each segment also gives
+// the mean absolute value of each unit (its energy: a shake and a circle can have the same mean).
+// The last state needs no pool layer.
+// Legend: I layer input, S segments, W window, A = 2 with abs (else 1); output S*A*I, segment-major:
+// segment s, unit i at (s*A)*I + i (its mean) and (s*A + 1)*I + i (its mean absolute value).
 import { DiagnosticList } from '../../core/ir/errors';
 import { FloatChecker } from '../../core/ir/float-check';
 import { Checker } from '../../core/ir/quant-check';
@@ -21,6 +24,8 @@ export interface PoolLayer {
   inputSize: number; // I
   segments: number; // S
   window: number; // W
+  /** Also the mean absolute value of each unit per segment. */
+  abs: boolean;
 }
 
 export interface QPoolLayer {
@@ -29,6 +34,7 @@ export interface QPoolLayer {
   inputSize: number; // I
   segments: number; // S
   window: number; // W
+  abs: boolean;
   /** Zero point of the int8 input and output (they share scale and zero point); the mean of an empty segment. */
   zp: number;
 }
@@ -50,8 +56,9 @@ function validate(c: FloatChecker, l: Record<string, unknown>, path: string, wid
   const S = c.posInt(l, 'segments', path);
   const W = c.posInt(l, 'window', path);
   c.name(l, path);
+  if (typeof l.abs !== 'boolean') c.add('TNN101', `${path}.abs`, 'missing or not a boolean', l.abs, 'true or false');
   checkShape(c, path, 'TNN104', S, W);
-  return I !== undefined && S !== undefined ? I * S : undefined;
+  return I !== undefined && S !== undefined ? I * S * (l.abs === true ? 2 : 1) : undefined;
 }
 
 function validateQuant(c: Checker, l: Record<string, unknown>, path: string, width: number | undefined, isLast: boolean): number | undefined {
@@ -60,9 +67,10 @@ function validateQuant(c: Checker, l: Record<string, unknown>, path: string, wid
   const S = c.size(l, 'segments', path);
   const W = c.size(l, 'window', path);
   c.int(l, 'zp', path, -128, 127);
+  c.bool(l, 'abs', path);
   checkShape(c, path, 'TNN207', S, W);
   if (isLast) c.add('TNN204', `${path}.kind`, 'a pool layer cannot be the last layer', 'pool', 'a dense readout after it');
-  return I !== undefined && S !== undefined ? I * S : undefined;
+  return I !== undefined && S !== undefined ? I * S * (l.abs === true ? 2 : 1) : undefined;
 }
 
 export const ir: IrHooks<PoolLayer, QPoolLayer> = {
@@ -71,19 +79,25 @@ export const ir: IrHooks<PoolLayer, QPoolLayer> = {
   // sums: |x| <= 128 per step, at most 2^22 steps per segment: below 2^29
   bounds: () => undefined,
   inputSize: (l) => l.inputSize,
-  outputSize: (l) => l.inputSize * l.segments,
+  outputSize: (l) => poolWidth(l),
   paramCount: () => 0,
   paramBytes: () => 0,
-  // int32 sums (S, I), int32 counts (S), int32 step counter
-  stateBytes: (l) => 4 * (l.segments * l.inputSize + l.segments + 1),
-  scratchBytes: (l) => l.segments * l.inputSize,
+  // int32 sums (S*A, I), int32 counts (S), int32 step counter
+  stateBytes: (l) => 4 * (poolWidth(l) + l.segments + 1),
+  scratchBytes: (l) => poolWidth(l),
   macs: () => 0,
   tables: () => ({ sigmoid: false, tanh: false }),
   outType: () => 's8',
   streams: true,
 };
 
+/** Output width S*A*I (A = 2 with abs). */
+export function poolWidth(l: { inputSize: number; segments: number; abs: boolean }): number {
+  return l.inputSize * l.segments * (l.abs ? 2 : 1);
+}
+
 /** One line for inspect and quantize: the features it pools. */
-export function poolDetail(l: { inputSize: number; segments: number; window: number }): string {
-  return l.segments === 1 ? `mean over time of ${l.inputSize} units` : `means of ${l.inputSize} units over ${l.segments} segments of a ${l.window}-step window`;
+export function poolDetail(l: { inputSize: number; segments: number; window: number; abs: boolean }): string {
+  const what = l.abs ? 'means and mean absolute values' : 'means';
+  return l.segments === 1 ? `${what} over time of ${l.inputSize} units` : `${what} of ${l.inputSize} units over ${l.segments} segments of a ${l.window}-step window`;
 }

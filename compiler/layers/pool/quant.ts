@@ -29,6 +29,7 @@ export const pool: QuantHooks<'pool'> = {
       inputSize: l.inputSize,
       segments: l.segments,
       window: l.window,
+      abs: l.abs,
       zp: out.zp,
     };
     return { layer, out, doc: { outScale: out.scale, outZp: out.zp } };
