@@ -49,9 +49,10 @@ export const DEFAULT_ESN_OPTIONS: EsnOptions = {
 };
 
 /** The settings `train` tries for a classifier when they are not given: every combination, chosen on validation. */
-export const DEFAULT_ESN_GRID: { leak: number[]; spectralRadius: number[]; readout: Readout[] } = {
+export const DEFAULT_ESN_GRID: { leak: number[]; spectralRadius: number[]; readout: Readout[]; ridge: number[] } = {
   leak: [1, 0.3, 0.1],
   spectralRadius: [0.9, 0.5],
+  ridge: [1e-4, 1e-3, 1e-2, 1e-1, 1, 10],
   readout: ['last', 'mean', 'seg3', 'seg3+abs'].map((n) => parseReadout(n)!),
 };
 
@@ -507,7 +508,8 @@ function prepare(d: Dataset, o: EsnOptions, fractions: SplitFractions, splitSeed
 
 function checkReadout(p: Prepared, r: Readout): void {
   const n = r.segments;
-  if (!Number.isInteger(n) || n < 0 || n > 64 || (n === 0 && r.abs)) optionError('readout', 'readout features out of range', n, 'the last state, or means over 1..64 segments');
+  if (!Number.isInteger(n) || n < 0 || n > 64 || (n === 0 && r.abs))
+    optionError('readout', 'readout features out of range', n, 'the last state, or means over 1..64 segments');
   if (n > 0 && !p.classification) optionError('readout', 'pooled readouts classify whole sequences', n, 'the last state (every step) for per-step targets');
   if (n > p.window) optionError('readout', 'more readout segments than steps in a sequence', n, `at most ${p.window}`);
 }
@@ -536,17 +538,30 @@ function designOf(p: Prepared, r: EsnReservoir, o: EsnOptions, part: Part, state
   );
 }
 
-function fitPrepared(p: Prepared, o: EsnOptions, states?: Record<Part, Float64Array[]>): EsnFit {
+/** The test-split score of a fitted readout (NaN without a test split). */
+function testScore(p: Prepared, o: EsnOptions, r: EsnReservoir, wOut: Float64Array): EsnFit['test'] {
+  if (!p.split.test.length) return { mse: NaN };
+  const P = wOut.length / p.K;
+  const te = designOf(p, r, o, 'test');
+  const pred = predict(te, wOut, P, p.K);
+  return p.classification ? { mse: mse(pred, te.y), accuracy: accuracy(pred, te.y, p.K) } : { mse: mse(pred, te.y) };
+}
+
+/** The readout of one setting; states: the reservoir states of train and val when already computed; withTest: score the test split too. */
+function fitPrepared(p: Prepared, o: EsnOptions, states?: Record<'train' | 'val', Float64Array[]>, withTest = true): EsnFit {
   checkReadout(p, o.readout);
   const r = buildReservoir(p.d.features.length, o);
   const P = readoutWidth(o.readout, r.units) + 1;
-  const ridge = chooseRidge(designOf(p, r, o, 'train', states?.train), designOf(p, r, o, 'val', states?.val), P, p.K, o.ridgeGrid, p.classification, o.standardize);
-  let test: EsnFit['test'] = { mse: NaN };
-  if (p.split.test.length) {
-    const te = designOf(p, r, o, 'test', states?.test);
-    const pred = predict(te, ridge.wOut, P, p.K);
-    test = p.classification ? { mse: mse(pred, te.y), accuracy: accuracy(pred, te.y, p.K) } : { mse: mse(pred, te.y) };
-  }
+  const ridge = chooseRidge(
+    designOf(p, r, o, 'train', states?.train),
+    designOf(p, r, o, 'val', states?.val),
+    P,
+    p.K,
+    o.ridgeGrid,
+    p.classification,
+    o.standardize,
+  );
+  const test = withTest ? testScore(p, o, r, ridge.wOut) : { mse: NaN };
   return {
     reservoir: r,
     task: p.classification ? 'classification' : 'regression',
@@ -595,23 +610,25 @@ export function searchEsn(
   splitSeed = 1,
   grid: typeof DEFAULT_ESN_GRID = DEFAULT_ESN_GRID,
 ): EsnFit {
-  const base: EsnOptions = { ...DEFAULT_ESN_OPTIONS, ...options };
+  const base: EsnOptions = { ...DEFAULT_ESN_OPTIONS, ridgeGrid: grid.ridge, ...options };
   const p = prepare(d, base, fractions, splitSeed);
-  if (!p.classification) return fitPrepared(p, base);
+  if (!p.classification) return fitPrepared(p, { ...DEFAULT_ESN_OPTIONS, ...options });
   const pick = <T>(given: T | undefined, all: T[]): T[] => (given !== undefined ? [given] : all);
-  let best: { fit: EsnFit; score: [number, number, number] } | undefined;
+  let best: { fit: EsnFit; o: EsnOptions; score: [number, number, number] } | undefined;
   const trials: EsnTrial[] = [];
   for (const leak of pick(options.leak, grid.leak)) {
     for (const spectralRadius of pick(options.spectralRadius, grid.spectralRadius)) {
       const r = buildReservoir(d.features.length, { ...base, leak, spectralRadius });
-      const states = { train: p.xs.train.map((x) => reservoirStates(r, x)), val: p.xs.val.map((x) => reservoirStates(r, x)), test: p.xs.test.map((x) => reservoirStates(r, x)) };
+      const states = { train: p.xs.train.map((x) => reservoirStates(r, x)), val: p.xs.val.map((x) => reservoirStates(r, x)) };
       for (const readout of pick(options.readout, grid.readout)) {
-        const fit = fitPrepared(p, { ...base, leak, spectralRadius, readout }, states);
+        const o = { ...base, leak, spectralRadius, readout };
+        const fit = fitPrepared(p, o, states, false);
         const score = scoreOf(fit);
         trials.push({ leak, spectralRadius, readout, lambda: fit.ridge.lambda, accuracy: score[0], int8Accuracy: score[1] });
-        if (!best || score[1] > best.score[1] || (score[1] === best.score[1] && score[2] < best.score[2])) best = { fit, score };
+        if (!best || score[1] > best.score[1] || (score[1] === best.score[1] && score[2] < best.score[2])) best = { fit, o, score };
       }
     }
   }
-  return { ...best!.fit, grid: trials };
+  const b = best!;
+  return { ...b.fit, test: testScore(p, b.o, b.fit.reservoir, b.fit.wOut), grid: trials };
 }

@@ -35,9 +35,17 @@ const options: Record<string, OptionSpec> = {
     arg: 'N',
     help: 'jordan: feed back a tanh output of N units, followed by --dense layers and the output layer (default: classification the number of classes; regression none, the model output itself is fed back)',
   },
-  'spectral-radius': { type: 'string', arg: 'R', help: 'esn: spectral radius of the reservoir (default: chosen on validation from 0.9, 0.5; 0.9 for per-step targets)' },
+  'spectral-radius': {
+    type: 'string',
+    arg: 'R',
+    help: 'esn: spectral radius of the reservoir (default: chosen on validation from 0.9, 0.5; 0.9 for per-step targets)',
+  },
   'input-scaling': { type: 'string', arg: 'S', help: 'esn: largest input weight (default 0.5)' },
-  leak: { type: 'string', arg: 'A', help: 'esn: leak rate in (0, 1]: h = (1 - A) h + A tanh(...) (default: chosen on validation from 1, 0.3, 0.1; 1 for per-step targets)' },
+  leak: {
+    type: 'string',
+    arg: 'A',
+    help: 'esn: leak rate in (0, 1]: h = (1 - A) h + A tanh(...) (default: chosen on validation from 1, 0.3, 0.1; 1 for per-step targets)',
+  },
   readout: {
     type: 'string',
     arg: 'last|mean|segN[+abs]',
@@ -233,7 +241,9 @@ export const trainCommand: Command = {
     const ckptFile = path.resolve(io.cwd, str(values, 'checkpoint') ?? `${out}.ckpt`);
     const resume = str(values, 'resume');
     if (str(values, 'cell') === 'esn') return runEsnTraining(values, io, out);
-    const esnOnly = ['spectral-radius', 'input-scaling', 'leak', 'readout', 'sparsity', 'washout', 'ridge', 'store-reservoir'].find((k) => values[k] !== undefined);
+    const esnOnly = ['spectral-radius', 'input-scaling', 'leak', 'readout', 'sparsity', 'washout', 'ridge', 'store-reservoir'].find(
+      (k) => values[k] !== undefined,
+    );
     if (esnOnly) throw new UsageError(`--${esnOnly} applies to --cell esn only`);
     if (values.feedback !== undefined && !resume && str(values, 'cell') !== 'jordan') throw new UsageError('--feedback applies to --cell jordan only');
     if (str(values, 'cell') === 'jordan') {

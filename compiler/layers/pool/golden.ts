@@ -11,7 +11,12 @@ import { GoldenCase } from '../../../runtime/vectors/case';
 
 function pooledEsnCase(name: string, readout: string, leak: number, description: string): GoldenCase {
   const data = gesturesDataset({ n: 120, length: 20, users: 10, seed: 6, noise: 1 });
-  const fit = fitEsn(data, { units: 12, spectralRadius: 0.9, inputScaling: 0.5, sparsity: 0.7, leak, seed: 14, readout: parseReadout(readout) }, { val: 0.2, test: 0 }, 1);
+  const fit = fitEsn(
+    data,
+    { units: 12, spectralRadius: 0.9, inputScaling: 0.5, sparsity: 0.7, leak, seed: 14, readout: parseReadout(readout) },
+    { val: 0.2, test: 0 },
+    1,
+  );
   const F = data.features.length;
   const seqs = (from: number, to: number): number[][][] =>
     data.x.slice(from, to).map((x) => Array.from({ length: x.length / F }, (_, t) => Array.from(x.subarray(t * F, (t + 1) * F))));
@@ -27,7 +32,12 @@ function pooledEsnCase(name: string, readout: string, leak: number, description:
 
 export function poolGoldenCases(): GoldenCase[] {
   return [
-    pooledEsnCase('esn_pool_mean_h12', 'mean', 0.3, 'echo state network classifier on builtin:gestures, 12-unit regenerated reservoir, leak 0.3, readout of the mean state over time (pool, 1 segment)'),
+    pooledEsnCase(
+      'esn_pool_mean_h12',
+      'mean',
+      0.3,
+      'echo state network classifier on builtin:gestures, 12-unit regenerated reservoir, leak 0.3, readout of the mean state over time (pool, 1 segment)',
+    ),
     pooledEsnCase(
       'esn_pool_seg3_abs_h12',
       'seg3+abs',

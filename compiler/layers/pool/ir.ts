@@ -99,5 +99,7 @@ export function poolWidth(l: { inputSize: number; segments: number; abs: boolean
 /** One line for inspect and quantize: the features it pools. */
 export function poolDetail(l: { inputSize: number; segments: number; window: number; abs: boolean }): string {
   const what = l.abs ? 'means and mean absolute values' : 'means';
-  return l.segments === 1 ? `${what} over time of ${l.inputSize} units` : `${what} of ${l.inputSize} units over ${l.segments} segments of a ${l.window}-step window`;
+  return l.segments === 1
+    ? `${what} over time of ${l.inputSize} units`
+    : `${what} of ${l.inputSize} units over ${l.segments} segments of a ${l.window}-step window`;
 }
