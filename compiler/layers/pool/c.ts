@@ -9,7 +9,7 @@ const field = (l: KindView<'pool'>) => `l${l.index}`;
 const call = (l: KindView<'pool'>, xin: string, y: string, t: string) => {
   const p = l.layer;
   const f = `s->${field(l)}`;
-  return `${xin} tinyrnn_pool(${p.inputSize}, ${p.segments}, ${p.window}, ${p.zp}, sc->vx, ${f}_sum, ${f}_cnt, &${f}_t, ${y}, ${cString(`L${l.index}`)}, ${t});`;
+  return `${xin} tinyrnn_pool(${p.inputSize}, ${p.segments}, ${p.window}, ${p.abs ? 1 : 0}, ${p.zp}, sc->vx, ${f}_sum, ${f}_cnt, ${f}_t, ${y}, ${cString(`L${l.index}`)}, ${t});`;
 };
 
 const output = (l: KindView<'pool'>) => `sc->${field(l)}_y`;
@@ -21,11 +21,16 @@ export const pool: CHooks<'pool'> = {
     const p = l.layer;
     const f = field(l);
     const state = [
-      { name: `${f}_sum`, type: 's32' as const, count: p.segments * p.inputSize, comment: `(S, I) layer ${l.index} running sums per segment` },
+      {
+        name: `${f}_sum`,
+        type: 's32' as const,
+        count: l.output,
+        comment: `(S*A, I) layer ${l.index} running sums per segment${p.abs ? ' (sums, then sums of |x - zp|)' : ''}`,
+      },
       { name: `${f}_cnt`, type: 's32' as const, count: p.segments, comment: `(S) layer ${l.index} steps per segment` },
       { name: `${f}_t`, type: 's32' as const, count: 1, comment: `layer ${l.index} steps since reset (stops at 2^22)` },
     ];
-    const y = { name: `${f}_y`, type: 's8' as const, count: l.output, comment: `(S*I) layer ${l.index} segment means` };
+    const y = { name: `${f}_y`, type: 's8' as const, count: l.output, comment: `(S*A*I) layer ${l.index} segment means` };
     return { state, scratch: [y], needs: { vx: p.inputSize }, resets: [] };
   },
   descriptors: () => [],
