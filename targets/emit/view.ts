@@ -181,7 +181,7 @@ export function buildModelView(m: QuantModel, prefix: string): ModelView {
         break;
       }
       case 'pool':
-        title = `pool ${l.inputSize}x${l.segments} over a ${l.window}-step window`;
+        title = `pool ${l.inputSize}x${l.segments}${l.abs ? ' +abs' : ''} over a ${l.window}-step window`;
         break;
       default:
         return assertNever(l);

@@ -6,10 +6,12 @@ import { CHooks, KindView, forSteps } from '../../../targets/c/kind';
 
 const field = (l: KindView<'pool'>) => `l${l.index}`;
 
-const call = (l: KindView<'pool'>, xin: string, y: string, t: string) => {
+// It reads its int8 input src directly: sc->vx holds the widened input in the order the dot
+// products read it, which the Cortex-M4 DSP path permutes.
+const call = (l: KindView<'pool'>, src: string, y: string, t: string) => {
   const p = l.layer;
   const f = `s->${field(l)}`;
-  return `${xin} tinyrnn_pool(${p.inputSize}, ${p.segments}, ${p.window}, ${p.abs ? 1 : 0}, ${p.zp}, sc->vx, ${f}_sum, ${f}_cnt, ${f}_t, ${y}, ${cString(`L${l.index}`)}, ${t});`;
+  return `tinyrnn_pool(${p.inputSize}, ${p.segments}, ${p.window}, ${p.abs ? 1 : 0}, ${p.zp}, ${src}, ${f}_sum, ${f}_cnt, ${f}_t, ${y}, ${cString(`L${l.index}`)}, ${t});`;
 };
 
 const output = (l: KindView<'pool'>) => `sc->${field(l)}_y`;
@@ -31,9 +33,9 @@ export const pool: CHooks<'pool'> = {
       { name: `${f}_t`, type: 's32' as const, count: 1, comment: `layer ${l.index} steps since reset (stops at 2^22)` },
     ];
     const y = { name: `${f}_y`, type: 's8' as const, count: l.output, comment: `(S*A*I) layer ${l.index} segment means` };
-    return { state, scratch: [y], needs: { vx: p.inputSize }, resets: [] };
+    return { state, scratch: [y], needs: {}, resets: [] };
   },
   descriptors: () => [],
-  step: (l, _ctx, xin) => ({ call: call(l, xin, output(l), '-1'), result: output(l) }),
-  sequence: (l, _ctx, xin, dst) => forSteps([call(l, xin, `${dst} + t * ${l.output}`, 't')]),
+  step: (l, _ctx, _xin, src) => ({ call: call(l, src, output(l), '-1'), result: output(l) }),
+  sequence: (l, _ctx, _xin, dst, src) => forSteps([call(l, src, `${dst} + t * ${l.output}`, 't')]),
 };
