@@ -14,6 +14,7 @@ import { checksumExpression } from '../../targets/espruino/checksum';
 import { assertEspruinoDialect } from '../../targets/espruino/dialect';
 import { minifyJs } from '../../targets/espruino/minify';
 import { KERNEL_KIND } from '../../targets/espruino/kinds';
+import { INT8_BIAS } from '../../targets/espruino/arith';
 
 /** Bytes per Storage.write, as the `espruino` tools upload (and the base64 characters that hold them). */
 export const CHUNK_BYTES = 1024;
@@ -80,7 +81,7 @@ function trace(M) {
   for (i = 0; i < M.layers.length; i++) {
     L = M.layers[i];
     if (L.kind === ${KERNEL_KIND.dense} || L.kind === ${KERNEL_KIND.bidirectional} || !L.hb) continue;
-    s += " L" + i + ".h=" + ints(L.hb, 128);
+    s += " L" + i + ".h=" + ints(L.hb, ${INT8_BIAS});
     if (L.c) s += " L" + i + ".c=" + ints(L.c, 0);
     if (L.h16) s += " L" + i + ".h16=" + ints(L.h16, 0);
   }

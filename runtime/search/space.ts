@@ -37,7 +37,7 @@ export const DEFAULT_SPACE: SearchSpace = {
   hidden: [8, 12, 16, 24, 32],
   layers: [1, 2],
   dense: [[], [16]],
-  lr: [0.003, 0.01, 0.02],
+  lr: [0.005, 0.01, 0.02],
   epochs: [30],
   patience: [8],
   window: [0],

@@ -1,7 +1,6 @@
 // The C target's emit step: from a QuantModel to C99 sources. planC (plan.ts) computes every name,
 // size, statement and the memory report as plain data; this file renders a plan with the
 // Handlebars templates in targets/c/templates, which lay it out.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { QuantModel } from '../../compiler/core/ir/quant-model';
 import { ConstArray, ModelView } from '../emit/view';
@@ -38,19 +37,10 @@ export interface CGenResult {
 /** The dense kernel's stack buffer of pre-activations (tinyrnn_kernels.h serves every model). */
 const KERNEL_DENSE_UNITS = 1024;
 
-/** The kinds' C template partials, compiler/layers/<kind>/c-<part>.hbs, named <kind>/c-<part>. */
-function kindPartials(root: string): Record<string, string> {
-  const layers = path.join(root, 'compiler', 'layers');
-  const out: Record<string, string> = {};
-  for (const kind of fs.readdirSync(layers).filter((k) => fs.statSync(path.join(layers, k)).isDirectory()))
-    for (const f of fs.readdirSync(path.join(layers, kind)).filter((f) => /^c-.*\.hbs$/.test(f))) out[`${kind}/${f.slice(0, -4)}`] = path.join(layers, kind, f);
-  return out;
-}
-
 let templatesCache: TemplateSet | undefined;
 function templates(): TemplateSet {
   const root = packageRoot();
-  templatesCache ??= loadTemplates(path.join(root, 'targets', 'c', 'templates'), kindPartials(root));
+  templatesCache ??= loadTemplates(path.join(root, 'targets', 'c', 'templates'), { layersDir: path.join(root, 'compiler', 'layers'), stage: 'c' });
   return templatesCache;
 }
 

@@ -36,14 +36,24 @@ function registerHelpers(hb: typeof Handlebars): void {
   hb.registerHelper('padStart', (text: unknown, width: unknown) => String(text).padStart(Number(width)));
 }
 
-/**
- * Load every *.hbs in `dir` (partials: files starting with `_`, used as {{> _name}}), and the
- * partials of `partials` (name -> file, used as {{> name}}).
- */
-export function loadTemplates(dir: string, partials: Record<string, string> = {}): TemplateSet {
+/** Each layer kind's partials of one stage, `layersDir/<kind>/<stage>-*.hbs`, used as {{> <kind>/<stage>-name}}. */
+export interface KindPartials {
+  layersDir: string;
+  stage: string;
+}
+
+function registerKindPartials(hb: typeof Handlebars, { layersDir, stage }: KindPartials): void {
+  for (const kind of fs.readdirSync(layersDir, { withFileTypes: true }).filter((e) => e.isDirectory())) {
+    const files = fs.readdirSync(path.join(layersDir, kind.name)).filter((f) => f.startsWith(`${stage}-`) && f.endsWith('.hbs'));
+    for (const f of files) hb.registerPartial(`${kind.name}/${f.slice(0, -4)}`, fs.readFileSync(path.join(layersDir, kind.name, f), 'utf8'));
+  }
+}
+
+/** Load every *.hbs in `dir` (partials: files starting with `_`, used as {{> _name}}), and the kinds' partials if given. */
+export function loadTemplates(dir: string, kinds?: KindPartials): TemplateSet {
   const hb = Handlebars.create();
   registerHelpers(hb);
-  for (const [name, file] of Object.entries(partials)) hb.registerPartial(name, fs.readFileSync(file, 'utf8'));
+  if (kinds) registerKindPartials(hb, kinds);
   const compiled = new Map<string, TemplateFn>();
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.hbs'));
   for (const f of files) {

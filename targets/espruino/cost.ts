@@ -182,229 +182,210 @@ function leafChars(n: N): number {
   return 0;
 }
 
+/** The statement's own expressions (not nested statements, not loop tests/updates), and the parts measure() must not enter. */
+function ownExpressions(s: N): { own: N[]; stop: Set<N> } {
+  const stop = new Set<N>();
+  switch (s.type) {
+    case 'IfStatement':
+      return { own: [s.test], stop };
+    case 'ForStatement':
+      stop.add(s.test);
+      stop.add(s.update);
+      return { own: s.init ? [s.init] : [], stop };
+    case 'ForInStatement':
+    case 'ForOfStatement':
+      return { own: [s.right], stop };
+    case 'SwitchStatement':
+      return { own: [s.discriminant], stop };
+    case 'ReturnStatement':
+    case 'ThrowStatement':
+      return { own: s.argument ? [s.argument] : [], stop };
+    case 'ExpressionStatement':
+      return { own: [s.expression], stop };
+    case 'VariableDeclaration':
+      return { own: [...s.declarations], stop };
+    default:
+      return { own: [], stop };
+  }
+}
+
+/** Rewrites one script (instrument()): the regions found and the counter increments to insert. */
+class Instrumenter {
+  readonly regions: Region[] = [];
+  private readonly inserts: { pos: number; text: string; order: number }[] = [];
+
+  constructor(private readonly src: string) {}
+
+  /** The source with every insert in place. */
+  output(): string {
+    const inserts = [...this.inserts].sort((a, b) => a.pos - b.pos || a.order - b.order);
+    let out = '';
+    let last = 0;
+    for (const ins of inserts) {
+      out += this.src.slice(last, ins.pos) + ins.text;
+      last = ins.pos;
+    }
+    return out + this.src.slice(last);
+  }
+
+  list(body: N[]): void {
+    for (const s of body) this.statement(s, false);
+  }
+
+  private at(pos: number, text: string): void {
+    this.inserts.push({ pos, text, order: this.inserts.length });
+  }
+
+  private region(kind: Region['kind'], n: N, m: Measure): number {
+    this.regions.push({ kind, line: n.loc?.start.line ?? 0, weight: m.weight, chars: m.chars, calls: m.calls, nodes: m.nodes });
+    return this.regions.length - 1;
+  }
+
+  private static inc(id: number): string {
+    return `${COUNTER}[${id}]++`;
+  }
+
+  /** Weight and call count of an expression subtree, stopping at separately counted parts. */
+  private measure(n: N | null | undefined, stop: Set<N>): Measure {
+    const m = nothing();
+    if (n) this.walk(m, n, stop);
+    return m;
+  }
+
+  private walk(m: Measure, x: N, stop: Set<N>): void {
+    if (stop.has(x)) return;
+    if (FUNCTIONS.has(x.type)) return add(m, 'closure');
+    if (x.type === 'ConditionalExpression') {
+      add(m, 'conditional');
+      this.walk(m, x.test, stop);
+      this.branch(x.consequent);
+      return this.branch(x.alternate);
+    }
+    if (x.type === 'LogicalExpression') {
+      add(m, 'binary');
+      this.walk(m, x.left, stop);
+      return this.branch(x.right);
+    }
+    if (x.type === 'CallExpression' || x.type === 'NewExpression') m.calls++;
+    if (x.type === 'MemberExpression') {
+      add(m, 'member');
+      this.walk(m, x.object, stop);
+      if (x.computed) this.walk(m, x.property, stop);
+      return;
+    }
+    if (x.type === 'Property') {
+      if (x.computed) this.walk(m, x.key, stop);
+      this.walk(m, x.value, stop);
+      return add(m, 'other');
+    }
+    const kind = nodeKind(x);
+    if (kind) add(m, kind);
+    m.chars += leafChars(x);
+    for (const c of children(x)) this.walk(m, c, stop);
+  }
+
+  /** A conditionally evaluated expression (a branch), or a loop's test or update: counted on its own. */
+  private expression(kind: 'branch' | 'test' | 'update', n: N | null | undefined): void {
+    if (!n) return;
+    const id = this.region(kind, n, this.measure(n, new Set()));
+    this.at(n.start, `(${Instrumenter.inc(id)}, `);
+    this.at(n.end, ')');
+  }
+
+  private branch(n: N): void {
+    this.expression('branch', n);
+  }
+
+  /** Nested functions inside an expression: instrument their bodies. */
+  private functionsIn(n: N | null | undefined): void {
+    if (!n) return;
+    if (FUNCTIONS.has(n.type)) return this.fn(n);
+    for (const c of children(n)) this.functionsIn(c);
+  }
+
+  private fn(n: N): void {
+    const id = this.region('entry', n, nothing());
+    if (n.body.type === 'BlockStatement') {
+      this.at(n.body.start + 1, `${Instrumenter.inc(id)};`);
+      return this.list(n.body.body);
+    }
+    // Arrow function with an expression body: the body is a region of its own.
+    const m = this.measure(n.body, new Set());
+    add(m, 'statement');
+    const b = this.region('statement', n.body, m);
+    this.at(n.body.start, `(${Instrumenter.inc(id)}, ${Instrumenter.inc(b)}, `);
+    this.at(n.body.end, ')');
+    this.functionsIn(n.body);
+  }
+
+  /** A statement in a statement list (block body, program, case). */
+  private statement(s: N, wrap: boolean): void {
+    if (s.type === 'BlockStatement') return this.list(s.body);
+    if ((s.type === 'ExpressionStatement' && s.directive) || s.type === 'EmptyStatement') return;
+    if (s.type === 'FunctionDeclaration') return this.fn(s);
+    const { own, stop } = ownExpressions(s);
+    const sum = nothing();
+    add(sum, 'statement');
+    for (const o of own) merge(sum, this.measure(o, stop));
+    const id = this.region('statement', s, sum);
+    if (wrap) {
+      this.at(s.start, `{${Instrumenter.inc(id)};`);
+      this.at(s.end, '}');
+    } else this.at(s.start, `${Instrumenter.inc(id)};`);
+    for (const o of own) this.functionsIn(o);
+    this.nested(s);
+  }
+
+  /** Nested statements and loop parts. */
+  private nested(s: N): void {
+    if (LOOPS.has(s.type)) return this.loop(s);
+    switch (s.type) {
+      case 'IfStatement':
+        this.statement(s.consequent, s.consequent.type !== 'BlockStatement');
+        if (s.alternate) this.statement(s.alternate, s.alternate.type !== 'BlockStatement');
+        break;
+      case 'SwitchStatement':
+        for (const c of s.cases) {
+          if (c.test) this.functionsIn(c.test);
+          this.list(c.consequent);
+        }
+        break;
+      case 'TryStatement':
+        this.list(s.block.body);
+        if (s.handler) this.list(s.handler.body.body);
+        if (s.finalizer) this.list(s.finalizer.body);
+        break;
+      case 'ClassDeclaration':
+        for (const m of s.body.body) if (m.value && FUNCTIONS.has(m.value.type)) this.fn(m.value);
+        break;
+    }
+  }
+
+  private loop(s: N): void {
+    if (s.type === 'ForStatement' || s.type === 'WhileStatement' || s.type === 'DoWhileStatement') this.expression('test', s.test);
+    if (s.type === 'ForStatement') this.expression('update', s.update);
+    const iteration = nothing();
+    add(iteration, 'loopIteration');
+    const it = this.region('iteration', s, iteration);
+    if (s.body.type === 'BlockStatement') {
+      this.at(s.body.start + 1, `${Instrumenter.inc(it)};`);
+      return this.list(s.body.body);
+    }
+    this.at(s.body.start, `{${Instrumenter.inc(it)};`);
+    this.statement(s.body, false);
+    this.at(s.body.end, '}');
+  }
+}
+
 /**
  * Rewrites a script so that running it counts how often each region runs. The result must be run
  * with a global `__tinyrnn_k` (a Float64Array of at least `regions.length`).
  */
 export function instrument(source: string): Instrumented {
   const ast = acorn.parse(source, { ecmaVersion: 2020, sourceType: 'script', locations: true }) as unknown as N;
-  const regions: Region[] = [];
-  const inserts: { pos: number; text: string; order: number }[] = [];
-  let order = 0;
-  const at = (pos: number, text: string): void => {
-    inserts.push({ pos, text, order: order++ });
-  };
-  const region = (kind: Region['kind'], n: N, m: Measure): number => {
-    regions.push({ kind, line: n.loc?.start.line ?? 0, weight: m.weight, chars: m.chars, calls: m.calls, nodes: m.nodes });
-    return regions.length - 1;
-  };
-  const inc = (id: number): string => `${COUNTER}[${id}]++`;
-
-  /** Weight and call count of an expression subtree, stopping at separately counted parts. */
-  const measure = (n: N | null | undefined, stop: Set<N>): Measure => {
-    const m = nothing();
-    const walk = (x: N): void => {
-      if (stop.has(x)) return;
-      if (FUNCTIONS.has(x.type)) {
-        add(m, 'closure');
-        return;
-      }
-      if (x.type === 'ConditionalExpression') {
-        add(m, 'conditional');
-        walk(x.test);
-        branch(x.consequent);
-        branch(x.alternate);
-        return;
-      }
-      if (x.type === 'LogicalExpression') {
-        add(m, 'binary');
-        walk(x.left);
-        branch(x.right);
-        return;
-      }
-      if (x.type === 'CallExpression' || x.type === 'NewExpression') m.calls++;
-      if (x.type === 'MemberExpression') {
-        add(m, 'member');
-        walk(x.object);
-        if (x.computed) walk(x.property);
-        return;
-      }
-      if (x.type === 'Property') {
-        if (x.computed) walk(x.key);
-        walk(x.value);
-        add(m, 'other');
-        return;
-      }
-      const kind = nodeKind(x);
-      if (kind) add(m, kind);
-      m.chars += leafChars(x);
-      for (const c of children(x)) walk(c);
-    };
-    if (n) walk(n);
-    return m;
-  };
-
-  /** A conditionally evaluated expression: counted on its own. */
-  const branch = (n: N): void => {
-    const m = measure(n, new Set());
-    const id = region('branch', n, m);
-    at(n.start, `(${inc(id)}, `);
-    at(n.end, ')');
-  };
-
-  const expression = (kind: 'test' | 'update', n: N | null | undefined): void => {
-    if (!n) return;
-    const m = measure(n, new Set());
-    const id = region(kind, n, m);
-    at(n.start, `(${inc(id)}, `);
-    at(n.end, ')');
-  };
-
-  /** Nested functions inside an expression: instrument their bodies. */
-  const functionsIn = (n: N | null | undefined): void => {
-    if (!n) return;
-    if (FUNCTIONS.has(n.type)) {
-      fn(n);
-      return;
-    }
-    for (const c of children(n)) functionsIn(c);
-  };
-
-  const fn = (n: N): void => {
-    const id = region('entry', n, nothing());
-    if (n.body.type === 'BlockStatement') {
-      at(n.body.start + 1, `${inc(id)};`);
-      list(n.body.body);
-    } else {
-      // Arrow function with an expression body: the body is a region of its own.
-      const m = measure(n.body, new Set());
-      add(m, 'statement');
-      const b = region('statement', n.body, m);
-      at(n.body.start, `(${inc(id)}, ${inc(b)}, `);
-      at(n.body.end, ')');
-      functionsIn(n.body);
-    }
-  };
-
-  /** A statement in a statement list (block body, program, case). */
-  const statement = (s: N, wrap: boolean): void => {
-    if (s.type === 'BlockStatement') {
-      list(s.body);
-      return;
-    }
-    if (s.type === 'ExpressionStatement' && s.directive) return;
-    if (s.type === 'FunctionDeclaration') {
-      fn(s);
-      return;
-    }
-    if (s.type === 'EmptyStatement') return;
-    // The statement's own expressions (not nested statements, not loop tests/updates).
-    const stop = new Set<N>();
-    const own: N[] = [];
-    switch (s.type) {
-      case 'IfStatement':
-        own.push(s.test);
-        break;
-      case 'ForStatement':
-        if (s.init) own.push(s.init);
-        stop.add(s.test);
-        stop.add(s.update);
-        break;
-      case 'WhileStatement':
-      case 'DoWhileStatement':
-        break;
-      case 'ForInStatement':
-      case 'ForOfStatement':
-        own.push(s.right);
-        break;
-      case 'SwitchStatement':
-        own.push(s.discriminant);
-        break;
-      case 'ReturnStatement':
-      case 'ThrowStatement':
-        if (s.argument) own.push(s.argument);
-        break;
-      case 'ExpressionStatement':
-        own.push(s.expression);
-        break;
-      case 'VariableDeclaration':
-        own.push(...s.declarations);
-        break;
-      case 'TryStatement':
-      case 'BreakStatement':
-      case 'ContinueStatement':
-      case 'ClassDeclaration':
-        break;
-      default:
-        break;
-    }
-    const sum = nothing();
-    add(sum, 'statement');
-    for (const o of own) merge(sum, measure(o, stop));
-    const id = region('statement', s, sum);
-    if (wrap) {
-      at(s.start, `{${inc(id)};`);
-      at(s.end, '}');
-    } else at(s.start, `${inc(id)};`);
-    for (const o of own) functionsIn(o);
-    // Nested statements and loop parts.
-    switch (s.type) {
-      case 'IfStatement':
-        statement(s.consequent, s.consequent.type !== 'BlockStatement');
-        if (s.alternate) statement(s.alternate, s.alternate.type !== 'BlockStatement');
-        break;
-      case 'ForStatement':
-      case 'WhileStatement':
-      case 'DoWhileStatement':
-      case 'ForInStatement':
-      case 'ForOfStatement': {
-        if (s.type === 'ForStatement' || s.type === 'WhileStatement' || s.type === 'DoWhileStatement') expression('test', s.test);
-        if (s.type === 'ForStatement') expression('update', s.update);
-        const loop = nothing();
-        add(loop, 'loopIteration');
-        const it = region('iteration', s, loop);
-        if (s.body.type === 'BlockStatement') {
-          at(s.body.start + 1, `${inc(it)};`);
-          list(s.body.body);
-        } else {
-          at(s.body.start, `{${inc(it)};`);
-          statement(s.body, false);
-          at(s.body.end, '}');
-        }
-        break;
-      }
-      case 'SwitchStatement':
-        for (const c of s.cases) {
-          if (c.test) functionsIn(c.test);
-          list(c.consequent);
-        }
-        break;
-      case 'TryStatement':
-        list(s.block.body);
-        if (s.handler) list(s.handler.body.body);
-        if (s.finalizer) list(s.finalizer.body);
-        break;
-      case 'ClassDeclaration':
-        for (const m of s.body.body) if (m.value && FUNCTIONS.has(m.value.type)) fn(m.value);
-        break;
-    }
-    if (LOOPS.has(s.type) || s.type === 'IfStatement') return;
-  };
-
-  const list = (body: N[]): void => {
-    for (const s of body) statement(s, false);
-  };
-  list(ast.body);
-
-  inserts.sort((a, b) => a.pos - b.pos || a.order - b.order);
-  let out = '';
-  let last = 0;
-  for (const ins of inserts) {
-    out += source.slice(last, ins.pos) + ins.text;
-    last = ins.pos;
-  }
-  out += source.slice(last);
-  return { source: out, regions, counter: COUNTER };
+  const ins = new Instrumenter(source);
+  ins.list(ast.body);
+  return { source: ins.output(), regions: ins.regions, counter: COUNTER };
 }
 
 /** Counts the native helpers report while the instrumented code runs. */

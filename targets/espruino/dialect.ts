@@ -84,215 +84,215 @@ function patternNames(p: N | null | undefined, out: string[]): string[] {
   return out;
 }
 
-/**
- * Checks one file. Returns every problem found (empty when the file is fine), each with its
- * 1-based line.
- */
-export function dialectProblems(source: string, opts: DialectOptions = {}): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  let ast: N;
+/** The context of one file's check: its text, options, and the list problems go to. */
+interface Check {
+  source: string;
+  opts: DialectOptions;
+  add(code: string, n: N, message: string, hint?: string): void;
+}
+
+function parseScript(source: string): N | Diagnostic {
   try {
-    ast = acorn.parse(source, { ecmaVersion: 2020, sourceType: 'script', locations: true, allowHashBang: false }) as unknown as N;
+    return acorn.parse(source, { ecmaVersion: 2020, sourceType: 'script', locations: true, allowHashBang: false }) as unknown as N;
   } catch (e) {
     const err = e as SyntaxError & { loc?: { line: number; column: number } };
-    out.push({
+    return {
       code: 'ESP100',
       path: '',
       line: err.loc?.line,
       message: `does not parse as ES2020 script: ${err.message.replace(/ \(\d+:\d+\)$/, '')}`,
       hint: 'device code must be plain ES2020 (no modules, no newer syntax)',
-    });
-    return out;
+    };
   }
-  const add = (code: DiagnosticCode, n: N, message: string, hint?: string): void => {
-    out.push({ code, path: '', line: n.loc?.start.line, message: `${message} (column ${(n.loc?.start.column ?? 0) + 1})`, ...(hint ? { hint } : {}) });
-  };
+}
 
-  // Pass 1: scopes and their declarations. Function scopes hold var/param/function names;
-  // blocks hold let/const/class/function-in-block names.
-  const scopeOf = new Map<N, Scope>();
-  const newScope = (node: N, fn: N | null, parent: Scope | null): Scope => {
-    const s: Scope = { fn, parent, names: new Map() };
-    scopeOf.set(node, s);
-    return s;
-  };
-  const declare = (s: Scope, name: string, kind: 'function' | 'other', pos: number): void => {
-    if (!s.names.has(name) || kind === 'function') s.names.set(name, { kind, pos });
-  };
-  const collect = (n: N, fnScope: Scope, blockScope: Scope): void => {
-    switch (n.type) {
-      case 'FunctionDeclaration':
-        declare(blockScope, n.id.name, 'function', n.start);
-        break;
-      case 'VariableDeclaration': {
-        const target = n.kind === 'var' ? fnScope : blockScope;
-        for (const d of n.declarations) for (const name of patternNames(d.id, [])) declare(target, name, 'other', n.start);
-        break;
-      }
-      case 'ClassDeclaration':
-        declare(blockScope, n.id.name, 'other', n.start);
-        break;
-    }
-    if (FUNCTION_TYPES.has(n.type)) {
-      const s = newScope(n, n, fnScope);
-      for (const p of n.params) for (const name of patternNames(p, [])) declare(s, name, 'other', n.start);
-      if (n.type === 'FunctionExpression' && n.id) declare(s, n.id.name, 'other', n.start);
-      if (n.body.type === 'BlockStatement') {
-        scopeOf.set(n.body, s);
-        for (const c of n.body.body) collect(c, s, s);
-      } else collect(n.body, s, s);
-      return;
-    }
-    if (n.type === 'CatchClause') {
-      const s = newScope(n, fnScope.fn, blockScope);
-      for (const name of patternNames(n.param, [])) declare(s, name, 'other', n.start);
-      collect(n.body, fnScope, s);
-      return;
-    }
-    if (
-      n.type === 'BlockStatement' ||
-      n.type === 'ForStatement' ||
-      n.type === 'ForInStatement' ||
-      n.type === 'ForOfStatement' ||
-      n.type === 'SwitchStatement'
-    ) {
-      const s = newScope(n, fnScope.fn, blockScope);
-      for (const c of children(n)) collect(c, fnScope, s);
-      return;
-    }
-    for (const c of children(n)) collect(c, fnScope, blockScope);
-  };
-  const root = newScope(ast, null, null);
-  for (const c of ast.body) collect(c, root, root);
+/**
+ * Pass 1: scopes and their declarations. Function scopes hold var/param/function names; blocks
+ * hold let/const/class/function-in-block names.
+ */
+class Scopes {
+  readonly of = new Map<N, Scope>();
+  readonly root: Scope;
 
-  const resolve = (s: Scope | null, name: string): { scope: Scope; kind: 'function' | 'other'; pos: number } | undefined => {
+  constructor(ast: N) {
+    this.root = this.open(ast, null, null);
+    for (const c of ast.body) this.collect(c, this.root, this.root);
+  }
+
+  /** The binding of name seen from scope s, if any. */
+  resolve(s: Scope | null, name: string): { scope: Scope; kind: 'function' | 'other'; pos: number } | undefined {
     for (let x = s; x; x = x.parent) {
       const b = x.names.get(name);
       if (b) return { scope: x, ...b };
     }
     return undefined;
-  };
+  }
 
-  // Pass 2: syntax, built-ins and use-before-declaration. `exec` is the function whose
-  // straight-line execution reaches the node (immediately invoked functions run in their caller).
-  const visit = (n: N, parent: N | null, scope: Scope, exec: N | null): void => {
-    const own = scopeOf.get(n);
-    let inner = own ?? scope;
-    let innerExec = exec;
-    switch (n.type) {
-      case 'FunctionDeclaration':
-      case 'FunctionExpression':
-      case 'ArrowFunctionExpression': {
-        if (n.async) add('ESP107', n, 'async function: Espruino has no async/await', 'use callbacks or Promise.then');
-        if (n.generator) add('ESP108', n, 'generator function: Espruino has no generators');
-        for (const p of n.params) {
-          if (p.type === 'AssignmentPattern')
-            add('ESP101', p, 'default parameter: Espruino does not support default parameter values', 'test for undefined in the body');
-        }
-        const iife = parent && parent.type === 'CallExpression' && parent.callee === n;
-        innerExec = iife ? exec : n;
-        break;
-      }
-      case 'AwaitExpression':
-        add('ESP107', n, 'await: Espruino has no async/await');
-        break;
-      case 'YieldExpression':
-        add('ESP108', n, 'yield: Espruino has no generators');
-        break;
-      case 'RestElement':
-        add('ESP102', n, 'rest element: Espruino does not support rest parameters or rest patterns', 'use the arguments object or pass an array');
-        break;
-      case 'SpreadElement':
-        add('ESP102', n, 'spread: Espruino does not support spread syntax', 'copy elements in a loop or use apply');
-        break;
-      case 'ObjectPattern':
-      case 'ArrayPattern':
-        add('ESP103', n, 'destructuring: Espruino does not support destructuring', 'assign each field on its own line');
-        break;
-      case 'Property':
-      case 'MethodDefinition':
-        if (n.computed)
-          add(
-            'ESP104',
-            n.key,
-            'computed property key: Espruino does not support [expr] keys in literals or classes',
-            'create the object, then assign obj[key] = value',
-          );
-        break;
-      case 'BinaryExpression':
-      case 'AssignmentExpression':
-        if (n.operator === '**' || n.operator === '**=')
-          add(
-            'ESP105',
-            n,
-            `exponent operator ${n.operator}: not supported by Espruino`,
-            'use Math.pow (exact only for small integers) or repeated multiplication',
-          );
-        break;
-      case 'ChainExpression':
-        add('ESP106', n, 'optional chaining ?.: not supported by Espruino', 'test the object explicitly');
-        break;
-      case 'LabeledStatement':
-        add('ESP109', n, `label ${n.label.name}: Espruino does not support labelled statements`, 'use a flag variable or a function with return');
-        break;
-      case 'BreakStatement':
-      case 'ContinueStatement':
-        if (n.label) add('ESP109', n, `labelled ${n.type === 'BreakStatement' ? 'break' : 'continue'}: not supported by Espruino`);
-        break;
-      case 'Literal':
-        if (n.bigint !== undefined) add('ESP112', n, `BigInt literal ${n.raw}: Espruino has no BigInt`);
-        else if (typeof n.value === 'number' && opts.integerLiterals) {
-          const v = n.value;
-          if (!Number.isInteger(v) || Math.abs(v) > 2 ** 53 || /^[0-9]*\.|[eE]-/.test(String(n.raw))) {
-            add('ESP114', n, `non-integer numeric literal ${n.raw}: Espruino does not parse decimals exactly`, 'generated code carries integer constants only');
-          }
-        }
-        break;
-      case 'ReturnStatement':
-        if (n.argument === null && parent && Array.isArray(parent.body)) {
-          const list = parent.body as N[];
-          const i = list.indexOf(n);
-          const next = list[i + 1];
-          const text = source.slice(n.start, n.end);
-          if (next && next.type === 'ExpressionStatement' && !text.trimEnd().endsWith(';')) {
-            add(
-              'ESP115',
-              n,
-              "return followed by a line break: Espruino returns the next line's value, Node returns undefined",
-              'put the value on the same line as return, or end the return with ;',
-            );
-          }
-        }
-        break;
-      case 'MemberExpression': {
-        if (!n.computed && n.object.type === 'Identifier' && n.property.type === 'Identifier') {
-          const missing = MISSING_MEMBERS[n.object.name];
-          if (missing && missing.includes(n.property.name) && !resolve(scope, n.object.name)) {
-            add('ESP111', n, `${n.object.name}.${n.property.name} does not exist on Espruino`, hintFor(`${n.object.name}.${n.property.name}`));
-          }
-        }
-        break;
-      }
-      case 'Identifier': {
-        if (!isReference(n, parent)) break;
-        const b = resolve(scope, n.name);
-        if (!b) {
-          if ((MISSING_GLOBALS as readonly string[]).includes(n.name)) add('ESP110', n, `${n.name} does not exist on Espruino`, hintFor(n.name));
-        } else if (b.kind === 'function' && n.start < b.pos && b.scope.fn === exec) {
-          add(
-            'ESP113',
-            n,
-            `${n.name} is used before its declaration (line ${lineOf(source, b.pos)}): Espruino does not hoist functions`,
-            'declare the function above its first use',
-          );
-        }
-        break;
-      }
+  private open(node: N, fn: N | null, parent: Scope | null): Scope {
+    const s: Scope = { fn, parent, names: new Map() };
+    this.of.set(node, s);
+    return s;
+  }
+
+  private static declare(s: Scope, name: string, kind: 'function' | 'other', pos: number): void {
+    if (!s.names.has(name) || kind === 'function') s.names.set(name, { kind, pos });
+  }
+
+  private collect(n: N, fnScope: Scope, blockScope: Scope): void {
+    Scopes.declarations(n, fnScope, blockScope);
+    if (FUNCTION_TYPES.has(n.type)) return this.collectFunction(n, fnScope);
+    if (n.type === 'CatchClause') {
+      const s = this.open(n, fnScope.fn, blockScope);
+      for (const name of patternNames(n.param, [])) Scopes.declare(s, name, 'other', n.start);
+      return this.collect(n.body, fnScope, s);
     }
-    if (own) inner = own;
-    for (const c of children(n)) visit(c, n, inner, innerExec);
+    const inner = BLOCK_TYPES.has(n.type) ? this.open(n, fnScope.fn, blockScope) : blockScope;
+    for (const c of children(n)) this.collect(c, fnScope, inner);
+  }
+
+  private static declarations(n: N, fnScope: Scope, blockScope: Scope): void {
+    if (n.type === 'FunctionDeclaration') Scopes.declare(blockScope, n.id.name, 'function', n.start);
+    if (n.type === 'ClassDeclaration') Scopes.declare(blockScope, n.id.name, 'other', n.start);
+    if (n.type === 'VariableDeclaration') {
+      const target = n.kind === 'var' ? fnScope : blockScope;
+      for (const d of n.declarations) for (const name of patternNames(d.id, [])) Scopes.declare(target, name, 'other', n.start);
+    }
+  }
+
+  private collectFunction(n: N, fnScope: Scope): void {
+    const s = this.open(n, n, fnScope);
+    for (const p of n.params) for (const name of patternNames(p, [])) Scopes.declare(s, name, 'other', n.start);
+    if (n.type === 'FunctionExpression' && n.id) Scopes.declare(s, n.id.name, 'other', n.start);
+    if (n.body.type !== 'BlockStatement') return this.collect(n.body, s, s);
+    this.of.set(n.body, s);
+    for (const c of n.body.body) this.collect(c, s, s);
+  }
+}
+
+const BLOCK_TYPES = new Set(['BlockStatement', 'ForStatement', 'ForInStatement', 'ForOfStatement', 'SwitchStatement']);
+
+function functionSyntax(n: N, c: Check): void {
+  if (n.async) c.add('ESP107', n, 'async function: Espruino has no async/await', 'use callbacks or Promise.then');
+  if (n.generator) c.add('ESP108', n, 'generator function: Espruino has no generators');
+  for (const p of n.params) {
+    if (p.type === 'AssignmentPattern')
+      c.add('ESP101', p, 'default parameter: Espruino does not support default parameter values', 'test for undefined in the body');
+  }
+}
+
+function literalSyntax(n: N, c: Check): void {
+  if (n.bigint !== undefined) c.add('ESP112', n, `BigInt literal ${n.raw}: Espruino has no BigInt`);
+  else if (typeof n.value === 'number' && c.opts.integerLiterals) {
+    const v = n.value;
+    if (!Number.isInteger(v) || Math.abs(v) > 2 ** 53 || /^[0-9]*\.|[eE]-/.test(String(n.raw))) {
+      c.add('ESP114', n, `non-integer numeric literal ${n.raw}: Espruino does not parse decimals exactly`, 'generated code carries integer constants only');
+    }
+  }
+}
+
+function returnSyntax(n: N, parent: N | null, c: Check): void {
+  if (n.argument !== null || !parent || !Array.isArray(parent.body)) return;
+  const list = parent.body as N[];
+  const next = list[list.indexOf(n) + 1];
+  if (next && next.type === 'ExpressionStatement' && !c.source.slice(n.start, n.end).trimEnd().endsWith(';')) {
+    c.add(
+      'ESP115',
+      n,
+      "return followed by a line break: Espruino returns the next line's value, Node returns undefined",
+      'put the value on the same line as return, or end the return with ;',
+    );
+  }
+}
+
+/** The syntax Espruino lacks, per node type (checks that need no scope). */
+const SYNTAX: Record<string, (n: N, parent: N | null, c: Check) => void> = {
+  FunctionDeclaration: (n, _p, c) => functionSyntax(n, c),
+  FunctionExpression: (n, _p, c) => functionSyntax(n, c),
+  ArrowFunctionExpression: (n, _p, c) => functionSyntax(n, c),
+  AwaitExpression: (n, _p, c) => c.add('ESP107', n, 'await: Espruino has no async/await'),
+  YieldExpression: (n, _p, c) => c.add('ESP108', n, 'yield: Espruino has no generators'),
+  RestElement: (n, _p, c) =>
+    c.add('ESP102', n, 'rest element: Espruino does not support rest parameters or rest patterns', 'use the arguments object or pass an array'),
+  SpreadElement: (n, _p, c) => c.add('ESP102', n, 'spread: Espruino does not support spread syntax', 'copy elements in a loop or use apply'),
+  ObjectPattern: (n, _p, c) => c.add('ESP103', n, 'destructuring: Espruino does not support destructuring', 'assign each field on its own line'),
+  ArrayPattern: (n, _p, c) => c.add('ESP103', n, 'destructuring: Espruino does not support destructuring', 'assign each field on its own line'),
+  Property: (n, _p, c) => computedKey(n, c),
+  MethodDefinition: (n, _p, c) => computedKey(n, c),
+  BinaryExpression: (n, _p, c) => exponent(n, c),
+  AssignmentExpression: (n, _p, c) => exponent(n, c),
+  ChainExpression: (n, _p, c) => c.add('ESP106', n, 'optional chaining ?.: not supported by Espruino', 'test the object explicitly'),
+  LabeledStatement: (n, _p, c) =>
+    c.add('ESP109', n, `label ${n.label.name}: Espruino does not support labelled statements`, 'use a flag variable or a function with return'),
+  BreakStatement: (n, _p, c) => labelledJump(n, c),
+  ContinueStatement: (n, _p, c) => labelledJump(n, c),
+  Literal: (n, _p, c) => literalSyntax(n, c),
+  ReturnStatement: (n, p, c) => returnSyntax(n, p, c),
+};
+
+function computedKey(n: N, c: Check): void {
+  if (n.computed)
+    c.add(
+      'ESP104',
+      n.key,
+      'computed property key: Espruino does not support [expr] keys in literals or classes',
+      'create the object, then assign obj[key] = value',
+    );
+}
+
+function exponent(n: N, c: Check): void {
+  if (n.operator === '**' || n.operator === '**=')
+    c.add('ESP105', n, `exponent operator ${n.operator}: not supported by Espruino`, 'use Math.pow (exact only for small integers) or repeated multiplication');
+}
+
+function labelledJump(n: N, c: Check): void {
+  if (n.label) c.add('ESP109', n, `labelled ${n.type === 'BreakStatement' ? 'break' : 'continue'}: not supported by Espruino`);
+}
+
+/** Missing members and globals, and functions used before their declaration (`exec`: the function whose straight-line run reaches n). */
+function scopeProblems(n: N, parent: N | null, scope: Scope, exec: N | null, scopes: Scopes, c: Check): void {
+  if (n.type === 'MemberExpression' && !n.computed && n.object.type === 'Identifier' && n.property.type === 'Identifier') {
+    const missing = MISSING_MEMBERS[n.object.name];
+    if (missing && missing.includes(n.property.name) && !scopes.resolve(scope, n.object.name)) {
+      c.add('ESP111', n, `${n.object.name}.${n.property.name} does not exist on Espruino`, hintFor(`${n.object.name}.${n.property.name}`));
+    }
+  }
+  if (n.type !== 'Identifier' || !isReference(n, parent)) return;
+  const b = scopes.resolve(scope, n.name);
+  if (!b) {
+    if ((MISSING_GLOBALS as readonly string[]).includes(n.name)) c.add('ESP110', n, `${n.name} does not exist on Espruino`, hintFor(n.name));
+  } else if (b.kind === 'function' && n.start < b.pos && b.scope.fn === exec) {
+    c.add(
+      'ESP113',
+      n,
+      `${n.name} is used before its declaration (line ${lineOf(c.source, b.pos)}): Espruino does not hoist functions`,
+      'declare the function above its first use',
+    );
+  }
+}
+
+/** Pass 2: every node's checks, then its children (immediately invoked functions run in their caller's `exec`). */
+function visit(n: N, parent: N | null, scope: Scope, exec: N | null, scopes: Scopes, c: Check): void {
+  SYNTAX[n.type]?.(n, parent, c);
+  scopeProblems(n, parent, scope, exec, scopes, c);
+  const iife = parent !== null && parent.type === 'CallExpression' && parent.callee === n;
+  const innerExec = FUNCTION_TYPES.has(n.type) && !iife ? n : exec;
+  const inner = scopes.of.get(n) ?? scope;
+  for (const ch of children(n)) visit(ch, n, inner, innerExec, scopes, c);
+}
+
+/**
+ * Checks one file. Returns every problem found (empty when the file is fine), each with its
+ * 1-based line.
+ */
+export function dialectProblems(source: string, opts: DialectOptions = {}): Diagnostic[] {
+  const ast = parseScript(source);
+  if (!isNode(ast)) return [ast];
+  const out: Diagnostic[] = [];
+  const add = (code: DiagnosticCode, n: N, message: string, hint?: string): void => {
+    out.push({ code, path: '', line: n.loc?.start.line, message: `${message} (column ${(n.loc?.start.column ?? 0) + 1})`, ...(hint ? { hint } : {}) });
   };
-  for (const c of ast.body) visit(c, ast, root, null);
+  const scopes = new Scopes(ast);
+  for (const ch of ast.body) visit(ch, ast, scopes.root, null, scopes, { source, opts, add });
   out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   return out;
 }

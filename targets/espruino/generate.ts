@@ -11,11 +11,12 @@ import { packageRoot, VERSION } from '../../compiler/core/util/version';
 import { QUANT_SPEC_VERSION } from '../../compiler/core/spec/spec';
 import { BoardProfile } from '../boards';
 import { buildView, EspruinoView, packSections } from './emit';
+import { LayerView } from './layer-view';
+import { INT8_BIAS, floorOffset, requantConst } from './arith';
 import { assertEspruinoDialect } from './dialect';
 import { minifyJs } from './minify';
 import { esnGeneratorJs } from './esn';
-import { UNROLL_MAX_ROWS, modelRows, unrollCell, unrollDense, unrollInput } from './unroll';
-import { unrollJordan } from './unroll-jordan';
+import { UNROLL_MAX_ROWS, modelRows, unrollInput, unrollLayers } from './unroll';
 import { KERNEL_KIND } from './kinds';
 
 export type WeightsMode = 'inline' | 'storage';
@@ -46,7 +47,9 @@ export interface GeneratedModule {
 
 let templates: TemplateSet | undefined;
 export function espruinoTemplates(): TemplateSet {
-  templates ??= loadTemplates(path.join(packageRoot(), 'targets', 'espruino', 'templates'));
+  const root = packageRoot();
+  // the loop kernels of each layer kind: compiler/layers/<kind>/espruino-kernel.hbs
+  templates ??= loadTemplates(path.join(root, 'targets', 'espruino', 'templates'), { layersDir: path.join(root, 'compiler', 'layers'), stage: 'espruino' });
   return templates;
 }
 
@@ -73,16 +76,16 @@ export function checkModuleName(name: string): void {
   }
 }
 
-export function generateModule(m: QuantModel, opts: GenerateOptions): GeneratedModule {
-  checkModuleName(opts.moduleName);
-  assertSpecVersion(m);
-  const kernel = opts.kernel ?? (modelRows(m) <= UNROLL_MAX_ROWS ? 'unrolled' : 'loop');
-  const view = buildView(m, { unrolled: kernel === 'unrolled' });
+/** The module variable of a blob section: short, since the interpreter reads the name on every use (l0_wx -> L0WX). */
+function varOf(name: string): string {
+  return name.replace(/_/g, '').toUpperCase();
+}
+
+/** The blobs, their ids and Storage names, and the typed-array views on them (one module variable per section). */
+function placeSections(view: EspruinoView, moduleName: string) {
   const { blobs, placed } = packSections(view.sections);
   const blobIds = blobs.map((_, i) => `B${i}`);
-  const storageNames = blobs.map((_, i) => `${opts.moduleName}.w${i}`);
-  // Short names: the interpreter reads them on every use (l0_wx -> L0WX).
-  const varOf = (name: string): string => name.replace(/_/g, '').toUpperCase();
+  const storageNames = blobs.map((_, i) => `${moduleName}.w${i}`);
   const seen = new Set<string>();
   for (const p of placed) {
     const v = varOf(p.name);
@@ -90,44 +93,27 @@ export function generateModule(m: QuantModel, opts: GenerateOptions): GeneratedM
     seen.add(v);
   }
   const views = placed.map((p) => ({ name: varOf(p.name), type: p.type, blob: blobIds[p.blob], byteOffset: p.byteOffset, length: p.data.length }));
-  const resolve = (expr: string): string => (expr.startsWith('@') ? varOf(expr.slice(1)) : expr);
-  const layers = view.layers.map((l) => ({
+  return { blobs, blobIds, storageNames, views };
+}
+
+/** A layer object's fields with section references (`@name`) resolved to their module variables. */
+function resolvedFields(l: LayerView): { name: string; expr: string }[] {
+  return l.fields.map((f) => ({ name: f.name, expr: f.expr.startsWith('@') ? varOf(f.expr.slice(1)) : f.expr }));
+}
+
+function moduleLayers(view: EspruinoView) {
+  return view.layers.map((l) => ({
     id: l.id,
     comment: commentText(l.comment),
-    fields: l.fields.map((f) => ({ name: f.name, expr: resolve(f.expr) })),
-    fwd: l.fwd ? { id: l.fwd.id, fields: l.fwd.fields.map((f) => ({ name: f.name, expr: resolve(f.expr) })) } : undefined,
-    bwd: l.bwd ? { id: l.bwd.id, fields: l.bwd.fields.map((f) => ({ name: f.name, expr: resolve(f.expr) })) } : undefined,
+    fields: resolvedFields(l),
+    fwd: l.fwd ? { id: l.fwd.id, fields: resolvedFields(l.fwd) } : undefined,
+    bwd: l.bwd ? { id: l.bwd.id, fields: resolvedFields(l.bwd) } : undefined,
   }));
-  const unrolled: string[] = [];
-  const attach: string[] = [];
-  if (kernel === 'unrolled') {
-    m.layers.forEach((l, i) => {
-      const id = `l${i}`;
-      const names = (cid: string) => ({ wx: varOf(`${cid}_wx`), wh: varOf(`${cid}_wh`), obj: cid });
-      if (l.kind === 'dense') {
-        unrolled.push(unrollDense(l, `f_${id}`, varOf(`${id}_w`), id, i > 0));
-        attach.push(`${id}.fn = f_${id};`);
-      } else if (l.kind === 'bidirectional') {
-        for (const [half, cell] of [
-          ['f', l.forward],
-          ['b', l.backward],
-        ] as const) {
-          unrolled.push(unrollCell(cell, `f_${id}${half}`, names(`${id}${half}`), i > 0));
-          attach.push(`${id}${half}.fn = f_${id}${half};`);
-        }
-      } else if (l.kind === 'jordan') {
-        unrolled.push(
-          unrollJordan(l, `f_${id}`, { wx: varOf(`${id}r_wx`), wy: varOf(`${id}r_wy`), wo: varOf(`${id}o_w`), rec: `${id}r`, proj: `${id}o` }, i > 0),
-        );
-        attach.push(`${id}.fn = f_${id};`);
-      } else if (l.kind !== 'pool') {
-        unrolled.push(unrollCell(l, `f_${id}`, names(id), i > 0));
-        attach.push(`${id}.fn = f_${id};`);
-      }
-    });
-  }
-  const storage = opts.weights === 'storage';
-  const data = {
+}
+
+/** The template's fields describing the model and its board (banner, metadata, API constants). */
+function modelData(m: QuantModel, opts: GenerateOptions, view: EspruinoView) {
+  return {
     kinds: KERNEL_KIND,
     version: VERSION,
     modelFile: commentText(opts.modelFile ?? 'a QuantModel'),
@@ -138,18 +124,10 @@ export function generateModule(m: QuantModel, opts: GenerateOptions): GeneratedM
     task: m.task,
     outputPer: m.output === 'sequence' ? 'time step' : 'sequence (last step)',
     boardName: commentText(opts.board.name),
-    weightsMode: storage ? 'in Storage' : 'inline (base64)',
-    storage,
-    storageNames,
-    moduleName: opts.moduleName,
-    blobs: blobs.map((b, i) => ({ id: blobIds[i], storageName: jsString(storageNames[i]), base64: Buffer.from(b).toString('base64') })),
-    views,
-    layers,
-    layerIds: view.layers.map((l) => l.id),
-    layerCount: view.layers.length,
     streaming: view.streaming ? 'true' : 'false',
     outType: view.outWide ? 'Int16Array' : 'Int8Array',
     outWide: view.outWide,
+    int8Bias: INT8_BIAS,
     labels: (m.meta.labels ?? []).map(jsString),
     features: m.meta.features.map(jsString),
     classification: m.task === 'classification' ? 'true' : 'false',
@@ -157,17 +135,55 @@ export function generateModule(m: QuantModel, opts: GenerateOptions): GeneratedM
     lastOnly: m.output === 'last',
     sampleRate: m.meta.sampleRate !== undefined && Number.isInteger(m.meta.sampleRate) ? String(m.meta.sampleRate) : 'undefined',
     rawPerUnit: Array.from(m.input.rawPerUnit, String),
+    // The GRU reset-after kernel's floor of r * hn by 2^15 (arith.ts identity 1, m = 1, s = 15).
+    resetAfterConst: requantConst(0, 1, 15),
+    resetAfterOffset: floorOffset(15),
+  };
+}
+
+/** The template's fields of the kernels: unrolled steps, or the loop kernels' switch. */
+function kernelData(m: QuantModel, view: EspruinoView, kernel: 'unrolled' | 'loop') {
+  const unrolled = kernel === 'unrolled' ? unrollLayers(m, varOf) : { fns: [], attach: [] };
+  return {
     kernel,
     allUnrolled: kernel === 'unrolled',
-    unrolled: unrolled.join('\n\n'),
-    attach,
+    unrolled: unrolled.fns.join('\n\n'),
+    attach: unrolled.attach,
     unrolledInput: kernel === 'unrolled' ? unrollInput(m) : '',
     // Unrolled streaming models: the step calls the layer functions directly, copies the output unrolled.
     directStep: kernel === 'unrolled' && view.streaming ? m.layers.reduce((acc, _l, i) => `f_l${i}(${acc})`, 'input(raw)') : '',
+    outCopy: Array.from({ length: view.O }, (_, i) => `OUT[${i}] = v[${i}]${view.outWide ? '' : ` - ${INT8_BIAS}`};`),
+  };
+}
+
+function reservoirData(view: EspruinoView) {
+  return {
     hasReservoir: view.reservoirs.length > 0,
     reservoirs: view.reservoirs.map((r) => ({ ...r, wxLen: r.H * r.I, whLen: r.H * r.H })),
     esnGenerator: view.reservoirs.length ? esnGeneratorJs() : '',
-    outCopy: Array.from({ length: view.O }, (_, i) => `OUT[${i}] = v[${i}]${view.outWide ? '' : ' - 128'};`),
+  };
+}
+
+export function generateModule(m: QuantModel, opts: GenerateOptions): GeneratedModule {
+  checkModuleName(opts.moduleName);
+  assertSpecVersion(m);
+  const kernel = opts.kernel ?? (modelRows(m) <= UNROLL_MAX_ROWS ? 'unrolled' : 'loop');
+  const view = buildView(m, { unrolled: kernel === 'unrolled' });
+  const { blobs, blobIds, storageNames, views } = placeSections(view, opts.moduleName);
+  const storage = opts.weights === 'storage';
+  const data = {
+    ...modelData(m, opts, view),
+    weightsMode: storage ? 'in Storage' : 'inline (base64)',
+    storage,
+    storageNames,
+    moduleName: opts.moduleName,
+    blobs: blobs.map((b, i) => ({ id: blobIds[i], storageName: jsString(storageNames[i]), base64: Buffer.from(b).toString('base64') })),
+    views,
+    layers: moduleLayers(view),
+    layerIds: view.layers.map((l) => l.id),
+    layerCount: view.layers.length,
+    ...kernelData(m, view, kernel),
+    ...reservoirData(view),
   };
   let source = espruinoTemplates().render('model.js', data);
   if (opts.minify) source = minifyJs(source);
@@ -177,7 +193,7 @@ export function generateModule(m: QuantModel, opts: GenerateOptions): GeneratedM
     source,
     blobs: blobs.map((bytes, i) => ({ id: blobIds[i], storageName: storageNames[i], bytes })),
     view,
-    views: placed.length,
+    views: views.length,
     kernel,
   };
 }

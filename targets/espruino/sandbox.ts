@@ -101,6 +101,174 @@ const TYPED = [
   'Float64Array',
 ] as const;
 
+/** Storage.write's data as bytes: a binary string, an ArrayBuffer or view, or an array of bytes. */
+function toBytes(data: unknown): Uint8Array {
+  if (typeof data === 'string') return binaryStringToBytes(data);
+  if (data instanceof ArrayBuffer || (data as object)?.constructor?.name === 'ArrayBuffer') return new Uint8Array(data as ArrayBuffer).slice();
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
+  if (Array.isArray(data)) return Uint8Array.from(data as number[]);
+  return binaryStringToBytes(String(data));
+}
+
+function checkStorageName(name: string): void {
+  if (typeof name !== 'string' || name.length === 0 || name.length > 28)
+    throw new Error(`Storage: file name must be 1-28 characters, got ${JSON.stringify(name)}`);
+}
+
+/** A new file of `total` bytes (erased: 255) with bytes at `at`, replacing any old one; `free`: the Storage bytes free now. */
+function writeNewFile(files: Map<string, Uint8Array>, name: string, bytes: Uint8Array, at: number, total: number, free: number): void {
+  if (at + bytes.length > total) throw new Error('Storage: data longer than the file size');
+  const old = files.get(name);
+  const need = storageFileBytes(total) - (old ? storageFileBytes(old.length) : 0);
+  if (need > free) throw new Error(`Storage: not enough free space (${free} bytes free, ${need} needed)`);
+  const f = new Uint8Array(total).fill(255);
+  f.set(bytes, at);
+  files.set(name, f);
+}
+
+/** Bytes written into an existing file at offset: flash bits can only go from 1 to 0 without an erase. */
+function writeAt(files: Map<string, Uint8Array>, name: string, bytes: Uint8Array, offset: number): void {
+  const f = files.get(name);
+  if (!f) throw new Error(`Storage: ${name} does not exist: write it first with a size`);
+  if (offset + bytes.length > f.length) throw new Error(`Storage: write past the end of ${name}`);
+  for (let i = 0; i < bytes.length; i++) {
+    if ((f[offset + i] & bytes[i]) !== bytes[i]) throw new Error(`Storage: ${name} offset ${offset + i} already written`);
+    f[offset + i] = bytes[i];
+  }
+}
+
+/** Removes what Espruino lacks, and gives Math.round Espruino's rule. */
+function removeMissing(ctx: vm.Context): void {
+  vm.runInContext(
+    `(function(){
+        var g = globalThis;
+        ['Map','Set','WeakMap','WeakSet','Symbol','Proxy','BigInt','WeakRef','FinalizationRegistry'].forEach(function(n){ delete g[n]; });
+        ['imul','trunc','fround','clz32','tanh','log2','hypot','cbrt'].forEach(function(n){ delete Math[n]; });
+        ['isInteger','EPSILON','MAX_SAFE_INTEGER','MIN_SAFE_INTEGER'].forEach(function(n){ delete Number[n]; });
+        delete Array.from;
+        var nativeRound = Math.round;
+        Math.round = function(x){ return x < 0 ? -nativeRound(-x) : nativeRound(x); };
+      })()`,
+    ctx,
+  );
+}
+
+/** Replaces the typed-array constructors by ones that charge the pool (host: the charging side). */
+function trackTypedArrays(
+  ctx: vm.Context,
+  host: { charge(n: number): void; blockSize: number; typedArrayBlocks: typeof typedArrayBlocks; VIEW_BLOCKS: number },
+): void {
+  vm.runInContext(
+    `(function(host){
+        var g = globalThis;
+        ${JSON.stringify(TYPED)}.forEach(function(name){
+          var Base = g[name];
+          var Tracked = function(a, b, c) {
+            if (!new.target) throw new TypeError(name + ' constructor requires new');
+            var t = a === undefined ? new Base() : b === undefined ? new Base(a) : c === undefined ? new Base(a, b) : new Base(a, b, c);
+            if (a instanceof ArrayBuffer || (a && a.constructor && a.constructor.name === 'ArrayBuffer')) host.charge(host.VIEW_BLOCKS);
+            else host.charge(host.typedArrayBlocks(t.byteLength, host.blockSize));
+            Object.setPrototypeOf(t, Tracked.prototype);
+            return t;
+          };
+          Tracked.prototype = Object.create(Base.prototype, { constructor: { value: Tracked, writable: true, configurable: true } });
+          Object.setPrototypeOf(Tracked, Base);
+          Object.defineProperty(Tracked, 'name', { value: name });
+          Object.defineProperty(Tracked, 'BYTES_PER_ELEMENT', { value: Base.BYTES_PER_ELEMENT });
+          delete Tracked.from;
+          Object.defineProperty(Tracked, 'from', { value: undefined, enumerable: false });
+          g[name] = Tracked;
+        });
+      })`,
+    ctx,
+  )(host);
+}
+
+function elem(x: unknown, i: number): number {
+  if (typeof x === 'string') return x.charCodeAt(i);
+  return Number((x as ArrayLike<number>)[i]);
+}
+
+function lengthOf(x: unknown): number {
+  return typeof x === 'string' ? x.length : Number((x as ArrayLike<number>).length);
+}
+
+/** A bit stream's values: |bits| bits per element, MSB first for positive bits, LSB first for negative. */
+function unpackBits(from: ArrayLike<number>, n: number, bits: number): number[] {
+  const w = Math.abs(bits);
+  const src: number[] = [];
+  let acc = 0;
+  let have = 0;
+  let idx = 0;
+  while (src.length < n && (idx < from.length || have >= w)) {
+    if (have < w) {
+      const byte = from[idx++] & 255;
+      acc = bits > 0 ? (acc << 8) | byte : acc | (byte << have);
+      have += 8;
+      continue;
+    }
+    if (bits > 0) {
+      src.push((acc >> (have - w)) & ((1 << w) - 1));
+    } else {
+      src.push(acc & ((1 << w) - 1));
+      acc >>>= w;
+    }
+    have -= w;
+  }
+  return src;
+}
+
+/** E.mapInPlace's value of source element v: a function's result, a table entry (negative from an Int8Array, or out of range: 0). */
+function mapValue(map: unknown, v: number, i: number, signedSource: boolean): number {
+  if (typeof map === 'function') return (map as (v: number, i: number) => number)(v, i);
+  if (!map || typeof map !== 'object') return 0;
+  const lut = map as ArrayLike<number>;
+  return signedSource && v < 0 ? 0 : v >= 0 && v < lut.length ? lut[v] : 0;
+}
+
+/** Espruino's native array helpers the kernels use, counted into `counts` (inStorage: the buffer is a mapped Storage file). */
+function arrayHelpers(counts: HelperCounts, inStorage: (b: ArrayBufferLike) => boolean): Record<string, unknown> {
+  return {
+    convolve(a: unknown, b: unknown, offset: number): number {
+      const la = lengthOf(a);
+      const lb = lengthOf(b);
+      if (lb === 0) throw new Error('E.convolve: empty second argument (the device crashes: division by zero)');
+      const off = Number(offset) | 0;
+      if (off < 0) throw new Error('E.convolve: negative offset (undefined on the device)');
+      counts.convolveCalls++;
+      counts.convolveElements += la;
+      if (ArrayBuffer.isView(b) && inStorage(b.buffer)) {
+        counts.storageConvolveElements += la;
+        counts.storageConvolveOffsets += off;
+      }
+      counts.convolveOffsets += off;
+      let s = 0;
+      for (let i = 0; i < la; i++) s += elem(a, i) * elem(b, (i + off) % lb);
+      return s;
+    },
+    mapInPlace(from: ArrayLike<number>, to: { [i: number]: number; length: number }, map: unknown, bits?: number): void {
+      const n = to.length;
+      counts.mapCalls++;
+      const src = bits === undefined || bits === 0 ? (Array.prototype.slice.call(from, 0, n) as number[]) : unpackBits(from, n, bits);
+      counts.mapElements += src.length;
+      const signedSource = from instanceof Int8Array || (from as object).constructor?.name === 'Int8Array';
+      for (let i = 0; i < src.length; i++) to[i] = mapValue(map, src[i], i, signedSource);
+    },
+    sum(a: ArrayLike<number>): number {
+      counts.sumElements += a.length;
+      let s = 0;
+      for (let i = 0; i < a.length; i++) s += Number(a[i]);
+      return s;
+    },
+    variance(a: ArrayLike<number>, mean: number): number {
+      counts.sumElements += a.length;
+      let s = 0;
+      for (let i = 0; i < a.length; i++) s += (a[i] - mean) * (a[i] - mean);
+      return s;
+    },
+  };
+}
+
 export class EspruinoSandbox {
   readonly board: BoardProfile;
   readonly profile: EspruinoProfile;
@@ -213,65 +381,56 @@ export class EspruinoSandbox {
 
   private install(withHelpers: boolean): void {
     const ctx = this.context;
-    const bs = this.profile.blockSize;
-    // Remove what Espruino lacks, and give Math.round Espruino's rule.
-    vm.runInContext(
-      `(function(){
-        var g = globalThis;
-        ['Map','Set','WeakMap','WeakSet','Symbol','Proxy','BigInt','WeakRef','FinalizationRegistry'].forEach(function(n){ delete g[n]; });
-        ['imul','trunc','fround','clz32','tanh','log2','hypot','cbrt'].forEach(function(n){ delete Math[n]; });
-        ['isInteger','EPSILON','MAX_SAFE_INTEGER','MIN_SAFE_INTEGER'].forEach(function(n){ delete Number[n]; });
-        delete Array.from;
-        var nativeRound = Math.round;
-        Math.round = function(x){ return x < 0 ? -nativeRound(-x) : nativeRound(x); };
-      })()`,
-      ctx,
-    );
+    removeMissing(ctx);
     // Typed arrays charge the memory pool: a new buffer costs its flat string, a view 2 blocks.
     const charge = (n: number): void => this.charge(n);
-    const hostSide = { charge, blockSize: bs, typedArrayBlocks, VIEW_BLOCKS };
-    vm.runInContext(
-      `(function(host){
-        var g = globalThis;
-        ${JSON.stringify(TYPED)}.forEach(function(name){
-          var Base = g[name];
-          var Tracked = function(a, b, c) {
-            if (!new.target) throw new TypeError(name + ' constructor requires new');
-            var t = a === undefined ? new Base() : b === undefined ? new Base(a) : c === undefined ? new Base(a, b) : new Base(a, b, c);
-            if (a instanceof ArrayBuffer || (a && a.constructor && a.constructor.name === 'ArrayBuffer')) host.charge(host.VIEW_BLOCKS);
-            else host.charge(host.typedArrayBlocks(t.byteLength, host.blockSize));
-            Object.setPrototypeOf(t, Tracked.prototype);
-            return t;
-          };
-          Tracked.prototype = Object.create(Base.prototype, { constructor: { value: Tracked, writable: true, configurable: true } });
-          Object.setPrototypeOf(Tracked, Base);
-          Object.defineProperty(Tracked, 'name', { value: name });
-          Object.defineProperty(Tracked, 'BYTES_PER_ELEMENT', { value: Base.BYTES_PER_ELEMENT });
-          delete Tracked.from;
-          Object.defineProperty(Tracked, 'from', { value: undefined, enumerable: false });
-          g[name] = Tracked;
-        });
-      })`,
-      ctx,
-    )(hostSide);
-    const counts = this.helpers;
-    const self = this;
-    const atob = (s: string): string => {
-      const str = Buffer.from(String(s), 'base64').toString('latin1');
-      self.charge(stringBlocks(str.length, bs));
-      return str;
+    trackTypedArrays(ctx, { charge, blockSize: this.profile.blockSize, typedArrayBlocks, VIEW_BLOCKS });
+    const E = this.makeE(withHelpers);
+    const storage = this.makeStorage();
+    this.extend?.({
+      E,
+      storage: storage as unknown as Record<string, unknown>,
+      context: ctx,
+      storageMapped: this.profile.storageMapped,
+      helpers: this.helpers,
+      blockSize: this.profile.blockSize,
+      charge,
+    });
+    const print = (...args: unknown[]): void => {
+      this.output.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
     };
-    const btoa = (s: string): string => Buffer.from(String(s), 'latin1').toString('base64');
-    const elem = (x: unknown, i: number): number => {
-      if (typeof x === 'string') return x.charCodeAt(i);
-      return Number((x as ArrayLike<number>)[i]);
-    };
-    const lengthOf = (x: unknown): number => (typeof x === 'string' ? x.length : Number((x as ArrayLike<number>).length));
+    Object.assign(ctx, {
+      E,
+      atob: (s: string): string => this.atob(s),
+      btoa: (s: string): string => Buffer.from(String(s), 'latin1').toString('base64'),
+      Modules: this.makeModules(),
+      require: (name: string): unknown => this.requireModule(name, storage),
+      print,
+      console: { log: print },
+      process: this.makeProcess(),
+      setTimeout,
+      clearTimeout,
+      setInterval,
+      clearInterval,
+      [COUNTER]: new Float64Array(0),
+    });
+  }
+
+  /** atob charges the decoded string's blocks. */
+  private atob(s: string): string {
+    const str = Buffer.from(String(s), 'base64').toString('latin1');
+    this.charge(stringBlocks(str.length, this.profile.blockSize));
+    return str;
+  }
+
+  /** The E object: toArrayBuffer and getSizeOf, and with helpers the native array helpers the kernels use (counted). */
+  private makeE(withHelpers: boolean): Record<string, unknown> {
+    const bs = this.profile.blockSize;
     const E: Record<string, unknown> = {
-      toArrayBuffer(str: string): ArrayBuffer {
-        self.charge(TO_ARRAY_BUFFER_BLOCKS);
+      toArrayBuffer: (str: string): ArrayBuffer => {
+        this.charge(TO_ARRAY_BUFFER_BLOCKS);
         const bytes = binaryStringToBytes(String(str));
-        const Ctx = vm.runInContext('ArrayBuffer', ctx) as ArrayBufferConstructor;
+        const Ctx = vm.runInContext('ArrayBuffer', this.context) as ArrayBufferConstructor;
         const buf = new Ctx(bytes.length);
         new Uint8Array(buf).set(bytes);
         return buf;
@@ -283,104 +442,22 @@ export class EspruinoSandbox {
         return 1;
       },
     };
-    if (withHelpers) {
-      Object.assign(E, {
-        convolve(a: unknown, b: unknown, offset: number): number {
-          const la = lengthOf(a);
-          const lb = lengthOf(b);
-          if (lb === 0) throw new Error('E.convolve: empty second argument (the device crashes: division by zero)');
-          const off = Number(offset) | 0;
-          if (off < 0) throw new Error('E.convolve: negative offset (undefined on the device)');
-          counts.convolveCalls++;
-          counts.convolveElements += la;
-          if (ArrayBuffer.isView(b) && self.storageBuffers.has(b.buffer)) {
-            counts.storageConvolveElements += la;
-            counts.storageConvolveOffsets += off;
-          }
-          counts.convolveOffsets += off;
-          let s = 0;
-          for (let i = 0; i < la; i++) s += elem(a, i) * elem(b, (i + off) % lb);
-          return s;
-        },
-        mapInPlace(from: ArrayLike<number>, to: { [i: number]: number; length: number }, map: unknown, bits?: number): void {
-          const n = to.length;
-          counts.mapCalls++;
-          let src: number[];
-          if (bits === undefined || bits === 0) {
-            src = Array.prototype.slice.call(from, 0, n) as number[];
-          } else {
-            // A bit stream: |bits| bits per element, MSB first for positive bits, LSB first for negative.
-            const w = Math.abs(bits);
-            src = [];
-            let acc = 0;
-            let have = 0;
-            let idx = 0;
-            while (src.length < n && (idx < from.length || have >= w)) {
-              if (have < w) {
-                const byte = from[idx++] & 255;
-                acc = bits > 0 ? (acc << 8) | byte : acc | (byte << have);
-                have += 8;
-                continue;
-              }
-              if (bits > 0) {
-                src.push((acc >> (have - w)) & ((1 << w) - 1));
-              } else {
-                src.push(acc & ((1 << w) - 1));
-                acc >>>= w;
-              }
-              have -= w;
-            }
-          }
-          counts.mapElements += src.length;
-          const signedSource = from instanceof Int8Array || (from as object).constructor?.name === 'Int8Array';
-          for (let i = 0; i < src.length; i++) {
-            const v = src[i];
-            if (typeof map === 'function') to[i] = (map as (v: number, i: number) => number)(v, i);
-            else if (map && typeof map === 'object') {
-              // An index that is negative (Int8Array source) or out of range reads as 0 on the device.
-              const lut = map as ArrayLike<number>;
-              to[i] = signedSource && v < 0 ? 0 : v >= 0 && v < lut.length ? lut[v] : 0;
-            } else to[i] = 0;
-          }
-        },
-        sum(a: ArrayLike<number>): number {
-          counts.sumElements += a.length;
-          let s = 0;
-          for (let i = 0; i < a.length; i++) s += Number(a[i]);
-          return s;
-        },
-        variance(a: ArrayLike<number>, mean: number): number {
-          counts.sumElements += a.length;
-          let s = 0;
-          for (let i = 0; i < a.length; i++) s += (a[i] - mean) * (a[i] - mean);
-          return s;
-        },
-      });
-    }
-    const storage = this.makeStorage();
-    this.extend?.({
-      E,
-      storage: storage as unknown as Record<string, unknown>,
-      context: ctx,
-      storageMapped: this.profile.storageMapped,
-      helpers: counts,
-      blockSize: bs,
-      charge,
-    });
+    if (withHelpers)
+      Object.assign(
+        E,
+        arrayHelpers(this.helpers, (b) => this.storageBuffers.has(b)),
+      );
+    return E;
+  }
+
+  private makeModules(): object {
     const modules = this.modules;
-    const Modules = {
-      addCached(id: string, fnOrSource: unknown): void {
-        let exportsObj: unknown;
-        const module: { exports: unknown } = { exports: {} };
-        void module;
-        if (typeof fnOrSource === 'function') {
-          // Espruino runs the function's code with `exports` and `module` in scope (the upload
-          // tools inline modules this way): evaluate its text as a module body.
-          exportsObj = self.evalModule(`(${String(fnOrSource)})();`, id);
-        } else {
-          exportsObj = self.evalModule(String(fnOrSource), id);
-        }
-        modules.set(id, exportsObj);
+    return {
+      addCached: (id: string, fnOrSource: unknown): void => {
+        // Espruino runs a function's code with `exports` and `module` in scope (the upload tools
+        // inline modules this way): evaluate its text as a module body.
+        const source = typeof fnOrSource === 'function' ? `(${String(fnOrSource)})();` : String(fnOrSource);
+        modules.set(id, this.evalModule(source, id));
       },
       removeCached(id: string): void {
         modules.delete(id);
@@ -389,21 +466,22 @@ export class EspruinoSandbox {
         return [...modules.keys()];
       },
     };
-    const requireFn = (name: string): unknown => {
-      if (modules.has(name)) return modules.get(name);
-      if (name === 'Storage') return storage;
-      const file = this.storage.get(name);
-      if (file) {
-        const exp = this.evalModule(Buffer.from(file).toString('latin1'), name, true);
-        modules.set(name, exp);
-        return exp;
-      }
-      throw new Error(`Module ${name} not found`);
-    };
-    const print = (...args: unknown[]): void => {
-      this.output.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
-    };
-    const proc = {
+  }
+
+  private requireModule(name: string, storage: object): unknown {
+    if (this.modules.has(name)) return this.modules.get(name);
+    if (name === 'Storage') return storage;
+    const file = this.storage.get(name);
+    if (file) {
+      const exp = this.evalModule(Buffer.from(file).toString('latin1'), name, true);
+      this.modules.set(name, exp);
+      return exp;
+    }
+    throw new Error(`Module ${name} not found`);
+  }
+
+  private makeProcess(): object {
+    return {
       env: { BOARD: this.profile.board, VERSION: '2v29', FLASH: this.board.flashBytes, RAM: this.board.ramBytes },
       memory: () => ({
         free: this.profile.variables - this.usedBlocks,
@@ -412,67 +490,23 @@ export class EspruinoSandbox {
         history: 0,
         gc: 0,
         gctime: 0,
-        blocksize: bs,
+        blocksize: this.profile.blockSize,
       }),
     };
-    Object.assign(ctx, {
-      E,
-      atob,
-      btoa,
-      Modules,
-      require: requireFn,
-      print,
-      console: { log: print },
-      process: proc,
-      setTimeout,
-      clearTimeout,
-      setInterval,
-      clearInterval,
-      [COUNTER]: new Float64Array(0),
-    });
   }
 
   private makeStorage(): object {
     const files = this.storage;
     const self = this;
     const capacity = this.profile.storageBytes;
-    const toBytes = (data: unknown): Uint8Array => {
-      if (typeof data === 'string') return binaryStringToBytes(data);
-      if (data instanceof ArrayBuffer || (data as object)?.constructor?.name === 'ArrayBuffer') return new Uint8Array(data as ArrayBuffer).slice();
-      if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
-      if (Array.isArray(data)) return Uint8Array.from(data as number[]);
-      return binaryStringToBytes(String(data));
-    };
-    const checkName = (name: string): void => {
-      if (typeof name !== 'string' || name.length === 0 || name.length > 28)
-        throw new Error(`Storage: file name must be 1-28 characters, got ${JSON.stringify(name)}`);
-    };
     const free = (): number => capacity - self.storageUsedBytes();
     return {
       write(name: string, data: unknown, offset?: number, size?: number): boolean {
-        checkName(name);
+        checkStorageName(name);
         const bytes = toBytes(data);
-        if (size !== undefined || offset === undefined) {
-          // A new file (replacing any old one): `size` bytes when given, else exactly the data.
-          const at = offset ?? 0;
-          const total = size !== undefined ? size : bytes.length;
-          if (at + bytes.length > total) throw new Error('Storage: data longer than the file size');
-          const old = files.get(name);
-          const need = storageFileBytes(total) - (old ? storageFileBytes(old.length) : 0);
-          if (need > free()) throw new Error(`Storage: not enough free space (${free()} bytes free, ${need} needed)`);
-          const f = new Uint8Array(total).fill(255);
-          f.set(bytes, at);
-          files.set(name, f);
-          return true;
-        }
-        const f = files.get(name);
-        if (!f) throw new Error(`Storage: ${name} does not exist: write it first with a size`);
-        if (offset + bytes.length > f.length) throw new Error(`Storage: write past the end of ${name}`);
-        for (let i = 0; i < bytes.length; i++) {
-          // Flash bits can only go from 1 to 0 without an erase.
-          if ((f[offset + i] & bytes[i]) !== bytes[i]) throw new Error(`Storage: ${name} offset ${offset + i} already written`);
-          f[offset + i] = bytes[i];
-        }
+        // A new file (replacing any old one) unless only an offset is given.
+        if (size !== undefined || offset === undefined) writeNewFile(files, name, bytes, offset ?? 0, size ?? bytes.length, free());
+        else writeAt(files, name, bytes, offset);
         return true;
       },
       read(name: string, offset?: number, length?: number): string | undefined {

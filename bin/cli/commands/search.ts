@@ -8,17 +8,14 @@ import { DEFAULT_SPACE, Trial, loadSpace } from '../../../runtime/search/space';
 import { SearchProgress, SearchResult, TestScore, search } from '../../../runtime/search/search';
 import { TrialResult } from '../../../runtime/search/trial';
 import { loadData } from '../../../compiler/data/load';
+import { describeTrial, renderSearchReport } from '../../../runtime/report/search';
+import { writeReport } from '../../../runtime/report/page';
 
 /** "10m", "90s", "1h" or plain seconds. */
 export function parseDuration(text: string): number {
   const m = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(text.trim());
   if (!m || !(Number(m[1]) > 0)) throw new UsageError(`--budget ${JSON.stringify(text)}: expected a duration such as 90s, 10m or 1h`);
   return Number(m[1]) * { s: 1, m: 60, h: 3600 }[(m[2] ?? 's') as 's' | 'm' | 'h'];
-}
-
-function describe(t: Trial): string {
-  if (t.cell === 'esn') return `esn ${t.hidden}, leak ${t.leak}`;
-  return `${t.cell} ${t.hidden}x${t.layers}${t.dense.length ? ` +dense ${t.dense.join(',')}` : ''}, lr ${t.lr}, ${t.epochs} ep${t.patience ? ` (patience ${t.patience})` : ''}${t.window ? `, window ${t.window}/${t.stride || t.window}` : ''}, p${t.percentile}`;
 }
 
 function score(r: { metric: string }, v: number | null): string {
@@ -31,15 +28,15 @@ function progressLine(p: SearchProgress): string {
   const what = r.status === 'ok' ? `int8 val ${score(r, r.int8Val)}, ${r.measure.stepMs?.toFixed(2)} ms/step` : `${r.status}: ${r.reason}`;
   const best = p.best ? `best ${score(p.best, p.best.int8Val)} (trial ${p.best.index})` : 'no usable trial yet';
   const eta = p.etaSeconds === null ? '' : ` | ETA ${Math.round(p.etaSeconds)} s`;
-  return `[${p.done}/${p.total}] trial ${r.index} ${describe(p.lastTrial)}: ${what} | ${best}${eta}`;
+  return `[${p.done}/${p.total}] trial ${r.index} ${describeTrial(p.lastTrial)}: ${what} | ${best}${eta}`;
 }
 
 function row(t: Trial, r: TrialResult | undefined, front: Set<number>, chosen: number | null): string {
   const mark = t.index === chosen ? '*' : front.has(t.index) ? '+' : ' ';
-  if (!r) return `${mark}${String(t.index).padStart(3)}  ${describe(t)}: not run`;
-  if (r.status !== 'ok') return `${mark}${String(t.index).padStart(3)}  ${describe(t)}: ${r.status} (${r.reason})`;
+  if (!r) return `${mark}${String(t.index).padStart(3)}  ${describeTrial(t)}: not run`;
+  if (r.status !== 'ok') return `${mark}${String(t.index).padStart(3)}  ${describeTrial(t)}: ${r.status} (${r.reason})`;
   const m = r.measure;
-  return `${mark}${String(t.index).padStart(3)}  ${describe(t)}: int8 val ${score(r, r.int8Val)} (float ${score(r, r.floatVal)}), flash ${m.flashBytes} B, RAM ${m.ramBytes} B, ${m.stepMs?.toFixed(2)} ms/step`;
+  return `${mark}${String(t.index).padStart(3)}  ${describeTrial(t)}: int8 val ${score(r, r.int8Val)} (float ${score(r, r.floatVal)}), flash ${m.flashBytes} B, RAM ${m.ramBytes} B, ${m.stepMs?.toFixed(2)} ms/step`;
 }
 
 function testText(t: TestScore | null): string {
@@ -48,14 +45,14 @@ function testText(t: TestScore | null): string {
 
 function baselineText(res: SearchResult): string[] {
   if (!res.baseline.length) return [];
-  const lines = res.baseline.map((b) => `    ${describe(res.trials[b.index])}: ${b.test ? testText(b.test) : 'does not fit or keep up'}`);
+  const lines = res.baseline.map((b) => `    ${describeTrial(res.trials[b.index])}: ${b.test ? testText(b.test) : 'does not fit or keep up'}`);
   const usable = res.baseline.filter((b) => b.test);
   const metric = usable[0]?.test?.metric;
   const best = usable.sort((a, b) => (metric === 'rmse' ? a.test!.int8 - b.test!.int8 : b.test!.int8 - a.test!.int8))[0];
   return [`baseline (train's defaults, kept when they fit and keep up): best ${best ? `${testText(best.test)} (trial ${best.index})` : 'none fits'}`, ...lines];
 }
 
-export function searchText(res: SearchResult, io: Io): string {
+export function searchText(res: SearchResult, io: Io, outDir: string): string {
   const s = res.settings;
   const front = new Set(res.front);
   const byIndex = new Map(res.results.map((r) => [r.index, r]));
@@ -65,10 +62,10 @@ export function searchText(res: SearchResult, io: Io): string {
     ...res.trials.map((t) => row(t, byIndex.get(t.index), front, res.chosen)),
     `Pareto front (+; int8 validation score against flash, RAM and time per step): trials ${res.front.join(', ') || 'none'}`,
     chosen
-      ? `chosen (*): trial ${chosen.index}, ${describe(res.trials[chosen.index])}: int8 val ${score(chosen, chosen.int8Val)}; test ${testText(res.test)}; flash ${chosen.measure.flashBytes} B, RAM ${chosen.measure.ramBytes} B, ${chosen.measure.stepMs?.toFixed(2)} ms per step (${chosen.measure.engine} engine, 0 deadlines missed at ${s.rateHz} Hz)`
+      ? `chosen (*): trial ${chosen.index}, ${describeTrial(res.trials[chosen.index])}: int8 val ${score(chosen, chosen.int8Val)}; test ${testText(res.test)}; flash ${chosen.measure.flashBytes} B, RAM ${chosen.measure.ramBytes} B, ${chosen.measure.stepMs?.toFixed(2)} ms per step (${chosen.measure.engine} engine, 0 deadlines missed at ${s.rateHz} Hz)`
       : `no trial fits ${s.board} at ${s.rateHz} Hz`,
     ...baselineText(res),
-    ...(res.files ? [`wrote ${path.relative(io.cwd, res.files.model)}, ${path.relative(io.cwd, res.files.qmodel)}`] : []),
+    `wrote ${[...(res.files ? ['best.tnn', 'best.q.tnn'] : []), 'search.json', 'search.html'].join(', ')} in ${path.relative(io.cwd, outDir) || '.'} (the report: open search.html in a browser)`,
     `${res.elapsedSeconds.toFixed(0)} s`,
   ];
   return lines.join('\n');
@@ -155,7 +152,8 @@ export const searchCommand: Command = {
     });
     const summary = { ...res, results: res.results.map(({ model: _m, qmodel: _q, ...r }) => r) };
     writeFileAtomic(path.join(outDir, 'search.json'), JSON.stringify(summary, null, 1) + '\n');
-    emit(io, flag(values, 'json'), summary, () => searchText(res, io));
+    writeReport(path.join(outDir, 'search.html'), renderSearchReport(res));
+    emit(io, flag(values, 'json'), summary, () => searchText(res, io, outDir));
     return res.chosen === null ? 1 : 0;
   },
 };

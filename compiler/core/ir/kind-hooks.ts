@@ -12,6 +12,25 @@ export interface TablesUsed {
   tanh: boolean;
 }
 
+/** Storage type of a constant array element on a device. */
+export type ElemType = 's8' | 'u8' | 's16' | 's32';
+
+/** What a constant array is, for the memory report. */
+export type ArrayRole = 'weights' | 'biases' | 'requant' | 'tables' | 'input';
+
+/** One parameter array of a quantised layer as a device stores it (code generators name and lay it out). */
+export interface LayerArray {
+  /** Part of the layer it belongs to: '' for the layer itself, 'f' / 'b' for a bidirectional layer's halves. */
+  part: string;
+  /** Field of the quantised layer, e.g. "wx". */
+  field: string;
+  type: ElemType;
+  values: ArrayLike<number>;
+  /** Shape comment, e.g. "(G*H, I) = (64, 3)". */
+  shape: string;
+  role: ArrayRole;
+}
+
 /** Validates a nested layer (a bidirectional layer's halves) with the whole float dispatcher; returns its output width when known. */
 export type NestedFloatCheck = (o: unknown, path: string, width: number | undefined) => number | undefined;
 
@@ -43,4 +62,8 @@ export interface IrHooks<L, Q> {
   outType(l: Q): QOutputType;
   /** true: steps one sample at a time; false: needs the whole sequence first. */
   streams: boolean;
+  /** The parameter arrays a device stores, in the order code generators lay them out. */
+  arrays(l: Q): LayerArray[];
+  /** One line naming the layer and its sizes, e.g. "gru 3->16 reset-after". */
+  title(l: Q): string;
 }

@@ -6,6 +6,7 @@
 import { FloatChecker, mulSizes } from '../../core/ir/float-check';
 import { BoundCheck, Checker, requantBound, rowAbsSum } from '../../core/ir/quant-check';
 import { INT32_MAX, MULT_MAX, SHIFT_MAX } from '../../core/spec/spec';
+import type { LayerArray } from '../../core/ir/kind-hooks';
 
 /** Recurrent cell kinds, written once. Adding one breaks the build wherever it must be handled. */
 export const CELL_KINDS = ['elman', 'lstm', 'gru'] as const;
@@ -153,6 +154,29 @@ export function cellStateBytes(l: QCellCommon & AnyCell): number {
   return l.hidden * (1 + (recurrentIsH8(l) ? 0 : 2) + (l.kind === 'lstm' ? 2 : 0));
 }
 
+/** A cell's parameter arrays (part: '' or a bidirectional half's 'f' / 'b'). */
+export function cellArrays(c: QCellCommon & AnyCell, part = ''): LayerArray[] {
+  const GH = gateCount(c.kind) * c.hidden;
+  const a = (field: string, type: LayerArray['type'], values: ArrayLike<number>, shape: string, role: LayerArray['role']): LayerArray => ({
+    part,
+    field,
+    type,
+    values,
+    shape,
+    role,
+  });
+  return [
+    a('wx', 's8', c.wx, `(G*H, I) = (${GH}, ${c.inputSize})`, 'weights'),
+    a('wh', 's8', c.wh, `(G*H, H) = (${GH}, ${c.hidden})`, 'weights'),
+    a('bx', 's32', c.bx, `(G*H) = (${GH})`, 'biases'),
+    a('bh', 's32', c.bh, `(G*H) = (${GH})`, 'biases'),
+    a('mx', 's16', c.mx, `(G*H) = (${GH})`, 'requant'),
+    a('mh', 's16', c.mh, `(G*H) = (${GH})`, 'requant'),
+    a('sx', 'u8', c.sx, `(G*H) = (${GH})`, 'requant'),
+    a('sh', 'u8', c.sh, `(G*H) = (${GH})`, 'requant'),
+  ];
+}
+
 /**
  * The facts every cell shares, as IR hooks: sizes, MACs G*H*(I+H), scratch (the int16 pre-activations
  * and gate outputs), int8 output, streaming. A cell's ir.ts spreads these into its hooks.
@@ -167,4 +191,5 @@ export const CELL_FACTS = {
   outType: (): 's8' => 's8',
   bounds: cellBounds,
   streams: true,
+  arrays: (l: QCellCommon & AnyCell): LayerArray[] => cellArrays(l),
 } as const;

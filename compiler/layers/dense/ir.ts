@@ -95,4 +95,11 @@ export const ir: IrHooks<DenseLayer, QDenseLayer> = {
   tables: (l) => outputStageTables(l.activation),
   outType: (l) => l.outType,
   streams: true,
+  arrays: (l) => [
+    { part: '', field: 'w', type: 's8', values: l.w, shape: `(U, I) = (${l.units}, ${l.inputSize})`, role: 'weights' },
+    { part: '', field: 'b', type: 's32', values: l.b, shape: `(U) = (${l.units})`, role: 'biases' },
+    { part: '', field: 'm', type: 's16', values: l.m, shape: `(U) = (${l.units})`, role: 'requant' },
+    { part: '', field: 's', type: 'u8', values: l.s, shape: `(U) = (${l.units})`, role: 'requant' },
+  ],
+  title: (l) => `dense ${l.inputSize}->${l.units} ${l.activation}`,
 };

@@ -82,4 +82,5 @@ export const ir: IrHooks<ElmanLayer, QElmanLayer> = {
   validateQuant: (c, o, path, width) => checkQuantCell(c, o, path, width).hidden,
   paramCount: cellParamCount,
   tables: (l) => ({ sigmoid: false, tanh: l.activation === 'tanh' }),
+  title: (l) => `elman ${l.inputSize}->${l.hidden} ${l.activation}`,
 };

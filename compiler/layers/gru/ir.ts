@@ -43,4 +43,5 @@ export const ir: IrHooks<GruLayer, QGruLayer> = {
   validateQuant: (c, o, path, width) => checkQuantCell(c, o, path, width).hidden,
   paramCount: cellParamCount,
   tables: () => ({ sigmoid: true, tanh: true }),
+  title: (l) => `gru ${l.inputSize}->${l.hidden} ${l.resetAfter ? 'reset-after' : 'reset-before'}`,
 };

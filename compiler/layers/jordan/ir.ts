@@ -13,7 +13,7 @@
 // Legend: I layer input, H hidden, U units (output, fed back).
 import { FloatChecker, mulSizes } from '../../core/ir/float-check';
 import { BoundCheck, Checker, QOutputType, checkOutputStage, requantBound, rowAbsSum } from '../../core/ir/quant-check';
-import type { IrHooks } from '../../core/ir/kind-hooks';
+import type { IrHooks, LayerArray } from '../../core/ir/kind-hooks';
 import { INT32_MAX, MULT_MAX, SHIFT_MAX } from '../../core/spec/spec';
 import { QDenseLayer, denseBounds, outputStageTables } from '../dense/ir';
 
@@ -175,4 +175,31 @@ export const ir: IrHooks<JordanLayer, QJordanLayer> = {
   tables: (l) => ({ ...outputStageTables(l.outActivation), tanh: true }),
   outType: (l) => l.outType,
   streams: true,
+  arrays: (l) => {
+    const H = l.hidden;
+    const U = l.units;
+    const a = (field: string, type: LayerArray['type'], values: ArrayLike<number>, shape: string, role: LayerArray['role']): LayerArray => ({
+      part: '',
+      field,
+      type,
+      values,
+      shape,
+      role,
+    });
+    return [
+      a('wx', 's8', l.wx, `(H, I) = (${H}, ${l.inputSize})`, 'weights'),
+      a('wy', 's8', l.wy, `(H, U) = (${H}, ${U})`, 'weights'),
+      a('wo', 's8', l.wo, `(U, H) = (${U}, ${H})`, 'weights'),
+      a('bx', 's32', l.bx, `(H) = (${H})`, 'biases'),
+      a('by', 's32', l.by, `(H) = (${H})`, 'biases'),
+      a('bo', 's32', l.bo, `(U) = (${U})`, 'biases'),
+      a('mx', 's16', l.mx, `(H) = (${H})`, 'requant'),
+      a('my', 's16', l.my, `(H) = (${H})`, 'requant'),
+      a('sx', 'u8', l.sx, `(H) = (${H})`, 'requant'),
+      a('sy', 'u8', l.sy, `(H) = (${H})`, 'requant'),
+      a('mo', 's16', l.mo, `(U) = (${U})`, 'requant'),
+      a('so', 'u8', l.so, `(U) = (${U})`, 'requant'),
+    ];
+  },
+  title: (l) => `jordan ${l.inputSize}->${l.hidden}->${l.units} ${l.outActivation}`,
 };

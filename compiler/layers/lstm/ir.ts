@@ -37,4 +37,5 @@ export const ir: IrHooks<LstmLayer, QLstmLayer> = {
   validateQuant: (c, o, path, width) => checkQuantCell(c, o, path, width).hidden,
   paramCount: (l) => cellParamCount(l) + (l.peepholes ? l.peepholes.length : 0),
   tables: () => ({ sigmoid: true, tanh: true }),
+  title: (l) => `lstm ${l.inputSize}->${l.hidden}`,
 };

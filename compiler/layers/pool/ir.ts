@@ -89,6 +89,8 @@ export const ir: IrHooks<PoolLayer, QPoolLayer> = {
   tables: () => ({ sigmoid: false, tanh: false }),
   outType: () => 's8',
   streams: true,
+  arrays: () => [],
+  title: (l) => `pool ${l.inputSize}x${l.segments}${l.abs ? ' +abs' : ''} over a ${l.window}-step window`,
 };
 
 /** Output width S*A*I (A = 2 with abs). */

@@ -4,7 +4,8 @@
 import { goldenCases, renderCase } from '../../../runtime/vectors/golden';
 import { createQuantState, newCellState, runQuant, stepQuant } from '../../../compiler/core/reference';
 import { QLayer, QuantModel } from '../../../compiler/core/ir/quant-model';
-import { isStreaming, layerOutputSize, layerStateBytes, layerTables } from '../../../compiler/layers/ir';
+import { irOf, isStreaming, layerOutputSize, layerStateBytes, layerTables } from '../../../compiler/layers/ir';
+import { qLayerBytes } from '../../../compiler/core/ir/quant-model';
 
 const models = goldenCases().map((c) => {
   const q = renderCase(c).quant;
@@ -20,7 +21,22 @@ const cellStateBytes = (l: QLayer): number | undefined => {
 /** The model with one activation table overwritten. */
 const spoilTable = (q: QuantModel, name: 'sigmoid' | 'tanh'): QuantModel => ({ ...q, tables: { ...q.tables, [name]: new Int16Array(257).fill(12345) } });
 
+const ELEM = { s8: 1, u8: 1, s16: 2, s32: 4 } as const;
+
 describe.each(models)('%s', (_name, q, raw) => {
+  test("a layer's arrays are its quantised fields, and their bytes are its parameter bytes", () => {
+    for (const l of q.layers) {
+      const arrays = irOf(l).arrays(l);
+      for (const a of arrays) {
+        const owner = (a.part === 'f' ? (l as { forward: object }).forward : a.part === 'b' ? (l as { backward: object }).backward : l) as Record<
+          string,
+          unknown
+        >;
+        expect(a.values).toBe(owner[a.field]);
+      }
+      expect(arrays.reduce((n, a) => n + a.values.length * ELEM[a.type], 0)).toBe(qLayerBytes(l));
+    }
+  });
   test("a cell's state bytes are the bytes the reference allocates for it", () => {
     for (const l of q.layers) {
       const want = cellStateBytes(l);

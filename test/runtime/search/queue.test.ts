@@ -5,47 +5,21 @@
 // Without redis-server the test says it was NOT run (and fails under CI, which installs it).
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { TinyrnnError } from '../../../compiler/core/ir/errors';
 import { checkSpace } from '../../../runtime/search/space';
 import { SearchOptions, SearchResult, search } from '../../../runtime/search/search';
 import { queueRunner } from '../../../runtime/search/queue';
+import { REDIS_SERVER, freePort, startRedis, waitForOutput as waitFor } from '../../../bench/search/redis';
 
 const ENTRY = path.join(__dirname, '..', '..', 'compiler', 'train', 'cli-entry.js');
-const REDIS = (process.env.PATH ?? '').split(path.delimiter).find((d) => d && fs.existsSync(path.join(d, 'redis-server')));
 const SPACE = checkSpace({ cell: ['lstm', 'gru'], hidden: [4, 6], layers: [1], dense: [[]], lr: [0.02], epochs: [3], patience: [0] });
 const LOCK_MS = 4000;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-function waitFor(p: ChildProcess, pattern: RegExp, log: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}: ${log.join('')}`)), 120_000);
-    const on = (d: Buffer) => {
-      log.push(d.toString());
-      if (pattern.test(log.join(''))) {
-        clearTimeout(t);
-        resolve();
-      }
-    };
-    p.stdout?.on('data', on);
-    p.stderr?.on('data', on);
-  });
-}
-
 const outcome = (r: SearchResult) => ({ ...r, elapsedSeconds: 0, files: null, results: r.results.map((x) => ({ ...x, seconds: 0 })) });
 
-if (!REDIS) {
+if (!REDIS_SERVER) {
   test('queue: redis-server missing: the distributed search NOT run', () => {
     const msg = 'tinyrnn search --queue was NOT run: redis-server is not installed (apt-get install redis-server)';
     if (process.env.CI) throw new Error(msg + ' (CI must install it: see .ci/run)');
@@ -66,13 +40,9 @@ if (!REDIS) {
     });
 
     beforeAll(async () => {
-      const port = await freePort();
-      url = `redis://127.0.0.1:${port}`;
-      const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', root], {
-        stdio: 'pipe',
-      });
-      procs.push(redis);
-      await waitFor(redis, /Ready to accept connections/, []);
+      const redis = await startRedis(root);
+      procs.push(redis.process);
+      url = redis.url;
     }, 60_000);
 
     afterAll(() => {

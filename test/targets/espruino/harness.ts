@@ -9,6 +9,7 @@ import { EspruinoSandbox, SandboxOptions, bytesToBinaryString } from '../../../t
 import { GeneratedModule } from '../../../targets/espruino/generate';
 import { diffRow } from '../../../runtime/espruino-real/golden';
 import { KERNEL_KIND } from '../../../targets/espruino/kinds';
+import { INT8_BIAS } from '../../../targets/espruino/arith';
 
 export const VECTORS = path.resolve(__dirname, '..', '..', 'vectors');
 
@@ -71,7 +72,7 @@ export function checkCase(c: VectorCase, model: DeviceModel, where: string, sett
         // State traces first: they name the stage that broke.
         model.layers.forEach((L, li) => {
           if (L.kind === KERNEL_KIND.dense || L.kind === KERNEL_KIND.bidirectional || !L.hb) return;
-          const h = Array.from(L.hb, (v) => v - 128);
+          const h = Array.from(L.hb, (v) => v - INT8_BIAS);
           const want = s.trace[`L${li}.h`]?.[t];
           const d = want && diffRow(`step ${t} L${li}.h`, h, want);
           if (d) fails.push(`${tag}: ${d}`);

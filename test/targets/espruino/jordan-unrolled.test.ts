@@ -1,4 +1,4 @@
-// The unrolled Jordan kernel (targets/espruino/unroll-jordan.ts): a model with Jordan layers is
+// The unrolled Jordan kernel (compiler/layers/jordan/espruino.ts): a model with Jordan layers is
 // unrolled entirely (no loop kernel in the module, the step calls the layer functions directly),
 // gives the reference's integers at every stage (h16 and the fed-back output y, step by step),
 // also for shapes the golden vectors do not have (input and feedback wider than the inlined
@@ -14,7 +14,9 @@ import { findBoard } from '../../../targets/boards';
 import { GeneratedModule, generateModule } from '../../../targets/espruino/generate';
 import { buildEspruino, measureStepCost } from '../../../targets/espruino/target';
 import { assertFits } from '../../../targets/espruino/estimate';
-import { INLINE_INPUT_MAX, UNROLL_MAX_ROWS, modelRows } from '../../../targets/espruino/unroll';
+import { UNROLL_MAX_ROWS, modelRows } from '../../../targets/espruino/unroll';
+import { INLINE_INPUT_MAX } from '../../../targets/espruino/unroll-code';
+import { INT8_BIAS } from '../../../targets/espruino/arith';
 import { DeviceModel, diffRow, loadInNode, loadInSandbox, vectorCases } from './harness';
 
 const bangle2 = findBoard('BANGLEJS2');
@@ -56,7 +58,7 @@ function compareSteps(q: QuantModel, mod: DeviceModel, raws: number[][][], where
         if (l.kind !== 'jordan') return;
         const L = mod.layers[li] as unknown as JordanObj;
         const dh = diffRow(`${tag} L${li}.h16`, Array.from(L.f.h16), trace[`L${li}.h16`][t]);
-        const y = Array.from(L.b.o, (v) => (l.outType === 's16' ? v : v - 128));
+        const y = Array.from(L.b.o, (v) => (l.outType === 's16' ? v : v - INT8_BIAS));
         const dy = diffRow(`${tag} L${li}.out`, y, trace[`L${li}.out`][t]);
         for (const x of [dh, dy]) if (x) fails.push(x);
       });
