@@ -108,14 +108,8 @@ test('a pool layer first is refused by the quantiser (QNT010), and the Espruino 
   const fit = fitEsn(data, { units: 6, seed: 2, readout: parseReadout('mean') }, { val: 0.2, test: 0 });
   const m = esnFloatModel(fit, data, 'p');
   const calib = data.x.slice(0, 10).map((x) => Array.from({ length: x.length / 3 }, (_, t) => Array.from(x.subarray(t * 3, t * 3 + 3))));
-  const first: FloatModel = {
-    ...m,
-    inputSize: 3,
-    normalization: undefined,
-    layers: [{ kind: 'pool', inputSize: 3, segments: 1, window: 20, abs: false }, m.layers[2]],
-  };
-  (first.layers[1] as { inputSize: number; w: Float32Array }).inputSize = 3;
-  (first.layers[1] as { w: Float32Array }).w = new Float32Array(6 * 3);
+  const head = { ...m.layers[2], inputSize: 3, w: new Float32Array(6 * 3) } as FloatModel['layers'][number];
+  const first: FloatModel = { ...m, normalization: undefined, layers: [{ kind: 'pool', inputSize: 3, segments: 1, window: 20, abs: false }, head] };
   expect(codeOf(() => quantizeModel(first, calib))).toBe('QNT010');
   const q = quantizeModel(m, calib);
   expect(q.layers[1].kind).toBe('pool');
