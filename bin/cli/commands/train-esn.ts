@@ -61,7 +61,7 @@ function gridLines(fit: EsnFit): string[] {
   return [
     `settings tried on the validation split (${fit.grid.length}; chosen by accuracy with int8-rounded states, then mse):`,
     ...rows,
-    `chosen: leak ${r.leakQ15 / 32768}, radius ${fit.spectralRadius}, readout ${readoutName(fit.readout)}, ridge ${fit.ridge.lambda}`,
+    `chosen: leak ${+(r.leakQ15 / 32768).toPrecision(3)}, radius ${fit.spectralRadius}, readout ${readoutName(fit.readout)}, ridge ${fit.ridge.lambda}`,
   ];
 }
 
