@@ -31,8 +31,6 @@ export interface EsnOptions {
   ridgeGrid: number[];
   /** Classification readout features (the last state by default). */
   readout: Readout;
-  /** Standardise each readout feature (training-split mean and deviation) before the ridge fit, folded back into the readout after it. */
-  standardize: boolean;
 }
 
 export const DEFAULT_ESN_OPTIONS: EsnOptions = {
@@ -45,7 +43,6 @@ export const DEFAULT_ESN_OPTIONS: EsnOptions = {
   washout: 10,
   ridgeGrid: [1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1, 10],
   readout: { segments: 0, abs: false },
-  standardize: false,
 };
 
 /** The settings `train` tries for a classifier when they are not given: every combination, chosen on validation. */
@@ -353,35 +350,6 @@ export function int8StateDesign(train: Design, val: Design, P: number): Design {
   return { phi, y: val.y, rows: val.rows };
 }
 
-/** Mean and deviation (1 for a constant column) of each feature column 0..P-2 of a design. */
-function featureStats(d: Design, P: number): { mu: Float64Array; sd: Float64Array } {
-  const mu = new Float64Array(P - 1);
-  const sd = new Float64Array(P - 1);
-  for (let m = 0; m < d.rows; m++) for (let j = 0; j < P - 1; j++) mu[j] += d.phi[m * P + j] / d.rows;
-  for (let m = 0; m < d.rows; m++) for (let j = 0; j < P - 1; j++) sd[j] += (d.phi[m * P + j] - mu[j]) ** 2 / d.rows;
-  for (let j = 0; j < P - 1; j++) sd[j] = sd[j] > 0 ? Math.sqrt(sd[j]) : 1;
-  return { mu, sd };
-}
-
-/** A design with its feature columns standardised by z (the bias column kept). */
-function standardized(d: Design, z: { mu: Float64Array; sd: Float64Array }, P: number): Design {
-  const phi = Float64Array.from(d.phi);
-  for (let m = 0; m < d.rows; m++) for (let j = 0; j < P - 1; j++) phi[m * P + j] = (phi[m * P + j] - z.mu[j]) / z.sd[j];
-  return { phi, y: d.y, rows: d.rows };
-}
-
-/** The readout on standardised features as one on the raw features: w / sd, and the bias less sum(w mu / sd). */
-function unstandardized(w: Float64Array, z: { mu: Float64Array; sd: Float64Array }, P: number, K: number): Float64Array {
-  const out = Float64Array.from(w);
-  for (let k = 0; k < K; k++) {
-    for (let j = 0; j < P - 1; j++) {
-      out[j * K + k] = w[j * K + k] / z.sd[j];
-      out[(P - 1) * K + k] -= out[j * K + k] * z.mu[j];
-    }
-  }
-  return out;
-}
-
 /**
  * Fits the readout for every lambda of the grid on the training design and keeps the one with
  * the lowest validation mse (classification: the highest validation accuracy, then the lowest
@@ -390,7 +358,7 @@ function unstandardized(w: Float64Array, z: { mu: Float64Array; sd: Float64Array
  * the device, not the float model, is what ships. Without a validation split the training
  * design is scored instead.
  */
-export function chooseRidge(train: Design, val: Design, P: number, K: number, grid: number[], classification: boolean, standardize = false): RidgeChoice {
+export function chooseRidge(train: Design, val: Design, P: number, K: number, grid: number[], classification: boolean): RidgeChoice {
   if (grid.length === 0 || grid.some((l) => !(l > 0))) {
     throw new TinyrnnError({
       code: 'ESN001',
@@ -400,11 +368,9 @@ export function chooseRidge(train: Design, val: Design, P: number, K: number, gr
       expected: 'e.g. 1e-6,1e-4,1e-2,1',
     });
   }
-  const z = standardize ? featureStats(train, P) : null;
-  const std = (d: Design): Design => (z ? standardized(d, z, P) : d);
-  const { gram, cross } = normalEquations(std(train), P, K);
-  const evalOn = std(val.rows > 0 ? val : train);
-  const evalQ = std(int8StateDesign(train, val.rows > 0 ? val : train, P));
+  const { gram, cross } = normalEquations(train, P, K);
+  const evalOn = val.rows > 0 ? val : train;
+  const evalQ = int8StateDesign(train, evalOn, P);
   const scores: RidgeChoice['scores'] = [];
   let best: { lambda: number; wOut: Float64Array; mse: number; acc: number } | undefined;
   for (const lambda of [...grid].sort((a, b) => b - a)) {
@@ -420,7 +386,7 @@ export function chooseRidge(train: Design, val: Design, P: number, K: number, gr
     if (better) best = { lambda, wOut, mse: eQ, acc: accQ };
   }
   const b = best as NonNullable<typeof best>;
-  return { lambda: b.lambda, wOut: z ? unstandardized(b.wOut, z, P, K) : b.wOut, scores: scores.reverse() };
+  return { lambda: b.lambda, wOut: b.wOut, scores: scores.reverse() };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -552,15 +518,7 @@ function fitPrepared(p: Prepared, o: EsnOptions, states?: Record<'train' | 'val'
   checkReadout(p, o.readout);
   const r = buildReservoir(p.d.features.length, o);
   const P = readoutWidth(o.readout, r.units) + 1;
-  const ridge = chooseRidge(
-    designOf(p, r, o, 'train', states?.train),
-    designOf(p, r, o, 'val', states?.val),
-    P,
-    p.K,
-    o.ridgeGrid,
-    p.classification,
-    o.standardize,
-  );
+  const ridge = chooseRidge(designOf(p, r, o, 'train', states?.train), designOf(p, r, o, 'val', states?.val), P, p.K, o.ridgeGrid, p.classification);
   const test = withTest ? testScore(p, o, r, ridge.wOut) : { mse: NaN };
   return {
     reservoir: r,
