@@ -13,6 +13,8 @@ import { TinyrnnError } from '../core/ir/errors';
 import { Dataset, seqLength } from '../data/dataset';
 import { SplitFractions, checkDataset, normalizationStats, splitIndices } from '../data/prep';
 import { Reservoir8, densityToQ16, esn_generate, spectralRadius } from '../core/spec/reservoir';
+import type { PoolLayer } from '../core/ir/model';
+import { poolSequence } from '../layers/pool/float';
 
 export interface EsnOptions {
   units: number; // H
@@ -27,6 +29,8 @@ export interface EsnOptions {
   washout: number;
   /** Candidate ridge regularisations; the one with the best validation score is kept. */
   ridgeGrid: number[];
+  /** Classification readout features (the last state by default). */
+  readout: Readout;
 }
 
 export const DEFAULT_ESN_OPTIONS: EsnOptions = {
@@ -38,7 +42,42 @@ export const DEFAULT_ESN_OPTIONS: EsnOptions = {
   seed: 1,
   washout: 10,
   ridgeGrid: [1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1, 10],
+  readout: { segments: 0, abs: false },
 };
+
+/** The settings `train` tries for a classifier when they are not given: every combination, chosen on validation. */
+export const DEFAULT_ESN_GRID: { leak: number[]; spectralRadius: number[]; readout: Readout[]; ridge: number[] } = {
+  leak: [1, 0.3, 0.1],
+  spectralRadius: [0.9, 0.5],
+  ridge: [1e-4, 1e-3, 1e-2, 1e-1, 1, 10],
+  readout: ['last', 'mean', 'seg3', 'seg3+abs'].map((n) => parseReadout(n)!),
+};
+
+/**
+ * Readout features of a classifier: segments 0 the last state; S >= 1 the means of the states over
+ * S equal segments of the sequence (1: the mean over time), with abs also their mean absolute
+ * values (a pool layer, compiler/layers/pool, before the readout).
+ */
+export interface Readout {
+  segments: number;
+  abs: boolean;
+}
+
+/** last, mean, segN (N in 1..64), mean+abs or segN+abs; undefined for anything else. */
+export function parseReadout(name: string): Readout | undefined {
+  const m = /^(last|mean|seg([1-9][0-9]?))(\+abs)?$/.exec(name);
+  if (!m || (m[1] === 'last' && m[3]) || Number(m[2] ?? 1) > 64) return undefined;
+  return { segments: m[1] === 'last' ? 0 : Number(m[2] ?? 1), abs: m[3] !== undefined };
+}
+
+export function readoutName(r: Readout): string {
+  return (r.segments === 0 ? 'last' : r.segments === 1 ? 'mean' : `seg${r.segments}`) + (r.abs ? '+abs' : '');
+}
+
+/** Features per sequence of a readout over H units. */
+export function readoutWidth(r: Readout, H: number): number {
+  return H * Math.max(1, r.segments) * (r.abs ? 2 : 1);
+}
 
 export interface EsnReservoir {
   inputSize: number; // F
@@ -89,12 +128,26 @@ export function buildReservoir(
   };
 }
 
-/** Reservoir states of one sequence x (T, F): returns (T, H), float64. */
+/** The nonzero entries of W8 by row: column indices and values (the reservoir is sparse). */
+function sparseRows(w: Int8Array, H: number): { col: Int32Array[]; val: Int8Array[] } {
+  const col: Int32Array[] = [];
+  const val: Int8Array[] = [];
+  for (let j = 0; j < H; j++) {
+    const row = w.subarray(j * H, (j + 1) * H);
+    const idx = Int32Array.from(Array.from(row.keys()).filter((k) => row[k] !== 0));
+    col.push(idx);
+    val.push(Int8Array.from(idx, (k) => row[k]));
+  }
+  return { col, val };
+}
+
+/** Reservoir states of one sequence x (T, F): returns (T, H), float64 (the zero weights skipped: the same sums). */
 export function reservoirStates(r: EsnReservoir, x: ArrayLike<number>): Float64Array {
   const H = r.units;
   const F = r.inputSize;
   const T = Math.floor(x.length / F);
   const a = r.leakQ15 / 32768;
+  const sp = sparseRows(r.int8.w, H);
   const out = new Float64Array(T * H); // (T, H)
   let h = new Float64Array(H); // (H)
   for (let t = 0; t < T; t++) {
@@ -103,7 +156,9 @@ export function reservoirStates(r: EsnReservoir, x: ArrayLike<number>): Float64A
       let si = 0;
       for (let f = 0; f < F; f++) si += r.int8.win[j * F + f] * x[t * F + f];
       let sh = 0;
-      for (let k = 0; k < H; k++) sh += r.int8.w[j * H + k] * h[k];
+      const c = sp.col[j];
+      const v = sp.val[j];
+      for (let k = 0; k < c.length; k++) sh += v[k] * h[c[k]];
       hn[j] = (1 - a) * h[j] + a * Math.tanh(r.winScale * si + r.wScale * sh);
     }
     h = hn;
@@ -184,19 +239,27 @@ export function sequenceDesign(r: EsnReservoir, xs: ArrayLike<number>[], targets
   return { phi: Float64Array.from(phi), y: Float64Array.from(y), rows: phi.length / P };
 }
 
-/** Classification rows: the state after the last step, one-hot targets over K classes. */
-export function lastStepDesign(r: EsnReservoir, xs: ArrayLike<number>[], labels: ArrayLike<number>, K: number): Design {
-  const H = r.units;
-  const P = H + 1;
-  const phi = new Float64Array(xs.length * P);
-  const y = new Float64Array(xs.length * K);
-  xs.forEach((x, n) => {
-    const st = reservoirStates(r, x);
-    phi.set(st.subarray(st.length - H), n * P);
-    phi[n * P + H] = 1;
+/** The pool layer of a pooled readout over H units and a W-step window. */
+export function readoutPool(H: number, r: Readout, window: number): PoolLayer {
+  return { kind: 'pool', name: 'pool', inputSize: H, segments: r.segments, window, abs: r.abs };
+}
+
+/** Readout features of one sequence's states (T, H): the last state, or what its pool layer gives after the last step (pool/float.ts, as the device pools). */
+export function readoutFeatures(states: Float64Array, H: number, readout: Readout, window: number): Float64Array {
+  return readout.segments === 0 ? states.slice(states.length - H) : poolSequence(readoutPool(H, readout, window), states);
+}
+
+/** Classification rows: the readout features of each sequence's states (T, H) (readoutFeatures), one-hot targets over K classes. */
+export function classDesign(states: Float64Array[], H: number, labels: ArrayLike<number>, K: number, readout: Readout, window: number): Design {
+  const P = readoutWidth(readout, H) + 1;
+  const phi = new Float64Array(states.length * P);
+  const y = new Float64Array(states.length * K);
+  states.forEach((st, n) => {
+    phi.set(readoutFeatures(st, H, readout, window), n * P);
+    phi[n * P + P - 1] = 1;
     y[n * K + labels[n]] = 1;
   });
-  return { phi, y, rows: xs.length };
+  return { phi, y, rows: states.length };
 }
 
 /** Phi'Phi (P, P) and Phi'Y (P, K) of a design. */
@@ -329,20 +392,36 @@ export function chooseRidge(train: Design, val: Design, P: number, K: number, gr
 // ---------------------------------------------------------------------------------------------
 // Fitting on a Dataset: the same splits and normalisation as the gradient trainer.
 
+/** One setting of the default grid tried by searchEsn, with its validation scores (float and int8-rounded states). */
+export interface EsnTrial {
+  leak: number;
+  spectralRadius: number;
+  readout: Readout;
+  lambda: number;
+  accuracy: number;
+  int8Accuracy: number;
+}
+
 export interface EsnFit {
   reservoir: EsnReservoir;
   task: 'classification' | 'regression';
   output: 'sequence' | 'last';
+  /** Readout features (classification), pooled over `window` steps. */
+  readout: Readout;
+  window: number;
+  spectralRadius: number;
   /** Input normalisation applied before the reservoir, from the training split. */
   mean: Float64Array; // (F)
   std: Float64Array; // (F)
-  /** Readout (P, K): rows 0..H-1 weigh the state, row H is the bias. */
+  /** Readout (P, K): rows 0..P-2 weigh the features, row P-1 is the bias. */
   wOut: Float64Array;
   outputs: number; // K
   ridge: RidgeChoice;
   split: { train: number; val: number; test: number };
   /** Test-split score: mse (regression) or accuracy (classification); NaN without a test split. */
   test: { mse: number; accuracy?: number };
+  /** The settings tried (searchEsn), in grid order; empty for a single fit. */
+  grid: EsnTrial[];
 }
 
 function normalized(x: ArrayLike<number>, mean: ArrayLike<number>, std: ArrayLike<number>): Float64Array {
@@ -352,23 +431,25 @@ function normalized(x: ArrayLike<number>, mean: ArrayLike<number>, std: ArrayLik
   return out;
 }
 
-/**
- * Fits an echo state network: per-step regression/forecasting (targets) or classification of
- * whole sequences (one label each). The reservoir is fixed by the options; only the readout is
- * fitted, in closed form, with the ridge regularisation chosen on the validation split.
- */
-export function fitEsn(d: Dataset, options: Partial<EsnOptions> = {}, fractions: SplitFractions = { val: 0.15, test: 0.15 }, splitSeed = 1): EsnFit {
-  const o: EsnOptions = { ...DEFAULT_ESN_OPTIONS, ...options };
+function optionError(path: string, message: string, value: unknown, expected: string): never {
+  throw new TinyrnnError({ code: 'ESN001', path, message, value: value as number, expected });
+}
+
+/** A dataset split and normalised once, shared by every setting a search tries. */
+interface Prepared {
+  d: Dataset;
+  classification: boolean;
+  K: number;
+  window: number;
+  mean: Float64Array;
+  std: Float64Array;
+  split: { train: Int32Array; val: Int32Array; test: Int32Array };
+  xs: { train: Float64Array[]; val: Float64Array[]; test: Float64Array[] };
+}
+
+function prepare(d: Dataset, o: EsnOptions, fractions: SplitFractions, splitSeed: number): Prepared {
   checkDataset(d);
-  if (!Number.isInteger(o.washout) || o.washout < 0) {
-    throw new TinyrnnError({
-      code: 'ESN001',
-      path: 'washout',
-      message: 'washout must be a whole number of steps',
-      value: o.washout,
-      expected: 'an integer >= 0',
-    });
-  }
+  if (!Number.isInteger(o.washout) || o.washout < 0) optionError('washout', 'washout must be a whole number of steps', o.washout, 'an integer >= 0');
   const classification = !d.targets;
   if (classification && !d.y) {
     throw new TinyrnnError(
@@ -381,49 +462,131 @@ export function fitEsn(d: Dataset, options: Partial<EsnOptions> = {}, fractions:
       d.source,
     );
   }
-  const F = d.features.length;
-  const s = splitIndices(d, fractions, splitSeed);
-  const stats = normalizationStats(d, s.train);
+  const split = splitIndices(d, fractions, splitSeed);
+  const stats = normalizationStats(d, split.train);
   const mean = Float64Array.from(stats.mean);
   const std = Float64Array.from(stats.std);
-  const r = buildReservoir(F, o);
-  const P = r.units + 1;
-  const K = classification ? (d.labels as string[]).length : d.targets![0].length / seqLength(d, 0);
   const xs = (idx: Int32Array): Float64Array[] => Array.from(idx, (n) => normalized(d.x[n], mean, std));
-  const design = (idx: Int32Array): Design =>
-    classification
-      ? lastStepDesign(
-          r,
-          xs(idx),
-          Array.from(idx, (n) => d.y![n]),
-          K,
-        )
-      : sequenceDesign(
-          r,
-          xs(idx),
-          Array.from(idx, (n) => d.targets![n]),
-          K,
-          o.washout,
-        );
-  const train = design(s.train);
-  const val = design(s.val);
-  const ridge = chooseRidge(train, val, P, K, o.ridgeGrid, classification);
-  let test: EsnFit['test'] = { mse: NaN };
-  if (s.test.length) {
-    const te = design(s.test);
-    const pred = predict(te, ridge.wOut, P, K);
-    test = classification ? { mse: mse(pred, te.y), accuracy: accuracy(pred, te.y, K) } : { mse: mse(pred, te.y) };
-  }
+  const window = d.x.reduce((w, _x, n) => Math.max(w, seqLength(d, n)), 1);
+  const K = classification ? (d.labels as string[]).length : d.targets![0].length / seqLength(d, 0);
+  return { d, classification, K, window, mean, std, split, xs: { train: xs(split.train), val: xs(split.val), test: xs(split.test) } };
+}
+
+function checkReadout(p: Prepared, r: Readout): void {
+  const n = r.segments;
+  if (!Number.isInteger(n) || n < 0 || n > 64 || (n === 0 && r.abs))
+    optionError('readout', 'readout features out of range', n, 'the last state, or means over 1..64 segments');
+  if (n > 0 && !p.classification) optionError('readout', 'pooled readouts classify whole sequences', n, 'the last state (every step) for per-step targets');
+  if (n > p.window) optionError('readout', 'more readout segments than steps in a sequence', n, `at most ${p.window}`);
+}
+
+type Part = 'train' | 'val' | 'test';
+
+/** The readout design of one part of the split for a reservoir; states: the reservoir states of that part (classification). */
+function designOf(p: Prepared, r: EsnReservoir, o: EsnOptions, part: Part, states?: Float64Array[]): Design {
+  const idx = p.split[part];
+  if (!p.classification)
+    return sequenceDesign(
+      r,
+      p.xs[part],
+      Array.from(idx, (n) => p.d.targets![n]),
+      p.K,
+      o.washout,
+    );
+  const st = states ?? p.xs[part].map((x) => reservoirStates(r, x));
+  return classDesign(
+    st,
+    r.units,
+    Array.from(idx, (n) => p.d.y![n]),
+    p.K,
+    o.readout,
+    p.window,
+  );
+}
+
+/** The test-split score of a fitted readout (NaN without a test split). */
+function testScore(p: Prepared, o: EsnOptions, r: EsnReservoir, wOut: Float64Array): EsnFit['test'] {
+  if (!p.split.test.length) return { mse: NaN };
+  const P = wOut.length / p.K;
+  const te = designOf(p, r, o, 'test');
+  const pred = predict(te, wOut, P, p.K);
+  return p.classification ? { mse: mse(pred, te.y), accuracy: accuracy(pred, te.y, p.K) } : { mse: mse(pred, te.y) };
+}
+
+/** The readout of one setting; states: the reservoir states of train and val when already computed; withTest: score the test split too. */
+function fitPrepared(p: Prepared, o: EsnOptions, states?: Record<'train' | 'val', Float64Array[]>, withTest = true): EsnFit {
+  checkReadout(p, o.readout);
+  const r = buildReservoir(p.d.features.length, o);
+  const P = readoutWidth(o.readout, r.units) + 1;
+  const ridge = chooseRidge(designOf(p, r, o, 'train', states?.train), designOf(p, r, o, 'val', states?.val), P, p.K, o.ridgeGrid, p.classification);
+  const test = withTest ? testScore(p, o, r, ridge.wOut) : { mse: NaN };
   return {
     reservoir: r,
-    task: classification ? 'classification' : 'regression',
-    output: classification ? 'last' : 'sequence',
-    mean,
-    std,
+    task: p.classification ? 'classification' : 'regression',
+    output: p.classification ? 'last' : 'sequence',
+    readout: o.readout,
+    window: p.window,
+    spectralRadius: o.spectralRadius,
+    mean: p.mean,
+    std: p.std,
     wOut: ridge.wOut,
-    outputs: K,
+    outputs: p.K,
     ridge,
-    split: { train: s.train.length, val: s.val.length, test: s.test.length },
+    split: { train: p.split.train.length, val: p.split.val.length, test: p.split.test.length },
     test,
+    grid: [],
   };
+}
+
+/**
+ * Fits an echo state network: per-step regression/forecasting (targets) or classification of
+ * whole sequences (one label each). The reservoir is fixed by the options; only the readout is
+ * fitted, in closed form, with the ridge regularisation chosen on the validation split.
+ */
+export function fitEsn(d: Dataset, options: Partial<EsnOptions> = {}, fractions: SplitFractions = { val: 0.15, test: 0.15 }, splitSeed = 1): EsnFit {
+  const o: EsnOptions = { ...DEFAULT_ESN_OPTIONS, ...options };
+  return fitPrepared(prepare(d, o, fractions, splitSeed), o);
+}
+
+/** The chosen ridge's validation scores of a fit: [float accuracy, int8-rounded accuracy, int8 mse]. */
+function scoreOf(f: EsnFit): [number, number, number] {
+  const s = f.ridge.scores.find((x) => x.lambda === f.ridge.lambda)!;
+  return [s.accuracy ?? 0, s.int8.accuracy ?? 0, s.int8.mse];
+}
+
+/**
+ * A classifier's settings chosen on the validation split (never the test split): every
+ * combination of the grid's leak, spectral radius and readout that `options` leaves open, each
+ * with its ridge choice, scored like chooseRidge (validation accuracy with int8-rounded states,
+ * then mse; ties keep the earlier setting). Reservoir states are computed once per reservoir.
+ * Regression (per-step targets) has no readout choice: it is one fitEsn.
+ */
+export function searchEsn(
+  d: Dataset,
+  options: Partial<EsnOptions>,
+  fractions: SplitFractions = { val: 0.15, test: 0.15 },
+  splitSeed = 1,
+  grid: typeof DEFAULT_ESN_GRID = DEFAULT_ESN_GRID,
+): EsnFit {
+  const base: EsnOptions = { ...DEFAULT_ESN_OPTIONS, ridgeGrid: grid.ridge, ...options };
+  const p = prepare(d, base, fractions, splitSeed);
+  if (!p.classification) return fitPrepared(p, { ...DEFAULT_ESN_OPTIONS, ...options });
+  const pick = <T>(given: T | undefined, all: T[]): T[] => (given !== undefined ? [given] : all);
+  let best: { fit: EsnFit; o: EsnOptions; score: [number, number, number] } | undefined;
+  const trials: EsnTrial[] = [];
+  for (const leak of pick(options.leak, grid.leak)) {
+    for (const spectralRadius of pick(options.spectralRadius, grid.spectralRadius)) {
+      const r = buildReservoir(d.features.length, { ...base, leak, spectralRadius });
+      const states = { train: p.xs.train.map((x) => reservoirStates(r, x)), val: p.xs.val.map((x) => reservoirStates(r, x)) };
+      for (const readout of pick(options.readout, grid.readout)) {
+        const o = { ...base, leak, spectralRadius, readout };
+        const fit = fitPrepared(p, o, states, false);
+        const score = scoreOf(fit);
+        trials.push({ leak, spectralRadius, readout, lambda: fit.ridge.lambda, accuracy: score[0], int8Accuracy: score[1] });
+        if (!best || score[1] > best.score[1] || (score[1] === best.score[1] && score[2] < best.score[2])) best = { fit, o, score };
+      }
+    }
+  }
+  const b = best!;
+  return { ...b.fit, test: testScore(p, b.o, b.fit.reservoir, b.fit.wOut), grid: trials };
 }

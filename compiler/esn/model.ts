@@ -1,7 +1,8 @@
 // An echo state network as a tinyrnn FloatModel, so it quantises and deploys like any other
 // model (C and Espruino, bit-exact against the reference): the reservoir becomes an Elman tanh
 // layer without biases (wx = winScale * Win8, wh = wScale * W8) and the readout a dense layer
-// (none for forecasting, softmax for classification: the ridge scores are its logits).
+// (none for forecasting, softmax for classification: the ridge scores are its logits), after a
+// pool layer when the readout reads segment means of the states (compiler/layers/pool).
 //
 // The layer records the reservoir's generator parameters (`reservoir`: seed, density, scales)
 // and its leak rate (`leak`, absent for 1): the quantiser keeps the int8 weights equal to the
@@ -13,7 +14,7 @@
 
 import { Dataset } from '../data/dataset';
 import { FloatModel, emptyCell, emptyDense } from '../core/ir/model';
-import { EsnFit } from './esn';
+import { EsnFit, readoutName, readoutPool, readoutWidth } from './esn';
 
 /** Flash the int8 reservoir would take if stored (W8 and Win8), which the seed makes unnecessary. */
 export function reservoirBytes(fit: EsnFit): number {
@@ -33,12 +34,14 @@ export function esnFloatModel(fit: EsnFit, data: Dataset, name: string, opts: { 
     if (r.leakQ15 !== 32768) cell.leak = r.leakQ15 / 32768;
     if (opts.regenerate ?? true) cell.reservoir = { seed: r.seed, densityQ16: r.densityQ16, wScale: r.wScale, winScale: r.winScale };
   }
-  const head = emptyDense(H, K, fit.task === 'classification' ? 'softmax' : 'none');
+  const pooled = fit.readout.segments > 0 ? [readoutPool(H, fit.readout, fit.window)] : [];
+  const P = readoutWidth(fit.readout, H); // readout features
+  const head = emptyDense(P, K, fit.task === 'classification' ? 'softmax' : 'none');
   head.name = 'readout';
-  // wOut (P, K): rows 0..H-1 weigh the state, row H is the bias; dense w is (K, H)
+  // wOut (P + 1, K): rows 0..P-1 weigh the features, row P is the bias; dense w is (K, P)
   for (let k = 0; k < K; k++) {
-    for (let j = 0; j < H; j++) head.w[k * H + j] = fit.wOut[j * K + k];
-    head.b[k] = fit.wOut[H * K + k];
+    for (let j = 0; j < P; j++) head.w[k * P + j] = fit.wOut[j * K + k];
+    head.b[k] = fit.wOut[P * K + k];
   }
   return {
     format: 'float',
@@ -55,6 +58,7 @@ export function esnFloatModel(fit: EsnFit, data: Dataset, name: string, opts: { 
         'esn.wScale': String(r.wScale),
         'esn.winScale': String(r.winScale),
         'esn.ridge': String(fit.ridge.lambda),
+        ...(fit.readout.segments > 0 ? { 'esn.readout': readoutName(fit.readout) } : {}),
         source: data.source,
       },
     },
@@ -62,6 +66,6 @@ export function esnFloatModel(fit: EsnFit, data: Dataset, name: string, opts: { 
     output: fit.output,
     inputSize: F,
     normalization: { mean: Float32Array.from(fit.mean), std: Float32Array.from(fit.std) },
-    layers: [cell, head],
+    layers: [cell, ...pooled, head],
   };
 }

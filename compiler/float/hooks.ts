@@ -4,7 +4,7 @@
 //
 // Legend: T steps, I layer input, H hidden, U output width.
 
-import { CellLayer, JordanLayer, Layer } from '../core/ir/model';
+import { CellLayer, JordanLayer, Layer, PoolLayer } from '../core/ir/model';
 
 export interface CellState {
   h: Float64Array; // (H)
@@ -16,8 +16,15 @@ export interface JordanState {
   y: Float64Array; // (U)
 }
 
+/** A pool layer's state: the step counter and per-segment sums and counts. */
+export interface PoolState {
+  t: number;
+  sum: Float64Array; // (S, I)
+  count: Float64Array; // (S)
+}
+
 /** The streaming state of a layer of type L (null: the layer keeps none). */
-export type FloatStateOf<L extends Layer> = L extends CellLayer ? CellState : L extends JordanLayer ? JordanState : null;
+export type FloatStateOf<L extends Layer> = L extends CellLayer ? CellState : L extends JordanLayer ? JordanState : L extends PoolLayer ? PoolState : null;
 
 /** Observer of one layer's intermediates at one step. */
 export type StepObserver = (key: string, values: Float64Array) => void;

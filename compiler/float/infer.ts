@@ -8,7 +8,7 @@
 import { TinyrnnError } from '../core/ir/errors';
 import { CellLayer, FloatModel, Layer } from '../core/ir/model';
 import { floatHooks } from '../layers/float';
-import { CellState, JordanState, StepObserver } from './hooks';
+import { CellState, JordanState, PoolState, StepObserver } from './hooks';
 
 export { applyActivation, sigmoid } from './activation';
 export type { CellState, JordanState } from './hooks';
@@ -20,7 +20,7 @@ export type FloatObserver = (layer: number, t: number, key: string, values: Floa
 
 /** Streaming state: one entry per layer (null for dense and bidirectional layers). */
 export interface FloatState {
-  layers: (CellState | JordanState | null)[];
+  layers: (CellState | JordanState | PoolState | null)[];
 }
 
 export function createFloatState(m: FloatModel): FloatState {
@@ -30,7 +30,11 @@ export function createFloatState(m: FloatModel): FloatState {
 export function resetFloatState(s: FloatState): void {
   for (const st of s.layers) {
     if (st && 'y' in st) st.y.fill(0);
-    else if (st) {
+    else if (st && 'sum' in st) {
+      st.t = 0;
+      st.sum.fill(0);
+      st.count.fill(0);
+    } else if (st) {
       st.h.fill(0);
       st.c.fill(0);
     }

@@ -8,7 +8,8 @@ import { elman } from './elman/c';
 import { gru } from './gru/c';
 import { jordan } from './jordan/c';
 import { lstm } from './lstm/c';
+import { pool } from './pool/c';
 
 export type CRegistry = KindRegistry<{ [K in LayerKind]: CHooks<K> }>;
 
-export const C_KINDS: CRegistry = { elman, lstm, gru, bidirectional, dense, jordan };
+export const C_KINDS: CRegistry = { elman, lstm, gru, bidirectional, dense, jordan, pool };

@@ -9,6 +9,7 @@ import { elmanFloat } from './elman/float';
 import { gruFloat } from './gru/float';
 import { jordanFloat } from './jordan/float';
 import { lstmFloat } from './lstm/float';
+import { poolFloat } from './pool/float';
 
 export type FloatRegistry = KindRegistry<{ [K in LayerKind]: FloatHooks<LayerOf<K>> }>;
 
@@ -19,6 +20,7 @@ export const FLOAT_KINDS: FloatRegistry = {
   bidirectional: bidirectionalFloat,
   dense: denseFloat,
   jordan: jordanFloat,
+  pool: poolFloat,
 };
 
 /** The float hooks of a layer kind. */

@@ -10,6 +10,7 @@ import { elmanGoldenCases } from './elman/golden';
 import { gruGoldenCases } from './gru/golden';
 import { jordanGoldenCases } from './jordan/golden';
 import { lstmGoldenCases } from './lstm/golden';
+import { poolGoldenCases } from './pool/golden';
 
 export interface GoldenHooks {
   /** The kind's golden-vector cases: models built around a layer of the kind. */
@@ -25,4 +26,5 @@ export const GOLDEN_KINDS: GoldenRegistry = {
   bidirectional: { cases: bidirectionalGoldenCases },
   dense: { cases: denseGoldenCases },
   jordan: { cases: jordanGoldenCases },
+  pool: { cases: poolGoldenCases },
 };

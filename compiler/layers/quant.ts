@@ -10,10 +10,11 @@ import { elman } from './elman/quant';
 import { gru } from './gru/quant';
 import { jordan } from './jordan/quant';
 import { lstm } from './lstm/quant';
+import { pool } from './pool/quant';
 
 export type QuantRegistry = KindRegistry<{ [K in LayerKind]: QuantHooks<K> }>;
 
-export const QUANT_KINDS: QuantRegistry = { elman, lstm, gru, bidirectional, dense, jordan };
+export const QUANT_KINDS: QuantRegistry = { elman, lstm, gru, bidirectional, dense, jordan, pool };
 
 /** The quantisation hooks of one kind. */
 export function quantHooks<K extends LayerKind>(kind: K): QuantHooks<K> {

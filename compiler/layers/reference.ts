@@ -11,6 +11,8 @@ import { reference as elman } from './elman/reference';
 import { reference as gru } from './gru/reference';
 import { reference as jordan } from './jordan/reference';
 import { reference as lstm } from './lstm/reference';
+import { reference as pool } from './pool/reference';
+import type { QPoolState } from './pool/reference';
 
 /** The streaming state of each kind (null: the kind keeps none between steps). */
 export interface RefState {
@@ -20,11 +22,12 @@ export interface RefState {
   bidirectional: null;
   dense: null;
   jordan: QJordanState;
+  pool: QPoolState;
 }
 
 export type ReferenceRegistry = KindRegistry<{ [K in LayerKind]: RefHooks<QLayerOf<K>, RefState[K]> }>;
 
-export const REFERENCE_KINDS: ReferenceRegistry = { elman, lstm, gru, bidirectional, dense, jordan };
+export const REFERENCE_KINDS: ReferenceRegistry = { elman, lstm, gru, bidirectional, dense, jordan, pool };
 
 /** The reference hooks of a quantised layer's kind. */
 export function referenceOf<K extends LayerKind>(l: { kind: K }): RefHooks<QLayerOf<K>, RefState[K]> {

@@ -10,6 +10,7 @@ import { elmanTrain } from './elman/train';
 import { gruTrain } from './gru/train';
 import { jordanTrain } from './jordan/train';
 import { lstmTrain } from './lstm/train';
+import { poolTrain } from './pool/train';
 
 export type TrainRegistry = KindRegistry<{ [K in LayerKind]: TrainKindHooks<LayerOf<K>> }>;
 
@@ -20,6 +21,7 @@ export const TRAIN_KINDS = {
   bidirectional: bidirectionalTrain,
   dense: denseTrain,
   jordan: jordanTrain,
+  pool: poolTrain,
 } satisfies TrainRegistry;
 
 /** A node of the training network, of whichever kind (the union of the kinds' node types). */

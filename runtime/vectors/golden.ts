@@ -169,6 +169,8 @@ const CASE_ORDER = [
   'jordan_h6_none',
   'jordan_tanh_head',
   'jordan_stacked',
+  'esn_pool_mean_h12',
+  'esn_pool_seg3_abs_h12',
 ];
 
 /** Every golden case (each kind's, then those across kinds), in the order of test/vectors/index.json. */

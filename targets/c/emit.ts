@@ -131,6 +131,7 @@ function layerFields(p: CPlan) {
     resetY: p.resets.filter((r) => r.what === 'y').map((r) => ({ field: r.field, zp: r.zp, n: r.n })),
     stateReservoirs: p.reservoirInState ? p.reservoirs.map((r) => ({ ...r, field: r.stem.slice(prefix.length + 1) })) : [],
     reservoirs: p.reservoirs.map((r) => ({ ...r, whCount: r.H * r.H, wxCount: r.H * r.I, bytes: reservoirBytes(r) })),
+    poolKernel: view.layers.some((l) => l.layer.kind === 'pool'),
     stepCalls: p.step?.calls ?? [],
     stepResult: p.step?.result ?? '',
     seqLayers: p.sequence,

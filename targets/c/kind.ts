@@ -138,10 +138,10 @@ export interface CHooks<K extends LayerKind> {
   /** Fields of the state and scratch structs, scratch needs, reset values. */
   memory(l: KindView<K>, ctx: MemoryContext): LayerMemory;
   descriptors(l: KindView<K>, ctx: CContext): CDescriptor[];
-  /** One streaming step (xin widens the layer input into sc->vx); null: whole sequences only. */
-  step: ((l: KindView<K>, ctx: CContext, xin: string) => { call: string; result: string }) | null;
-  /** The whole-sequence loop(s) over t, writing the layer output of step t at dst + t * width. */
-  sequence(l: KindView<K>, ctx: CContext, xin: string, dst: string): string[];
+  /** One streaming step (xin widens the layer input src into sc->vx, in the order the dot products read); null: whole sequences only. */
+  step: ((l: KindView<K>, ctx: CContext, xin: string, src: string) => { call: string; result: string }) | null;
+  /** The whole-sequence loop(s) over t, writing the layer output of step t at dst + t * width (src: the layer input of step t). */
+  sequence(l: KindView<K>, ctx: CContext, xin: string, dst: string, src: string): string[];
 }
 
 /** A C99 designated initialiser: `{.I = 3, .H = 4, ...}`, the fields named as the struct declares them. */

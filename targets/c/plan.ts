@@ -136,7 +136,7 @@ function planStep(L: LayerView[], ctx: CContext): CPlan['step'] {
   for (const l of L) {
     const step = kindOf(l).step;
     if (!step) return null;
-    const s = step(l, ctx, widen(cur, l.input, l.index === 0));
+    const s = step(l, ctx, widen(cur, l.input, l.index === 0), cur);
     calls.push(s.call);
     cur = s.result;
   }
@@ -147,9 +147,10 @@ function planStep(L: LayerView[], ctx: CContext): CPlan['step'] {
 function planSequence(L: LayerView[], ctx: CContext, decl: (stem: string) => string): CPlan['sequence'] {
   return L.map((l) => {
     const isLast = l.index === ctx.last;
-    const xin = l.index === 0 ? widen(`x16 + t * ${l.input}`, l.input, true) : widen(`cur + t * ${l.input}`, l.input, false);
+    const src = l.index === 0 ? `x16 + t * ${l.input}` : `cur + t * ${l.input}`;
+    const xin = widen(src, l.input, l.index === 0);
     const decls = l.cells.filter((c) => ctx.stateCells.has(c.stem)).map((c) => decl(c.stem));
-    const body = [...decls, ...kindOf(l).sequence(l, ctx, xin, isLast ? 'out' : 'nxt')];
+    const body = [...decls, ...kindOf(l).sequence(l, ctx, xin, isLast ? 'out' : 'nxt', src)];
     return { index: l.index, title: l.title, body: body.join('\n    '), isLast };
   });
 }

@@ -1,3 +1,4 @@
+import { poolDetail } from '../../../compiler/layers/pool/ir';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, emit, flag } from '../command';
@@ -31,6 +32,8 @@ function detail(l: Layer): string {
       return `units ${l.units}, ${l.activation}`;
     case 'jordan':
       return `hidden ${l.hidden}, output ${l.units} ${l.outActivation} fed back`;
+    case 'pool':
+      return poolDetail(l);
   }
 }
 

@@ -1,6 +1,7 @@
 // `tinyrnn quantize`: float model + calibration data -> int8 model (.q.tnn), following the
 // integer spec in docs/quantization.md. Prints what the device will hold (bytes per layer),
 // how raw inputs are fed, and how closely int8 follows float on the calibration data.
+import { poolDetail } from '../../../compiler/layers/pool/ir';
 import * as path from 'node:path';
 import { Command, emit, flag, num, requireStr, str } from '../command';
 import { loadFloatModel, saveQuantModel } from '../../../compiler/core/ir/format';
@@ -29,6 +30,8 @@ function layerDetail(l: QLayer): string {
       return `units ${l.units}, ${l.activation}${l.activation === 'softmax' ? ' (on the host)' : ''}, ${l.outType === 's16' ? 'int16' : 'int8'} out`;
     case 'jordan':
       return `hidden ${l.hidden}, units ${l.units} fed back, ${l.outActivation}, ${l.outType === 's16' ? 'int16' : 'int8'} out`;
+    case 'pool':
+      return poolDetail(l);
   }
 }
 

@@ -10,7 +10,7 @@ import { loadData } from '../../../compiler/data/load';
 import { TASKS, withTask } from '../../../compiler/data/task';
 import { subset, splitIndices } from '../../../compiler/data/prep';
 import { evaluateFloat, formatEvalReport } from '../../../compiler/train/metrics';
-import { DEFAULT_ESN_OPTIONS, EsnOptions, fitEsn } from '../../../compiler/esn/esn';
+import { DEFAULT_ESN_OPTIONS, EsnFit, EsnOptions, Readout, parseReadout, readoutName, searchEsn } from '../../../compiler/esn/esn';
 import { esnFloatModel, reservoirBytes } from '../../../compiler/esn/model';
 import { summarizeFloatModel } from './inspect';
 import { renderEsnReport } from '../../../runtime/report/train';
@@ -43,6 +43,29 @@ const GRADIENT_ONLY = [
   'resume',
 ];
 
+/** --readout last|mean|segN[+abs]; undefined (or auto): chosen on validation. */
+function readoutOption(s: string | undefined): Readout | undefined {
+  if (s === undefined || s === 'auto') return undefined;
+  const r = parseReadout(s);
+  if (!r) throw new UsageError(`--readout ${JSON.stringify(s)} is not auto, last, mean, segN (N in 1..64, e.g. seg3) or mean/segN with +abs`);
+  return r;
+}
+
+/** The settings tried on validation and the one kept (none when a single setting was fitted). */
+function gridLines(fit: EsnFit): string[] {
+  if (fit.grid.length < 2) return [];
+  const rows = fit.grid.map(
+    (g) =>
+      `  leak ${String(g.leak).padEnd(4)} radius ${String(g.spectralRadius).padEnd(4)} readout ${readoutName(g.readout).padEnd(5)} ridge ${String(g.lambda).padEnd(6)} validation ${(100 * g.accuracy).toFixed(1)}% (int8 states ${(100 * g.int8Accuracy).toFixed(1)}%)`,
+  );
+  const r = fit.reservoir;
+  return [
+    `settings tried on the validation split (${fit.grid.length}; chosen by accuracy with int8-rounded states, then mse):`,
+    ...rows,
+    `chosen: leak ${+(r.leakQ15 / 32768).toPrecision(3)}, radius ${fit.spectralRadius}, readout ${readoutName(fit.readout)}, ridge ${fit.ridge.lambda}`,
+  ];
+}
+
 export async function runEsnTraining(values: Record<string, unknown>, io: Io, out: string): Promise<number> {
   const v = values as Parameters<typeof num>[0];
   const given = GRADIENT_ONLY.filter((k) => values[k] !== undefined && values[k] !== false);
@@ -63,6 +86,7 @@ export async function runEsnTraining(values: Record<string, unknown>, io: Io, ou
     sparsity: num(v, 'sparsity', { min: 0, max: 1 }),
     washout: num(v, 'washout', { int: true, min: 0 }),
     ridgeGrid,
+    readout: readoutOption(str(v, 'readout')),
     seed,
   };
   for (const k of Object.keys(opts) as (keyof EsnOptions)[]) if (opts[k] === undefined) delete opts[k];
@@ -72,7 +96,7 @@ export async function runEsnTraining(values: Record<string, unknown>, io: Io, ou
   if (dataSpec === undefined) throw new UsageError('missing --data FILE|builtin:NAME (the training data)');
   const { data, guess } = withTask(loadData(dataSpec, io.cwd), choice(v, 'task', TASKS));
   const quiet = values.quiet === true;
-  const fit = fitEsn(data, opts, fractions, seed);
+  const fit = searchEsn(data, opts, fractions, seed);
   const name = str(v, 'name') ?? path.basename(out).replace(/\.tnn$/i, '');
   const store = values['store-reservoir'] === true;
   const model = esnFloatModel(fit, data, name, { regenerate: !store });
@@ -121,6 +145,7 @@ export async function runEsnTraining(values: Record<string, unknown>, io: Io, ou
   const wrote = report ? writeReportOption(io.cwd, report, renderEsnReport(summary, model, testData)) : '';
   emit(io, values.json === true, summary, () => {
     const lines = [
+      ...gridLines(fit),
       `ridge regularisation ${fit.ridge.lambda} chosen on validation with int8-rounded states (${fit.ridge.scores.map((x) => `${x.lambda}: ${x.int8.accuracy !== undefined ? `acc ${(100 * x.int8.accuracy).toFixed(1)}%, ` : ''}mse ${x.int8.mse.toPrecision(3)}`).join('; ')})`,
       formatEvalReport(val, 'validation').split('\n')[0],
     ];

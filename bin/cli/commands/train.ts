@@ -37,9 +37,22 @@ const options: Record<string, OptionSpec> = {
     arg: 'N',
     help: 'jordan: feed back a tanh output of N units, followed by --dense layers and the output layer (default: classification the number of classes; regression none, the model output itself is fed back)',
   },
-  'spectral-radius': { type: 'string', arg: 'R', help: 'esn: spectral radius of the reservoir (default 0.9)' },
+  'spectral-radius': {
+    type: 'string',
+    arg: 'R',
+    help: 'esn: spectral radius of the reservoir (default: chosen on validation from 0.9, 0.5; 0.9 for per-step targets)',
+  },
   'input-scaling': { type: 'string', arg: 'S', help: 'esn: largest input weight (default 0.5)' },
-  leak: { type: 'string', arg: 'A', help: 'esn: leak rate in (0, 1]: h = (1 - A) h + A tanh(...) (default 1)' },
+  leak: {
+    type: 'string',
+    arg: 'A',
+    help: 'esn: leak rate in (0, 1]: h = (1 - A) h + A tanh(...) (default: chosen on validation from 1, 0.3, 0.1; 1 for per-step targets)',
+  },
+  readout: {
+    type: 'string',
+    arg: 'last|mean|segN[+abs]',
+    help: 'esn classifier: readout features: the last state, the mean state over time, or the means over N equal segments of the sequence, +abs with the mean absolute values too (a pool layer; default: chosen on validation from last, mean, seg3, seg3+abs)',
+  },
   'store-reservoir': {
     type: 'boolean',
     help: 'esn: save the reservoir as a plain Elman layer whose weights the device stores, instead of regenerating them from the seed (less RAM, more flash)',
@@ -237,7 +250,9 @@ export const trainCommand: Command = {
     const ckptFile = path.resolve(io.cwd, str(values, 'checkpoint') ?? `${out}.ckpt`);
     const resume = str(values, 'resume');
     if (str(values, 'cell') === 'esn') return runEsnTraining(values, io, out);
-    const esnOnly = ['spectral-radius', 'input-scaling', 'leak', 'sparsity', 'washout', 'ridge', 'store-reservoir'].find((k) => values[k] !== undefined);
+    const esnOnly = ['spectral-radius', 'input-scaling', 'leak', 'readout', 'sparsity', 'washout', 'ridge', 'store-reservoir'].find(
+      (k) => values[k] !== undefined,
+    );
     if (esnOnly) throw new UsageError(`--${esnOnly} applies to --cell esn only`);
     if (values.feedback !== undefined && !resume && str(values, 'cell') !== 'jordan') throw new UsageError('--feedback applies to --cell jordan only');
     if (str(values, 'cell') === 'jordan') {

@@ -43,6 +43,7 @@ export const DIAGNOSTIC_CODES = {
   // names in generated code
   EMIT001: 'the --prefix (or a generated name) is not a usable C/JS identifier',
   EMIT002: 'unknown C layout (plain, arduino or platformio)',
+  EMIT003: 'a layer kind the Espruino target has no kernel for',
   // echo state networks
   ESN001: 'an echo state network option is out of range',
   ESN002: 'the generated reservoir has no recurrent dynamics (spectral radius 0)',
@@ -123,6 +124,7 @@ export const DIAGNOSTIC_CODES = {
   QNT007: 'a raw input offset is too large for the input stage',
   QNT008: 'a quantisation option has a bad value',
   QNT009: 'the float model is not the one the quantised model was made from',
+  QNT010: 'a pool layer as the first or the last layer (it pools an int8 hidden state for a readout after it)',
   // running a model (reference, float inference)
   RUN001: 'an input step has the wrong number of features',
   RUN002: 'a bidirectional layer cannot run step by step',

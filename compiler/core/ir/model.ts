@@ -24,6 +24,7 @@ export { DENSE_ACTIVATIONS } from '../../layers/dense/ir';
 export type { DenseActivation, DenseLayer } from '../../layers/dense/ir';
 export { JORDAN_OUT_ACTIVATIONS } from '../../layers/jordan/ir';
 export type { JordanLayer, JordanOutActivation } from '../../layers/jordan/ir';
+export type { PoolLayer } from '../../layers/pool/ir';
 export { LAYER_KINDS } from './kinds';
 export type { BidirectionalLayer, CellLayer, KindRegistry, Layer, LayerKind, LayerOf } from './kinds';
 export { isStreaming, layerInputSize, layerOutputSize, layerParamCount } from '../../layers/ir';

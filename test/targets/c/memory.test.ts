@@ -33,9 +33,11 @@ test('the report adds up: per-layer rows, totals, MACs', () => {
           ? l.w.length
           : l.kind === 'jordan'
             ? l.wx.length + l.wy.length + l.wo.length
-            : l.kind === 'bidirectional'
-              ? l.forward.wx.length + l.forward.wh.length + l.backward.wx.length + l.backward.wh.length
-              : l.wx.length + l.wh.length),
+            : l.kind === 'pool'
+              ? 0
+              : l.kind === 'bidirectional'
+                ? l.forward.wx.length + l.forward.wh.length + l.backward.wx.length + l.backward.wh.length
+                : l.wx.length + l.wh.length),
       0,
     );
     const saved = c.model.layers.reduce((s, l) => s + (l.kind === 'elman' && l.reservoir ? l.hidden * l.hidden + l.hidden * l.inputSize : 0), 0);

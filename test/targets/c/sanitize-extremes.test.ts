@@ -6,7 +6,7 @@
 // run under the same sanitizers in parity.test.ts.)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FloatModel, Layer, emptyCell, emptyDense, emptyJordan } from '../../../compiler/core/ir/model';
+import { FloatModel, Layer, emptyCell, emptyDense, emptyJordan, layerOutputSize } from '../../../compiler/core/ir/model';
 import { QuantModel, validateQuantModel } from '../../../compiler/core/ir/quant-model';
 import { quantizeModel } from '../../../compiler/quant/quantize';
 import { Rng } from '../../../compiler/core/util/rng';
@@ -45,7 +45,7 @@ const RAW_PER_UNIT = 2;
 function randomModel(kind: Kind, seed: number): FloatModel {
   const rng = new Rng(seed);
   const first = layerOf(kind, F, rng);
-  const width = first.kind === 'bidirectional' ? 2 * first.forward.hidden : first.kind === 'dense' || first.kind === 'jordan' ? first.units : first.hidden;
+  const width = layerOutputSize(first);
   const layers = [first, emptyDense(width, 2, 'none')];
   layers.forEach((l) => fill(l, rng));
   return {

@@ -1,0 +1,48 @@
+// Golden-vector cases of the pool layer: echo state network classifiers on builtin:gestures whose
+// readout reads the reservoir states' mean over time, and their means over 3 segments of the
+// window (running sums on the device), one of them stepping past its window (steps beyond it add
+// to the last segment).
+
+import { rawSequence } from '../../core/reference';
+import { gesturesDataset } from '../../data/builtin/gestures';
+import { fitEsn, parseReadout } from '../../esn/esn';
+import { esnFloatModel } from '../../esn/model';
+import { GoldenCase } from '../../../runtime/vectors/case';
+
+function pooledEsnCase(name: string, readout: string, leak: number, description: string): GoldenCase {
+  const data = gesturesDataset({ n: 120, length: 20, users: 10, seed: 6, noise: 1 });
+  const fit = fitEsn(
+    data,
+    { units: 12, spectralRadius: 0.9, inputScaling: 0.5, sparsity: 0.7, leak, seed: 14, readout: parseReadout(readout) },
+    { val: 0.2, test: 0 },
+    1,
+  );
+  const F = data.features.length;
+  const seqs = (from: number, to: number): number[][][] =>
+    data.x.slice(from, to).map((x) => Array.from({ length: x.length / F }, (_, t) => Array.from(x.subarray(t * F, (t + 1) * F))));
+  return {
+    name,
+    description,
+    model: esnFloatModel(fit, data, name),
+    calib: seqs(0, 60),
+    // the second test sequence runs two windows back to back: the last segment takes the second
+    sequences: (q) => [seqs(60, 61)[0], [...seqs(61, 62)[0], ...seqs(62, 63)[0]]].map((s) => rawSequence(q, new Float64Array(s.flat()))),
+  };
+}
+
+export function poolGoldenCases(): GoldenCase[] {
+  return [
+    pooledEsnCase(
+      'esn_pool_mean_h12',
+      'mean',
+      0.3,
+      'echo state network classifier on builtin:gestures, 12-unit regenerated reservoir, leak 0.3, readout of the mean state over time (pool, 1 segment)',
+    ),
+    pooledEsnCase(
+      'esn_pool_seg3_abs_h12',
+      'seg3+abs',
+      0.5,
+      'echo state network classifier on builtin:gestures, 12-unit regenerated reservoir, leak 0.5, readout of the means and mean absolute values over 3 segments of the 20-step window (pool); the second sequence runs 40 steps',
+    ),
+  ];
+}
