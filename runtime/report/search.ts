@@ -17,7 +17,7 @@ export const SEARCH_AXES = [
 ] as const;
 
 export function describeTrial(t: Trial): string {
-  if (t.cell === 'esn') return `esn ${t.hidden}, leak ${t.leak}`;
+  if (t.cell === 'esn') return `esn ${t.hidden}, leak ${t.leak}, readout ${t.readout ?? 'last'}`;
   const dense = t.dense.length ? ` +dense ${t.dense.join(',')}` : '';
   return `${t.cell} ${t.hidden}x${t.layers}${dense}, lr ${t.lr}, ${t.epochs} ep${t.patience ? ` (patience ${t.patience})` : ''}${t.window ? `, window ${t.window}` : ''}, p${t.percentile}`;
 }

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import { TinyrnnError } from '../../compiler/core/ir/errors';
 import { Rng } from '../../compiler/core/util/rng';
+import { parseReadout } from '../../compiler/esn/esn';
 
 export const SEARCH_CELLS = ['lstm', 'gru', 'elman', 'jordan', 'esn'] as const;
 export type SearchCell = (typeof SEARCH_CELLS)[number];
@@ -30,6 +31,8 @@ export interface SearchSpace {
   percentile: number[];
   /** Echo state network leak rate (esn trials only). */
   leak: number[];
+  /** Echo state network readout features (esn trials only): last, mean, segN, segN+abs. */
+  readout: string[];
 }
 
 export const DEFAULT_SPACE: SearchSpace = {
@@ -44,6 +47,7 @@ export const DEFAULT_SPACE: SearchSpace = {
   stride: [0],
   percentile: [100, 99.99],
   leak: [0.1, 0.3, 1],
+  readout: ['last'],
 };
 
 /** One trial: the settings drawn for it. */
@@ -61,6 +65,7 @@ export interface Trial {
   percentile: number;
   /** esn only */
   leak?: number;
+  readout?: string;
   /** A baseline trial (--baseline): reported beside the result, never chosen. */
   baseline?: true;
 }
@@ -108,6 +113,12 @@ export function checkSpace(raw: unknown, file = '<space>'): SearchSpace {
   if (has('stride')) s.stride = checkNumbers(file, 'stride', o.stride, POS_INT(0, 1 << 24), 'integers >= 0');
   if (has('percentile')) s.percentile = checkNumbers(file, 'percentile', o.percentile, (x) => x > 50 && x <= 100, 'numbers in (50, 100]');
   if (has('leak')) s.leak = checkNumbers(file, 'leak', o.leak, (x) => x > 0 && x <= 1, 'numbers in (0, 1]');
+  if (has('readout')) {
+    const r = o.readout;
+    if (!Array.isArray(r) || r.length === 0 || r.some((x) => typeof x !== 'string' || !parseReadout(x)))
+      throw spaceError(file, 'readout', 'bad readout values', r, 'a non-empty list of last, mean, segN or segN+abs');
+    s.readout = r as string[];
+  }
   return s;
 }
 
@@ -130,10 +141,33 @@ export function loadSpace(file: string): SearchSpace {
 
 /** A trial's identity: two trials with the same key train the same model. */
 export function trialKey(t: Omit<Trial, 'index'>): string {
-  return JSON.stringify([t.cell, t.hidden, t.layers, t.dense, t.lr, t.epochs, t.patience, t.window, t.stride, t.percentile, t.leak ?? null, !!t.baseline]);
+  return JSON.stringify([
+    t.cell,
+    t.hidden,
+    t.layers,
+    t.dense,
+    t.lr,
+    t.epochs,
+    t.patience,
+    t.window,
+    t.stride,
+    t.percentile,
+    t.leak ?? null,
+    t.readout ?? null,
+    !!t.baseline,
+  ]);
 }
 
-function draw(space: SearchSpace, rng: Rng, index: number): Trial {
+/**
+ * Settings only an echo state network has, drawn from a stream of the trial's own (seed and
+ * index), so that adding such a setting to the space leaves every other trial of the list as it was.
+ */
+function esnExtras(space: SearchSpace, seed: number, index: number): { readout: string } {
+  const own = new Rng((seed + 0x9e3779b9 * (index + 1)) >>> 0);
+  return { readout: space.readout[own.int(space.readout.length)] };
+}
+
+function draw(space: SearchSpace, rng: Rng, index: number, seed: number): Trial {
   const pick = <T>(a: T[]): T => a[rng.int(a.length)];
   const cell = pick(space.cell);
   const hidden = pick(space.hidden);
@@ -146,7 +180,8 @@ function draw(space: SearchSpace, rng: Rng, index: number): Trial {
   const stride = pick(space.stride);
   const percentile = pick(space.percentile);
   const leak = pick(space.leak);
-  if (cell === 'esn') return { index, cell, hidden, layers: 1, dense: [], lr: 0, epochs: 0, patience: 0, window, stride, percentile, leak };
+  if (cell === 'esn')
+    return { index, cell, hidden, layers: 1, dense: [], lr: 0, epochs: 0, patience: 0, window, stride, percentile, leak, ...esnExtras(space, seed, index) };
   return { index, cell, hidden, layers, dense, lr, epochs, patience, window, stride, percentile };
 }
 
@@ -157,7 +192,7 @@ export function trialList(space: SearchSpace, seed: number, count: number): Tria
   const out: Trial[] = [];
   // A space smaller than `count` runs out of new draws: stop after many draws in a row repeat.
   for (let misses = 0; out.length < count && misses < 2000;) {
-    const t = draw(space, rng, out.length);
+    const t = draw(space, rng, out.length, seed);
     const k = trialKey(t);
     if (seen.has(k)) misses++;
     else {

@@ -22,7 +22,7 @@ import { evaluateFloat } from '../../compiler/train/metrics';
 import { quantizeModel } from '../../compiler/quant/quantize';
 import { datasetSequences } from '../../compiler/quant/calibrate';
 import { evaluateQuant } from '../../compiler/quant/report';
-import { DEFAULT_ESN_OPTIONS, fitEsn } from '../../compiler/esn/esn';
+import { DEFAULT_ESN_OPTIONS, fitEsn, parseReadout } from '../../compiler/esn/esn';
 import { esnFloatModel } from '../../compiler/esn/model';
 import { EvalReport } from '../../compiler/train/metrics';
 import { simulate } from '../sim/simulate';
@@ -204,7 +204,8 @@ function pruned(t: Trial, m: FloatModel, metric: TrialResult['metric'], mm: Meas
 
 async function trainTrial(t: Trial, s: SearchSettings, d: LoadedData): Promise<{ model: FloatModel; epochs: number } | { untrained: FloatModel }> {
   if (t.cell === 'esn') {
-    const fit = fitEsn(d.data, { ...DEFAULT_ESN_OPTIONS, units: t.hidden, leak: t.leak ?? 1, seed: s.seed }, { val: s.val, test: s.test }, s.seed);
+    const readout = parseReadout(t.readout ?? 'last')!;
+    const fit = fitEsn(d.data, { ...DEFAULT_ESN_OPTIONS, units: t.hidden, leak: t.leak ?? 1, seed: s.seed, readout }, { val: s.val, test: s.test }, s.seed);
     return { model: esnFloatModel(fit, d.data, `trial-${t.index}`, { regenerate: true }), epochs: 0 };
   }
   return { untrained: new Trainer(d.data, trainConfig(t, s)).model0 };
@@ -219,7 +220,8 @@ export async function runTrial(job: TrialJob): Promise<TrialResult> {
   try {
     return await runTrialUnguarded(job, t0);
   } catch (e) {
-    if (!(e instanceof TinyrnnError) || !/^(TRN|QNT|ESN)/.test(e.code)) throw e;
+    // a model this target cannot build (EMIT: e.g. a reservoir readout without an Espruino kernel) fails the trial too
+    if (!(e instanceof TinyrnnError) || !/^(TRN|QNT|ESN|EMIT)/.test(e.code)) throw e;
     const t = job.trial;
     const metric = searchData(job.settings, t.window, t.stride).data.targets ? 'rmse' : 'accuracy';
     const none: Measure = { fits: false, flashBytes: 0, ramBytes: 0, stepMs: null, misses: 0, meetsRate: false, engine: '' };
