@@ -31,6 +31,20 @@ describe('trial list', () => {
     for (const t of a) if (t.cell === 'esn') expect([t.layers, t.dense, t.epochs]).toEqual([1, [], 0]);
   });
 
+  test('a reservoir setting added to the space changes the reservoir trials only', () => {
+    const base = trialList(DEFAULT_SPACE, 7, 40);
+    const more = trialList({ ...DEFAULT_SPACE, readout: ['last', 'mean', 'seg3+abs'] }, 7, 40);
+    // the other trials are drawn as before (a reservoir trial that is no longer a repeat may shift the indices)
+    const others = (l: typeof base) => l.filter((t) => t.cell !== 'esn').map(({ index: _i, ...t }) => t);
+    const k = Math.min(others(base).length, others(more).length);
+    expect(k).toBeGreaterThan(25);
+    expect(others(more).slice(0, k)).toEqual(others(base).slice(0, k));
+    const esn = more.filter((t) => t.cell === 'esn');
+    expect(esn.length).toBeGreaterThan(3);
+    expect(new Set(esn.map((t) => t.readout)).size).toBeGreaterThan(1);
+    expect(base.filter((t) => t.cell === 'esn').every((t) => t.readout === 'last')).toBe(true);
+  });
+
   test('a space smaller than the count gives every trial of it once', () => {
     const small = checkSpace({ cell: ['lstm', 'gru'], hidden: [4, 8], layers: [1], dense: [[]], lr: [0.01], epochs: [2], patience: [0], percentile: [100] });
     const t = trialList(small, 1, 50);
@@ -67,6 +81,7 @@ describe('space file', () => {
     expect(codeOf(() => checkSpace({ hidden: [0] }))).toBe('SRCH001 hidden');
     expect(codeOf(() => checkSpace({ lr: [] }))).toBe('SRCH001 lr');
     expect(codeOf(() => checkSpace({ dense: [8] }))).toBe('SRCH001 dense');
+    expect(codeOf(() => checkSpace({ readout: ['seg0', 'last'] }))).toBe('SRCH001 readout');
     expect(codeOf(() => checkSpace([1, 2]))).toBe('SRCH001 ');
     fs.writeFileSync(path.join(dir, 'bad.json'), '{"cell": [');
     expect(codeOf(() => loadSpace(path.join(dir, 'bad.json')))).toBe('SRCH001 ');
