@@ -3,6 +3,7 @@
 // @swc/core, a dev dependency; the published package runs dist/*.js), and errors carried back as
 // plain data (a TinyrnnError keeps its diagnostics and file across the thread boundary).
 import * as fs from 'node:fs';
+import { ChildProcess, fork, spawn } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { Diagnostic, TinyrnnError } from '../compiler/core/ir/errors';
 
@@ -45,4 +46,23 @@ export function startThread(tsEntry: string, jsEntry: string, data: Record<strin
   const entry = ts ? tsEntry : jsEntry;
   if (!ts && !fs.existsSync(entry)) throw new Error(`tinyrnn: worker script missing: ${entry}`);
   return ts ? new Worker(TS_BOOTSTRAP, { eval: true, workerData: { ...data, entry } }) : new Worker(entry, { workerData: { ...data, entry } });
+}
+
+const TS_PROCESS_BOOTSTRAP = TS_BOOTSTRAP.replace("const { workerData } = require('node:worker_threads');\n", '').replace(
+  'require(workerData.entry);',
+  'require(process.env.TINYRNN_WORKER_ENTRY);',
+);
+
+/**
+ * Starts a child process on `tsEntry` (development) or `jsEntry` (the built file beside it), with an
+ * IPC channel (structured-clone serialisation). Processes rather than threads where the work is long
+ * and allocates much: each has its own heap and garbage collector.
+ */
+export function startProcess(tsEntry: string, jsEntry: string, callerFile: string): ChildProcess {
+  const opts = { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] as ('ignore' | 'inherit' | 'ipc')[], serialization: 'advanced' as const };
+  if (!callerFile.endsWith('.ts')) {
+    if (!fs.existsSync(jsEntry)) throw new Error(`tinyrnn: worker script missing: ${jsEntry}`);
+    return fork(jsEntry, [], opts);
+  }
+  return spawn(process.execPath, ['-e', TS_PROCESS_BOOTSTRAP], { ...opts, env: { ...process.env, TINYRNN_WORKER_ENTRY: tsEntry } });
 }

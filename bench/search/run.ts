@@ -1,4 +1,4 @@
-// Search benchmark: trials per hour of `tinyrnn search` on one machine with 1 and 2 worker threads,
+// Search benchmark: trials per hour of `tinyrnn search` on one machine with 1 and 2 worker processes,
 // and through the queue (redis-server of its own, 2 `tinyrnn worker` processes of 1 thread each),
 // on the same seeded trials, printed side by side as ratios, with a check that the three runs give
 // the same result. Wall-clock figures: run it on an otherwise idle machine (the load is printed).
@@ -72,9 +72,9 @@ async function main(): Promise<void> {
   log('run                           trials/hour   vs 1 worker   same result');
   const line = (name: string, r: SearchResult) =>
     `${name.padEnd(30)}${perHour(r).toFixed(0).padStart(11)}   ${(perHour(r) / perHour(one)).toFixed(2).padStart(10)}x   ${outcome(r) === outcome(one) ? 'yes' : 'NO'}`;
-  log(line('local, 1 worker thread', one));
-  log(line('local, 2 worker threads', two));
-  log(typeof q === 'string' ? `queue, 2 worker processes      ${q}` : line('queue, 2 worker processes', q));
+  log(line('local, 1 worker process', one));
+  log(line('local, 2 worker processes', two));
+  log(typeof q === 'string' ? `queue, 2 tinyrnn workers        ${q}` : line('queue, 2 tinyrnn workers', q));
   log('');
   log(`target: 2 workers >= 1.6x the trials per hour of 1 (measured ${(perHour(two) / perHour(one)).toFixed(2)}x)`);
   fs.rmSync(root, { recursive: true, force: true });

@@ -95,8 +95,8 @@ export async function queueRunner(url: string): Promise<TrialRunner> {
 }
 
 /**
- * The worker's side: take trials from the queue and run them, `threads` at a time, on worker
- * threads (the process's own thread stays free to renew its locks while a trial trains). Resolves
+ * The worker's side: take trials from the queue and run them, `threads` at a time, in worker
+ * processes (this process stays free to renew its locks while a trial trains). Resolves
  * when the worker is closed (SIGINT/SIGTERM).
  */
 export async function serveQueue(url: string, threads: number, log: (line: string) => void): Promise<void> {

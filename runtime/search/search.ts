@@ -24,7 +24,7 @@ export interface SearchOptions {
   space: SearchSpace;
   trials: number;
   outDir: string;
-  /** Local worker threads (ignored with a queue runner). */
+  /** Local worker processes (ignored with a queue runner). */
   workers: number;
   /** Stop starting trials after this many seconds (the trial in flight finishes). */
   budgetSeconds?: number;

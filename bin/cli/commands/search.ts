@@ -119,7 +119,7 @@ export const searchCommand: Command = {
     budget: { type: 'string', arg: 'TIME', help: 'stop starting trials after this long (90s, 10m, 1h); not part of the seeded result' },
     space: { type: 'string', arg: 'FILE', help: 'search space (JSON, or YAML .yaml/.yml): lists of values per setting; missing settings keep the default' },
     out: { type: 'string', short: 'o', arg: 'DIR', help: 'output folder: journal, best.tnn, best.q.tnn, search.json (default search-out)' },
-    workers: { type: 'string', arg: 'N', help: 'trials run at once on worker threads (default: one per core)' },
+    workers: { type: 'string', arg: 'N', help: 'trials run at once, in worker processes (default: one per core)' },
     queue: { type: 'string', arg: 'redis://HOST:PORT', help: 'run the trials on `tinyrnn worker --queue` processes through this Redis server' },
     seed: { type: 'string', arg: 'N', help: 'seed of the trial list, the data split and training (default 1)' },
     val: { type: 'string', arg: 'F', help: 'validation fraction (default 0.15)' },

@@ -9,7 +9,7 @@ export const workerCommand: Command = {
   summary: 'run search trials from a Redis-backed queue (for `tinyrnn search --queue`), until stopped',
   usage: 'tinyrnn worker --queue redis://HOST:PORT [--workers N]',
   description: [
-    'Takes trials from the queue and runs them on worker threads. A worker that dies (killed, powered off)',
+    'Takes trials from the queue and runs them in worker processes of its own. A worker that dies (killed, powered off)',
     "loses its trial's lock; the trial goes back to the queue and another worker runs it.",
   ].join('\n'),
   options: {
