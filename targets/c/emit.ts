@@ -60,17 +60,10 @@ function banner(view: ModelView, b: CFile['banner']): string {
 
 /** Format integers as C initialiser lines. */
 function literal(values: ArrayLike<number>, perLine: number): string {
+  const all = Array.from(values, String); // once: converting per line made this quadratic
   const lines: string[] = [];
   // INT32_MIN cannot be written as a plain literal; the spec never stores it (bounds are +-(2^31-1)).
-  for (let i = 0; i < values.length; i += perLine)
-    lines.push(
-      '  ' +
-        Array.from(values)
-          .slice(i, i + perLine)
-          .map(String)
-          .join(', ') +
-        ',',
-    );
+  for (let i = 0; i < all.length; i += perLine) lines.push('  ' + all.slice(i, i + perLine).join(', ') + ',');
   return lines.join('\n');
 }
 
