@@ -40,8 +40,14 @@ export function accelSequences(n: number, T: number, seed = 2): number[][][] {
   return out;
 }
 
+/**
+ * The benchmark models are fixtures of the Espruino cost calibration (bench/espruino/cost-measurements.json
+ * was measured on them): they keep the calibration ranges they were measured with (no headroom).
+ */
+export const BENCH_QUANTIZE = { headroom: 1 } as const;
+
 export function gestureQuantModel(kind: CellKind, hidden: number, seed = 1): QuantModel {
-  return quantizeModel(gestureFloatModel(kind, hidden, seed), accelSequences(16, 50));
+  return quantizeModel(gestureFloatModel(kind, hidden, seed), accelSequences(16, 50), BENCH_QUANTIZE);
 }
 
 /**

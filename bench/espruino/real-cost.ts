@@ -18,7 +18,7 @@ import { buildEspruino } from '../../targets/espruino/target';
 import { LAYOUTS, LAYOUT_BOARD, Layout, requireInterpreters } from '../../runtime/espruino-real/interpreter';
 import { countStep } from '../../runtime/espruino-real/count';
 import { moduleEstimate } from '../../runtime/espruino-real/golden';
-import { accelSequences, gestureFloatModelLight, gestureQuantModel } from './models';
+import { BENCH_QUANTIZE, accelSequences, gestureFloatModelLight, gestureQuantModel } from './models';
 import { countKernel } from './run';
 import { naiveModule } from './naive';
 
@@ -38,8 +38,10 @@ export interface CostRow {
 export function benchModels(): { name: string; model: QuantModel }[] {
   const out: { name: string; model: QuantModel }[] = [];
   for (const kind of ['lstm', 'gru'] as const) for (const h of [8, 16]) out.push({ name: `${kind.toUpperCase()} 3-${h}-4`, model: gestureQuantModel(kind, h) });
-  for (const h of [8, 16]) out.push({ name: `ELMAN 3-${h}-4`, model: quantizeModel(gestureFloatModelLight('elman', h), accelSequences(16, 50)) });
-  for (const h of [8, 16]) out.push({ name: `JORDAN 3-${h}/4-4`, model: quantizeModel(gestureFloatModelLight('jordan', h), accelSequences(16, 50)) });
+  for (const h of [8, 16])
+    out.push({ name: `ELMAN 3-${h}-4`, model: quantizeModel(gestureFloatModelLight('elman', h), accelSequences(16, 50), BENCH_QUANTIZE) });
+  for (const h of [8, 16])
+    out.push({ name: `JORDAN 3-${h}/4-4`, model: quantizeModel(gestureFloatModelLight('jordan', h), accelSequences(16, 50), BENCH_QUANTIZE) });
   return out;
 }
 

@@ -21,7 +21,7 @@ import { instructionsPerSecond } from '../../targets/espruino/cost';
 import { generateModule } from '../../targets/espruino/generate';
 import { EspruinoSandbox } from '../../targets/espruino/sandbox';
 import { quantizeModel } from '../../compiler/quant/quantize';
-import { accelSequences, gestureFloatModelLight, gestureQuantModel } from './models';
+import { BENCH_QUANTIZE, accelSequences, gestureFloatModelLight, gestureQuantModel } from './models';
 import { naiveModule } from './naive';
 
 export interface KernelCost {
@@ -126,7 +126,7 @@ export interface LightRow {
 
 /** Emitted-kernel cost of the Elman and Jordan gesture models (checked against the reference too). */
 export function benchLight(kind: 'elman' | 'jordan', hidden: number, steps = 20): LightRow {
-  const m = quantizeModel(gestureFloatModelLight(kind, hidden), accelSequences(16, 50));
+  const m = quantizeModel(gestureFloatModelLight(kind, hidden), accelSequences(16, 50), BENCH_QUANTIZE);
   const raw = rawSequence(m, accelSequences(1, steps, 9)[0].flat());
   const emitted = emittedOn(m, raw, findBoard('PUCKJS'));
   const macsPerStep = kind === 'elman' ? hidden * (3 + hidden) + 4 * hidden : hidden * (3 + 4) + 4 * hidden + 4 * 4;

@@ -578,7 +578,7 @@ export function parseCsvData(text: string, file = '<csv>', labelNames?: string[]
 
 /** True when every label is a number and some are not whole numbers. */
 function realLabels(values: string[]): boolean {
-  return values.every((v) => v !== '' && Number.isFinite(Number(v))) && values.some((v) => !Number.isInteger(Number(v)));
+  return values.every((v) => v !== '' && !sampleProblem(Number(v))) && values.some((v) => !Number.isInteger(Number(v)));
 }
 
 /** Converts a Dataset sequence to T rows of F numbers (for APIs that want nested arrays). */

@@ -15,7 +15,11 @@ import { fitCodeBlocks, fitCoefficients, residual } from '../../../bench/espruin
 const K = 10;
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const measured = JSON.parse(fs.readFileSync(path.join(ROOT, 'bench', 'espruino', 'cost-measurements.json'), 'utf8')) as KernelMeasurement[];
-const all: KernelSample[] = samples([...fitSpecs(K), ...heldOutSpecs(K, path.join(ROOT, 'test', 'vectors'))], measured, K);
+// Golden vectors added after the measurement (input_extremes, the pooled reservoirs) have no
+// measured kernels yet: they are held out only once measured (npm run bench:espruino-fit -- --save).
+const measuredLabels = new Set(measured.map(kernelLabel));
+const heldOut = heldOutSpecs(K, path.join(ROOT, 'test', 'vectors')).filter((s) => measuredLabels.has(kernelLabel(s)));
+const all: KernelSample[] = samples([...fitSpecs(K), ...heldOut], measured, K);
 const fit = all.filter((k) => k.set === 'fit');
 const held = all.filter((k) => k.set === 'held-out');
 
