@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { Command, emit, flag, requireStr, str } from '../command';
 import { loadFloatModel, writeFileAtomic } from '../../../compiler/core/ir/format';
 import { loadDataFile, sequenceRows } from '../../../compiler/data/dataset';
@@ -18,8 +19,8 @@ export const runCommand: Command = {
   positionals: [1, 1],
   examples: ['tinyrnn run gestures.tnn --input recording.json', 'tinyrnn run forecast.tnn -i sensor.csv --json'],
   run(values, [file], io) {
-    const m = loadFloatModel(file);
-    const data = loadDataFile(requireStr(values, 'input', 'FILE (the input data)'));
+    const m = loadFloatModel(path.resolve(io.cwd, file));
+    const data = loadDataFile(path.resolve(io.cwd, requireStr(values, 'input', 'FILE (the input data)')));
     if (data.features.length !== m.inputSize) {
       throw new TinyrnnError(
         {
@@ -47,7 +48,8 @@ export const runCommand: Command = {
       return res;
     });
     const doc = { model: m.meta.name, output: m.output, labels: m.meta.labels ?? null, results };
-    const out = str(values, 'out');
+    const outArg = str(values, 'out');
+    const out = outArg && path.resolve(io.cwd, outArg);
     if (out) writeFileAtomic(out, JSON.stringify(doc) + '\n');
     emit(
       io,
@@ -67,7 +69,7 @@ export const runCommand: Command = {
                     .join(' ')}`;
             return `sequence ${n}: ${o}${pred}`;
           })
-          .join('\n') + (out ? `\nwrote ${out}` : ''),
+          .join('\n') + (out ? `\nwrote ${path.relative(io.cwd, out) || out}` : ''),
     );
     return 0;
   },

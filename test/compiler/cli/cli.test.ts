@@ -89,6 +89,11 @@ describe('tinyrnn CLI', () => {
     expect(j.results).toHaveLength(2);
     expect(['c0', 'c1']).toContain(j.results[0].prediction);
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'o.json'), 'utf8'))).toEqual(j);
+    // relative paths (model, input and output) are resolved against the command's working folder
+    const rel = await cli(['run', 'm.tnn', '--input', 'in.json', '--json', '--out', 'o2.json'], dir);
+    expect(rel.code).toBe(0);
+    expect(JSON.parse(rel.out)).toEqual(j);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'o2.json'), 'utf8'))).toEqual(j);
   });
   test('bad files give TinyrnnErrors with exit 1', async () => {
     fs.writeFileSync(path.join(dir, 'junk.tnn'), 'hello');
