@@ -289,9 +289,9 @@ export function datasetFromObject(doc: unknown, file = '<data>', limits: DataLim
       perStep &&
       !isTargets &&
       (y as unknown[][]).every((ys) => Array.isArray(ys) && ys.some(finiteNumber) && ys.every((v) => typeof v === 'number')) &&
-      (y as number[][]).some((ys) => ys.some((v) => !Number.isInteger(v)))
+      (y as number[][]).some((ys) => ys.some((v) => !classIndex(v, limits)))
     ) {
-      // N x T real numbers: one regression target per step
+      // N x T numbers, some of which cannot be class indices: one regression target per step
       ds.targets = y.map((ys, n) => {
         const T = xs[n].length / F;
         const row = ys as number[];
@@ -544,8 +544,15 @@ export function parseCsvData(text: string, file = '<csv>', labelNames?: string[]
     ds.targets = seqs.map((s) => Float32Array.from(s.targets.flat()));
     ds.targetNames = targetCols.map((c) => header[c]);
   }
-  if (labelCol >= 0 && !labelNames && realLabels(seqs.flatMap((s) => s.labels))) {
-    // a label column of real numbers: one regression target per step
+  if (
+    labelCol >= 0 &&
+    !labelNames &&
+    numericTargets(
+      seqs.flatMap((s) => s.labels),
+      limits,
+    )
+  ) {
+    // a label column of numbers, some of which cannot be class indices: one regression target per step
     ds.targets = seqs.map((s) => Float32Array.from(s.labels, Number));
     ds.targetNames = [header[labelCol]];
   } else if (labelCol >= 0) {
@@ -576,9 +583,17 @@ export function parseCsvData(text: string, file = '<csv>', labelNames?: string[]
   return ds;
 }
 
-/** True when every label is a number and some are not whole numbers. */
-function realLabels(values: string[]): boolean {
-  return values.every((v) => v !== '' && !sampleProblem(Number(v))) && values.some((v) => !Number.isInteger(Number(v)));
+/** True when v can be a class index: a whole number from 0 to below the class limit. */
+function classIndex(v: number, limits: DataLimits): boolean {
+  return Number.isInteger(v) && v >= 0 && v < limits.maxClasses;
+}
+
+/**
+ * True when every label is a number and some cannot be class indices (fractions, negative values,
+ * or whole numbers past the class limit, such as a count series): the column holds targets.
+ */
+function numericTargets(values: string[], limits: DataLimits): boolean {
+  return values.every((v) => v !== '' && !sampleProblem(Number(v))) && values.some((v) => !classIndex(Number(v), limits));
 }
 
 /** Converts a Dataset sequence to T rows of F numbers (for APIs that want nested arrays). */

@@ -7,7 +7,7 @@
 // Codes: DATA016 the data cannot be read as the requested task.
 
 import { Diagnostic, TinyrnnError } from '../core/ir/errors';
-import { Dataset } from './dataset';
+import { Dataset, dataLimits } from './dataset';
 
 export const TASKS = ['classification', 'regression'] as const;
 export type Task = (typeof TASKS)[number];
@@ -93,6 +93,14 @@ function asClassification(d: Dataset): Dataset {
   if (!whole) throw cannot(d, 'classification', `targets are ${d.targetNames?.length ?? 0} real numbers per step`, 'one whole-number target >= 0 per step');
   let max = 0;
   for (const tg of whole) for (const v of tg) max = Math.max(max, v);
+  const { maxClasses } = dataLimits();
+  if (max >= maxClasses)
+    throw cannot(
+      d,
+      'classification',
+      `the largest target ${max} would make ${max + 1} classes`,
+      `class indices below ${maxClasses} (TINYRNN_DATA_MAX_CLASSES raises the limit)`,
+    );
   const out: Dataset = { ...d, yStep: whole.map((tg) => Int32Array.from(tg)), labels: Array.from({ length: max + 1 }, (_, i) => String(i)) };
   delete out.targets;
   delete out.targetNames;

@@ -2,6 +2,7 @@
 // many labels (valid data: must load), and messages that stay short however many labels there are.
 import { parseCsvData, parseJsonData, dataLimits, jsonErrorOffset, DEFAULT_DATA_LIMITS } from '../../../compiler/data/dataset';
 import { TinyrnnError } from '../../../compiler/core/ir/errors';
+import { withTask } from '../../../compiler/data/task';
 
 function diagOf(fn: () => unknown): { code: string; path: string; message: string; expected?: string; line?: number } {
   try {
@@ -30,15 +31,28 @@ test('one sequence with 200,000 per-step labels loads', () => {
 test.each([2 ** 31, 2 ** 32, 1e10, 2 ** 53])('label index %d: DATA008 with the limit and how to raise it', (big) => {
   const d = diagOf(() => parseJsonData(JSON.stringify({ x: [[[0]]], y: [big] })));
   expect(d).toMatchObject({ code: 'DATA008', expected: `indices below ${DEFAULT_DATA_LIMITS.maxClasses}` });
-  const c = diagOf(() => parseCsvData(`seq,label,a\n0,${big},1\n`));
-  expect(c.code).toBe('DATA008');
+});
+
+test.each([2 ** 31, 1e10, 70000])('a CSV label column with %d, past the class limit, holds targets (a count series), not classes', (big) => {
+  const c = parseCsvData(`seq,label,a\n0,${big},1\n0,3,2\n`);
+  expect(c.labels).toBeUndefined();
+  expect(Array.from(c.targets?.[0] ?? [])).toEqual([big, 3]);
+  const g = withTask(c);
+  expect(g.guess.task).toBe('regression');
+  expect(diagOf(() => withTask(c, 'classification'))).toMatchObject({ code: 'DATA016', expected: expect.stringContaining('TINYRNN_DATA_MAX_CLASSES') });
+});
+
+test('per-step JSON numbers past the class limit or negative hold targets', () => {
+  for (const v of [70000, -3]) {
+    const d = parseJsonData(JSON.stringify({ x: [[[0], [1]]], y: [[v, 2]] }));
+    expect([d.labels, Array.from(d.targets?.[0] ?? [])]).toEqual([undefined, [v, 2]]);
+  }
 });
 
 test('the class limit is overridable: TINYRNN_DATA_MAX_CLASSES', () => {
   const limits = dataLimits({ TINYRNN_DATA_MAX_CLASSES: '100000' });
   expect(limits.maxClasses).toBe(100000);
   expect(parseCsvData('seq,label,a\n0,70000,1\n', 'x.csv', undefined, limits).labels?.length).toBe(70001);
-  expect(diagOf(() => parseCsvData('seq,label,a\n0,70000,1\n')).code).toBe('DATA008');
   expect(diagOf(() => dataLimits({ TINYRNN_DATA_MAX_CLASSES: 'lots' })).code).toBe('DATA017');
 });
 
