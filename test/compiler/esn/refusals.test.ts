@@ -3,17 +3,7 @@
 // labels or targets to fit a readout to (ESN004).
 import { buildReservoir, fitEsn, ridgeSolve, DEFAULT_ESN_OPTIONS } from '../../../compiler/esn/esn';
 import { datasetFromObject } from '../../../compiler/data/dataset';
-import { TinyrnnError } from '../../../compiler/core/ir/errors';
-
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof TinyrnnError) return e.code;
-    throw e;
-  }
-  return 'no error';
-}
+import { codeOf } from '../../helpers/errors';
 
 describe('echo state network refusals', () => {
   test('ESN002: so sparse a reservoir that no recurrent weight is left', () => {

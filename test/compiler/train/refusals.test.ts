@@ -9,16 +9,7 @@ import { decodeContainer, encodeContainer } from '../../../compiler/core/ir/form
 import { TinyrnnError } from '../../../compiler/core/ir/errors';
 import { emptyDense } from '../../../compiler/core/ir/model';
 import type { FloatModel } from '../../../compiler/core/ir/model';
-
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof TinyrnnError) return e.code;
-    throw e;
-  }
-  return 'no error';
-}
+import { codeOf } from '../../helpers/errors';
 
 const ramp = (scale: number) =>
   datasetFromObject({

@@ -22,7 +22,7 @@ import { buildEspruino, writeBuild } from '../../../targets/espruino/target';
 import { WeightsMode } from '../../../targets/espruino/generate';
 import { buildEspruinoNative } from '../../../targets/espruino/native/target';
 import { main } from '../../../bin/cli/main';
-import { TinyrnnError } from '../../../compiler/core/ir/errors';
+import { codeOfAsync } from '../../helpers/errors';
 
 const VECTORS = path.resolve(__dirname, '..', '..', 'vectors');
 const STATUS = interpreterStatus();
@@ -51,16 +51,6 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
   const err: string[] = [];
   const code = await main(args, { out: (t) => out.push(t), err: (t) => err.push(t), isTTY: false, cwd: process.cwd() });
   return { code, out: out.join('\n'), err: err.join('\n') };
-}
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof TinyrnnError) return e.code;
-    throw e;
-  }
-  return 'no error';
 }
 
 /** One expression: the outputs of `rows` fed to the flashed module, step by step (continuing its state) or run whole. */
@@ -184,7 +174,7 @@ if (!STATUS.ok) {
           const wrong = await cli(['flash', dir, '--port', esp.url, '--interpreter', 'puckjs', '--no-throttle']);
           expect(wrong.code).toBe(1);
           expect(wrong.err).toMatch(/ESP404: .*has 12000 variables, the puckjs layout has 2630/);
-          expect(await codeOf(startConsole(it, 'puckjs'))).toBe('ESP606');
+          expect(await codeOfAsync(startConsole(it, 'puckjs'))).toBe('ESP606');
           expect(await startConsole(it, 'puckjs').catch((e: Error) => e.message)).toMatch(/ESP606: .*port 2323 is already taken/);
           // Nothing was written: the Storage holds none of the build's files.
           const link = new BoardLink();

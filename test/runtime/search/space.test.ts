@@ -4,21 +4,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { TinyrnnError } from '../../../compiler/core/ir/errors';
 import { DEFAULT_SPACE, baselineTrials, checkSpace, loadSpace, trialKey, trialList } from '../../../runtime/search/space';
 import { choose, paretoFront } from '../../../runtime/search/front';
 import type { TrialResult } from '../../../runtime/search/trial';
 import { connectionOf } from '../../../runtime/search/queue';
-
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof TinyrnnError) return `${e.code} ${e.diagnostics[0].path}`;
-    throw e;
-  }
-  return 'no error';
-}
+import { codePathOf } from '../../helpers/errors';
 
 describe('trial list', () => {
   test('a function of the space, the seed and the count; distinct trials', () => {
@@ -76,16 +66,16 @@ describe('space file', () => {
   });
 
   test('SRCH001 names the bad setting', () => {
-    expect(codeOf(() => checkSpace({ cells: ['lstm'] }))).toBe('SRCH001 cells');
-    expect(codeOf(() => checkSpace({ cell: ['transformer'] }))).toBe('SRCH001 cell');
-    expect(codeOf(() => checkSpace({ hidden: [0] }))).toBe('SRCH001 hidden');
-    expect(codeOf(() => checkSpace({ lr: [] }))).toBe('SRCH001 lr');
-    expect(codeOf(() => checkSpace({ dense: [8] }))).toBe('SRCH001 dense');
-    expect(codeOf(() => checkSpace({ readout: ['seg0', 'last'] }))).toBe('SRCH001 readout');
-    expect(codeOf(() => checkSpace([1, 2]))).toBe('SRCH001 ');
+    expect(codePathOf(() => checkSpace({ cells: ['lstm'] }))).toBe('SRCH001 cells');
+    expect(codePathOf(() => checkSpace({ cell: ['transformer'] }))).toBe('SRCH001 cell');
+    expect(codePathOf(() => checkSpace({ hidden: [0] }))).toBe('SRCH001 hidden');
+    expect(codePathOf(() => checkSpace({ lr: [] }))).toBe('SRCH001 lr');
+    expect(codePathOf(() => checkSpace({ dense: [8] }))).toBe('SRCH001 dense');
+    expect(codePathOf(() => checkSpace({ readout: ['seg0', 'last'] }))).toBe('SRCH001 readout');
+    expect(codePathOf(() => checkSpace([1, 2]))).toBe('SRCH001 ');
     fs.writeFileSync(path.join(dir, 'bad.json'), '{"cell": [');
-    expect(codeOf(() => loadSpace(path.join(dir, 'bad.json')))).toBe('SRCH001 ');
-    expect(codeOf(() => loadSpace(path.join(dir, 'missing.json')))).toBe('SRCH001 ');
+    expect(codePathOf(() => loadSpace(path.join(dir, 'bad.json')))).toBe('SRCH001 ');
+    expect(codePathOf(() => loadSpace(path.join(dir, 'missing.json')))).toBe('SRCH001 ');
   });
 });
 
@@ -121,5 +111,5 @@ describe('front and choice', () => {
 test('SRCH003: --queue takes redis://HOST[:PORT][/DB]', () => {
   expect(connectionOf('redis://10.0.0.5:6380/2')).toEqual({ host: '10.0.0.5', port: 6380, db: 2, maxRetriesPerRequest: null });
   expect(connectionOf('redis://queue-host')).toMatchObject({ host: 'queue-host', port: 6379, db: 0 });
-  for (const bad of ['http://host:6379', 'redis://', 'redis://host:port', '10.0.0.5:6379']) expect(codeOf(() => connectionOf(bad))).toBe('SRCH003 --queue');
+  for (const bad of ['http://host:6379', 'redis://', 'redis://host:port', '10.0.0.5:6379']) expect(codePathOf(() => connectionOf(bad))).toBe('SRCH003 --queue');
 });

@@ -15,6 +15,7 @@ import { TestBoard } from './testboard';
 import { saveQuantModel } from '../../../compiler/core/ir/format';
 import { createQuantState, rawSequence, stepQuant } from '../../../compiler/core/reference';
 import { accelSequences, gestureQuantModel } from '../../../bench/espruino/models';
+import { codeOfAsync } from '../../helpers/errors';
 
 const model = gestureQuantModel('lstm', 8);
 let dir: string;
@@ -29,16 +30,6 @@ beforeAll(() => {
   saveQuantModel(modelFile, model);
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof TinyrnnError) return e.code;
-    throw e;
-  }
-  return 'no error';
-}
 
 describe('tinyrnn flash through the espruino package', () => {
   test('writes, verifies, starts the app; inference on the board matches the reference', async () => {
@@ -85,7 +76,7 @@ describe('tinyrnn flash through the espruino package', () => {
     const bangle = new TestBoard({ board: 'BANGLEJS2' });
     await bangle.start();
     try {
-      expect(await codeOf(flash(readBuildDir(dir), { port: bangle.url, board: 'PUCKJS' }))).toBe('ESP404');
+      expect(await codeOfAsync(flash(readBuildDir(dir), { port: bangle.url, board: 'PUCKJS' }))).toBe('ESP404');
       expect(bangle.lines.some((l) => /Storage"\)\.write/.test(l))).toBe(false);
     } finally {
       await bangle.stop();
@@ -94,14 +85,14 @@ describe('tinyrnn flash through the espruino package', () => {
     full.sandbox.storage.set('big', new Uint8Array(39000));
     await full.start();
     try {
-      expect(await codeOf(flash(readBuildDir(dir), { port: full.url, board: 'PUCKJS' }))).toBe('ESP405');
+      expect(await codeOfAsync(flash(readBuildDir(dir), { port: full.url, board: 'PUCKJS' }))).toBe('ESP405');
     } finally {
       await full.stop();
     }
     const silent = new TestBoard({ silent: true });
     await silent.start();
     try {
-      expect(await codeOf(flash(readBuildDir(dir), { port: silent.url, board: 'PUCKJS', timeoutMs: 3000 }))).toBe('ESP402');
+      expect(await codeOfAsync(flash(readBuildDir(dir), { port: silent.url, board: 'PUCKJS', timeoutMs: 3000 }))).toBe('ESP402');
     } finally {
       await silent.stop();
     }
@@ -110,8 +101,8 @@ describe('tinyrnn flash through the espruino package', () => {
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
     const closedPort = (srv.address() as net.AddressInfo).port;
     await new Promise<void>((r) => srv.close(() => r()));
-    expect(await codeOf(flash(readBuildDir(dir), { port: `tcp://127.0.0.1:${closedPort}`, board: 'PUCKJS', timeoutMs: 3000 }))).toBe('ESP403');
-    expect(await codeOf(flash(readBuildDir(dir), { port: '', board: 'PUCKJS' }))).toBe('ESP401');
+    expect(await codeOfAsync(flash(readBuildDir(dir), { port: `tcp://127.0.0.1:${closedPort}`, board: 'PUCKJS', timeoutMs: 3000 }))).toBe('ESP403');
+    expect(await codeOfAsync(flash(readBuildDir(dir), { port: '', board: 'PUCKJS' }))).toBe('ESP401');
     // The guard itself works: a connection to another machine is refused and logged.
     const probe = new BoardLink();
     try {
@@ -120,11 +111,11 @@ describe('tinyrnn flash through the espruino package', () => {
     } finally {
       await probe.close();
     }
-    expect(await codeOf(flash(readBuildDir(dir), { port: 'tcp://127.0.0.1:1', board: 'BANGLEJS2' }))).toBe('ESP404');
+    expect(await codeOfAsync(flash(readBuildDir(dir), { port: 'tcp://127.0.0.1:1', board: 'BANGLEJS2' }))).toBe('ESP404');
     // --interpreter names the layout of the Linux interpreter: the Bangle.js 2 one does not stand in for a Puck.js build (before connecting).
-    expect(await codeOf(flash(readBuildDir(dir), { port: 'tcp://127.0.0.1:1', interpreter: 'banglejs2' }))).toBe('ESP404');
+    expect(await codeOfAsync(flash(readBuildDir(dir), { port: 'tcp://127.0.0.1:1', interpreter: 'banglejs2' }))).toBe('ESP404');
     // nor can the interpreter start the sensor app at power-up.
-    expect(await codeOf(flash(readBuildDir(dir), { port: 'tcp://127.0.0.1:1', interpreter: 'puckjs', boot: true }))).toBe('ESP411');
+    expect(await codeOfAsync(flash(readBuildDir(dir), { port: 'tcp://127.0.0.1:1', interpreter: 'puckjs', boot: true }))).toBe('ESP411');
     // and a real board (process.env.BOARD is not LINUX) is refused with it, before anything is written.
     const puck = new TestBoard({ board: 'PUCKJS' });
     await puck.start();
@@ -141,7 +132,7 @@ describe('tinyrnn flash through the espruino package', () => {
     try {
       for (const f of fs.readdirSync(dir)) fs.copyFileSync(path.join(dir, f), path.join(copy, f));
       fs.appendFileSync(path.join(copy, 'gest.js'), '\n');
-      expect(await codeOf(Promise.resolve().then(() => readBuildDir(copy)))).toBe('ESP408');
+      expect(await codeOfAsync(Promise.resolve().then(() => readBuildDir(copy)))).toBe('ESP408');
     } finally {
       fs.rmSync(copy, { recursive: true, force: true });
     }
