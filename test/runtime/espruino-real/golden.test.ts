@@ -7,7 +7,6 @@
 // under qemu-i386 with the instruction-count plugin (bench/espruino/real-cost.ts) for one model. Where the interpreters are missing one
 // test says so, and fails under CI (.ci/run installs what they need). The full sweep of every
 // configuration: `npm run bench:espruino-real`.
-import { espruinoRuns } from '../../helpers/espruino-cases';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { VectorCase, loadVectorCases } from '../../../runtime/vectors/load';
@@ -53,7 +52,7 @@ if (!STATUS.ok) {
   });
 } else {
   const it: Interpreters = STATUS.interpreters;
-  const cases = loadVectorCases(VECTORS).filter((c) => espruinoRuns(c.model));
+  const cases = loadVectorCases(VECTORS);
 
   describe(`golden vectors on the real interpreter (${it.mode})`, () => {
     for (const cfg of DEFAULT_CONFIGS) {
