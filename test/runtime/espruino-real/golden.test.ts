@@ -71,6 +71,21 @@ if (!STATUS.ok) {
       );
     }
 
+    // The default configurations run the pool cases unrolled: the loop kernel on both layouts too.
+    test(
+      "the pool layer's loop kernel exact on both layouts",
+      async () => {
+        const pooled = cases.filter((c) => c.model.layers.some((l) => l.kind === 'pool'));
+        expect(pooled.map((c) => c.name)).toEqual(['esn_pool_mean_h12', 'esn_pool_seg3_abs_h12']);
+        for (const layout of ['puckjs', 'banglejs2'] as const) {
+          const r = await runConfig(it, { layout, weights: 'storage', kernel: 'loop' }, pooled);
+          expectExact(r.results, pooled);
+          expect(r.results.map((x) => x.kernel)).toEqual(['loop', 'loop']);
+        }
+      },
+      LONG,
+    );
+
     for (const s of sampleRuns(SEED, 6, 6, cases)) {
       test(
         `sample (seed ${SEED}): ${configLabel(s.config)}: ${s.cases.map((c) => c.name).join(', ')}`,
