@@ -3,7 +3,7 @@
 //
 //   train (seed 1) -> quantize (calibration: the training data) -> eval on a fresh data set
 //   (float and int8) -> simulate on an STM32F411 profile with the qemu engine (the emitted C,
-//   arm-none-eabi-gcc -O2, run on QEMU Cortex-M4)
+//   arm-none-eabi-gcc -O2, run on QEMU Cortex-M4): bench/pipeline.ts
 //
 //   npm run build && node dist/bench/sines/run.js [--only lstm16,esn32] [--keep DIR]
 //
@@ -13,11 +13,11 @@
 // per instruction, as the simulator reports it), and the fit time (CPU seconds of the train
 // command). Figures for scale are printed below the table: always predicting 0, and repeating the
 // last noisy sample.
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadData } from '../../compiler/data/load';
+import { arg, fmt, int, runPipeline } from '../pipeline';
 
 interface Config {
   id: string;
@@ -38,31 +38,6 @@ const CONFIGS: Config[] = [
   { id: 'esn64l', label: 'ESN 64, leak 0.5', args: ['--cell', 'esn', '--hidden', '64', '--leak', '0.5'] },
 ];
 
-const BIN = path.join(__dirname, '..', '..', '..', 'bin', 'tinyrnn.js');
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-/** Runs the CLI; returns stdout and the CPU seconds of the child process. */
-function cli(args: string[], cwd: string): { out: string; cpu: number } {
-  const start = childCpu();
-  const out = execFileSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] });
-  return { out, cpu: childCpu() - start };
-}
-
-/** CPU seconds used by finished child processes so far (user + system). */
-function childCpu(): number {
-  const r = fs.readFileSync('/proc/self/stat', 'utf8');
-  const f = r.slice(r.lastIndexOf(')') + 2).split(' ');
-  // fields 16 and 17 of /proc/PID/stat (cutime, cstime), counted from 1, after the comm field
-  return (Number(f[13]) + Number(f[14])) / 100;
-}
-
-const fmt = (v: number, d = 4): string => v.toFixed(d);
-const int = (v: number): string => Math.round(v).toLocaleString('en-US');
-
 function main(): void {
   const only = arg('only')?.split(',');
   const keep = arg('keep');
@@ -71,26 +46,24 @@ function main(): void {
   const rows: string[] = [];
   for (const c of CONFIGS) {
     if (only && !only.includes(c.id)) continue;
-    const tnn = `${c.id}.tnn`;
-    const tr = cli(['train', '--data', 'builtin:sines', ...c.args, '--seed', '1', '--out', tnn, '--json', '-q'], dir);
-    const t = JSON.parse(tr.out);
-    cli(['quantize', tnn, '--calib', 'builtin:sines', '-o', `${c.id}.q.tnn`], dir);
-    const evalRmse = (m: string): number => JSON.parse(cli(['eval', m, '--data', 'builtin:sines?seed=2', '--json'], dir).out).report.regression.rmse;
-    const fresh = evalRmse(tnn);
-    const fresh8 = evalRmse(`${c.id}.q.tnn`);
-    const sim = JSON.parse(cli(['simulate', `${c.id}.q.tnn`, '--board', 'STM32F411', '--engine', 'qemu', '--data', 'builtin:sines?n=2', '--json'], dir).out);
-    if (sim.fleet.parityMismatches !== 0) throw new Error(`${c.id}: the device code differs from the reference on ${sim.fleet.parityMismatches} steps`);
-    const instr = sim.fleet.stepMax * sim.board.clockMHz * 1e6;
-    const trained = t.trainedParams ?? t.params;
+    const r = runPipeline({ id: c.id, args: c.args, data: 'builtin:sines', fresh: 'builtin:sines?seed=2', simData: 'builtin:sines?n=2' }, dir);
+    const t = r.train;
+    const rmse = (e: { regression?: { rmse: number } }): string => fmt(e.regression!.rmse);
     rows.push(
-      `| ${c.label} | ${int(trained)} | ${int(t.params)} | ${fmt(t.test.regression.rmse)} | ${fmt(fresh)} / ${fmt(fresh8)} | ${int(sim.memory.flashBytes)} B | ${int(sim.memory.ramBytes)} B | ${int(instr)} | ${tr.cpu.toFixed(1)} s |`,
+      `| ${c.label} | ${int(t.trainedParams ?? t.params)} | ${int(t.params)} | ${rmse(t.test)} | ${rmse(r.fresh.float)} / ${rmse(r.fresh.int8)} | ${int(r.flashBytes)} B | ${int(r.ramBytes)} B | ${int(r.instructions)} | ${r.trainCpu.toFixed(1)} s |`,
     );
     process.stderr.write(`${c.id} done\n`);
   }
   console.log('| model | trained parameters | all parameters | test RMSE | fresh RMSE float / int8 | flash | RAM | instructions/step | fit (CPU) |');
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) console.log(r);
-  // for scale: trivial forecasters on the fresh data set
+  console.log(`\n${sinesScale()}`);
+  console.log(`models and reports in ${keep ? dir : '(temporary directory, removed)'}`);
+  if (!keep) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** For scale, trivial forecasters on the fresh data set: always 0, and the last noisy sample. */
+export function sinesScale(): string {
   const data = loadData('builtin:sines?seed=2');
   let n = 0;
   let zero = 0;
@@ -104,11 +77,7 @@ function main(): void {
       n++;
     }
   });
-  console.log(
-    `\nfor scale on builtin:sines?seed=2: predicting 0 gives RMSE ${fmt(Math.sqrt(zero / n))}, repeating the last noisy sample ${fmt(Math.sqrt(last / n))}`,
-  );
-  console.log(`models and reports in ${keep ? dir : '(temporary directory, removed)'}`);
-  if (!keep) fs.rmSync(dir, { recursive: true, force: true });
+  return `for scale on builtin:sines?seed=2: predicting 0 gives RMSE ${fmt(Math.sqrt(zero / n))}, repeating the last noisy sample ${fmt(Math.sqrt(last / n))}`;
 }
 
-main();
+if (require.main === module) main();

@@ -20,6 +20,11 @@
 //    spec's section 6 bound), a power of two c > P offsets the numerator instead of 2^47: the
 //    quotient is then positive and below 2^31, so `n / 2^s | 0` truncates to the exact floor
 //    (requantExpr).
+// 4. Quotients of positive integers a < 2^31 by b (the pool's segment t * S / W and its rounded
+//    means, docs/quantization.md "Pool"): a / b is a double within a/b * 2^-52 < 1/b of the true
+//    quotient, and a non-integer a/b lies at least 1/b from every integer, so `a / b | 0` (the
+//    quotient is positive and below 2^31) truncates to the exact floor. mean_round(v, n) =
+//    sign(v) * floor((2|v| + n) / (2n)) has |v| <= 255 * 2^22, so 2|v| + n < 2^31 (meanRound).
 import { requantBound, rowAbsSum } from '../../compiler/core/ir/quant-model';
 
 /** The offset that makes a requantisation numerator positive (identity 1). */
@@ -195,4 +200,13 @@ export function sideExpr(side: Side, r: number, dot: string, v: string): [string
 export function storeBiased(target: string, v: string, m: number, s: number, zp: number): string {
   if (s <= 30) return `${target}=((${v}*${m}+${half(s)})>>${s})+${biasedZero(zp)};`;
   return `n=${v}*${m}+${requantConst(0, m, s)};${target}=${floorDiv('n', s)}${plus(biasedOutConst(zp, s))};`;
+}
+
+/**
+ * mean_round(v, n) as code (identity 4): v and n are variables or literals (v a plain name: it is
+ * read twice), d holds 2n; nonNegative: v is known to be >= 0 (sums of absolute values).
+ */
+export function meanRound(v: string, n: string, d: string, nonNegative = false): string {
+  const up = `(2*${v}+${n})/${d}|0`;
+  return nonNegative ? `(${up})` : `(${v}<0?-((${n}-2*${v})/${d}|0):${up})`;
 }

@@ -147,6 +147,8 @@ function kernelData(m: QuantModel, view: EspruinoView, kernel: 'unrolled' | 'loo
   return {
     kernel,
     allUnrolled: kernel === 'unrolled',
+    // The pool kernel goes only into a module with a pool layer (as in C): every other module is unchanged.
+    hasPool: view.layers.some((l) => l.kind === KERNEL_KIND.pool),
     unrolled: unrolled.fns.join('\n\n'),
     attach: unrolled.attach,
     unrolledInput: kernel === 'unrolled' ? unrollInput(m) : '',

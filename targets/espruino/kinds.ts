@@ -9,6 +9,7 @@ export const KERNEL_KIND = {
   dense: 5,
   bidirectional: 6,
   jordan: 7,
+  pool: 8,
 } as const;
 
 export type KernelKind = (typeof KERNEL_KIND)[keyof typeof KERNEL_KIND];

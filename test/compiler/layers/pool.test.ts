@@ -1,6 +1,6 @@
 // The pool layer kind (compiler/layers/pool): the integer reference against its definition, float
 // inference against the training node (evaluation runs through it) and its gradient against finite
-// differences, its refusals (TNN104, QNT010, EMIT003), and an echo state network with a pooled
+// differences, its refusals (TNN104, QNT010), its Espruino build, and an echo state network with a pooled
 // readout whose validation accuracy in `train` equals float evaluation on the same split.
 import { QPoolLayer } from '../../../compiler/core/ir/quant-types';
 import { validateFloatModel } from '../../../compiler/core/ir/validate';
@@ -104,7 +104,7 @@ test('a pool layer with more segments than window steps is refused (TNN104)', ()
   expect(codeOf(() => validateFloatModel(bad))).toBe('TNN104');
 });
 
-test('a pool layer first is refused by the quantiser (QNT010), and the Espruino target refuses pool layers (EMIT003)', () => {
+test('a pool layer first is refused by the quantiser (QNT010); the Espruino target builds pool layers, their state in the memory estimate', () => {
   const fit = fitEsn(data, { units: 6, seed: 2, readout: parseReadout('mean') }, { val: 0.2, test: 0 });
   const m = esnFloatModel(fit, data, 'p');
   const calib = data.x.slice(0, 10).map((x) => Array.from({ length: x.length / 3 }, (_, t) => Array.from(x.subarray(t * 3, t * 3 + 3))));
@@ -113,7 +113,12 @@ test('a pool layer first is refused by the quantiser (QNT010), and the Espruino 
   expect(codeOf(() => quantizeModel(first, calib))).toBe('QNT010');
   const q = quantizeModel(m, calib);
   expect(q.layers[1].kind).toBe('pool');
-  expect(codeOf(() => buildEspruino(q, { board: 'PUCKJS' }))).toBe('EMIT003');
+  const b = buildEspruino(q, { board: 'PUCKJS' });
+  // sums (6 units, 1 segment), count and t in l1.c; the 6 means in l1.hb
+  expect(b.gen.view.ramArrays.filter((a) => a.name.startsWith('l1.')).map((a) => [a.name, a.bytes])).toEqual([
+    ['l1.c', 4 * (6 + 1 + 1)],
+    ['l1.hb', 6],
+  ]);
 });
 
 test('train picks a pooled readout on validation, and its validation accuracy equals float evaluation of the saved model', () => {

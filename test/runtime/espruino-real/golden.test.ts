@@ -7,7 +7,6 @@
 // under qemu-i386 with the instruction-count plugin (bench/espruino/real-cost.ts) for one model. Where the interpreters are missing one
 // test says so, and fails under CI (.ci/run installs what they need). The full sweep of every
 // configuration: `npm run bench:espruino-real`.
-import { espruinoRuns } from '../../helpers/espruino-cases';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { VectorCase, loadVectorCases } from '../../../runtime/vectors/load';
@@ -53,7 +52,7 @@ if (!STATUS.ok) {
   });
 } else {
   const it: Interpreters = STATUS.interpreters;
-  const cases = loadVectorCases(VECTORS).filter((c) => espruinoRuns(c.model));
+  const cases = loadVectorCases(VECTORS);
 
   describe(`golden vectors on the real interpreter (${it.mode})`, () => {
     for (const cfg of DEFAULT_CONFIGS) {
@@ -71,6 +70,21 @@ if (!STATUS.ok) {
         LONG,
       );
     }
+
+    // The default configurations run the pool cases unrolled: the loop kernel on both layouts too.
+    test(
+      "the pool layer's loop kernel exact on both layouts",
+      async () => {
+        const pooled = cases.filter((c) => c.model.layers.some((l) => l.kind === 'pool'));
+        expect(pooled.map((c) => c.name)).toEqual(['esn_pool_mean_h12', 'esn_pool_seg3_abs_h12']);
+        for (const layout of ['puckjs', 'banglejs2'] as const) {
+          const r = await runConfig(it, { layout, weights: 'storage', kernel: 'loop' }, pooled);
+          expectExact(r.results, pooled);
+          expect(r.results.map((x) => x.kernel)).toEqual(['loop', 'loop']);
+        }
+      },
+      LONG,
+    );
 
     for (const s of sampleRuns(SEED, 6, 6, cases)) {
       test(

@@ -24,7 +24,13 @@ function reservoirOf(c: VectorCase): QElmanLayer {
 type Loaded = { layers: { WX: ArrayLike<number>; WH: ArrayLike<number> }[] };
 
 test('the golden vectors include regenerated reservoirs', () => {
-  expect(cases.map((c) => c.name).sort()).toEqual(['esn_gestures_h12', 'esn_leaky_sines_h16', 'esn_regen_sines_h16']);
+  expect(cases.map((c) => c.name).sort()).toEqual([
+    'esn_gestures_h12',
+    'esn_leaky_sines_h16',
+    'esn_pool_mean_h12',
+    'esn_pool_seg3_abs_h12',
+    'esn_regen_sines_h16',
+  ]);
 });
 
 for (const c of cases) {
