@@ -9,8 +9,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Rng } from '../../compiler/core/util/rng';
+import { encodeOnnxModel } from '../../compiler/import/onnx/codec';
 import { EXTREME_NUMBERS, mutateBytes, pick } from './mutate';
-import { Field, MAX_FIELDS, allFields, bytesField, dropFields, encode, messagesAt, parse, varint } from './protobuf';
+import { Field, MAX_FIELDS, allFields, bytesField, cloneMessage, dropFields, encode, messagesAt, parse, varint } from './protobuf';
 
 // ONNX field numbers (onnx.proto). ModelProto: graph 7, opset_import 8. GraphProto: node 1,
 // initializer 5, input 11, output 12, value_info 13. NodeProto: input 1, output 2, op_type 4,
@@ -57,9 +58,11 @@ function mutateRaw(rng: Rng, b: Uint8Array): Uint8Array {
 
 function mutateField(rng: Rng, f: Field): void {
   if (typeof f.value === 'bigint') f.value = extremeInt(rng);
-  else if (f.value instanceof Uint8Array && f.wire === 5) new DataView(f.value.buffer).setFloat32(0, pick(rng, EXTREME_NUMBERS), true);
-  else if (f.value instanceof Uint8Array && f.wire === 1) new DataView(f.value.buffer).setBigInt64(0, extremeInt(rng), true);
-  else if (f.value instanceof Uint8Array) f.value = mutateRaw(rng, f.value);
+  else if (f.value instanceof Uint8Array && f.wire === 5) f.value = f32(pick(rng, EXTREME_NUMBERS));
+  else if (f.value instanceof Uint8Array && f.wire === 1) {
+    f.value = new Uint8Array(8);
+    new DataView(f.value.buffer).setBigInt64(0, extremeInt(rng), true);
+  } else if (f.value instanceof Uint8Array) f.value = mutateRaw(rng, f.value);
   else f.value = f.value.slice(0, rng.int(f.value.length + 1));
 }
 
@@ -238,11 +241,29 @@ function mutateOnce(rng: Rng, root: Field[]): void {
   }
 }
 
+/** Each seed parsed once; an input mutates a copy. */
+const parsed = new WeakMap<Uint8Array, Field[] | undefined>();
+function parseSeed(seed: Uint8Array): Field[] | undefined {
+  if (!parsed.has(seed)) parsed.set(seed, parse(seed, 0, { n: MAX_FIELDS }));
+  const root = parsed.get(seed);
+  return root && cloneMessage(root);
+}
+
 export function onnxInput(rng: Rng, seeds: Uint8Array[]): Uint8Array {
   const seed = pick(rng, seeds);
-  const root = parse(seed, 0, { n: MAX_FIELDS });
+  const root = parseSeed(seed);
   if (!root || rng.int(10) === 0) return mutateBytes(rng, seed);
   const rounds = 1 + rng.int(3);
   for (let r = 0; r < rounds; r++) mutateOnce(rng, root);
   return encode(root);
+}
+
+/** Graphs whose size is the point: a chain of n nodes, and n nodes that all read the graph input. */
+export function onnxBulk(n: number): Uint8Array[] {
+  const input = { name: 'x', type: { tensor_type: { elem_type: 1, shape: { dim: [{ dim_param: 'T' }, { dim_value: 1 }, { dim_value: 3 }] } } } };
+  const graph = (nodes: object[], out: string): Uint8Array =>
+    encodeOnnxModel({ ir_version: 8, opset_import: [{ version: 14 }], graph: { name: 'bulk', node: nodes, input: [input], output: [{ name: out }] } });
+  const chain = Array.from({ length: n }, (_, k) => ({ op_type: 'Relu', input: [k ? `a${k - 1}` : 'x'], output: [`a${k}`] }));
+  const fan = Array.from({ length: n }, (_, k) => ({ op_type: 'Relu', input: ['x'], output: [`b${k}`] }));
+  return [graph(chain, `a${n - 1}`), graph(fan, `b${n - 1}`)];
 }

@@ -63,19 +63,48 @@ export function varint(v: bigint): number[] {
   return out;
 }
 
-export function encode(fields: Field[]): Uint8Array {
-  const parts: number[] = [];
+/** A growing byte buffer. */
+class Writer {
+  buf = new Uint8Array(64);
+  n = 0;
+  bytes(b: ArrayLike<number>): void {
+    if (this.n + b.length > this.buf.length) {
+      const next = new Uint8Array(Math.max(2 * this.buf.length, this.n + b.length));
+      next.set(this.buf.subarray(0, this.n));
+      this.buf = next;
+    }
+    this.buf.set(b, this.n);
+    this.n += b.length;
+  }
+  varint(v: bigint | number): void {
+    if (typeof v === 'number' && v >= 0 && v < 0x80) this.bytes([v]);
+    else this.bytes(varint(BigInt(v)));
+  }
+}
+
+function write(w: Writer, fields: Field[]): void {
   for (const f of fields) {
-    parts.push(...varint(BigInt((f.num << 3) | f.wire)));
-    if (typeof f.value === 'bigint') parts.push(...varint(f.value));
-    else if (f.value instanceof Uint8Array && f.wire !== 2) parts.push(...f.value);
+    w.varint((f.num << 3) | f.wire);
+    if (typeof f.value === 'bigint') w.varint(f.value);
+    else if (f.value instanceof Uint8Array && f.wire !== 2) w.bytes(f.value);
     else {
       const bytes = f.value instanceof Uint8Array ? f.value : encode(f.value);
-      parts.push(...varint(BigInt(bytes.length)));
-      for (const x of bytes) parts.push(x);
+      w.varint(bytes.length);
+      w.bytes(bytes);
     }
   }
-  return Uint8Array.from(parts);
+}
+
+/** The message's bytes: nested messages encoded first, so every length prefix is right. */
+export function encode(fields: Field[]): Uint8Array {
+  const w = new Writer();
+  write(w, fields);
+  return w.buf.slice(0, w.n);
+}
+
+/** A copy of a parsed message whose fields can be changed without changing the original (byte values are copied when changed). */
+export function cloneMessage(fields: Field[]): Field[] {
+  return fields.map((f) => ({ ...f, value: Array.isArray(f.value) ? cloneMessage(f.value) : f.value }));
 }
 
 export function allFields(root: Field[]): { list: Field[]; field: Field; index: number }[] {
