@@ -15,6 +15,7 @@
 
 import * as fs from 'node:fs';
 import { Diagnostic, DiagnosticCode, TinyrnnError } from '../core/ir/errors';
+import { WorkMeter } from '../core/util/work';
 
 export interface Dataset {
   /** Where it came from (file name or builtin:NAME). */
@@ -82,13 +83,15 @@ export function loadDataFile(file: string): Dataset {
 }
 
 /** Parses the JSON data format; errors name the JSON path (and line for syntax errors). */
-export function parseJsonData(text: string, file = '<json>'): Dataset {
+export function parseJsonData(text: string, file = '<json>', work = new WorkMeter()): Dataset {
+  work.add(text.length);
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (e) {
     const msg = (e as Error).message;
     const pos = /position (\d+)/.exec(msg);
+    work.add(text.length); // the syntax error's offset and line
     const offset = pos ? Number(pos[1]) : jsonErrorOffset(text);
     const d: Diagnostic = {
       code: 'DATA001',
@@ -99,7 +102,7 @@ export function parseJsonData(text: string, file = '<json>'): Dataset {
     if (offset >= 0) d.line = lineOfOffset(text, offset);
     throw dataError(file, [d]);
   }
-  return datasetFromObject(doc, file);
+  return datasetFromObject(doc, file, dataLimits(), work);
 }
 
 /** Offset of the first JSON syntax error, or -1: a scan with an explicit stack (no recursion: nesting is data). */
@@ -205,8 +208,8 @@ function sampleProblem(v: number): string | undefined {
   return Number.isFinite(Math.fround(v)) ? undefined : 'value overflows float32 (|v| > 3.4e38)';
 }
 
-/** Builds a Dataset from the JSON structure (also used by the programmatic API). */
-export function datasetFromObject(doc: unknown, file = '<data>', limits: DataLimits = dataLimits()): Dataset {
+/** Builds a Dataset from the JSON structure (also used by the programmatic API); `work` counts the elements visited and allocated. */
+export function datasetFromObject(doc: unknown, file = '<data>', limits: DataLimits = dataLimits(), work = new WorkMeter()): Dataset {
   const problems: Diagnostic[] = [];
   const add = (code: DiagnosticCode, path: string, message: string, extra: Partial<Diagnostic> = {}): void => {
     if (problems.length < MAX_PROBLEMS) problems.push({ code, path, message, ...extra });
@@ -228,19 +231,26 @@ export function datasetFromObject(doc: unknown, file = '<data>', limits: DataLim
     }
     const first = seq[0];
     if (F < 0 && Array.isArray(first)) F = first.length;
-    const flat = new Float32Array(seq.length * Math.max(F, 0));
-    seq.forEach((step: unknown, t: number) => {
+    work.add(seq.length);
+    // Every step is checked before the sequence is allocated: T x F floats only for T x F values read.
+    const steps = seq.filter((step: unknown, t: number) => {
       if (!Array.isArray(step)) {
         add('DATA002', `x[${n}][${t}]`, 'time step is not an array of features', { value: step, expected: `${F} numbers` });
-        return;
+        return false;
       }
       if (step.length !== F) {
         add('DATA006', `x[${n}][${t}]`, `time step has ${step.length} features`, {
           expected: `${F} like x[0][0]`,
           hint: 'every time step of every sequence needs the same features',
         });
-        return;
+        return false;
       }
+      return true;
+    }) as unknown[][];
+    if (steps.length < seq.length) return;
+    const flat = new Float32Array(seq.length * Math.max(F, 0));
+    work.add(flat.length);
+    steps.forEach((step, t) => {
       step.forEach((v: unknown, f: number) => {
         if (typeof v !== 'number') add('DATA004', `x[${n}][${t}][${f}]`, 'not a number', { value: v, expected: 'a finite number' });
         else if (sampleProblem(v)) add('DATA005', `x[${n}][${t}][${f}]`, sampleProblem(v) as string, { value: v, expected: 'a finite float32 number' });
@@ -295,6 +305,7 @@ export function datasetFromObject(doc: unknown, file = '<data>', limits: DataLim
       ds.targets = y.map((ys, n) => {
         const T = xs[n].length / F;
         const row = ys as number[];
+        work.add(row.length);
         if (row.length !== T) add('DATA007', `y[${n}]`, `has ${row.length} steps`, { expected: `${T} targets, one per step of x[${n}] (y as N x T numbers)` });
         row.forEach((v, t) => {
           if (sampleProblem(v)) add('DATA005', `y[${n}][${t}]`, 'target is not a finite number', { value: v, expected: 'a finite number' });
@@ -310,10 +321,17 @@ export function datasetFromObject(doc: unknown, file = '<data>', limits: DataLim
           add('DATA007', `y[${n}]`, `has ${Array.isArray(ys) ? ys.length : 'no'} steps`, { expected: `${T} (the length of x[${n}])` });
           return new Float32Array(0);
         }
+        work.add(T);
+        // Every row is checked before the T x K targets are allocated.
+        const rows = ys.filter((row: unknown, t: number) => {
+          const ok = Array.isArray(row) && row.length === K;
+          if (!ok) add('DATA006', `y[${n}][${t}]`, 'target row has the wrong width', { expected: `${K} values like y[0][0]` });
+          return ok;
+        }) as unknown[][];
+        if (rows.length < T) return new Float32Array(0);
         const flat = new Float32Array(T * K);
-        ys.forEach((row: unknown, t: number) => {
-          if (!Array.isArray(row) || row.length !== K)
-            return add('DATA006', `y[${n}][${t}]`, 'target row has the wrong width', { expected: `${K} values like y[0][0]` });
+        work.add(flat.length);
+        rows.forEach((row, t) => {
           row.forEach((v: unknown, k: number) => {
             if (typeof v !== 'number' || sampleProblem(v))
               add(typeof v === 'number' ? 'DATA005' : 'DATA004', `y[${n}][${t}][${k}]`, 'target is not a finite float32 number', { value: v });
@@ -325,7 +343,10 @@ export function datasetFromObject(doc: unknown, file = '<data>', limits: DataLim
       ds.targetNames = Array.from({ length: K }, (_, i) => `target${i}`);
     } else {
       // class labels: names or indices, per sequence or per step
-      const names = labels ?? collectLabelNames(perStep ? (y as unknown[][]).flat() : y, file, limits);
+      const values = perStep ? (y as unknown[][]).flat() : y;
+      work.add(values.length);
+      const names = labels ?? collectLabelNames(values, file, limits);
+      work.add(names.length);
       const index = new Map(names.map((s, i) => [s, i]));
       const toIndex = (v: unknown, path: string): number => {
         if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < names.length) return v;
@@ -336,6 +357,7 @@ export function datasetFromObject(doc: unknown, file = '<data>', limits: DataLim
       if (perStep) {
         ds.yStep = y.map((ys, n) => {
           const T = xs[n].length / F;
+          work.add(T);
           if (!Array.isArray(ys) || ys.length !== T) {
             add('DATA007', `y[${n}]`, 'per-step labels do not match the sequence length', { expected: `${T} labels` });
             return new Int32Array(0);
@@ -343,6 +365,7 @@ export function datasetFromObject(doc: unknown, file = '<data>', limits: DataLim
           return Int32Array.from(ys, (v, t) => toIndex(v, `y[${n}][${t}]`));
         });
       } else {
+        work.add(y.length);
         ds.y = Int32Array.from(y, (v, n) => toIndex(v, `y[${n}]`));
       }
       ds.labels = names;
@@ -416,8 +439,9 @@ function splitCsvLine(line: string): string[] {
   return out;
 }
 
-/** Parses the CSV data format; errors carry the file and 1-based line. */
-export function parseCsvData(text: string, file = '<csv>', labelNames?: string[], limits: DataLimits = dataLimits()): Dataset {
+/** Parses the CSV data format; errors carry the file and 1-based line; `work` counts the characters, cells and elements visited. */
+export function parseCsvData(text: string, file = '<csv>', labelNames?: string[], limits: DataLimits = dataLimits(), work = new WorkMeter()): Dataset {
+  work.add(text.length);
   const lines = text.split(/\r?\n/);
   let li = 0;
   while (li < lines.length && (lines[li].trim() === '' || lines[li].startsWith('#'))) li++;
@@ -475,6 +499,7 @@ export function parseCsvData(text: string, file = '<csv>', labelNames?: string[]
     if (raw.trim() === '' || raw.startsWith('#')) continue;
     const line = i + 1;
     const cells = splitCsvLine(raw);
+    work.add(raw.length + cells.length + featCols.length + targetCols.length);
     if (cells.length !== header.length) {
       add({ code: 'DATA003', path: '', line, message: `row has ${cells.length} columns`, expected: `${header.length} (${header.join(', ')})` });
       continue;
@@ -544,6 +569,7 @@ export function parseCsvData(text: string, file = '<csv>', labelNames?: string[]
     ds.targets = seqs.map((s) => Float32Array.from(s.targets.flat()));
     ds.targetNames = targetCols.map((c) => header[c]);
   }
+  work.add(ds.x.reduce((a, x) => a + x.length, 0));
   if (
     labelCol >= 0 &&
     !labelNames &&
@@ -557,6 +583,7 @@ export function parseCsvData(text: string, file = '<csv>', labelNames?: string[]
     ds.targetNames = [header[labelCol]];
   } else if (labelCol >= 0) {
     const all = seqs.flatMap((s) => s.labels);
+    work.add(3 * all.length);
     const names =
       labelNames ??
       collectLabelNames(

@@ -25,19 +25,24 @@ function smallDoc(rng: Rng): Record<string, unknown> {
   return doc;
 }
 
-/** Shapes whose size is the point: 200,000 labels in one sequence, thousands of distinct names. */
+/** Shapes whose size is the point: 200,000 labels in one sequence, thousands of distinct names,
+ * and a first time step of n features followed by n empty steps (n x n floats, were they allocated). */
+const BULK: ((n: number) => Record<string, unknown>)[] = [
+  (n) => ({ x: [[[0]]], y: [Array.from({ length: n }, (_, i) => i)] }),
+  (n) => ({ x: Array.from({ length: n }, (_, i) => [[i % 7]]), y: Array.from({ length: n }, (_, i) => i % 5) }),
+  (n) => ({ x: Array.from({ length: n }, () => [[0]]), y: Array.from({ length: n }, (_, i) => `c${i}`), labels: ['c0'] }),
+  (n) => ({ x: [[new Array(n).fill(0), ...new Array(n - 1).fill([])]] }),
+  (n) => ({ x: [new Array(n).fill([0])], y: [[new Array(n).fill(0), ...new Array(n - 1).fill([])]] }),
+];
+
 function bulkDoc(rng: Rng): Record<string, unknown> {
-  const n = pick(rng, [1000, 20000, 200000]);
-  switch (rng.int(4)) {
-    case 0:
-      return { x: [[[0]]], y: [Array.from({ length: n }, (_, i) => i)] };
-    case 1:
-      return { x: Array.from({ length: n }, (_, i) => [[i % 7]]), y: Array.from({ length: n }, (_, i) => i % 5) };
-    case 2:
-      return { x: Array.from({ length: n }, () => [[0]]), y: Array.from({ length: n }, (_, i) => `c${i}`), labels: ['c0'] };
-    default:
-      return { x: [[[0]]], y: [pick(rng, [2 ** 31, 2 ** 32, 1e10, 2 ** 53])] };
-  }
+  if (rng.int(5) === 0) return { x: [[[0]]], y: [pick(rng, [2 ** 31, 2 ** 32, 1e10, 2 ** 53])] };
+  return pick(rng, BULK)(pick(rng, [1000, 20000, 200000]));
+}
+
+/** Every bulk shape at size n, as JSON text. */
+export function jsonBulk(n: number): string[] {
+  return BULK.map((b) => JSON.stringify(b(n)));
 }
 
 function deepText(rng: Rng): string {

@@ -2,7 +2,7 @@
 
 import { Rng } from '../../compiler/core/util/rng';
 import { csvInput, jsonInput } from './data';
-import { onnxInput, onnxSeeds } from './protobuf';
+import { onnxInput, onnxSeeds } from './onnx';
 import { FORMATS, Format } from './target';
 import { TnnSeed, tnnInput, tnnSeeds } from './tnn';
 

@@ -91,15 +91,15 @@ export function mutateTree(rng: Rng, root: unknown, extra: (rng: Rng, old: unkno
 /** Byte-level damage: flip, overwrite with an extreme byte, insert or delete a few bytes. */
 export function mutateBytes(rng: Rng, b: Uint8Array, from = 0): Uint8Array {
   if (b.length <= from) return b;
-  const out = Array.from(b);
+  let out = b.slice();
   const n = 1 + rng.int(4);
   for (let k = 0; k < n; k++) {
     const i = from + rng.int(out.length - from);
     const op = rng.int(4);
     if (op === 0) out[i] ^= 1 << rng.int(8);
     else if (op === 1) out[i] = pick(rng, [0x00, 0xff, 0x7f, 0x80, 0x1b, 0x9b, 0xbb, 0x5b]);
-    else if (op === 2) out.splice(i, 0, rng.int(256));
-    else out.splice(i, 1);
+    else if (op === 2) out = Uint8Array.from(Buffer.concat([out.subarray(0, i), Uint8Array.of(rng.int(256)), out.subarray(i)]));
+    else out = Uint8Array.from(Buffer.concat([out.subarray(0, i), out.subarray(i + 1)]));
   }
-  return Uint8Array.from(out);
+  return out;
 }

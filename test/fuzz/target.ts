@@ -7,6 +7,7 @@
 // Process deaths and hangs are seen by the parent of the process that runs this (run.ts).
 
 import { TinyrnnError } from '../../compiler/core/ir/errors';
+import { WorkMeter } from '../../compiler/core/util/work';
 import { decodeContainer, decodeFloatModel, decodeQuantModel, encodeFloatModel, encodeQuantModel } from '../../compiler/core/ir/format';
 import { FloatModel } from '../../compiler/core/ir/model';
 import { QuantModel } from '../../compiler/core/ir/quant-model';
@@ -55,20 +56,21 @@ function checkDataset(d: Dataset): void {
   for (const a of [d.y, ...(d.yStep ?? [])]) if (a) for (let i = 0; i < a.length; i++) if (!(a[i] >= 0 && a[i] < L)) throw new Bad('label index out of range');
 }
 
-function runOne(format: Format, bytes: Uint8Array): void {
+function runOne(format: Format, bytes: Uint8Array, work: WorkMeter): void {
   if (format === 'tnn') {
     if (decodeContainer(bytes).kind === 'quant') quantPasses(decodeQuantModel(bytes, 'fuzz.tnn'));
     else floatPasses(decodeFloatModel(bytes, 'fuzz.tnn'));
-  } else if (format === 'onnx') floatPasses(importOnnx(bytes).model);
+  } else if (format === 'onnx') floatPasses(importOnnx(bytes, { work }).model);
   else {
     const text = Buffer.from(bytes).toString('utf8');
-    checkDataset(format === 'json' ? parseJsonData(text, 'fuzz.json') : parseCsvData(text, 'fuzz.csv'));
+    checkDataset(format === 'json' ? parseJsonData(text, 'fuzz.json', work) : parseCsvData(text, 'fuzz.csv', undefined, undefined, work));
   }
 }
 
-export function runInput(format: Format, bytes: Uint8Array): Outcome {
+/** Runs one input; the ONNX importer and the data loaders add their work to `work` (the .tnn loader's is its pre-scan's item count). */
+export function runInput(format: Format, bytes: Uint8Array, work = new WorkMeter()): Outcome {
   try {
-    runOne(format, bytes);
+    runOne(format, bytes, work);
     return { kind: 'accepted', key: '' };
   } catch (e) {
     if (e instanceof Bad) return { kind: 'bad', key: e.message };

@@ -6,16 +6,16 @@
 // layers stacked directly on each other, and random input widths.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FloatModel, JORDAN_OUT_ACTIVATIONS, Layer, emptyCell, emptyDense, emptyJordan } from '../../compiler/core/ir/model';
+import { FloatModel, JORDAN_OUT_ACTIVATIONS, Layer, emptyDense, emptyJordan, layerOutputSize } from '../../compiler/core/ir/model';
 import { QuantModel } from '../../compiler/core/ir/quant-model';
 import { quantizeModel } from '../../compiler/quant/quantize';
 import { Rng } from '../../compiler/core/util/rng';
-import { createQuantState, runQuant, stepQuant, traceCollector } from '../../compiler/core/reference';
 import { findBoard } from '../../targets/boards';
 import { generateModule } from '../../targets/espruino/generate';
 import { buildHost, runProgram, sanitizerEnv, scratchDir } from '../../targets/c/toolchain';
 import { hostTest } from './c/gate';
-import { VectorCase, compareRun, parseDriverOutput, writeDriver } from './c/vectors';
+import { compareRun, parseDriverOutput, writeDriver } from './c/vectors';
+import { RANDOM_LAYERS, referenceCase, regressionModel } from '../helpers/random-models';
 import { diffRow, loadInNode, loadInSandbox } from './espruino/harness';
 
 function randomJordanModel(seed: number): FloatModel {
@@ -28,20 +28,9 @@ function randomJordanModel(seed: number): FloatModel {
   };
   // 0: none before, 1: a GRU, 2: a bidirectional Elman (whole sequences only)
   const before = rng.u32() % 3;
-  if (before === 1) {
-    const g = emptyCell('gru', width, 3);
-    for (const a of [g.wx, g.wh, g.bx, g.bh]) fill(a, 0.7);
-    layers.push(g);
-    width = 3;
-  } else if (before === 2) {
-    const mk = () => {
-      const e = emptyCell('elman', width, 2);
-      for (const a of [e.wx, e.wh, e.bx, e.bh]) fill(a, 0.7);
-      return e;
-    };
-    layers.push({ kind: 'bidirectional', forward: mk(), backward: mk() });
-    width = 4;
-  }
+  if (before === 1) layers.push(...RANDOM_LAYERS.gru.after(width, rng, 0.7));
+  else if (before === 2) layers.push(...RANDOM_LAYERS.bidirectional.elman(width, rng, 0.7));
+  if (layers.length) width = layerOutputSize(layers[0]);
   const nJordan = 1 + (rng.u32() % 2);
   const head = rng.u32() % 2 === 0;
   for (let k = 0; k < nJordan; k++) {
@@ -61,14 +50,7 @@ function randomJordanModel(seed: number): FloatModel {
     fill(d.b, 0.3);
     layers.push(d);
   }
-  return {
-    format: 'float',
-    meta: { name: `jfuzz${seed}`, features: Array.from({ length: F }, (_, i) => `f${i}`) },
-    task: 'regression',
-    output: 'sequence',
-    inputSize: F,
-    layers,
-  };
+  return regressionModel(`jfuzz${seed}`, F, layers);
 }
 
 /** A quantised random model of the series (skipping the quantiser's refusals QNT003/QNT004) and raw inputs. */
@@ -96,21 +78,6 @@ function randomCase(seed: number): { q: QuantModel; raw: number[][][] } {
     return { q, raw: [seq(40), seq(9)] };
   }
   throw new Error(`no quantisable model in the series of seed ${seed}`);
-}
-
-/** The reference's outputs and traces: step by step, or whole sequences for bidirectional models. */
-function referenceCase(name: string, q: QuantModel, raws: number[][][]): VectorCase {
-  const streaming = !q.layers.some((l) => l.kind === 'bidirectional');
-  const sequences = raws.map((raw) => {
-    const { obs, trace } = traceCollector();
-    let outputs: Int32Array[];
-    if (streaming) {
-      const st = createQuantState(q);
-      outputs = raw.map((r, t) => stepQuant(q, st, r, obs, t));
-    } else outputs = runQuant(q, raw, obs).steps;
-    return { raw, outputs: outputs.map((o) => Array.from(o)), trace };
-  });
-  return { name, streaming, model: q, sequences };
 }
 
 const SEEDS = Array.from({ length: 16 }, (_, i) => 500 + i);

@@ -9,6 +9,7 @@
 
 import * as protobuf from 'protobufjs/light';
 import { DiagnosticCode, TinyrnnError } from '../../core/ir/errors';
+import { WorkMeter } from '../../core/util/work';
 import { ONNX_DTYPE, ONNX_DTYPE_NAMES, onnxTypes } from './schema';
 
 export interface OnnxTensor {
@@ -280,8 +281,9 @@ function valueInfoFromProto(v: Obj): OnnxValueInfo {
   return out;
 }
 
-/** Decodes the bytes of an .onnx file. Throws TinyrnnError ONNX001/002/004/005/020. */
-export function decodeOnnx(bytes: Uint8Array): OnnxModel {
+/** Decodes the bytes of an .onnx file; `work` counts the bytes, nodes and tensor elements. Throws TinyrnnError ONNX001/002/004/005/020. */
+export function decodeOnnx(bytes: Uint8Array, work = new WorkMeter()): OnnxModel {
+  work.add(bytes.length);
   const { Model } = onnxTypes();
   let obj: Obj;
   try {
@@ -296,9 +298,16 @@ export function decodeOnnx(bytes: Uint8Array): OnnxModel {
   if (!g || (!g.node?.length && !g.output?.length)) {
     throw err('ONNX002', 'graph', 'the file has no graph', { expected: 'a ModelProto with a graph (field 7)', hint: 'is this an ONNX model file?' });
   }
+  const tensor = (t: Obj, path: string): OnnxTensor => {
+    const out = tensorFromProto(t, path);
+    work.add(out.data.length);
+    return out;
+  };
   const nodes: OnnxNode[] = ((g.node ?? []) as Obj[]).map((n, index) => {
+    work.add(1 + (n.input?.length ?? 0) + (n.output?.length ?? 0) + (n.attribute?.length ?? 0));
     const attrs = new Map<string, OnnxAttribute>();
     ((n.attribute ?? []) as Obj[]).forEach((a, k) => attrs.set(a.name, attrFromProto(a, `graph.node[${index}].attribute[${k}]`)));
+    for (const a of attrs.values()) work.add(a.t?.data.length ?? 0);
     return {
       index,
       name: n.name ?? '',
@@ -321,7 +330,7 @@ export function decodeOnnx(bytes: Uint8Array): OnnxModel {
     graph: {
       name: g.name ?? '',
       nodes,
-      initializers: ((g.initializer ?? []) as Obj[]).map((t, k) => tensorFromProto(t, `graph.initializer[${k}]`)),
+      initializers: ((g.initializer ?? []) as Obj[]).map((t, k) => tensor(t, `graph.initializer[${k}]`)),
       inputs: ((g.input ?? []) as Obj[]).map(valueInfoFromProto),
       outputs: ((g.output ?? []) as Obj[]).map(valueInfoFromProto),
       valueInfo: ((g.value_info ?? []) as Obj[]).map(valueInfoFromProto),

@@ -4,6 +4,7 @@
 // and to refuse what it cannot map (coded ONNX0xx errors naming the node).
 
 import { Diagnostic, DiagnosticCode, TinyrnnError } from '../../core/ir/errors';
+import { WorkMeter } from '../../core/util/work';
 import { OnnxModel, OnnxNode } from './codec';
 import { shapeToConst } from './fold';
 import { ONNX_ATTR_TYPE } from './schema';
@@ -34,7 +35,11 @@ export class ImportContext {
   /** Elements of every constant folded so far (bounded by MAX_FOLDED_TOTAL: linear work, bounded memory). */
   foldedElements = 0;
 
-  constructor(readonly m: OnnxModel) {
+  constructor(
+    readonly m: OnnxModel,
+    /** The import's work so far: nodes and edges walked (folded elements are bounded on their own, MAX_FOLDED_TOTAL). */
+    readonly work = new WorkMeter(),
+  ) {
     this.opset = this.checkOpsets();
   }
 

@@ -67,6 +67,7 @@ export function evalNode(cx: ImportContext, n: OnnxNode): void {
 
 /** evalNode, with sizes past the folding limits (values.ts) reported on the node (ONNX013): linear work, bounded memory. */
 export function evalChecked(cx: ImportContext, n: OnnxNode): void {
+  cx.work.add(1 + n.inputs.length + n.outputs.length);
   try {
     evalNode(cx, n);
     if (cx.foldedElements > MAX_FOLDED_TOTAL)

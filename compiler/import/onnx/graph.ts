@@ -11,6 +11,7 @@ export function topoOrder(cx: ImportContext): OnnxNode[] {
   const indeg = nodes.map(() => 0);
   const users: number[][] = nodes.map(() => []);
   nodes.forEach((n) => {
+    cx.work.add(1 + n.inputs.length + n.outputs.length);
     for (const i of new Set(n.inputs)) {
       const p = i ? producer.get(i) : undefined;
       if (p !== undefined && !cx.values.has(i)) {
@@ -21,8 +22,8 @@ export function topoOrder(cx: ImportContext): OnnxNode[] {
   });
   const ready = nodes.filter((n) => indeg[n.index] === 0).map((n) => n.index);
   const out: OnnxNode[] = [];
-  while (ready.length) {
-    const k = ready.shift() as number;
+  for (let q = 0; q < ready.length; q++) {
+    const k = ready[q];
     out.push(nodes[k]);
     for (const u of users[k]) if (--indeg[u] === 0) ready.push(u);
   }
@@ -41,6 +42,7 @@ export function neededNodes(cx: ImportContext, outName: string): Set<number> {
   const stack = [outName];
   while (stack.length) {
     const v = stack.pop() as string;
+    cx.work.add(1);
     const n = producer.get(v);
     if (!n || need.has(n.index)) continue;
     need.add(n.index);

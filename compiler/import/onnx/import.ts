@@ -52,8 +52,8 @@ function outputName(cx: ImportContext, opts: ImportOptions): string {
 
 /** Imports a decoded ONNX model. Throws TinyrnnError (codes ONNX0xx) when it cannot map it exactly. */
 export function importOnnxModel(m: OnnxModel, opts: ImportOptions = {}): ImportResult {
-  const { model, folded } = foldUnrolledRnns(m);
-  const cx: ImportContext = new ImportContext(model);
+  const { model, folded } = foldUnrolledRnns(m, opts.work);
+  const cx: ImportContext = new ImportContext(model, opts.work);
   cx.unrolled.push(...folded);
   const input = bindModelInput(cx, opts.bind ?? {});
   const outName = outputName(cx, opts);
@@ -67,5 +67,5 @@ export function importOnnxModel(m: OnnxModel, opts: ImportOptions = {}): ImportR
 
 /** Decodes and imports the bytes of an .onnx file. */
 export function importOnnx(bytes: Uint8Array, opts: ImportOptions = {}): ImportResult {
-  return importOnnxModel(decodeOnnx(bytes), opts);
+  return importOnnxModel(decodeOnnx(bytes, opts.work), opts);
 }

@@ -1,6 +1,7 @@
 // What an ONNX import is asked for and what it reports back.
 
 import { FloatModel, Layer, Task } from '../../core/ir/model';
+import { WorkMeter } from '../../core/util/work';
 import { OnnxTensor } from './codec';
 
 export interface ImportOptions {
@@ -16,6 +17,8 @@ export interface ImportOptions {
   labels?: string[];
   /** Source file name, kept in meta.extra. */
   source?: string;
+  /** Counts the import's work (bytes, nodes, edges, tensor elements decoded), also when it ends in an error. */
+  work?: WorkMeter;
 }
 
 export interface ImportedLayer {

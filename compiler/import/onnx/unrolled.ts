@@ -16,6 +16,7 @@
 //
 // Legend: T steps, B batch, I input features, H hidden.
 
+import { WorkMeter } from '../../core/util/work';
 import { OnnxModel, OnnxNode, OnnxTensor } from './codec';
 import { ONNX_ATTR_TYPE, ONNX_DTYPE } from './schema';
 
@@ -42,14 +43,15 @@ interface Unrolled {
   used: Set<OnnxNode>;
 }
 
-function indexGraph(m: OnnxModel): GraphIndex {
+function indexGraph(m: OnnxModel, work: WorkMeter): GraphIndex {
   const g = m.graph;
   const ix: GraphIndex = { producer: new Map(), consumers: new Map(), consts: new Map(), outputs: new Set(g.outputs.map((o) => o.name)), opset: 0 };
   for (const o of m.opsets) if (o.domain === '' || o.domain === 'ai.onnx') ix.opset = o.version;
   for (const t of g.initializers) ix.consts.set(t.name, t);
   for (const n of g.nodes) {
+    work.add(1 + n.inputs.length + n.outputs.length);
     for (const o of n.outputs) if (o) ix.producer.set(o, n);
-    for (const i of n.inputs) if (i) ix.consumers.set(i, [...(ix.consumers.get(i) ?? []), n]);
+    for (const i of n.inputs) if (i) ix.consumers.get(i)?.push(n) ?? ix.consumers.set(i, [n]);
     const t = n.opType === 'Constant' && n.domain === '' ? n.attrs.get('value')?.t : undefined;
     if (t && n.outputs[0]) ix.consts.set(n.outputs[0], t);
   }
@@ -235,18 +237,20 @@ function describeFold(u: Unrolled): string {
  * The model with every unrolled Elman layer folded back into an RNN node (the same model when
  * there is none), and a description of each fold.
  */
-export function foldUnrolledRnns(m: OnnxModel): { model: OnnxModel; folded: string[] } {
-  const ix = indexGraph(m);
+export function foldUnrolledRnns(m: OnnxModel, work = new WorkMeter()): { model: OnnxModel; folded: string[] } {
+  const ix = indexGraph(m, work);
   const found = m.graph.nodes
     .filter((n) => n.opType === 'Concat' && n.domain === '')
     .map((c) => matchConcat(ix, c))
     .filter((u): u is Unrolled => u !== undefined && selfContained(ix, u));
   if (found.length === 0) return { model: m, folded: [] };
   const removed = new Set(found.flatMap((u) => [...u.used]));
+  const at = new Map(found.map((u, k) => [u.concat, k]));
   const nodes: OnnxNode[] = [];
   const inits: OnnxTensor[] = [...m.graph.initializers];
   for (const n of m.graph.nodes) {
-    const u = found.findIndex((f) => f.concat === n);
+    const u = at.get(n) ?? -1;
+    work.add(1);
     if (u >= 0) {
       const r = replacement(found[u], u);
       nodes.push(...r.nodes);

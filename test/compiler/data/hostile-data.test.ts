@@ -91,3 +91,17 @@ test('the JSON syntax-error locator walks 200,000 nested brackets without recurs
   expect(jsonErrorOffset('['.repeat(200000))).toBe(200000);
   expect(jsonErrorOffset('['.repeat(200000) + ']'.repeat(200000))).toBe(-1);
 });
+
+// A wide first step followed by empty ones once allocated steps x width floats (10^10 here) from
+// a 500 kB file, before the steps were checked: now every step is checked first.
+test('a first time step of 10^5 features and 10^5 empty steps: DATA006, nothing allocated for them', () => {
+  const n = 100000;
+  const d = diagOf(() => parseJsonData(JSON.stringify({ x: [[new Array(n).fill(0), ...new Array(n - 1).fill([])]] })));
+  expect(d).toMatchObject({ code: 'DATA006', path: 'x[0][1]' });
+});
+
+test('a target row of 10^5 values and 10^5 empty rows: DATA006 on the first short row', () => {
+  const n = 100000;
+  const doc = { x: [new Array(n).fill([0])], y: [[new Array(n).fill(0), ...new Array(n - 1).fill([])]] };
+  expect(diagOf(() => parseJsonData(JSON.stringify(doc)))).toMatchObject({ code: 'DATA006', path: 'y[0][1]' });
+});

@@ -62,3 +62,23 @@ test('folded constants past the total limit (4 x 2^22 fit, the fifth does not): 
   expect(d).toMatchObject({ code: 'ONNX013', path: expect.stringContaining('e4') });
   expect(d.message).toMatch(/folded so far/);
 });
+
+// Nodes the fuzzer left without inputs, or with model data in an input the op does not have.
+test('a Concat without inputs: ONNX012 on the node (was a TypeError)', () => {
+  const bytes = buildModel({
+    nodes: [node('Concat', [], ['c'], [A.i('axis', 0)], 'cat'), node('Add', ['x', 'c'], ['y'])],
+    inputs: [vinfo('x', ['T', 1, 2])],
+    outputs: [vinfo('y')],
+  });
+  expect(diagOf(bytes)).toMatchObject({ code: 'ONNX012', path: 'node 0 "cat" (Concat)' });
+});
+
+test('a Shape of a constant with model data as a second input: ONNX017 on the node (was a TypeError)', () => {
+  const bytes = buildModel({
+    inits: [itensor('k', [1], [2])],
+    nodes: [node('Shape', ['k', 'x'], ['s'], [], 'shape'), node('Add', ['x', 's'], ['y'])],
+    inputs: [vinfo('x', ['T', 1, 2])],
+    outputs: [vinfo('y')],
+  });
+  expect(diagOf(bytes)).toMatchObject({ code: 'ONNX017', path: 'node 0 "shape" (Shape)' });
+});

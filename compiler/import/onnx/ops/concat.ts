@@ -18,8 +18,13 @@ function concatFills(cx: ImportContext, n: OnnxNode, parts: Value[]): Value {
   return { kind: 'fill', dims: [], value };
 }
 
+/** The inputs of a Concat: at least one (ONNX's minimum), each defined. */
+function concatParts(cx: ImportContext, n: OnnxNode): Value[] {
+  return Array.from({ length: Math.max(1, n.inputs.length) }, (_, k) => cx.need(n, k, `part ${k}`));
+}
+
 function foldConcat(cx: ImportContext, n: OnnxNode): Value {
-  const parts = n.inputs.map((_, k) => cx.need(n, k, `input ${k}`));
+  const parts = concatParts(cx, n);
   if (parts.some((p) => p.kind === 'shape')) {
     const elems: Dim[] = [];
     for (const p of parts) {
@@ -41,12 +46,12 @@ function foldConcat(cx: ImportContext, n: OnnxNode): Value {
 }
 
 function concatFold(cx: ImportContext, n: OnnxNode): void {
-  const parts = n.inputs.map((_, k) => cx.need(n, k, `input ${k}`));
+  const parts = concatParts(cx, n);
   cx.set(n, 0, parts.some((p) => p.kind === 'fill') ? concatFills(cx, n, parts) : foldConcat(cx, n));
 }
 
 function concatAct(cx: ImportContext, n: OnnxNode): void {
-  const parts = n.inputs.map((_, k) => cx.need(n, k, `input ${k}`));
+  const parts = concatParts(cx, n);
   const acts = parts.filter((p): p is ActValue => p.kind === 'act');
   const rank = acts[0].axes.length;
   const axis = cx.axis(n, cx.attrInt(n, 'axis', 0), rank);

@@ -4,7 +4,7 @@
 import { OnnxNode } from '../codec';
 import { ImportContext, OpHandler } from '../context';
 import { shapeOrConst } from '../fold';
-import { ActValue, Dim, Sym, Value } from '../values';
+import { Dim, Sym, Value, describeValue } from '../values';
 
 function shapeSlice(cx: ImportContext, n: OnnxNode, dims: Dim[]): Value {
   let start = cx.attrInt(n, 'start', 0);
@@ -23,7 +23,13 @@ function shapeFold(cx: ImportContext, n: OnnxNode): void {
 }
 
 function shapeOfAct(cx: ImportContext, n: OnnxNode): void {
-  const a = cx.need(n, 0, 'data') as ActValue;
+  const a = cx.need(n, 0, 'data');
+  // Shape has one input: model data reached this handler through another one.
+  if (a.kind !== 'act')
+    cx.nodeFail(n, 'ONNX017', `input 0 is ${describeValue(a)} and Shape has one input`, {
+      expected: 'Shape of one tensor',
+      hint: 'the file is malformed: re-export it',
+    });
   const dims: Dim[] = a.axes.map((x) => {
     const r = cx.role(x);
     // An undeclared feature count stays NaN: harmless unless the graph computes with it (then intsOf refuses it).

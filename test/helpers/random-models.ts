@@ -1,0 +1,93 @@
+// Seeded random layers and models for the tests that run random models through the targets (the
+// sanitizer test at the input limits, the Jordan series). RANDOM_LAYERS has an entry for every
+// layer kind (typed over LayerKind, so a new kind without one is a compile error, and the tests
+// that walk LAYER_KINDS fail on it at run time); each entry lists the kind's variants.
+import { FloatModel, Layer, LayerKind, LayerOf, emptyCell, emptyDense, emptyJordan } from '../../compiler/core/ir/model';
+import { QuantModel } from '../../compiler/core/ir/quant-model';
+import { Rng } from '../../compiler/core/util/rng';
+import { createQuantState, runQuant, stepQuant, traceCollector } from '../../compiler/core/reference';
+import { VectorCase } from '../targets/c/vectors';
+
+/** Fills every Float32Array of a layer (weights and biases, also in nested cells) with seeded normals times `scale`. */
+export function fillNormal(o: object, rng: Rng, scale: number): void {
+  for (const v of Object.values(o)) {
+    if (v instanceof Float32Array) for (let i = 0; i < v.length; i++) v[i] = rng.normal() * scale;
+    else if (typeof v === 'object' && v !== null) fillNormal(v, rng, scale);
+  }
+}
+
+/**
+ * Random layers of input width I, the last of the kind K, preceded by what that kind needs (a pool
+ * layer reads a recurrent layer); weights filled with normals times `scale`, sizes drawn from `rng`.
+ */
+export type RandomLayer<K extends LayerKind> = (I: number, rng: Rng, scale: number) => [...Layer[], LayerOf<K>];
+
+function filled<L extends Layer>(l: L, rng: Rng, scale: number): L {
+  fillNormal(l, rng, scale);
+  return l;
+}
+
+const hidden = (rng: Rng): number => 2 + rng.int(4);
+
+/** A pool layer over an Elman layer (the reservoir it reads). */
+function pooled(I: number, rng: Rng, scale: number, segments: number, abs: boolean): [Layer, LayerOf<'pool'>] {
+  const cell = filled(emptyCell('elman', I, hidden(rng)), rng, scale);
+  return [cell, { kind: 'pool', inputSize: cell.hidden, segments, window: 8 + rng.int(32), abs }];
+}
+
+/** Every kind's variants (activations, gate orders, directions). */
+export const RANDOM_LAYERS: { readonly [K in LayerKind]: { readonly [variant: string]: RandomLayer<K> } } = {
+  elman: {
+    tanh: (I, rng, s) => [filled(emptyCell('elman', I, hidden(rng), { activation: 'tanh' }), rng, s) as LayerOf<'elman'>],
+    relu: (I, rng, s) => [filled(emptyCell('elman', I, hidden(rng), { activation: 'relu' }), rng, s) as LayerOf<'elman'>],
+  },
+  lstm: { plain: (I, rng, s) => [filled(emptyCell('lstm', I, hidden(rng)), rng, s) as LayerOf<'lstm'>] },
+  gru: {
+    after: (I, rng, s) => [filled(emptyCell('gru', I, hidden(rng), { resetAfter: true }), rng, s) as LayerOf<'gru'>],
+    before: (I, rng, s) => [filled(emptyCell('gru', I, hidden(rng), { resetAfter: false }), rng, s) as LayerOf<'gru'>],
+  },
+  bidirectional: {
+    gru: (I, rng, s) => {
+      const H = hidden(rng);
+      return [filled({ kind: 'bidirectional', forward: emptyCell('gru', I, H), backward: emptyCell('gru', I, H) }, rng, s)];
+    },
+    elman: (I, rng, s) => {
+      const H = hidden(rng);
+      return [filled({ kind: 'bidirectional', forward: emptyCell('elman', I, H), backward: emptyCell('elman', I, H) }, rng, s)];
+    },
+  },
+  dense: { tanh: (I, rng, s) => [filled(emptyDense(I, hidden(rng), 'tanh'), rng, s)] },
+  jordan: { tanh: (I, rng, s) => [filled(emptyJordan(I, hidden(rng), 2, 'tanh'), rng, s)] },
+  pool: {
+    mean: (I, rng, s) => pooled(I, rng, s, 1, false),
+    segmentsAbs: (I, rng, s) => pooled(I, rng, s, 2 + rng.int(3), true),
+  },
+};
+
+/** A regression model over `features` with the given layers. */
+export function regressionModel(name: string, features: number, layers: Layer[], extra: Partial<FloatModel> = {}): FloatModel {
+  return {
+    format: 'float',
+    meta: { name, features: Array.from({ length: features }, (_, i) => `f${i}`) },
+    task: 'regression',
+    output: 'sequence',
+    inputSize: features,
+    layers,
+    ...extra,
+  };
+}
+
+/** The reference's outputs and traces for raw sequences: step by step, or whole sequences for bidirectional models. */
+export function referenceCase(name: string, q: QuantModel, raws: number[][][]): VectorCase {
+  const streaming = !q.layers.some((l) => l.kind === 'bidirectional');
+  const sequences = raws.map((raw) => {
+    const { obs, trace } = traceCollector();
+    let outputs: Int32Array[];
+    if (streaming) {
+      const st = createQuantState(q);
+      outputs = raw.map((r, t) => stepQuant(q, st, r, obs, t));
+    } else outputs = runQuant(q, raw, obs).steps;
+    return { raw, outputs: outputs.map((o) => Array.from(o)), trace };
+  });
+  return { name, streaming, model: q, sequences };
+}
