@@ -33,7 +33,7 @@ test('the report adds up: per-layer rows, totals, MACs', () => {
           ? l.w.length
           : l.kind === 'jordan'
             ? l.wx.length + l.wy.length + l.wo.length
-            : l.kind === 'pool'
+            : l.kind === 'pool' || l.kind === 'lsm'
               ? 0
               : l.kind === 'bidirectional'
                 ? l.forward.wx.length + l.forward.wh.length + l.backward.wx.length + l.backward.wh.length
