@@ -165,12 +165,13 @@ export const ir: IrHooks<LsmLayer, QLsmLayer> = {
   // the per-feature input multipliers and shifts (int32 arrays); the liquid's own integers are
   // literals in the code and its synapses are regenerated
   paramBytes: (l) => 8 * l.inputSize,
-  // v int16, trace int16, refractory int8 per neuron, spike bits packed
-  stateBytes: (l) => 5 * l.units + spikeBytes(l.units),
-  // int32 synaptic accumulators, int8 outputs
-  scratchBytes: (l) => 5 * l.units,
-  // the worst case: every neuron fires (C synapse additions each) plus the input currents
-  macs: (l) => l.units * (l.inputSize + l.fanOut),
+  // v int16, trace int16, refractory int8 per neuron, spike bits packed, and the connectivity
+  // regenerated from the seed after reset (with its int32 flag)
+  stateBytes: (l) => 5 * l.units + spikeBytes(l.units) + lsmRegeneratedBytes(l) + 4,
+  // Q3.12 input, int32 synaptic sums, int8 outputs
+  scratchBytes: (l) => 2 * l.inputSize + 5 * l.units,
+  // the worst case (every neuron fires: C synapse additions each) plus the input currents
+  macs: (l) => lsmStepCost(l, 1),
   tables: () => ({ sigmoid: false, tanh: false }),
   outType: () => 's8',
   streams: true,
@@ -184,4 +185,9 @@ export const ir: IrHooks<LsmLayer, QLsmLayer> = {
 /** One line for inspect and quantize. */
 export function lsmDetail(l: LiquidParams): string {
   return `liquid of ${l.units} spiking neurons (${l.inhibitory} inhibitory), ${l.fanOut} regenerated synapses each (seed ${l.seed}), threshold ${l.threshold}, refractory ${l.refractory}, leak ${l.leakQ16}/65536, trace decay ${l.decayQ16}/65536`;
+}
+
+/** Multiply-adds of one step at a firing rate (share of neurons spiking per step): the input currents (N*I) and rate*N*C synapse additions. */
+export function lsmStepCost(l: Pick<LiquidParams, 'units' | 'inputSize' | 'fanOut'>, rate: number): number {
+  return l.units * l.inputSize + Math.round(rate * l.units * l.fanOut);
 }
