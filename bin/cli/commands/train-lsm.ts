@@ -13,7 +13,7 @@ import { subset, splitIndices } from '../../../compiler/data/prep';
 import { evaluateFloat, formatEvalReport } from '../../../compiler/train/metrics';
 import { parseReadout, readoutName } from '../../../compiler/esn/esn';
 import { DEFAULT_LSM_OPTIONS, LsmFit, LsmOptions, lsmFloatModel, searchLsm } from '../../../compiler/layers/lsm/fit';
-import { lsmRegeneratedBytes } from '../../../compiler/layers/lsm/ir';
+import { lsmRegeneratedBytes, lsmReport, lsmStepCost } from '../../../compiler/layers/lsm/ir';
 import { summarizeFloatModel } from './inspect';
 
 /** Options of train that mean nothing to a liquid. */
@@ -119,7 +119,7 @@ export async function runLsmTraining(values: Record<string, unknown>, io: Io, ou
     output: model.output,
     cell: 'lsm',
     trainedParams: readoutParams,
-    liquid: { ...l, rate: fit.rate, regeneratedBytes: lsmRegeneratedBytes(l) },
+    liquid: { ...l, rate: fit.rate, regeneratedBytes: lsmRegeneratedBytes(l), costAtRate: lsmStepCost(l, fit.rate), worstCaseCost: lsmStepCost(l, 1) },
     choice: { ...fit.options, readout: readoutName(fit.readout), ridge: fit.ridge.lambda },
     grid: fit.grid.map((g) => ({ ...g, readout: readoutName(g.readout) })),
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
@@ -133,6 +133,7 @@ export async function runLsmTraining(values: Record<string, unknown>, io: Io, ou
     if (test) lines.push(formatEvalReport(test, 'test'));
     lines.push(
       `liquid: integer, regenerated on the device from seed ${l.seed} (${lsmRegeneratedBytes(l)} bytes of synapses and input weights not stored); firing ${(100 * fit.rate).toFixed(1)}% of the neurons per step on validation`,
+      ...lsmReport(l, fit.rate),
       `fit: ${summary.cpuSeconds.toFixed(1)} s of CPU`,
       `wrote ${path.relative(io.cwd, out)} (${fs.statSync(out).size} bytes; ${readoutParams} trained readout parameters)`,
     );

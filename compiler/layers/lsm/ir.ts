@@ -191,3 +191,13 @@ export function lsmDetail(l: LiquidParams): string {
 export function lsmStepCost(l: Pick<LiquidParams, 'units' | 'inputSize' | 'fanOut'>, rate: number): number {
   return l.units * l.inputSize + Math.round(rate * l.units * l.fanOut);
 }
+
+/** The memory and cost report of a liquid at a measured firing rate: state by part, and multiply-adds per step at that rate and at the worst case. */
+export function lsmReport(l: LiquidParams, rate: number): string[] {
+  const N = l.units;
+  const syn = 3 * N * l.fanOut;
+  return [
+    `liquid state: membranes ${2 * N} B, traces ${2 * N} B, refractory counters ${N} B, spike bits ${spikeBytes(N)} B; regenerated after reset: synapses ${syn} B (int16 target + int8 weight, ${N}x${l.fanOut}), input weights ${N * l.inputSize} B`,
+    `cost per step: ${lsmStepCost(l, rate)} multiply-adds at the measured firing rate ${(100 * rate).toFixed(1)}% (${N * l.inputSize} for the input currents + ${Math.round(rate * N * l.fanOut)} synapse additions); worst case ${lsmStepCost(l, 1)} (every neuron firing), the figure compile reports`,
+  ];
+}

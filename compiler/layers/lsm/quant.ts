@@ -4,7 +4,7 @@
 // fixed scale 2^-8 and zero point -128 of the traces. A liquid reads the model input: as a later
 // layer it is refused (QNT011), and as the last layer too (QNT010 is the pool's; a liquid needs a
 // readout: QNT011).
-import { QuantHooks, S8, TraceEntry } from '../../quant/hooks';
+import { QuantHooks, TraceEntry } from '../../quant/hooks';
 import { LSM_INPUT_FRAC, LSM_OUT_SCALE, LSM_OUT_ZP } from './ir';
 
 function edge(p: Parameters<QuantHooks<'lsm'>['preflight']>[0], path: string, isLast: boolean): void {
@@ -16,9 +16,10 @@ function edge(p: Parameters<QuantHooks<'lsm'>['preflight']>[0], path: string, is
   }
 }
 
-function trace(v: Int32Array): Pick<TraceEntry, 'floatKey' | 'values' | 'limits'> {
-  // -128 is a trace of 0 (real 0, exact); only 127, a trace at its top, counts as a limit
-  return { floatKey: 'out', values: Float64Array.from(v, (y) => (y - LSM_OUT_ZP) * LSM_OUT_SCALE), limits: [S8[0] - 1, S8[1]] };
+function trace(v: Int32Array): Pick<TraceEntry, 'floatKey' | 'values'> {
+  // no limits: -128 is a trace of 0 and 127 a trace at its top (32767), both the liquid's own
+  // defined arithmetic (training saw the same integers), not values clipped by quantisation
+  return { floatKey: 'out', values: Float64Array.from(v, (y) => (y - LSM_OUT_ZP) * LSM_OUT_SCALE) };
 }
 
 export const lsm: QuantHooks<'lsm'> = {

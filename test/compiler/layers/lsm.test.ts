@@ -6,7 +6,7 @@
 import { FloatModel } from '../../../compiler/core/ir/model';
 import { validateFloatModel } from '../../../compiler/core/ir/validate';
 import { TinyrnnError } from '../../../compiler/core/ir/errors';
-import { LsmLayer, QLsmLayer, ir } from '../../../compiler/layers/lsm/ir';
+import { LsmLayer, QLsmLayer, ir, lsmReport, lsmStepCost } from '../../../compiler/layers/lsm/ir';
 import { liquidNet, liquidStep, lsm_generate, newLiquidState, reference, spiked, synapticInput } from '../../../compiler/layers/lsm/reference';
 import { floatLiquidInput, lsmFloat } from '../../../compiler/layers/lsm/float';
 import { LsmNode } from '../../../compiler/layers/lsm/train';
@@ -219,4 +219,18 @@ test('refusals: a liquid after another layer or last (QNT011), bad options (LSM0
   expect(codeOf(() => buildLiquid(3, { ...DEFAULT_LSM_OPTIONS, tauMem: 0.5 }))).toBe('LSM001');
   expect(codeOf(() => buildLiquid(3, { ...DEFAULT_LSM_OPTIONS, inhibitory: 1 }))).toBe('LSM001');
   expect(codeOf(() => searchLsm(sinesDataset({ n: 8, length: 20, seed: 1, noise: 0.05 }), { units: 8 }, { val: 0.25, test: 0 }))).toBe('LSM002');
+});
+
+test('the cost per step depends on the firing rate; the MAC count (what compile reports) is the worst case', () => {
+  const l = qOf(liquid());
+  expect(lsmStepCost(l, 0)).toBe(24 * 3);
+  expect(lsmStepCost(l, 0.25)).toBe(24 * 3 + 30);
+  expect(ir.macs(l)).toBe(lsmStepCost(l, 1));
+  expect(ir.macs(l)).toBe(24 * 3 + 24 * 5);
+  const lines = lsmReport(l, 0.25).join('\n');
+  expect(lines).toContain('spike bits 3 B');
+  expect(lines).toContain('synapses 360 B');
+  expect(lines).toContain('102 multiply-adds at the measured firing rate 25.0%');
+  expect(lines).toContain('worst case 192');
+  expect(ir.stateBytes(l)).toBe(5 * 24 + 3 + 360 + 24 * 3 + 4);
 });
