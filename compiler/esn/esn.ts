@@ -435,8 +435,8 @@ function optionError(path: string, message: string, value: unknown, expected: st
   throw new TinyrnnError({ code: 'ESN001', path, message, value: value as number, expected });
 }
 
-/** A dataset split and normalised once, shared by every setting a search tries. */
-interface Prepared {
+/** A dataset split and normalised once, shared by every setting a search tries (and by the liquid's, compiler/layers/lsm/fit.ts). */
+export interface Prepared {
   d: Dataset;
   classification: boolean;
   K: number;
@@ -447,7 +447,7 @@ interface Prepared {
   xs: { train: Float64Array[]; val: Float64Array[]; test: Float64Array[] };
 }
 
-function prepare(d: Dataset, o: EsnOptions, fractions: SplitFractions, splitSeed: number): Prepared {
+export function prepare(d: Dataset, o: Pick<EsnOptions, 'washout'>, fractions: SplitFractions, splitSeed: number): Prepared {
   checkDataset(d);
   if (!Number.isInteger(o.washout) || o.washout < 0) optionError('washout', 'washout must be a whole number of steps', o.washout, 'an integer >= 0');
   const classification = !d.targets;
@@ -472,7 +472,7 @@ function prepare(d: Dataset, o: EsnOptions, fractions: SplitFractions, splitSeed
   return { d, classification, K, window, mean, std, split, xs: { train: xs(split.train), val: xs(split.val), test: xs(split.test) } };
 }
 
-function checkReadout(p: Prepared, r: Readout): void {
+export function checkReadout(p: Prepared, r: Readout): void {
   const n = r.segments;
   if (!Number.isInteger(n) || n < 0 || n > 64 || (n === 0 && r.abs))
     optionError('readout', 'readout features out of range', n, 'the last state, or means over 1..64 segments');

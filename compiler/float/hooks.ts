@@ -5,6 +5,8 @@
 // Legend: T steps, I layer input, H hidden, U output width.
 
 import { CellLayer, JordanLayer, Layer, PoolLayer } from '../core/ir/model';
+import type { LsmLayer } from '../layers/lsm/ir';
+import type { QLsmState } from '../layers/lsm/reference';
 
 export interface CellState {
   h: Float64Array; // (H)
@@ -24,7 +26,15 @@ export interface PoolState {
 }
 
 /** The streaming state of a layer of type L (null: the layer keeps none). */
-export type FloatStateOf<L extends Layer> = L extends CellLayer ? CellState : L extends JordanLayer ? JordanState : L extends PoolLayer ? PoolState : null;
+export type FloatStateOf<L extends Layer> = L extends CellLayer
+  ? CellState
+  : L extends JordanLayer
+    ? JordanState
+    : L extends PoolLayer
+      ? PoolState
+      : L extends LsmLayer
+        ? QLsmState
+        : null;
 
 /** Observer of one layer's intermediates at one step. */
 export type StepObserver = (key: string, values: Float64Array) => void;

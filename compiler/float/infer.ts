@@ -9,6 +9,7 @@ import { TinyrnnError } from '../core/ir/errors';
 import { CellLayer, FloatModel, Layer } from '../core/ir/model';
 import { floatHooks } from '../layers/float';
 import { CellState, JordanState, PoolState, StepObserver } from './hooks';
+import type { QLsmState } from '../layers/lsm/reference';
 
 export { applyActivation, sigmoid } from './activation';
 export type { CellState, JordanState } from './hooks';
@@ -20,7 +21,7 @@ export type FloatObserver = (layer: number, t: number, key: string, values: Floa
 
 /** Streaming state: one entry per layer (null for dense and bidirectional layers). */
 export interface FloatState {
-  layers: (CellState | JordanState | PoolState | null)[];
+  layers: (CellState | JordanState | PoolState | QLsmState | null)[];
 }
 
 export function createFloatState(m: FloatModel): FloatState {
@@ -34,6 +35,8 @@ export function resetFloatState(s: FloatState): void {
       st.t = 0;
       st.sum.fill(0);
       st.count.fill(0);
+    } else if (st && 'spikes' in st) {
+      for (const a of [st.v, st.tr, st.refr, st.spikes]) a.fill(0);
     } else if (st) {
       st.h.fill(0);
       st.c.fill(0);

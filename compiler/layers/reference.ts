@@ -12,7 +12,9 @@ import { reference as gru } from './gru/reference';
 import { reference as jordan } from './jordan/reference';
 import { reference as lstm } from './lstm/reference';
 import { reference as pool } from './pool/reference';
+import { reference as lsm } from './lsm/reference';
 import type { QPoolState } from './pool/reference';
+import type { QLsmState } from './lsm/reference';
 
 /** The streaming state of each kind (null: the kind keeps none between steps). */
 export interface RefState {
@@ -23,11 +25,12 @@ export interface RefState {
   dense: null;
   jordan: QJordanState;
   pool: QPoolState;
+  lsm: QLsmState;
 }
 
 export type ReferenceRegistry = KindRegistry<{ [K in LayerKind]: RefHooks<QLayerOf<K>, RefState[K]> }>;
 
-export const REFERENCE_KINDS: ReferenceRegistry = { elman, lstm, gru, bidirectional, dense, jordan, pool };
+export const REFERENCE_KINDS: ReferenceRegistry = { elman, lstm, gru, bidirectional, dense, jordan, pool, lsm };
 
 /** The reference hooks of a quantised layer's kind. */
 export function referenceOf<K extends LayerKind>(l: { kind: K }): RefHooks<QLayerOf<K>, RefState[K]> {

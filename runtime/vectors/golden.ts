@@ -171,6 +171,8 @@ const CASE_ORDER = [
   'jordan_stacked',
   'esn_pool_mean_h12',
   'esn_pool_seg3_abs_h12',
+  'lsm_pool_seg3_n16',
+  'lsm_last_n12',
 ];
 
 /** Every golden case (each kind's, then those across kinds), in the order of test/vectors/index.json. */

@@ -10,7 +10,7 @@ import { TemplateSet, loadTemplates } from '../emit/template';
 import { packageRoot } from '../../compiler/core/util/version';
 import { esnGeneratorC } from './esn';
 import { C_TYPE } from './kind';
-import { CFile, CGenOptions, CPlan, planC } from './plan';
+import { CFile, CGenOptions, CPlan, modelKernels, planC } from './plan';
 import { CReport, reservoirBytes, roleBytes } from './report';
 
 export { fastForm } from './forms';
@@ -124,7 +124,7 @@ function layerFields(p: CPlan) {
     resetY: p.resets.filter((r) => r.what === 'y').map((r) => ({ field: r.field, zp: r.zp, n: r.n })),
     stateReservoirs: p.reservoirInState ? p.reservoirs.map((r) => ({ ...r, field: r.stem.slice(prefix.length + 1) })) : [],
     reservoirs: p.reservoirs.map((r) => ({ ...r, whCount: r.H * r.H, wxCount: r.H * r.I, bytes: reservoirBytes(r) })),
-    poolKernel: view.layers.some((l) => l.layer.kind === 'pool'),
+    modelKernels: modelKernels(view.layers),
     stepCalls: p.step?.calls ?? [],
     stepResult: p.step?.result ?? '',
     seqLayers: p.sequence,

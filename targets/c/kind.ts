@@ -131,6 +131,8 @@ export interface CDescriptor {
 
 /** The C part of a layer kind. */
 export interface CHooks<K extends LayerKind> {
+  /** The kind's c-kernel.hbs is emitted into model.c (only for a model with a layer of the kind) rather than into tinyrnn_kernels.h. */
+  modelKernel?: boolean;
   /** Requantisation row sets (each may take a fast form). */
   rowSets(l: KindView<K>, prefix: string): RowSet[];
   /** Regenerated reservoir cells. */

@@ -77,6 +77,11 @@ function kindOf(l: LayerView): CHooks<LayerKind> {
   return C_KINDS[l.layer.kind] as CHooks<LayerKind>;
 }
 
+/** The kernels emitted into model.c (a kind's c-kernel.hbs, for kinds with modelKernel), once per kind the model uses. */
+export function modelKernels(L: LayerView[]): { partial: string }[] {
+  return [...new Set(L.filter((l) => kindOf(l).modelKernel).map((l) => l.layer.kind))].map((k) => ({ partial: `${k}/c-kernel` }));
+}
+
 /** Lay out fields in decreasing alignment (no padding between them) and compute sizeof. */
 function layoutStruct(fields: Field[]): StructLayout {
   const sorted = fields.filter((f) => f.count > 0).sort((a, b) => ELEM_BYTES[b.type] - ELEM_BYTES[a.type]);

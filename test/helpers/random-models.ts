@@ -5,6 +5,8 @@
 import { FloatModel, Layer, LayerKind, LayerOf, emptyCell, emptyDense, emptyJordan } from '../../compiler/core/ir/model';
 import { QuantModel } from '../../compiler/core/ir/quant-model';
 import { Rng } from '../../compiler/core/util/rng';
+import { LSM_MAX_FANOUT, LSM_MAX_REFRACTORY, LSM_TRACE_MAX, LSM_V_MAX } from '../../compiler/layers/lsm/ir';
+import { MULT_MAX, SHIFT_MAX } from '../../compiler/core/spec/spec';
 import { createQuantState, runQuant, stepQuant, traceCollector } from '../../compiler/core/reference';
 import { VectorCase } from '../targets/c/vectors';
 
@@ -35,6 +37,31 @@ function pooled(I: number, rng: Rng, scale: number, segments: number, abs: boole
   return [cell, { kind: 'pool', inputSize: cell.hidden, segments, window: 8 + rng.int(32), abs }];
 }
 
+/** A liquid of a few neurons; `extreme` takes every integer to the end of its range that stresses the bounds. */
+function liquid(I: number, rng: Rng, extreme: boolean): [LayerOf<'lsm'>] {
+  const units = 3 + rng.int(14);
+  const pick = (lo: number, hi: number): number => (extreme ? (rng.int(2) ? lo : hi) : lo + rng.int(hi - lo + 1));
+  return [
+    {
+      kind: 'lsm',
+      inputSize: I,
+      units,
+      fanOut: 1 + rng.int(extreme ? LSM_MAX_FANOUT : 8),
+      inhibitory: rng.int(units + 1),
+      seed: rng.int(0x7fffffff),
+      inM: pick(1 << 14, MULT_MAX),
+      inS: pick(extreme ? 0 : 8, extreme ? SHIFT_MAX : 20),
+      synM: pick(1 << 14, MULT_MAX),
+      synS: pick(extreme ? 0 : 8, extreme ? SHIFT_MAX : 20),
+      leakQ16: pick(0, 65536),
+      threshold: pick(1, LSM_V_MAX),
+      refractory: pick(0, extreme ? LSM_MAX_REFRACTORY : 4),
+      decayQ16: pick(1, 65536),
+      traceInc: pick(1, LSM_TRACE_MAX),
+    },
+  ];
+}
+
 /** Every kind's variants (activations, gate orders, directions). */
 export const RANDOM_LAYERS: { readonly [K in LayerKind]: { readonly [variant: string]: RandomLayer<K> } } = {
   elman: {
@@ -58,6 +85,10 @@ export const RANDOM_LAYERS: { readonly [K in LayerKind]: { readonly [variant: st
   },
   dense: { tanh: (I, rng, s) => [filled(emptyDense(I, hidden(rng), 'tanh'), rng, s)] },
   jordan: { tanh: (I, rng, s) => [filled(emptyJordan(I, hidden(rng), 2, 'tanh'), rng, s)] },
+  lsm: {
+    typical: (I, rng) => liquid(I, rng, false),
+    extreme: (I, rng) => liquid(I, rng, true),
+  },
   pool: {
     mean: (I, rng, s) => pooled(I, rng, s, 1, false),
     segmentsAbs: (I, rng, s) => pooled(I, rng, s, 2 + rng.int(3), true),

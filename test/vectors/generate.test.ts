@@ -76,6 +76,7 @@ test('the vectors cover every layer kind and variant, stay small, and agree with
         else if (c.kind === 'lstm') kinds.add(`lstm${c.clip ? '-clip' : ''}`);
         else if (c.kind === 'jordan') kinds.add(`jordan-${c.outActivation}-${c.outType}${l === q.layers[0] ? '-first' : ''}`);
         else if (c.kind === 'pool') kinds.add(`pool-${c.segments}`);
+        else if (c.kind === 'lsm') kinds.add('lsm');
         else kinds.add(`dense-${c.activation}-${c.outType}`);
       }
     }

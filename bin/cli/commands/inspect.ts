@@ -1,4 +1,5 @@
 import { poolDetail } from '../../../compiler/layers/pool/ir';
+import { lsmDetail } from '../../../compiler/layers/lsm/ir';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, emit, flag } from '../command';
@@ -34,6 +35,8 @@ function detail(l: Layer): string {
       return `hidden ${l.hidden}, output ${l.units} ${l.outActivation} fed back`;
     case 'pool':
       return poolDetail(l);
+    case 'lsm':
+      return lsmDetail(l);
   }
 }
 

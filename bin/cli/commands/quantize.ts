@@ -2,6 +2,7 @@
 // integer spec in docs/quantization.md. Prints what the device will hold (bytes per layer),
 // how raw inputs are fed, and how closely int8 follows float on the calibration data.
 import { poolDetail } from '../../../compiler/layers/pool/ir';
+import { lsmDetail } from '../../../compiler/layers/lsm/ir';
 import * as path from 'node:path';
 import { Command, emit, flag, num, requireStr, str } from '../command';
 import { loadFloatModel, saveQuantModel } from '../../../compiler/core/ir/format';
@@ -32,6 +33,8 @@ function layerDetail(l: QLayer): string {
       return `hidden ${l.hidden}, units ${l.units} fed back, ${l.outActivation}, ${l.outType === 's16' ? 'int16' : 'int8'} out`;
     case 'pool':
       return poolDetail(l);
+    case 'lsm':
+      return lsmDetail(l);
   }
 }
 

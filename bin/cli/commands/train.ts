@@ -15,6 +15,7 @@ import { encodeCheckpoint, loadCheckpoint, saveCheckpoint } from '../../../compi
 import { BUILTIN_DATASETS } from '../../../compiler/data/builtin';
 import { TASKS } from '../../../compiler/data/task';
 import { runEsnTraining } from './train-esn';
+import { runLsmTraining } from './train-lsm';
 import { summarizeFloatModel } from './inspect';
 import { TrainSummary, renderTrainReport } from '../../../runtime/report/train';
 import { writeReportOption } from '../../../runtime/report/page';
@@ -30,7 +31,7 @@ const options: Record<string, OptionSpec> = {
   cell: {
     type: 'string',
     arg: 'KIND',
-    help: `recurrent cell: ${TRAIN_CELL_KINDS.join(', ')} (Jordan network: the output fed back), or esn (echo state network: fixed seeded reservoir, ridge readout) (default lstm)`,
+    help: `recurrent cell: ${TRAIN_CELL_KINDS.join(', ')} (Jordan network: the output fed back), or esn (echo state network: fixed seeded reservoir, ridge readout), or lsm (liquid state machine: integer spiking liquid, ridge readout) (default lstm)`,
   },
   feedback: {
     type: 'string',
@@ -42,7 +43,14 @@ const options: Record<string, OptionSpec> = {
     arg: 'R',
     help: 'esn: spectral radius of the reservoir (default: chosen on validation from 0.9, 0.5; 0.9 for per-step targets)',
   },
-  'input-scaling': { type: 'string', arg: 'S', help: 'esn: largest input weight (default 0.5)' },
+  'input-scaling': {
+    type: 'string',
+    arg: 'S',
+    help: 'esn: largest input weight (default 0.5); lsm: input current of a full-scale input in thresholds (default: chosen on validation from 4, 8, 16)',
+  },
+  'tau-mem': { type: 'string', arg: 'STEPS', help: 'lsm: membrane time constant (default: chosen on validation from 2, 8)' },
+  'tau-trace': { type: 'string', arg: 'STEPS', help: 'lsm: time constant of the spike traces (default: chosen on validation from 4, 8)' },
+  'fan-out': { type: 'string', arg: 'C', help: 'lsm: outgoing synapses per neuron (default 16)' },
   leak: {
     type: 'string',
     arg: 'A',
@@ -242,6 +250,7 @@ export const trainCommand: Command = {
     'tinyrnn train --data recordings.csv --window 50 --cell jordan --layers 2 --hidden 24 --feedback 8 --out jordan-classifier.tnn',
     'tinyrnn train --resume model.tnn.ckpt --out model.tnn',
     'tinyrnn train --data builtin:sines --cell esn --hidden 64 --spectral-radius 0.9 --out esn.tnn',
+    'tinyrnn train --data builtin:gestures --cell lsm --hidden 128 --out lsm.tnn',
   ],
   async run(values, _pos, io) {
     const json = flag(values, 'json');
@@ -250,6 +259,9 @@ export const trainCommand: Command = {
     const ckptFile = path.resolve(io.cwd, str(values, 'checkpoint') ?? `${out}.ckpt`);
     const resume = str(values, 'resume');
     if (str(values, 'cell') === 'esn') return runEsnTraining(values, io, out);
+    if (str(values, 'cell') === 'lsm') return runLsmTraining(values, io, out);
+    const lsmOnly = ['tau-mem', 'tau-trace', 'fan-out'].find((k) => values[k] !== undefined);
+    if (lsmOnly) throw new UsageError(`--${lsmOnly} applies to --cell lsm only`);
     const esnOnly = ['spectral-radius', 'input-scaling', 'leak', 'readout', 'sparsity', 'washout', 'ridge', 'store-reservoir'].find(
       (k) => values[k] !== undefined,
     );

@@ -43,11 +43,15 @@ export const DIAGNOSTIC_CODES = {
   // names in generated code
   EMIT001: 'the --prefix (or a generated name) is not a usable C/JS identifier',
   EMIT002: 'unknown C layout (plain, arduino or platformio)',
+  EMIT003: 'a layer kind the Espruino target has no kernel for',
   // echo state networks
   ESN001: 'an echo state network option is out of range',
   ESN002: 'the generated reservoir has no recurrent dynamics (spectral radius 0)',
   ESN003: 'the ridge system is not positive definite',
   ESN004: 'an echo state network classifies whole sequences (one label per sequence) or forecasts per-step targets',
+  // liquid state machines
+  LSM001: 'a liquid state machine option is out of range',
+  LSM002: 'a liquid state machine classifies whole sequences (one label per sequence)',
   // Espruino: dialect (1xx), emitted files (2xx), memory (3xx), flashing (4xx), the native kernel (5xx; 501-508 are returned by the module on the device), the real interpreter (6xx)
   ESP100: 'the emitted JS does not parse',
   ESP101: 'the emitted JS uses a default parameter',
@@ -124,6 +128,7 @@ export const DIAGNOSTIC_CODES = {
   QNT008: 'a quantisation option has a bad value',
   QNT009: 'the float model is not the one the quantised model was made from',
   QNT010: 'a pool layer as the first or the last layer (it pools an int8 hidden state for a readout after it)',
+  QNT011: 'a liquid state machine after another layer or as the last layer (it reads the model input and needs a readout)',
   // running a model (reference, float inference)
   RUN001: 'an input step has the wrong number of features',
   RUN002: 'a bidirectional layer cannot run step by step',
@@ -173,6 +178,7 @@ export const DIAGNOSTIC_CODES = {
   TNN115: 'float model: reservoir parameters are invalid',
   TNN116: 'float model: weights or biases differ from the regenerated reservoir',
   TNN117: 'a Jordan layer inside a bidirectional layer',
+  TNN118: 'float model: a liquid state machine parameter is out of range',
   TNN200: 'quantised model: not an object or wrong format tag',
   TNN201: 'quantised model: a field is missing or of the wrong type',
   TNN202: 'quantised model: a size is not a positive integer',

@@ -17,6 +17,7 @@ const call = (l: KindView<'pool'>, src: string, y: string, t: string) => {
 const output = (l: KindView<'pool'>) => `sc->${field(l)}_y`;
 
 export const pool: CHooks<'pool'> = {
+  modelKernel: true,
   rowSets: () => [],
   reservoirs: () => [],
   memory: (l) => {

@@ -16,7 +16,8 @@ function edge(p: Parameters<QuantHooks<'pool'>['preflight']>[0], path: string, i
 function trace(doc: DocLayer, v: Int32Array): Pick<TraceEntry, 'floatKey' | 'values' | 'limits'> {
   const values = new Float64Array(v.length);
   for (let k = 0; k < v.length; k++) values[k] = (v[k] - doc.outZp) * doc.outScale;
-  return { floatKey: 'out', values, limits: S8 };
+  // a mean at the zero point is real 0, exact (a liquid's silent neurons), never a clipped value
+  return { floatKey: 'out', values, limits: [doc.outZp === S8[0] ? S8[0] - 1 : S8[0], S8[1]] };
 }
 
 export const pool: QuantHooks<'pool'> = {

@@ -13,7 +13,8 @@ const models = goldenCases().map((c) => {
 });
 
 const cellStateBytes = (l: QLayer): number | undefined => {
-  const halves = l.kind === 'bidirectional' ? [l.forward, l.backward] : l.kind === 'dense' || l.kind === 'jordan' || l.kind === 'pool' ? [] : [l];
+  const halves =
+    l.kind === 'bidirectional' ? [l.forward, l.backward] : l.kind === 'dense' || l.kind === 'jordan' || l.kind === 'pool' || l.kind === 'lsm' ? [] : [l];
   if (!halves.length) return undefined;
   return halves.reduce((n, h) => Object.values(newCellState(h)).reduce((m, a) => m + (a as Int8Array).byteLength, n), 0);
 };

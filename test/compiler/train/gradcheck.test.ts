@@ -65,8 +65,8 @@ function makeModel(c: Case, seed: number): FloatModel {
       fill(l.b, 0.3);
     } else if (l.kind === 'jordan') {
       throw new Error('Jordan layers are filled by their own gradient-check cases');
-    } else if (l.kind === 'pool') {
-      throw new Error('pool layers have no parameters and are not trained by gradient');
+    } else if (l.kind === 'pool' || l.kind === 'lsm') {
+      throw new Error('pool and liquid layers have no parameters and are not trained by gradient');
     } else {
       fill(l.wx, 0.6);
       fill(l.wh, 0.5);

@@ -33,7 +33,7 @@ test('the report adds up: per-layer rows, totals, MACs', () => {
           ? l.w.length
           : l.kind === 'jordan'
             ? l.wx.length + l.wy.length + l.wo.length
-            : l.kind === 'pool'
+            : l.kind === 'pool' || l.kind === 'lsm'
               ? 0
               : l.kind === 'bidirectional'
                 ? l.forward.wx.length + l.forward.wh.length + l.backward.wx.length + l.backward.wh.length
@@ -44,7 +44,9 @@ test('the report adds up: per-layer rows, totals, MACs', () => {
     expect(f.reservoirSaved).toBe(saved);
     expect(f.weights).toBe(w - saved);
     expect(report.ram.reservoir).toBe(saved ? saved + 1 : 0);
-    expect(report.macsPerStep).toBe(w);
+    // a liquid's multiply-adds are its worst case (every neuron firing): the input currents N*I and N*C synapse additions
+    const liquid = c.model.layers.reduce((s, l) => s + (l.kind === 'lsm' ? l.units * (l.inputSize + l.fanOut) : 0), 0);
+    expect(report.macsPerStep).toBe(w + liquid);
   }
 });
 

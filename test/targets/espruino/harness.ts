@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { VectorCase, loadVectorCases } from '../../../runtime/vectors/load';
+import { espruinoRuns } from '../../helpers/espruino-cases';
 import { EspruinoSandbox, SandboxOptions, bytesToBinaryString } from '../../../targets/espruino/sandbox';
 import { GeneratedModule } from '../../../targets/espruino/generate';
 import { diffRow } from '../../../runtime/espruino-real/golden';
@@ -15,7 +16,7 @@ export const VECTORS = path.resolve(__dirname, '..', '..', 'vectors');
 export type { VectorCase };
 
 export function vectorCases(): VectorCase[] {
-  return loadVectorCases(VECTORS);
+  return loadVectorCases(VECTORS).filter((c) => espruinoRuns(c.model));
 }
 
 /** The module's exports as the tests use them. */

@@ -7,7 +7,7 @@ import { DIAGNOSTIC_CODES } from '../../../../compiler/core/ir/codes';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const TABLE = 'compiler/core/ir/codes.ts';
-const CODE_RE = /\b(?:AVR|BOARD|DATA|EMIT|ESN|ESP|ONNX|QNT|RUN|SIM|SRCH|TNN|TRN)\d{3}\b/g;
+const CODE_RE = /\b(?:AVR|BOARD|DATA|EMIT|ESN|ESP|LSM|ONNX|QNT|RUN|SIM|SRCH|TNN|TRN)\d{3}\b/g;
 
 function files(rel: string, ext: RegExp, out: string[] = []): string[] {
   const abs = path.join(ROOT, rel);
