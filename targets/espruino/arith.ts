@@ -20,7 +20,7 @@
 //    spec's section 6 bound), a power of two c > P offsets the numerator instead of 2^47: the
 //    quotient is then positive and below 2^31, so `n / 2^s | 0` truncates to the exact floor
 //    (requantExpr).
-import { requantBound, rowAbsSum } from '../../compiler/core/ir/quant-model';
+import { QuantInput, requantBound, rowAbsSum } from '../../compiler/core/ir/quant-model';
 
 /** The offset that makes a requantisation numerator positive (identity 1). */
 export const P47 = 2 ** 47;
@@ -138,6 +138,17 @@ export function unitConstants(units: number, bias: (u: number) => number, m: Arr
     k.D.push(2 ** s[u]);
     k.B.push(floorOffset(s[u]));
   }
+  return k;
+}
+
+/**
+ * The input stage's constants: x16 = sat_s16(rshift_round((r - offset) * m + bias, s)), computed as
+ * floor((r*m + C) / 2^s) - 2^(47-s) with C = -offset*m + bias + half(s) + 2^47 (identity 1; the
+ * offset's fraction of a raw unit, bias, rides in C; |(r - offset) * m + bias| < 2^46, spec section 6).
+ */
+export function inputConstants(q: QuantInput, F: number): UnitConstants {
+  const k = unitConstants(F, (f) => -q.offset[f], q.m, q.s);
+  k.C = k.C.map((c, f) => c + (q.bias ? q.bias[f] : 0));
   return k;
 }
 
