@@ -17,6 +17,7 @@ export function naiveModule(m: QuantModel): string {
   if (m.layers.length !== 2 || (cell.kind !== 'lstm' && cell.kind !== 'gru') || head.kind !== 'dense')
     throw new Error('naive kernel: one LSTM/GRU layer and a dense head only');
   if (cell.kind === 'gru' && !cell.resetAfter) throw new Error('naive kernel: GRU reset-after only');
+  if (m.input.bias) throw new Error('naive kernel: no fractional input offset (input.bias; the benchmark models are quantised from float data)');
   const H = cell.hidden;
   const I = cell.inputSize;
   const G = cell.kind === 'lstm' ? 4 : 3;

@@ -14,7 +14,8 @@ import { QLayer, QuantModel, quantBoundProblems, validateQuantModel } from '../c
 import { calibrate, rawAbsMax } from './calibrate';
 import { layerOutType } from '../layers/ir';
 import { sigmoidTable, tanhTable } from './scale';
-import { QUANT_SPEC_VERSION, RAW_OFFSET_MAX } from '../core/spec/spec';
+import { QUANT_SPEC_VERSION } from '../core/spec/spec';
+import { RawUnitReason, chooseRawPerUnit, quantizeInputStage } from './input';
 import { commonInputScale, firstLayerIsReservoir } from '../esn/quant';
 import { quantHooks } from '../layers/quant';
 import { Cols, DEFAULT_HEADROOM, INPUT_HEADROOM, MAX_HEADROOM, Problems, QParams, nonFinite, uniform } from './rows';
@@ -44,6 +45,11 @@ export interface QuantizeOptions {
   headroom?: number;
   /** Where the calibration data came from (recorded in doc.calibration). */
   source?: string;
+}
+
+/** How rawPerUnit is chosen (section 7.9): as given, 1 for integer-valued data, else a power of two. */
+export function rawUnitReason(opts: QuantizeOptions, integerInputs: boolean): RawUnitReason {
+  return opts.rawPerUnit !== undefined ? 'explicit' : integerInputs ? 'integer' : 'float';
 }
 
 function preflight(m: FloatModel): void {
@@ -103,18 +109,9 @@ export function quantizeModel(m: FloatModel, sequences: ArrayLike<ArrayLike<numb
   const cal = calibrate(m, sequences, percentile !== undefined && percentile < 100);
   const get = (k: string) => cal.stats.get(k);
 
-  // --- input stage (section 4) ---
-  const absMax = rawAbsMax(sequences, F);
-  const rawPerUnit = new Int32Array(F);
-  for (let f = 0; f < F; f++) {
-    if (opts.rawPerUnit !== undefined) rawPerUnit[f] = opts.rawPerUnit;
-    else if (cal.integerInputs) rawPerUnit[f] = 1;
-    else {
-      let k = 1;
-      while (k < 2 ** 24 && absMax[f] * k * 2 <= 32767) k *= 2;
-      rawPerUnit[f] = k;
-    }
-  }
+  // --- input stage (sections 4, 7.9) ---
+  const reason = rawUnitReason(opts, cal.integerInputs);
+  const rawPerUnit = chooseRawPerUnit(rawAbsMax(sequences, F), reason, opts.rawPerUnit);
   // x16: symmetric int16, one scale per feature (the first layer's weights absorb the scales),
   // with INPUT_HEADROOM times the calibrated range so that live data beyond it still fit
   const inCols: Cols = { scale: new Float64Array(F), zp: new Int32Array(F) };
@@ -124,25 +121,7 @@ export function quantizeModel(m: FloatModel, sequences: ArrayLike<ArrayLike<numb
   }
   // a regenerated reservoir cannot absorb per-feature scales into its weights: one common x16 scale
   if (firstLayerIsReservoir(m)) commonInputScale(inCols.scale);
-  const offset = new Int32Array(F);
-  const im = new Int32Array(F);
-  const is = new Int32Array(F);
-  for (let f = 0; f < F; f++) {
-    const mean = m.normalization ? m.normalization.mean[f] : 0;
-    const std = m.normalization ? m.normalization.std[f] : 1;
-    const off = Math.round(mean * rawPerUnit[f]);
-    if (Math.abs(off) > RAW_OFFSET_MAX) {
-      p.add('QNT007', `input.offset[${f}]`, `raw offset ${off} of feature ${m.meta.features[f]} is beyond 2^30 - 1`, {
-        value: off,
-        expected: '|offset| <= 2^30 - 1',
-        hint: 'use a smaller --raw-per-unit',
-      });
-    }
-    offset[f] = Math.max(-RAW_OFFSET_MAX, Math.min(RAW_OFFSET_MAX, off));
-    const q = p.mult(1 / (rawPerUnit[f] * std * inCols.scale[f]), `input.m[${f}]`, `input stage of feature ${m.meta.features[f]}`);
-    im[f] = q.m;
-    is[f] = q.s;
-  }
+  const input = quantizeInputStage(m, p, rawPerUnit, inCols.scale, reason);
 
   // --- layers ---
   const layers: QLayer[] = [];
@@ -168,7 +147,7 @@ export function quantizeModel(m: FloatModel, sequences: ArrayLike<ArrayLike<numb
     output: m.output,
     inputSize: F,
     outputSize: modelOutputSize(m),
-    input: { rawPerUnit, offset, m: im, s: is },
+    input,
     tables: { sigmoid: sigmoidTable(), tanh: tanhTable() },
     layers,
     outputType: layerOutType(lastQ),

@@ -19,6 +19,8 @@ export interface QuantizeSummary {
   calibration: string;
   layers: LayerRow[];
   bytes: number;
+  /** What the quantiser chose for the device's raw input, and why (compiler/quant/input.ts). */
+  inputStage?: { text: string };
   onCalibration: {
     agreement: QuantReport['agreement'] | null;
     outputMaxAbsError: number;
@@ -224,13 +226,14 @@ export function comparisonBlocks(r: QuantReport, q: QuantModel | null): Block[] 
 }
 
 /** The part of the quantize summary the page draws (the demo gives it for its own comparison data). */
-export type QuantPageData = Pick<QuantizeSummary, 'specVersion' | 'calibration' | 'layers' | 'bytes' | 'comparison'>;
+export type QuantPageData = Pick<QuantizeSummary, 'specVersion' | 'calibration' | 'layers' | 'bytes' | 'comparison' | 'inputStage'>;
 
 export function renderQuantReport(s: QuantPageData, q: QuantModel): string {
   const r = s.comparison;
   const rows: SummaryRow[] = [
     { key: 'Model', value: `${q.meta.name}: int8 (spec v${s.specVersion}), ${s.bytes} bytes of integer parameters` },
     { key: 'Calibration', value: s.calibration },
+    ...(s.inputStage ? [{ key: 'Device input', value: s.inputStage.text }] : []),
     { key: 'Compared on', value: `${r.data}: ${r.sequences} sequences, ${r.steps} steps` },
     ...comparisonRows(r),
   ];

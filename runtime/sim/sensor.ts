@@ -5,8 +5,9 @@
 //  - finite values: the reference host helper `rawInput` (round(x * rawPerUnit)), then clamped to
 //    the spec's raw range |r| <= 2^30 (a sensor value beyond it is a glitch; the device's input
 //    stage then saturates it to int8 as for any large value);
-//  - NaN (a failed conversion): the feature's offset, i.e. the normalisation mean, which the
-//    input stage maps to real 0: "no information" rather than an arbitrary extreme.
+//  - NaN (a failed conversion): the feature's offset, i.e. the normalisation mean in whole raw
+//    units, which the input stage maps to real 0 (within the offset's fraction of a raw unit,
+//    input.bias, when the model keeps one): "no information" rather than an arbitrary extreme.
 // Every engine receives exactly these integers, so the device code sees the same sample as the oracle.
 //
 // Legend: T steps, F features.

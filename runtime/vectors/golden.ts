@@ -95,6 +95,67 @@ function inputExtremesCase(): GoldenCase {
   };
 }
 
+/**
+ * The offset's fraction of a raw unit (input.bias, docs/quantization.md section 4): integer counts
+ * of 0..16 (rawPerUnit 1, the sensor's integers fed as they come) with normalisation means that are
+ * not whole counts (one exactly half a count: the rounding tie), fed counts, the offsets and the raw
+ * extremes +-2^30.
+ */
+function inputFractionCountsCase(): GoldenCase {
+  const norm = { mean: [8.37, 5.5, 11.81], std: [4.2, 3.1, 0.8] };
+  const model = buildModel('input_fraction_counts', 19, 3, [cellLayer('gru', 4), denseLayer(3, 'softmax')], { norm });
+  const counts = (seqs: number[][][]) => seqs.map((q) => q.map((r) => r.map((v, f) => Math.min(16, Math.max(0, Math.round(norm.mean[f] + v * norm.std[f]))))));
+  const big = 2 ** 30;
+  return {
+    name: 'input_fraction_counts',
+    description: 'integer counts 0..16 fed as they come (rawPerUnit 1) with fractional means: the offset fraction input.bias, raw inputs up to +-2^30',
+    model,
+    calib: counts(walks(1019, 24, 20, 3, 1)),
+    sequences: (q) => [
+      [
+        [0, 0, 0],
+        [16, 16, 16],
+        [8, 5, 12],
+        [9, 6, 11],
+        [big, -big, big],
+        [-big, big, -big],
+        [q.input.offset[0], q.input.offset[1], q.input.offset[2]],
+      ],
+      ...counts(walks(2019, 2, 8, 3, 1)),
+    ],
+  };
+}
+
+/**
+ * The fractional offset at the bounds of section 6: an explicit rawPerUnit of 3243933 puts the
+ * offsets near +-(2^30 - 1) with a fraction of a raw unit, raw inputs +-2^30, so
+ * (r - offset) * m + bias comes close to 2^46.
+ */
+function inputFractionExtremesCase(): GoldenCase {
+  const norm = { mean: [330.9, -330.9, 0.3], std: [40, 40, 1] };
+  const model = buildModel('input_fraction_extremes', 20, 3, [cellLayer('lstm', 3), denseLayer(2, 'none')], { norm });
+  const big = 2 ** 30;
+  return {
+    name: 'input_fraction_extremes',
+    description: 'the fractional offset at its bounds: explicit rawPerUnit 3243933, offsets near +-(2^30 - 1) with a fraction, raw inputs +-2^30',
+    model,
+    calib: walks(1020, 24, 20, 3, 40).map((q) => q.map((r) => r.map((v, f) => v + norm.mean[f]))),
+    rawPerUnit: 3243933,
+    sequences: (q) => [
+      [
+        [-big, big, big],
+        [big, -big, -big],
+        [big, -big, 0],
+        [-big, big, 0],
+        [0, 0, 0],
+        [q.input.offset[0], q.input.offset[1], q.input.offset[2]],
+        [q.input.offset[0] + 1, q.input.offset[1] - 1, q.input.offset[2] + 1],
+        [big - 1, 1 - big, 1],
+      ],
+    ],
+  };
+}
+
 /** Extreme scales: features of very different magnitude, rows of tiny and large weights. */
 function extremeScalesCase(): GoldenCase {
   const model = buildModel('extreme_scales', 18, 3, [cellLayer('elman', 4), cellLayer('lstm', 3), denseLayer(2, 'none')]);
@@ -137,6 +198,8 @@ function modelCases(): GoldenCase[] {
       sequences: () => [Array.from({ length: 10 }, () => [0, 0, 0])],
     },
     extremeScalesCase(),
+    inputFractionCountsCase(),
+    inputFractionExtremesCase(),
   ];
 }
 
@@ -173,6 +236,8 @@ const CASE_ORDER = [
   'esn_pool_seg3_abs_h12',
   'lsm_pool_seg3_n16',
   'lsm_last_n12',
+  'input_fraction_counts',
+  'input_fraction_extremes',
 ];
 
 /** Every golden case (each kind's, then those across kinds), in the order of test/vectors/index.json. */

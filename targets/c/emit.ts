@@ -153,6 +153,7 @@ function templateView(m: QuantModel, p: CPlan) {
     outputLast: view.output === 'last',
     streaming: view.streaming,
     inputSize: view.inputSize,
+    inputBias: m.input.bias !== undefined,
     outputSize: view.outputSize,
     outCType: C_TYPE[p.outType],
     outputTypeName: p.outType === 's16' ? 'int16' : 'int8',

@@ -114,6 +114,7 @@ export function buildModelView(m: QuantModel, prefix: string): ModelView {
   add(`${prefix}_input_offset`, 'input.offset', 's32', m.input.offset, `(F) = (${F})`, 'input', -1);
   add(`${prefix}_input_m`, 'input.m', 's16', m.input.m, `(F) = (${F})`, 'input', -1);
   add(`${prefix}_input_s`, 'input.s', 'u8', m.input.s, `(F) = (${F})`, 'input', -1);
+  if (m.input.bias) add(`${prefix}_input_bias`, 'input.bias', 's32', m.input.bias, `(F) = (${F})`, 'input', -1);
 
   const cellView = (c: QCellLayer, stem: string, tag: string): CellView => ({
     kind: c.kind,

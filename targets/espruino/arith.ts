@@ -25,7 +25,7 @@
 //    quotient, and a non-integer a/b lies at least 1/b from every integer, so `a / b | 0` (the
 //    quotient is positive and below 2^31) truncates to the exact floor. mean_round(v, n) =
 //    sign(v) * floor((2|v| + n) / (2n)) has |v| <= 255 * 2^22, so 2|v| + n < 2^31 (meanRound).
-import { requantBound, rowAbsSum } from '../../compiler/core/ir/quant-model';
+import { QuantInput, requantBound, rowAbsSum } from '../../compiler/core/ir/quant-model';
 
 /** The offset that makes a requantisation numerator positive (identity 1). */
 export const P47 = 2 ** 47;
@@ -143,6 +143,17 @@ export function unitConstants(units: number, bias: (u: number) => number, m: Arr
     k.D.push(2 ** s[u]);
     k.B.push(floorOffset(s[u]));
   }
+  return k;
+}
+
+/**
+ * The input stage's constants: x16 = sat_s16(rshift_round((r - offset) * m + bias, s)), computed as
+ * floor((r*m + C) / 2^s) - 2^(47-s) with C = -offset*m + bias + half(s) + 2^47 (identity 1; the
+ * offset's fraction of a raw unit, bias, rides in C; |(r - offset) * m + bias| < 2^46, spec section 6).
+ */
+export function inputConstants(q: QuantInput, F: number): UnitConstants {
+  const k = unitConstants(F, (f) => -q.offset[f], q.m, q.s);
+  k.C = k.C.map((c, f) => c + (q.bias ? q.bias[f] : 0));
   return k;
 }
 

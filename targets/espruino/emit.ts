@@ -10,7 +10,7 @@ import { isStreaming, lastOutputType } from '../../compiler/layers/ir';
 import { TinyrnnError } from '../../compiler/core/ir/errors';
 import { modelTables } from '../emit/view';
 import { espruinoHooks } from '../../compiler/layers/espruino';
-import { unitConstants } from './arith';
+import { inputConstants } from './arith';
 import { LayerView, ReservoirView, Section, ViewContext, f64 } from './layer-view';
 
 export interface PlacedSection extends Section {
@@ -136,9 +136,9 @@ function storeTables(m: QuantModel, ctx: ViewContext): void {
   }
 }
 
-/** Input stage: x16 = sat_s16(requantize(r - offset, m, s)), its constants IM, IC, ID, IB (arith.ts identity 1). */
+/** Input stage: x16 = sat_s16(rshift_round((r - offset) * m + bias, s)), its constants IM, IC, ID, IB (arith.ts identity 1). */
 function storeInput(m: QuantModel, ctx: ViewContext): void {
-  const k = unitConstants(m.inputSize, (f) => -m.input.offset[f], m.input.m, m.input.s);
+  const k = inputConstants(m.input, m.inputSize);
   ctx.konst('IM', f64(k.M));
   ctx.konst('IC', f64(k.C));
   ctx.konst('ID', f64(k.D));

@@ -6,7 +6,7 @@
 import { QuantModel } from '../../compiler/core/ir/quant-model';
 import { espruinoHooks } from '../../compiler/layers/espruino';
 import { UnrolledLayer } from './hooks';
-import { floorDiv, floorOffset, requantConst } from './arith';
+import { floorDiv, floorOffset, inputConstants } from './arith';
 
 /** Unroll when the model has at most this many weight rows in all (gate rows + dense units). */
 export const UNROLL_MAX_ROWS = 160;
@@ -21,15 +21,13 @@ export function unrollLayers(m: QuantModel, varOf: (section: string) => string):
   return { fns: parts.flatMap((p) => p.fns), attach: parts.flatMap((p) => p.attach) };
 }
 
-/** The input stage: raw -> X16 = sat_s16(requantize(raw - offset, m, s)), one statement group per feature. */
+/** The input stage: raw -> X16 = sat_s16(rshift_round((raw - offset) * m + bias, s)), one statement group per feature. */
 export function unrollInput(m: QuantModel): string {
   const body: string[] = ['var n;'];
+  const k = inputConstants(m.input, m.inputSize);
   for (let f = 0; f < m.inputSize; f++) {
-    const mm = m.input.m[f];
     const s = m.input.s[f];
-    body.push(
-      `n=raw[${f}]*${mm}+${requantConst(-m.input.offset[f], mm, s)};n=${floorDiv('n', s)}-${floorOffset(s)};X16[${f}]=n>32767?32767:n<-32768?-32768:n;`,
-    );
+    body.push(`n=raw[${f}]*${k.M[f]}+${k.C[f]};n=${floorDiv('n', s)}-${floorOffset(s)};X16[${f}]=n>32767?32767:n<-32768?-32768:n;`);
   }
   body.push('return X16;');
   return `function input(raw) {\n  ${body.join('\n  ')}\n}`;

@@ -12,6 +12,7 @@ import { loadData } from '../../../compiler/data/load';
 import { DEFAULT_HEADROOM, MAX_HEADROOM, quantizeModel } from '../../../compiler/quant/quantize';
 import { formatSaturation, saturationWarnings } from '../../../compiler/quant/saturation';
 import { datasetSequences } from '../../../compiler/quant/calibrate';
+import { describeInputChoice } from '../../../compiler/quant/input';
 import { compareQuant } from '../../../compiler/quant/report';
 import { QUANT_SPEC_VERSION } from '../../../compiler/core/spec/spec';
 import { renderQuantReport, worstSentence } from '../../../runtime/report/quant';
@@ -38,6 +39,13 @@ function layerDetail(l: QLayer): string {
   }
 }
 
+/** ", offset K" (with its fraction when the model keeps one: offset - bias / m), or nothing for 0. */
+function offsetNote(q: QuantModel, f: number): string {
+  const b = q.input.bias?.[f] ?? 0;
+  const off = b && q.input.m[f] ? (q.input.offset[f] - b / q.input.m[f]).toFixed(4) : String(q.input.offset[f]);
+  return q.input.offset[f] || b ? `, offset ${off}` : '';
+}
+
 /** Per-layer summary of a quantised model (shared with inspect). */
 export function summarizeQuantModel(q: QuantModel): {
   layers: { index: number; kind: string; detail: string; input: number; output: number; bytes: number }[];
@@ -54,7 +62,7 @@ export function summarizeQuantModel(q: QuantModel): {
     bytes: qLayerBytes(l),
   }));
   const tableBytes = 2 * (q.tables.sigmoid.length + q.tables.tanh.length);
-  const inputBytes = 4 * 3 * q.inputSize;
+  const inputBytes = 4 * (q.input.bias ? 4 : 3) * q.inputSize;
   return { layers, bytes: layers.reduce((s, l) => s + l.bytes, 0) + tableBytes + inputBytes, tableBytes, inputBytes };
 }
 
@@ -87,7 +95,7 @@ export function inspectQuant(q: QuantModel, file: string, fileBytes: number): { 
     sampleRate: q.meta.sampleRate ?? null,
     layers: s.layers,
     bytes: s.bytes,
-    input: q.meta.features.map((name, f) => ({ name, rawPerUnit: q.input.rawPerUnit[f], offset: q.input.offset[f] })),
+    input: q.meta.features.map((name, f) => ({ name, rawPerUnit: q.input.rawPerUnit[f], offset: q.input.offset[f], bias: q.input.bias?.[f] ?? 0 })),
     outputType: q.outputType,
     outputScale: q.doc.outputScale,
     outputZp: q.doc.outputZp,
@@ -99,7 +107,7 @@ export function inspectQuant(q: QuantModel, file: string, fileBytes: number): { 
   const text = [
     `${file}: int8 model "${q.meta.name}" (quantisation spec v${q.specVersion})`,
     `  task ${q.task}, output per ${q.output === 'sequence' ? 'time step' : 'sequence (last step)'}${q.meta.sampleRate ? `, ${q.meta.sampleRate} Hz` : ''}`,
-    `  input ${q.inputSize} raw integer features: ${q.meta.features.map((n, f) => `${n} (x${q.input.rawPerUnit[f]}${q.input.offset[f] ? `, offset ${q.input.offset[f]}` : ''})`).join(', ')}`,
+    `  input ${q.inputSize} raw integer features: ${q.meta.features.map((n, f) => `${n} (x${q.input.rawPerUnit[f]}${offsetNote(q, f)})`).join(', ')}`,
     ...(q.meta.labels ? [`  classes: ${q.meta.labels.join(', ')}`] : []),
     `  calibrated by ${q.doc.calibration}`,
     '',
@@ -153,8 +161,9 @@ export const quantizeCommand: Command = {
     const rawPerUnit = num(values, 'raw-per-unit', { int: true, min: 1 });
     const headroom = num(values, 'headroom', { min: 1, max: MAX_HEADROOM });
     let q: QuantModel;
+    const sequences = datasetSequences(data, model.inputSize);
     try {
-      q = quantizeModel(model, datasetSequences(data, model.inputSize), {
+      q = quantizeModel(model, sequences, {
         source: data.source,
         ...(percentile !== undefined ? { percentile } : {}),
         ...(rawPerUnit !== undefined ? { rawPerUnit } : {}),
@@ -170,6 +179,7 @@ export const quantizeCommand: Command = {
     const report = str(values, 'report');
     // the per-tensor analysis runs for the report; text, --json and the page print this one result
     const cmp = compareQuant(model, q, data, report ? {} : { traceSequences: 0 });
+    const inputStage = describeInputChoice(q, sequences, rawPerUnit !== undefined);
     const result = {
       model: file,
       output: path.relative(io.cwd, out) || out,
@@ -177,7 +187,14 @@ export const quantizeCommand: Command = {
       calibration: q.doc.calibration,
       layers: s.layers,
       bytes: s.bytes,
-      input: q.meta.features.map((name, f) => ({ name, rawPerUnit: q.input.rawPerUnit[f], offset: q.input.offset[f], scale: q.doc.inputScale[f] })),
+      input: q.meta.features.map((name, f) => ({
+        name,
+        rawPerUnit: q.input.rawPerUnit[f],
+        offset: q.input.offset[f],
+        bias: q.input.bias?.[f] ?? 0,
+        scale: q.doc.inputScale[f],
+      })),
+      inputStage,
       outputType: q.outputType,
       outputScale: q.doc.outputScale,
       outputZp: q.doc.outputZp,
@@ -205,6 +222,7 @@ export const quantizeCommand: Command = {
         '',
         `  ${s.bytes} bytes of integer parameters (including ${s.tableBytes} bytes of sigmoid/tanh tables)`,
         `  device input: raw integers r = round(x * rawPerUnit): ${result.input.map((i) => `${i.name} x${i.rawPerUnit}`).join(', ')}`,
+        `  input stage: ${inputStage.text}`,
         `  device output: ${q.outputType === 's16' ? 'int16' : 'int8'}, real = (y - ${q.doc.outputZp}) * ${q.doc.outputScale.toPrecision(6)}${q.layers[q.layers.length - 1].kind === 'dense' && (q.layers[q.layers.length - 1] as { activation: string }).activation === 'softmax' ? ' (logits: argmax is the class)' : ''}`,
         `  on the calibration data: ${metric}; output max |error| ${cmp.output.maxAbs.toPrecision(3)}`,
         formatSaturation(cmp.saturation),

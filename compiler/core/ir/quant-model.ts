@@ -19,7 +19,7 @@
 //   Each kind's fields and bounds are checked by its hooks (compiler/layers/<kind>/ir.ts), same codes.
 
 import { Diagnostic, DiagnosticCode, TinyrnnError, isPlainObject } from './errors';
-import { QUANT_SPEC_VERSION, RAW_OFFSET_MAX, INT32_MAX, MULT_MAX, SHIFT_MAX, TABLE_SIZE } from '../spec/spec';
+import { QUANT_SPEC_VERSION, RAW_OFFSET_MAX, INPUT_BIAS_MAX, INT32_MAX, MULT_MAX, SHIFT_MAX, TABLE_SIZE } from '../spec/spec';
 import { Checker } from './quant-check';
 import { QLayer, isLayerKind } from './kinds';
 import { QuantModel } from './quant-types';
@@ -111,6 +111,7 @@ export function quantModelProblems(m: unknown): Diagnostic[] {
     c.arr(m.input, 'offset', 'input', Int32Array, F, '(F)', -RAW_OFFSET_MAX, RAW_OFFSET_MAX);
     c.arr(m.input, 'm', 'input', Int32Array, F, '(F)', 0, MULT_MAX);
     c.arr(m.input, 's', 'input', Int32Array, F, '(F)', 0, SHIFT_MAX);
+    if (m.input.bias !== undefined) c.arr(m.input, 'bias', 'input', Int32Array, F, '(F)', -INPUT_BIAS_MAX, INPUT_BIAS_MAX);
   }
   if (!isObj(m.tables)) c.add('TNN201', 'tables', 'missing activation tables', m.tables);
   else {

@@ -21,7 +21,8 @@ export type { QOutputType };
 export type QCellKind = CellKind;
 
 /**
- * Input stage: raw integer r (per feature) -> x16[f] = sat_s16(requantize(r - offset[f], m[f], s[f])).
+ * Input stage: raw integer r (per feature) ->
+ * x16[f] = sat_s16(rshift_round((r - offset[f]) * m[f] + bias[f], s[f])) (bias absent: 0).
  * The model input is int16, symmetric (zero point 0), with its own scale per feature; the first
  * layer's weights absorb the scales.
  */
@@ -34,6 +35,12 @@ export interface QuantInput {
   offset: Int32Array; // (F) folds the normalisation mean: round(mean[f] * rawPerUnit[f])
   m: Int32Array; // (F) multiplier [0, 32767]
   s: Int32Array; // (F) shift [0, 46]
+  /**
+   * The offset's fraction of a raw unit, in the product's units: round(-(mean[f] * rawPerUnit[f] -
+   * offset[f]) * m[f]), |bias| <= 2^15 - 1. Absent (every feature 0) unless the quantiser kept it
+   * (integer-valued inputs or an explicit rawPerUnit), so older models compute as before.
+   */
+  bias?: Int32Array; // (F)
 }
 
 /** The activation tables of a quantised model (compiler/core/spec/fixed.ts). */

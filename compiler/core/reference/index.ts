@@ -12,7 +12,7 @@
 import { endsInSoftmax } from '../ir/kinds';
 import { TinyrnnError } from '../ir/errors';
 import { QuantModel, assertSpecVersion } from '../ir/quant-model';
-import { requantize, sat_s16 } from '../spec/fixed';
+import { rshift_round, sat_s16 } from '../spec/fixed';
 import { RAW_INPUT_MAX } from '../spec/spec';
 import { Obs } from './kernel';
 import { RefState, referenceOf } from '../../layers/reference';
@@ -48,7 +48,7 @@ export function resetQuantState(m: QuantModel, s: QuantState): void {
   m.layers.forEach((l, i) => referenceOf(l).reset(l, s.layers[i]));
 }
 
-/** The input stage: raw integers (F) -> x16, int16 (F). Raw values must be integers with |r| <= 2^30. */
+/** The input stage: raw integers (F) -> x16 = sat_s16(rshift_round((r - offset) * m + bias, s)), int16 (F). Raw values must be integers with |r| <= 2^30. */
 export function quantizeInput(m: QuantModel, raw: ArrayLike<number>): Int16Array {
   const F = m.inputSize;
   if (raw.length !== F) {
@@ -68,7 +68,7 @@ export function quantizeInput(m: QuantModel, raw: ArrayLike<number>): Int16Array
         hint: 'feed round(x * rawPerUnit) (see rawInput), or the sensor integers the model was quantised for',
       });
     }
-    x16[f] = sat_s16(requantize(r - q.offset[f], q.m[f], q.s[f]));
+    x16[f] = sat_s16(rshift_round((r - q.offset[f]) * q.m[f] + (q.bias ? q.bias[f] : 0), q.s[f]));
   }
   return x16;
 }

@@ -33,6 +33,12 @@ export const RAW_INPUT_MAX = 2 ** 30;
  * within int32 (|r - offset| <= 2^31 - 1) for every valid r (docs/quantization.md section 4).
  */
 export const RAW_OFFSET_MAX = RAW_INPUT_MAX - 1;
+/**
+ * The input stage's optional fractional offset (input.bias, in units of the product (r - offset) * m)
+ * satisfies |bias| <= INPUT_BIAS_MAX = 2^15 - 1 (one raw unit at the largest multiplier), so
+ * |(r - offset) * m + bias| <= (2^31 - 1) * 32767 + 32767 < 2^46 (docs/quantization.md section 6).
+ */
+export const INPUT_BIAS_MAX = 32767;
 
 /** Storage of the model's output vector: int8 between layers, int16 for the last layer. */
 export const OUTPUT_TYPES = ['s8', 's16'] as const;

@@ -23,9 +23,18 @@ export interface GestureOptions {
   seed: number;
   /** Multiplies every noise source (0 = clean signals). */
   noise: number;
+  /**
+   * 0: the float values in g. L >= 1: integer readings of an L-level converter of full scale
+   * +-GESTURE_FULL_SCALE g per channel, round((x + FS) / (2 FS) * (L - 1)) clamped to 0..L-1
+   * (levels=17: counts 0..16, one count = 0.25 g).
+   */
+  levels?: number;
 }
 
-export const GESTURE_DEFAULTS: GestureOptions = { n: 1200, length: 50, users: 100, seed: 1, noise: 1 };
+/** The full scale of the simulated converter of `levels`: +-2 g. */
+export const GESTURE_FULL_SCALE = 2;
+
+export const GESTURE_DEFAULTS: Required<GestureOptions> = { n: 1200, length: 50, users: 100, seed: 1, noise: 1, levels: 0 };
 
 interface User {
   amp: number;
@@ -58,6 +67,12 @@ function envelope(t: number, t0: number, t1: number): number {
   if (t < t0 || t > t1) return 0;
   const a = Math.min(1, (t - t0) / ramp, (t1 - t) / ramp);
   return 0.5 - 0.5 * Math.cos(Math.PI * a);
+}
+
+/** Values in g -> the integer readings of a levels-step converter of full scale +-GESTURE_FULL_SCALE g (in place). */
+function toCounts(x: Float32Array, levels: number): void {
+  const fs = GESTURE_FULL_SCALE;
+  for (let i = 0; i < x.length; i++) x[i] = Math.min(levels - 1, Math.max(0, Math.round(((x[i] + fs) / (2 * fs)) * (levels - 1))));
 }
 
 /** Generates one recording of class k into x (T, 3). */
@@ -163,6 +178,7 @@ export function gesturesDataset(o: GestureOptions): Dataset {
     const k = n % K;
     const seq = new Float32Array(o.length * 3); // (T, 3)
     gesture(rng, users[rng.int(users.length)], k, o.length, rate, o.noise, seq);
+    if (o.levels) toCounts(seq, o.levels);
     x.push(seq);
     y[n] = k;
   }

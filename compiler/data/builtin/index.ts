@@ -20,10 +20,18 @@ export interface BuiltinInfo {
 export const BUILTIN_DATASETS: BuiltinInfo[] = [
   {
     name: 'gestures',
-    summary: '3-axis accelerometer at 25 Hz, 6 gestures (idle, tap, shake, wave, circle, tilt), per-user variation; classification per sequence',
+    summary:
+      '3-axis accelerometer at 25 Hz, 6 gestures (idle, tap, shake, wave, circle, tilt), per-user variation; classification per sequence; levels=L: integer readings 0..L-1 of a +-2 g converter',
     defaults: { ...GESTURE_DEFAULTS },
-    limits: { n: [1, 1e6, 'int'], length: [4, 100000, 'int'], users: [1, 10000, 'int'], seed: [0, 4294967295, 'int'], noise: [0, 10, 'real'] },
-    make: (o) => gesturesDataset({ n: o.n, length: o.length, users: o.users, seed: o.seed, noise: o.noise }),
+    limits: {
+      n: [1, 1e6, 'int'],
+      length: [4, 100000, 'int'],
+      users: [1, 10000, 'int'],
+      seed: [0, 4294967295, 'int'],
+      noise: [0, 10, 'real'],
+      levels: [0, 65536, 'int'],
+    },
+    make: (o) => gesturesDataset({ n: o.n, length: o.length, users: o.users, seed: o.seed, noise: o.noise, levels: o.levels }),
   },
   {
     name: 'sines',

@@ -34,6 +34,7 @@ describe('tinyrnn quantize, inspect and eval of int8 models', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/m\.q\.tnn: int8 model "tiny" \(spec v1\), calibrated by min\/max over 30 sequences, 360 steps of/);
     expect(r.out).toMatch(/device input: raw integers r = round\(x \* rawPerUnit\): f0 x\d+/);
+    expect(r.out).toMatch(/input stage: inputs are not integer-valued: raw input = round\(x \* rawPerUnit\) with the largest power of two/);
     expect(r.out).toMatch(/predictions identical \d+ of 30/);
     const q = loadQuantModel(path.join(dir, 'm.q.tnn'));
     expect(q.layers.map((l) => l.kind)).toEqual(['gru', 'dense']);
@@ -46,6 +47,10 @@ describe('tinyrnn quantize, inspect and eval of int8 models', () => {
     expect(j.output).toBe('p.q.tnn');
     expect(j.calibration).toMatch(/percentile 99.9/);
     expect(j.input.map((i: { rawPerUnit: number }) => i.rawPerUnit)).toEqual([1000, 1000, 1000]);
+    // the explicit raw unit wins; the normalisation mean 0.5 is 500 whole raw units, so no fraction is kept
+    expect(j.inputStage.reason).toBe('explicit');
+    expect(j.inputStage.text).toMatch(/^--raw-per-unit 1000 given: raw input = round\(x \* 1000\), offset in whole raw units/);
+    expect(j.input.map((i: { bias: number }) => i.bias)).toEqual([0, 0, 0]);
     expect(j.onCalibration.agreement.predictions).toBe(30);
     expect(j.bytes).toBeGreaterThan(0);
   });
@@ -101,5 +106,28 @@ describe('tinyrnn quantize, inspect and eval of int8 models', () => {
     const bad = await cli(['eval', 'm.tnn', '--data', 'data.json', '--compare', 'm.tnn'], dir);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--compare needs an int8 model/);
+  });
+});
+
+describe('tinyrnn quantize of integer-valued data', () => {
+  test('says the inputs are integer-valued, keeps the offset fraction, and the report shows it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyrnn-qcli-int-'));
+    const m = tinyModel({ cell: 'gru', hidden: 4, outputs: 2 });
+    m.normalization = { mean: Float32Array.from([8.37, 5.5, 11.81]), std: Float32Array.from([4.2, 3.1, 0.8]) };
+    saveFloatModel(path.join(dir, 'm.tnn'), m);
+    const rng = new Rng(9);
+    const x = Array.from({ length: 20 }, () => Array.from({ length: 10 }, () => [rng.int(17), rng.int(17), rng.int(17)]));
+    const y = x.map((s) => (s[0][0] > 8 ? 'c1' : 'c0'));
+    fs.writeFileSync(path.join(dir, 'counts.json'), JSON.stringify({ x, y, features: ['a', 'b', 'c'], labels: ['c0', 'c1'] }));
+    const r = await cli(['quantize', 'm.tnn', '--calib', 'counts.json', '--report', 'q.html'], dir);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(
+      /input stage: inputs are integer-valued \(channel ranges f0 \d+\.\.\d+, f1 \d+\.\.\d+, f2 \d+\.\.\d+\): raw input = sensor reading \(rawPerUnit 1: firmware feeds its counts unscaled\), offset kept to 1\/2\^14 raw unit \(input\.bias\)/,
+    );
+    expect(loadQuantModel(path.join(dir, 'm.q.tnn')).input.bias).toBeDefined();
+    expect(fs.readFileSync(path.join(dir, 'q.html'), 'utf8')).toMatch(/Device input[\s\S]*inputs are integer-valued/);
+    const i = await cli(['inspect', 'm.q.tnn'], dir);
+    expect(i.out).toMatch(/f0 \(x1, offset 8\.37\d*\)/);
+    fs.rmSync(dir, { recursive: true });
   });
 });
