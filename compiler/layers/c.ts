@@ -9,7 +9,8 @@ import { gru } from './gru/c';
 import { jordan } from './jordan/c';
 import { lstm } from './lstm/c';
 import { pool } from './pool/c';
+import { reverse } from './reverse/c';
 
 export type CRegistry = KindRegistry<{ [K in LayerKind]: CHooks<K> }>;
 
-export const C_KINDS: CRegistry = { elman, lstm, gru, bidirectional, dense, jordan, pool };
+export const C_KINDS: CRegistry = { elman, lstm, gru, bidirectional, dense, jordan, pool, reverse };

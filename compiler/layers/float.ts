@@ -10,6 +10,7 @@ import { gruFloat } from './gru/float';
 import { jordanFloat } from './jordan/float';
 import { lstmFloat } from './lstm/float';
 import { poolFloat } from './pool/float';
+import { reverseFloat } from './reverse/float';
 
 export type FloatRegistry = KindRegistry<{ [K in LayerKind]: FloatHooks<LayerOf<K>> }>;
 
@@ -21,6 +22,7 @@ export const FLOAT_KINDS: FloatRegistry = {
   dense: denseFloat,
   jordan: jordanFloat,
   pool: poolFloat,
+  reverse: reverseFloat,
 };
 
 /** The float hooks of a layer kind. */

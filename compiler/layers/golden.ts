@@ -11,6 +11,7 @@ import { gruGoldenCases } from './gru/golden';
 import { jordanGoldenCases } from './jordan/golden';
 import { lstmGoldenCases } from './lstm/golden';
 import { poolGoldenCases } from './pool/golden';
+import { reverseGoldenCases } from './reverse/golden';
 
 export interface GoldenHooks {
   /** The kind's golden-vector cases: models built around a layer of the kind. */
@@ -27,4 +28,5 @@ export const GOLDEN_KINDS: GoldenRegistry = {
   dense: { cases: denseGoldenCases },
   jordan: { cases: jordanGoldenCases },
   pool: { cases: poolGoldenCases },
+  reverse: { cases: reverseGoldenCases },
 };

@@ -11,10 +11,11 @@ import { gru } from './gru/quant';
 import { jordan } from './jordan/quant';
 import { lstm } from './lstm/quant';
 import { pool } from './pool/quant';
+import { reverse } from './reverse/quant';
 
 export type QuantRegistry = KindRegistry<{ [K in LayerKind]: QuantHooks<K> }>;
 
-export const QUANT_KINDS: QuantRegistry = { elman, lstm, gru, bidirectional, dense, jordan, pool };
+export const QUANT_KINDS: QuantRegistry = { elman, lstm, gru, bidirectional, dense, jordan, pool, reverse };
 
 /** The quantisation hooks of one kind. */
 export function quantHooks<K extends LayerKind>(kind: K): QuantHooks<K> {

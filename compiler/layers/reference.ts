@@ -13,6 +13,7 @@ import { reference as jordan } from './jordan/reference';
 import { reference as lstm } from './lstm/reference';
 import { reference as pool } from './pool/reference';
 import type { QPoolState } from './pool/reference';
+import { reference as reverse } from './reverse/reference';
 
 /** The streaming state of each kind (null: the kind keeps none between steps). */
 export interface RefState {
@@ -23,11 +24,12 @@ export interface RefState {
   dense: null;
   jordan: QJordanState;
   pool: QPoolState;
+  reverse: null;
 }
 
 export type ReferenceRegistry = KindRegistry<{ [K in LayerKind]: RefHooks<QLayerOf<K>, RefState[K]> }>;
 
-export const REFERENCE_KINDS: ReferenceRegistry = { elman, lstm, gru, bidirectional, dense, jordan, pool };
+export const REFERENCE_KINDS: ReferenceRegistry = { elman, lstm, gru, bidirectional, dense, jordan, pool, reverse };
 
 /** The reference hooks of a quantised layer's kind. */
 export function referenceOf<K extends LayerKind>(l: { kind: K }): RefHooks<QLayerOf<K>, RefState[K]> {

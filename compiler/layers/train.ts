@@ -11,6 +11,7 @@ import { gruTrain } from './gru/train';
 import { jordanTrain } from './jordan/train';
 import { lstmTrain } from './lstm/train';
 import { poolTrain } from './pool/train';
+import { reverseTrain } from './reverse/train';
 
 export type TrainRegistry = KindRegistry<{ [K in LayerKind]: TrainKindHooks<LayerOf<K>> }>;
 
@@ -22,6 +23,7 @@ export const TRAIN_KINDS = {
   dense: denseTrain,
   jordan: jordanTrain,
   pool: poolTrain,
+  reverse: reverseTrain,
 } satisfies TrainRegistry;
 
 /** A node of the training network, of whichever kind (the union of the kinds' node types). */

@@ -171,6 +171,9 @@ const CASE_ORDER = [
   'jordan_stacked',
   'esn_pool_mean_h12',
   'esn_pool_seg3_abs_h12',
+  'reverse_lstm_h4',
+  'reverse_gru_elman',
+  'reverse_relu_on_lstm',
 ];
 
 /** Every golden case (each kind's, then those across kinds), in the order of test/vectors/index.json. */

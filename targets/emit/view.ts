@@ -17,7 +17,7 @@ export type { ArrayRole, ElemType } from '../../compiler/core/ir/kind-hooks';
 export const ELEM_BYTES: Record<ElemType, number> = { s8: 1, u8: 1, s16: 2, s32: 4 };
 
 export interface ConstArray {
-  /** Symbol: `<prefix>_l<n>_<field>` (bidirectional halves: `_l<n>f_`, `_l<n>b_`), `<prefix>_input_<field>`, `<prefix>_<table>_table`. */
+  /** Symbol: `<prefix>_l<n>_<field>` (bidirectional halves: `_l<n>f_`, `_l<n>b_`; a reverse layer's cell `_l<n>b_`), `<prefix>_input_<field>`, `<prefix>_<table>_table`. */
   name: string;
   /** Field in the QuantModel it comes from (e.g. "wx"). */
   field: string;
@@ -50,7 +50,7 @@ export interface LayerView {
   title: string;
   input: number;
   output: number;
-  /** One cell, two for bidirectional, none for dense. */
+  /** One cell (also for reverse), two for bidirectional, none for dense. */
   cells: CellView[];
   /** Multiply-adds per time step (dot products only). */
   macs: number;
@@ -128,12 +128,15 @@ export function buildModelView(m: QuantModel, prefix: string): ModelView {
   const layers: LayerView[] = m.layers.map((l, index) => {
     const before = arrays.length;
     for (const x of irOf(l).arrays(l)) add(`${prefix}_l${index}${x.part}_${x.field}`, x.field, x.type, x.values, x.shape, x.role, index);
+    const backward = (c: QCellLayer) => cellView(c, `${prefix}_l${index}b`, `L${index}.bwd`);
     const cells =
       l.kind === 'bidirectional'
-        ? [cellView(l.forward, `${prefix}_l${index}f`, `L${index}.fwd`), cellView(l.backward, `${prefix}_l${index}b`, `L${index}.bwd`)]
-        : isQCell(l)
-          ? [cellView(l, `${prefix}_l${index}`, `L${index}`)]
-          : [];
+        ? [cellView(l.forward, `${prefix}_l${index}f`, `L${index}.fwd`), backward(l.backward)]
+        : l.kind === 'reverse'
+          ? [backward(l.cell)]
+          : isQCell(l)
+            ? [cellView(l, `${prefix}_l${index}`, `L${index}`)]
+            : [];
     const title = irOf(l).title(l);
     const bytes: Record<ArrayRole, number> = { weights: 0, biases: 0, requant: 0, tables: 0, input: 0 };
     for (const a of arrays.slice(before)) bytes[a.role] += a.bytes;

@@ -34,6 +34,8 @@ function detail(l: Layer): string {
       return `hidden ${l.hidden}, output ${l.units} ${l.outActivation} fed back`;
     case 'pool':
       return poolDetail(l);
+    case 'reverse':
+      return `${l.cell.kind} run backwards in time, ${detail(l.cell)}`;
   }
 }
 

@@ -32,6 +32,8 @@ function layerDetail(l: QLayer): string {
       return `hidden ${l.hidden}, units ${l.units} fed back, ${l.outActivation}, ${l.outType === 's16' ? 'int16' : 'int8'} out`;
     case 'pool':
       return poolDetail(l);
+    case 'reverse':
+      return `${l.cell.kind} run backwards in time, ${layerDetail(l.cell)}`;
   }
 }
 

@@ -2,7 +2,7 @@
 // through at least one recurrent node; it becomes a FloatModel with the ONNX provenance in
 // meta.extra, its task and labels, and the input normalisation found before the first layer.
 
-import { FloatModel, Layer, Task, isCellLayer, layerOutputSize } from '../../core/ir/model';
+import { FloatModel, Layer, Task, isCellLayer, layerInputSize, layerOutputSize } from '../../core/ir/model';
 import { endsInSoftmax } from '../../core/ir/kinds';
 import { validateFloatModel } from '../../core/ir/validate';
 import { ImportContext } from './context';
@@ -18,7 +18,7 @@ function defaultName(graph: string, source: string | undefined): string {
 }
 
 function layerInputSizeOf(l: Layer): number {
-  return l.kind === 'bidirectional' ? l.forward.inputSize : l.inputSize;
+  return layerInputSize(l);
 }
 
 /** The output value as model data the IR can express, or a coded refusal. */

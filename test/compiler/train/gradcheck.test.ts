@@ -60,6 +60,8 @@ function makeModel(c: Case, seed: number): FloatModel {
     if (l.kind === 'bidirectional') {
       visit(l.forward);
       visit(l.backward);
+    } else if (l.kind === 'reverse') {
+      visit(l.cell);
     } else if (l.kind === 'dense') {
       fill(l.w, 0.6);
       fill(l.b, 0.3);
