@@ -127,7 +127,7 @@ export const DIAGNOSTIC_CODES = {
   QNT010: 'a pool layer as the first or the last layer (it pools an int8 hidden state for a readout after it)',
   // running a model (reference, float inference)
   RUN001: 'an input step has the wrong number of features',
-  RUN002: 'a bidirectional layer cannot run step by step',
+  RUN002: 'a bidirectional or reverse layer cannot run step by step',
   RUN003: 'a sequence has no time steps',
   RUN004: 'a raw input is not an integer in its range',
   // the simulator
@@ -135,7 +135,7 @@ export const DIAGNOSTIC_CODES = {
   SIM002: 'no sample rate: neither the model nor the data give one',
   SIM003: 'the simulator engine is not built into this tinyrnn',
   SIM004: "the data's features differ from the model's inputs",
-  SIM005: 'a model with a bidirectional layer cannot stream sample by sample (its backward half needs the future samples)',
+  SIM005: 'a model with a bidirectional or reverse layer cannot stream sample by sample (its backward direction needs the future samples)',
   SIM010: 'a --fault specification is malformed',
   SIM011: 'more simulated devices than recordings',
   SIM012: 'a bad simulated device count',
@@ -173,7 +173,7 @@ export const DIAGNOSTIC_CODES = {
   TNN114: 'float model: an Elman leak rate is invalid',
   TNN115: 'float model: reservoir parameters are invalid',
   TNN116: 'float model: weights or biases differ from the regenerated reservoir',
-  TNN117: 'a Jordan layer inside a bidirectional layer',
+  TNN117: 'a Jordan (or other non-cell) layer inside a bidirectional or reverse layer',
   TNN200: 'quantised model: not an object or wrong format tag',
   TNN201: 'quantised model: a field is missing or of the wrong type',
   TNN202: 'quantised model: a size is not a positive integer',
