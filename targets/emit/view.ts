@@ -73,8 +73,10 @@ export interface ModelView {
   outputType: QuantModel['outputType'];
   inputSize: number;
   outputSize: number;
-  /** False when a bidirectional layer forbids step-by-step use. */
+  /** False when a bidirectional or reverse layer forbids step-by-step use. */
   streaming: boolean;
+  /** What keeps the model from streaming, for comments: "a bidirectional layer", "a reverse layer", "bidirectional and reverse layers"; '' when it streams. */
+  wholeSequence: string;
   features: string[];
   /** Unique upper-case identifier fragments for the features. */
   featureIds: string[];
@@ -96,6 +98,12 @@ export function modelHash(m: QuantModel): string {
 export function modelTables(m: QuantModel): { sig: boolean; tanh: boolean } {
   const used = m.layers.map(layerTables);
   return { sig: used.some((u) => u.sigmoid), tanh: used.some((u) => u.tanh) };
+}
+
+/** The kinds of the model's layers that need the whole sequence, as words ('' when there are none). */
+function wholeSequenceLayers(m: QuantModel): string {
+  const kinds = [...new Set(m.layers.filter((l) => !irOf(l).streams).map((l) => l.kind))];
+  return kinds.length === 0 ? '' : kinds.length === 1 ? `a ${kinds[0]} layer` : `${kinds.join(' and ')} layers`;
 }
 
 /** A gated cell (the kinds whose C step takes a cell descriptor). */
@@ -170,6 +178,7 @@ export function buildModelView(m: QuantModel, prefix: string): ModelView {
     inputSize: m.inputSize,
     outputSize: m.outputSize,
     streaming: isStreaming(m),
+    wholeSequence: wholeSequenceLayers(m),
     features: m.meta.features.slice(),
     featureIds: identifierFragments(m.meta.features, 'FEATURE'),
     labels,
