@@ -10,7 +10,8 @@ import { jordan } from './jordan/c';
 import { lstm } from './lstm/c';
 import { pool } from './pool/c';
 import { lsm } from './lsm/c';
+import { reverse } from './reverse/c';
 
 export type CRegistry = KindRegistry<{ [K in LayerKind]: CHooks<K> }>;
 
-export const C_KINDS: CRegistry = { elman, lstm, gru, bidirectional, dense, jordan, pool, lsm };
+export const C_KINDS: CRegistry = { elman, lstm, gru, bidirectional, dense, jordan, pool, lsm, reverse };

@@ -13,10 +13,11 @@ import { dense } from './dense/espruino';
 import { jordan } from './jordan/espruino';
 import { pool } from './pool/espruino';
 import { lsm } from './lsm/espruino';
+import { reverse } from './reverse/espruino';
 
 export type EspruinoRegistry = KindRegistry<{ [K in QLayer['kind']]: EspruinoHooks<QLayerOf<K>> }>;
 
-export const ESPRUINO_KINDS: EspruinoRegistry = { elman, lstm, gru, bidirectional, dense, jordan, pool, lsm };
+export const ESPRUINO_KINDS: EspruinoRegistry = { elman, lstm, gru, bidirectional, dense, jordan, pool, lsm, reverse };
 
 /** The hooks of a layer's kind (the entry under l.kind is typed for that kind's layers, so it takes l). */
 export function espruinoHooks(l: QLayer): EspruinoHooks<QLayer> {

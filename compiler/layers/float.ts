@@ -11,6 +11,7 @@ import { jordanFloat } from './jordan/float';
 import { lstmFloat } from './lstm/float';
 import { poolFloat } from './pool/float';
 import { lsmFloat } from './lsm/float';
+import { reverseFloat } from './reverse/float';
 
 export type FloatRegistry = KindRegistry<{ [K in LayerKind]: FloatHooks<LayerOf<K>> }>;
 
@@ -23,6 +24,7 @@ export const FLOAT_KINDS: FloatRegistry = {
   jordan: jordanFloat,
   pool: poolFloat,
   lsm: lsmFloat,
+  reverse: reverseFloat,
 };
 
 /** The float hooks of a layer kind. */

@@ -12,6 +12,7 @@ import { jordanGoldenCases } from './jordan/golden';
 import { lstmGoldenCases } from './lstm/golden';
 import { poolGoldenCases } from './pool/golden';
 import { lsmGoldenCases } from './lsm/golden';
+import { reverseGoldenCases } from './reverse/golden';
 
 export interface GoldenHooks {
   /** The kind's golden-vector cases: models built around a layer of the kind. */
@@ -29,4 +30,5 @@ export const GOLDEN_KINDS: GoldenRegistry = {
   jordan: { cases: jordanGoldenCases },
   pool: { cases: poolGoldenCases },
   lsm: { cases: lsmGoldenCases },
+  reverse: { cases: reverseGoldenCases },
 };

@@ -13,10 +13,11 @@ import { ir as jordan } from './jordan/ir';
 import { ir as lstm } from './lstm/ir';
 import { ir as pool } from './pool/ir';
 import { ir as lsm } from './lsm/ir';
+import { ir as reverse } from './reverse/ir';
 
 export type IrRegistry = KindRegistry<{ [K in LayerKind]: IrHooks<LayerOf<K>, QLayerOf<K>> }>;
 
-export const IR_KINDS: IrRegistry = { elman, lstm, gru, bidirectional, dense, jordan, pool, lsm };
+export const IR_KINDS: IrRegistry = { elman, lstm, gru, bidirectional, dense, jordan, pool, lsm, reverse };
 
 /** The IR hooks of a layer's kind (float or quantised layer). */
 export function irOf<K extends LayerKind>(l: { kind: K }): IrHooks<LayerOf<K>, QLayerOf<K>> {
@@ -30,7 +31,8 @@ export type LayerShape =
   | { kind: 'dense'; inputSize: number; units: number }
   | { kind: 'jordan'; inputSize: number; hidden: number; units: number }
   | { kind: 'pool'; inputSize: number; segments: number; abs: boolean }
-  | { kind: 'lsm'; inputSize: number; units: number };
+  | { kind: 'lsm'; inputSize: number; units: number }
+  | { kind: 'reverse'; cell: { inputSize: number; hidden: number } };
 
 /** Width of a layer's output (float and quantised layers alike). */
 export function layerOutputSize(l: LayerShape): number {
@@ -82,7 +84,7 @@ export function lastOutputType(m: { layers: QLayer[] }): QOutputType {
   return layerOutType(m.layers[m.layers.length - 1]);
 }
 
-/** True when every layer steps one sample at a time (a bidirectional layer needs the whole sequence). */
+/** True when every layer steps one sample at a time (a bidirectional or reverse layer needs the whole sequence). */
 export function isStreaming(m: { layers: { kind: LayerKind }[] }): boolean {
   return m.layers.every((l) => IR_KINDS[l.kind].streams);
 }

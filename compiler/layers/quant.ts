@@ -12,10 +12,11 @@ import { jordan } from './jordan/quant';
 import { lstm } from './lstm/quant';
 import { pool } from './pool/quant';
 import { lsm } from './lsm/quant';
+import { reverse } from './reverse/quant';
 
 export type QuantRegistry = KindRegistry<{ [K in LayerKind]: QuantHooks<K> }>;
 
-export const QUANT_KINDS: QuantRegistry = { elman, lstm, gru, bidirectional, dense, jordan, pool, lsm };
+export const QUANT_KINDS: QuantRegistry = { elman, lstm, gru, bidirectional, dense, jordan, pool, lsm, reverse };
 
 /** The quantisation hooks of one kind. */
 export function quantHooks<K extends LayerKind>(kind: K): QuantHooks<K> {

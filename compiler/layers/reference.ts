@@ -15,6 +15,7 @@ import { reference as pool } from './pool/reference';
 import { reference as lsm } from './lsm/reference';
 import type { QPoolState } from './pool/reference';
 import type { QLsmState } from './lsm/reference';
+import { reference as reverse } from './reverse/reference';
 
 /** The streaming state of each kind (null: the kind keeps none between steps). */
 export interface RefState {
@@ -26,11 +27,12 @@ export interface RefState {
   jordan: QJordanState;
   pool: QPoolState;
   lsm: QLsmState;
+  reverse: null;
 }
 
 export type ReferenceRegistry = KindRegistry<{ [K in LayerKind]: RefHooks<QLayerOf<K>, RefState[K]> }>;
 
-export const REFERENCE_KINDS: ReferenceRegistry = { elman, lstm, gru, bidirectional, dense, jordan, pool, lsm };
+export const REFERENCE_KINDS: ReferenceRegistry = { elman, lstm, gru, bidirectional, dense, jordan, pool, lsm, reverse };
 
 /** The reference hooks of a quantised layer's kind. */
 export function referenceOf<K extends LayerKind>(l: { kind: K }): RefHooks<QLayerOf<K>, RefState[K]> {

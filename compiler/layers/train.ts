@@ -12,6 +12,7 @@ import { jordanTrain } from './jordan/train';
 import { lstmTrain } from './lstm/train';
 import { poolTrain } from './pool/train';
 import { lsmTrain } from './lsm/train';
+import { reverseTrain } from './reverse/train';
 
 export type TrainRegistry = KindRegistry<{ [K in LayerKind]: TrainKindHooks<LayerOf<K>> }>;
 
@@ -24,6 +25,7 @@ export const TRAIN_KINDS = {
   jordan: jordanTrain,
   pool: poolTrain,
   lsm: lsmTrain,
+  reverse: reverseTrain,
 } satisfies TrainRegistry;
 
 /** A node of the training network, of whichever kind (the union of the kinds' node types). */

@@ -1,6 +1,6 @@
 // `tinyrnn simulate` as an API: one model, one board, one or many simulated devices.
 //
-// 1. load the quantised model and the board; refuse what cannot stream (bidirectional layers);
+// 1. load the quantised model and the board; refuse what cannot stream (bidirectional and reverse layers);
 // 2. prepare the engine once (generate + compile + measure) and check that its code fits the board
 //    (SIM001 with the numbers when it does not);
 // 3. run every device (worker threads for a fleet), each on its own stream with its own faults,
@@ -150,9 +150,9 @@ export async function simulate(o: SimulateOptions): Promise<SimulationReport> {
     throw new TinyrnnError({
       code: 'SIM005',
       path: 'layers',
-      message: 'a model with a bidirectional layer cannot stream sample by sample (its backward half needs the future samples)',
+      message: 'a model with a bidirectional or reverse layer cannot stream sample by sample (its backward direction needs the future samples)',
       value: modelFile,
-      hint: 'simulate a unidirectional model; bidirectional models run on whole sequences (tinyrnn run)',
+      hint: 'simulate a forward-only model; bidirectional and reverse models run on whole sequences (tinyrnn run)',
     });
   }
   const faults = parseFaults(o.faults ?? []);

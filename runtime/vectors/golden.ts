@@ -238,6 +238,9 @@ const CASE_ORDER = [
   'lsm_last_n12',
   'input_fraction_counts',
   'input_fraction_extremes',
+  'reverse_lstm_h4',
+  'reverse_gru_elman',
+  'reverse_relu_on_lstm',
 ];
 
 /** Every golden case (each kind's, then those across kinds), in the order of test/vectors/index.json. */

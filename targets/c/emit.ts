@@ -152,6 +152,7 @@ function templateView(m: QuantModel, p: CPlan) {
     output: view.output,
     outputLast: view.output === 'last',
     streaming: view.streaming,
+    wholeSequence: view.wholeSequence,
     inputSize: view.inputSize,
     inputBias: m.input.bias !== undefined,
     outputSize: view.outputSize,

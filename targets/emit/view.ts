@@ -17,7 +17,7 @@ export type { ArrayRole, ElemType } from '../../compiler/core/ir/kind-hooks';
 export const ELEM_BYTES: Record<ElemType, number> = { s8: 1, u8: 1, s16: 2, s32: 4 };
 
 export interface ConstArray {
-  /** Symbol: `<prefix>_l<n>_<field>` (bidirectional halves: `_l<n>f_`, `_l<n>b_`), `<prefix>_input_<field>`, `<prefix>_<table>_table`. */
+  /** Symbol: `<prefix>_l<n>_<field>` (bidirectional halves: `_l<n>f_`, `_l<n>b_`; a reverse layer's cell `_l<n>b_`), `<prefix>_input_<field>`, `<prefix>_<table>_table`. */
   name: string;
   /** Field in the QuantModel it comes from (e.g. "wx"). */
   field: string;
@@ -50,7 +50,7 @@ export interface LayerView {
   title: string;
   input: number;
   output: number;
-  /** One cell, two for bidirectional, none for dense. */
+  /** One cell (also for reverse), two for bidirectional, none for dense. */
   cells: CellView[];
   /** Multiply-adds per time step (dot products only). */
   macs: number;
@@ -73,8 +73,10 @@ export interface ModelView {
   outputType: QuantModel['outputType'];
   inputSize: number;
   outputSize: number;
-  /** False when a bidirectional layer forbids step-by-step use. */
+  /** False when a bidirectional or reverse layer forbids step-by-step use. */
   streaming: boolean;
+  /** What keeps the model from streaming, for comments: "a bidirectional layer", "a reverse layer", "bidirectional and reverse layers"; '' when it streams. */
+  wholeSequence: string;
   features: string[];
   /** Unique upper-case identifier fragments for the features. */
   featureIds: string[];
@@ -96,6 +98,12 @@ export function modelHash(m: QuantModel): string {
 export function modelTables(m: QuantModel): { sig: boolean; tanh: boolean } {
   const used = m.layers.map(layerTables);
   return { sig: used.some((u) => u.sigmoid), tanh: used.some((u) => u.tanh) };
+}
+
+/** The kinds of the model's layers that need the whole sequence, as words ('' when there are none). */
+function wholeSequenceLayers(m: QuantModel): string {
+  const kinds = [...new Set(m.layers.filter((l) => !irOf(l).streams).map((l) => l.kind))];
+  return kinds.length === 0 ? '' : kinds.length === 1 ? `a ${kinds[0]} layer` : `${kinds.join(' and ')} layers`;
 }
 
 /** A gated cell (the kinds whose C step takes a cell descriptor). */
@@ -129,12 +137,15 @@ export function buildModelView(m: QuantModel, prefix: string): ModelView {
   const layers: LayerView[] = m.layers.map((l, index) => {
     const before = arrays.length;
     for (const x of irOf(l).arrays(l)) add(`${prefix}_l${index}${x.part}_${x.field}`, x.field, x.type, x.values, x.shape, x.role, index);
+    const backward = (c: QCellLayer) => cellView(c, `${prefix}_l${index}b`, `L${index}.bwd`);
     const cells =
       l.kind === 'bidirectional'
-        ? [cellView(l.forward, `${prefix}_l${index}f`, `L${index}.fwd`), cellView(l.backward, `${prefix}_l${index}b`, `L${index}.bwd`)]
-        : isQCell(l)
-          ? [cellView(l, `${prefix}_l${index}`, `L${index}`)]
-          : [];
+        ? [cellView(l.forward, `${prefix}_l${index}f`, `L${index}.fwd`), backward(l.backward)]
+        : l.kind === 'reverse'
+          ? [backward(l.cell)]
+          : isQCell(l)
+            ? [cellView(l, `${prefix}_l${index}`, `L${index}`)]
+            : [];
     const title = irOf(l).title(l);
     const bytes: Record<ArrayRole, number> = { weights: 0, biases: 0, requant: 0, tables: 0, input: 0 };
     for (const a of arrays.slice(before)) bytes[a.role] += a.bytes;
@@ -168,6 +179,7 @@ export function buildModelView(m: QuantModel, prefix: string): ModelView {
     inputSize: m.inputSize,
     outputSize: m.outputSize,
     streaming: isStreaming(m),
+    wholeSequence: wholeSequenceLayers(m),
     features: m.meta.features.slice(),
     featureIds: identifierFragments(m.meta.features, 'FEATURE'),
     labels,

@@ -152,6 +152,8 @@ function kernelData(m: QuantModel, view: EspruinoView, kernel: 'unrolled' | 'loo
     unrolled: unrolled.fns.join('\n\n'),
     attach: unrolled.attach,
     unrolledInput: kernel === 'unrolled' ? unrollInput(m) : '',
+    // a reverse layer's cell object runs backwards in run() (compiler/layers/reverse/espruino-kernel.hbs)
+    hasReverse: m.layers.some((l) => l.kind === 'reverse'),
     // Unrolled streaming models: the step calls the layer functions directly, copies the output unrolled.
     directStep: kernel === 'unrolled' && view.streaming ? m.layers.reduce((acc, _l, i) => `f_l${i}(${acc})`, 'input(raw)') : '',
     outCopy: Array.from({ length: view.O }, (_, i) => `OUT[${i}] = v[${i}]${view.outWide ? '' : ` - ${INT8_BIAS}`};`),

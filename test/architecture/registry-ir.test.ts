@@ -16,7 +16,7 @@ describe('IR_KINDS', () => {
     expect(Object.keys(bad)).not.toContain('jordan');
     expect(Object.keys(bad)).toHaveLength(LAYER_KINDS.length - 1);
   });
-  test('only the bidirectional layer needs the whole sequence', () => {
-    expect(LAYER_KINDS.filter((k) => !IR_KINDS[k].streams)).toEqual(['bidirectional']);
+  test('only the bidirectional and reverse layers need the whole sequence', () => {
+    expect(LAYER_KINDS.filter((k) => !IR_KINDS[k].streams)).toEqual(['bidirectional', 'reverse']);
   });
 });

@@ -5,6 +5,7 @@
 import { FloatModel, Layer, LayerKind, LayerOf, emptyCell, emptyDense, emptyJordan } from '../../compiler/core/ir/model';
 import { QuantModel } from '../../compiler/core/ir/quant-model';
 import { Rng } from '../../compiler/core/util/rng';
+import { isStreaming } from '../../compiler/layers/ir';
 import { LSM_MAX_FANOUT, LSM_MAX_REFRACTORY, LSM_TRACE_MAX, LSM_V_MAX } from '../../compiler/layers/lsm/ir';
 import { MULT_MAX, SHIFT_MAX } from '../../compiler/core/spec/spec';
 import { createQuantState, runQuant, stepQuant, traceCollector } from '../../compiler/core/reference';
@@ -89,6 +90,10 @@ export const RANDOM_LAYERS: { readonly [K in LayerKind]: { readonly [variant: st
     typical: (I, rng) => liquid(I, rng, false),
     extreme: (I, rng) => liquid(I, rng, true),
   },
+  reverse: {
+    lstm: (I, rng, s) => [filled({ kind: 'reverse', cell: emptyCell('lstm', I, hidden(rng)) }, rng, s)],
+    elman: (I, rng, s) => [filled({ kind: 'reverse', cell: emptyCell('elman', I, hidden(rng), { activation: 'relu' }) }, rng, s)],
+  },
   pool: {
     mean: (I, rng, s) => pooled(I, rng, s, 1, false),
     segmentsAbs: (I, rng, s) => pooled(I, rng, s, 2 + rng.int(3), true),
@@ -108,9 +113,9 @@ export function regressionModel(name: string, features: number, layers: Layer[],
   };
 }
 
-/** The reference's outputs and traces for raw sequences: step by step, or whole sequences for bidirectional models. */
+/** The reference's outputs and traces for raw sequences: step by step, or whole sequences for models with a bidirectional or reverse layer. */
 export function referenceCase(name: string, q: QuantModel, raws: number[][][]): VectorCase {
-  const streaming = !q.layers.some((l) => l.kind === 'bidirectional');
+  const streaming = isStreaming(q);
   const sequences = raws.map((raw) => {
     const { obs, trace } = traceCollector();
     let outputs: Int32Array[];

@@ -68,8 +68,9 @@ test('the vectors cover every layer kind and variant, stay small, and agree with
       for (const o of s.outputs) expect(o.length).toBe(q.outputSize);
     }
     for (const l of q.layers) {
-      const cells = l.kind === 'bidirectional' ? [l.forward, l.backward] : [l];
+      const cells = l.kind === 'bidirectional' ? [l.forward, l.backward] : l.kind === 'reverse' ? [l.cell] : [l];
       if (l.kind === 'bidirectional') kinds.add(`bidirectional-${l.forward.kind}`);
+      if (l.kind === 'reverse') kinds.add(`reverse-${l.cell.kind}`);
       for (const c of cells) {
         if (c.kind === 'elman') kinds.add(`elman-${c.activation}${c.clip ? '-clip' : ''}`);
         else if (c.kind === 'gru') kinds.add(`gru-${c.resetAfter ? 'after' : 'before'}`);
@@ -82,7 +83,7 @@ test('the vectors cover every layer kind and variant, stay small, and agree with
     }
     if (q.layers.filter((l) => l.kind !== 'dense').length > 1) kinds.add('stacked');
   }
-  for (const k of ['elman-tanh', 'elman-relu', 'elman-relu-clip', 'lstm', 'lstm-clip', 'gru-after', 'gru-before', 'bidirectional-lstm', 'bidirectional-gru', 'stacked',
+  for (const k of ['elman-tanh', 'elman-relu', 'elman-relu-clip', 'lstm', 'lstm-clip', 'gru-after', 'gru-before', 'bidirectional-lstm', 'bidirectional-gru', 'reverse-lstm', 'reverse-gru', 'reverse-elman', 'stacked',
     'jordan-none-s16-first', 'jordan-tanh-s8-first', 'jordan-relu-s8-first', 'jordan-sigmoid-s8',
     'dense-none-s16', 'dense-relu-s16', 'dense-tanh-s16', 'dense-sigmoid-s16', 'dense-softmax-s16', 'dense-relu-s8', 'dense-tanh-s8', 'dense-sigmoid-s8']) {
     expect(kinds).toContain(k);

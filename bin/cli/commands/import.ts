@@ -31,12 +31,12 @@ export const importCommand: Command = {
   usage:
     'tinyrnn import MODEL.onnx -o MODEL.tnn [--output NAME] [--bind NAME=T.pb ...] [--name NAME] [--task classification|regression] [--labels A,B,...] [--json]',
   description: [
-    'Maps LSTM, GRU and RNN nodes (forward or bidirectional, layout 0 or 1, stacked), the dense head',
+    'Maps LSTM, GRU and RNN nodes (forward, reverse or bidirectional, layout 0 or 1, stacked), the dense head',
     "(Gemm, MatMul + Add, Relu/Sigmoid/Tanh/Softmax) and the exporters' shape plumbing (folded away)",
     'onto tinyrnn layers, keeping ONNX names in the model metadata. Anything it cannot map exactly is',
     'refused with the node, its op type and attribute, and what is supported.',
     'The first graph output is the model output unless --output names another; per-step outputs give',
-    'a sequence model, a last-step Gather/Slice or the final state Y_h a last-step model.',
+    'a sequence model, a last-step Gather/Slice or the final state Y_h of a forward node a last-step model.',
   ].join('\n'),
   options: {
     out: { type: 'string', short: 'o', arg: 'FILE', help: 'the .tnn float model to write' },

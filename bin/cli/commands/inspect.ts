@@ -37,6 +37,8 @@ function detail(l: Layer): string {
       return poolDetail(l);
     case 'lsm':
       return lsmDetail(l);
+    case 'reverse':
+      return `${l.cell.kind} run backwards in time, ${detail(l.cell)}`;
   }
 }
 

@@ -36,6 +36,8 @@ function layerDetail(l: QLayer): string {
       return poolDetail(l);
     case 'lsm':
       return lsmDetail(l);
+    case 'reverse':
+      return `${l.cell.kind} run backwards in time, ${layerDetail(l.cell)}`;
   }
 }
 

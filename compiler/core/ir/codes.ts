@@ -131,7 +131,7 @@ export const DIAGNOSTIC_CODES = {
   QNT011: 'a liquid state machine after another layer or as the last layer (it reads the model input and needs a readout)',
   // running a model (reference, float inference)
   RUN001: 'an input step has the wrong number of features',
-  RUN002: 'a bidirectional layer cannot run step by step',
+  RUN002: 'a bidirectional or reverse layer cannot run step by step',
   RUN003: 'a sequence has no time steps',
   RUN004: 'a raw input is not an integer in its range',
   // the simulator
@@ -139,7 +139,7 @@ export const DIAGNOSTIC_CODES = {
   SIM002: 'no sample rate: neither the model nor the data give one',
   SIM003: 'the simulator engine is not built into this tinyrnn',
   SIM004: "the data's features differ from the model's inputs",
-  SIM005: 'a model with a bidirectional layer cannot stream sample by sample (its backward half needs the future samples)',
+  SIM005: 'a model with a bidirectional or reverse layer cannot stream sample by sample (its backward direction needs the future samples)',
   SIM010: 'a --fault specification is malformed',
   SIM011: 'more simulated devices than recordings',
   SIM012: 'a bad simulated device count',
@@ -177,7 +177,7 @@ export const DIAGNOSTIC_CODES = {
   TNN114: 'float model: an Elman leak rate is invalid',
   TNN115: 'float model: reservoir parameters are invalid',
   TNN116: 'float model: weights or biases differ from the regenerated reservoir',
-  TNN117: 'a Jordan layer inside a bidirectional layer',
+  TNN117: 'a Jordan (or other non-cell) layer inside a bidirectional or reverse layer',
   TNN118: 'float model: a liquid state machine parameter is out of range',
   TNN200: 'quantised model: not an object or wrong format tag',
   TNN201: 'quantised model: a field is missing or of the wrong type',

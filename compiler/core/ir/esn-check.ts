@@ -38,7 +38,7 @@ export function floatEsnProblems(o: Obj, path: string, inBidirectional: boolean)
       add('TNN114', `${path}.leak`, 'leak rate out of range', o.leak, 'a number in (0, 1], or absent (1)');
     else if (o.activation !== 'tanh')
       add('TNN114', `${path}.leak`, 'a leak rate needs the tanh activation', o.activation, 'activation "tanh"', 'remove the leak, or use tanh');
-    else if (inBidirectional) add('TNN114', `${path}.leak`, 'a leak rate is not supported inside a bidirectional layer', o.leak, 'absent');
+    else if (inBidirectional) add('TNN114', `${path}.leak`, 'a leak rate is not supported inside a bidirectional or reverse layer', o.leak, 'absent');
   }
   if (o.reservoir === undefined) return out;
   const r = o.reservoir;
@@ -57,7 +57,7 @@ export function floatEsnProblems(o: Obj, path: string, inBidirectional: boolean)
       add('TNN115', `${rp}.${k}`, 'reservoir scale is not a positive number', v, 'a finite number > 0');
   }
   if (o.activation !== 'tanh') add('TNN115', rp, 'a reservoir needs the tanh activation', o.activation, 'activation "tanh"');
-  if (inBidirectional) add('TNN115', rp, 'a reservoir is not supported inside a bidirectional layer', undefined, 'no reservoir');
+  if (inBidirectional) add('TNN115', rp, 'a reservoir is not supported inside a bidirectional or reverse layer', undefined, 'no reservoir');
   if (out.length > before) return out;
   const sz = sizes(o);
   const arrays = ['wx', 'wh', 'bx', 'bh'].map((k) => o[k]);
@@ -121,7 +121,7 @@ export function quantEsnProblems(o: Obj, path: string, inBidirectional: boolean)
         'an integer in [1, 32768], or absent (32768)',
       );
     else if (o.activation !== 'tanh') add('TNN204', `${path}.leakQ15`, 'a leak rate needs the tanh activation', o.activation, 'activation "tanh"');
-    else if (inBidirectional) add('TNN204', `${path}.leakQ15`, 'a leak rate is not supported inside a bidirectional layer', o.leakQ15, 'absent');
+    else if (inBidirectional) add('TNN204', `${path}.leakQ15`, 'a leak rate is not supported inside a bidirectional or reverse layer', o.leakQ15, 'absent');
   }
   if (o.reservoir === undefined) return out;
   const r = o.reservoir;
@@ -135,7 +135,7 @@ export function quantEsnProblems(o: Obj, path: string, inBidirectional: boolean)
   if (!isInt(r.densityQ16, 1, 65536))
     add('TNN214', `${rp}.densityQ16`, 'reservoir density is not an integer in range', r.densityQ16, 'an integer in [1, 65536]');
   if (o.activation !== 'tanh') add('TNN204', rp, 'a reservoir needs the tanh activation', o.activation, 'activation "tanh"');
-  if (inBidirectional) add('TNN204', rp, 'a reservoir is not supported inside a bidirectional layer', undefined, 'no reservoir');
+  if (inBidirectional) add('TNN204', rp, 'a reservoir is not supported inside a bidirectional or reverse layer', undefined, 'no reservoir');
   if (out.length > before) return out;
   const sz = sizes(o);
   if (!sz || !isTypedArray<Int8Array>(o.wx, 'Int8Array') || !isTypedArray<Int8Array>(o.wh, 'Int8Array')) return out;

@@ -7,11 +7,13 @@ import type { DenseLayer, QDenseLayer } from '../../layers/dense/ir';
 import type { JordanLayer, QJordanLayer } from '../../layers/jordan/ir';
 import type { PoolLayer, QPoolLayer } from '../../layers/pool/ir';
 import type { LsmLayer, QLsmLayer } from '../../layers/lsm/ir';
+import type { QReverseLayer, ReverseLayer } from '../../layers/reverse/ir';
 
 export type { BidirectionalLayer, CellLayer, QBidirectionalLayer, QCellLayer } from '../../layers/bidirectional/ir';
+export type { QReverseLayer, ReverseLayer } from '../../layers/reverse/ir';
 
 /** Every layer kind a FloatModel may contain. */
-export const LAYER_KINDS = ['elman', 'lstm', 'gru', 'bidirectional', 'dense', 'jordan', 'pool', 'lsm'] as const;
+export const LAYER_KINDS = ['elman', 'lstm', 'gru', 'bidirectional', 'dense', 'jordan', 'pool', 'lsm', 'reverse'] as const;
 export type LayerKind = (typeof LAYER_KINDS)[number];
 
 /** True for a known layer kind (a decoded file's `kind` field is checked with this). */
@@ -19,8 +21,8 @@ export function isLayerKind(k: unknown): k is LayerKind {
   return (LAYER_KINDS as readonly unknown[]).includes(k);
 }
 
-export type Layer = CellLayer | BidirectionalLayer | DenseLayer | JordanLayer | PoolLayer | LsmLayer;
-export type QLayer = QCellLayer | QBidirectionalLayer | QDenseLayer | QJordanLayer | QPoolLayer | QLsmLayer;
+export type Layer = CellLayer | BidirectionalLayer | DenseLayer | JordanLayer | PoolLayer | LsmLayer | ReverseLayer;
+export type QLayer = QCellLayer | QBidirectionalLayer | QDenseLayer | QJordanLayer | QPoolLayer | QLsmLayer | QReverseLayer;
 
 /** The float layer of one kind. */
 export type LayerOf<K extends LayerKind> = Extract<Layer, { kind: K }>;

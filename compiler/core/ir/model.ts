@@ -26,7 +26,7 @@ export { JORDAN_OUT_ACTIVATIONS } from '../../layers/jordan/ir';
 export type { JordanLayer, JordanOutActivation } from '../../layers/jordan/ir';
 export type { PoolLayer } from '../../layers/pool/ir';
 export { LAYER_KINDS } from './kinds';
-export type { BidirectionalLayer, CellLayer, KindRegistry, Layer, LayerKind, LayerOf } from './kinds';
+export type { BidirectionalLayer, CellLayer, KindRegistry, Layer, LayerKind, LayerOf, ReverseLayer } from './kinds';
 export { isStreaming, layerInputSize, layerOutputSize, layerParamCount } from '../../layers/ir';
 export type { LayerShape } from '../../layers/ir';
 export { assertNever } from './errors';
@@ -76,7 +76,7 @@ export function modelOutputSize(m: FloatModel): number {
   return last ? layerOutputSize(last) : m.inputSize;
 }
 
-/** True when a layer needs the whole sequence (a bidirectional layer): the model cannot stream. */
+/** True when a layer needs the whole sequence (a bidirectional or reverse layer): the model cannot stream. */
 export function isBidirectional(m: { layers: { kind: LayerKind }[] }): boolean {
   return !isStreaming(m);
 }

@@ -21,7 +21,7 @@
 import { Diagnostic, DiagnosticCode, TinyrnnError, isPlainObject } from './errors';
 import { QUANT_SPEC_VERSION, RAW_OFFSET_MAX, INPUT_BIAS_MAX, INT32_MAX, MULT_MAX, SHIFT_MAX, TABLE_SIZE } from '../spec/spec';
 import { Checker } from './quant-check';
-import { QLayer, isLayerKind } from './kinds';
+import { LAYER_KINDS, QLayer, isLayerKind } from './kinds';
 import { QuantModel } from './quant-types';
 import { IR_KINDS, irOf, lastOutputType, layerInputSize, layerOutputSize } from '../../layers/ir';
 import { checkMeta, checkQuantDoc } from './meta-check';
@@ -144,7 +144,7 @@ export function quantModelProblems(m: unknown): Diagnostic[] {
       return;
     }
     if (!isLayerKind(l.kind)) {
-      c.add('TNN203', `${path}.kind`, 'unknown layer kind', l.kind, 'elman, lstm, gru, bidirectional, dense or jordan');
+      c.add('TNN203', `${path}.kind`, 'unknown layer kind', l.kind, LAYER_KINDS.join(', '));
       width = undefined;
       return;
     }

@@ -16,7 +16,7 @@ export { QDENSE_ACTIVATIONS } from '../../layers/dense/ir';
 export type { QDenseActivation, QDenseLayer } from '../../layers/dense/ir';
 export type { QJordanLayer } from '../../layers/jordan/ir';
 export type { QPoolLayer } from '../../layers/pool/ir';
-export type { QBidirectionalLayer, QCellLayer, QLayer, QLayerOf } from './kinds';
+export type { QBidirectionalLayer, QCellLayer, QLayer, QLayerOf, QReverseLayer } from './kinds';
 export type { QOutputType };
 export type QCellKind = CellKind;
 

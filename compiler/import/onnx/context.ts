@@ -206,11 +206,11 @@ export class ImportContext {
     if (v.mode === 'cell') {
       this.nodeFail(n, 'ONNX018', `input ${k} is an LSTM cell state (Y_c), which is not a layer output in tinyrnn`, { hint: 'use the hidden state Y or Y_h' });
     }
-    if (v.mode === 'final-bidir') {
+    if (v.mode === 'final-bidir' || v.mode === 'final-reverse') {
       this.nodeFail(
         n,
         'ONNX018',
-        `input ${k} is the final state of a bidirectional node (Y_h): its backward half is the state after the first time step, which tinyrnn layers do not output`,
+        `input ${k} is the final state of a ${v.mode === 'final-bidir' ? 'bidirectional' : 'reverse'} node (Y_h): its reverse direction's part is the state after the first time step, which tinyrnn layers do not output`,
         {
           hint: 'use Y (per step outputs) and take its last step, e.g. output[:, -1] in PyTorch',
         },

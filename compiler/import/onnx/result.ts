@@ -2,7 +2,7 @@
 // through at least one recurrent node; it becomes a FloatModel with the ONNX provenance in
 // meta.extra, its task and labels, and the input normalisation found before the first layer.
 
-import { FloatModel, Layer, Task, isCellLayer, layerOutputSize } from '../../core/ir/model';
+import { FloatModel, Layer, Task, isCellLayer, layerInputSize, layerOutputSize } from '../../core/ir/model';
 import { endsInSoftmax } from '../../core/ir/kinds';
 import { validateFloatModel } from '../../core/ir/validate';
 import { ImportContext } from './context';
@@ -18,7 +18,7 @@ function defaultName(graph: string, source: string | undefined): string {
 }
 
 function layerInputSizeOf(l: Layer): number {
-  return l.kind === 'bidirectional' ? l.forward.inputSize : l.inputSize;
+  return layerInputSize(l);
 }
 
 /** The output value as model data the IR can express, or a coded refusal. */
@@ -34,10 +34,11 @@ function checkOutput(cx: ImportContext, outName: string, v: Value): ActValue {
       expected: 'a hidden state or a layer output',
       hint: 'import another output: --output NAME',
     });
-  if (v.mode === 'final-bidir') {
-    cx.fail('ONNX018', where0, 'the output is the final state (Y_h) of a bidirectional node', {
+  if (v.mode === 'final-bidir' || v.mode === 'final-reverse') {
+    const node = v.mode === 'final-bidir' ? 'a bidirectional node' : 'a reverse node';
+    cx.fail('ONNX018', where0, `the output is the final state (Y_h) of ${node}`, {
       expected: 'per-step outputs or their last step',
-      hint: 'the backward half of Y_h is its state after the first time step; export Y and take its last step instead',
+      hint: 'a reverse direction ends in its state after the first time step; export Y and take its last step instead',
     });
   }
   if (v.layers.length === 0) cx.fail('ONNX018', where0, 'the output is the model input itself', { expected: 'an output computed by at least one layer' });
@@ -51,7 +52,7 @@ function checkOutput(cx: ImportContext, outName: string, v: Value): ActValue {
   if (layerOutputSize(lastLayer) !== width) {
     cx.fail('ONNX013', where0, `the output has ${width} features but the last layer gives ${layerOutputSize(lastLayer)}`);
   }
-  if (!v.layers.some(isCellLayer) && !v.layers.some((l) => l.kind === 'bidirectional')) {
+  if (!v.layers.some((l) => isCellLayer(l) || l.kind === 'bidirectional' || l.kind === 'reverse')) {
     cx.fail('ONNX018', where0, 'the output does not pass through a recurrent node', { expected: 'at least one LSTM, GRU or RNN node' });
   }
   return v;

@@ -53,6 +53,7 @@ export type ActMode =
   | 'sequence' // every time step
   | 'last' // the last time step only
   | 'final-bidir' // final states of both directions (Y_h of a bidirectional node): no IR equivalent
+  | 'final-reverse' // the final state of a reverse node (Y_h: its output at the first step): no IR equivalent
   | 'cell'; // an LSTM cell state (Y_c): not a layer output in the IR
 
 export interface ActValue {

@@ -10,10 +10,11 @@ import { lstmCell } from '../lstm/c';
 
 const CELLS: { readonly [K in CellKind]: CellC<K> } = { elman: elmanCell, lstm: lstmCell, gru: gruCell };
 
-/** A half's cell with the C part of its kind (both halves have one kind). */
-const half = (c: CellView) => ({ spec: CELLS[c.kind] as CellC<CellKind>, cell: c as CellOf<CellKind> });
+/** A half's (or a reverse layer's) cell with the C part of its kind (both halves have one kind). */
+export const half = (c: CellView) => ({ spec: CELLS[c.kind] as CellC<CellKind>, cell: c as CellOf<CellKind> });
 
-function memory(cells: CellView[], index: number, ctx: MemoryContext): LayerMemory {
+/** The state of the layer's cells, side by side, and the scratch the largest needs. */
+export function cellsMemory(cells: CellView[], index: number, ctx: MemoryContext): LayerMemory {
   const parts = cells.map((c) => cellMemory(half(c).spec, half(c).cell, index, ctx));
   return { state: parts.flatMap((p) => p.state), scratch: [], needs: maxNeeds(parts.map((p) => p.needs)), resets: parts.flatMap((p) => p.resets) };
 }
@@ -21,7 +22,7 @@ function memory(cells: CellView[], index: number, ctx: MemoryContext): LayerMemo
 export const bidirectional: CHooks<'bidirectional'> = {
   rowSets: (l) => l.cells.map((c) => cellRows(half(c).cell, l.index)),
   reservoirs: (l) => l.cells.flatMap((c) => cellReservoirs(half(c).spec, half(c).cell, l.index)),
-  memory: (l, ctx) => memory(l.cells, l.index, ctx),
+  memory: (l, ctx) => cellsMemory(l.cells, l.index, ctx),
   descriptors: (l, ctx) => l.cells.map((c) => cellDescriptor(half(c).spec, half(c).cell, l.index, ctx)),
   step: null,
   sequence: (l, ctx, xin, dst) => {

@@ -12,8 +12,8 @@ import { gru } from '../gru/espruino';
 /** The hooks of the cell kinds a bidirectional layer wraps. */
 const CELLS: { readonly [K in QCellLayer['kind']]: EspruinoHooks<QLayerOf<K>> } = { elman, lstm, gru };
 
-/** The hooks of a half's cell kind (typed for that kind, so they take l). */
-function cellHooks(l: QCellLayer): EspruinoHooks<QCellLayer> {
+/** The hooks of a half's (or a reverse layer's) cell kind (typed for that kind, so they take l). */
+export function cellHooks(l: QCellLayer): EspruinoHooks<QCellLayer> {
   return CELLS[l.kind];
 }
 

@@ -38,7 +38,7 @@ export function cellIr(l: { kind: CellKind }): IrHooks<CellLayer, QCellLayer> {
   return CELL_IR[l.kind] as IrHooks<CellLayer, QCellLayer>;
 }
 
-const isCellKind = (k: unknown): k is CellKind => (CELL_KINDS as readonly unknown[]).includes(k);
+export const isCellKind = (k: unknown): k is CellKind => (CELL_KINDS as readonly unknown[]).includes(k);
 
 function validate(c: FloatChecker, l: Record<string, unknown>, path: string, width: number | undefined, nested: NestedFloatCheck): number | undefined {
   if (!isPlainObject(l.forward) || !isPlainObject(l.backward)) {
@@ -74,8 +74,8 @@ function validate(c: FloatChecker, l: Record<string, unknown>, path: string, wid
   return hf !== undefined && hb !== undefined ? hf + hb : undefined;
 }
 
-/** Checks one quantised half: an object with a cell kind, then that cell's fields. */
-function checkHalf(c: Checker, o: unknown, path: string, width: number | undefined): QCellFound & { kind?: CellKind } {
+/** Checks one quantised half (or a reverse layer's cell): an object with a cell kind, then that cell's fields. */
+export function checkHalf(c: Checker, o: unknown, path: string, width: number | undefined): QCellFound & { kind?: CellKind } {
   if (!isPlainObject(o)) {
     c.add('TNN201', path, 'layer is not an object', o);
     return {};

@@ -13,14 +13,19 @@ import { lstmCell } from '../lstm/quant';
 
 const CELLS: { readonly [K in CellKind]: CellQuantHooks<K> } = { elman: elmanCell, lstm: lstmCell, gru: gruCell };
 
-function cellHooks<K extends CellKind>(kind: K): CellQuantHooks<K> {
+/** The quantisation hooks of a cell kind (shared with the reverse layer). */
+export function cellHooks<K extends CellKind>(kind: K): CellQuantHooks<K> {
   return CELLS[kind];
 }
 
-/** One half's context: its JSON path and its calibration keys. */
-function half(ctx: LayerQuantContext, field: 'forward' | 'backward'): LayerQuantContext {
-  const prefix = field === 'forward' ? 'fwd.' : 'bwd.';
+/** A nested cell's context: its JSON path (the layer's + field) and its calibration keys (prefix + the cell's key). */
+export function nestedContext(ctx: LayerQuantContext, field: string, prefix: 'fwd.' | 'bwd.'): LayerQuantContext {
   return { ...ctx, path: `${ctx.path}.${field}`, stat: (k) => ctx.stat(`${prefix}${k}`) };
+}
+
+/** One half's context. */
+function half(ctx: LayerQuantContext, field: 'forward' | 'backward'): LayerQuantContext {
+  return nestedContext(ctx, field, field === 'forward' ? 'fwd.' : 'bwd.');
 }
 
 function quantizeHalf(ctx: LayerQuantContext, c: CellLayer, hQ: QParams) {

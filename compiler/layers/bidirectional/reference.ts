@@ -4,7 +4,7 @@
 // Legend: T steps, H hidden (per half).
 import { TinyrnnError } from '../../core/ir/errors';
 import type { QTables } from '../../core/ir/quant-types';
-import type { Obs, RefHooks } from '../../core/reference/kernel';
+import type { Obs, ObsAt, RefHooks } from '../../core/reference/kernel';
 import { CellKind } from '../cell/ir';
 import { CellStepQ, QCellState, newCellState } from '../cell/reference';
 import { elmanStepQ } from '../elman/reference';
@@ -19,13 +19,30 @@ export function cellStepQ(l: QCellLayer, tables: QTables, x: ArrayLike<number>, 
   return (CELL_STEP[l.kind] as CellStepQ<QCellLayer>)(l, tables, x, st, obs);
 }
 
-function run(l: QBidirectionalLayer, tables: QTables, seq: ArrayLike<number>[], obsAt: (t: number, prefix?: string) => Obs): Int8Array[] {
-  const T = seq.length;
+/** A cell over t = T-1..0 from reset state: its h8 at every step (trace keys prefixed "bwd."). */
+export function runBackward(c: QCellLayer, tables: QTables, seq: ArrayLike<number>[], obsAt: ObsAt): Int8Array[] {
+  const st = newCellState(c);
+  const out: Int8Array[] = new Array(seq.length);
+  for (let t = seq.length - 1; t >= 0; t--) out[t] = cellStepQ(c, tables, seq[t], st, obsAt(t, 'bwd.'));
+  return out;
+}
+
+/** The streaming step of a layer that needs the whole sequence (what: the layer, e.g. "a bidirectional layer"): RUN002. */
+export function wholeSequenceStep(what: string): RefHooks<unknown, null>['step'] {
+  return (_l, _tables, _x, _st, _obs, path) => {
+    throw new TinyrnnError({
+      code: 'RUN002',
+      path,
+      message: `${what} cannot run step by step`,
+      hint: 'it runs backwards in time and needs the whole sequence: use a whole-sequence run (runQuant)',
+    });
+  };
+}
+
+function run(l: QBidirectionalLayer, tables: QTables, seq: ArrayLike<number>[], obsAt: ObsAt): Int8Array[] {
   const sf = newCellState(l.forward);
-  const sb = newCellState(l.backward);
   const fwd = seq.map((v, t) => cellStepQ(l.forward, tables, v, sf, obsAt(t, 'fwd.')));
-  const bwd: Int8Array[] = new Array(T);
-  for (let t = T - 1; t >= 0; t--) bwd[t] = cellStepQ(l.backward, tables, seq[t], sb, obsAt(t, 'bwd.'));
+  const bwd = runBackward(l.backward, tables, seq, obsAt);
   const Hf = l.forward.hidden;
   return fwd.map((f, t) => {
     const o = new Int8Array(Hf + l.backward.hidden);
@@ -38,13 +55,6 @@ function run(l: QBidirectionalLayer, tables: QTables, seq: ArrayLike<number>[], 
 export const reference: RefHooks<QBidirectionalLayer, null> = {
   newState: () => null,
   reset: () => undefined,
-  step: (_l, _tables, _x, _st, _obs, path) => {
-    throw new TinyrnnError({
-      code: 'RUN002',
-      path,
-      message: 'a bidirectional layer cannot run step by step',
-      hint: 'its backward half needs the whole sequence: use a whole-sequence run (runQuant)',
-    });
-  },
+  step: wholeSequenceStep('a bidirectional layer'),
   run,
 };

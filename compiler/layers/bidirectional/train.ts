@@ -11,7 +11,8 @@ import { lstmCellTrain } from '../lstm/train';
 
 const CELL_TRAIN: { readonly [K in CellKind]: CellTrainHooks<LayerOf<K>> } = { elman: elmanCellTrain, lstm: lstmCellTrain, gru: gruCellTrain };
 
-function cellTrain<K extends CellKind>(kind: K): CellTrainHooks<LayerOf<K>> {
+/** The training hooks of a cell kind (shared with the reverse layer). */
+export function cellTrain<K extends CellKind>(kind: K): CellTrainHooks<LayerOf<K>> {
   return CELL_TRAIN[kind];
 }
 

@@ -56,8 +56,8 @@ export interface QElmanLayer extends QCellCommon {
   reservoir?: { seed: number; densityQ16: number };
 }
 
-/** A bidirectional half is checked with the same hooks; its path ends in .forward or .backward. */
-const inBidirectional = (path: string): boolean => /\.(forward|backward)$/.test(path);
+/** A bidirectional half or a reverse layer's cell is checked with the same hooks; its path ends in .forward, .backward or .cell. */
+const inBidirectional = (path: string): boolean => /\.(forward|backward|cell)$/.test(path);
 
 function validate(c: FloatChecker, o: Record<string, unknown>, path: string, width: number | undefined): number | undefined {
   const H = validateCellCommon(c, o, path, width, 'elman');

@@ -152,7 +152,7 @@ describe('ONNX010 operators tinyrnn does not map', () => {
 
 describe('ONNX011 unsupported attribute values', () => {
   test.each([
-    ['direction reverse', [A.i('hidden_size', H), A.s('direction', 'reverse')], 'direction', 'reverse'],
+    ['direction sideways', [A.i('hidden_size', H), A.s('direction', 'sideways')], 'direction', 'sideways'],
     ['hard sigmoid gates', [A.i('hidden_size', H), A.strings('activations', ['HardSigmoid', 'Tanh', 'Tanh'])], 'activations', 'HardSigmoid,Tanh,Tanh'],
     ['coupled input/forget gates', [A.i('hidden_size', H), A.i('input_forget', 1)], 'input_forget', 1],
     ['layout 2', [A.i('hidden_size', H), A.i('layout', 2)], 'layout', 2],

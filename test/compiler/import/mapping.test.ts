@@ -636,3 +636,38 @@ test('a dense layer on the raw input before the recurrent layer (MatMul + Add + 
   const out = runFloat(m, seqOf(X, 0, T, N, I, 1)).output;
   for (let t = 0; t < T; t++) expectNear(out[t], ref.Y.subarray((t * N + 1) * H, (t * N + 2) * H), `Y t=${t}`);
 });
+
+test('stacked LSTM -> reverse GRU (reset before, clip) -> reverse RNN (Relu): reverse layers inside a stack, Y per step', () => {
+  const I = 3;
+  const [H0, H1, H2] = [4, 3, 5];
+  const s0 = spec('LSTM', I, H0, 70);
+  const s1 = spec('GRU', H0, H1, 80, { direction: 'reverse', linearBeforeReset: 0, clip: Math.fround(0.9) });
+  const s2 = spec('RNN', H1, H2, 90, { direction: 'reverse', rnnAct: 'Relu' });
+  const parts = [recurrentParts(s0, I, 'l0.'), recurrentParts(s1, H0, 'l1.'), recurrentParts(s2, H1, 'l2.')];
+  const bytes = buildModel({
+    opset: 13,
+    nodes: [
+      node('LSTM', ['X', 'l0.W', 'l0.R', 'l0.B'], ['Y0'], parts[0].attrs, 'lstm0'),
+      node('Squeeze', ['Y0', 'ax1'], ['Y0s']),
+      node('GRU', ['Y0s', 'l1.W', 'l1.R', 'l1.B'], ['Y1'], parts[1].attrs, 'gru1'),
+      node('Squeeze', ['Y1', 'ax1'], ['Y1s']),
+      node('RNN', ['Y1s', 'l2.W', 'l2.R', 'l2.B'], ['Y2'], parts[2].attrs, 'rnn2'),
+      node('Squeeze', ['Y2', 'ax1'], ['out']),
+    ],
+    inits: [...parts.flatMap((p) => p.inits), itensor('ax1', [1], [1])],
+    inputs: [vinfo('X', ['T', 'N', I])],
+    outputs: [vinfo('out')],
+  });
+  const { model } = importOnnx(bytes);
+  expect(model.layers.map((l) => (l.kind === 'reverse' ? `reverse ${l.cell.kind}` : l.kind))).toEqual(['lstm', 'reverse gru', 'reverse elman']);
+  expect(model.layers[1].kind === 'reverse' && model.layers[1].name).toBe('gru1');
+  expect(model.output).toBe('sequence');
+  const X = randomF32(T * N * I, 9, 1.5);
+  const y0 = onnxRecurrent(s0, X, T, N, I).Y;
+  const y1 = onnxRecurrent(s1, y0, T, N, H0).Y;
+  const y2 = onnxRecurrent(s2, y1, T, N, H1).Y; // (T,1,N,H2)
+  for (let n = 0; n < N; n++) {
+    const r = runFloat(model, seqOf(X, 0, T, N, I, n));
+    for (let t = 0; t < T; t++) expectNear(r.output[t], y2.subarray((t * N + n) * H2, (t * N + n + 1) * H2), `Y t=${t} n=${n}`);
+  }
+});

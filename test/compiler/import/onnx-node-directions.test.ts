@@ -1,9 +1,9 @@
 // Reverse and bidirectional RNN, GRU and LSTM node tests in ONNX's backend-test format
 // (test/fixtures/onnx-node, written by make_node_tests.py with PyTorch's outputs). Every expected
 // output agrees with the ONNX-spec oracle (onnx-ref.ts) at upstream's tolerance (rtol 1e-3, atol
-// 1e-7); a bidirectional node's Y imports and reproduces them. What the IR cannot express yet is
-// refused with its code: a reverse-only layer (ONNX011) and a bidirectional Y_h or an LSTM Y_c
-// as the model output (ONNX018).
+// 1e-7); a reverse node's Y imports as a reverse layer, a bidirectional node's as a bidirectional
+// layer, and both reproduce them. What the IR cannot express yet is refused with its code: a
+// reverse or bidirectional Y_h or an LSTM Y_c as the model output (ONNX018).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { OnnxTensor, decodeOnnx, decodeOnnxTensor } from '../../../compiler/import/onnx/codec';
@@ -48,26 +48,21 @@ describe.each(TESTS)('%s', (name) => {
     });
   });
 
-  if (direction === 'reverse') {
-    test('a reverse-only layer is refused (ONNX011) until the IR has one', () => {
-      expect(() => importOnnx(bytes, { bind })).toThrow(/ONNX011: node 0 .*\(\w+\)\.direction: direction "reverse" is not supported/);
-    });
-    return;
-  }
+  const D = direction === 'bidirectional' ? 2 : 1;
 
-  test('Y imports as one bidirectional layer and reproduces the expected outputs', () => {
+  test(`Y imports as one ${direction} layer and reproduces the expected outputs`, () => {
     const m = importOnnx(bytes, { bind }).model;
-    expect(m.layers.map((l) => l.kind)).toEqual(['bidirectional']);
+    expect(m.layers.map((l) => l.kind)).toEqual([direction]);
     expect(m.output).toBe('sequence');
-    const Y = outputs[0]; // (T, 2, N, H)
+    const Y = outputs[0]; // (T, D, N, H)
     let checked = 0;
     for (let n = 0; n < N; n++) {
       const seq = Array.from({ length: T }, (_, t) => Array.from(X.data.subarray((t * N + n) * I, (t * N + n + 1) * I)));
-      const out = runFloat(m, seq).output; // (T)(2H): forward then backward
+      const out = runFloat(m, seq).output; // (T)(D*H): forward then backward
       for (let t = 0; t < T; t++)
-        for (let d = 0; d < 2; d++)
+        for (let d = 0; d < D; d++)
           for (let j = 0; j < H; j++) {
-            const want = Y.data[((t * 2 + d) * N + n) * H + j];
+            const want = Y.data[((t * D + d) * N + n) * H + j];
             if (!close(out[t][d * H + j], want)) throw new Error(`Y t=${t} d=${d} n=${n} j=${j}: got ${out[t][d * H + j]}, want ${want}`);
             checked++;
           }

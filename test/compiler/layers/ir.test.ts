@@ -14,7 +14,13 @@ const models = goldenCases().map((c) => {
 
 const cellStateBytes = (l: QLayer): number | undefined => {
   const halves =
-    l.kind === 'bidirectional' ? [l.forward, l.backward] : l.kind === 'dense' || l.kind === 'jordan' || l.kind === 'pool' || l.kind === 'lsm' ? [] : [l];
+    l.kind === 'bidirectional'
+      ? [l.forward, l.backward]
+      : l.kind === 'reverse'
+        ? [l.cell]
+        : l.kind === 'dense' || l.kind === 'jordan' || l.kind === 'pool' || l.kind === 'lsm'
+          ? []
+          : [l];
   if (!halves.length) return undefined;
   return halves.reduce((n, h) => Object.values(newCellState(h)).reduce((m, a) => m + (a as Int8Array).byteLength, n), 0);
 };
@@ -29,10 +35,9 @@ describe.each(models)('%s', (_name, q, raw) => {
     for (const l of q.layers) {
       const arrays = irOf(l).arrays(l);
       for (const a of arrays) {
-        const owner = (a.part === 'f' ? (l as { forward: object }).forward : a.part === 'b' ? (l as { backward: object }).backward : l) as Record<
-          string,
-          unknown
-        >;
+        const owner = (
+          a.part === 'f' ? (l as { forward: object }).forward : a.part === 'b' ? (l.kind === 'reverse' ? l.cell : (l as { backward: object }).backward) : l
+        ) as Record<string, unknown>;
         expect(a.values).toBe(owner[a.field]);
       }
       expect(arrays.reduce((n, a) => n + a.values.length * ELEM[a.type], 0)).toBe(qLayerBytes(l));

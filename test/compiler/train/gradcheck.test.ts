@@ -2,7 +2,7 @@
 // float64 loss, for every cell kind and variant, stacked and bidirectional layers, dense layers,
 // both losses, per-step and last-step outputs, dropout, and a carried (truncated-BPTT) state.
 import { lossAndGradient, worstRelativeError } from '../../helpers/gradcheck';
-import { CellKind, DenseActivation, FloatModel, Layer, OutputMode, emptyDense } from '../../../compiler/core/ir/model';
+import { CellKind, DenseActivation, FloatModel, Layer, OutputMode, emptyDense, isCellLayer } from '../../../compiler/core/ir/model';
 import { buildModel } from '../../../compiler/train/init';
 import { LossKind, Net } from '../../../compiler/train/net';
 import { Rng } from '../../../compiler/core/util/rng';
@@ -14,6 +14,8 @@ interface Case {
   resetAfter?: boolean;
   layers?: number;
   bidirectional?: boolean;
+  /** The first recurrent layer runs backwards in time (a reverse layer). */
+  reverseFirst?: boolean;
   dense?: number[];
   denseAct?: DenseActivation;
   headAct?: DenseActivation;
@@ -60,6 +62,8 @@ function makeModel(c: Case, seed: number): FloatModel {
     if (l.kind === 'bidirectional') {
       visit(l.forward);
       visit(l.backward);
+    } else if (l.kind === 'reverse') {
+      visit(l.cell);
     } else if (l.kind === 'dense') {
       fill(l.w, 0.6);
       fill(l.b, 0.3);
@@ -80,6 +84,8 @@ function makeModel(c: Case, seed: number): FloatModel {
     const head = m.layers[m.layers.length - 1];
     if (head.kind === 'dense') head.activation = c.headAct;
   }
+  const first = m.layers[0];
+  if (c.reverseFirst && isCellLayer(first)) m.layers[0] = { kind: 'reverse', cell: first };
   return m;
 }
 
@@ -106,6 +112,9 @@ const CASES: Case[] = [
   { name: 'bidirectional lstm, CE last', cell: 'lstm', bidirectional: true, loss: 'ce', output: 'last' },
   { name: 'bidirectional gru reset-before x2, CE per step', cell: 'gru', resetAfter: false, bidirectional: true, layers: 2, loss: 'ce', output: 'sequence' },
   { name: 'bidirectional elman, MSE per step', cell: 'elman', bidirectional: true, loss: 'mse', output: 'sequence' },
+  { name: 'reverse lstm, CE last', cell: 'lstm', reverseFirst: true, loss: 'ce', output: 'last' },
+  { name: 'reverse gru -> gru, MSE per step', cell: 'gru', reverseFirst: true, layers: 2, loss: 'mse', output: 'sequence' },
+  { name: 'reverse elman relu, MSE per step', cell: 'elman', activation: 'relu', reverseFirst: true, loss: 'mse', output: 'sequence' },
   { name: 'dense tanh layers + head, CE last', cell: 'lstm', dense: [5, 4], denseAct: 'tanh', loss: 'ce', output: 'last' },
   { name: 'dense sigmoid + tanh head, MSE per step', cell: 'gru', dense: [5], denseAct: 'sigmoid', headAct: 'tanh', loss: 'mse', output: 'sequence' },
   { name: 'dense relu + sigmoid head, MSE last', cell: 'elman', dense: [6], loss: 'mse', headAct: 'sigmoid', output: 'last' },

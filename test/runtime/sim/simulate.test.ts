@@ -267,6 +267,8 @@ describe('input checks', () => {
     expect(e.message).toMatch(/1 features \(value\), the model takes 3 \(ax, ay, az\)/);
     const bidir = path.resolve(__dirname, '..', '..', 'vectors', 'bidir_lstm_h3', 'model.q.tnn');
     expect((await simErr(simulate({ modelFile: bidir, board: 'NRF52840', engine: 'reference', data: 'builtin:gestures?n=1' }))).code).toBe('SIM005');
+    const reverse = path.resolve(__dirname, '..', '..', 'vectors', 'reverse_lstm_h4', 'model.q.tnn');
+    expect((await simErr(simulate({ modelFile: reverse, board: 'NRF52840', engine: 'reference', data: 'builtin:gestures?n=1' }))).code).toBe('SIM005');
     expect((await simErr(simulate({ modelFile: file, board: 'NOPE', engine: 'reference', data: GESTURE_STREAM }))).code).toBe('BOARD001');
   });
 });

@@ -37,7 +37,9 @@ test('the report adds up: per-layer rows, totals, MACs', () => {
               ? 0
               : l.kind === 'bidirectional'
                 ? l.forward.wx.length + l.forward.wh.length + l.backward.wx.length + l.backward.wh.length
-                : l.wx.length + l.wh.length),
+                : l.kind === 'reverse'
+                  ? l.cell.wx.length + l.cell.wh.length
+                  : l.wx.length + l.wh.length),
       0,
     );
     const saved = c.model.layers.reduce((s, l) => s + (l.kind === 'elman' && l.reservoir ? l.hidden * l.hidden + l.hidden * l.inputSize : 0), 0);

@@ -95,13 +95,15 @@ test('the golden vectors cover every layer kind and the edge cases', () => {
       c.model.layers.map((l) =>
         l.kind === 'bidirectional'
           ? `bidirectional ${l.forward.kind}`
-          : l.kind === 'dense'
-            ? `dense ${l.activation}`
-            : l.kind === 'gru'
-              ? `gru ${l.resetAfter ? 'after' : 'before'}`
-              : l.kind === 'elman'
-                ? `elman ${l.activation}`
-                : l.kind,
+          : l.kind === 'reverse'
+            ? `reverse ${l.cell.kind}`
+            : l.kind === 'dense'
+              ? `dense ${l.activation}`
+              : l.kind === 'gru'
+                ? `gru ${l.resetAfter ? 'after' : 'before'}`
+                : l.kind === 'elman'
+                  ? `elman ${l.activation}`
+                  : l.kind,
       ),
     ),
   );
@@ -120,6 +122,9 @@ test('the golden vectors cover every layer kind and the edge cases', () => {
     'gru before',
     'bidirectional lstm',
     'bidirectional gru',
+    'reverse lstm',
+    'reverse gru',
+    'reverse elman',
     'dense none',
     'dense relu',
     'dense tanh',

@@ -12,8 +12,12 @@ const bangle2 = findBoard('BANGLEJS2');
 
 describe('golden vectors, bit for bit', () => {
   test('there are golden vectors for every layer kind', () => {
-    const kinds = new Set(cases.flatMap((c) => c.model.layers.map((l) => (l.kind === 'bidirectional' ? `bi-${l.forward.kind}` : l.kind))));
-    for (const k of ['elman', 'lstm', 'gru', 'dense', 'bi-lstm', 'bi-gru']) expect(kinds).toContain(k);
+    const kinds = new Set(
+      cases.flatMap((c) =>
+        c.model.layers.map((l) => (l.kind === 'bidirectional' ? `bi-${l.forward.kind}` : l.kind === 'reverse' ? `rev-${l.cell.kind}` : l.kind)),
+      ),
+    );
+    for (const k of ['elman', 'lstm', 'gru', 'dense', 'bi-lstm', 'bi-gru', 'rev-lstm', 'rev-gru', 'rev-elman']) expect(kinds).toContain(k);
   });
 
   for (const c of cases) {

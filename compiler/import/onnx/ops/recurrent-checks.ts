@@ -22,21 +22,15 @@ const DEFAULT_ACTS: Record<RecurrentOp, string[]> = { LSTM: ['Sigmoid', 'Tanh', 
 /** Gate blocks per direction. */
 export const GATES: Record<RecurrentOp, number> = { LSTM: 4, GRU: 3, RNN: 1 };
 
-/** The number of directions (1 forward, 2 bidirectional). */
-export function directions(cx: ImportContext, n: OnnxNode): 1 | 2 {
+export type Direction = 'forward' | 'reverse' | 'bidirectional';
+
+/** The node's direction and its number of directions D (1 forward or reverse, 2 bidirectional). */
+export function directions(cx: ImportContext, n: OnnxNode): { direction: Direction; D: 1 | 2 } {
   const direction = cx.attrStr(n, 'direction', 'forward');
-  if (direction === 'reverse') {
-    cx.nodeFail(n, 'ONNX011', 'direction "reverse" is not supported: a tinyrnn layer runs forwards, or both ways as a bidirectional layer', {
-      attr: 'direction',
-      value: direction,
-      expected: 'forward or bidirectional',
-      hint: 'a reverse-only layer would need the input sequence reversed on the device; re-export with a forward or bidirectional layer',
-    });
+  if (direction !== 'forward' && direction !== 'reverse' && direction !== 'bidirectional') {
+    cx.nodeFail(n, 'ONNX011', 'unknown direction', { attr: 'direction', value: direction, expected: 'forward, reverse or bidirectional' });
   }
-  if (direction !== 'forward' && direction !== 'bidirectional') {
-    cx.nodeFail(n, 'ONNX011', 'unknown direction', { attr: 'direction', value: direction, expected: 'forward or bidirectional' });
-  }
-  return direction === 'bidirectional' ? 2 : 1;
+  return { direction, D: direction === 'bidirectional' ? 2 : 1 };
 }
 
 export function layoutAttr(cx: ImportContext, n: OnnxNode): 0 | 1 {

@@ -1,6 +1,7 @@
-// LSTM, GRU, RNN: one ONNX recurrent node becomes one IR layer (a cell, or a bidirectional pair
-// of cells) appended to the data's layers. Outputs: Y (every step), Y_h (the last step of a
-// forward node; both directions' final states of a bidirectional one), Y_c (an LSTM's cell state).
+// LSTM, GRU, RNN: one ONNX recurrent node becomes one IR layer (a cell, a reverse layer, or a
+// bidirectional pair of cells) appended to the data's layers. Outputs: Y (every step), Y_h (the
+// last step of a forward node; the state after the first step of a reverse one; both directions'
+// final states of a bidirectional one), Y_c (an LSTM's cell state).
 //
 // Legend: T steps, B batch, I layer input, H hidden, G gates, D directions.
 
@@ -18,6 +19,7 @@ import {
   checkInitialStates,
   checkSequenceLens,
   checkWeights,
+  Direction,
   directions,
   elmanActivation,
   layoutAttr,
@@ -28,6 +30,8 @@ const GRU_FROM_ONNX = [1, 0, 2]; // IR gate (r,z,n) <- ONNX gate block (z,r,h)
 const PEEP_FROM_ONNX = [0, 2, 1]; // IR peephole (i,f,o) <- ONNX P block (i,o,f)
 const GATE_ORDER: Record<RecurrentOp, number[]> = { LSTM: LSTM_FROM_ONNX, GRU: GRU_FROM_ONNX, RNN: [0] };
 const KIND = { LSTM: 'lstm', GRU: 'gru', RNN: 'elman' } as const;
+/** What Y_h holds by direction: the last step's output, or final states no layer output gives. */
+const FINAL_MODE = { forward: 'last', reverse: 'final-reverse', bidirectional: 'final-bidir' } as const;
 
 interface CellOptions {
   activation: 'tanh' | 'relu';
@@ -62,8 +66,9 @@ function buildCell(op: RecurrentOp, w: RecurrentWeights, d: number, opts: CellOp
   return cell;
 }
 
-/** The IR layer of the node: its one cell, or its two as a bidirectional layer. */
-function buildLayer(n: OnnxNode, op: RecurrentOp, w: RecurrentWeights, D: number, opts: CellOptions): Layer {
+/** The IR layer of the node: its one cell (in a reverse layer for direction reverse), or its two as a bidirectional layer. */
+function buildLayer(n: OnnxNode, op: RecurrentOp, w: RecurrentWeights, direction: Direction, opts: CellOptions): Layer {
+  const D = direction === 'bidirectional' ? 2 : 1;
   const name = n.name || `${op.toLowerCase()}_${n.index}`;
   const cells: CellLayer[] = [];
   for (let d = 0; d < D; d++) {
@@ -71,12 +76,20 @@ function buildLayer(n: OnnxNode, op: RecurrentOp, w: RecurrentWeights, D: number
     cell.name = D === 2 ? `${name}.${d === 0 ? 'forward' : 'backward'}` : name;
     cells.push(cell);
   }
+  if (direction === 'reverse') return { kind: 'reverse', name, cell: cells[0] };
   return D === 2 ? { kind: 'bidirectional', name, forward: cells[0], backward: cells[1] } : cells[0];
 }
 
 /** Y, Y_h and Y_c as act values with the layer appended. */
-function setOutputs(cx: ImportContext, n: OnnxNode, x: ActValue, layer: Layer, dims: { D: number; H: number; layout: 0 | 1; T?: number; B?: number }): void {
-  const { D, H, layout, T, B } = dims;
+function setOutputs(
+  cx: ImportContext,
+  n: OnnxNode,
+  x: ActValue,
+  layer: Layer,
+  dims: { direction: Direction; H: number; layout: 0 | 1; T?: number; B?: number },
+): void {
+  const { direction, H, layout, T, B } = dims;
+  const D = direction === 'bidirectional' ? 2 : 1;
   const layers = [...x.layers, layer];
   const origins = [...x.origins, n.name || `#${n.index}`];
   const dAxis: Axis = D === 1 ? { role: '1', size: 1 } : { role: 'F', size: 2 };
@@ -87,7 +100,7 @@ function setOutputs(cx: ImportContext, n: OnnxNode, x: ActValue, layer: Layer, d
   const S: Axis[] = layout === 0 ? [dAxis, bAxis, hAxis] : [bAxis, dAxis, hAxis];
   const norm = x.norm ? { norm: x.norm } : {};
   cx.set(n, 0, { kind: 'act', axes: Y, mode: 'sequence', layers, origins, ...norm });
-  cx.set(n, 1, { kind: 'act', axes: S.map((a) => ({ ...a })), mode: D === 2 ? 'final-bidir' : 'last', layers, origins, note: `Y_h of ${where(n)}`, ...norm });
+  cx.set(n, 1, { kind: 'act', axes: S.map((a) => ({ ...a })), mode: FINAL_MODE[direction], layers, origins, note: `Y_h of ${where(n)}`, ...norm });
   if (n.opType === 'LSTM') cx.set(n, 2, { kind: 'act', axes: S.map((a) => ({ ...a })), mode: 'cell', layers, origins, ...norm });
 }
 
@@ -101,7 +114,7 @@ function recurrent(cx: ImportContext, n: OnnxNode): void {
   const W = cx.needConst(n, 1, 'W');
   const R = cx.needConst(n, 2, 'R');
   const B = cx.constInput(n, 3, 'B');
-  const D = directions(cx, n);
+  const { direction, D } = directions(cx, n);
   const layout = layoutAttr(cx, n);
   const w = checkWeights(cx, n, op, D, x, { W, R, B });
   const xAxes = x.axes;
@@ -114,8 +127,8 @@ function recurrent(cx: ImportContext, n: OnnxNode): void {
   const opts: CellOptions = { activation, ...cellAttrs(cx, n, op) };
   checkSequenceLens(cx, n, xAxes[tPos].size);
   checkInitialStates(cx, n, op);
-  const layer = buildLayer(n, op, w, D, opts);
-  setOutputs(cx, n, x, layer, { D, H: w.H, layout, T: xAxes[tPos].size, B: xAxes[bPos].size });
+  const layer = buildLayer(n, op, w, direction, opts);
+  setOutputs(cx, n, x, layer, { direction, H: w.H, layout, T: xAxes[tPos].size, B: xAxes[bPos].size });
 }
 
 export const LSTM: OpHandler = { act: recurrent };
