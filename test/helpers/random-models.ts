@@ -6,7 +6,7 @@ import { FloatModel, Layer, LayerKind, LayerOf, emptyCell, emptyDense, emptyJord
 import { QuantModel } from '../../compiler/core/ir/quant-model';
 import { Rng } from '../../compiler/core/util/rng';
 import { isStreaming } from '../../compiler/layers/ir';
-import { LSM_MAX_FANOUT, LSM_MAX_REFRACTORY, LSM_TRACE_MAX, LSM_V_MAX } from '../../compiler/layers/lsm/ir';
+import { LSM_MAX_FANOUT, LSM_MAX_REFRACTORY, LSM_TRACE_MAX, LSM_V_MAX, lsmCurrentBounds } from '../../compiler/layers/lsm/ir';
 import { MULT_MAX, SHIFT_MAX } from '../../compiler/core/spec/spec';
 import { createQuantState, runQuant, stepQuant, traceCollector } from '../../compiler/core/reference';
 import { VectorCase } from '../targets/c/vectors';
@@ -42,25 +42,29 @@ function pooled(I: number, rng: Rng, scale: number, segments: number, abs: boole
 function liquid(I: number, rng: Rng, extreme: boolean): [LayerOf<'lsm'>] {
   const units = 3 + rng.int(14);
   const pick = (lo: number, hi: number): number => (extreme ? (rng.int(2) ? lo : hi) : lo + rng.int(hi - lo + 1));
-  return [
-    {
-      kind: 'lsm',
-      inputSize: I,
-      units,
-      fanOut: 1 + rng.int(extreme ? LSM_MAX_FANOUT : 8),
-      inhibitory: rng.int(units + 1),
-      seed: rng.int(0x7fffffff),
-      inM: pick(1 << 14, MULT_MAX),
-      inS: pick(extreme ? 0 : 8, extreme ? SHIFT_MAX : 20),
-      synM: pick(1 << 14, MULT_MAX),
-      synS: pick(extreme ? 0 : 8, extreme ? SHIFT_MAX : 20),
-      leakQ16: pick(0, 65536),
-      threshold: pick(1, LSM_V_MAX),
-      refractory: pick(0, extreme ? LSM_MAX_REFRACTORY : 4),
-      decayQ16: pick(1, 65536),
-      traceInc: pick(1, LSM_TRACE_MAX),
-    },
-  ];
+  const l: LayerOf<'lsm'> = {
+    kind: 'lsm',
+    inputSize: I,
+    units,
+    fanOut: 1 + rng.int(extreme ? LSM_MAX_FANOUT : 8),
+    inhibitory: rng.int(units + 1),
+    seed: rng.int(0x7fffffff),
+    inM: pick(1 << 14, MULT_MAX),
+    inS: pick(extreme ? 0 : 8, extreme ? SHIFT_MAX : 20),
+    synM: pick(1 << 14, MULT_MAX),
+    synS: pick(extreme ? 0 : 8, extreme ? SHIFT_MAX : 20),
+    leakQ16: pick(0, 65536),
+    threshold: pick(1, LSM_V_MAX),
+    refractory: pick(0, extreme ? LSM_MAX_REFRACTORY : 4),
+    decayQ16: pick(1, 65536),
+    traceInc: pick(1, LSM_TRACE_MAX),
+  };
+  // the largest currents the spec's bound allows: shift the products down until the membrane update fits int32
+  while (lsmCurrentBounds(l).current > 2 ** 31 - 1) {
+    l.inS = Math.min(SHIFT_MAX, l.inS + 1);
+    l.synS = Math.min(SHIFT_MAX, l.synS + 1);
+  }
+  return [l];
 }
 
 /** Every kind's variants (activations, gate orders, directions). */
