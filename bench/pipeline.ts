@@ -65,6 +65,9 @@ export interface PipelineResult {
     split: { train: number; val: number; test: number };
     test: EvalReport;
     reservoir?: { leakQ15: number };
+    /** A liquid state machine: its firing rate on validation and multiply-adds per step at that rate and with every neuron firing. */
+    liquid?: { rate: number; costAtRate: number; worstCaseCost: number };
+    choice?: { tauMem: number; tauTrace: number; inputScaling: number; readout: string };
   };
   /** CPU seconds of the train command. */
   trainCpu: number;
