@@ -10,7 +10,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { VectorCase, loadVectorCases } from '../../../runtime/vectors/load';
-import { espruinoRuns } from '../../helpers/espruino-cases';
 import { Interpreters, findInterpreters, interpreterStatus, probe } from '../../../runtime/espruino-real/interpreter';
 import {
   DEFAULT_CONFIGS,
@@ -53,7 +52,7 @@ if (!STATUS.ok) {
   });
 } else {
   const it: Interpreters = STATUS.interpreters;
-  const cases = loadVectorCases(VECTORS).filter((c) => espruinoRuns(c.model));
+  const cases = loadVectorCases(VECTORS);
 
   describe(`golden vectors on the real interpreter (${it.mode})`, () => {
     for (const cfg of DEFAULT_CONFIGS) {
