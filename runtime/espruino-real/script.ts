@@ -81,7 +81,7 @@ function trace(M) {
   for (i = 0; i < M.layers.length; i++) {
     L = M.layers[i];
     if (L.kind === ${KERNEL_KIND.dense} || L.kind === ${KERNEL_KIND.bidirectional} || !L.hb) continue;
-    s += " L" + i + (L.kind === ${KERNEL_KIND.pool} ? ".out=" : ".h=") + ints(L.hb, ${INT8_BIAS});
+    s += " L" + i + (L.kind === ${KERNEL_KIND.pool} || L.kind === ${KERNEL_KIND.lsm} ? ".out=" : ".h=") + ints(L.hb, ${INT8_BIAS});
     if (L.c) s += " L" + i + ".c=" + ints(L.c, 0);
     if (L.h16) s += " L" + i + ".h16=" + ints(L.h16, 0);
   }

@@ -98,7 +98,7 @@ export interface EspruinoView {
 
 type ViewLists = Pick<EspruinoView, 'sections' | 'ramArrays' | 'reservoirs'>;
 
-const ELEMENT_BYTES: Record<string, number> = { Int16Array: 2, Int32Array: 4, Float64Array: 8 };
+const ELEMENT_BYTES: Record<string, number> = { Int16Array: 2, Uint16Array: 2, Int32Array: 4, Float64Array: 8 };
 
 /** The context the kinds' view hooks store through, and the lists it fills. */
 function viewContext(unrolled: boolean): { ctx: ViewContext; lists: ViewLists } {

@@ -149,6 +149,8 @@ function kernelData(m: QuantModel, view: EspruinoView, kernel: 'unrolled' | 'loo
     allUnrolled: kernel === 'unrolled',
     // The pool kernel goes only into a module with a pool layer (as in C): every other module is unchanged.
     hasPool: view.layers.some((l) => l.kind === KERNEL_KIND.pool),
+    // Likewise the liquid's generator and kernel; an unrolled step also calls its generator.
+    hasLsm: view.layers.some((l) => l.kind === KERNEL_KIND.lsm),
     unrolled: unrolled.fns.join('\n\n'),
     attach: unrolled.attach,
     unrolledInput: kernel === 'unrolled' ? unrollInput(m) : '',

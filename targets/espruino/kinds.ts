@@ -10,6 +10,7 @@ export const KERNEL_KIND = {
   bidirectional: 6,
   jordan: 7,
   pool: 8,
+  lsm: 9,
 } as const;
 
 export type KernelKind = (typeof KERNEL_KIND)[keyof typeof KERNEL_KIND];

@@ -17,7 +17,7 @@ export function codeOf(f: () => unknown): string {
   return 'no error';
 }
 
-/** The code and the path of the first diagnostic `f` was refused with ("EMIT003 layers[1]"). */
+/** The code and the path of the first diagnostic `f` was refused with ("QNT011 layers[1]"). */
 export function codePathOf(f: () => unknown): string {
   try {
     f();

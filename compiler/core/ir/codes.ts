@@ -43,7 +43,6 @@ export const DIAGNOSTIC_CODES = {
   // names in generated code
   EMIT001: 'the --prefix (or a generated name) is not a usable C/JS identifier',
   EMIT002: 'unknown C layout (plain, arduino or platformio)',
-  EMIT003: 'a layer kind the Espruino target has no kernel for',
   // echo state networks
   ESN001: 'an echo state network option is out of range',
   ESN002: 'the generated reservoir has no recurrent dynamics (spectral radius 0)',

@@ -1,7 +1,7 @@
 // The liquid state machine kind (compiler/layers/lsm): the integer reference against its
 // definition (bounds, event-driven propagation equal to dense propagation, refractory period,
 // reset), the float layer equal to the reference, the training node equal to float inference,
-// the regenerated connectivity, its refusals (TNN118, QNT011, LSM001, LSM002, EMIT003),
+// the regenerated connectivity, its refusals (TNN118, QNT011, LSM001, LSM002), its Espruino build,
 // and a small fit whose readout reads the integer liquid.
 import { FloatModel } from '../../../compiler/core/ir/model';
 import { validateFloatModel } from '../../../compiler/core/ir/validate';
@@ -201,9 +201,14 @@ test('a small liquid classifier: the grid is scored on validation, train and eva
   const q = quantizeModel(m, calib);
   expect(q.layers[0]).toMatchObject({ kind: 'lsm', seed: m.layers[0].kind === 'lsm' ? m.layers[0].seed : -1 });
   expect(q.layers[1]).toMatchObject({ kind: 'pool', zp: -128 });
-  // the C target runs it (test/targets/c/parity.test.ts: golden vectors exact); Espruino refuses it
+  // both targets run it (golden vectors exact: test/targets/c/parity.test.ts, test/targets/espruino/parity.test.ts)
   expect(generateC(q).files.some((f) => f.text.includes('tinyrnn_lsm(&'))).toBe(true);
-  expect(codeOf(() => buildEspruino(q, { board: 'PUCKJS' }))).toBe('EMIT003');
+  for (const kernel of ['loop', 'unrolled'] as const) {
+    const module = buildEspruino(q, { board: 'PUCKJS', kernel }).files.find((f) => f.kind === 'module')!;
+    const src = Buffer.from(module.bytes).toString('latin1');
+    expect(src).toContain('function lsm_generate(L)');
+    expect(src).toContain(kernel === 'loop' ? 'return lsm(L, v);' : 'l0.fn = f_l0;');
+  }
 });
 
 test('refusals: a liquid after another layer or last (QNT011), bad options (LSM001), per-step targets (LSM002)', () => {

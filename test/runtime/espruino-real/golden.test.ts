@@ -10,7 +10,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { VectorCase, loadVectorCases } from '../../../runtime/vectors/load';
-import { espruinoRuns } from '../../helpers/espruino-cases';
 import { Interpreters, findInterpreters, interpreterStatus, probe } from '../../../runtime/espruino-real/interpreter';
 import {
   DEFAULT_CONFIGS,
@@ -53,7 +52,7 @@ if (!STATUS.ok) {
   });
 } else {
   const it: Interpreters = STATUS.interpreters;
-  const cases = loadVectorCases(VECTORS).filter((c) => espruinoRuns(c.model));
+  const cases = loadVectorCases(VECTORS);
 
   describe(`golden vectors on the real interpreter (${it.mode})`, () => {
     for (const cfg of DEFAULT_CONFIGS) {
@@ -72,16 +71,16 @@ if (!STATUS.ok) {
       );
     }
 
-    // The default configurations run the pool cases unrolled: the loop kernel on both layouts too.
+    // The default configurations run the pool and liquid cases unrolled: the loop kernels on both layouts too.
     test(
-      "the pool layer's loop kernel exact on both layouts",
+      'the pool and liquid loop kernels exact on both layouts',
       async () => {
-        const pooled = cases.filter((c) => c.model.layers.some((l) => l.kind === 'pool'));
-        expect(pooled.map((c) => c.name)).toEqual(['esn_pool_mean_h12', 'esn_pool_seg3_abs_h12']);
+        const picked = cases.filter((c) => c.model.layers.some((l) => l.kind === 'pool' || l.kind === 'lsm'));
+        expect(picked.map((c) => c.name)).toEqual(['esn_pool_mean_h12', 'esn_pool_seg3_abs_h12', 'lsm_pool_seg3_n16', 'lsm_last_n12']);
         for (const layout of ['puckjs', 'banglejs2'] as const) {
-          const r = await runConfig(it, { layout, weights: 'storage', kernel: 'loop' }, pooled);
-          expectExact(r.results, pooled);
-          expect(r.results.map((x) => x.kernel)).toEqual(['loop', 'loop']);
+          const r = await runConfig(it, { layout, weights: 'storage', kernel: 'loop' }, picked);
+          expectExact(r.results, picked);
+          expect(r.results.map((x) => x.kernel)).toEqual(['loop', 'loop', 'loop', 'loop']);
         }
       },
       LONG,

@@ -7,7 +7,6 @@
 // module's checks: a blob that is corrupt, for another core, another spec version or another model
 // is refused with its code before any call, and the module falls back to its JS kernel, still exact.
 import * as path from 'node:path';
-import { espruinoRuns } from '../../helpers/espruino-cases';
 import { VectorCase, loadVectorCases } from '../../../runtime/vectors/load';
 import { interpreterStatus } from '../../../runtime/espruino-real/interpreter';
 import { BuiltCase, RealCaseResult, RealConfig, configLabel, runBuilt } from '../../../runtime/espruino-real/golden';
@@ -51,7 +50,7 @@ if (!STATUS.ok) {
   });
 } else {
   const it = STATUS.interpreters;
-  const cases = loadVectorCases(VECTORS).filter((c) => espruinoRuns(c.model));
+  const cases = loadVectorCases(VECTORS);
 
   describe(`native kernel on the real interpreter (${it.mode})`, () => {
     for (const layout of ['puckjs', 'banglejs2'] as const) {

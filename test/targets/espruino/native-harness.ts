@@ -2,7 +2,6 @@
 // several addresses and calls them as E.nativeCall does, and the comparison of what it prints with
 // the vectors, reporting like `lstm_h4 @ram4 step seq 1 t 3: got [..], want [..]`.
 import * as path from 'node:path';
-import { espruinoRuns } from '../../helpers/espruino-cases';
 import { loadVectorCases } from '../../../runtime/vectors/load';
 import { emptyCell, emptyDense } from '../../../compiler/core/ir/model';
 import { QuantModel } from '../../../compiler/core/ir/quant-model';
@@ -25,9 +24,7 @@ export interface NativeCase {
 }
 
 export function nativeVectorCases(): NativeCase[] {
-  return loadVectorCases(VECTORS)
-    .filter((c) => espruinoRuns(c.model))
-    .map((c) => ({ name: c.name, streaming: c.streaming, model: c.model, sequences: c.vectors.sequences }));
+  return loadVectorCases(VECTORS).map((c) => ({ name: c.name, streaming: c.streaming, model: c.model, sequences: c.vectors.sequences }));
 }
 
 /**
