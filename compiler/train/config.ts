@@ -1,7 +1,7 @@
 // Training settings: one flat, JSON-serialisable object (it is stored in checkpoints and, in
 // short form, in the model's metadata). resolveTrainConfig fills defaults and checks ranges.
 
-import { CELL_KINDS, ELMAN_ACTIVATIONS, OUTPUT_MODES, ElmanActivation, OutputMode } from '../core/ir/model';
+import { CELL_KINDS, ELMAN_ACTIVATIONS, STEP_OUTPUT_MODES, ElmanActivation, StepOutputMode } from '../core/ir/model';
 import { Diagnostic, TinyrnnError } from '../core/ir/errors';
 import { DEFAULT_OPTIMIZER, OptimizerKind, ScheduleKind } from './optim';
 import { TASKS, Task } from '../data/task';
@@ -23,7 +23,7 @@ export interface TrainConfig {
   /** Jordan: width of a fed-back tanh output before the output layer (0: classification the number of classes; regression the model output itself is fed back). */
   feedback: number;
   /** 'last' (one answer per sequence) or 'sequence' (one per step); null: from the data. */
-  output: OutputMode | null;
+  output: StepOutputMode | null;
   // optimisation
   epochs: number;
   batchSize: number;
@@ -111,7 +111,7 @@ export function resolveTrainConfig(c: Partial<TrainConfig> = {}): TrainConfig {
   if (r.feedback !== 0 && r.cell !== 'jordan') bad('feedback', r.feedback, "0 unless cell is jordan (the width of the Jordan layer's fed-back output)");
   if (r.cell === 'jordan' && r.bidirectional)
     bad('bidirectional', r.bidirectional, 'false with cell jordan (a Jordan layer runs forwards, feeding back its output)');
-  if (r.output !== null && !(OUTPUT_MODES as readonly string[]).includes(r.output)) bad('output', r.output, OUTPUT_MODES.join(', '));
+  if (r.output !== null && !(STEP_OUTPUT_MODES as readonly string[]).includes(r.output)) bad('output', r.output, STEP_OUTPUT_MODES.join(', '));
   int('epochs', 0, 100000);
   int('batchSize', 1, 65536);
   if (r.optimizer !== 'adam' && r.optimizer !== 'sgd') bad('optimizer', r.optimizer, 'adam or sgd');

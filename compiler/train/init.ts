@@ -16,7 +16,7 @@ import {
   ElmanActivation,
   FloatModel,
   Layer,
-  OutputMode,
+  StepOutputMode,
   Task,
   emptyCell,
   emptyDense,
@@ -65,7 +65,7 @@ export interface ModelShape {
   targetNames?: string[];
   sampleRate?: number;
   task: Task;
-  output: OutputMode;
+  output: StepOutputMode;
 }
 
 /** Builds and initialises a model: the recurrent stack, optional dense layers, the output layer. */

@@ -6,7 +6,7 @@
 
 import { TinyrnnError } from '../core/ir/errors';
 import { endsInSoftmax } from '../core/ir/kinds';
-import { FloatModel, isBidirectional, modelOutputSize } from '../core/ir/model';
+import { FloatModel, OutputMode, isBidirectional, modelOutputSize } from '../core/ir/model';
 import { Dataset } from '../data/dataset';
 import { Net } from './net';
 import { trainHooks } from '../layers/train';
@@ -37,7 +37,7 @@ export interface RegressionMetrics {
 
 export interface EvalReport {
   task: 'classification' | 'regression';
-  output: 'sequence' | 'last';
+  output: OutputMode;
   sequences: number;
   /** Mean loss: cross-entropy (classification; from logits when the head has no softmax) or squared error (regression). */
   loss: number;
@@ -219,12 +219,12 @@ export function evaluateFloat(model: FloatModel, data: Dataset): EvalReport {
  * dequantised to real values) against a dataset's labels or targets.
  */
 export function evaluateOutputs(
-  model: FloatModel | { task: 'classification' | 'regression'; output: 'sequence' | 'last'; meta: { labels?: string[] }; layers: readonly { kind: string }[] },
+  model: FloatModel | { task: 'classification' | 'regression'; output: OutputMode; meta: { labels?: string[] }; layers: readonly { kind: string }[] },
   data: Dataset,
   outputs: Float64Array[],
 ): EvalReport {
   const F = data.features.length;
-  const last = model.output === 'last';
+  const last = model.output !== 'sequence';
   const base = { task: model.task, output: model.output, sequences: data.x.length };
   if (model.task === 'classification') {
     if (!data.y && !data.yStep)

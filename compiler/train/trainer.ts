@@ -11,7 +11,7 @@ import { Dataset } from '../data/dataset';
 import { withTask } from '../data/task';
 import { checkDataset, normalizationStats, splitIndices, subset, windowDataset } from '../data/prep';
 import { TinyrnnError } from '../core/ir/errors';
-import { FloatModel, OutputMode } from '../core/ir/model';
+import { FloatModel, StepOutputMode } from '../core/ir/model';
 import { Rng } from '../core/util/rng';
 import { VERSION } from '../core/util/version';
 import { TrainConfig, resolveTrainConfig } from './config';
@@ -117,7 +117,7 @@ export class Trainer {
   readonly task: 'classification' | 'regression';
   /** Why the data were read as this task, in words (the guess, or the --task override). */
   readonly taskEvidence: string;
-  readonly output: OutputMode;
+  readonly output: StepOutputMode;
   readonly loss: LossKind;
   readonly train: Part;
   readonly val: Part | null;

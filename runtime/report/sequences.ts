@@ -2,6 +2,7 @@
 // model's prediction against the target (over the steps of a sequence, or over the sequences when
 // the model answers once per sequence).
 
+import type { OutputMode } from '../../compiler/core/ir/model';
 import { Dataset } from '../../compiler/data/dataset';
 import { Block, PlotSpec, Series } from './types';
 import { round } from './format';
@@ -36,12 +37,12 @@ function pairs(names: string[], value: (k: number, which: 'target' | 'prediction
  * Prediction against target: per sequence over its steps (output per step), for the first
  * `count` sequences; or one plot over the sequences (output per sequence).
  */
-export function regressionPlots(id: string, data: Dataset, outputs: Float64Array[], output: 'sequence' | 'last', count: number, tag = 'prediction'): Block[] {
+export function regressionPlots(id: string, data: Dataset, outputs: Float64Array[], output: OutputMode, count: number, tag = 'prediction'): Block[] {
   const F = data.features.length;
   const names = (data.targetNames ?? []).slice(0, 3);
   const K = data.targetNames?.length ?? 0;
   const targets = data.targets as Float32Array[];
-  if (output === 'last') {
+  if (output !== 'sequence') {
     const last = (n: number, a: ArrayLike<number>, k: number): number | null => round(a[(data.x[n].length / F - 1) * K + k]);
     const N = data.x.length;
     const value = (k: number, which: 'target' | 'prediction'): (number | null)[] =>

@@ -4,7 +4,7 @@
 // closed form, the ridge settings tried and the validation score of each instead of epochs.
 // The data is the command's --json summary, so the page and --json cannot differ.
 
-import { FloatModel } from '../../compiler/core/ir/model';
+import { FloatModel, OutputMode } from '../../compiler/core/ir/model';
 import { Dataset } from '../../compiler/data/dataset';
 import { EvalReport, predictFloat } from '../../compiler/train/metrics';
 import { EpochRecord } from '../../compiler/train/trainer';
@@ -17,7 +17,7 @@ import { regressionPlots } from './sequences';
 interface RunSummary {
   name: string;
   task: 'classification' | 'regression';
-  output: 'sequence' | 'last';
+  output: OutputMode;
   params: number;
   split: { train: number; val: number; test: number };
   layers: LayerRow[];

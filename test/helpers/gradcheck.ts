@@ -1,7 +1,7 @@
 // Numerical gradient check shared by the trainer's gradient tests: five-point central differences
 // of the loss with respect to each parameter, compared with the analytic gradient.
 
-import { FloatModel, OutputMode } from '../../compiler/core/ir/model';
+import { FloatModel, StepOutputMode } from '../../compiler/core/ir/model';
 import { LossKind, Net } from '../../compiler/train/net';
 import { Rng } from '../../compiler/core/util/rng';
 
@@ -41,7 +41,7 @@ export interface GradSetup {
   F: number; // model inputs
   K: number; // classes (ce) or regression targets (mse)
   loss: LossKind;
-  output: OutputMode;
+  output: StepOutputMode;
   dropout?: number;
   /** Start from random carried states (cells' h and c, Jordan layers' y), as truncated BPTT does. */
   carry?: boolean;

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Io, OptionSpec, UsageError, choice, emit, flag, num, requireStr, str } from '../command';
-import { OUTPUT_MODES, paramCount } from '../../../compiler/core/ir/model';
+import { STEP_OUTPUT_MODES, paramCount } from '../../../compiler/core/ir/model';
 import { encodeFloatModel, writeFileAtomic } from '../../../compiler/core/ir/format';
 import { writeUnit } from '../../../compiler/core/ir/write-unit';
 import { loadData } from '../../../compiler/data/load';
@@ -129,7 +129,7 @@ function configFromOptions(v: Record<string, unknown>, out: string): Partial<Tra
     activation: choice(values, 'activation', ['tanh', 'relu'] as const),
     resetAfter: reset === undefined ? undefined : reset === 'after',
     dense: denseUnits,
-    output: choice(values, 'output', OUTPUT_MODES),
+    output: choice(values, 'output', STEP_OUTPUT_MODES),
     task: choice(values, 'task', TASKS),
     epochs: num(values, 'epochs', { int: true, min: 0 }),
     batchSize: num(values, 'batch', { int: true, min: 1 }),

@@ -178,6 +178,7 @@ export const DIAGNOSTIC_CODES = {
   TNN116: 'float model: weights or biases differ from the regenerated reservoir',
   TNN117: 'a Jordan (or other non-cell) layer inside a bidirectional or reverse layer',
   TNN118: 'float model: a liquid state machine parameter is out of range',
+  TNN119: "float model: its final-state output (output mode 'final') is invalid",
   TNN200: 'quantised model: not an object or wrong format tag',
   TNN201: 'quantised model: a field is missing or of the wrong type',
   TNN202: 'quantised model: a size is not a positive integer',
@@ -193,6 +194,7 @@ export const DIAGNOSTIC_CODES = {
   TNN212: 'quantised model: the bidirectional halves differ',
   TNN213: 'quantised model: an integer bound is broken (int32 / 2^53)',
   TNN214: 'quantised model: reservoir parameters are invalid',
+  TNN215: "quantised model: its final-state output (output mode 'final') is invalid",
   // training and checkpoints
   TRN001: 'training a leaky Elman layer by gradient descent is not supported',
   TRN002: 'cross-entropy needs a dense softmax output layer',

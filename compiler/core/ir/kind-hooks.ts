@@ -34,6 +34,16 @@ export interface LayerArray {
 /** Validates a nested layer (a bidirectional layer's halves) with the whole float dispatcher; returns its output width when known. */
 export type NestedFloatCheck = (o: unknown, path: string, width: number | undefined) => number | undefined;
 
+/**
+ * One direction's final state of a recurrent layer (output mode 'final'), in the order ONNX lists
+ * them in Y_h / Y_c: forward, then backward. `cell`: the state has an LSTM cell c beside h.
+ */
+export interface FinalStateShape {
+  direction: 'forward' | 'backward';
+  hidden: number;
+  cell: boolean;
+}
+
 /** A kind's IR hooks: L its float layer, Q its quantised layer. */
 export interface IrHooks<L, Q> {
   /** Checks a would-be float layer o at path, fed `width` values (undefined: unknown); returns its output width when known (TNN1xx). */
@@ -66,4 +76,6 @@ export interface IrHooks<L, Q> {
   arrays(l: Q): LayerArray[];
   /** One line naming the layer and its sizes, e.g. "gru 3->16 reset-after". */
   title(l: Q): string;
+  /** Its final states after the whole sequence, one per direction (absent: the kind has none a model can output). */
+  finalStates?(l: L | Q): FinalStateShape[];
 }

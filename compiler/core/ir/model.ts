@@ -10,7 +10,8 @@ import { CellKind, gateCount } from '../../layers/cell/ir';
 import type { ElmanActivation } from '../../layers/elman/ir';
 import type { DenseActivation, DenseLayer } from '../../layers/dense/ir';
 import type { JordanLayer, JordanOutActivation } from '../../layers/jordan/ir';
-import { isStreaming, layerOutputSize, layerParamCount } from '../../layers/ir';
+import { LayerShape, isStreaming, layerOutputSize, layerParamCount } from '../../layers/ir';
+import { FinalPart, finalOutputSize, finalSegments } from './final';
 import type { CellLayer, Layer, LayerKind } from './kinds';
 import { assertNever } from './errors';
 
@@ -30,10 +31,19 @@ export type { BidirectionalLayer, CellLayer, KindRegistry, Layer, LayerKind, Lay
 export { isStreaming, layerInputSize, layerOutputSize, layerParamCount } from '../../layers/ir';
 export type { LayerShape } from '../../layers/ir';
 export { assertNever } from './errors';
+export { FINAL_PARTS } from './final';
+export type { FinalPart, FinalSegment } from './final';
 
-export const OUTPUT_MODES = ['sequence', 'last'] as const;
-/** sequence: one output per time step (streaming, forecasting); last: one per sequence (classification). */
+export const OUTPUT_MODES = ['sequence', 'last', 'final'] as const;
+/**
+ * sequence: one output per time step (streaming, forecasting); last: one per sequence
+ * (classification); final: the last layer's final states after the whole sequence (imported
+ * Y_h / Y_c, compiler/core/ir/final.ts).
+ */
 export type OutputMode = (typeof OUTPUT_MODES)[number];
+/** The output modes a trainer produces: a layer output at every step, or at the last one. */
+export const STEP_OUTPUT_MODES = ['sequence', 'last'] as const;
+export type StepOutputMode = (typeof STEP_OUTPUT_MODES)[number];
 export const TASKS = ['classification', 'regression'] as const;
 export type Task = (typeof TASKS)[number];
 
@@ -61,6 +71,8 @@ export interface FloatModel {
   meta: ModelMeta;
   task: Task;
   output: OutputMode;
+  /** Output mode 'final' only: which final states, in the order they fill the output vector. */
+  final?: FinalPart[];
   inputSize: number; // F
   normalization?: Normalization;
   /** Applied in order at every time step. Recurrent layers and dense layers may be mixed. */
@@ -71,14 +83,22 @@ export function isCellLayer(l: Layer): l is CellLayer {
   return l.kind === 'elman' || l.kind === 'lstm' || l.kind === 'gru';
 }
 
-export function modelOutputSize(m: FloatModel): number {
+/** Width O of the model's output: its last layer's output, or its final states (output mode 'final'). */
+export function modelOutputSize(m: { output: OutputMode; final?: readonly FinalPart[]; inputSize: number; layers: readonly LayerShape[] }): number {
   const last = m.layers[m.layers.length - 1];
-  return last ? layerOutputSize(last) : m.inputSize;
+  if (!last) return m.inputSize;
+  if (m.output === 'final') return finalOutputSize(finalSegments(last, m.final ?? []) ?? []);
+  return layerOutputSize(last);
 }
 
 /** True when a layer needs the whole sequence (a bidirectional or reverse layer): the model cannot stream. */
 export function isBidirectional(m: { layers: { kind: LayerKind }[] }): boolean {
   return !isStreaming(m);
+}
+
+/** True when the model answers once, after the whole sequence (its final states), not at every step. */
+export function isFinalOutput(m: { output: OutputMode }): boolean {
+  return m.output === 'final';
 }
 
 export function paramCount(m: FloatModel): number {

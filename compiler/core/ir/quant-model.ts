@@ -25,6 +25,8 @@ import { LAYER_KINDS, QLayer, isLayerKind } from './kinds';
 import { QuantModel } from './quant-types';
 import { IR_KINDS, irOf, lastOutputType, layerInputSize, layerOutputSize } from '../../layers/ir';
 import { checkMeta, checkQuantDoc } from './meta-check';
+import { OUTPUT_MODES, modelOutputSize } from './model';
+import { finalFieldProblems } from './final';
 
 export { Checker, checkOutputStage, rowAbsSum, requantBound } from './quant-check';
 export { recurrentIsH8 } from '../../layers/cell/ir';
@@ -100,7 +102,7 @@ export function quantModelProblems(m: unknown): Diagnostic[] {
     return c.problems;
   }
   c.oneOf(m, 'task', '', ['classification', 'regression']);
-  c.oneOf(m, 'output', '', ['sequence', 'last']);
+  c.oneOf(m, 'output', '', OUTPUT_MODES);
   c.oneOf(m, 'outputType', '', ['s8', 's16']);
   const F = c.size(m, 'inputSize', '');
   const O = c.size(m, 'outputSize', '');
@@ -151,9 +153,12 @@ export function quantModelProblems(m: unknown): Diagnostic[] {
     width = IR_KINDS[l.kind].validateQuant(c, l, path, width, i === (m.layers as unknown[]).length - 1);
   });
   checkQuantDoc(c, m.doc, F);
+  const last = c.problems.length === 0 ? (m.layers[m.layers.length - 1] as QLayer) : undefined;
+  for (const p of finalFieldProblems(m, last)) c.add('TNN215', p.path, p.message, p.value, p.expected);
+  if (m.output === 'final') width = c.problems.length === 0 && last ? modelOutputSize(m as unknown as QuantModel) : undefined;
   if (O !== undefined && width !== undefined && O !== width) c.add('TNN208', 'outputSize', 'does not match the last layer output', O, String(width));
   if (c.problems.length === 0) {
-    const want = lastOutputType(m as unknown as QuantModel);
+    const want = m.output === 'final' ? 's16' : lastOutputType(m as unknown as QuantModel);
     if (m.outputType !== want) c.add('TNN204', 'outputType', 'does not match the last layer', m.outputType, want);
     c.problems.push(...quantBoundProblems(m as unknown as QuantModel));
   }

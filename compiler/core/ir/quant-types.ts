@@ -5,7 +5,7 @@ import { gateCount } from '../../layers/cell/ir';
 import type { CellKind } from '../../layers/cell/ir';
 import type { QLayer } from './kinds';
 import type { QOutputType } from './quant-check';
-import type { ModelMeta, OutputMode, Task } from './model';
+import type { FinalPart, ModelMeta, OutputMode, Task } from './model';
 
 export { CELL_KINDS as QCELL_KINDS } from '../../layers/cell/ir';
 export type { QCellCommon } from '../../layers/cell/ir';
@@ -58,6 +58,11 @@ export interface QuantDoc {
   /** Real model output = (y - outputZp) * outputScale (before the host softmax, if any). */
   outputScale: number;
   outputZp: number;
+  /**
+   * Output mode 'final' only: each segment of the output vector (compiler/core/ir/final.ts) in its
+   * own int16 scale, real = (y - zp) * scale; outputScale/outputZp then repeat the first segment's.
+   */
+  outputSegments?: { part: FinalPart; direction: 'forward' | 'backward'; offset: number; size: number; scale: number; zp: number }[];
   /** How the ranges were calibrated. */
   calibration: string;
 }
@@ -69,12 +74,14 @@ export interface QuantModel {
   meta: ModelMeta;
   task: Task;
   output: OutputMode;
+  /** Output mode 'final' only: which final states, in the order they fill the output vector (compiler/core/ir/final.ts). */
+  final?: FinalPart[];
   inputSize: number; // F
   outputSize: number; // O
   input: QuantInput;
   tables: QTables;
   layers: QLayer[];
-  /** Storage type of the model output vector (the last layer's outType; s8 if it is a cell). */
+  /** Storage type of the model output vector (the last layer's outType; s8 if it is a cell; s16 for final states). */
   outputType: QOutputType;
   doc: QuantDoc;
 }

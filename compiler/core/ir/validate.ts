@@ -13,10 +13,12 @@
 //   TNN114 Elman leak rate invalid              TNN115 reservoir parameters invalid
 //   TNN116 weights differ from the regenerated reservoir (compiler/core/ir/esn-check.ts)
 //   TNN117 Jordan layer inside a bidirectional layer
+//   TNN119 final-state output (output mode 'final') invalid
 
 import { Diagnostic, TinyrnnError, isPlainObject } from './errors';
 import { FloatChecker } from './float-check';
-import { FloatModel, Layer, OUTPUT_MODES, TASKS, layerOutputSize } from './model';
+import { FloatModel, Layer, OUTPUT_MODES, TASKS, layerOutputSize, modelOutputSize } from './model';
+import { finalFieldProblems } from './final';
 import { LAYER_KINDS, isLayerKind } from './kinds';
 import { IR_KINDS } from '../../layers/ir';
 import { checkMeta } from './meta-check';
@@ -47,7 +49,7 @@ export function floatModelProblems(m: unknown): Diagnostic[] {
   const F = c.posInt(m, 'inputSize', '');
   if (!(TASKS as readonly unknown[]).includes(m.task)) c.add('TNN104', 'task', 'unknown task', m.task, TASKS.join(' or '));
   if (!(OUTPUT_MODES as readonly unknown[]).includes(m.output)) {
-    c.add('TNN104', 'output', 'unknown output mode', m.output, `${OUTPUT_MODES.join(' or ')} (one output per step, or one per sequence)`);
+    c.add('TNN104', 'output', 'unknown output mode', m.output, `${OUTPUT_MODES.join(', ')} (one output per step, one per sequence, or the final states)`);
   }
   if (m.normalization !== undefined) {
     if (!isObj(m.normalization)) c.add('TNN101', 'normalization', 'normalisation is not an object', m.normalization, '{ mean, std }');
@@ -80,6 +82,9 @@ export function floatModelProblems(m: unknown): Diagnostic[] {
   m.layers.forEach((l, i) => {
     width = validateLayer(c, l, `layers[${i}]`, width);
   });
+  const last = c.problems.length === 0 ? (m.layers[m.layers.length - 1] as Layer | undefined) : undefined;
+  for (const p of finalFieldProblems(m, last)) c.add('TNN119', p.path, p.message, p.value, p.expected);
+  if (m.output === 'final') width = c.problems.length === 0 && last ? modelOutputSize(m as unknown as FloatModel) : undefined;
   checkMeta(c, m.meta, F, width);
   return c.problems;
 }

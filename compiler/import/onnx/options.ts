@@ -1,6 +1,6 @@
 // What an ONNX import is asked for and what it reports back.
 
-import { FloatModel, Layer, Task } from '../../core/ir/model';
+import { FloatModel, Layer, OutputMode, Task } from '../../core/ir/model';
 import { WorkMeter } from '../../core/util/work';
 import { OnnxTensor } from './codec';
 
@@ -32,7 +32,7 @@ export interface ImportedLayer {
 export interface ImportResult {
   model: FloatModel;
   input: { name: string; layout: string; shape: (number | string | null)[] };
-  output: { name: string; layout: string; mode: 'sequence' | 'last' };
+  output: { name: string; layout: string; mode: OutputMode };
   /** Graph outputs that were not imported (e.g. PyTorch's h_n/c_n). */
   ignoredOutputs: string[];
   layers: ImportedLayer[];

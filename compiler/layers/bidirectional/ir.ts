@@ -6,7 +6,7 @@ import { FloatChecker } from '../../core/ir/float-check';
 import { Checker } from '../../core/ir/quant-check';
 import { isPlainObject, joinPath } from '../../core/ir/errors';
 import type { IrHooks, NestedFloatCheck } from '../../core/ir/kind-hooks';
-import { CELL_KINDS, CellKind, QCellFound, cellArrays } from '../cell/ir';
+import { CELL_KINDS, CellKind, QCellFound, cellArrays, cellFinalState } from '../cell/ir';
 import { ElmanLayer, QElmanLayer, checkQuantCell as checkElman, ir as elman } from '../elman/ir';
 import { LstmLayer, QLstmLayer, checkQuantCell as checkLstm, ir as lstm } from '../lstm/ir';
 import { GruLayer, QGruLayer, checkQuantCell as checkGru, ir as gru } from '../gru/ir';
@@ -125,5 +125,6 @@ export const ir: IrHooks<BidirectionalLayer, QBidirectionalLayer> = {
   outType: () => 's8',
   streams: false,
   arrays: (l) => [...cellArrays(l.forward, 'f'), ...cellArrays(l.backward, 'b')],
+  finalStates: (l) => [cellFinalState(l.forward, 'forward'), cellFinalState(l.backward, 'backward')],
   title: (l) => `bidirectional ${l.forward.kind} ${l.forward.inputSize}->${l.forward.hidden}+${l.backward.hidden}`,
 };

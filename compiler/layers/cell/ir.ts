@@ -6,7 +6,7 @@
 import { FloatChecker, mulSizes } from '../../core/ir/float-check';
 import { BoundCheck, Checker, requantBound, rowAbsSum } from '../../core/ir/quant-check';
 import { INT32_MAX, MULT_MAX, SHIFT_MAX } from '../../core/spec/spec';
-import type { LayerArray } from '../../core/ir/kind-hooks';
+import type { FinalStateShape, LayerArray } from '../../core/ir/kind-hooks';
 
 /** Recurrent cell kinds, written once. Adding one breaks the build wherever it must be handled. */
 export const CELL_KINDS = ['elman', 'lstm', 'gru'] as const;
@@ -192,4 +192,10 @@ export const CELL_FACTS = {
   bounds: cellBounds,
   streams: true,
   arrays: (l: QCellCommon & AnyCell): LayerArray[] => cellArrays(l),
+  finalStates: (l: { kind: CellKind; hidden: number }): FinalStateShape[] => [cellFinalState(l, 'forward')],
 } as const;
+
+/** A cell's final state when it runs in `direction` (a reverse layer's cell runs backward). */
+export function cellFinalState(l: { kind: CellKind; hidden: number }, direction: FinalStateShape['direction']): FinalStateShape {
+  return { direction, hidden: l.hidden, cell: l.kind === 'lstm' };
+}

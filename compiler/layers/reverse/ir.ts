@@ -7,7 +7,7 @@ import { FloatChecker } from '../../core/ir/float-check';
 import { Checker } from '../../core/ir/quant-check';
 import { isPlainObject, joinPath } from '../../core/ir/errors';
 import type { IrHooks, NestedFloatCheck } from '../../core/ir/kind-hooks';
-import { cellArrays } from '../cell/ir';
+import { cellArrays, cellFinalState } from '../cell/ir';
 import { CellLayer, QCellLayer, cellIr, checkHalf, isCellKind } from '../bidirectional/ir';
 
 /** A cell run backwards in time over the whole sequence; output at t is its h at t. */
@@ -68,5 +68,6 @@ export const ir: IrHooks<ReverseLayer, QReverseLayer> = {
   outType: () => 's8',
   streams: false,
   arrays: (l) => cellArrays(l.cell, 'b'),
+  finalStates: (l) => [cellFinalState(l.cell, 'backward')],
   title: (l) => `reverse ${l.cell.kind} ${l.cell.inputSize}->${l.cell.hidden}`,
 };

@@ -4,7 +4,7 @@
 // with cells below and above, per-step and last-step outputs, dropout, and a carried
 // (truncated-BPTT) fed-back output. Same method as gradcheck.test.ts.
 import { lossAndGradient, worstRelativeError } from '../../helpers/gradcheck';
-import { CellKind, FloatModel, JordanOutActivation, Layer, OutputMode, emptyCell, emptyDense, emptyJordan } from '../../../compiler/core/ir/model';
+import { CellKind, FloatModel, JordanOutActivation, Layer, StepOutputMode, emptyCell, emptyDense, emptyJordan } from '../../../compiler/core/ir/model';
 import { validateFloatModel } from '../../../compiler/core/ir/validate';
 import { LossKind, Net } from '../../../compiler/train/net';
 import { Rng } from '../../../compiler/core/util/rng';
@@ -18,7 +18,7 @@ interface Case {
   name: string;
   layers: Spec[];
   loss: LossKind;
-  output: OutputMode;
+  output: StepOutputMode;
   dropout?: number;
   carry?: boolean;
 }

@@ -2,7 +2,7 @@
 // float64 loss, for every cell kind and variant, stacked and bidirectional layers, dense layers,
 // both losses, per-step and last-step outputs, dropout, and a carried (truncated-BPTT) state.
 import { lossAndGradient, worstRelativeError } from '../../helpers/gradcheck';
-import { CellKind, DenseActivation, FloatModel, Layer, OutputMode, emptyDense, isCellLayer } from '../../../compiler/core/ir/model';
+import { CellKind, DenseActivation, FloatModel, Layer, StepOutputMode, emptyDense, isCellLayer } from '../../../compiler/core/ir/model';
 import { buildModel } from '../../../compiler/train/init';
 import { LossKind, Net } from '../../../compiler/train/net';
 import { Rng } from '../../../compiler/core/util/rng';
@@ -20,7 +20,7 @@ interface Case {
   denseAct?: DenseActivation;
   headAct?: DenseActivation;
   loss: LossKind;
-  output: OutputMode;
+  output: StepOutputMode;
   dropout?: number;
   carry?: boolean;
 }

@@ -1,0 +1,74 @@
+// Output mode 'final' in the IR: where each final state lies in the output vector, and the checks
+// of the `final` field (TNN119 float, TNN215 quantised).
+import { FloatModel, Layer, modelOutputSize } from '../../../../compiler/core/ir/model';
+import { finalSegments } from '../../../../compiler/core/ir/final';
+import { floatModelProblems } from '../../../../compiler/core/ir/validate';
+import { quantModelProblems } from '../../../../compiler/core/ir/quant-model';
+import { quantizeModel } from '../../../../compiler/quant/quantize';
+import { tinyModel } from '../../../helpers/models';
+
+/** tinyModel without its dense head, answering with its last layer's final states. */
+function finalModel(opts: Parameters<typeof tinyModel>[0], final: unknown): FloatModel {
+  const m = tinyModel(opts);
+  m.layers.pop();
+  delete m.meta.labels;
+  return { ...m, task: 'regression', output: 'final', final } as FloatModel;
+}
+
+const codesAt = (ps: { code: string; path: string }[]) => ps.map((p) => `${p.code} ${p.path}`);
+
+describe('final-state output segments', () => {
+  test('a bidirectional LSTM: h forward, h backward, then c forward, c backward', () => {
+    const m = finalModel({ cell: 'lstm', hidden: 3, bidirectional: true }, ['h', 'c']);
+    const segs = finalSegments(m.layers[0], ['h', 'c'])!;
+    expect(segs.map((s) => [s.part, s.direction, s.offset, s.size])).toEqual([
+      ['h', 'forward', 0, 3],
+      ['h', 'backward', 3, 3],
+      ['c', 'forward', 6, 3],
+      ['c', 'backward', 9, 3],
+    ]);
+    expect(modelOutputSize(m)).toBe(12);
+    expect(floatModelProblems(m)).toEqual([]);
+  });
+  test('a reverse GRU has one backward h; a dense layer has no final state', () => {
+    const cell = tinyModel({ cell: 'gru', hidden: 5 }).layers[0];
+    const rev: Layer = { kind: 'reverse', cell: cell as never };
+    expect(finalSegments(rev, ['h'])!.map((s) => [s.direction, s.size])).toEqual([['backward', 5]]);
+    expect(finalSegments(tinyModel().layers[1], ['h'])).toBeUndefined();
+  });
+});
+
+describe('TNN119 the final field of a float model', () => {
+  test.each([
+    ['no parts', []],
+    ['an unknown part', ['y']],
+    ['a repeated part', ['h', 'h']],
+    ['not a list', 'h'],
+  ])('%s', (_name, final) => {
+    expect(codesAt(floatModelProblems(finalModel({}, final)))).toContain('TNN119 final');
+  });
+  test('c of a GRU', () => {
+    const ps = floatModelProblems(finalModel({ cell: 'gru' }, ['c']));
+    expect(ps.find((p) => p.code === 'TNN119')?.message).toMatch(/only an LSTM has a cell state/);
+  });
+  test('final states of a dense last layer', () => {
+    const m = { ...tinyModel(), output: 'final', final: ['h'] };
+    expect(floatModelProblems(m).find((p) => p.code === 'TNN119')?.message).toMatch(/a dense layer has no final state/);
+  });
+  test('a final field in another output mode', () => {
+    expect(codesAt(floatModelProblems({ ...tinyModel(), final: ['h'] }))).toContain('TNN119 final');
+  });
+});
+
+describe('TNN215 the final field of a quantised model', () => {
+  const seqs = [Array.from({ length: 6 }, (_, t) => [Math.sin(t), Math.cos(t), t / 6])];
+  const q = quantizeModel(tinyModel(), seqs);
+  test('the quantised model is valid as it is', () => expect(quantModelProblems(q)).toEqual([]));
+  test('a final field in another output mode', () => {
+    expect(codesAt(quantModelProblems({ ...q, final: ['h'] }))).toContain('TNN215 final');
+  });
+  test('final states of a dense last layer', () => {
+    const ps = quantModelProblems({ ...q, output: 'final', final: ['h'] });
+    expect(ps.find((p) => p.code === 'TNN215')?.message).toMatch(/a dense layer has no final state/);
+  });
+});
