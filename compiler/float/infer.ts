@@ -7,6 +7,7 @@
 
 import { TinyrnnError } from '../core/ir/errors';
 import { CellLayer, FloatModel, Layer } from '../core/ir/model';
+import { assembleFinal, finalOutputSize, finalSegments } from '../core/ir/final';
 import { floatHooks } from '../layers/float';
 import { CellState, JordanState, PoolState, StepObserver } from './hooks';
 import type { QLsmState } from '../layers/lsm/reference';
@@ -80,7 +81,7 @@ export function stepFloat(m: FloatModel, s: FloatState, x: ArrayLike<number>, ob
 export interface FloatRun {
   /** Model output at every step (T)(O): for output mode "last" only the final entry is the model's answer. */
   steps: Float64Array[];
-  /** The model's answer: all steps for output "sequence", the last step for "last". */
+  /** The model's answer: all steps for output "sequence", the last step for "last", the final states for "final". */
   output: Float64Array[];
   /** Final hidden state of each recurrent layer ([fwd] or [fwd, bwd]; a Jordan layer's last output y); [] for dense layers. */
   hn: Float64Array[][];
@@ -106,7 +107,14 @@ export function runFloat(m: FloatModel, x: ArrayLike<ArrayLike<number>>, obs?: F
     hn.push(run.hn);
     cn.push(run.cn);
   });
-  return { steps: seq, output: m.output === 'sequence' ? seq : [seq[T - 1]], hn, cn };
+  return { steps: seq, output: m.output === 'sequence' ? seq : m.output === 'last' ? [seq[T - 1]] : [finalOutput(m, hn, cn)], hn, cn };
+}
+
+/** Output mode 'final': the last layer's final states, laid out by compiler/core/ir/final.ts. */
+function finalOutput(m: FloatModel, hn: Float64Array[][], cn: Float64Array[][]): Float64Array {
+  const L = m.layers.length - 1;
+  const segments = finalSegments(m.layers[L], m.final ?? []) ?? [];
+  return assembleFinal(segments, hn[L], cn[L], new Float64Array(finalOutputSize(segments)));
 }
 
 /** Index of the largest value (first on ties). */

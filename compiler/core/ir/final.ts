@@ -92,3 +92,20 @@ export function finalFieldProblems(
     ? [{ path: 'final', message: why, value: parts, expected: 'final states of a last cell, reverse or bidirectional layer (c only for an LSTM)' }]
     : [];
 }
+
+/**
+ * The output vector of output mode 'final' from a run's final states of the last layer, one per
+ * direction as `finalStates` orders them: h (hn) and, for an LSTM, c (cn). Float and integer runs alike.
+ */
+export function assembleFinal<A extends { length: number; [i: number]: number }>(
+  segments: readonly FinalSegment[],
+  hn: readonly ArrayLike<number>[],
+  cn: readonly ArrayLike<number>[],
+  out: A,
+): A {
+  for (const s of segments) {
+    const src = (s.part === 'h' ? hn : cn)[s.half];
+    for (let j = 0; j < s.size; j++) out[s.offset + j] = src[j];
+  }
+  return out;
+}

@@ -4,6 +4,7 @@ import { FloatModel, Layer, modelOutputSize } from '../../../../compiler/core/ir
 import { finalSegments } from '../../../../compiler/core/ir/final';
 import { floatModelProblems } from '../../../../compiler/core/ir/validate';
 import { quantModelProblems } from '../../../../compiler/core/ir/quant-model';
+import { runFloat } from '../../../../compiler/float/infer';
 import { quantizeModel } from '../../../../compiler/quant/quantize';
 import { tinyModel } from '../../../helpers/models';
 
@@ -70,5 +71,20 @@ describe('TNN215 the final field of a quantised model', () => {
   test('final states of a dense last layer', () => {
     const ps = quantModelProblems({ ...q, output: 'final', final: ['h'] });
     expect(ps.find((p) => p.code === 'TNN215')?.message).toMatch(/a dense layer has no final state/);
+  });
+});
+
+describe('float inference of a final-state model', () => {
+  test('its answer is the last layer final states: forward h at T-1, backward h and c after t=0', () => {
+    const m = finalModel({ cell: 'lstm', hidden: 3, bidirectional: true }, ['c', 'h']);
+    const x = Array.from({ length: 5 }, (_, t) => [Math.sin(t), Math.cos(t), t / 5]);
+    const run = runFloat(m, x);
+    const seqModel: FloatModel = { ...m, output: 'sequence', final: undefined };
+    const steps = runFloat(seqModel, x).output; // (T)(2H): forward then backward h per step
+    const [out] = run.output;
+    expect(out).toHaveLength(12);
+    expect(Array.from(out.subarray(6, 9))).toEqual(Array.from(steps[4].subarray(0, 3))); // forward h after the last step
+    expect(Array.from(out.subarray(9, 12))).toEqual(Array.from(steps[0].subarray(3, 6))); // backward h after its pass ends at t=0
+    expect(Array.from(out.subarray(0, 6))).toEqual([...run.cn[0][0], ...run.cn[0][1]]);
   });
 });
