@@ -5,7 +5,6 @@
 // and a small fit whose readout reads the integer liquid.
 import { FloatModel } from '../../../compiler/core/ir/model';
 import { validateFloatModel } from '../../../compiler/core/ir/validate';
-import { TinyrnnError } from '../../../compiler/core/ir/errors';
 import { LsmLayer, QLsmLayer, ir, lsmReport, lsmStepCost } from '../../../compiler/layers/lsm/ir';
 import { liquidNet, liquidStep, lsm_generate, newLiquidState, reference, spiked, synapticInput } from '../../../compiler/layers/lsm/reference';
 import { floatLiquidInput, lsmFloat } from '../../../compiler/layers/lsm/float';
@@ -20,16 +19,7 @@ import { sinesDataset } from '../../../compiler/data/builtin/sines';
 import { evaluateFloat } from '../../../compiler/train/metrics';
 import { subset, splitIndices } from '../../../compiler/data/prep';
 import { Rng } from '../../../compiler/core/util/rng';
-
-const codeOf = (f: () => unknown): string | undefined => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof TinyrnnError) return e.diagnostics[0].code;
-    throw e;
-  }
-  return undefined;
-};
+import { codeOf } from '../../helpers/errors';
 
 const liquid = (o: Partial<LsmLayer> = {}): LsmLayer => ({
   ...buildLiquid(3, { ...DEFAULT_LSM_OPTIONS, units: 24, fanOut: 5, inputScaling: 6, synScaling: 0.6, tauMem: 4, tauTrace: 4 }),

@@ -16,17 +16,7 @@ import { gesturesDataset } from '../../../compiler/data/builtin/gestures';
 import { subset, splitIndices } from '../../../compiler/data/prep';
 import { evaluateFloat } from '../../../compiler/train/metrics';
 import { Rng } from '../../../compiler/core/util/rng';
-import { TinyrnnError } from '../../../compiler/core/ir/errors';
-
-const codeOf = (f: () => unknown): string | undefined => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof TinyrnnError) return e.diagnostics[0].code;
-    throw e;
-  }
-  return undefined;
-};
+import { codeOf } from '../../helpers/errors';
 
 test('mean_round rounds halves away from zero', () => {
   expect([mean_round(5, 2), mean_round(-5, 2), mean_round(4, 3), mean_round(-4, 3), mean_round(7, 3), mean_round(0, 9)]).toEqual([3, -3, 1, -1, 2, 0]);
