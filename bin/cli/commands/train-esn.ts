@@ -17,7 +17,7 @@ import { renderEsnReport } from '../../../runtime/report/train';
 import { writeReportOption } from '../../../runtime/report/page';
 
 /** Options of the gradient trainer that mean nothing to a closed-form fit. */
-const GRADIENT_ONLY = [
+export const GRADIENT_ONLY = [
   'layers',
   'bidirectional',
   'activation',
@@ -44,7 +44,7 @@ const GRADIENT_ONLY = [
 ];
 
 /** --readout last|mean|segN[+abs]; undefined (or auto): chosen on validation. */
-function readoutOption(s: string | undefined): Readout | undefined {
+export function readoutOption(s: string | undefined): Readout | undefined {
   if (s === undefined || s === 'auto') return undefined;
   const r = parseReadout(s);
   if (!r) throw new UsageError(`--readout ${JSON.stringify(s)} is not auto, last, mean, segN (N in 1..64, e.g. seg3) or mean/segN with +abs`);

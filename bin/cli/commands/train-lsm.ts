@@ -11,43 +11,14 @@ import { loadData } from '../../../compiler/data/load';
 import { TASKS, withTask } from '../../../compiler/data/task';
 import { subset, splitIndices } from '../../../compiler/data/prep';
 import { evaluateFloat, formatEvalReport } from '../../../compiler/train/metrics';
-import { parseReadout, readoutName } from '../../../compiler/esn/esn';
+import { readoutName } from '../../../compiler/esn/esn';
+import { GRADIENT_ONLY, readoutOption } from './train-esn';
 import { DEFAULT_LSM_OPTIONS, LsmFit, LsmOptions, lsmFloatModel, searchLsm } from '../../../compiler/layers/lsm/fit';
 import { lsmRegeneratedBytes, lsmReport, lsmStepCost } from '../../../compiler/layers/lsm/ir';
 import { summarizeFloatModel } from './inspect';
 
-/** Options of train that mean nothing to a liquid. */
-const NOT_LSM = [
-  'layers',
-  'bidirectional',
-  'activation',
-  'gru-reset',
-  'dense',
-  'output',
-  'epochs',
-  'batch',
-  'optimizer',
-  'lr',
-  'momentum',
-  'schedule',
-  'step-every',
-  'gamma',
-  'clip',
-  'bptt',
-  'dropout',
-  'patience',
-  'window',
-  'stride',
-  'no-normalize',
-  'checkpoint',
-  'resume',
-  'spectral-radius',
-  'leak',
-  'sparsity',
-  'washout',
-  'store-reservoir',
-  'feedback',
-];
+/** Options of train that mean nothing to a liquid: the gradient trainer's and the echo state network's. */
+const NOT_LSM = [...GRADIENT_ONLY, 'spectral-radius', 'leak', 'sparsity', 'washout', 'store-reservoir', 'feedback'];
 
 function gridLines(fit: LsmFit): string[] {
   const rows = fit.grid.map(
@@ -67,9 +38,7 @@ function lsmOptions(v: Parameters<typeof num>[0]): Partial<LsmOptions> {
   const ridgeGrid = ridge?.split(',').map((s) => Number(s.trim()));
   if (ridgeGrid?.some((l) => !(l > 0) || !Number.isFinite(l)))
     throw new UsageError(`--ridge ${JSON.stringify(ridge)} is not a list of positive numbers like 1e-2,1,100`);
-  const r = str(v, 'readout');
-  const readout = r === undefined || r === 'auto' ? undefined : parseReadout(r);
-  if (r !== undefined && r !== 'auto' && !readout) throw new UsageError(`--readout ${JSON.stringify(r)} is not auto, last, mean or segN (N in 1..64)`);
+  const readout = readoutOption(str(v, 'readout'));
   const opts: Partial<LsmOptions> = {
     units: num(v, 'hidden', { int: true, min: 1, max: 4096 }) ?? DEFAULT_LSM_OPTIONS.units,
     fanOut: num(v, 'fan-out', { int: true, min: 1, max: 256 }),

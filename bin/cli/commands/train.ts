@@ -59,7 +59,7 @@ const options: Record<string, OptionSpec> = {
   readout: {
     type: 'string',
     arg: 'last|mean|segN[+abs]',
-    help: 'esn classifier: readout features: the last state, the mean state over time, or the means over N equal segments of the sequence, +abs with the mean absolute values too (a pool layer; default: chosen on validation from last, mean, seg3, seg3+abs)',
+    help: 'esn and lsm classifiers: readout features: the last state, the mean state over time, or the means over N equal segments of the sequence, +abs with the mean absolute values too (a pool layer; default: chosen on validation from last, mean, seg3, seg3+abs)',
   },
   'store-reservoir': {
     type: 'boolean',
