@@ -3,30 +3,16 @@
 // last step's traces directly (liquid -> dense); the second test sequence of each runs two
 // windows back to back.
 
-import { rawSequence } from '../../core/reference';
-import { gesturesDataset } from '../../data/builtin/gestures';
 import { parseReadout } from '../../esn/esn';
+import { readoutGoldenCase } from '../../esn/golden';
 import { GoldenCase } from '../../../runtime/vectors/case';
 import { lsmFloatModel, searchLsm } from './fit';
 
 function liquidCase(name: string, units: number, readout: string, description: string): GoldenCase {
-  const data = gesturesDataset({ n: 120, length: 20, users: 10, seed: 6, noise: 1 });
-  const fit = searchLsm(
-    data,
-    { units, fanOut: 4, seed: 5, tauMem: 4, tauTrace: 4, inputScaling: 8, synScaling: 0.5, readout: parseReadout(readout) },
-    { val: 0.2, test: 0 },
-    1,
-  );
-  const F = data.features.length;
-  const seqs = (from: number, to: number): number[][][] =>
-    data.x.slice(from, to).map((x) => Array.from({ length: x.length / F }, (_, t) => Array.from(x.subarray(t * F, (t + 1) * F))));
-  return {
-    name,
-    description,
-    model: lsmFloatModel(fit, data, name),
-    calib: seqs(0, 60),
-    sequences: (q) => [seqs(60, 61)[0], [...seqs(61, 62)[0], ...seqs(62, 63)[0]]].map((s) => rawSequence(q, new Float64Array(s.flat()))),
-  };
+  return readoutGoldenCase(name, description, (data) => {
+    const options = { units, fanOut: 4, seed: 5, tauMem: 4, tauTrace: 4, inputScaling: 8, synScaling: 0.5, readout: parseReadout(readout) };
+    return lsmFloatModel(searchLsm(data, options, { val: 0.2, test: 0 }, 1), data, name);
+  });
 }
 
 export function lsmGoldenCases(): GoldenCase[] {

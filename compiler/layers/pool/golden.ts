@@ -3,31 +3,16 @@
 // window (running sums on the device), one of them stepping past its window (steps beyond it add
 // to the last segment).
 
-import { rawSequence } from '../../core/reference';
-import { gesturesDataset } from '../../data/builtin/gestures';
 import { fitEsn, parseReadout } from '../../esn/esn';
+import { readoutGoldenCase } from '../../esn/golden';
 import { esnFloatModel } from '../../esn/model';
 import { GoldenCase } from '../../../runtime/vectors/case';
 
 function pooledEsnCase(name: string, readout: string, leak: number, description: string): GoldenCase {
-  const data = gesturesDataset({ n: 120, length: 20, users: 10, seed: 6, noise: 1 });
-  const fit = fitEsn(
-    data,
-    { units: 12, spectralRadius: 0.9, inputScaling: 0.5, sparsity: 0.7, leak, seed: 14, readout: parseReadout(readout) },
-    { val: 0.2, test: 0 },
-    1,
-  );
-  const F = data.features.length;
-  const seqs = (from: number, to: number): number[][][] =>
-    data.x.slice(from, to).map((x) => Array.from({ length: x.length / F }, (_, t) => Array.from(x.subarray(t * F, (t + 1) * F))));
-  return {
-    name,
-    description,
-    model: esnFloatModel(fit, data, name),
-    calib: seqs(0, 60),
-    // the second test sequence runs two windows back to back: the last segment takes the second
-    sequences: (q) => [seqs(60, 61)[0], [...seqs(61, 62)[0], ...seqs(62, 63)[0]]].map((s) => rawSequence(q, new Float64Array(s.flat()))),
-  };
+  return readoutGoldenCase(name, description, (data) => {
+    const options = { units: 12, spectralRadius: 0.9, inputScaling: 0.5, sparsity: 0.7, leak, seed: 14, readout: parseReadout(readout) };
+    return esnFloatModel(fitEsn(data, options, { val: 0.2, test: 0 }, 1), data, name);
+  });
 }
 
 export function poolGoldenCases(): GoldenCase[] {
