@@ -402,14 +402,11 @@ export interface EsnTrial {
   int8Accuracy: number;
 }
 
-export interface EsnFit {
-  reservoir: EsnReservoir;
-  task: 'classification' | 'regression';
-  output: 'sequence' | 'last';
+/** What every closed-form readout fit records (echo state networks, liquids): the readout, the data preparation and the ridge choice. */
+export interface ReadoutFit {
   /** Readout features (classification), pooled over `window` steps. */
   readout: Readout;
   window: number;
-  spectralRadius: number;
   /** Input normalisation applied before the reservoir, from the training split. */
   mean: Float64Array; // (F)
   std: Float64Array; // (F)
@@ -418,6 +415,19 @@ export interface EsnFit {
   outputs: number; // K
   ridge: RidgeChoice;
   split: { train: number; val: number; test: number };
+}
+
+/** The ReadoutFit of a readout and its ridge choice on prepared data. */
+export function readoutFit(p: Prepared, readout: Readout, ridge: RidgeChoice): ReadoutFit {
+  const split = { train: p.split.train.length, val: p.split.val.length, test: p.split.test.length };
+  return { readout, window: p.window, mean: p.mean, std: p.std, wOut: ridge.wOut, outputs: p.K, ridge, split };
+}
+
+export interface EsnFit extends ReadoutFit {
+  reservoir: EsnReservoir;
+  task: 'classification' | 'regression';
+  output: 'sequence' | 'last';
+  spectralRadius: number;
   /** Test-split score: mse (regression) or accuracy (classification); NaN without a test split. */
   test: { mse: number; accuracy?: number };
   /** The settings tried (searchEsn), in grid order; empty for a single fit. */
@@ -521,18 +531,11 @@ function fitPrepared(p: Prepared, o: EsnOptions, states?: Record<'train' | 'val'
   const ridge = chooseRidge(designOf(p, r, o, 'train', states?.train), designOf(p, r, o, 'val', states?.val), P, p.K, o.ridgeGrid, p.classification);
   const test = withTest ? testScore(p, o, r, ridge.wOut) : { mse: NaN };
   return {
+    ...readoutFit(p, o.readout, ridge),
     reservoir: r,
     task: p.classification ? 'classification' : 'regression',
     output: p.classification ? 'last' : 'sequence',
-    readout: o.readout,
-    window: p.window,
     spectralRadius: o.spectralRadius,
-    mean: p.mean,
-    std: p.std,
-    wOut: ridge.wOut,
-    outputs: p.K,
-    ridge,
-    split: { train: p.split.train.length, val: p.split.val.length, test: p.split.test.length },
     test,
     grid: [],
   };

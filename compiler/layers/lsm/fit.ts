@@ -13,6 +13,7 @@ import { quantizeMultiplier } from '../../quant/scale';
 import {
   Prepared,
   Readout,
+  ReadoutFit,
   RidgeChoice,
   accuracy,
   checkReadout,
@@ -21,6 +22,7 @@ import {
   parseReadout,
   predict,
   prepare,
+  readoutFit,
   readoutName,
   readoutPool,
   readoutWidth,
@@ -134,17 +136,9 @@ export interface LsmTrial {
   rate: number;
 }
 
-export interface LsmFit {
+export interface LsmFit extends ReadoutFit {
   layer: LsmLayer;
   options: LsmOptions;
-  readout: Readout;
-  window: number;
-  mean: Float64Array; // (F)
-  std: Float64Array; // (F)
-  wOut: Float64Array; // (P + 1, K)
-  outputs: number; // K
-  ridge: RidgeChoice;
-  split: { train: number; val: number; test: number };
   test: { accuracy?: number };
   /** Mean share of neurons firing per step (validation split). */
   rate: number;
@@ -221,16 +215,9 @@ export function searchLsm(
           trials.push({ tauMem, tauTrace, inputScaling, readout, lambda: ridge.lambda, accuracy: s.accuracy ?? 0, int8Accuracy: score[0], rate: va.rate });
           if (!best || score[0] > best.score[0] || (score[0] === best.score[0] && score[1] < best.score[1])) {
             const fit: LsmFit = {
+              ...readoutFit(p, readout, ridge),
               layer: l,
               options: { ...o, readout },
-              readout,
-              window: p.window,
-              mean: p.mean,
-              std: p.std,
-              wOut: ridge.wOut,
-              outputs: p.K,
-              ridge,
-              split: { train: p.split.train.length, val: p.split.val.length, test: p.split.test.length },
               test: {},
               rate: va.rate,
               grid: [],
