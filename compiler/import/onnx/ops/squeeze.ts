@@ -39,7 +39,7 @@ function squeezeDims(cx: ImportContext, n: OnnxNode, dims: Dim[], axes: number[]
 }
 
 function squeezeAct(cx: ImportContext, n: OnnxNode): void {
-  const a = cx.needAct(n, 0);
+  const a = cx.needLayoutAct(n, 0);
   const axes = squeezeAxes(cx, n);
   const rank = a.axes.length;
   let drop: number[];
@@ -67,7 +67,7 @@ function squeezeAct(cx: ImportContext, n: OnnxNode): void {
 }
 
 function unsqueezeAct(cx: ImportContext, n: OnnxNode): void {
-  const a = cx.needAct(n, 0);
+  const a = cx.needLayoutAct(n, 0);
   const axes = squeezeAxes(cx, n);
   if (!axes) cx.nodeFail(n, 'ONNX012', 'Unsqueeze needs axes', { expected: 'axes' });
   const rank = a.axes.length + axes.length;
