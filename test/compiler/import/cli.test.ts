@@ -50,11 +50,38 @@ test('--json reports input, output, layers and their ONNX nodes', async () => {
   expect(r.task).toBe('classification');
   expect(r.opset).toBe(14);
   expect(r.input).toEqual({ name: 'x', layout: 'B,T,F', shape: [4, 10, 3] });
-  expect(r.output).toEqual({ name: 'logits_seq', layout: 'B,T,F4', mode: 'sequence' });
+  expect(r.output).toEqual({ name: 'logits_seq', layout: 'B,T,F4', mode: 'sequence', slices: [{ name: 'logits_seq', layout: 'B,T,F4', offset: 0, size: 4 }] });
+  expect(r.ignoredOutputs).toEqual(['h_n']);
+  expect(r.ignoredHint).toMatch(/^--output h_n imports the final states of node \d+ "\/m\/rnn\/GRU" \(GRU\) instead$/);
   expect(r.layers.map((l: { kind: string }) => l.kind)).toEqual(['gru', 'dense']);
   expect(r.layers[0].detail).toMatch(/reset after/);
   expect(r.layers[0].node).toBe('/m/rnn/GRU');
   expect(r.params).toBe(3 * 16 * (3 + 16 + 2) + 16 * 4 + 4);
+});
+
+test('--output h_n,c_n imports the final states and prints which output fills which slice (text and --json)', async () => {
+  const file = path.join(TESTDATA, 'torch', 'lstm_h16.dyn.onnx');
+  const c = io(dir);
+  expect(await main(['import', file, '-o', 'states.tnn', '--output', 'h_n,c_n'], c.io)).toBe(0);
+  const text = c.out.join('\n');
+  expect(text).toMatch(/outputs: final states h, c after the whole sequence, task regression/);
+  expect(text).toMatch(/\[0:16\] h = "h_n" \(1,B,F16\)\n\s+\[16:32\] c = "c_n" \(1,B,F16\)/);
+  expect(text).toMatch(/not imported: graph outputs logits_seq/);
+  const m = loadFloatModel(path.join(dir, 'states.tnn'));
+  expect([m.output, m.final, m.meta.extra?.['onnx.outputs']]).toEqual(['final', ['h', 'c'], 'h_n[0:16], c_n[16:32]']);
+  const j = io(dir);
+  expect(await main(['import', file, '-o', 'c.tnn', '--output', 'c_n', '--json'], j.io)).toBe(0);
+  const r = JSON.parse(j.out.join(''));
+  expect(r.output).toEqual({
+    name: 'c_n',
+    layout: '1,B,F16',
+    mode: 'final',
+    final: ['c'],
+    slices: [{ name: 'c_n', layout: '1,B,F16', offset: 0, size: 16, part: 'c' }],
+  });
+  const bad = io(dir);
+  expect(await main(['import', file, '-o', 'x.tnn', '--output', 'h_n,'], bad.io)).not.toBe(0);
+  expect(bad.err.join('\n')).toMatch(/--output "h_n," has an empty name/);
 });
 
 test('--bind gives graph inputs their values from TensorProto files', async () => {
