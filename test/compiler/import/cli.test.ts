@@ -84,6 +84,67 @@ test('--output h_n,c_n imports the final states and prints which output fills wh
   expect(bad.err.join('\n')).toMatch(/--output "h_n," has an empty name/);
 });
 
+describe('a final-state model on the host: inspect, run and eval', () => {
+  const ref = loadTorchRef('lstm_h16');
+  const [B, T] = ref.input.shape;
+  const H = 16;
+  const want = (b: number): number[] => [...ref.outputs_float32.h_n.data.slice(b * H, (b + 1) * H), ...ref.outputs_float32.c_n.data.slice(b * H, (b + 1) * H)];
+  beforeAll(async () => {
+    const c = io(dir);
+    expect(await main(['import', path.join(TESTDATA, 'torch', 'lstm_h16.onnx'), '-o', 'hc.tnn', '--output', 'h_n,c_n'], c.io)).toBe(0);
+    // one answer per sequence: the final states at the last step (the earlier rows are not scored)
+    const x = Array.from({ length: B }, (_, b) => torchInput(ref, b));
+    const y = x.map((seq, b) => seq.map((_, t) => (t === T - 1 ? want(b) : new Array(2 * H).fill(0))));
+    fs.writeFileSync(path.join(dir, 'hc.json'), JSON.stringify({ x, y }));
+  });
+
+  test('inspect shows the output mode and where each final state lies', async () => {
+    const c = io(dir);
+    expect(await main(['inspect', 'hc.tnn'], c.io)).toBe(0);
+    const text = c.out.join('\n');
+    expect(text).toMatch(/output per sequence \(the last layer's final states after the whole sequence\)/);
+    expect(text).toMatch(/output 32 values: \[0:16\] h forward, \[16:32\] c forward/);
+    const j = io(dir);
+    expect(await main(['inspect', 'hc.tnn', '--json'], j.io)).toBe(0);
+    const r = JSON.parse(j.out.join(''));
+    expect([r.output, r.final, r.outputSize]).toEqual(['final', ['h', 'c'], 32]);
+    expect(r.segments.map((g: { part: string; direction: string; offset: number; size: number }) => [g.part, g.direction, g.offset, g.size])).toEqual([
+      ['h', 'forward', 0, 16],
+      ['c', 'forward', 16, 16],
+    ]);
+    expect(r.extra['onnx.outputs']).toBe('h_n[0:16], c_n[16:32]');
+  });
+
+  test("run prints each sequence's final vector, PyTorch h_n then c_n", async () => {
+    const c = io(dir);
+    expect(await main(['run', 'hc.tnn', '--input', 'hc.json', '--json'], c.io)).toBe(0);
+    const r = JSON.parse(c.out.join(''));
+    expect([r.output, r.final, r.results.length]).toEqual(['final', ['h', 'c'], B]);
+    r.results.forEach((res: { outputs: number[] }, b: number) => {
+      expect(res.outputs).toHaveLength(2 * H);
+      res.outputs.forEach((v, k) => expect(Math.abs(v - want(b)[k])).toBeLessThan(1e-5));
+    });
+    const t = io(dir);
+    expect(await main(['run', 'hc.tnn', '--input', 'hc.json'], t.io)).toBe(0);
+    expect(t.out.join('\n')).toMatch(/^sequence 0: h forward: -?\d\.\d{5}( -?\d\.\d{5}){15}  c forward: -?\d\.\d{5}( -?\d\.\d{5}){15}$/m);
+  });
+
+  test('eval scores one answer per sequence against the final states', async () => {
+    const c = io(dir);
+    expect(await main(['eval', 'hc.tnn', '--data', 'hc.json', '--json'], c.io)).toBe(0);
+    const r = JSON.parse(c.out.join('')).report;
+    expect([r.task, r.output, r.sequences]).toEqual(['regression', 'final', B]);
+    expect([r.regression.n, r.regression.perTarget.length]).toEqual([B, 2 * H]); // one row per sequence, every state
+    expect(r.regression.mae).toBeLessThan(1e-6);
+  });
+
+  test('train never makes a final-state model', async () => {
+    const c = io(dir);
+    expect(await main(['train', '--data', 'hc.json', '--out', 'x.tnn', '--output', 'final'], c.io)).toBe(2);
+    expect(c.err.join('\n')).toMatch(/--output "final" is not one of last, sequence: .*tinyrnn import --output/);
+  });
+});
+
 test('--bind gives graph inputs their values from TensorProto files', async () => {
   const t = path.join(TESTDATA, 'onnx-node', 'test_lstm_with_initial_bias');
   const c = io(dir);
