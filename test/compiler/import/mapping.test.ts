@@ -309,6 +309,19 @@ test('PyTorch out[:, -1, :] pattern: Squeeze, Transpose to batch-first, Gather i
   expect(hn.model.output).toBe('last');
   const r0 = runFloat(hn.model, seqOf(X, 1, T, N, I, 0));
   expectNear(r0.output[0], ref.Yh.subarray(0, H), 'h_n');
+  // h_n with c_n of a forward LSTM: output mode final, h then c (or in the order named).
+  for (const names of [
+    ['h_n', 'c_n'],
+    ['c_n', 'h_n'],
+  ]) {
+    const hc = importOnnx(bytes, { output: names });
+    expect([hc.model.output, hc.model.final, hc.model.layers.length]).toEqual(['final', names.map((x) => x[0]), 1]);
+    for (let n = 0; n < N; n++) {
+      const got = runFloat(hc.model, seqOf(X, 1, T, N, I, n)).output[0];
+      const part = (x: string): Float64Array => (x === 'h_n' ? ref.Yh : ref.Yc).subarray(n * H, (n + 1) * H);
+      expectNear(got, Float64Array.from([...part(names[0]), ...part(names[1])]), `${names.join(',')} n=${n}`);
+    }
+  }
 });
 
 test('fixed shapes: sequence_lens equal to the full length and constant zero initial states import, and are recorded', () => {
