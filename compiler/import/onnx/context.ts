@@ -209,7 +209,7 @@ export class ImportContext {
     if (STATE_ONLY_MODES.includes(v.mode)) {
       this.nodeFail(n, 'ONNX018', `input ${k} is ${describeState(v)}: tinyrnn outputs final states only as the model's output, never into a further layer`, {
         expected: 'a layer on Y (per-step outputs), or the final states themselves as a graph output',
-        hint: "for a head on the last step take Y's last step (output[:, -1] in PyTorch); or import the states themselves: --output the Y_h/Y_c names",
+        hint: "for a head on a forward layer take Y's last step (output[:, -1] in PyTorch); or make the final states themselves the model's output (tinyrnn import --output with the Y_h/Y_c names)",
       });
     }
     const { state: _state, ...rest } = v;
