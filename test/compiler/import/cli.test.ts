@@ -136,6 +136,11 @@ describe('a final-state model on the host: inspect, run and eval', () => {
     expect([r.task, r.output, r.sequences]).toEqual(['regression', 'final', B]);
     expect([r.regression.n, r.regression.perTarget.length]).toEqual([B, 2 * H]); // one row per sequence, every state
     expect(r.regression.mae).toBeLessThan(1e-6);
+    const h = io(dir);
+    expect(await main(['eval', 'hc.tnn', '--data', 'hc.json', '--report', 'hc.html'], h.io)).toBe(0);
+    const page = fs.readFileSync(path.join(dir, 'hc.html'), 'utf8');
+    expect(page).toMatch(/The final states of each sequence \(one answer per sequence\)\./);
+    expect(page).not.toMatch(/NaN/);
   });
 
   test('train never makes a final-state model', async () => {
