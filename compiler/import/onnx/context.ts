@@ -240,10 +240,13 @@ export class ImportContext {
  * the model input (constants, shape vectors, uniform fills); `act` maps it on model data
  * (usually into an IR layer or a change of the data's axes). An op without `fold` is refused
  * on constants, one without `act` on model data. `keepsFill`: a uniform tensor stays uniform
- * through it, so only its value is carried on.
+ * through it, so only its value is carried on. `layoutOnly`: its `act` only moves axes, reading with
+ * needLayoutAct (Gather and Slice read so too, but refuse to cut final states: refuseStatePart).
  */
 export interface OpHandler {
   readonly fold?: (cx: ImportContext, n: OnnxNode) => void;
   readonly act?: (cx: ImportContext, n: OnnxNode) => void;
   readonly keepsFill?: boolean;
+  /** It only moves the data's axes (Squeeze, Reshape, Transpose, ...): a final state (Y_h, Y_c) stays one through it. */
+  readonly layoutOnly?: boolean;
 }

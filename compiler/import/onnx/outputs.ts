@@ -6,11 +6,9 @@
 import { FinalPart } from '../../core/ir/model';
 import { OnnxNode } from './codec';
 import { ImportContext, where } from './context';
+import { RECURRENT_OPS } from './dispatch';
+import { opHandler } from './ops';
 import { IgnoredOutputs, ImportOptions } from './options';
-
-/** Ops that only move the data's axes: a final state stays one through them. */
-const LAYOUT_OPS = ['Identity', 'Cast', 'Dropout', 'Squeeze', 'Unsqueeze', 'Reshape', 'Flatten', 'Transpose'];
-const RECURRENT_OPS = ['LSTM', 'GRU', 'RNN'];
 
 type Producers = Map<string, OnnxNode>;
 
@@ -32,7 +30,7 @@ function traceState(cx: ImportContext, producer: Producers, name: string): { nod
       const k = n.outputs.indexOf(t);
       return k === 1 ? { node: n, part: 'h' } : k === 2 && n.opType === 'LSTM' ? { node: n, part: 'c' } : undefined;
     }
-    if (!LAYOUT_OPS.includes(n.opType) || !n.inputs[0]) return undefined;
+    if (!opHandler(n.opType)?.layoutOnly || !n.inputs[0]) return undefined;
     t = n.inputs[0];
   }
   return undefined;

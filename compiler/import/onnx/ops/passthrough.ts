@@ -43,6 +43,7 @@ export const Identity: OpHandler = {
   fold: (cx, n) => cx.set(n, 0, cx.need(n, 0, 'input')),
   act: (cx, n) => cx.set(n, 0, cx.needLayoutAct(n, 0)),
   keepsFill: true,
+  layoutOnly: true,
 };
-export const Cast: OpHandler = { fold: castFold, act: castAct, keepsFill: true };
-export const Dropout: OpHandler = { fold: dropoutFold, act: dropout, keepsFill: true };
+export const Cast: OpHandler = { fold: castFold, act: castAct, keepsFill: true, layoutOnly: true };
+export const Dropout: OpHandler = { fold: dropoutFold, act: dropout, keepsFill: true, layoutOnly: true };

@@ -117,5 +117,5 @@ function flattenAct(cx: ImportContext, n: OnnxNode): void {
   cx.out(n, a, [left[0] ?? { role: '1', size: 1 }, w === 1 ? { role: '1', size: 1 } : { role: 'F', size: w }]);
 }
 
-export const Reshape: OpHandler = { fold: reshapeFold, act: reshapeAct, keepsFill: true };
-export const Flatten: OpHandler = { act: flattenAct };
+export const Reshape: OpHandler = { fold: reshapeFold, act: reshapeAct, keepsFill: true, layoutOnly: true };
+export const Flatten: OpHandler = { act: flattenAct, layoutOnly: true };

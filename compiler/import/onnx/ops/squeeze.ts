@@ -77,5 +77,5 @@ function unsqueezeAct(cx: ImportContext, n: OnnxNode): void {
   cx.out(n, a, out);
 }
 
-export const Squeeze: OpHandler = { fold: (cx, n) => cx.set(n, 0, foldSqueeze(cx, n)), act: squeezeAct, keepsFill: true };
-export const Unsqueeze: OpHandler = { fold: (cx, n) => cx.set(n, 0, foldSqueeze(cx, n)), act: unsqueezeAct, keepsFill: true };
+export const Squeeze: OpHandler = { fold: (cx, n) => cx.set(n, 0, foldSqueeze(cx, n)), act: squeezeAct, keepsFill: true, layoutOnly: true };
+export const Unsqueeze: OpHandler = { fold: (cx, n) => cx.set(n, 0, foldSqueeze(cx, n)), act: unsqueezeAct, keepsFill: true, layoutOnly: true };

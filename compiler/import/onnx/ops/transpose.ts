@@ -40,4 +40,4 @@ function transposeAct(cx: ImportContext, n: OnnxNode): void {
   cx.out(n, a, axes);
 }
 
-export const Transpose: OpHandler = { fold: transposeFold, act: transposeAct, keepsFill: true };
+export const Transpose: OpHandler = { fold: transposeFold, act: transposeAct, keepsFill: true, layoutOnly: true };
