@@ -9,6 +9,7 @@ import { endsInSoftmax } from '../core/ir/kinds';
 import { FloatModel, OutputMode, isBidirectional, modelOutputSize } from '../core/ir/model';
 import { Dataset } from '../data/dataset';
 import { Net } from './net';
+import { runFloat } from '../float/infer';
 import { trainHooks } from '../layers/train';
 
 export interface ClassStats {
@@ -98,6 +99,25 @@ const PREDICT_WINDOW = 256;
 const PREDICT_BATCH = 32;
 
 /**
+ * Output mode 'final': each sequence's final-state vector (runFloat), at its last step like a
+ * last-step model's answer; the earlier steps hold no answer (NaN), and nothing reads them.
+ */
+function predictFinal(model: FloatModel, data: Dataset): Float64Array[] {
+  const F = model.inputSize;
+  const O = modelOutputSize(model);
+  return data.x.map((x) => {
+    const T = x.length / F;
+    const out = new Float64Array(T * O).fill(NaN);
+    const run = runFloat(
+      model,
+      Array.from({ length: T }, (_, t) => x.subarray(t * F, (t + 1) * F)),
+    );
+    out.set(run.output[0], (T - 1) * O);
+    return out;
+  });
+}
+
+/**
  * Runs a float model over every sequence of a dataset (float64 arithmetic on its float32
  * parameters: the same numbers as runFloat, computed batched). Returns per sequence the outputs
  * at every step (T, O), flat.
@@ -115,6 +135,7 @@ export function predictFloat(model: FloatModel, data: Dataset): Float64Array[] {
       data.source,
     );
   }
+  if (model.output === 'final') return predictFinal(model, data);
   const lengths = data.x.map((x) => x.length / F);
   const maxT = Math.max(...lengths);
   const bidir = isBidirectional(model);

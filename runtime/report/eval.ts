@@ -114,7 +114,11 @@ function detailBlocks(model: Scored, data: Dataset, outputs: Float64Array[], r: 
     {
       kind: 'section',
       title: 'Prediction against target',
-      note: r.output === 'last' ? 'The answer of each sequence.' : `The first ${Math.min(REGRESSION_SEQUENCES, data.x.length)} sequences, step by step.`,
+      note: {
+        sequence: `The first ${Math.min(REGRESSION_SEQUENCES, data.x.length)} sequences, step by step.`,
+        last: 'The answer of each sequence.',
+        final: 'The final states of each sequence (one answer per sequence).',
+      }[r.output],
     },
     ...regressionPlots('plot-seq', data, outputs, r.output, REGRESSION_SEQUENCES),
     ...(r.output === 'sequence' ? residualBlocks(data, outputs) : []),

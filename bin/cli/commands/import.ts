@@ -1,10 +1,10 @@
 import * as path from 'node:path';
-import { Command, UsageError, choice, emit, flag, requireStr, str } from '../command';
+import { Command, UsageError, Values, choice, emit, flag, requireStr, str } from '../command';
 import { readFileBytes, saveFloatModel } from '../../../compiler/core/ir/format';
 import { TASKS } from '../../../compiler/core/ir/model';
 import { TinyrnnError } from '../../../compiler/core/ir/errors';
 import { OnnxTensor, decodeOnnx, decodeOnnxTensor } from '../../../compiler/import/onnx/codec';
-import { importOnnxModel } from '../../../compiler/import/onnx/import';
+import { ImportResult, importOnnxModel } from '../../../compiler/import/onnx/import';
 import { summarizeFloatModel, table } from './inspect';
 
 function parseBinds(values: Record<string, unknown>, cwd: string): Record<string, OnnxTensor> {
@@ -25,11 +25,27 @@ function parseBinds(values: Record<string, unknown>, cwd: string): Record<string
   return out;
 }
 
+/** --output NAME or NAME,NAME,... (the final states of one node). */
+function outputOption(values: Values): { output?: string[] } {
+  const raw = str(values, 'output');
+  if (raw === undefined) return {};
+  const names = raw.split(',').map((n) => n.trim());
+  if (names.some((n) => n === '')) throw new UsageError(`--output ${JSON.stringify(raw)} has an empty name`);
+  return { output: names };
+}
+
+/** "final states h (forward, backward), c (...)" etc.: what the model outputs, for the report. */
+function describeOutputMode(res: ImportResult): string {
+  if (res.output.mode === 'sequence') return 'every time step';
+  if (res.output.mode === 'last') return 'last time step';
+  return `final states ${(res.output.final ?? []).join(', ')} after the whole sequence`;
+}
+
 export const importCommand: Command = {
   name: 'import',
   summary: 'import a recurrent model from ONNX (PyTorch, Keras via tf2onnx) into a .tnn float model',
   usage:
-    'tinyrnn import MODEL.onnx -o MODEL.tnn [--output NAME] [--bind NAME=T.pb ...] [--name NAME] [--task classification|regression] [--labels A,B,...] [--json]',
+    'tinyrnn import MODEL.onnx -o MODEL.tnn [--output NAME[,NAME]] [--bind NAME=T.pb ...] [--name NAME] [--task classification|regression] [--labels A,B,...] [--json]',
   description: [
     'Maps LSTM, GRU and RNN nodes (forward, reverse or bidirectional, layout 0 or 1, stacked), the dense head',
     "(Gemm, MatMul + Add, Relu/Sigmoid/Tanh/Softmax) and the exporters' shape plumbing (folded away)",
@@ -37,10 +53,17 @@ export const importCommand: Command = {
     'refused with the node, its op type and attribute, and what is supported.',
     'The first graph output is the model output unless --output names another; per-step outputs give',
     'a sequence model, a last-step Gather/Slice or the final state Y_h of a forward node a last-step model.',
+    'The final states Y_h and Y_c of the last recurrent node (any direction; also reshaped) give a model',
+    'that outputs them after the whole sequence (output mode final): --output Y_h,Y_c imports several, in',
+    'that order, and with no --output a graph whose outputs are all final states of one node imports them all.',
   ].join('\n'),
   options: {
     out: { type: 'string', short: 'o', arg: 'FILE', help: 'the .tnn float model to write' },
-    output: { type: 'string', arg: 'NAME', help: 'graph output to import (default: the first)' },
+    output: {
+      type: 'string',
+      arg: 'NAME[,NAME]',
+      help: "graph output to import, or the final states Y_h,Y_c of one node (default: the first, or all when they are one node's final states)",
+    },
     bind: { type: 'string', arg: 'NAME=FILE.pb', multiple: true, help: 'bind a graph input to a constant (an ONNX TensorProto file)' },
     name: { type: 'string', arg: 'NAME', help: 'model name (default: the graph name)' },
     task: { type: 'string', arg: 'TASK', help: 'classification or regression (default: classification if the model ends in softmax or --labels is given)' },
@@ -67,7 +90,7 @@ export const importCommand: Command = {
         bind,
         ...(task ? { task } : {}),
         ...(labels ? { labels } : {}),
-        ...(str(values, 'output') ? { output: str(values, 'output') } : {}),
+        ...outputOption(values),
         ...(str(values, 'name') ? { name: str(values, 'name') } : {}),
       });
     } catch (e) {
@@ -85,6 +108,7 @@ export const importCommand: Command = {
       input: res.input,
       output: res.output,
       ignoredOutputs: res.ignoredOutputs,
+      ...(res.ignoredHint ? { ignoredHint: res.ignoredHint } : {}),
       task: m.task,
       labels: m.meta.labels ?? null,
       inputSize: m.inputSize,
@@ -103,8 +127,14 @@ export const importCommand: Command = {
       return [
         `${file}: ${res.producer || 'unknown producer'}, opset ${res.opset}`,
         `  input ${JSON.stringify(res.input.name)} (${res.input.layout}), ${m.inputSize} features`,
-        `  output ${JSON.stringify(res.output.name)} (${res.output.layout}): ${m.output === 'sequence' ? 'every time step' : 'last time step'}, task ${m.task}`,
+        ...(res.output.slices.length === 1
+          ? [`  output ${JSON.stringify(res.output.name)} (${res.output.layout}): ${describeOutputMode(res)}, task ${m.task}`]
+          : [`  outputs: ${describeOutputMode(res)}, task ${m.task}`]),
+        ...(m.output === 'final'
+          ? res.output.slices.map((sl) => `    [${sl.offset}:${sl.offset + sl.size}] ${sl.part} = ${JSON.stringify(sl.name)} (${sl.layout})`)
+          : []),
         ...(res.ignoredOutputs.length ? [`  not imported: graph outputs ${res.ignoredOutputs.join(', ')}`] : []),
+        ...(res.ignoredHint ? [`    (${res.ignoredHint})`] : []),
         `  ${res.folded} shape/constant nodes folded${res.unused ? `, ${res.unused} nodes not needed for this output` : ''}`,
         '',
         ...tableLines,

@@ -7,7 +7,18 @@ import { loadAnyModel } from '../../../compiler/core/ir/format';
 import { loadData } from '../../../compiler/data/load';
 import { formatDataSummary, isDataSpec, summarizeData } from '../../../compiler/data/summary';
 import { inspectQuant } from './quantize';
-import { FloatModel, Layer, layerInputSize, layerOutputSize, layerParamCount, modelOutputSize, paramCount } from '../../../compiler/core/ir/model';
+import {
+  FinalSegment,
+  FloatModel,
+  Layer,
+  OutputMode,
+  layerInputSize,
+  layerOutputSize,
+  layerParamCount,
+  modelOutputSize,
+  paramCount,
+} from '../../../compiler/core/ir/model';
+import { finalSegments } from '../../../compiler/core/ir/final';
 
 export interface LayerSummary {
   index: number;
@@ -51,6 +62,22 @@ export function summarizeFloatModel(m: FloatModel): { layers: LayerSummary[]; pa
   return { layers, params, bytes: params * 4 };
 }
 
+const OUTPUT_TEXT: Record<OutputMode, string> = {
+  sequence: 'time step',
+  last: 'sequence (last step)',
+  final: "sequence (the last layer's final states after the whole sequence)",
+};
+
+/** The segments of a final-state output (output mode 'final'). */
+export function finalSegmentsOf(m: FloatModel): FinalSegment[] {
+  return finalSegments(m.layers[m.layers.length - 1], m.final ?? []) ?? [];
+}
+
+/** "[0:8] h forward, [8:16] h backward": where each final state lies in the output vector. */
+export function describeSegments(segments: readonly FinalSegment[]): string {
+  return segments.map((s) => `[${s.offset}:${s.offset + s.size}] ${s.part} ${s.direction}`).join(', ');
+}
+
 export function table(rows: string[][]): string {
   const w = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   return rows
@@ -92,6 +119,7 @@ export const inspectCommand: Command = {
       name: m.meta.name,
       task: m.task,
       output: m.output,
+      ...(m.output === 'final' ? { final: m.final, segments: finalSegmentsOf(m) } : {}),
       inputSize: m.inputSize,
       outputSize: modelOutputSize(m),
       features: m.meta.features,
@@ -109,7 +137,8 @@ export const inspectCommand: Command = {
       for (const l of s.layers) rows.push([String(l.index), l.kind, l.detail, String(l.input), String(l.output), String(l.params), String(l.bytes)]);
       return [
         `${file}: float model "${m.meta.name}"`,
-        `  task ${m.task}, output per ${m.output === 'sequence' ? 'time step' : 'sequence (last step)'}${m.meta.sampleRate ? `, ${m.meta.sampleRate} Hz` : ''}`,
+        `  task ${m.task}, output per ${OUTPUT_TEXT[m.output]}${m.meta.sampleRate ? `, ${m.meta.sampleRate} Hz` : ''}`,
+        ...(m.output === 'final' ? [`  output ${modelOutputSize(m)} values: ${describeSegments(finalSegmentsOf(m))}`] : []),
         `  input ${m.inputSize} features: ${m.meta.features.join(', ')}${m.normalization ? ' (normalised in the model)' : ''}`,
         ...(m.meta.labels ? [`  classes: ${m.meta.labels.join(', ')}`] : []),
         '',

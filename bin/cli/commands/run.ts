@@ -1,10 +1,25 @@
 import * as path from 'node:path';
 import { Command, emit, flag, requireStr, str } from '../command';
 import { loadFloatModel, writeFileAtomic } from '../../../compiler/core/ir/format';
+import { FloatModel } from '../../../compiler/core/ir/model';
+import { finalSegmentsOf } from './inspect';
 import { loadDataFile, sequenceRows } from '../../../compiler/data/dataset';
 import { TinyrnnError } from '../../../compiler/core/ir/errors';
 import { argmax, runFloat } from '../../../compiler/float/infer';
 import { endsInSoftmax, softmaxOf } from '../../../compiler/train/metrics';
+
+/** "h forward: 0.1 0.2  h backward: ...": a final-state output vector by its segments. */
+function finalText(m: FloatModel, v: number[]): string {
+  return finalSegmentsOf(m)
+    .map(
+      (s) =>
+        `${s.part} ${s.direction}: ${v
+          .slice(s.offset, s.offset + s.size)
+          .map((x) => x.toFixed(5))
+          .join(' ')}`,
+    )
+    .join('  ');
+}
 
 export const runCommand: Command = {
   name: 'run',
@@ -32,22 +47,23 @@ export const runCommand: Command = {
         data.source,
       );
     }
+    const once = m.output !== 'sequence'; // one answer per sequence: the last step's, or the final states
     const results = data.x.map((_, n) => {
       const r = runFloat(m, sequenceRows(data, n));
       const outputs = r.output.map((v) => Array.from(v));
       const res: { outputs: number[][] | number[]; prediction?: string | string[]; probabilities?: number[][] | number[] } = {
-        outputs: m.output === 'last' ? outputs[0] : outputs,
+        outputs: once ? outputs[0] : outputs,
       };
       if (m.task === 'classification') {
         const names = m.meta.labels ?? [];
         const pick = (v: ArrayLike<number>): string => names[argmax(v)] ?? String(argmax(v));
-        res.prediction = m.output === 'last' ? pick(r.output[0]) : r.output.map(pick);
+        res.prediction = once ? pick(r.output[0]) : r.output.map(pick);
         // A head that ends in logits: its class probabilities are a softmax on the host.
-        if (!endsInSoftmax(m.layers)) res.probabilities = m.output === 'last' ? softmaxOf(r.output[0]) : r.output.map(softmaxOf);
+        if (!endsInSoftmax(m.layers)) res.probabilities = once ? softmaxOf(r.output[0]) : r.output.map(softmaxOf);
       }
       return res;
     });
-    const doc = { model: m.meta.name, output: m.output, labels: m.meta.labels ?? null, results };
+    const doc = { model: m.meta.name, output: m.output, ...(m.final ? { final: m.final } : {}), labels: m.meta.labels ?? null, results };
     const outArg = str(values, 'out');
     const out = outArg && path.resolve(io.cwd, outArg);
     if (out) writeFileAtomic(out, JSON.stringify(doc) + '\n');
@@ -61,12 +77,14 @@ export const runCommand: Command = {
             const pred =
               r.prediction === undefined ? '' : Array.isArray(r.prediction) ? `  predictions: ${r.prediction.join(' ')}` : `  prediction: ${r.prediction}`;
             const o =
-              m.output === 'last'
-                ? (r.outputs as number[]).map((v) => v.toFixed(5)).join(' ')
-                : `${(r.outputs as number[][]).length} steps, last: ${(r.outputs as number[][])
-                    .at(-1)
-                    ?.map((v) => v.toFixed(5))
-                    .join(' ')}`;
+              m.output === 'final'
+                ? finalText(m, r.outputs as number[])
+                : m.output === 'last'
+                  ? (r.outputs as number[]).map((v) => v.toFixed(5)).join(' ')
+                  : `${(r.outputs as number[][]).length} steps, last: ${(r.outputs as number[][])
+                      .at(-1)
+                      ?.map((v) => v.toFixed(5))
+                      .join(' ')}`;
             return `sequence ${n}: ${o}${pred}`;
           })
           .join('\n') + (out ? `\nwrote ${path.relative(io.cwd, out) || out}` : ''),

@@ -3,8 +3,8 @@
 // saving a checkpoint before exiting.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Command, Io, OptionSpec, UsageError, choice, emit, flag, num, requireStr, str } from '../command';
-import { STEP_OUTPUT_MODES, paramCount } from '../../../compiler/core/ir/model';
+import { Command, Io, OptionSpec, UsageError, Values, choice, emit, flag, num, requireStr, str } from '../command';
+import { STEP_OUTPUT_MODES, StepOutputMode, paramCount } from '../../../compiler/core/ir/model';
 import { encodeFloatModel, writeFileAtomic } from '../../../compiler/core/ir/format';
 import { writeUnit } from '../../../compiler/core/ir/write-unit';
 import { loadData } from '../../../compiler/data/load';
@@ -129,7 +129,7 @@ function configFromOptions(v: Record<string, unknown>, out: string): Partial<Tra
     activation: choice(values, 'activation', ['tanh', 'relu'] as const),
     resetAfter: reset === undefined ? undefined : reset === 'after',
     dense: denseUnits,
-    output: choice(values, 'output', STEP_OUTPUT_MODES),
+    output: stepOutput(values),
     task: choice(values, 'task', TASKS),
     epochs: num(values, 'epochs', { int: true, min: 0 }),
     batchSize: num(values, 'batch', { int: true, min: 1 }),
@@ -226,6 +226,15 @@ export function trainSummary(res: TrainResult, out: string, trainer: Trainer): T
     validation: res.val,
     test: res.test,
   };
+}
+
+/** --output last|sequence: training makes step outputs only; final states come from an import. */
+function stepOutput(values: Values): StepOutputMode | undefined {
+  if (str(values, 'output') === 'final')
+    throw new UsageError(
+      '--output "final" is not one of last, sequence: training gives one answer per sequence or per step; final states (Y_h, Y_c) come from tinyrnn import --output',
+    );
+  return choice(values, 'output', STEP_OUTPUT_MODES);
 }
 
 export const trainCommand: Command = {

@@ -113,7 +113,7 @@ export const DIAGNOSTIC_CODES = {
   ONNX015: 'sequence_lens is not the full length of every sequence',
   ONNX016: 'the initial state is not zero',
   ONNX017: 'the input axes of the graph do not form one (time, batch, feature) sequence',
-  ONNX018: 'the chosen output is not a per-step or last-step model output',
+  ONNX018: 'the chosen outputs are not per-step or last-step model outputs or the final states (Y_h, Y_c) of one node, or final states feed a layer',
   ONNX019: 'the ONNX graph has a cycle',
   ONNX020: 'the ONNX file uses external tensor data',
   // quantisation

@@ -8,7 +8,7 @@ import { WorkMeter } from '../../core/util/work';
 import { OnnxModel, OnnxNode } from './codec';
 import { shapeToConst } from './fold';
 import { ONNX_ATTR_TYPE } from './schema';
-import { ActValue, Axis, ConstValue, Dim, Sym, Value, describeValue } from './values';
+import { ActValue, Axis, ConstValue, Dim, STATE_ONLY_MODES, Sym, Value, describeState, describeValue } from './values';
 
 export const MIN_OPSET = 7;
 export const MAX_OPSET = 22;
@@ -200,22 +200,35 @@ export class ImportContext {
     this.set(n, 0, { ...a, ...extra, axes: axes.map((x) => ({ ...x, role: this.role(x) })) });
   }
 
+  /**
+   * Model data that a layer computes with: not a final state that only a model output can be
+   * (ONNX018), and no longer a final state once computed with.
+   */
   needAct(n: OnnxNode, k: number): ActValue {
+    const v = this.needLayoutAct(n, k);
+    if (STATE_ONLY_MODES.includes(v.mode)) {
+      this.nodeFail(n, 'ONNX018', `input ${k} is ${describeState(v)}: tinyrnn outputs final states only as the model's output, never into a further layer`, {
+        expected: 'a layer on Y (per-step outputs), or the final states themselves as a graph output',
+        hint: "for a head on a forward layer take Y's last step (output[:, -1] in PyTorch); or make the final states themselves the model's output (tinyrnn import --output with the Y_h/Y_c names)",
+      });
+    }
+    const { state: _state, ...rest } = v;
+    return rest;
+  }
+
+  /** A final state that only a model output can be, cut apart by a Gather or Slice (one direction of a bidirectional Y_h): ONNX018. */
+  refuseStatePart(n: OnnxNode, a: ActValue): void {
+    if (!STATE_ONLY_MODES.includes(a.mode)) return;
+    this.nodeFail(n, 'ONNX018', `takes part of ${describeState(a)}: tinyrnn outputs final states only whole, as the model's output`, {
+      expected: 'the final states whole (layout changes only), as a graph output',
+      hint: "for a head on the forward direction take Y's last step (output[:, -1] in PyTorch); or import Y_h/Y_c themselves as the model output",
+    });
+  }
+
+  /** Model data that a layout-only operation (Squeeze, Reshape, Transpose, ...) moves: final states stay final states. */
+  needLayoutAct(n: OnnxNode, k: number): ActValue {
     const v = this.need(n, k, 'data');
     if (v.kind !== 'act') this.nodeFail(n, 'ONNX017', `input ${k} is ${describeValue(v)}`, { expected: 'model data' });
-    if (v.mode === 'cell') {
-      this.nodeFail(n, 'ONNX018', `input ${k} is an LSTM cell state (Y_c), which is not a layer output in tinyrnn`, { hint: 'use the hidden state Y or Y_h' });
-    }
-    if (v.mode === 'final-bidir' || v.mode === 'final-reverse') {
-      this.nodeFail(
-        n,
-        'ONNX018',
-        `input ${k} is the final state of a ${v.mode === 'final-bidir' ? 'bidirectional' : 'reverse'} node (Y_h): its reverse direction's part is the state after the first time step, which tinyrnn layers do not output`,
-        {
-          hint: 'use Y (per step outputs) and take its last step, e.g. output[:, -1] in PyTorch',
-        },
-      );
-    }
     return v;
   }
 
@@ -227,10 +240,13 @@ export class ImportContext {
  * the model input (constants, shape vectors, uniform fills); `act` maps it on model data
  * (usually into an IR layer or a change of the data's axes). An op without `fold` is refused
  * on constants, one without `act` on model data. `keepsFill`: a uniform tensor stays uniform
- * through it, so only its value is carried on.
+ * through it, so only its value is carried on. `layoutOnly`: its `act` only moves axes, reading with
+ * needLayoutAct (Gather and Slice read so too, but refuse to cut final states: refuseStatePart).
  */
 export interface OpHandler {
   readonly fold?: (cx: ImportContext, n: OnnxNode) => void;
   readonly act?: (cx: ImportContext, n: OnnxNode) => void;
   readonly keepsFill?: boolean;
+  /** It only moves the data's axes (Squeeze, Reshape, Transpose, ...): a final state (Y_h, Y_c) stays one through it. */
+  readonly layoutOnly?: boolean;
 }

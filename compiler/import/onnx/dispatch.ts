@@ -9,7 +9,7 @@ import { SUPPORTED_OPS, opHandler } from './ops';
 import { stackPick } from './ops/concat';
 import { FillValue, MAX_FOLDED_ELEMENTS, MAX_FOLDED_TOTAL, ShapeLimitError } from './values';
 
-const RECURRENT = ['LSTM', 'GRU', 'RNN'];
+export const RECURRENT_OPS = ['LSTM', 'GRU', 'RNN'];
 
 /** A uniform tensor through a structural op: only its value matters (Cast rounds it). */
 function passFill(cx: ImportContext, n: OnnxNode, first: FillValue): void {
@@ -59,7 +59,7 @@ export function evalNode(cx: ImportContext, n: OnnxNode): void {
   const ins = n.inputs.map((_, k) => cx.get(n, k));
   if (ins.some((v) => v?.kind === 'stack')) return stackPick(cx, n);
   // Every input is const, shape or fill: nothing depends on the model input.
-  if (!ins.some((v) => v?.kind === 'act') && !RECURRENT.includes(n.opType)) return foldNode(cx, n);
+  if (!ins.some((v) => v?.kind === 'act') && !RECURRENT_OPS.includes(n.opType)) return foldNode(cx, n);
   const h = opHandler(n.opType);
   if (!h?.act) return unsupported(cx, n, h !== undefined);
   h.act(cx, n);

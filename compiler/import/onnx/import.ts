@@ -2,10 +2,10 @@
 // is tracked abstractly (values.ts, context.ts): shape plumbing is folded to constants, and the
 // tensors computed from the model input are followed through recurrent nodes, dense layers and
 // activations, each becoming an IR layer. Each op's handling lives in one module under ops/
-// (registry ops/index.ts, dispatch in dispatch.ts); the graph's inputs are read in input.ts and
-// the chosen output becomes the model in result.ts. Every operator/attribute combination that
-// is not mapped exactly is refused with the node's index, name, op type and attribute, and what
-// is supported.
+// (registry ops/index.ts, dispatch in dispatch.ts); the graph's inputs are read in input.ts, the
+// outputs to import chosen in outputs.ts, and they become the model in result.ts (one output, or
+// the final states of one node). Every operator/attribute combination that is not mapped exactly
+// is refused with the node's index, name, op type and attribute, and what is supported.
 //
 // Diagnostic codes:
 //   ONNX001 the bytes are not an ONNX protobuf (truncated, not ONNX)
@@ -21,7 +21,8 @@
 //   ONNX015 sequence_lens that is not the full length of every sequence
 //   ONNX016 initial state that is not zero
 //   ONNX017 an operation on model data that has no exact IR equivalent
-//   ONNX018 the chosen output is not a per-step or last-step model output
+//   ONNX018 the chosen output is not a per-step or last-step model output nor final states
+//           (Y_h, Y_c) of the last node, or final states feed a further layer
 //   ONNX019 the graph has a cycle
 //   ONNX020 external tensor data
 //
@@ -32,23 +33,13 @@ import { evalChecked } from './dispatch';
 import { neededNodes, topoOrder } from './graph';
 import { bindModelInput } from './input';
 import { ImportOptions, ImportResult } from './options';
+import { chooseOutputs } from './outputs';
 import { finish } from './result';
 import { foldUnrolledRnns } from './unrolled';
 
 export { MIN_OPSET, MAX_OPSET } from './context';
 export { SUPPORTED_OPS } from './ops';
-export type { ImportOptions, ImportResult, ImportedLayer } from './options';
-
-/** The name of the graph output the model is made of (default: the first). */
-function outputName(cx: ImportContext, opts: ImportOptions): string {
-  const outs = cx.m.graph.outputs;
-  if (outs.length === 0) cx.fail('ONNX014', 'graph.output', 'the graph has no outputs', { expected: 'at least one output' });
-  const outName = opts.output ?? outs[0].name;
-  if (!outs.some((o) => o.name === outName)) {
-    cx.fail('ONNX014', 'graph.output', `no graph output is named ${JSON.stringify(outName)}`, { expected: outs.map((o) => o.name).join(', ') });
-  }
-  return outName;
-}
+export type { ImportOptions, ImportResult, ImportedLayer, OutputSlice } from './options';
 
 /** Imports a decoded ONNX model. Throws TinyrnnError (codes ONNX0xx) when it cannot map it exactly. */
 export function importOnnxModel(m: OnnxModel, opts: ImportOptions = {}): ImportResult {
@@ -56,13 +47,17 @@ export function importOnnxModel(m: OnnxModel, opts: ImportOptions = {}): ImportR
   const cx: ImportContext = new ImportContext(model, opts.work);
   cx.unrolled.push(...folded);
   const input = bindModelInput(cx, opts.bind ?? {});
-  const outName = outputName(cx, opts);
+  const { names, ignored } = chooseOutputs(cx, opts);
   const order = topoOrder(cx);
-  const needed = neededNodes(cx, outName);
+  const needed = new Set<number>();
+  for (const name of names) for (const k of neededNodes(cx, name)) needed.add(k);
   for (const n of order) if (needed.has(n.index)) evalChecked(cx, n);
-  const out = cx.values.get(outName);
-  if (!out) cx.fail('ONNX012', `graph.output ${JSON.stringify(outName)}`, 'the output is never computed', { hint: 'no node produces it' });
-  return finish(cx, opts, input, outName, out, { needed: needed.size, total: order.length });
+  const outs = names.map((name) => {
+    const value = cx.values.get(name);
+    if (!value) cx.fail('ONNX012', `graph.output ${JSON.stringify(name)}`, 'the output is never computed', { hint: 'no node produces it' });
+    return { name, value };
+  });
+  return finish(cx, opts, input, outs, ignored, { needed: needed.size, total: order.length });
 }
 
 /** Decodes and imports the bytes of an .onnx file. */

@@ -1,14 +1,18 @@
 // What an ONNX import is asked for and what it reports back.
 
-import { FloatModel, Layer, OutputMode, Task } from '../../core/ir/model';
+import { FinalPart, FloatModel, Layer, OutputMode, Task } from '../../core/ir/model';
 import { WorkMeter } from '../../core/util/work';
 import { OnnxTensor } from './codec';
 
 export interface ImportOptions {
   /** Model name (default: the graph name, else "onnx-model"). */
   name?: string;
-  /** Which graph output is the model's output (default: the first). */
-  output?: string;
+  /**
+   * Which graph output is the model's output, or several: the final states (Y_h, Y_c) of one
+   * recurrent node, in this order (default: the first graph output; all of them when they all
+   * are final states of one node).
+   */
+  output?: string | readonly string[];
   /** Graph inputs bound to constants (as the ONNX test data sets bind weights given as inputs). */
   bind?: Record<string, OnnxTensor>;
   /** Overrides the task (default: classification when the model ends in softmax or labels are given, else regression). */
@@ -29,12 +33,32 @@ export interface ImportedLayer {
   node: string;
 }
 
+/** The slice [offset, offset + size) of the model's output vector that one graph output fills. */
+export interface OutputSlice {
+  name: string;
+  /** Its axes, as the import understood them (e.g. "F2,B,F8" for a bidirectional Y_h). */
+  layout: string;
+  offset: number;
+  size: number;
+  /** Output mode 'final': which final state it is. */
+  part?: FinalPart;
+}
+
+/** Graph outputs left out of the model, and how to import the final states among them. */
+export interface IgnoredOutputs {
+  names: string[];
+  hint?: string;
+}
+
 export interface ImportResult {
   model: FloatModel;
   input: { name: string; layout: string; shape: (number | string | null)[] };
-  output: { name: string; layout: string; mode: OutputMode };
+  /** name, layout: the graph outputs' (joined by ", " and "; " when several). */
+  output: { name: string; layout: string; mode: OutputMode; final?: FinalPart[]; slices: OutputSlice[] };
   /** Graph outputs that were not imported (e.g. PyTorch's h_n/c_n). */
   ignoredOutputs: string[];
+  /** How to import the final states among the ignored outputs (e.g. "--output h_n,c_n ..."). */
+  ignoredHint?: string;
   layers: ImportedLayer[];
   opset: number;
   producer: string;

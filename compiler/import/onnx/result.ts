@@ -1,14 +1,16 @@
 // The end of an import: the chosen output must be per-step or last-step model data computed
-// through at least one recurrent node; it becomes a FloatModel with the ONNX provenance in
-// meta.extra, its task and labels, and the input normalisation found before the first layer.
+// through at least one recurrent node, or the final states (Y_h, Y_c; several graph outputs only
+// as the final states of one node) of the last one (output mode 'final'); it becomes a FloatModel
+// with the ONNX provenance in meta.extra (which graph output fills which slice of the output), its
+// task and labels, and the input normalisation found before the first layer.
 
-import { FloatModel, Layer, Task, isCellLayer, layerInputSize, layerOutputSize } from '../../core/ir/model';
+import { FinalPart, FloatModel, Layer, OutputMode, Task, isCellLayer, layerInputSize, layerOutputSize } from '../../core/ir/model';
 import { endsInSoftmax } from '../../core/ir/kinds';
 import { validateFloatModel } from '../../core/ir/validate';
 import { ImportContext } from './context';
 import { ModelInput } from './input';
-import { ImportOptions, ImportResult } from './options';
-import { ActValue, Value, describeAxes, describeValue, featureWidth } from './values';
+import { IgnoredOutputs, ImportOptions, ImportResult, OutputSlice } from './options';
+import { ActValue, FinalState, STATE_ONLY_MODES, Value, describeAxes, describeValue, featureWidth } from './values';
 
 /** The graph name, unless it is an exporter's generic one; then the file name without extension. */
 function defaultName(graph: string, source: string | undefined): string {
@@ -24,21 +26,15 @@ function layerInputSizeOf(l: Layer): number {
 /** The output value as model data the IR can express, or a coded refusal. */
 function checkOutput(cx: ImportContext, outName: string, v: Value): ActValue {
   const where0 = `graph.output ${JSON.stringify(outName)}`;
+  if (v.kind === 'stack') {
+    cx.fail('ONNX018', where0, `the output is ${describeValue(v)} (PyTorch's h_n or c_n of stacked layers)`, {
+      expected: "one layer's output or final states",
+      hint: "import the last layer's state (h_n[-1] in PyTorch), Y_h/Y_c of the last node, or the per-step output",
+    });
+  }
   if (v.kind !== 'act') {
     cx.fail('ONNX018', where0, `the output is ${describeValue(v)}, which does not depend on the model input`, {
       expected: 'an output computed from the input sequence',
-    });
-  }
-  if (v.mode === 'cell')
-    cx.fail('ONNX018', where0, 'the output is an LSTM cell state (Y_c)', {
-      expected: 'a hidden state or a layer output',
-      hint: 'import another output: --output NAME',
-    });
-  if (v.mode === 'final-bidir' || v.mode === 'final-reverse') {
-    const node = v.mode === 'final-bidir' ? 'a bidirectional node' : 'a reverse node';
-    cx.fail('ONNX018', where0, `the output is the final state (Y_h) of ${node}`, {
-      expected: 'per-step outputs or their last step',
-      hint: 'a reverse direction ends in its state after the first time step; export Y and take its last step instead',
     });
   }
   if (v.layers.length === 0) cx.fail('ONNX018', where0, 'the output is the model input itself', { expected: 'an output computed by at least one layer' });
@@ -58,11 +54,86 @@ function checkOutput(cx: ImportContext, outName: string, v: Value): ActValue {
   return v;
 }
 
+/** One chosen graph output and its value. */
+export interface ChosenOutput {
+  name: string;
+  value: Value;
+}
+
+/** The model's output: the value whose layers make the model, its mode, and each graph output's slice of the output vector. */
+interface OutputPlan {
+  v: ActValue;
+  mode: OutputMode;
+  final?: FinalPart[];
+  slices: OutputSlice[];
+}
+
+/** Several graph outputs: each a final state of the same node, each part once, in the order given. */
+function checkStates(cx: ImportContext, outs: { name: string; v: ActValue }[]): FinalPart[] {
+  const first = outs[0];
+  const parts: FinalPart[] = [];
+  for (const { name, v } of outs) {
+    const where0 = `graph.output ${JSON.stringify(name)}`;
+    if (!v.state) {
+      cx.fail(
+        'ONNX018',
+        where0,
+        `the output is ${v.mode === 'sequence' ? 'per-step model data' : 'model data'}, not a final state (Y_h or Y_c) of a recurrent node`,
+        {
+          expected: 'several outputs only as the final states of one recurrent node (Y_h and Y_c)',
+          hint: `import one output (--output ${name}), or only the final states`,
+        },
+      );
+    }
+    if (v.state.node !== first.v.state?.node)
+      cx.fail('ONNX018', where0, `the output is a final state of ${v.state.node}, but ${JSON.stringify(first.name)} is one of ${first.v.state?.node}`, {
+        expected: 'the final states of one recurrent node',
+      });
+    if (parts.includes(v.state.part))
+      cx.fail('ONNX014', where0, `the output is ${v.state.part === 'h' ? 'Y_h' : 'Y_c'} of ${v.state.node} a second time`, {
+        expected: 'each final state once',
+      });
+    parts.push(v.state.part);
+  }
+  return parts;
+}
+
+/** What the chosen outputs become: a step mode (one output), or output mode 'final' (final states). */
+function planOutput(cx: ImportContext, outs: ChosenOutput[]): OutputPlan {
+  const checked = outs.map((o) => ({ name: o.name, v: checkOutput(cx, o.name, o.value) }));
+  const cut = (name: string, offset: number, v: ActValue, part?: FinalPart): OutputSlice => ({
+    name,
+    layout: describeAxes(v.axes.map((x) => ({ ...x, role: cx.role(x) }))),
+    offset,
+    size: featureWidth(v),
+    ...(part ? { part } : {}),
+  });
+  const [{ name, v }] = checked;
+  if (checked.length === 1 && !STATE_ONLY_MODES.includes(v.mode)) return { v, mode: v.mode === 'last' ? 'last' : 'sequence', slices: [cut(name, 0, v)] };
+  const final = checked.length === 1 ? [(v.state as FinalState).part] : checkStates(cx, checked);
+  let offset = 0;
+  const slices = checked.map((o, k) => {
+    const s = cut(o.name, offset, o.v, final[k]);
+    offset += s.size;
+    return s;
+  });
+  return { v, mode: 'final', final, slices };
+}
+
 /**
  * The task and class labels: from the options, else classification when the model ends in softmax
  * or labels are given (a head that ends in logits, softmax left to the loss, is a classifier too).
+ * Final states are no class scores: such a model is a regression model.
  */
-function taskAndLabels(cx: ImportContext, opts: ImportOptions, lastLayer: Layer): { task: Task; labels?: string[] } {
+function taskAndLabels(cx: ImportContext, opts: ImportOptions, lastLayer: Layer, plan: OutputPlan): { task: Task; labels?: string[] } {
+  if (plan.mode === 'final') {
+    if (opts.task === 'classification' || opts.labels)
+      cx.fail('ONNX014', opts.labels ? 'labels' : 'task', 'a classifier whose output is final states (Y_h/Y_c)', {
+        expected: 'task regression: final states are no class scores',
+        hint: 'import a head on Y for a classifier',
+      });
+    return { task: 'regression' };
+  }
   const isSoftmax = endsInSoftmax([lastLayer]);
   const task: Task = opts.task ?? (isSoftmax || opts.labels ? 'classification' : 'regression');
   const O = layerOutputSize(lastLayer);
@@ -78,15 +149,19 @@ function taskAndLabels(cx: ImportContext, opts: ImportOptions, lastLayer: Layer)
 interface Provenance {
   input: ModelInput;
   inputLayout: string;
-  outName: string;
-  outLayout: string;
-  origins: string[];
-  ignoredOutputs: string[];
+  plan: OutputPlan;
+  ignored: IgnoredOutputs;
+}
+
+/** "Y_h[0:8], Y_c[8:16]": which graph output fills which slice of the model's output vector. */
+export function describeSlices(slices: readonly OutputSlice[]): string {
+  return slices.map((s) => `${s.name}[${s.offset}:${s.offset + s.size}]`).join(', ');
 }
 
 /** meta.extra: where the model came from (producer, opset, graph, input/output names and layouts). */
 function onnxExtra(cx: ImportContext, opts: ImportOptions, p: Provenance, seqLength: number | undefined): Record<string, string> {
   const m = cx.m;
+  const { slices } = p.plan;
   const extra: Record<string, string> = {
     source: 'onnx',
     'onnx.producer': `${m.producerName} ${m.producerVersion}`.trim(),
@@ -96,12 +171,13 @@ function onnxExtra(cx: ImportContext, opts: ImportOptions, p: Provenance, seqLen
     'onnx.input': p.input.name,
     'onnx.inputShape': `[${p.input.shape.map((d) => (d === null ? '?' : d)).join(', ')}]`,
     'onnx.inputLayout': p.inputLayout,
-    'onnx.output': p.outName,
-    'onnx.outputLayout': p.outLayout,
-    'onnx.layers': p.origins.join(' | '),
+    'onnx.output': slices.map((s) => s.name).join(', '),
+    'onnx.outputLayout': slices.map((s) => s.layout).join('; '),
+    'onnx.layers': p.plan.v.origins.join(' | '),
   };
+  if (slices.length > 1 || p.plan.mode === 'final') extra['onnx.outputs'] = describeSlices(slices);
   if (opts.source) extra['onnx.file'] = opts.source;
-  if (p.ignoredOutputs.length) extra['onnx.ignoredOutputs'] = p.ignoredOutputs.join(', ');
+  if (p.ignored.names.length) extra['onnx.ignoredOutputs'] = p.ignored.names.join(', ');
   if (cx.unrolled.length) extra['onnx.unrolled'] = cx.unrolled.join('; ');
   if (cx.sawStaticSeqLens) extra['onnx.sequenceLength'] = String(seqLength ?? '?');
   if (Object.keys(opts.bind ?? {}).length) extra['onnx.bound'] = Object.keys(opts.bind ?? {}).join(', ');
@@ -109,23 +185,23 @@ function onnxExtra(cx: ImportContext, opts: ImportOptions, p: Provenance, seqLen
   return extra;
 }
 
-/** The imported model and the import's report, for the output `outName` whose value is `value`. */
+/** The imported model and the import's report, for the chosen graph outputs and their values. */
 export function finish(
   cx: ImportContext,
   opts: ImportOptions,
   input: ModelInput,
-  outName: string,
-  value: Value,
+  outs: ChosenOutput[],
+  ignored: IgnoredOutputs,
   counts: { needed: number; total: number },
 ): ImportResult {
-  const v = checkOutput(cx, outName, value);
+  const plan = planOutput(cx, outs);
+  const { v } = plan;
   const inAxes = (cx.values.get(input.name) as ActValue).axes;
   const inputLayout = inAxes.map((x) => cx.role(x)).join(',');
-  const outLayout = describeAxes(v.axes.map((x) => ({ ...x, role: cx.role(x) })));
-  const ignoredOutputs = cx.m.graph.outputs.map((o) => o.name).filter((o) => o !== outName);
   const seqLength = inAxes.find((x) => cx.role(x) === 'T')?.size;
-  const extra = onnxExtra(cx, opts, { input, inputLayout, outName, outLayout, origins: v.origins, ignoredOutputs }, seqLength);
-  const { task, labels } = taskAndLabels(cx, opts, v.layers[v.layers.length - 1]);
+  const extra = onnxExtra(cx, opts, { input, inputLayout, plan, ignored }, seqLength);
+  const last = v.layers[v.layers.length - 1];
+  const { task, labels } = taskAndLabels(cx, opts, last, plan);
   const F = layerInputSizeOf(v.layers[0]);
   const model: FloatModel = {
     format: 'float',
@@ -136,7 +212,8 @@ export function finish(
       extra,
     },
     task,
-    output: v.mode === 'last' ? 'last' : 'sequence',
+    output: plan.mode,
+    ...(plan.final ? { final: plan.final } : {}),
     inputSize: F,
     ...(v.norm ? { normalization: { mean: Float32Array.from(v.norm.mean), std: Float32Array.from(v.norm.std) } } : {}),
     layers: v.layers,
@@ -145,8 +222,15 @@ export function finish(
   return {
     model,
     input: { name: input.name, layout: inputLayout, shape: input.shape },
-    output: { name: outName, layout: outLayout, mode: model.output },
-    ignoredOutputs,
+    output: {
+      name: extra['onnx.output'],
+      layout: extra['onnx.outputLayout'],
+      mode: model.output,
+      ...(plan.final ? { final: plan.final } : {}),
+      slices: plan.slices,
+    },
+    ignoredOutputs: ignored.names,
+    ...(ignored.hint ? { ignoredHint: ignored.hint } : {}),
     layers: v.layers.map((l, index) => ({ index, kind: l.kind, name: l.name ?? '', node: v.origins[index] })),
     opset: cx.opset,
     producer: extra['onnx.producer'],

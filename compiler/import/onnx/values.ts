@@ -13,7 +13,7 @@
 // importer refuses any operation that would reorder or mix them, so that vector is always
 // exactly the output of the last IR layer in `layers`.
 
-import { Layer } from '../../core/ir/model';
+import { FinalPart, Layer } from '../../core/ir/model';
 
 export type Sym = 'T' | 'B' | 'x0' | 'x1';
 export type Dim = number | Sym;
@@ -52,9 +52,22 @@ export interface Axis {
 export type ActMode =
   | 'sequence' // every time step
   | 'last' // the last time step only
-  | 'final-bidir' // final states of both directions (Y_h of a bidirectional node): no IR equivalent
-  | 'final-reverse' // the final state of a reverse node (Y_h: its output at the first step): no IR equivalent
-  | 'cell'; // an LSTM cell state (Y_c): not a layer output in the IR
+  | 'final-bidir' // final states of both directions (Y_h of a bidirectional node): only a model output
+  | 'final-reverse' // the final state of a reverse node (Y_h: its output at the first step): only a model output
+  | 'cell'; // an LSTM cell state (Y_c): only a model output
+
+/** The modes that are final states and no layer output: nothing may follow them but layout changes. */
+export const STATE_ONLY_MODES: readonly ActMode[] = ['final-bidir', 'final-reverse', 'cell'];
+
+/**
+ * A recurrent node's final state (its Y_h or Y_c), kept on the value through layout-only
+ * operations (Squeeze, Reshape, Transpose, ...) and dropped by anything that computes with it.
+ */
+export interface FinalState {
+  part: FinalPart;
+  /** The recurrent node, as diagnostics name it. */
+  node: string;
+}
 
 export interface ActValue {
   kind: 'act';
@@ -66,6 +79,8 @@ export interface ActValue {
   origins: string[];
   /** Node that produced the mode change to 'last' etc., for messages. */
   note?: string;
+  /** Set while the tensor is still a final state of the node that made the last layer. */
+  state?: FinalState;
   /** Per-feature input normalisation found before the first layer: x' = (x - mean) / std. */
   norm?: { mean: Float64Array; std: Float64Array }; // (F), (F)
 }
@@ -125,4 +140,16 @@ export function describeValue(v: Value): string {
     case 'stack':
       return `a concatenation of ${v.parts.length} layers' outputs`;
   }
+}
+
+/** "Y_h of node 0 \"lstm\" (LSTM), the final states of both directions of a bidirectional node": what a final-state value is. */
+export function describeState(a: ActValue): string {
+  const what: Record<ActMode, string> = {
+    sequence: 'per-step outputs',
+    last: 'the last step of a forward node',
+    'final-bidir': 'the final states of both directions of a bidirectional node',
+    'final-reverse': 'the final state of a reverse node (its state after the first time step)',
+    cell: "an LSTM's cell state",
+  };
+  return `${a.note ?? 'model data'}, ${what[a.mode]}`;
 }

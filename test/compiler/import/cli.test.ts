@@ -50,11 +50,104 @@ test('--json reports input, output, layers and their ONNX nodes', async () => {
   expect(r.task).toBe('classification');
   expect(r.opset).toBe(14);
   expect(r.input).toEqual({ name: 'x', layout: 'B,T,F', shape: [4, 10, 3] });
-  expect(r.output).toEqual({ name: 'logits_seq', layout: 'B,T,F4', mode: 'sequence' });
+  expect(r.output).toEqual({ name: 'logits_seq', layout: 'B,T,F4', mode: 'sequence', slices: [{ name: 'logits_seq', layout: 'B,T,F4', offset: 0, size: 4 }] });
+  expect(r.ignoredOutputs).toEqual(['h_n']);
+  expect(r.ignoredHint).toMatch(/^--output h_n imports the final states of node \d+ "\/m\/rnn\/GRU" \(GRU\) instead$/);
   expect(r.layers.map((l: { kind: string }) => l.kind)).toEqual(['gru', 'dense']);
   expect(r.layers[0].detail).toMatch(/reset after/);
   expect(r.layers[0].node).toBe('/m/rnn/GRU');
   expect(r.params).toBe(3 * 16 * (3 + 16 + 2) + 16 * 4 + 4);
+});
+
+test('--output h_n,c_n imports the final states and prints which output fills which slice (text and --json)', async () => {
+  const file = path.join(TESTDATA, 'torch', 'lstm_h16.dyn.onnx');
+  const c = io(dir);
+  expect(await main(['import', file, '-o', 'states.tnn', '--output', 'h_n,c_n'], c.io)).toBe(0);
+  const text = c.out.join('\n');
+  expect(text).toMatch(/outputs: final states h, c after the whole sequence, task regression/);
+  expect(text).toMatch(/\[0:16\] h = "h_n" \(1,B,F16\)\n\s+\[16:32\] c = "c_n" \(1,B,F16\)/);
+  expect(text).toMatch(/not imported: graph outputs logits_seq/);
+  const m = loadFloatModel(path.join(dir, 'states.tnn'));
+  expect([m.output, m.final, m.meta.extra?.['onnx.outputs']]).toEqual(['final', ['h', 'c'], 'h_n[0:16], c_n[16:32]']);
+  const j = io(dir);
+  expect(await main(['import', file, '-o', 'c.tnn', '--output', 'c_n', '--json'], j.io)).toBe(0);
+  const r = JSON.parse(j.out.join(''));
+  expect(r.output).toEqual({
+    name: 'c_n',
+    layout: '1,B,F16',
+    mode: 'final',
+    final: ['c'],
+    slices: [{ name: 'c_n', layout: '1,B,F16', offset: 0, size: 16, part: 'c' }],
+  });
+  const bad = io(dir);
+  expect(await main(['import', file, '-o', 'x.tnn', '--output', 'h_n,'], bad.io)).not.toBe(0);
+  expect(bad.err.join('\n')).toMatch(/--output "h_n," has an empty name/);
+});
+
+describe('a final-state model on the host: inspect, run and eval', () => {
+  const ref = loadTorchRef('lstm_h16');
+  const [B, T] = ref.input.shape;
+  const H = 16;
+  const want = (b: number): number[] => [...ref.outputs_float32.h_n.data.slice(b * H, (b + 1) * H), ...ref.outputs_float32.c_n.data.slice(b * H, (b + 1) * H)];
+  beforeAll(async () => {
+    const c = io(dir);
+    expect(await main(['import', path.join(TESTDATA, 'torch', 'lstm_h16.onnx'), '-o', 'hc.tnn', '--output', 'h_n,c_n'], c.io)).toBe(0);
+    // one answer per sequence: the final states at the last step (the earlier rows are not scored)
+    const x = Array.from({ length: B }, (_, b) => torchInput(ref, b));
+    const y = x.map((seq, b) => seq.map((_, t) => (t === T - 1 ? want(b) : new Array(2 * H).fill(0))));
+    fs.writeFileSync(path.join(dir, 'hc.json'), JSON.stringify({ x, y }));
+  });
+
+  test('inspect shows the output mode and where each final state lies', async () => {
+    const c = io(dir);
+    expect(await main(['inspect', 'hc.tnn'], c.io)).toBe(0);
+    const text = c.out.join('\n');
+    expect(text).toMatch(/output per sequence \(the last layer's final states after the whole sequence\)/);
+    expect(text).toMatch(/output 32 values: \[0:16\] h forward, \[16:32\] c forward/);
+    const j = io(dir);
+    expect(await main(['inspect', 'hc.tnn', '--json'], j.io)).toBe(0);
+    const r = JSON.parse(j.out.join(''));
+    expect([r.output, r.final, r.outputSize]).toEqual(['final', ['h', 'c'], 32]);
+    expect(r.segments.map((g: { part: string; direction: string; offset: number; size: number }) => [g.part, g.direction, g.offset, g.size])).toEqual([
+      ['h', 'forward', 0, 16],
+      ['c', 'forward', 16, 16],
+    ]);
+    expect(r.extra['onnx.outputs']).toBe('h_n[0:16], c_n[16:32]');
+  });
+
+  test("run prints each sequence's final vector, PyTorch h_n then c_n", async () => {
+    const c = io(dir);
+    expect(await main(['run', 'hc.tnn', '--input', 'hc.json', '--json'], c.io)).toBe(0);
+    const r = JSON.parse(c.out.join(''));
+    expect([r.output, r.final, r.results.length]).toEqual(['final', ['h', 'c'], B]);
+    r.results.forEach((res: { outputs: number[] }, b: number) => {
+      expect(res.outputs).toHaveLength(2 * H);
+      res.outputs.forEach((v, k) => expect(Math.abs(v - want(b)[k])).toBeLessThan(1e-5));
+    });
+    const t = io(dir);
+    expect(await main(['run', 'hc.tnn', '--input', 'hc.json'], t.io)).toBe(0);
+    expect(t.out.join('\n')).toMatch(/^sequence 0: h forward: -?\d\.\d{5}( -?\d\.\d{5}){15}  c forward: -?\d\.\d{5}( -?\d\.\d{5}){15}$/m);
+  });
+
+  test('eval scores one answer per sequence against the final states', async () => {
+    const c = io(dir);
+    expect(await main(['eval', 'hc.tnn', '--data', 'hc.json', '--json'], c.io)).toBe(0);
+    const r = JSON.parse(c.out.join('')).report;
+    expect([r.task, r.output, r.sequences]).toEqual(['regression', 'final', B]);
+    expect([r.regression.n, r.regression.perTarget.length]).toEqual([B, 2 * H]); // one row per sequence, every state
+    expect(r.regression.mae).toBeLessThan(1e-6);
+    const h = io(dir);
+    expect(await main(['eval', 'hc.tnn', '--data', 'hc.json', '--report', 'hc.html'], h.io)).toBe(0);
+    const page = fs.readFileSync(path.join(dir, 'hc.html'), 'utf8');
+    expect(page).toMatch(/The final states of each sequence \(one answer per sequence\)\./);
+    expect(page).not.toMatch(/NaN/);
+  });
+
+  test('train never makes a final-state model', async () => {
+    const c = io(dir);
+    expect(await main(['train', '--data', 'hc.json', '--out', 'x.tnn', '--output', 'final'], c.io)).toBe(2);
+    expect(c.err.join('\n')).toMatch(/--output "final" is not one of last, sequence: .*tinyrnn import --output/);
+  });
 });
 
 test('--bind gives graph inputs their values from TensorProto files', async () => {

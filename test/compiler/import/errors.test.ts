@@ -326,21 +326,96 @@ describe('ONNX017 operations with no exact IR equivalent', () => {
 });
 
 describe('ONNX018 outputs that are not model outputs', () => {
-  test('Y_h of a bidirectional node', () => {
-    const g = lstm({ inputs: ['X', 'W', 'R'], attrs: [A.i('hidden_size', H), A.s('direction', 'bidirectional')] });
-    g.inits = [ftensor('W', [2, 4 * H, I], randomF32(8 * H * I, 1)), ftensor('R', [2, 4 * H, H], randomF32(8 * H * H, 2))];
-    const e = diag(imp(g));
-    expect(e.code).toBe('ONNX018');
-    expect(e.diagnostics[0].path).toBe('graph.output "Y_h"');
+  const bidir = (extraNodes: Obj[], outputs: Obj[], outs = ['Y', 'Y_h', 'Y_c']): GraphSpec => {
+    const g = lstm({ inputs: ['X', 'W', 'R'], attrs: [A.i('hidden_size', H), A.s('direction', 'bidirectional')], extraNodes, outputs, outs });
+    g.inits = [ftensor('W', [2, 4 * H, I], randomF32(8 * H * I, 1)), ftensor('R', [2, 4 * H, H], randomF32(8 * H * H, 2)), ...(g.inits ?? []).slice(3)];
+    return g;
+  };
+  test('Y_h of a bidirectional node and an LSTM cell state Y_c are final states, not refusals', () => {
+    expect(importOnnx(buildModel(bidir([], [vinfo('Y_h')]))).model.final).toEqual(['h']);
+    expect(importOnnx(buildModel(lstm({ outs: ['Y', 'Y_h', 'Y_c'], outputs: [vinfo('Y_c')] }))).model.final).toEqual(['c']);
   });
-  test('the LSTM cell state Y_c', () => {
-    const e = diag(imp(lstm({ outs: ['Y', 'Y_h', 'Y_c'], outputs: [vinfo('Y_c')] })));
+  test('a dense head on the final states of a bidirectional node', () => {
+    const g = bidir(
+      [
+        node('Transpose', ['Y_h'], ['hb'], [A.ints('perm', [1, 0, 2])]),
+        node('Flatten', ['hb'], ['hf'], [], 'flat'),
+        node('Gemm', ['hf', 'Wg'], ['Z'], [A.i('transB', 1)], 'fc'),
+      ],
+      [vinfo('Z')],
+    );
+    g.inits!.push(ftensor('Wg', [1, 2 * H], randomF32(2 * H, 4)));
+    const e = diag(imp(g));
+    expect([e.code, e.diagnostics[0].path]).toEqual(['ONNX018', 'node 3 "fc" (Gemm)']);
+    expect(e.message).toMatch(/Y_h of node 0 "the_lstm" \(LSTM\), the final states of both directions of a bidirectional node/);
+    expect(e.diagnostics[0].hint).toMatch(/output\[:, -1\]/);
+  });
+  test('an activation on the cell state Y_c', () => {
+    const e = diag(imp(lstm({ outs: ['Y', 'Y_h', 'Y_c'], extraNodes: [node('Tanh', ['Y_c'], ['Z'], [], 'act')], outputs: [vinfo('Z')] })));
+    expect([e.code, e.diagnostics[0].path]).toEqual(['ONNX018', 'node 1 "act" (Tanh)']);
+    expect(e.message).toMatch(/an LSTM's cell state: tinyrnn outputs final states only as the model's output/);
+  });
+  test('one direction picked out of a bidirectional Y_h', () => {
+    const g = bidir([node('Gather', ['Y_h', 'one'], ['Z'], [A.i('axis', 0)], 'pick')], [vinfo('Z')]);
+    g.inits!.push(itensor('one', [], [1]));
+    const e = diag(imp(g));
+    expect([e.code, e.diagnostics[0].path]).toEqual(['ONNX018', 'node 1 "pick" (Gather)']);
+    expect(e.message).toMatch(/takes part of Y_h/);
+  });
+  test('final states of stacked layers concatenated (a whole multi-layer h_n)', () => {
+    const e = diag(imp(lstm({ extraNodes: [node('Concat', ['Y_h', 'Y_h'], ['Z'], [A.i('axis', 0)], 'cat')], outputs: [vinfo('Z')] })));
     expect(e.code).toBe('ONNX018');
-    expect(e.message).toMatch(/cell state/);
+    expect(e.message).toMatch(/concatenation of 2 layers' outputs/);
+    expect(e.diagnostics[0].hint).toMatch(/h_n\[-1\]/);
+  });
+  test('several outputs of which one is not a final state', () => {
+    const e = diag(() => importOnnx(buildModel(lstm({ outputs: [vinfo('Y'), vinfo('Y_h')] })), { output: ['Y_h', 'Y'] }));
+    expect([e.code, e.diagnostics[0].path]).toEqual(['ONNX018', 'graph.output "Y"']);
+    expect(e.message).toMatch(/not a final state/);
+  });
+  test('final states of two different nodes', () => {
+    const g = lstm({
+      outs: ['Y', 'Y_h', 'Y_c'],
+      extraNodes: [node('Squeeze', ['Y', 'ax'], ['Y1'], [], 'sq'), node('LSTM', ['Y1', 'W2', 'R2'], ['', 'Y_h2'], [A.i('hidden_size', H)], 'second')],
+      outputs: [vinfo('Y_c'), vinfo('Y_h2')],
+    });
+    g.inits!.push(itensor('ax', [1], [1]), ftensor('W2', [1, 4 * H, H], randomF32(4 * H * H, 5)), ftensor('R2', [1, 4 * H, H], randomF32(4 * H * H, 6)));
+    const e = diag(() => importOnnx(buildModel(g), { output: ['Y_h2', 'Y_c'] }));
+    expect([e.code, e.diagnostics[0].path]).toEqual(['ONNX018', 'graph.output "Y_c"']);
+    expect(e.message).toMatch(/a final state of node 0 "the_lstm" \(LSTM\), but "Y_h2" is one of node 2 "second" \(LSTM\)/);
+    // With no --output these are not one node's states: the first is imported, the other reported.
+    const r = importOnnx(buildModel(g));
+    expect([r.model.output, r.model.final, r.ignoredOutputs]).toEqual(['final', ['c'], ['Y_h2']]);
+    expect(r.ignoredHint).toBe('--output Y_h2 imports the final states of node 2 "second" (LSTM) instead');
   });
   test('an output that does not depend on the input', () => {
     const e = diag(imp(lstm({ extraNodes: [node('Identity', ['W'], ['Z'], [], 'id')], outputs: [vinfo('Z'), vinfo('Y_h')] })));
     expect(e.code).toBe('ONNX018');
+  });
+});
+
+describe('ONNX014 choosing several outputs', () => {
+  const g = () =>
+    lstm({ outs: ['Y', 'Y_h', 'Y_c'], extraNodes: [node('Identity', ['Y_h'], ['Z'], [], 'id')], outputs: [vinfo('Y_h'), vinfo('Y_c'), vinfo('Z')] });
+  test('the same final state twice', () => {
+    const e = diag(() => importOnnx(buildModel(g()), { output: ['Y_h', 'Z'] }));
+    expect([e.code, e.diagnostics[0].path]).toEqual(['ONNX014', 'graph.output "Z"']);
+    expect(e.message).toMatch(/Y_h of node 0 "the_lstm" \(LSTM\) a second time/);
+  });
+  test('an output named twice, or not at all', () => {
+    expect(diag(() => importOnnx(buildModel(g()), { output: ['Y_h', 'Y_h'] })).message).toMatch(/"Y_h" is named twice/);
+    expect(diag(() => importOnnx(buildModel(g()), { output: ['Y_h', 'nope'] })).message).toMatch(/no graph output is named "nope"/);
+    expect(diag(() => importOnnx(buildModel(g()), { output: [] })).code).toBe('ONNX014');
+  });
+  test('labels for final states', () => {
+    const e = diag(() => importOnnx(buildModel(g()), { output: ['Y_h', 'Y_c'], labels: ['a', 'b', 'c'] }));
+    expect([e.code, e.diagnostics[0].path]).toEqual(['ONNX014', 'labels']);
+    expect(e.message).toMatch(/final states/);
+  });
+  test('with no --output, outputs that repeat a final state are not all imported', () => {
+    const r = importOnnx(buildModel(g()));
+    expect([r.model.output, r.model.final, r.ignoredOutputs]).toEqual(['last', undefined, ['Y_c', 'Z']]);
+    expect(r.ignoredHint).toBe('--output Y_c,Z imports the final states of node 0 "the_lstm" (LSTM) instead');
   });
 });
 

@@ -309,6 +309,19 @@ test('PyTorch out[:, -1, :] pattern: Squeeze, Transpose to batch-first, Gather i
   expect(hn.model.output).toBe('last');
   const r0 = runFloat(hn.model, seqOf(X, 1, T, N, I, 0));
   expectNear(r0.output[0], ref.Yh.subarray(0, H), 'h_n');
+  // h_n with c_n of a forward LSTM: output mode final, h then c (or in the order named).
+  for (const names of [
+    ['h_n', 'c_n'],
+    ['c_n', 'h_n'],
+  ]) {
+    const hc = importOnnx(bytes, { output: names });
+    expect([hc.model.output, hc.model.final, hc.model.layers.length]).toEqual(['final', names.map((x) => x[0]), 1]);
+    for (let n = 0; n < N; n++) {
+      const got = runFloat(hc.model, seqOf(X, 1, T, N, I, n)).output[0];
+      const part = (x: string): Float64Array => (x === 'h_n' ? ref.Yh : ref.Yc).subarray(n * H, (n + 1) * H);
+      expectNear(got, Float64Array.from([...part(names[0]), ...part(names[1])]), `${names.join(',')} n=${n}`);
+    }
+  }
 });
 
 test('fixed shapes: sequence_lens equal to the full length and constant zero initial states import, and are recorded', () => {
@@ -382,43 +395,46 @@ test('PyTorch 2-layer LSTM head on h_n[-1]: zero states sliced per layer, h_n co
   const p1 = recurrentParts(s1, H, 'l1.');
   const Wg = randomF32(U * H, 150);
   const bg = randomF32(U, 151);
-  const bytes = buildModel({
-    opset: 14,
-    nodes: [
-      node('Transpose', ['x'], ['xt'], [A.ints('perm', [1, 0, 2])]),
-      node('Shape', ['xt'], ['shp']),
-      node('Gather', ['shp', 'one'], ['bsz'], [A.i('axis', 0)]),
-      node('Unsqueeze', ['bsz', 'ax0'], ['bsz1']),
-      node('Concat', ['two', 'bsz1', 'hid'], ['st'], [A.i('axis', 0)]),
-      node('Expand', ['zero3', 'st'], ['h0']),
-      node('Slice', ['h0', 'k0', 'k1', 'ax0'], ['h0_0']),
-      node('Slice', ['h0', 'k1', 'k2', 'ax0'], ['h0_1']),
-      node('LSTM', ['xt', 'l0.W', 'l0.R', 'l0.B', '', 'h0_0', 'h0_0'], ['Y0', 'hn0', 'cn0'], p0.attrs, '/rnn/LSTM'),
-      node('Squeeze', ['Y0', 'ax1'], ['Y0s']),
-      node('LSTM', ['Y0s', 'l1.W', 'l1.R', 'l1.B', '', 'h0_1', 'h0_1'], ['Y1', 'hn1', 'cn1'], p1.attrs, '/rnn/LSTM_1'),
-      node('Concat', ['hn0', 'hn1'], ['h_n'], [A.i('axis', 0)]),
-      node('Gather', ['h_n', 'm1'], ['hlast'], [A.i('axis', 0)]),
-      node('Gemm', ['hlast', 'Wg', 'bg'], ['out'], [A.i('transB', 1)], '/fc/Gemm'),
-    ],
-    inits: [
-      ...p0.inits,
-      ...p1.inits,
-      itensor('one', [], [1]),
-      itensor('m1', [], [-1]),
-      itensor('ax0', [1], [0]),
-      itensor('ax1', [1], [1]),
-      itensor('two', [1], [2]),
-      itensor('hid', [1], [H]),
-      itensor('k0', [1], [0]),
-      itensor('k1', [1], [1]),
-      itensor('k2', [1], [2]),
-      ftensor('zero3', [1, 1, 1], [0]),
-      ftensor('Wg', [U, H], Wg),
-      ftensor('bg', [U], bg),
-    ],
-    inputs: [vinfo('x', ['batch', 'seq', I])],
-    outputs: [vinfo('out')],
-  });
+  const build = (extra: Record<string, unknown>[], outputs: string[]): Uint8Array =>
+    buildModel({
+      opset: 14,
+      nodes: [
+        node('Transpose', ['x'], ['xt'], [A.ints('perm', [1, 0, 2])]),
+        node('Shape', ['xt'], ['shp']),
+        node('Gather', ['shp', 'one'], ['bsz'], [A.i('axis', 0)]),
+        node('Unsqueeze', ['bsz', 'ax0'], ['bsz1']),
+        node('Concat', ['two', 'bsz1', 'hid'], ['st'], [A.i('axis', 0)]),
+        node('Expand', ['zero3', 'st'], ['h0']),
+        node('Slice', ['h0', 'k0', 'k1', 'ax0'], ['h0_0']),
+        node('Slice', ['h0', 'k1', 'k2', 'ax0'], ['h0_1']),
+        node('LSTM', ['xt', 'l0.W', 'l0.R', 'l0.B', '', 'h0_0', 'h0_0'], ['Y0', 'hn0', 'cn0'], p0.attrs, '/rnn/LSTM'),
+        node('Squeeze', ['Y0', 'ax1'], ['Y0s']),
+        node('LSTM', ['Y0s', 'l1.W', 'l1.R', 'l1.B', '', 'h0_1', 'h0_1'], ['Y1', 'hn1', 'cn1'], p1.attrs, '/rnn/LSTM_1'),
+        node('Concat', ['hn0', 'hn1'], ['h_n'], [A.i('axis', 0)]),
+        node('Gather', ['h_n', 'm1'], ['hlast'], [A.i('axis', 0)]),
+        node('Gemm', ['hlast', 'Wg', 'bg'], ['out'], [A.i('transB', 1)], '/fc/Gemm'),
+        ...extra,
+      ],
+      inits: [
+        ...p0.inits,
+        ...p1.inits,
+        itensor('one', [], [1]),
+        itensor('m1', [], [-1]),
+        itensor('ax0', [1], [0]),
+        itensor('ax1', [1], [1]),
+        itensor('two', [1], [2]),
+        itensor('hid', [1], [H]),
+        itensor('k0', [1], [0]),
+        itensor('k1', [1], [1]),
+        itensor('k2', [1], [2]),
+        ftensor('zero3', [1, 1, 1], [0]),
+        ftensor('Wg', [U, H], Wg),
+        ftensor('bg', [U], bg),
+      ],
+      inputs: [vinfo('x', ['batch', 'seq', I])],
+      outputs: outputs.map((o) => vinfo(o)),
+    });
+  const bytes = build([], ['out']);
   const res = importOnnx(bytes);
   expect(res.model.layers.map((l) => l.name)).toEqual(['/rnn/LSTM', '/rnn/LSTM_1', '/fc/Gemm']);
   expect(res.model.output).toBe('last');
@@ -430,6 +446,17 @@ test('PyTorch 2-layer LSTM head on h_n[-1]: zero states sliced per layer, h_n co
   for (let n = 0; n < N; n++) {
     const r = runFloat(res.model, seqOf(X, 1, T, N, I, n));
     expectNear(r.output[0], dense(y1.Yh.subarray(n * H, (n + 1) * H), Wg, bg, U, true), `out n=${n}`);
+  }
+  // h_n[-1] with c_n[-1] (c_n concatenated the same way): the last layer's final states, output mode final.
+  const states = build(
+    [node('Concat', ['cn0', 'cn1'], ['c_n'], [A.i('axis', 0)]), node('Gather', ['c_n', 'm1'], ['clast'], [A.i('axis', 0)])],
+    ['out', 'hlast', 'clast'],
+  );
+  const hc = importOnnx(states, { output: ['hlast', 'clast'] });
+  expect([hc.model.output, hc.model.final, hc.model.layers.map((l) => l.name)]).toEqual(['final', ['h', 'c'], ['/rnn/LSTM', '/rnn/LSTM_1']]);
+  for (let n = 0; n < N; n++) {
+    const got = runFloat(hc.model, seqOf(X, 1, T, N, I, n)).output[0];
+    expectNear(got, Float64Array.from([...y1.Yh.subarray(n * H, (n + 1) * H), ...y1.Yc.subarray(n * H, (n + 1) * H)]), `h_n[-1], c_n[-1] n=${n}`);
   }
 });
 

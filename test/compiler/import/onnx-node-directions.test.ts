@@ -2,14 +2,19 @@
 // (test/fixtures/onnx-node, written by make_node_tests.py with PyTorch's outputs). Every expected
 // output agrees with the ONNX-spec oracle (onnx-ref.ts) at upstream's tolerance (rtol 1e-3, atol
 // 1e-7); a reverse node's Y imports as a reverse layer, a bidirectional node's as a bidirectional
-// layer, and both reproduce them. What the IR cannot express yet is refused with its code: a
-// reverse or bidirectional Y_h or an LSTM Y_c as the model output (ONNX018).
+// layer, and both reproduce them. Their final states Y_h and (LSTM) Y_c import as output mode
+// 'final' (singly, together in either order, and with no --output when they are the graph's only
+// outputs: a graph built from the fixture's node) and reproduce the expected Y_h and Y_c; a head on
+// them stays refused (ONNX018).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { OnnxTensor, decodeOnnx, decodeOnnxTensor } from '../../../compiler/import/onnx/codec';
+import { OnnxNode, OnnxTensor, decodeOnnx, decodeOnnxTensor } from '../../../compiler/import/onnx/codec';
+import { FloatModel } from '../../../compiler/core/ir/model';
+import { TinyrnnError } from '../../../compiler/core/ir/errors';
 import { importOnnx } from '../../../compiler/import/onnx/import';
 import { runFloat } from '../../../compiler/float/infer';
 import { onnxRecurrent } from './onnx-ref';
+import { A, buildModel, ftensor, node as onnxNode, vinfo } from './onnx-builder';
 
 const DIR = path.resolve(__dirname, '..', '..', 'fixtures', 'onnx-node');
 const TESTS = ['rnn', 'gru', 'lstm'].flatMap((op) => [`test_${op}_reverse`, `test_${op}_bidirectional`]);
@@ -23,6 +28,16 @@ function readPb(dir: string, prefix: string): OnnxTensor[] {
 
 function close(got: number, want: number): boolean {
   return Math.abs(got - want) <= 1e-7 + 1e-3 * Math.abs(want);
+}
+
+/** The fixture's recurrent node (its integer and string attributes: hidden_size, direction, linear_before_reset) for a graph built around it. */
+function fixtureNode(n: OnnxNode): Record<string, unknown> {
+  const attrs = [...n.attrs].map(([k, a]) => (a.i !== undefined ? A.i(k, a.i) : a.s !== undefined ? A.s(k, a.s) : fail(`attribute ${k}`)));
+  return onnxNode(n.opType, ['X', 'W', 'R', 'B'], n.outputs, attrs, n.name);
+}
+
+function fail(what: string): never {
+  throw new Error(`the fixture's node has an unexpected ${what}`);
 }
 
 describe.each(TESTS)('%s', (name) => {
@@ -70,7 +85,131 @@ describe.each(TESTS)('%s', (name) => {
     expect(checked).toBe(Y.data.length);
   });
 
-  test('its final states as the model output are refused (ONNX018) until the IR has that output mode', () => {
-    for (const out of node.outputs.slice(1)) expect(() => importOnnx(bytes, { bind, output: out })).toThrow(/ONNX018/);
+  const states = node.outputs.slice(1); // Y_h (, Y_c)
+  const want = outputs.slice(1); // (D, N, H) each
+
+  /** The model's output for every batch item against the expected final states `parts` (indices into `want`), in order. */
+  function checkFinal(m: FloatModel, parts: number[]): number {
+    let checked = 0;
+    for (let n = 0; n < N; n++) {
+      const seq = Array.from({ length: T }, (_, t) => Array.from(X.data.subarray((t * N + n) * I, (t * N + n + 1) * I)));
+      const out = runFloat(m, seq).output;
+      expect(out).toHaveLength(1);
+      expect(out[0]).toHaveLength(parts.length * D * H);
+      parts.forEach((k, p) => {
+        for (let d = 0; d < D; d++)
+          for (let j = 0; j < H; j++) {
+            const w = want[k].data[(d * N + n) * H + j];
+            const got = out[0][(p * D + d) * H + j];
+            if (!close(got, w)) throw new Error(`${states[k]} d=${d} n=${n} j=${j}: got ${got}, want ${w}`);
+            checked++;
+          }
+      });
+    }
+    return checked;
+  }
+
+  test.each(states.map((s, k) => [s, k]))('%s alone imports as output mode final and reproduces it', (out, k) => {
+    const res = importOnnx(bytes, { bind, output: out });
+    const m = res.model;
+    expect([m.output, m.final, m.task]).toEqual(['final', [k === 0 ? 'h' : 'c'], 'regression']);
+    expect(m.layers.map((l) => l.kind)).toEqual([direction]);
+    expect(res.output.slices).toEqual([{ name: out, layout: D === 2 ? `F2,B,F${H}` : `1,B,F${H}`, offset: 0, size: D * H, part: k === 0 ? 'h' : 'c' }]);
+    expect(m.meta.extra?.['onnx.outputs']).toBe(`${out}[0:${D * H}]`);
+    expect(res.ignoredOutputs).toEqual(node.outputs.filter((o) => o !== out));
+    expect(checkFinal(m, [k])).toBe(N * D * H);
+  });
+
+  if (states.length === 2) {
+    test.each([
+      [
+        [0, 1],
+        ['h', 'c'],
+      ],
+      [
+        [1, 0],
+        ['c', 'h'],
+      ],
+    ])('Y_h and Y_c together (order %j) import as final %j', (order, parts) => {
+      const names = order.map((k) => states[k]);
+      const res = importOnnx(bytes, { bind, output: names });
+      expect([res.model.output, res.model.final]).toEqual(['final', parts]);
+      expect(res.model.meta.extra?.['onnx.outputs']).toBe(`${names[0]}[0:${D * H}], ${names[1]}[${D * H}:${2 * D * H}]`);
+      expect(res.ignoredOutputs).toEqual([node.outputs[0]]);
+      expect(checkFinal(res.model, order)).toBe(2 * N * D * H);
+    });
+  }
+
+  test('with no --output, Y is imported and the final states are reported with the --output that imports them', () => {
+    const res = importOnnx(bytes, { bind });
+    expect(res.ignoredOutputs).toEqual(states);
+    expect(res.ignoredHint).toBe(
+      `--output ${states.join(',')} imports the final states of node 0 ${JSON.stringify(node.name || '#0')} (${node.opType}) instead`,
+    );
+  });
+
+  /** The fixture's node in a graph whose only outputs are `outs` (weights bound as in the fixture). */
+  function statesOnly(n: OnnxNode, outs: string[]): Uint8Array {
+    return buildModel({
+      nodes: [fixtureNode(n)],
+      inputs: [vinfo('X', [T, N, I]), vinfo('W', W.dims), vinfo('R', R.dims), vinfo('B', B.dims)],
+      outputs: outs.map((o) => vinfo(o)),
+    });
+  }
+
+  test('with no --output, a graph whose only outputs are the final states imports them all, in graph order', () => {
+    for (const order of states.length === 2
+      ? [
+          [0, 1],
+          [1, 0],
+        ]
+      : [[0]]) {
+      const res = importOnnx(
+        statesOnly(
+          node,
+          order.map((k) => states[k]),
+        ),
+        { bind },
+      );
+      expect([res.model.output, res.model.final]).toEqual(['final', order.map((k) => (k === 0 ? 'h' : 'c'))]);
+      expect(res.ignoredOutputs).toEqual([]);
+      expect(checkFinal(res.model, order)).toBe(order.length * N * D * H);
+    }
+  });
+
+  test('layout-only ops after Y_h (Transpose to batch-first, Flatten) keep it the final states', () => {
+    const g = buildModel({
+      nodes: [fixtureNode(node), onnxNode('Transpose', [states[0]], ['hb'], [A.ints('perm', [1, 0, 2])]), onnxNode('Flatten', ['hb'], ['h'], [A.i('axis', 1)])],
+      inputs: [vinfo('X', [T, N, I]), vinfo('W', W.dims), vinfo('R', R.dims), vinfo('B', B.dims)],
+      outputs: [vinfo('h')],
+    });
+    const res = importOnnx(g, { bind });
+    expect([res.model.output, res.model.final, res.output.layout]).toEqual(['final', ['h'], `B,F${D * H}`]);
+    expect(checkFinal(res.model, [0])).toBe(N * D * H);
+  });
+
+  test.each(states)('a dense head on %s is refused (ONNX018) with what to do instead', (out) => {
+    const g = buildModel({
+      nodes: [
+        fixtureNode(node),
+        onnxNode('Transpose', [out], ['sb'], [A.ints('perm', [1, 0, 2])]),
+        onnxNode('Flatten', ['sb'], ['s'], [A.i('axis', 1)]),
+        onnxNode('Gemm', ['s', 'Wg'], ['z'], [A.i('transB', 1)], 'head'),
+      ],
+      inits: [ftensor('Wg', [2, D * H], new Float32Array(2 * D * H).fill(0.5))],
+      inputs: [vinfo('X', [T, N, I]), vinfo('W', W.dims), vinfo('R', R.dims), vinfo('B', B.dims)],
+      outputs: [vinfo('z')],
+    });
+    let err: unknown;
+    try {
+      importOnnx(g, { bind });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(TinyrnnError);
+    const d = (err as TinyrnnError).diagnostics[0];
+    expect([d.code, d.path]).toEqual(['ONNX018', 'node 3 "head" (Gemm)']);
+    expect(d.message).toMatch(/final states only as the model's output, never into a further layer/);
+    expect(d.hint).toMatch(/output\[:, -1\]/);
   });
 });

@@ -4,7 +4,8 @@
 // Each imports and reproduces PyTorch's float32 output within 1e-5 (measured: below 4e-8).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { importOnnx } from '../../../compiler/import/onnx/import';
+import { importOnnx, importOnnxModel } from '../../../compiler/import/onnx/import';
+import { OnnxNode, decodeOnnx } from '../../../compiler/import/onnx/codec';
 import { runFloat } from '../../../compiler/float/infer';
 import { TinyrnnError } from '../../../compiler/core/ir/errors';
 import { Dataset } from '../../../compiler/data/dataset';
@@ -96,7 +97,34 @@ test('a head reading the backward final state of a bidirectional LSTM (cat(h_n[-
   const d = (err as TinyrnnError).diagnostics[0];
   expect(d.code).toBe('ONNX018');
   expect(d.path).toMatch(/^node \d+ "\/Gather" \(Gather\)$/);
-  expect(d.hint).toMatch(/last step/);
+  expect(d.message).toMatch(/takes part of Y_h of node \d+ "\/rnn\/LSTM" \(LSTM\), the final states of both directions of a bidirectional node/);
+  expect(d.hint).toMatch(/last step \(output\[:, -1\] in PyTorch\); or import Y_h\/Y_c themselves/);
+});
+
+test("that LSTM's h_n (and c_n) as the graph outputs import as output mode final; its head on them gives PyTorch's output", () => {
+  const { fx, bytes } = load('bilstm_hn_cat');
+  const m = decodeOnnx(bytes);
+  const lstm = m.graph.nodes.find((n) => n.opType === 'LSTM') as OnnxNode;
+  const fc = (name: string): Float32Array => Float32Array.from(m.graph.initializers.find((t) => t.name === name)?.data ?? []);
+  const [Wfc, bfc] = [fc('fc.weight'), fc('fc.bias')]; // (2, 8), (2)
+  const [B, T, F] = fx.input.shape; // batch first
+  for (const outs of [[lstm.outputs[1]], [lstm.outputs[1], lstm.outputs[2]]]) {
+    const g = { ...m, graph: { ...m.graph, outputs: outs.map((name) => ({ ...m.graph.outputs[0], name })) } };
+    const { model } = importOnnxModel(g); // no --output: the graph's outputs are all final states of the LSTM
+    expect([model.output, model.final, model.layers.map((l) => l.kind)]).toEqual(['final', outs.length === 1 ? ['h'] : ['h', 'c'], ['bidirectional']]);
+    let worst = 0;
+    for (let n = 0; n < B; n++) {
+      const seq = Array.from({ length: T }, (_, t) => fx.input.data.slice((n * T + t) * F, (n * T + t + 1) * F));
+      const v = runFloat(model, seq).output[0]; // h forward (4), h backward (4)[, c forward, c backward]
+      expect(v).toHaveLength(8 * outs.length);
+      for (let o = 0; o < 2; o++) {
+        let y = bfc[o];
+        for (let k = 0; k < 8; k++) y += Wfc[o * 8 + k] * v[k];
+        worst = Math.max(worst, Math.abs(y - fx.output.data[n * 2 + o]));
+      }
+    }
+    expect(worst).toBeLessThan(1e-5);
+  }
 });
 
 test.each(['lstm_logits_norm', 'rnn2_seq_logits'])('%s: a logits classifier imported with labels scores as in PyTorch', (name) => {

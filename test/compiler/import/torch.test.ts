@@ -29,6 +29,9 @@ describe.each(cases)('%s from %s', (name, file) => {
     expect(m.meta.extra?.['onnx.inputLayout']).toBe('B,T,F');
     expect(m.meta.extra?.['onnx.file']).toBe(file);
     expect(m.meta.extra?.['onnx.ignoredOutputs']).toBe(kind === 'lstm' ? 'h_n, c_n' : 'h_n');
+    const op = kind === 'lstm' ? 'LSTM' : kind === 'gru' ? 'GRU' : 'RNN';
+    const states = kind === 'lstm' ? 'h_n,c_n' : 'h_n';
+    expect(res.ignoredHint).toMatch(new RegExp(`^--output ${states} imports the final states of node \\d+ "/m/rnn/${op}" \\(${op}\\) instead$`));
     expect(m.layers[0].name).toMatch(/^\/m\/rnn\//);
     expect(res.layers[1].node).toMatch(/MatMul/);
   });
@@ -67,8 +70,29 @@ describe.each(cases)('%s from %s', (name, file) => {
       for (let j = 0; j < H; j++) worst = Math.max(worst, Math.abs(got[j] - want.data[b * H + j]));
     }
     expect(worst).toBeLessThan(1e-5);
-    if (name === 'lstm_h16') expect(() => importOnnx(bytes, { output: 'c_n' })).toThrow(/ONNX018: graph\.output "c_n": the output is an LSTM cell state/);
   });
+
+  if (name === 'lstm_h16')
+    test("--output c_n and --output h_n,c_n import the LSTM's final states (output mode final) that give PyTorch c_n and h_n", () => {
+      const cn = importOnnx(bytes, { output: 'c_n' });
+      expect([cn.model.output, cn.model.final, cn.model.layers.length]).toEqual(['final', ['c'], 1]);
+      const both = importOnnx(bytes, { output: ['h_n', 'c_n'] });
+      expect([both.model.output, both.model.final, both.ignoredOutputs]).toEqual(['final', ['h', 'c'], ['logits_seq']]);
+      expect(both.model.meta.extra?.['onnx.outputs']).toBe('h_n[0:16], c_n[16:32]');
+      const [, B, H] = ref.outputs_float32.c_n.shape;
+      let worst = 0;
+      for (let b = 0; b < B; b++) {
+        const c = runFloat(cn.model, torchInput(ref, b)).output;
+        const hc = runFloat(both.model, torchInput(ref, b)).output;
+        expect([c.length, hc.length, hc[0].length]).toEqual([1, 1, 2 * H]);
+        for (let j = 0; j < H; j++) {
+          worst = Math.max(worst, Math.abs(c[0][j] - ref.outputs_float32.c_n.data[b * H + j]));
+          worst = Math.max(worst, Math.abs(hc[0][j] - ref.outputs_float32.h_n.data[b * H + j]));
+          worst = Math.max(worst, Math.abs(hc[0][H + j] - ref.outputs_float32.c_n.data[b * H + j]));
+        }
+      }
+      expect(worst).toBeLessThan(1e-5);
+    });
 
   test('survives the .tnn round trip', () => {
     const back = decodeFloatModel(encodeFloatModel(m));

@@ -55,7 +55,7 @@ function concatAct(cx: ImportContext, n: OnnxNode): void {
   const acts = parts.filter((p): p is ActValue => p.kind === 'act');
   const rank = acts[0].axes.length;
   const axis = cx.axis(n, cx.attrInt(n, 'axis', 0), rank);
-  const ok = acts.length === parts.length && acts.every((a) => a.axes.length === rank && a.axes[axis].role === '1' && a.mode !== 'cell');
+  const ok = acts.length === parts.length && acts.every((a) => a.axes.length === rank && a.axes[axis].role === '1');
   if (!ok) {
     cx.nodeFail(n, 'ONNX017', `Concat of ${parts.map(describeValue).join(' and ')} along axis ${axis}`, {
       expected: 'final states of stacked layers concatenated along their direction axis (PyTorch h_n), to pick one back out',

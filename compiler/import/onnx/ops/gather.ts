@@ -36,7 +36,7 @@ function gatherFold(cx: ImportContext, n: OnnxNode): void {
 }
 
 function gatherAct(cx: ImportContext, n: OnnxNode): void {
-  const a = cx.needAct(n, 0);
+  const a = cx.needLayoutAct(n, 0);
   const ic = cx.needConst(n, 1, 'indices');
   const idx = cx.intsOf(n, ic, 'indices');
   const axis = cx.axis(n, cx.attrInt(n, 'axis', 0), a.axes.length);
@@ -66,6 +66,7 @@ function gatherAct(cx: ImportContext, n: OnnxNode): void {
     if (i !== 0 && i !== -1) cx.nodeFail(n, 'ONNX013', `index ${i} on an axis of size 1`);
     return replace();
   }
+  cx.refuseStatePart(n, a);
   cx.nodeFail(n, 'ONNX017', `Gather on the ${r === 'F' ? 'feature' : r === 'B' ? 'batch' : r} axis of model data`, {
     expected: 'the last time step (index -1 on the time axis)',
   });

@@ -19,7 +19,7 @@ function dropoutFold(cx: ImportContext, n: OnnxNode): void {
 }
 
 function dropout(cx: ImportContext, n: OnnxNode): void {
-  const a = cx.needAct(n, 0);
+  const a = cx.needLayoutAct(n, 0);
   const training = cx.constInput(n, 2, 'training_mode');
   if (training && training.data[0] !== 0) cx.nodeFail(n, 'ONNX017', 'Dropout in training mode', { expected: 'inference (training_mode false)' });
   if (n.outputs[1]) cx.set(n, 1, fullConst(ONNX_DTYPE.BOOL, [], 1));
@@ -27,7 +27,7 @@ function dropout(cx: ImportContext, n: OnnxNode): void {
 }
 
 function castAct(cx: ImportContext, n: OnnxNode): void {
-  const a = cx.needAct(n, 0);
+  const a = cx.needLayoutAct(n, 0);
   const to = cx.attrInt(n, 'to', -1);
   if (to !== ONNX_DTYPE.FLOAT && to !== ONNX_DTYPE.DOUBLE) {
     cx.nodeFail(n, 'ONNX017', `Cast of model data to ${dtypeName(to)}`, {
@@ -41,8 +41,9 @@ function castAct(cx: ImportContext, n: OnnxNode): void {
 
 export const Identity: OpHandler = {
   fold: (cx, n) => cx.set(n, 0, cx.need(n, 0, 'input')),
-  act: (cx, n) => cx.set(n, 0, cx.needAct(n, 0)),
+  act: (cx, n) => cx.set(n, 0, cx.needLayoutAct(n, 0)),
   keepsFill: true,
+  layoutOnly: true,
 };
-export const Cast: OpHandler = { fold: castFold, act: castAct, keepsFill: true };
-export const Dropout: OpHandler = { fold: dropoutFold, act: dropout, keepsFill: true };
+export const Cast: OpHandler = { fold: castFold, act: castAct, keepsFill: true, layoutOnly: true };
+export const Dropout: OpHandler = { fold: dropoutFold, act: dropout, keepsFill: true, layoutOnly: true };

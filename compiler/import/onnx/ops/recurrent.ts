@@ -1,7 +1,8 @@
 // LSTM, GRU, RNN: one ONNX recurrent node becomes one IR layer (a cell, a reverse layer, or a
 // bidirectional pair of cells) appended to the data's layers. Outputs: Y (every step), Y_h (the
 // last step of a forward node; the state after the first step of a reverse one; both directions'
-// final states of a bidirectional one), Y_c (an LSTM's cell state).
+// final states of a bidirectional one), Y_c (an LSTM's cell state). Y_h and Y_c carry their
+// FinalState: as a graph output they become the model's output mode 'final' (result.ts).
 //
 // Legend: T steps, B batch, I layer input, H hidden, G gates, D directions.
 
@@ -30,7 +31,7 @@ const GRU_FROM_ONNX = [1, 0, 2]; // IR gate (r,z,n) <- ONNX gate block (z,r,h)
 const PEEP_FROM_ONNX = [0, 2, 1]; // IR peephole (i,f,o) <- ONNX P block (i,o,f)
 const GATE_ORDER: Record<RecurrentOp, number[]> = { LSTM: LSTM_FROM_ONNX, GRU: GRU_FROM_ONNX, RNN: [0] };
 const KIND = { LSTM: 'lstm', GRU: 'gru', RNN: 'elman' } as const;
-/** What Y_h holds by direction: the last step's output, or final states no layer output gives. */
+/** What Y_h holds by direction: the last step's output, or final states that only a model output gives. */
 const FINAL_MODE = { forward: 'last', reverse: 'final-reverse', bidirectional: 'final-bidir' } as const;
 
 interface CellOptions {
@@ -100,8 +101,19 @@ function setOutputs(
   const S: Axis[] = layout === 0 ? [dAxis, bAxis, hAxis] : [bAxis, dAxis, hAxis];
   const norm = x.norm ? { norm: x.norm } : {};
   cx.set(n, 0, { kind: 'act', axes: Y, mode: 'sequence', layers, origins, ...norm });
-  cx.set(n, 1, { kind: 'act', axes: S.map((a) => ({ ...a })), mode: FINAL_MODE[direction], layers, origins, note: `Y_h of ${where(n)}`, ...norm });
-  if (n.opType === 'LSTM') cx.set(n, 2, { kind: 'act', axes: S.map((a) => ({ ...a })), mode: 'cell', layers, origins, ...norm });
+  const node = where(n);
+  const state = (part: 'h' | 'c'): ActValue => ({
+    kind: 'act',
+    axes: S.map((a) => ({ ...a })),
+    mode: part === 'h' ? FINAL_MODE[direction] : 'cell',
+    layers,
+    origins,
+    note: `${part === 'h' ? 'Y_h' : 'Y_c'} of ${node}`,
+    state: { part, node },
+    ...norm,
+  });
+  cx.set(n, 1, state('h'));
+  if (n.opType === 'LSTM') cx.set(n, 2, state('c'));
 }
 
 function recurrent(cx: ImportContext, n: OnnxNode): void {

@@ -88,7 +88,7 @@ function reshapeTo(cx: ImportContext, n: OnnxNode, a: ActValue, target: Dim[]): 
 }
 
 function reshapeAct(cx: ImportContext, n: OnnxNode): void {
-  const a = cx.needAct(n, 0);
+  const a = cx.needLayoutAct(n, 0);
   const s = cx.need(n, 1, 'shape');
   const target: Dim[] =
     s.kind === 'shape'
@@ -101,7 +101,7 @@ function reshapeAct(cx: ImportContext, n: OnnxNode): void {
 }
 
 function flattenAct(cx: ImportContext, n: OnnxNode): void {
-  const a = cx.needAct(n, 0);
+  const a = cx.needLayoutAct(n, 0);
   const rank = a.axes.length;
   const axis = cx.attrInt(n, 'axis', 1);
   const ax = axis < 0 ? axis + rank : axis;
@@ -117,5 +117,5 @@ function flattenAct(cx: ImportContext, n: OnnxNode): void {
   cx.out(n, a, [left[0] ?? { role: '1', size: 1 }, w === 1 ? { role: '1', size: 1 } : { role: 'F', size: w }]);
 }
 
-export const Reshape: OpHandler = { fold: reshapeFold, act: reshapeAct, keepsFill: true };
-export const Flatten: OpHandler = { act: flattenAct };
+export const Reshape: OpHandler = { fold: reshapeFold, act: reshapeAct, keepsFill: true, layoutOnly: true };
+export const Flatten: OpHandler = { act: flattenAct, layoutOnly: true };

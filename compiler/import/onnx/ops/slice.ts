@@ -41,7 +41,7 @@ function reachesEnd(p: SliceParam, x: Axis): boolean {
 }
 
 function sliceAct(cx: ImportContext, n: OnnxNode): void {
-  const a = cx.needAct(n, 0);
+  const a = cx.needLayoutAct(n, 0);
   const axes = a.axes.slice();
   let mode = a.mode;
   for (const p of sliceParams(cx, n, axes.length)) {
@@ -59,6 +59,7 @@ function sliceAct(cx: ImportContext, n: OnnxNode): void {
       const got = sliceIndices(x.size, p.start, p.end, p.step);
       if (got.length === x.size && got.every((v, i) => v === i)) continue;
     }
+    cx.refuseStatePart(n, a);
     refuse(cx, n, p, r);
   }
   cx.out(n, a, axes, { mode, note: mode === 'last' && a.mode !== 'last' ? where(n) : a.note });

@@ -39,7 +39,7 @@ function squeezeDims(cx: ImportContext, n: OnnxNode, dims: Dim[], axes: number[]
 }
 
 function squeezeAct(cx: ImportContext, n: OnnxNode): void {
-  const a = cx.needAct(n, 0);
+  const a = cx.needLayoutAct(n, 0);
   const axes = squeezeAxes(cx, n);
   const rank = a.axes.length;
   let drop: number[];
@@ -67,7 +67,7 @@ function squeezeAct(cx: ImportContext, n: OnnxNode): void {
 }
 
 function unsqueezeAct(cx: ImportContext, n: OnnxNode): void {
-  const a = cx.needAct(n, 0);
+  const a = cx.needLayoutAct(n, 0);
   const axes = squeezeAxes(cx, n);
   if (!axes) cx.nodeFail(n, 'ONNX012', 'Unsqueeze needs axes', { expected: 'axes' });
   const rank = a.axes.length + axes.length;
@@ -77,5 +77,5 @@ function unsqueezeAct(cx: ImportContext, n: OnnxNode): void {
   cx.out(n, a, out);
 }
 
-export const Squeeze: OpHandler = { fold: (cx, n) => cx.set(n, 0, foldSqueeze(cx, n)), act: squeezeAct, keepsFill: true };
-export const Unsqueeze: OpHandler = { fold: (cx, n) => cx.set(n, 0, foldSqueeze(cx, n)), act: unsqueezeAct, keepsFill: true };
+export const Squeeze: OpHandler = { fold: (cx, n) => cx.set(n, 0, foldSqueeze(cx, n)), act: squeezeAct, keepsFill: true, layoutOnly: true };
+export const Unsqueeze: OpHandler = { fold: (cx, n) => cx.set(n, 0, foldSqueeze(cx, n)), act: unsqueezeAct, keepsFill: true, layoutOnly: true };

@@ -30,7 +30,7 @@ function checkFeatureOrder(cx: ImportContext, n: OnnxNode, axes: Axis[], before:
 }
 
 function transposeAct(cx: ImportContext, n: OnnxNode): void {
-  const a = cx.needAct(n, 0);
+  const a = cx.needLayoutAct(n, 0);
   const rank = a.axes.length;
   const perm = (cx.attrInts(n, 'perm') ?? a.axes.map((_, i) => rank - 1 - i)).map((p) => cx.axis(n, p, rank, 'perm entry'));
   if (perm.length !== rank || new Set(perm).size !== rank)
@@ -40,4 +40,4 @@ function transposeAct(cx: ImportContext, n: OnnxNode): void {
   cx.out(n, a, axes);
 }
 
-export const Transpose: OpHandler = { fold: transposeFold, act: transposeAct, keepsFill: true };
+export const Transpose: OpHandler = { fold: transposeFold, act: transposeAct, keepsFill: true, layoutOnly: true };
