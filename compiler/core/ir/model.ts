@@ -91,8 +91,8 @@ export function modelOutputSize(m: { output: OutputMode; final?: readonly FinalP
   return layerOutputSize(last);
 }
 
-/** True when a layer needs the whole sequence (a bidirectional or reverse layer): the model cannot stream. */
-export function isBidirectional(m: { layers: { kind: LayerKind }[] }): boolean {
+/** True when the model needs the whole sequence (a bidirectional or reverse layer, or output mode 'final'): it cannot stream. */
+export function isBidirectional(m: { layers: { kind: LayerKind }[]; output?: OutputMode }): boolean {
   return !isStreaming(m);
 }
 
