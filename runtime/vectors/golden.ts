@@ -14,7 +14,7 @@ import { isStreaming } from '../../compiler/layers/ir';
 import { encodeQuantModel, writeFileAtomic } from '../../compiler/core/ir/format';
 import { quantizeModel } from '../../compiler/quant/quantize';
 import { QUANT_SPEC_VERSION } from '../../compiler/core/spec/spec';
-import { createQuantState, runQuant, stepQuant, traceCollector } from '../../compiler/core/reference';
+import { createQuantState, runQuant, runRows, stepQuant, traceCollector } from '../../compiler/core/reference';
 import { GOLDEN_KINDS } from '../../compiler/layers/golden';
 import { cellLayer } from '../../compiler/layers/cell/golden';
 import { bidirectionalLayer } from '../../compiler/layers/bidirectional/golden';
@@ -336,8 +336,7 @@ export function renderCase(c: GoldenCase): RenderedCase {
       outputs = raw.map((r, t) => stepQuant(q, st, r, obs, t));
     } else {
       // whole sequences: every step's output, or the final states (one row) of output mode 'final'
-      const run = runQuant(q, raw, obs);
-      outputs = q.output === 'final' ? run.output : run.steps;
+      outputs = runRows(q, runQuant(q, raw, obs));
     }
     return { raw, outputs: outputs.map((o) => Array.from(o)), trace };
   });

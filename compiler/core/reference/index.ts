@@ -129,6 +129,14 @@ export function runQuant(m: QuantModel, raw: ArrayLike<ArrayLike<number>>, obs?:
   return { steps, output: m.output === 'sequence' ? steps : m.output === 'last' ? [steps[T - 1]] : [finalOutput(m, last)] };
 }
 
+/**
+ * The rows a device's whole-sequence run writes (the C target's `<prefix>_run`, the Espruino run()):
+ * the output of every step, or one row of final states for output mode 'final'.
+ */
+export function runRows(m: QuantModel, run: QuantRun): Int32Array[] {
+  return m.output === 'final' ? run.output : run.steps;
+}
+
 /** Output mode 'final': the last layer's final integer states, laid out by compiler/core/ir/final.ts. */
 function finalOutput(m: QuantModel, last: QLayerRun): Int32Array {
   const segments = finalSegments(m.layers[m.layers.length - 1], m.final ?? []) ?? [];
