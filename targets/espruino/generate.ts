@@ -19,6 +19,7 @@ import { esnGeneratorJs } from './esn';
 import { UNROLL_MAX_ROWS, modelRows, unrollInput, unrollLayers } from './unroll';
 import { KERNEL_KIND } from './kinds';
 import { finalSegments } from '../../compiler/core/ir/final';
+import { outputPerText } from '../../compiler/core/ir/model';
 
 export type WeightsMode = 'inline' | 'storage';
 
@@ -112,11 +113,6 @@ function moduleLayers(view: EspruinoView) {
   }));
 }
 
-/** What the module's answer is per, for its banner: a time step, or a sequence (its last step, or its final states). */
-export function outputPer(m: QuantModel): string {
-  return m.output === 'sequence' ? 'time step' : m.output === 'last' ? 'sequence (last step)' : 'sequence (final states)';
-}
-
 /** The template's fields describing the model and its board (banner, metadata, API constants). */
 function modelData(m: QuantModel, opts: GenerateOptions, view: EspruinoView) {
   return {
@@ -128,7 +124,7 @@ function modelData(m: QuantModel, opts: GenerateOptions, view: EspruinoView) {
     F: view.F,
     O: view.O,
     task: m.task,
-    outputPer: outputPer(m),
+    outputPer: outputPerText(m.output),
     boardName: commentText(opts.board.name),
     streaming: view.streaming ? 'true' : 'false',
     outType: view.outWide ? 'Int16Array' : 'Int8Array',

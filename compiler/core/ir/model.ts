@@ -96,6 +96,11 @@ export function isBidirectional(m: { layers: { kind: LayerKind }[]; output?: Out
   return !isStreaming(m);
 }
 
+/** What a model answers per, in words: "time step", "sequence (last step)", "sequence (final states)". */
+export function outputPerText(output: OutputMode): string {
+  return output === 'sequence' ? 'time step' : output === 'last' ? 'sequence (last step)' : 'sequence (final states)';
+}
+
 /** True when the model answers once, after the whole sequence (its final states), not at every step. */
 export function isFinalOutput(m: { output: OutputMode }): boolean {
   return m.output === 'final';

@@ -7,7 +7,8 @@ import { QUANT_SPEC_VERSION } from '../../../compiler/core/spec/spec';
 import { VERSION } from '../../../compiler/core/util/version';
 import { commentText, jsString } from '../../emit/names';
 import { assertEspruinoDialect } from '../dialect';
-import { espruinoTemplates, outputPer } from '../generate';
+import { espruinoTemplates } from '../generate';
+import { outputPerText } from '../../../compiler/core/ir/model';
 import { minifyJs } from '../minify';
 import { NATIVE_CORES, NATIVE_HEADER_BYTES, NativeCore, readHeader } from './header';
 
@@ -40,7 +41,7 @@ export function generateNativeModule(m: QuantModel, blob: Uint8Array, opts: Nati
     F: m.inputSize,
     O: m.outputSize,
     task: m.task,
-    outputPer: outputPer(m),
+    outputPer: outputPerText(m.output),
     coreName: NATIVE_CORE_NAMES[h.core],
     coreCode: NATIVE_CORES[h.core],
     thumb: h.core !== 'i386',
