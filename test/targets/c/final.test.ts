@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { generateC } from '../../../targets/c/emit';
-import { writeGenerated } from '../../../targets/c/target';
+import { formatReport, writeGenerated } from '../../../targets/c/target';
 import { buildHost, runProgram, sanitizerEnv, scratchDir } from '../../../targets/c/toolchain';
 import { hostTest } from './gate';
 import { loadVectorCases } from './vectors';
@@ -29,6 +29,11 @@ describe('the header of a final-state model', () => {
     expect(h).toContain('receives one row of M_OUTPUT_SIZE values, the final states (segments listed at the top).');
     expect(h).not.toMatch(/m_step\(/);
     expect(h).toContain('typedef int16_t m_output_t;');
+  });
+  test('the memory report says why it runs whole sequences only', () => {
+    expect(formatReport(gen.report).split('\n')[0]).toMatch(/, whole sequences only \(a bidirectional layer and a final-state output\)$/);
+    const fwd = generateC(byName('final_lstm_ch').model, { prefix: 'm' });
+    expect(formatReport(fwd.report).split('\n')[0]).toMatch(/, whole sequences only \(a final-state output\)$/);
   });
   test('lists every segment with its state and scale', () => {
     const segs = byName('final_bidir_lstm_hc').model.doc.outputSegments!;
