@@ -9,7 +9,7 @@ import { cString, commentText } from '../emit/names';
 import { TemplateSet, loadTemplates } from '../emit/template';
 import { packageRoot } from '../../compiler/core/util/version';
 import { esnGeneratorC } from './esn';
-import { C_TYPE } from './kind';
+import { C_TYPE, FinalStateField } from './kind';
 import { CFile, CGenOptions, CPlan, modelKernels, planC } from './plan';
 import { CReport, reservoirBytes, roleBytes } from './report';
 
@@ -103,8 +103,8 @@ function modelFields(m: QuantModel, view: ModelView) {
   };
 }
 
-/** How a final-state copy reads its state field (the suffix the kinds' finalState hooks give it). */
-const FINAL_STATE_WORDS: Record<string, string> = { h16: 'h16 (Q0.15)', h: 'the int8 output h8, sign-extended', c: 'the LSTM cell c' };
+/** The state a final-state segment copies, in words for the header. */
+const FINAL_STATE_WORDS: Record<FinalStateField['state'], string> = { h16: 'h16 (Q0.15)', h8: 'the int8 output h8, sign-extended', c: 'the LSTM cell c' };
 
 /** Output mode 'final': the segments for the header and the copies of the sequence run. */
 function finalFields(m: QuantModel, p: CPlan) {
@@ -116,7 +116,7 @@ function finalFields(m: QuantModel, p: CPlan) {
       to: f.offset + f.size - 1,
       part: f.part,
       direction: f.direction,
-      what: FINAL_STATE_WORDS[/_(h16|h|c)$/.exec(f.src)?.[1] ?? ''] ?? f.src,
+      what: FINAL_STATE_WORDS[f.state],
       zp: scales[i]?.zp ?? 0,
       scale: commentText(String(scales[i]?.scale ?? '?')),
     })),

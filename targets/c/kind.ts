@@ -146,9 +146,16 @@ export interface CHooks<K extends LayerKind> {
   sequence(l: KindView<K>, ctx: CContext, xin: string, dst: string, src: string): string[];
   /**
    * Output mode 'final': the state array (an int16 or int8 field of the stream state `s`) that holds
-   * `part` of the final state of direction `half` after a whole-sequence run (absent: no final states).
+   * `part` of the final state of direction `half` after a whole-sequence run, and which state it is
+   * (absent: the kind has no final states).
    */
-  finalState?(l: KindView<K>, ctx: CContext, half: number, part: FinalPart): string;
+  finalState?(l: KindView<K>, ctx: CContext, half: number, part: FinalPart): FinalStateField;
+}
+
+/** Where a final state lies in the stream state: the field, and the state it holds (h16, an Elman relu's h8, an LSTM's c). */
+export interface FinalStateField {
+  src: string;
+  state: 'h16' | 'h8' | 'c';
 }
 
 /** A C99 designated initialiser: `{.I = 3, .H = 4, ...}`, the fields named as the struct declares them. */

@@ -9,7 +9,7 @@ import { C_KINDS } from '../../compiler/layers/c';
 import { ConstArray, ELEM_BYTES, ElemType, LayerView, ModelView, buildModelView } from '../emit/view';
 import { derivePrefix, validatePrefix } from '../emit/names';
 import { fail } from '../../compiler/core/ir/errors';
-import { CContext, CDescriptor, CHooks, CReservoir, C_TYPE, Field, MemoryContext, Reset, maxNeeds, widen } from './kind';
+import { CContext, CDescriptor, CHooks, CReservoir, C_TYPE, Field, FinalStateField, MemoryContext, Reset, maxNeeds, widen } from './kind';
 import { planForms } from './forms';
 import { CReport, memoryReport } from './report';
 
@@ -68,7 +68,7 @@ export interface CPlan {
    * Output mode 'final': the copies of the final states into the one output row after the
    * sequence run, in segment order (src: the state field); [] for other modes.
    */
-  final: { offset: number; size: number; src: string; part: FinalPart; direction: string }[];
+  final: (FinalStateField & { offset: number; size: number; part: FinalPart; direction: string })[];
   /** The widest layer output (the ping-pong buffers of the sequence run). */
   maxWidth: number;
   header: string;
@@ -177,7 +177,7 @@ function planFinal(m: QuantModel, L: LayerView[], ctx: CContext): CPlan['final']
   return (finalSegments(last.layer, m.final ?? []) ?? []).map((s) => ({
     offset: s.offset,
     size: s.size,
-    src: hook(last, ctx, s.half, s.part),
+    ...hook(last, ctx, s.half, s.part),
     part: s.part,
     direction: s.direction,
   }));

@@ -12,6 +12,7 @@ import {
   CHooks,
   CReservoir,
   Field,
+  FinalStateField,
   LayerMemory,
   MemoryContext,
   RowSet,
@@ -147,9 +148,10 @@ export function cellSequence<K extends CellKind>(
  * The state field that holds `part` of a cell's final state (docs/quantization.md "Final-state
  * outputs"): c, or the recurrent state: h16, or h8 for a cell without h16 (Elman relu).
  */
-export function cellFinalState<K extends CellKind>(spec: CellC<K>, c: CellOf<K>, ctx: CContext, part: FinalPart): string {
+export function cellFinalState<K extends CellKind>(spec: CellC<K>, c: CellOf<K>, ctx: CContext, part: FinalPart): FinalStateField {
   const field = fieldOf(c, ctx.prefix);
-  return `s->${field}_${part === 'c' ? 'c' : spec.h16(c.layer) ? 'h16' : 'h'}`;
+  if (part === 'c') return { src: `s->${field}_c`, state: 'c' };
+  return spec.h16(c.layer) ? { src: `s->${field}_h16`, state: 'h16' } : { src: `s->${field}_h`, state: 'h8' };
 }
 
 /** The C hooks of a layer that is one cell of kind K. */
