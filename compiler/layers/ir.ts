@@ -84,7 +84,11 @@ export function lastOutputType(m: { layers: QLayer[] }): QOutputType {
   return layerOutType(m.layers[m.layers.length - 1]);
 }
 
-/** True when every layer steps one sample at a time (a bidirectional or reverse layer needs the whole sequence). */
-export function isStreaming(m: { layers: { kind: LayerKind }[] }): boolean {
-  return m.layers.every((l) => IR_KINDS[l.kind].streams);
+/**
+ * True when the model answers sample by sample: every layer steps one sample at a time (a
+ * bidirectional or reverse layer needs the whole sequence) and it outputs a layer output per step
+ * (output mode 'final' answers once, after the whole sequence).
+ */
+export function isStreaming(m: { layers: { kind: LayerKind }[]; output?: string }): boolean {
+  return m.output !== 'final' && m.layers.every((l) => IR_KINDS[l.kind].streams);
 }

@@ -18,6 +18,7 @@ import { QUANT_SPEC_VERSION } from '../core/spec/spec';
 import { RawUnitReason, chooseRawPerUnit, quantizeInputStage } from './input';
 import { commonInputScale, firstLayerIsReservoir } from '../esn/quant';
 import { quantHooks } from '../layers/quant';
+import { finalOutputSegments } from './final';
 import { Cols, DEFAULT_HEADROOM, INPUT_HEADROOM, MAX_HEADROOM, Problems, QParams, nonFinite, uniform } from './rows';
 
 export {
@@ -139,23 +140,28 @@ export function quantizeModel(m: FloatModel, sequences: ArrayLike<ArrayLike<numb
   });
   p.throwIfAny();
   const lastQ = layers[layers.length - 1];
+  // output mode 'final': int16 copies of the last layer's final states, each segment in its own scale
+  const segments = m.output === 'final' ? finalOutputSegments(lastQ, docLayers[last], m.final ?? []) : undefined;
+  const outQ = segments ? { scale: segments[0].scale, zp: segments[0].zp } : curQ;
   const qm: QuantModel = {
     format: 'quant',
     specVersion: QUANT_SPEC_VERSION,
     meta: structuredClone(m.meta),
     task: m.task,
     output: m.output,
+    ...(m.final ? { final: m.final.slice() } : {}),
     inputSize: F,
     outputSize: modelOutputSize(m),
     input,
     tables: { sigmoid: sigmoidTable(), tanh: tanhTable() },
     layers,
-    outputType: layerOutType(lastQ),
+    outputType: segments ? 's16' : layerOutType(lastQ),
     doc: {
       inputScale: Array.from(inCols.scale),
       layers: docLayers,
-      outputScale: curQ.scale,
-      outputZp: curQ.zp,
+      outputScale: outQ.scale,
+      outputZp: outQ.zp,
+      ...(segments ? { outputSegments: segments } : {}),
       calibration: `${percentile !== undefined && percentile < 100 ? `percentile ${percentile}` : 'min/max'} over ${cal.sequences} sequences, ${cal.steps} steps${opts.source ? ` of ${opts.source}` : ''}${headroom !== 1 ? `, headroom ${headroom}x` : ''}`,
     },
   };

@@ -12,7 +12,7 @@ import { SaturationCounter, SaturationRow, dequantTrace, formatSaturation } from
 import { Dataset } from '../data/dataset';
 import { runFloat, argmax } from '../float/infer';
 import { EvalReport, evaluateOutputs, formatEvalReport, predictFloat } from '../train/metrics';
-import { dequantizeOutput, rawSequence, runQuant, QuantObserver } from '../core/reference';
+import { dequantizeOutput, rawSequence, runQuant, runRows, QuantObserver } from '../core/reference';
 
 export interface TensorError {
   /** e.g. "L0 lstm pre.i", "L1 dense out", "input x". */
@@ -73,11 +73,28 @@ export function predictQuant(q: QuantModel, data: Dataset, obs?: QuantObserver):
   }
   const O = q.outputSize;
   return data.x.map((x) => {
-    const run = runQuant(q, rawSequence(q, x), obs);
-    const out = new Float64Array(run.steps.length * O);
-    run.steps.forEach((y, t) => out.set(dequantizeOutput(q, y), t * O));
+    const rows = runRows(q, runQuant(q, rawSequence(q, x), obs));
+    const out = new Float64Array(rows.length * O);
+    rows.forEach((y, t) => out.set(dequantizeOutput(q, y), t * O));
     return out;
   });
+}
+
+/** Output mode 'final': the float final states of every sequence, one row each (compiler/float/infer). */
+function predictFinalFloat(f: FloatModel, data: Dataset): Float64Array[] {
+  const F = f.inputSize;
+  return data.x.map(
+    (x) =>
+      runFloat(
+        f,
+        Array.from({ length: x.length / F }, (_, t) => x.subarray(t * F, (t + 1) * F)),
+      ).output[0],
+  );
+}
+
+/** The report of a model whose output has no task metric (final states): the sequences only. */
+function unscored(m: { task: EvalReport['task']; output: EvalReport['output'] }, data: Dataset): EvalReport {
+  return { task: m.task, output: m.output, sequences: data.x.length, loss: NaN };
 }
 
 /** Scores a quantised model alone (the metric of `tinyrnn eval MODEL.q.tnn`). */
@@ -121,11 +138,13 @@ export function compareQuant(f: FloatModel, q: QuantModel, data: Dataset, opts: 
   }
   const O = q.outputSize;
   const F = q.inputSize;
-  const floatOut = predictFloat(f, data);
+  // final states (output mode 'final'): one row per sequence, compared value by value, no task metric
+  const final = f.output === 'final';
+  const floatOut = final ? predictFinalFloat(f, data) : predictFloat(f, data);
   const sat = new SaturationCounter(q);
   const quantOut = predictQuant(q, data, sat.observe);
-  const fr = evaluateOutputs(f, data, floatOut);
-  const qr = evaluateOutputs(q, data, quantOut);
+  const fr = final ? unscored(f, data) : evaluateOutputs(f, data, floatOut);
+  const qr = final ? unscored(q, data) : evaluateOutputs(q, data, quantOut);
   let steps = 0;
   const outAcc = new Acc();
   let identical = 0;
@@ -182,7 +201,7 @@ export function compareQuant(f: FloatModel, q: QuantModel, data: Dataset, opts: 
       }
     };
     runQuant(q, rawSequence(q, x), obs);
-    for (let t = 0; t < T; t++) {
+    for (let t = 0; t < (final ? 0 : T); t++) {
       const b = buckets[Math.floor(t / width)];
       for (let k = t * O; k < (t + 1) * O; k++) b.out.add(Math.abs(floatOut[n][k] - quantOut[n][k]), Math.abs(floatOut[n][k]));
     }

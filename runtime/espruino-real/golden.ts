@@ -236,8 +236,10 @@ function checkStream(s: GoldenSequence, got: Map<number, Record<string, number[]
   return fails;
 }
 
+/** A whole-sequence run: one row per step, or one row of final states (output mode 'final'). */
 function checkWhole(s: GoldenSequence, got: Map<number, number[]> | undefined, tag: string): string[] {
-  for (let t = 0; t < s.raw.length; t++) {
+  if (got && got.size !== s.outputs.length) return [`${tag}: run gave ${got.size} rows, want ${s.outputs.length}`];
+  for (let t = 0; t < s.outputs.length; t++) {
     const d = diffRow(`run step ${t} output`, got?.get(t), s.outputs[t]);
     if (d) return [`${tag}: ${d}`];
   }

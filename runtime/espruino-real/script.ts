@@ -112,7 +112,7 @@ function whole(M, k, si, T, F, O) {
   f.close();
   for (t = 0; t < T; t++) seq.push(all.subarray(t * F, t * F + F));
   res = M.run(seq);
-  for (t = 0; t < T; t++) print("@R " + k + " " + si + " " + t + " output=" + ints(res[t], 0));
+  for (t = 0; t < res.length; t++) print("@R " + k + " " + si + " " + t + " output=" + ints(res[t], 0));
 }
 function plan(k) {
   var f = E.openFile(planOf(k), "r"), s = f.read(PLAN_MAX);

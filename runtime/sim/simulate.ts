@@ -150,9 +150,12 @@ export async function simulate(o: SimulateOptions): Promise<SimulationReport> {
     throw new TinyrnnError({
       code: 'SIM005',
       path: 'layers',
-      message: 'a model with a bidirectional or reverse layer cannot stream sample by sample (its backward direction needs the future samples)',
+      message:
+        model.output === 'final'
+          ? "a model that outputs its final states (output mode 'final') cannot stream sample by sample (it answers once, after the whole sequence)"
+          : 'a model with a bidirectional or reverse layer cannot stream sample by sample (its backward direction needs the future samples)',
       value: modelFile,
-      hint: 'simulate a forward-only model; bidirectional and reverse models run on whole sequences (tinyrnn run)',
+      hint: 'simulate a forward-only model with a per-step or last-step output; bidirectional, reverse and final-state models run on whole sequences (tinyrnn run)',
     });
   }
   const faults = parseFaults(o.faults ?? []);

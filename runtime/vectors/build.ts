@@ -3,7 +3,7 @@
 // list of layer builders, smooth random walks as data, and the common shape of a small case.
 // A leaf below both.
 
-import { FloatModel, Layer, layerOutputSize } from '../../compiler/core/ir/model';
+import { FinalPart, FloatModel, Layer, layerOutputSize } from '../../compiler/core/ir/model';
 import { endsInSoftmax } from '../../compiler/core/ir/kinds';
 import { QuantModel } from '../../compiler/core/ir/quant-model';
 import { rawSequence } from '../../compiler/core/reference';
@@ -21,14 +21,14 @@ export function fill(rng: Rng, a: Float32Array, scale: number): void {
 /**
  * A seeded float model of F features: the layers in order, one generator for all weights. A
  * softmax last layer makes a classifier (output "last" unless given), anything else a regression
- * model (output "sequence").
+ * model (output "sequence"; with `final`, the last layer's final states).
  */
 export function buildModel(
   name: string,
   seed: number,
   F: number,
   builds: LayerBuild[],
-  opts: { output?: 'sequence' | 'last'; norm?: { mean: number[]; std: number[] } } = {},
+  opts: { output?: 'sequence' | 'last'; final?: FinalPart[]; norm?: { mean: number[]; std: number[] } } = {},
 ): FloatModel {
   const rng = new Rng(seed);
   const layers: Layer[] = [];
@@ -47,7 +47,8 @@ export function buildModel(
       ...(classify ? { labels: Array.from({ length: width }, (_, i) => `c${i}`) } : {}),
     },
     task: classify ? 'classification' : 'regression',
-    output: opts.output ?? (classify ? 'last' : 'sequence'),
+    output: opts.final ? 'final' : (opts.output ?? (classify ? 'last' : 'sequence')),
+    ...(opts.final ? { final: opts.final } : {}),
     inputSize: F,
     ...(opts.norm ? { normalization: { mean: Float32Array.from(opts.norm.mean), std: Float32Array.from(opts.norm.std) } } : {}),
     layers,

@@ -8,17 +8,19 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CellLayer, LAYER_KINDS } from '../../compiler/core/ir/model';
+import { CellLayer, FinalPart, LAYER_KINDS } from '../../compiler/core/ir/model';
 import { QuantModel } from '../../compiler/core/ir/quant-model';
 import { isStreaming } from '../../compiler/layers/ir';
 import { encodeQuantModel, writeFileAtomic } from '../../compiler/core/ir/format';
 import { quantizeModel } from '../../compiler/quant/quantize';
 import { QUANT_SPEC_VERSION } from '../../compiler/core/spec/spec';
-import { createQuantState, runQuant, stepQuant, traceCollector } from '../../compiler/core/reference';
+import { createQuantState, runQuant, runRows, stepQuant, traceCollector } from '../../compiler/core/reference';
 import { GOLDEN_KINDS } from '../../compiler/layers/golden';
 import { cellLayer } from '../../compiler/layers/cell/golden';
+import { bidirectionalLayer } from '../../compiler/layers/bidirectional/golden';
+import { reverseLayer } from '../../compiler/layers/reverse/golden';
 import { denseLayer } from '../../compiler/layers/dense/golden';
-import { CALIB, asRaw, basic, buildModel, walks } from './build';
+import { CALIB, LayerBuild, asRaw, basic, buildModel, walks } from './build';
 import { GoldenCase } from './case';
 
 export type { GoldenCase } from './case';
@@ -203,6 +205,42 @@ function modelCases(): GoldenCase[] {
   ];
 }
 
+/**
+ * Output mode 'final' (docs/quantization.md "Final-state outputs"): the last layer's final states
+ * as int16, one row per sequence: both halves of a bidirectional LSTM (h then c; one sequence of a
+ * single step), a reverse GRU on an Elman layer, a forward LSTM's c before its h, and an Elman
+ * relu's h8 state sign-extended.
+ */
+function finalCases(): GoldenCase[] {
+  const F = 3;
+  const finalCase = (name: string, description: string, seed: number, builds: LayerBuild[], final: FinalPart[], extra = 0): GoldenCase => ({
+    name,
+    description,
+    model: buildModel(name, seed, F, builds, { final }),
+    calib: CALIB(F, seed + 1000),
+    sequences: (q) => asRaw(q, [...walks(seed + 2000, 2, 8, F), ...walks(seed + 3000, extra, 1, F)]),
+  });
+  return [
+    finalCase(
+      'final_bidir_lstm_hc',
+      "Bidirectional LSTM 3: final states h and c of both directions (output mode 'final')",
+      41,
+      [bidirectionalLayer('lstm', 3)],
+      ['h', 'c'],
+      1,
+    ),
+    finalCase(
+      'final_reverse_gru_h',
+      'Elman tanh 3, then a reverse GRU 4: its final h16 after the backward pass',
+      42,
+      [cellLayer('elman', 3), reverseLayer('gru', 4)],
+      ['h'],
+    ),
+    finalCase('final_lstm_ch', 'LSTM 4: its final c, then h (the order the model lists)', 43, [cellLayer('lstm', 4)], ['c', 'h']),
+    finalCase('final_elman_relu_h', 'Elman relu 4: its final h8 state, sign-extended to int16', 44, [cellLayer('elman', 4, { activation: 'relu' })], ['h']),
+  ];
+}
+
 /** The order of test/vectors/index.json: the order the cases were published in (a new case goes last). */
 const CASE_ORDER = [
   'elman_tanh_h4',
@@ -241,11 +279,15 @@ const CASE_ORDER = [
   'reverse_lstm_h4',
   'reverse_gru_elman',
   'reverse_relu_on_lstm',
+  'final_bidir_lstm_hc',
+  'final_reverse_gru_h',
+  'final_lstm_ch',
+  'final_elman_relu_h',
 ];
 
 /** Every golden case (each kind's, then those across kinds), in the order of test/vectors/index.json. */
 export function goldenCases(): GoldenCase[] {
-  const all = [...LAYER_KINDS.flatMap((k) => GOLDEN_KINDS[k].cases()), ...modelCases()];
+  const all = [...LAYER_KINDS.flatMap((k) => GOLDEN_KINDS[k].cases()), ...modelCases(), ...finalCases()];
   const byName = new Map(all.map((c) => [c.name, c]));
   const unlisted = all.filter((c) => !CASE_ORDER.includes(c.name)).map((c) => c.name);
   const missing = CASE_ORDER.filter((n) => !byName.has(n));
@@ -293,7 +335,8 @@ export function renderCase(c: GoldenCase): RenderedCase {
       const st = createQuantState(q);
       outputs = raw.map((r, t) => stepQuant(q, st, r, obs, t));
     } else {
-      outputs = runQuant(q, raw, obs).steps;
+      // whole sequences: every step's output, or the final states (one row) of output mode 'final'
+      outputs = runRows(q, runQuant(q, raw, obs));
     }
     return { raw, outputs: outputs.map((o) => Array.from(o)), trace };
   });

@@ -9,7 +9,7 @@ import { cString, commentText } from '../emit/names';
 import { TemplateSet, loadTemplates } from '../emit/template';
 import { packageRoot } from '../../compiler/core/util/version';
 import { esnGeneratorC } from './esn';
-import { C_TYPE } from './kind';
+import { C_TYPE, FinalStateField } from './kind';
 import { CFile, CGenOptions, CPlan, modelKernels, planC } from './plan';
 import { CReport, reservoirBytes, roleBytes } from './report';
 
@@ -103,6 +103,27 @@ function modelFields(m: QuantModel, view: ModelView) {
   };
 }
 
+/** The state a final-state segment copies, in words for the header. */
+const FINAL_STATE_WORDS: Record<FinalStateField['state'], string> = { h16: 'h16 (Q0.15)', h8: 'the int8 output h8, sign-extended', c: 'the LSTM cell c' };
+
+/** Output mode 'final': the segments for the header and the copies of the sequence run. */
+function finalFields(m: QuantModel, p: CPlan) {
+  const scales = m.doc?.outputSegments ?? [];
+  return {
+    finalOutput: m.output === 'final',
+    finalSegments: p.final.map((f, i) => ({
+      from: f.offset,
+      to: f.offset + f.size - 1,
+      part: f.part,
+      direction: f.direction,
+      what: FINAL_STATE_WORDS[f.state],
+      zp: scales[i]?.zp ?? 0,
+      scale: commentText(String(scales[i]?.scale ?? '?')),
+    })),
+    finalCopies: p.final.map((f) => ({ at: f.offset ? `${f.offset} + t` : 't', src: f.src, size: f.size, what: `${f.part} ${f.direction}` })),
+  };
+}
+
 /** The per-layer parts of the template view. */
 function layerFields(p: CPlan) {
   const { prefix, view } = p;
@@ -160,6 +181,7 @@ function templateView(m: QuantModel, p: CPlan) {
     outputTypeName: p.outType === 's16' ? 'int16' : 'int8',
     ...modelFields(m, view),
     ...layerFields(p),
+    ...finalFields(m, p),
     arrays: p.arrays.map(arrayView),
     hasReservoir,
     reservoirGlobal: hasReservoir && !p.reservoirInState,

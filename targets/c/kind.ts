@@ -2,7 +2,7 @@
 // kinds' C parts (compiler/layers/<kind>/c.ts) and the registry (compiler/layers/c.ts) import this
 // leaf; the plan (targets/c/plan.ts) looks the hooks up by kind. Hooks return plain data and C text
 // fragments (names, initialisers, statements); the templates lay them out.
-import { LayerKind } from '../../compiler/core/ir/model';
+import { FinalPart, LayerKind } from '../../compiler/core/ir/model';
 import { QLayerOf } from '../../compiler/core/ir/quant-types';
 import { ELEM_BYTES, ElemType, LayerView } from '../emit/view';
 
@@ -144,6 +144,18 @@ export interface CHooks<K extends LayerKind> {
   step: ((l: KindView<K>, ctx: CContext, xin: string, src: string) => { call: string; result: string }) | null;
   /** The whole-sequence loop(s) over t, writing the layer output of step t at dst + t * width (src: the layer input of step t). */
   sequence(l: KindView<K>, ctx: CContext, xin: string, dst: string, src: string): string[];
+  /**
+   * Output mode 'final': the state array (an int16 or int8 field of the stream state `s`) that holds
+   * `part` of the final state of direction `half` after a whole-sequence run, and which state it is
+   * (absent: the kind has no final states).
+   */
+  finalState?(l: KindView<K>, ctx: CContext, half: number, part: FinalPart): FinalStateField;
+}
+
+/** Where a final state lies in the stream state: the field, and the state it holds (h16, an Elman relu's h8, an LSTM's c). */
+export interface FinalStateField {
+  src: string;
+  state: 'h16' | 'h8' | 'c';
 }
 
 /** A C99 designated initialiser: `{.I = 3, .H = 4, ...}`, the fields named as the struct declares them. */

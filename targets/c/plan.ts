@@ -3,12 +3,13 @@
 // struct layouts, the layer descriptors and statements (each kind's part from C_KINDS), the
 // files of the layout and the memory report. targets/c/emit.ts renders a plan with the templates.
 import { QuantModel } from '../../compiler/core/ir/quant-model';
-import { LayerKind } from '../../compiler/core/ir/model';
+import { FinalPart, LayerKind } from '../../compiler/core/ir/model';
+import { finalSegments } from '../../compiler/core/ir/final';
 import { C_KINDS } from '../../compiler/layers/c';
 import { ConstArray, ELEM_BYTES, ElemType, LayerView, ModelView, buildModelView } from '../emit/view';
 import { derivePrefix, validatePrefix } from '../emit/names';
 import { fail } from '../../compiler/core/ir/errors';
-import { CContext, CDescriptor, CHooks, CReservoir, C_TYPE, Field, MemoryContext, Reset, maxNeeds, widen } from './kind';
+import { CContext, CDescriptor, CHooks, CReservoir, C_TYPE, Field, FinalStateField, MemoryContext, Reset, maxNeeds, widen } from './kind';
 import { planForms } from './forms';
 import { CReport, memoryReport } from './report';
 
@@ -63,6 +64,11 @@ export interface CPlan {
   step: { calls: string[]; result: string } | null;
   /** The whole-sequence run, layer by layer (streaming models: none). */
   sequence: { index: number; title: string; body: string; isLast: boolean }[];
+  /**
+   * Output mode 'final': the copies of the final states into the one output row after the
+   * sequence run, in segment order (src: the state field); [] for other modes.
+   */
+  final: (FinalStateField & { offset: number; size: number; part: FinalPart; direction: string })[];
   /** The widest layer output (the ping-pong buffers of the sequence run). */
   maxWidth: number;
   header: string;
@@ -148,16 +154,33 @@ function planStep(L: LayerView[], ctx: CContext): CPlan['step'] {
   return { calls, result: cur };
 }
 
-/** Whole-sequence run, layer by layer, through ping-pong buffers (cur -> nxt, the last layer -> out). */
-function planSequence(L: LayerView[], ctx: CContext, decl: (stem: string) => string): CPlan['sequence'] {
+/**
+ * Whole-sequence run, layer by layer, through ping-pong buffers (cur -> nxt, the last layer -> out;
+ * with final states out, the last layer -> nxt, its states then copied to out).
+ */
+function planSequence(L: LayerView[], ctx: CContext, decl: (stem: string) => string, final: boolean): CPlan['sequence'] {
   return L.map((l) => {
     const isLast = l.index === ctx.last;
     const src = l.index === 0 ? `x16 + t * ${l.input}` : `cur + t * ${l.input}`;
     const xin = widen(src, l.input, l.index === 0);
     const decls = l.cells.filter((c) => ctx.stateCells.has(c.stem)).map((c) => decl(c.stem));
-    const body = [...decls, ...kindOf(l).sequence(l, ctx, xin, isLast ? 'out' : 'nxt', src)];
+    const body = [...decls, ...kindOf(l).sequence(l, ctx, xin, isLast && !final ? 'out' : 'nxt', src)];
     return { index: l.index, title: l.title, body: body.join('\n    '), isLast };
   });
+}
+
+/** Output mode 'final': where each segment's state is copied from (the last layer's kind names its state fields). */
+function planFinal(m: QuantModel, L: LayerView[], ctx: CContext): CPlan['final'] {
+  const last = L[ctx.last];
+  const hook = kindOf(last).finalState;
+  if (m.output !== 'final' || !hook) return [];
+  return (finalSegments(last.layer, m.final ?? []) ?? []).map((s) => ({
+    offset: s.offset,
+    size: s.size,
+    ...hook(last, ctx, s.half, s.part),
+    part: s.part,
+    direction: s.direction,
+  }));
 }
 
 /** The files of a layout. */
@@ -239,7 +262,8 @@ export function planC(m: QuantModel, opts: CGenOptions = {}): CPlan {
     descriptors: orderDescriptors(L.flatMap((l) => kindOf(l).descriptors(l, ctx))),
     stateCellDecls: reservoirs.filter((r) => ctx.stateCells.has(r.stem)).map((r) => decl(r.stem)),
     step: view.streaming ? planStep(L, ctx) : null,
-    sequence: view.streaming ? [] : planSequence(L, ctx, decl),
+    sequence: view.streaming ? [] : planSequence(L, ctx, decl, m.output === 'final'),
+    final: planFinal(m, L, ctx),
     maxWidth: Math.max(...L.map((l) => l.output)),
     header: `${srcDir}${prefix}.h`,
     source: `${srcDir}${prefix}.c`,

@@ -33,6 +33,8 @@ export interface CReport {
   modelHash: string;
   specVersion: number;
   streaming: boolean;
+  /** A model that cannot stream: what needs the whole sequence ("a bidirectional layer", "a final-state output", ...). */
+  wholeSequence?: string;
   layers: MemoryRow[];
   flash: {
     weights: number;
@@ -134,6 +136,7 @@ export function memoryReport(p: ReportInput): CReport {
     modelHash: view.modelHash,
     specVersion: view.specVersion,
     streaming: view.streaming,
+    ...(view.streaming ? {} : { wholeSequence: view.wholeSequence }),
     layers: rows,
     flash: { ...flash, data, ...nameBytes(view), code: {}, total: {}, reservoirSaved },
     ram: {

@@ -58,7 +58,7 @@ const pad = (s: string | number, w: number) => String(s).padStart(w);
 /** The human-readable memory report. */
 export function formatReport(r: CReport): string {
   const lines = [
-    `C target: ${r.prefix} (model "${r.model}", ${r.modelHash}, spec ${r.specVersion})${r.streaming ? '' : ', whole sequences only (a bidirectional or reverse layer)'}`,
+    `C target: ${r.prefix} (model "${r.model}", ${r.modelHash}, spec ${r.specVersion})${r.streaming ? '' : `, whole sequences only (${r.wholeSequence ?? 'a bidirectional or reverse layer'})`}`,
   ];
   lines.push('  part      weights  biases  requant  tables  input   state    MACs  description');
   for (const l of r.layers) {

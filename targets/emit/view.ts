@@ -73,9 +73,9 @@ export interface ModelView {
   outputType: QuantModel['outputType'];
   inputSize: number;
   outputSize: number;
-  /** False when a bidirectional or reverse layer forbids step-by-step use. */
+  /** False when a bidirectional or reverse layer, or output mode 'final', forbids step-by-step use. */
   streaming: boolean;
-  /** What keeps the model from streaming, for comments: "a bidirectional layer", "a reverse layer", "bidirectional and reverse layers"; '' when it streams. */
+  /** What keeps the model from streaming, for comments: "a bidirectional layer", "a reverse layer", "bidirectional and reverse layers", "a final-state output"; '' when it streams. */
   wholeSequence: string;
   features: string[];
   /** Unique upper-case identifier fragments for the features. */
@@ -100,10 +100,12 @@ export function modelTables(m: QuantModel): { sig: boolean; tanh: boolean } {
   return { sig: used.some((u) => u.sigmoid), tanh: used.some((u) => u.tanh) };
 }
 
-/** The kinds of the model's layers that need the whole sequence, as words ('' when there are none). */
+/** What needs the whole sequence, as words: the kinds of such layers, a final-state output ('' when nothing does). */
 function wholeSequenceLayers(m: QuantModel): string {
   const kinds = [...new Set(m.layers.filter((l) => !irOf(l).streams).map((l) => l.kind))];
-  return kinds.length === 0 ? '' : kinds.length === 1 ? `a ${kinds[0]} layer` : `${kinds.join(' and ')} layers`;
+  const layers = kinds.length === 0 ? '' : kinds.length === 1 ? `a ${kinds[0]} layer` : `${kinds.join(' and ')} layers`;
+  if (m.output !== 'final') return layers;
+  return layers ? `${layers} and a final-state output` : 'a final-state output';
 }
 
 /** A gated cell (the kinds whose C step takes a cell descriptor). */

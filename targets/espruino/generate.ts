@@ -18,6 +18,8 @@ import { minifyJs } from './minify';
 import { esnGeneratorJs } from './esn';
 import { UNROLL_MAX_ROWS, modelRows, unrollInput, unrollLayers } from './unroll';
 import { KERNEL_KIND } from './kinds';
+import { finalSegments } from '../../compiler/core/ir/final';
+import { outputPerText } from '../../compiler/core/ir/model';
 
 export type WeightsMode = 'inline' | 'storage';
 
@@ -122,7 +124,7 @@ function modelData(m: QuantModel, opts: GenerateOptions, view: EspruinoView) {
     F: view.F,
     O: view.O,
     task: m.task,
-    outputPer: m.output === 'sequence' ? 'time step' : 'sequence (last step)',
+    outputPer: outputPerText(m.output),
     boardName: commentText(opts.board.name),
     streaming: view.streaming ? 'true' : 'false',
     outType: view.outWide ? 'Int16Array' : 'Int8Array',
@@ -132,12 +134,27 @@ function modelData(m: QuantModel, opts: GenerateOptions, view: EspruinoView) {
     features: m.meta.features.map(jsString),
     classification: m.task === 'classification' ? 'true' : 'false',
     isClassification: m.task === 'classification',
-    lastOnly: m.output === 'last',
+    // one answer per sequence: the last step's output, or the final states (run returns one row)
+    lastOnly: m.output !== 'sequence',
     sampleRate: m.meta.sampleRate !== undefined && Number.isInteger(m.meta.sampleRate) ? String(m.meta.sampleRate) : 'undefined',
     rawPerUnit: Array.from(m.input.rawPerUnit, String),
     // The GRU reset-after kernel's floor of r * hn by 2^15 (arith.ts identity 1, m = 1, s = 15).
     resetAfterConst: requantConst(0, 1, 15),
     resetAfterOffset: floorOffset(15),
+  };
+}
+
+/**
+ * Output mode 'final': one entry per segment, `[cell object, part (0 h, 1 c), offset, size]`, the
+ * cell object of its direction (a bidirectional layer's halves, forward then backward); [] otherwise.
+ */
+function finalData(m: QuantModel, view: EspruinoView) {
+  const last = view.layers[view.layers.length - 1];
+  const cells = last.fwd && last.bwd ? [last.fwd.id, last.bwd.id] : [last.id];
+  const segments = m.output === 'final' ? (finalSegments(m.layers[m.layers.length - 1], m.final ?? []) ?? []) : [];
+  return {
+    finalOut: m.output === 'final',
+    finalSegments: segments.map((s) => `[${cells[s.half]}, ${s.part === 'c' ? 1 : 0}, ${s.offset}, ${s.size}]`),
   };
 }
 
@@ -190,6 +207,7 @@ export function generateModule(m: QuantModel, opts: GenerateOptions): GeneratedM
     layerCount: view.layers.length,
     ...kernelData(m, view, kernel),
     ...reservoirData(view),
+    ...finalData(m, view),
   };
   let source = espruinoTemplates().render('model.js', data);
   if (opts.minify) source = minifyJs(source);

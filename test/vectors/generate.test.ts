@@ -64,7 +64,8 @@ test('the vectors cover every layer kind and variant, stay small, and agree with
     expect(json.input.m).toEqual(Array.from(q.input.m));
     for (const s of v.sequences) {
       longest = Math.max(longest, s.raw.length);
-      expect(s.outputs.length).toBe(s.raw.length);
+      // one row per step, or one row of final states (output mode 'final')
+      expect(s.outputs.length).toBe(q.output === 'final' ? 1 : s.raw.length);
       for (const o of s.outputs) expect(o.length).toBe(q.outputSize);
     }
     for (const l of q.layers) {
@@ -82,8 +83,10 @@ test('the vectors cover every layer kind and variant, stay small, and agree with
       }
     }
     if (q.layers.filter((l) => l.kind !== 'dense').length > 1) kinds.add('stacked');
+    for (const seg of q.doc.outputSegments ?? []) kinds.add(`final-${seg.part}-${seg.direction}`);
   }
   for (const k of ['elman-tanh', 'elman-relu', 'elman-relu-clip', 'lstm', 'lstm-clip', 'gru-after', 'gru-before', 'bidirectional-lstm', 'bidirectional-gru', 'reverse-lstm', 'reverse-gru', 'reverse-elman', 'stacked',
+    'final-h-forward', 'final-h-backward', 'final-c-forward', 'final-c-backward',
     'jordan-none-s16-first', 'jordan-tanh-s8-first', 'jordan-relu-s8-first', 'jordan-sigmoid-s8',
     'dense-none-s16', 'dense-relu-s16', 'dense-tanh-s16', 'dense-sigmoid-s16', 'dense-softmax-s16', 'dense-relu-s8', 'dense-tanh-s8', 'dense-sigmoid-s8']) {
     expect(kinds).toContain(k);

@@ -8,6 +8,7 @@ import { Command, emit, flag, num, requireStr, str } from '../command';
 import { loadFloatModel, saveQuantModel } from '../../../compiler/core/ir/format';
 import { TinyrnnError } from '../../../compiler/core/ir/errors';
 import { QLayer, QuantModel, qLayerBytes, qLayerInputSize, qLayerOutputSize } from '../../../compiler/core/ir/quant-model';
+import { outputPerText } from '../../../compiler/core/ir/model';
 import { loadData } from '../../../compiler/data/load';
 import { DEFAULT_HEADROOM, MAX_HEADROOM, quantizeModel } from '../../../compiler/quant/quantize';
 import { formatSaturation, saturationWarnings } from '../../../compiler/quant/saturation';
@@ -68,6 +69,18 @@ export function summarizeQuantModel(q: QuantModel): {
   return { layers, bytes: layers.reduce((s, l) => s + l.bytes, 0) + tableBytes + inputBytes, tableBytes, inputBytes };
 }
 
+/**
+ * How to read the device's output integers: one scale and zero point, or for final states (output
+ * mode 'final') each segment's, e.g. "int16 final states: [0..3] h forward real = (y - 0) * 3.05176e-5, ...".
+ */
+export function deviceOutputText(q: QuantModel, sep: string): string {
+  const type = q.outputType === 's16' ? 'int16' : 'int8';
+  const real = (zp: number, scale: number) => `real = (y - ${zp}) * ${scale.toPrecision(6)}`;
+  const segs = q.doc.outputSegments;
+  if (!segs) return `${type}${sep}${real(q.doc.outputZp, q.doc.outputScale)}`;
+  return `${type} final states: ${segs.map((g) => `[${g.offset}..${g.offset + g.size - 1}] ${g.part} ${g.direction} ${real(g.zp, g.scale)}`).join('; ')}`;
+}
+
 function table(rows: string[][]): string {
   const w = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   return rows
@@ -101,6 +114,7 @@ export function inspectQuant(q: QuantModel, file: string, fileBytes: number): { 
     outputType: q.outputType,
     outputScale: q.doc.outputScale,
     outputZp: q.doc.outputZp,
+    ...(q.doc.outputSegments ? { outputSegments: q.doc.outputSegments } : {}),
     calibration: q.doc.calibration,
     fileBytes,
   };
@@ -108,7 +122,7 @@ export function inspectQuant(q: QuantModel, file: string, fileBytes: number): { 
   for (const l of s.layers) rows.push([String(l.index), l.kind, l.detail, String(l.input), String(l.output), String(l.bytes)]);
   const text = [
     `${file}: int8 model "${q.meta.name}" (quantisation spec v${q.specVersion})`,
-    `  task ${q.task}, output per ${q.output === 'sequence' ? 'time step' : 'sequence (last step)'}${q.meta.sampleRate ? `, ${q.meta.sampleRate} Hz` : ''}`,
+    `  task ${q.task}, output per ${outputPerText(q.output)}${q.meta.sampleRate ? `, ${q.meta.sampleRate} Hz` : ''}`,
     `  input ${q.inputSize} raw integer features: ${q.meta.features.map((n, f) => `${n} (x${q.input.rawPerUnit[f]}${offsetNote(q, f)})`).join(', ')}`,
     ...(q.meta.labels ? [`  classes: ${q.meta.labels.join(', ')}`] : []),
     `  calibrated by ${q.doc.calibration}`,
@@ -116,7 +130,7 @@ export function inspectQuant(q: QuantModel, file: string, fileBytes: number): { 
     table(rows),
     '',
     `  ${s.bytes} bytes of integer parameters (including ${s.tableBytes} bytes of activation tables); file ${fileBytes} bytes`,
-    `  output ${q.outputType === 's16' ? 'int16' : 'int8'}: real = (y - ${q.doc.outputZp}) * ${q.doc.outputScale.toPrecision(6)}`,
+    `  output ${deviceOutputText(q, ': ')}`,
   ].join('\n');
   return { data, text };
 }
@@ -200,6 +214,8 @@ export const quantizeCommand: Command = {
       outputType: q.outputType,
       outputScale: q.doc.outputScale,
       outputZp: q.doc.outputZp,
+      ...(q.doc.outputSegments ? { outputSegments: q.doc.outputSegments } : {}),
+      ...(q.doc.outputSegments ? { outputSegments: q.doc.outputSegments } : {}),
       onCalibration: {
         agreement: cmp.agreement ?? null,
         outputMaxAbsError: cmp.output.maxAbs,
@@ -216,7 +232,9 @@ export const quantizeCommand: Command = {
       for (const l of s.layers) rows.push([String(l.index), l.kind, l.detail, String(l.input), String(l.output), String(l.bytes)]);
       const metric = cmp.float.classification
         ? `accuracy float ${(100 * cmp.float.classification.accuracy).toFixed(1)}%, int8 ${(100 * (cmp.int8.classification?.accuracy ?? 0)).toFixed(1)}%; predictions identical ${cmp.agreement?.identical} of ${cmp.agreement?.predictions}`
-        : `RMSE float ${cmp.float.regression?.rmse.toPrecision(4)}, int8 ${cmp.int8.regression?.rmse.toPrecision(4)}`;
+        : cmp.float.regression
+          ? `RMSE float ${cmp.float.regression.rmse.toPrecision(4)}, int8 ${cmp.int8.regression?.rmse.toPrecision(4)}`
+          : 'final states, no task metric';
       return [
         `${result.output}: int8 model "${q.meta.name}" (spec v${q.specVersion}), calibrated by ${q.doc.calibration}`,
         '',
@@ -225,7 +243,7 @@ export const quantizeCommand: Command = {
         `  ${s.bytes} bytes of integer parameters (including ${s.tableBytes} bytes of sigmoid/tanh tables)`,
         `  device input: raw integers r = round(x * rawPerUnit): ${result.input.map((i) => `${i.name} x${i.rawPerUnit}`).join(', ')}`,
         `  input stage: ${inputStage.text}`,
-        `  device output: ${q.outputType === 's16' ? 'int16' : 'int8'}, real = (y - ${q.doc.outputZp}) * ${q.doc.outputScale.toPrecision(6)}${q.layers[q.layers.length - 1].kind === 'dense' && (q.layers[q.layers.length - 1] as { activation: string }).activation === 'softmax' ? ' (logits: argmax is the class)' : ''}`,
+        `  device output: ${deviceOutputText(q, ', ')}${q.layers[q.layers.length - 1].kind === 'dense' && (q.layers[q.layers.length - 1] as { activation: string }).activation === 'softmax' ? ' (logits: argmax is the class)' : ''}`,
         `  on the calibration data: ${metric}; output max |error| ${cmp.output.maxAbs.toPrecision(3)}`,
         formatSaturation(cmp.saturation),
         ...(report ? [`  ${worstSentence(cmp)}`, `  ${wrote}`] : []),

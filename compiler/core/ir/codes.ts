@@ -133,12 +133,14 @@ export const DIAGNOSTIC_CODES = {
   RUN002: 'a bidirectional or reverse layer cannot run step by step',
   RUN003: 'a sequence has no time steps',
   RUN004: 'a raw input is not an integer in its range',
+  RUN005: "a model that outputs its final states (output mode 'final') cannot run step by step: it answers after the whole sequence",
   // the simulator
   SIM001: "the Espruino module does not fit the board's memory in the simulator",
   SIM002: 'no sample rate: neither the model nor the data give one',
   SIM003: 'the simulator engine is not built into this tinyrnn',
   SIM004: "the data's features differ from the model's inputs",
-  SIM005: 'a model with a bidirectional or reverse layer cannot stream sample by sample (its backward direction needs the future samples)',
+  SIM005:
+    "a model with a bidirectional or reverse layer, or one that outputs its final states (output mode 'final'), cannot stream sample by sample (it needs the whole sequence)",
   SIM010: 'a --fault specification is malformed',
   SIM011: 'more simulated devices than recordings',
   SIM012: 'a bad simulated device count',

@@ -5,6 +5,7 @@
 //   TNN113 metadata field of the wrong type or value
 
 import { DiagnosticList, isPlainObject } from './errors';
+import type { FinalSegment } from './final';
 
 const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
 
@@ -62,5 +63,39 @@ export function checkQuantDoc(c: DiagnosticList, doc: unknown, F: number | undef
   }
   finite(c, doc, 'outputScale', 'doc', 'scale');
   finite(c, doc, 'outputZp', 'doc', 'zp');
+  if (Array.isArray(doc.outputSegments))
+    doc.outputSegments.forEach((s: unknown, i: number) => {
+      const path = `doc.outputSegments[${i}]`;
+      if (!isPlainObject(s)) return c.add('TNN113', path, 'output segment is not a record', s, '{ part, direction, offset, size, scale, zp }');
+      finite(c, s, 'scale', path, 'scale');
+      finite(c, s, 'zp', path, 'zp');
+    });
   if (typeof doc.calibration !== 'string') c.add('TNN113', 'doc.calibration', 'calibration note is not a string', doc.calibration, 'a string');
+}
+
+/**
+ * The documentation's output segments against the model's final-state layout `want` (undefined:
+ * the model does not output final states, so there must be none): same parts, directions, offsets
+ * and sizes, in order, the first one's scale and zero point repeated as outputScale/outputZp (TNN215).
+ */
+export function checkOutputSegments(c: DiagnosticList, doc: Record<string, unknown>, want: readonly FinalSegment[] | undefined): void {
+  const got = doc.outputSegments;
+  if (want === undefined) {
+    if (got !== undefined)
+      c.add('TNN215', 'doc.outputSegments', 'output segments for a model that does not output final states', got, "no segments, or output 'final'");
+    return;
+  }
+  const layout = (s: unknown) => (isPlainObject(s) ? `${String(s.part)} ${String(s.direction)} ${String(s.offset)}+${String(s.size)}` : String(s));
+  const expected = want.map(layout).join(', ');
+  if (!Array.isArray(got) || got.map(layout).join(', ') !== expected)
+    return c.add('TNN215', 'doc.outputSegments', 'output segments do not match the final states the model outputs', got, expected);
+  const first = got[0] as Record<string, unknown> | undefined;
+  if (first && (first.scale !== doc.outputScale || first.zp !== doc.outputZp))
+    c.add(
+      'TNN215',
+      'doc.outputScale',
+      "the output scale is not the first segment's",
+      [doc.outputScale, doc.outputZp],
+      `${String(first.scale)}, ${String(first.zp)}`,
+    );
 }

@@ -91,9 +91,14 @@ export function modelOutputSize(m: { output: OutputMode; final?: readonly FinalP
   return layerOutputSize(last);
 }
 
-/** True when a layer needs the whole sequence (a bidirectional or reverse layer): the model cannot stream. */
-export function isBidirectional(m: { layers: { kind: LayerKind }[] }): boolean {
+/** True when the model needs the whole sequence (a bidirectional or reverse layer, or output mode 'final'): it cannot stream. */
+export function isBidirectional(m: { layers: { kind: LayerKind }[]; output?: OutputMode }): boolean {
   return !isStreaming(m);
+}
+
+/** What a model answers per, in words: "time step", "sequence (last step)", "sequence (final states)". */
+export function outputPerText(output: OutputMode): string {
+  return output === 'sequence' ? 'time step' : output === 'last' ? 'sequence (last step)' : 'sequence (final states)';
 }
 
 /** True when the model answers once, after the whole sequence (its final states), not at every step. */

@@ -24,9 +24,9 @@ import { Checker } from './quant-check';
 import { LAYER_KINDS, QLayer, isLayerKind } from './kinds';
 import { QuantModel } from './quant-types';
 import { IR_KINDS, irOf, lastOutputType, layerInputSize, layerOutputSize } from '../../layers/ir';
-import { checkMeta, checkQuantDoc } from './meta-check';
+import { checkMeta, checkOutputSegments, checkQuantDoc } from './meta-check';
 import { OUTPUT_MODES, modelOutputSize } from './model';
-import { finalFieldProblems } from './final';
+import { FinalPart, finalFieldProblems, finalSegments } from './final';
 
 export { Checker, checkOutputStage, rowAbsSum, requantBound } from './quant-check';
 export { recurrentIsH8 } from '../../layers/cell/ir';
@@ -156,6 +156,8 @@ export function quantModelProblems(m: unknown): Diagnostic[] {
   const last = c.problems.length === 0 ? (m.layers[m.layers.length - 1] as QLayer) : undefined;
   for (const p of finalFieldProblems(m, last)) c.add('TNN215', p.path, p.message, p.value, p.expected);
   if (m.output === 'final') width = c.problems.length === 0 && last ? modelOutputSize(m as unknown as QuantModel) : undefined;
+  if (c.problems.length === 0 && isPlainObject(m.doc))
+    checkOutputSegments(c, m.doc, m.output === 'final' && last ? finalSegments(last, m.final as FinalPart[]) : undefined);
   if (O !== undefined && width !== undefined && O !== width) c.add('TNN208', 'outputSize', 'does not match the last layer output', O, String(width));
   if (c.problems.length === 0) {
     const want = m.output === 'final' ? 's16' : lastOutputType(m as unknown as QuantModel);

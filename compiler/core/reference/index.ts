@@ -14,7 +14,8 @@ import { TinyrnnError } from '../ir/errors';
 import { QuantModel, assertSpecVersion } from '../ir/quant-model';
 import { rshift_round, sat_s16 } from '../spec/fixed';
 import { RAW_INPUT_MAX } from '../spec/spec';
-import { Obs } from './kernel';
+import { Obs, QLayerRun } from './kernel';
+import { assembleFinal, finalOutputSize, finalSegments } from '../ir/final';
 import { RefState, referenceOf } from '../../layers/reference';
 
 export { lut_s16, requantize, rshift_round, sat_s16, sat_s8, sigmoid_s16, tanh_s16 } from '../spec/fixed';
@@ -83,6 +84,16 @@ function observerFor(obs: QuantObserver | undefined, layer: number, t: number, p
  */
 export function stepQuant(m: QuantModel, s: QuantState, raw: ArrayLike<number>, obs?: QuantObserver, t = 0): Int32Array {
   assertSpecVersion(m);
+  if (m.output === 'final') {
+    throw new TinyrnnError({
+      code: 'RUN005',
+      path: 'output',
+      message: "a model that outputs its final states (output mode 'final') cannot run step by step",
+      value: m.final,
+      expected: 'a whole-sequence run',
+      hint: 'it answers once, after the whole sequence: use runQuant',
+    });
+  }
   let v: ArrayLike<number> = quantizeInput(m, raw);
   obs?.(-1, t, 'x', Int32Array.from(v));
   m.layers.forEach((l, i) => {
@@ -94,7 +105,7 @@ export function stepQuant(m: QuantModel, s: QuantState, raw: ArrayLike<number>, 
 export interface QuantRun {
   /** Model output after every step (T)(O). */
   steps: Int32Array[];
-  /** The model's answer: all steps for output "sequence", the last step for "last". */
+  /** The model's answer: all steps for output "sequence", the last step for "last", the final states (one vector) for "final". */
   output: Int32Array[];
 }
 
@@ -109,11 +120,27 @@ export function runQuant(m: QuantModel, raw: ArrayLike<ArrayLike<number>>, obs?:
     obs?.(-1, t, 'x', Int32Array.from(v));
     seq.push(v);
   }
+  let last: QLayerRun = { seq, hn: [], cn: [] };
   m.layers.forEach((l, i) => {
-    seq = referenceOf(l).run(l, m.tables, seq, (t, prefix) => observerFor(obs, i, t, prefix));
+    last = referenceOf(l).run(l, m.tables, seq, (t, prefix) => observerFor(obs, i, t, prefix));
+    seq = last.seq;
   });
   const steps = seq.map((v) => Int32Array.from(v));
-  return { steps, output: m.output === 'sequence' ? steps : [steps[T - 1]] };
+  return { steps, output: m.output === 'sequence' ? steps : m.output === 'last' ? [steps[T - 1]] : [finalOutput(m, last)] };
+}
+
+/**
+ * The rows a device's whole-sequence run writes (the C target's `<prefix>_run`, the Espruino run()):
+ * the output of every step, or one row of final states for output mode 'final'.
+ */
+export function runRows(m: QuantModel, run: QuantRun): Int32Array[] {
+  return m.output === 'final' ? run.output : run.steps;
+}
+
+/** Output mode 'final': the last layer's final integer states, laid out by compiler/core/ir/final.ts. */
+function finalOutput(m: QuantModel, last: QLayerRun): Int32Array {
+  const segments = finalSegments(m.layers[m.layers.length - 1], m.final ?? []) ?? [];
+  return assembleFinal(segments, last.hn, last.cn, new Int32Array(finalOutputSize(segments)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -141,11 +168,13 @@ export function rawSequence(m: QuantModel, x: ArrayLike<number>): number[][] {
 
 /**
  * Real output values from the device's integers: (y - outputZp) * outputScale, then softmax
- * when the model's last layer is softmax (the device outputs logits).
+ * when the model's last layer is softmax (the device outputs logits). Final states: each segment
+ * (doc.outputSegments) in its own scale.
  */
 export function dequantizeOutput(m: QuantModel, y: ArrayLike<number>): Float64Array {
   const out = new Float64Array(y.length);
-  for (let i = 0; i < y.length; i++) out[i] = (y[i] - m.doc.outputZp) * m.doc.outputScale;
+  const segments = m.doc.outputSegments ?? [{ offset: 0, size: y.length, scale: m.doc.outputScale, zp: m.doc.outputZp }];
+  for (const s of segments) for (let i = s.offset; i < s.offset + s.size && i < y.length; i++) out[i] = (y[i] - s.zp) * s.scale;
   if (endsInSoftmax(m.layers)) {
     let mx = -Infinity;
     for (let i = 0; i < out.length; i++) if (out[i] > mx) mx = out[i];

@@ -3,7 +3,7 @@
 // step to the first, the rest.
 import { CHooks, LayerMemory, MemoryContext, maxNeeds } from '../../../targets/c/kind';
 import { CellView } from '../../../targets/emit/view';
-import { CellC, CellKind, CellOf, cellDescriptor, cellMemory, cellReservoirs, cellRows, cellSequence } from '../cell/c';
+import { CellC, CellKind, CellOf, cellDescriptor, cellFinalState, cellMemory, cellReservoirs, cellRows, cellSequence } from '../cell/c';
 import { elmanCell } from '../elman/c';
 import { gruCell } from '../gru/c';
 import { lstmCell } from '../lstm/c';
@@ -31,4 +31,5 @@ export const bidirectional: CHooks<'bidirectional'> = {
       cellSequence(half(c).spec, half(c).cell, ctx, xin, { dst, width: l.output, offset, backward });
     return [...run(f, 0, false), ...run(b, f.H, true)];
   },
+  finalState: (l, ctx, h, part) => cellFinalState(half(l.cells[h]).spec, half(l.cells[h]).cell, ctx, part),
 };

@@ -3,6 +3,7 @@
 // (CellC, in compiler/layers/<kind>/c.ts). A one-cell layer's C hooks are cellLayerC(spec); the
 // bidirectional layer runs two cells through the same functions.
 import { QCellLayer } from '../../core/ir/quant-types';
+import type { FinalPart } from '../../core/ir/model';
 import { cString } from '../../../targets/emit/names';
 import { CellView } from '../../../targets/emit/view';
 import {
@@ -11,6 +12,7 @@ import {
   CHooks,
   CReservoir,
   Field,
+  FinalStateField,
   LayerMemory,
   MemoryContext,
   RowSet,
@@ -142,6 +144,16 @@ export function cellSequence<K extends CellKind>(
   return forSteps([cellCall(spec, c, ctx, xin, 't'), `memcpy(${at}, s->${fieldOf(c, ctx.prefix)}_h, ${c.H});`], out.backward);
 }
 
+/**
+ * The state field that holds `part` of a cell's final state (docs/quantization.md "Final-state
+ * outputs"): c, or the recurrent state: h16, or h8 for a cell without h16 (Elman relu).
+ */
+export function cellFinalState<K extends CellKind>(spec: CellC<K>, c: CellOf<K>, ctx: CContext, part: FinalPart): FinalStateField {
+  const field = fieldOf(c, ctx.prefix);
+  if (part === 'c') return { src: `s->${field}_c`, state: 'c' };
+  return spec.h16(c.layer) ? { src: `s->${field}_h16`, state: 'h16' } : { src: `s->${field}_h`, state: 'h8' };
+}
+
 /** The C hooks of a layer that is one cell of kind K. */
 export function cellLayerC<K extends CellKind>(spec: CellC<K>): CHooks<K> {
   const cell = (l: { cells: CellView[] }) => l.cells[0] as CellOf<K>;
@@ -152,5 +164,6 @@ export function cellLayerC<K extends CellKind>(spec: CellC<K>): CHooks<K> {
     descriptors: (l, ctx) => [cellDescriptor(spec, cell(l), l.index, ctx)],
     step: (l, ctx, xin) => ({ call: cellCall(spec, cell(l), ctx, xin, '-1'), result: `s->${fieldOf(cell(l), ctx.prefix)}_h` }),
     sequence: (l, ctx, xin, dst) => cellSequence(spec, cell(l), ctx, xin, { dst, width: l.output, offset: 0, backward: false }),
+    finalState: (l, ctx, _half, part) => cellFinalState(spec, cell(l), ctx, part),
   };
 }

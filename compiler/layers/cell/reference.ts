@@ -3,7 +3,7 @@
 // activation (compiler/layers/<cell>/reference.ts), then the new output h8.
 // Legend: I layer input, H hidden, G gates.
 import type { QTables } from '../../core/ir/quant-types';
-import { Obs, RefHooks, dot, runBySteps } from '../../core/reference/kernel';
+import { Obs, QLayerRun, RefHooks, dot, runBySteps } from '../../core/reference/kernel';
 import { requantize } from '../../core/spec/fixed';
 import { AnyCell, QCellCommon, gateCount, recurrentIsH8 } from './ir';
 
@@ -80,11 +80,19 @@ export function cellStep<Q extends Cell>(
   return f.h8;
 }
 
+/**
+ * The states a cell holds after its last step (docs/quantization.md "Final-state outputs"): its
+ * recurrent state (h16; h8 for an Elman relu) and an LSTM's cell c.
+ */
+export function cellFinal(l: Cell, st: QCellState): Pick<QLayerRun, 'hn' | 'cn'> {
+  return { hn: [recurrentIsH8(l) ? st.h8 : st.h16], cn: l.kind === 'lstm' ? [st.c] : [] };
+}
+
 /** A cell's step, as its kind's reference gives it. */
 export type CellStepQ<Q> = (l: Q, tables: QTables, x: ArrayLike<number>, st: QCellState, obs?: Obs) => Int8Array;
 
 /** The reference hooks of a cell from its step: the state, reset and whole-sequence run are shared. */
 export function cellReference<Q extends Cell>(stepQ: CellStepQ<Q>): RefHooks<Q, QCellState> {
   const step: RefHooks<Q, QCellState>['step'] = (l, tables, x, st, obs) => stepQ(l, tables, x, st, obs);
-  return { newState: newCellState, reset: resetCellState, step, run: runBySteps({ newState: newCellState, step }) };
+  return { newState: newCellState, reset: resetCellState, step, run: runBySteps({ newState: newCellState, step }, cellFinal) };
 }

@@ -2,7 +2,7 @@
 // over whole sequences only, from the last step to the first; its h8 of step t goes to
 // dst + t * H. The cell kernels are the cell kinds' (compiler/layers/cell/c-kernel.hbs).
 import { CHooks } from '../../../targets/c/kind';
-import { cellDescriptor, cellReservoirs, cellRows, cellSequence } from '../cell/c';
+import { cellDescriptor, cellFinalState, cellReservoirs, cellRows, cellSequence } from '../cell/c';
 import { cellsMemory, half } from '../bidirectional/c';
 
 export const reverse: CHooks<'reverse'> = {
@@ -13,4 +13,5 @@ export const reverse: CHooks<'reverse'> = {
   step: null,
   sequence: (l, ctx, xin, dst) =>
     l.cells.flatMap((c) => cellSequence(half(c).spec, half(c).cell, ctx, xin, { dst, width: l.output, offset: 0, backward: true })),
+  finalState: (l, ctx, h, part) => cellFinalState(half(l.cells[h]).spec, half(l.cells[h]).cell, ctx, part),
 };

@@ -12,7 +12,7 @@
 // string has no address (0), as on the device.
 import * as vm from 'node:vm';
 import { QuantModel } from '../../../compiler/core/ir/quant-model';
-import { QuantState, createQuantState, resetQuantState, runQuant, stepQuant } from '../../../compiler/core/reference';
+import { QuantState, createQuantState, resetQuantState, runQuant, runRows, stepQuant } from '../../../compiler/core/reference';
 import { SandboxExtension } from '../sandbox';
 import { flatBlocks } from '../memory';
 import { NATIVE_HEADER_BYTES, readHeader } from './header';
@@ -143,7 +143,7 @@ class Emulator {
       case 2: {
         const T = io[1];
         const raw = Array.from({ length: T }, (_, t) => io.subarray(2 + t * F, 2 + (t + 1) * F));
-        runQuant(m, raw).steps.forEach((y, t) => io.set(y, 2 + T * F + t * O));
+        runRows(m, runQuant(m, raw)).forEach((y, t) => io.set(y, 2 + T * F + t * O));
         this.api.helpers.nativeInstructions += T * this.opts.instructionsPerStep;
         return 0;
       }

@@ -13,7 +13,7 @@
  * state: m_state_t, 4-aligned. io: int32 words, 4-aligned; io[0] is the operation:
  *   0 reset   m_reset(state)                                               returns 0
  *   1 step    raw io[1..F], outputs written to io[1+F .. 1+F+O)           returns 0, -2 if not streaming
- *   2 run     io[1] = T steps, raw io[2 .. 2+T*F), outputs io[2+T*F ..),
+ *   2 run     io[1] = T steps, raw io[2 .. 2+T*F), outputs io[2+T*F ..) (T rows, or one of final states),
  *             then the work area of op 3's size                          returns 0 or m_run's error code
  *   3 work    bytes of the work area a run of io[1] steps needs           returns the size
  *   4 state   sizeof(m_state_t)                                            returns the size
@@ -40,6 +40,13 @@ void *memcpy(void *d, const void *s, size_t n) {
   return d;
 }
 
+/* Rows of outputs m_run writes: one per step, or one row of final states (M_FINAL_OUTPUT, m.h). */
+#ifdef M_FINAL_OUTPUT
+#define OUTPUT_ROWS(steps) 1
+#else
+#define OUTPUT_ROWS(steps) (steps)
+#endif
+
 /* Bytes of m_output_t values for T steps, rounded up to 4 so the int16 work area that follows is aligned. */
 static int32_t out_bytes(int32_t steps) {
   return (int32_t)(((uint32_t)steps * M_OUTPUT_SIZE * sizeof(m_output_t) + 3u) & ~3u);
@@ -58,7 +65,7 @@ static int32_t run(m_state_t *s, int32_t *io) {
   int32_t i;
   const int r = m_run(s, raw, steps, y, work);
   if (r != M_OK) return (int32_t)r;
-  for (i = 0; i < steps * M_OUTPUT_SIZE; i++) out[i] = y[i];
+  for (i = 0; i < OUTPUT_ROWS(steps) * M_OUTPUT_SIZE; i++) out[i] = y[i];
   return 0;
 }
 

@@ -8,6 +8,7 @@ import { VERSION } from '../../../compiler/core/util/version';
 import { commentText, jsString } from '../../emit/names';
 import { assertEspruinoDialect } from '../dialect';
 import { espruinoTemplates } from '../generate';
+import { outputPerText } from '../../../compiler/core/ir/model';
 import { minifyJs } from '../minify';
 import { NATIVE_CORES, NATIVE_HEADER_BYTES, NativeCore, readHeader } from './header';
 
@@ -40,7 +41,7 @@ export function generateNativeModule(m: QuantModel, blob: Uint8Array, opts: Nati
     F: m.inputSize,
     O: m.outputSize,
     task: m.task,
-    outputPer: m.output === 'sequence' ? 'time step' : 'sequence (last step)',
+    outputPer: outputPerText(m.output),
     coreName: NATIVE_CORE_NAMES[h.core],
     coreCode: NATIVE_CORES[h.core],
     thumb: h.core !== 'i386',
@@ -56,7 +57,9 @@ export function generateNativeModule(m: QuantModel, blob: Uint8Array, opts: Nati
     hashBytes: Array.from({ length: 8 }, (_, i) => String(parseInt(h.modelHash.slice(2 * i, 2 * i + 2), 16))),
     labels: (m.meta.labels ?? []).map(jsString),
     classification: m.task === 'classification',
-    lastOnly: m.output === 'last',
+    // one answer per sequence: the last step's output, or the final states (run returns one row)
+    lastOnly: m.output !== 'sequence',
+    finalOut: m.output === 'final',
     rawPerUnit: Array.from(m.input.rawPerUnit, String),
   };
   let source = espruinoTemplates().render('model-native.js', data);

@@ -125,7 +125,7 @@ test('a neuron that spikes is reset and stays at 0 for the refractory period', (
 test('reset puts every state back, and stepping after reset repeats a fresh run', () => {
   const q = qOf(liquid());
   const xs = randomInputs(new Rng(11), 30, 3, 20000);
-  const fresh = reference.run(q, {} as never, xs, () => undefined);
+  const fresh = reference.run(q, {} as never, xs, () => undefined).seq;
   const st = reference.newState(q);
   xs.forEach((x) => reference.step(q, {} as never, x, st, undefined, ''));
   reference.reset(q, st);
@@ -143,7 +143,7 @@ test('the float layer and the training node run the integer liquid bit for bit',
     {} as never,
     xs.map((x) => floatLiquidInput(x, 3)),
     () => undefined,
-  );
+  ).seq;
   const floats = lsmFloat.run(
     l,
     xs.map((x) => Float64Array.from(x)),

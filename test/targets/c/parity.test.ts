@@ -137,6 +137,9 @@ test('the golden vectors cover every layer kind and the edge cases', () => {
   ])
     expect(kinds).toContain(k);
   expect(cases.length).toBeGreaterThanOrEqual(15);
+  // output mode 'final': h16, h8 (Elman relu) and c segments, forward and backward
+  const segments = new Set(cases.flatMap((c) => (c.model.doc.outputSegments ?? []).map((s) => `${s.part} ${s.direction}${s.zp !== 0 ? ' h8' : ''}`)));
+  for (const s of ['h forward', 'h backward', 'c forward', 'c backward', 'h forward h8']) expect(segments).toContain(s);
 });
 
 test('a mismatch names the case, sequence, build, step, stage and index, with the count', () => {

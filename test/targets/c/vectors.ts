@@ -1,5 +1,6 @@
 // Golden-vector parity for the C target: one C driver per vector case runs every sequence of the
-// case (reset, then every step; or one whole-sequence run for bidirectional models) and prints
+// case (reset, then every step; or one whole-sequence run for bidirectional models and final-state
+// outputs, which print one row) and prints
 // the outputs and intermediates; the TypeScript side compares them with vectors.json and names
 // the first differing stage, e.g. `lstm_h4/seq0 [host -O0]: step 2 L0.c[3]: got -12, want -11 (2 of 12 differ)`.
 import * as fs from 'node:fs';
@@ -101,8 +102,9 @@ export function writeDriver(c: VectorCase, dir: string, trace: boolean, avr = fa
     lines.push('      printf("O %ld", (long)t);', `      for (i = 0; i < ${O}; i++) printf(" %ld", (long)y[i]);`, '      printf("\\n");', '    }');
   } else {
     lines.push(`    if (m_run(&st, raw_at(o, seq_len[k] * ${F}), seq_len[k], outbuf, work) != M_OK) return 3;`);
+    // output mode 'final': one row (the final states) per sequence
     lines.push(
-      '    for (t = 0; t < seq_len[k]; t++) {',
+      `    for (t = 0; t < ${c.model.output === 'final' ? '1' : 'seq_len[k]'}; t++) {`,
       '      printf("O %ld", (long)t);',
       `      for (i = 0; i < ${O}; i++) printf(" %ld", (long)outbuf[t * ${O} + i]);`,
       '      printf("\\n");',

@@ -5,6 +5,7 @@ import {
   createQuantState,
   resetQuantState,
   runQuant,
+  runRows,
   stepQuant,
   traceCollector,
   dequantizeOutput,
@@ -30,7 +31,7 @@ describe.each(cases.map((c) => [c.name, c] as const))('%s', (name, c) => {
     seqs.forEach((raw, n) => {
       const whole = traceCollector();
       const run = runQuant(q, raw, whole.obs);
-      expect(run.steps.map((s) => Array.from(s))).toEqual(v.sequences[n].outputs);
+      expect(runRows(q, run).map((s) => Array.from(s))).toEqual(v.sequences[n].outputs);
       expect(whole.trace).toEqual(v.sequences[n].trace);
       if (!r.streaming) return;
       const st = createQuantState(q);
@@ -52,13 +53,14 @@ describe.each(cases.map((c) => [c.name, c] as const))('%s', (name, c) => {
       }
     });
   } else {
-    test('step() on a bidirectional model is refused with RUN002', () => {
+    test('step() on a model that needs the whole sequence is refused: RUN002 (bidirectional, reverse), RUN005 (final states)', () => {
       const st = createQuantState(q);
       expect(() => stepQuant(q, st, seqs[0][0])).toThrow(/cannot run step by step/);
+      expect.assertions(2);
       try {
         stepQuant(q, st, seqs[0][0]);
       } catch (e) {
-        expect((e as TinyrnnError).code).toBe('RUN002');
+        expect((e as TinyrnnError).code).toBe(q.output === 'final' ? 'RUN005' : 'RUN002');
       }
     });
   }
