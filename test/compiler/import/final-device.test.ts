@@ -1,0 +1,160 @@
+// Final-state outputs imported from ONNX on device code: the reverse and bidirectional node tests'
+// Y_h (and an LSTM's Y_c), and PyTorch exports whose graph outputs are h_n and c_n (a forward and
+// a bidirectional LSTM), imported as output mode 'final', quantised, compiled and run. C on the
+// host (sanitized) and on an emulated Cortex-M4 (QEMU), and the Espruino module (loop and unrolled
+// kernels) in the Espruino sandbox: every output integer equals the TypeScript integer reference.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { importOnnx, importOnnxModel } from '../../../compiler/import/onnx/import';
+import { ImportOptions } from '../../../compiler/import/onnx/options';
+import { OnnxModel, OnnxNode, OnnxTensor, decodeOnnx, decodeOnnxTensor } from '../../../compiler/import/onnx/codec';
+import { TESTDATA, loadTorchRef, torchInput } from '../../helpers/torch';
+import { rawSequence } from '../../../compiler/core/reference';
+import { renderCase } from '../../../runtime/vectors/golden';
+import { VectorCase as GoldenVectorCase } from '../../../runtime/vectors/load';
+import { ARM_MACHINES, buildArm, buildHost, runProgram, runQemu, sanitizerEnv, scratchDir } from '../../../targets/c/toolchain';
+import { findBoard } from '../../../targets/boards';
+import { generateModule } from '../../../targets/espruino/generate';
+import { armTest, hostTest } from '../../targets/c/gate';
+import { VectorCase, compareRun, parseDriverOutput, writeDriver } from '../../targets/c/vectors';
+import { checkCase, loadInSandbox } from '../../targets/espruino/harness';
+
+const FIXTURES = path.resolve(__dirname, '..', '..', 'fixtures');
+
+interface Mapping {
+  name: string;
+  /** The ONNX file's bytes, or the decoded model (with its graph outputs changed). */
+  bytes: Uint8Array | OnnxModel;
+  opts: ImportOptions;
+  /** Input sequences (N)(T)(F): the calibration data, and the test sequences. */
+  seqs: number[][][];
+}
+
+function readPb(dir: string, prefix: string): OnnxTensor[] {
+  const out: OnnxTensor[] = [];
+  for (let k = 0; fs.existsSync(path.join(dir, `${prefix}_${k}.pb`)); k++)
+    out.push(decodeOnnxTensor(new Uint8Array(fs.readFileSync(path.join(dir, `${prefix}_${k}.pb`)))));
+  return out;
+}
+
+/** A node test (X (T, N, I) and the weights as graph inputs): its final states as the model output. */
+function nodeMapping(test: string, output: string[]): Mapping {
+  const dir = path.join(FIXTURES, 'onnx-node', test);
+  const [X, W, R, B] = readPb(path.join(dir, 'test_data_set_0'), 'input');
+  const [T, N, I] = X.dims;
+  const seqs = Array.from({ length: N }, (_, n) => Array.from({ length: T }, (_, t) => Array.from(X.data.subarray((t * N + n) * I, (t * N + n + 1) * I))));
+  return {
+    name: `${test}:${output.join(',')}`,
+    bytes: new Uint8Array(fs.readFileSync(path.join(dir, 'model.onnx'))),
+    opts: { bind: { W, R, B }, output },
+    seqs,
+  };
+}
+
+/** PyTorch's forward LSTM (../shared/testdata/torch, outputs output, h_n, c_n): its h_n and c_n. */
+function torchLstmMapping(): Mapping {
+  const ref = loadTorchRef('lstm_h16');
+  const seqs = Array.from({ length: ref.input.shape[0] }, (_, b) => torchInput(ref, b));
+  const bytes = new Uint8Array(fs.readFileSync(path.join(TESTDATA, 'torch', 'lstm_h16.dyn.onnx')));
+  return { name: 'lstm_h16:h_n,c_n', bytes, opts: { output: ['h_n', 'c_n'] }, seqs };
+}
+
+/** PyTorch's bidirectional LSTM (test/fixtures/onnx, batch first) with its LSTM's h_n and c_n as the graph outputs. */
+function bilstmMapping(): Mapping {
+  const fx = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'onnx', 'bilstm_hn_cat.json'), 'utf8')) as { input: { shape: number[]; data: number[] } };
+  const [B, T, F] = fx.input.shape;
+  const seqs = Array.from({ length: B }, (_, b) => Array.from({ length: T }, (_, t) => fx.input.data.slice((b * T + t) * F, (b * T + t + 1) * F)));
+  const m = decodeOnnx(new Uint8Array(fs.readFileSync(path.join(FIXTURES, 'onnx', 'bilstm_hn_cat.onnx'))));
+  const lstm = m.graph.nodes.find((n) => n.opType === 'LSTM') as OnnxNode;
+  const graph = { ...m.graph, outputs: lstm.outputs.slice(1).map((name) => ({ ...m.graph.outputs[0], name })) };
+  return { name: 'bilstm_hn_cat:h_n,c_n', bytes: { ...m, graph }, opts: {}, seqs };
+}
+
+const MAPPINGS: Mapping[] = [
+  ...['rnn', 'gru'].flatMap((op) => ['reverse', 'bidirectional'].map((d) => nodeMapping(`test_${op}_${d}`, ['Y_h']))),
+  ...['reverse', 'bidirectional'].map((d) => nodeMapping(`test_lstm_${d}`, ['Y_h', 'Y_c'])),
+  nodeMapping('test_lstm_bidirectional', ['Y_c']),
+  torchLstmMapping(),
+  bilstmMapping(),
+];
+
+/** The mapping imported, quantised on its own sequences and run through the reference: a golden case in memory. */
+function caseOf(m: Mapping): GoldenVectorCase {
+  const { model } = m.bytes instanceof Uint8Array ? importOnnx(m.bytes, m.opts) : importOnnxModel(m.bytes, m.opts);
+  expect(model.output).toBe('final');
+  const r = renderCase({
+    name: m.name.replace(/[^a-z0-9]+/gi, '_'),
+    description: `imported ${m.name}`,
+    model,
+    calib: m.seqs,
+    sequences: (q) => m.seqs.map((s) => rawSequence(q, new Float64Array(s.flat()))),
+  });
+  const vectors = JSON.parse(new TextDecoder().decode(r.files['vectors.json']));
+  return { name: r.name, streaming: r.streaming, model: r.quant, vectors };
+}
+
+const cases = MAPPINGS.map(caseOf);
+const cCases: VectorCase[] = cases.map((c) => ({ name: c.name, streaming: c.streaming, model: c.model, sequences: c.vectors.sequences }));
+const root = scratchDir('import-final');
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+test('every mapping is a final-state model that answers once per sequence', () => {
+  expect(cases.map((c) => [c.name, c.streaming, c.model.output, c.model.outputType])).toEqual(cases.map((c) => [c.name, false, 'final', 's16']));
+  for (const c of cases) for (const s of c.vectors.sequences) expect(s.outputs).toHaveLength(1);
+});
+
+async function checkC(label: string, run: (dir: string, driver: string, model: string) => Promise<string>): Promise<void> {
+  const errors: string[] = [];
+  for (const c of cCases) {
+    const dir = path.join(root, `${c.name}-${label.replace(/\W+/g, '')}`);
+    fs.mkdirSync(dir, { recursive: true });
+    const { gen, driver } = writeDriver(c, dir, true);
+    errors.push(...compareRun(c, parseDriverOutput(await run(dir, driver, path.join(dir, gen.source))), label, 'all'));
+  }
+  expect(errors).toEqual([]);
+}
+
+hostTest('C on the host (-O0, sanitized, traced): every integer equals the reference', async () => {
+  await checkC('host', async (dir, driver, model) => {
+    const exe = await buildHost({
+      sources: [driver, model],
+      includeDirs: [dir],
+      out: path.join(dir, 'h.exe'),
+      opt: '-O0',
+      sanitize: true,
+      defines: ['TINYRNN_TRACE'],
+    });
+    const r = await runProgram(exe, [], { env: sanitizerEnv(), timeoutMs: 120000 });
+    expect([r.code, r.stderr.trim()]).toEqual([0, '']);
+    return r.stdout;
+  });
+});
+
+armTest('C on an emulated Cortex-M4 (QEMU, -O2, traced): every integer equals the reference', async () => {
+  await checkC('m4', async (dir, driver, model) => {
+    const m = ARM_MACHINES.m4;
+    const elf = await buildArm({
+      machine: m,
+      sources: [driver, model],
+      includeDirs: [dir],
+      out: path.join(dir, 'm4.elf'),
+      opt: '-O2',
+      defines: ['TINYRNN_TRACE'],
+    });
+    const r = await runQemu(elf, m, { timeoutMs: 120000 });
+    expect(r.code).toBe(0);
+    return r.stdout;
+  });
+});
+
+test('Espruino module in the sandbox (Bangle.js 2, Storage weights, loop and unrolled kernels): every integer equals the reference', () => {
+  const bangle2 = findBoard('BANGLEJS2');
+  const errors: string[] = [];
+  for (const c of cases)
+    for (const kernel of ['loop', 'unrolled'] as const) {
+      const gen = generateModule(c.model, { board: bangle2, weights: 'storage', moduleName: 'm', kernel });
+      const { sb, model } = loadInSandbox(gen, { board: bangle2 });
+      errors.push(...checkCase(c, model, `espruino-${kernel}`, () => sb.settle()));
+    }
+  expect(errors).toEqual([]);
+});
