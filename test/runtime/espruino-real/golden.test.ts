@@ -1,9 +1,10 @@
 // The emitted Espruino modules on the real interpreter (Espruino 2v29 built for Linux with Puck.js's
 // and Bangle.js 2's memory layouts): every golden vector in the default configurations (Puck.js
 // layout with Storage weights, Bangle.js 2 layout with inline weights, the kernel compile picks),
-// a seeded sample of the other configurations (4 of the 16, 5 cases each) (TINYRNN_REAL_SEED, default the sweep seed of
-// test/helpers/sweep.ts; every configuration with every case when TINYRNN_TEST_FULL=1), and a few cases the
-// other way (qemu-i386 when the interpreters run natively here). Integers must be equal; memory
+// a seeded sample of the configurations naming their kernel (4 of the 16, 5 cases each; the seed is
+// TINYRNN_REAL_SEED, else the sweep seed of test/helpers/sweep.ts; every configuration with every
+// case when TINYRNN_TEST_FULL=1), and a few cases the other way (qemu-i386 when the interpreters
+// run natively here). Integers must be equal; memory
 // read with process.memory() is printed beside the estimate. Instructions per step are counted
 // under qemu-i386 with the instruction-count plugin (bench/espruino/real-cost.ts) for one model. Where the interpreters are missing one
 // test says so, and fails under CI (.ci/run installs what they need). The full sweep of every
