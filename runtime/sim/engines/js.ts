@@ -173,9 +173,10 @@ async function prepareJs(ctx: EngineContext, kernel: 'unrolled' | 'loop' | undef
 
 /** The native kernel's engine: the native module and blob in the sandbox, E.nativeCall emulated; null without QEMU to count the blob. */
 async function prepareNative(ctx: EngineContext): Promise<PreparedEngine | null> {
-  const b = await buildEspruinoNative(ctx.model, { board: ctx.board.id, minify: true, modelFile: ctx.modelFile });
+  // Without a time estimate wanted (parity checks only) the blob is not counted on QEMU: the estimate per multiply-accumulate stands in.
+  const count = ctx.measureTime !== false;
+  const b = await buildEspruinoNative(ctx.model, { board: ctx.board.id, minify: true, modelFile: ctx.modelFile, countOnQemu: count });
   if (!b.estimate.fits) return null;
-  const count = b.native.cost.blobInstructions;
   const moduleFile = b.files.find((f) => f.kind === 'module' && f.name === b.gen.moduleName)!;
   const blobs = b.files.filter((f) => f !== moduleFile && (f.kind === 'weights' || f.kind === 'module')).map((f) => ({ storageName: f.name, bytes: f.bytes }));
   const hash = readHeader(b.native.blob)!.modelHash;
@@ -184,7 +185,7 @@ async function prepareNative(ctx: EngineContext): Promise<PreparedEngine | null>
     source: Buffer.from(moduleFile.bytes).toString('latin1'),
     blobs,
     weights: b.weights,
-    native: { hash, instructionsPerStep: count, core: b.native.core, blobBytes: b.native.blob.length },
+    native: { hash, instructionsPerStep: b.native.cost.blobInstructions, core: b.native.core, blobBytes: b.native.blob.length },
   };
   return {
     engine: 'js',
@@ -193,7 +194,9 @@ async function prepareNative(ctx: EngineContext): Promise<PreparedEngine | null>
     costSource: 'espruino-cost-model',
     data: data as unknown as Record<string, unknown>,
     notes: [
-      `native time per step, as compile estimates it (${b.native.cost.source}): an estimate, not a measurement on the board`,
+      count
+        ? `native time per step, as compile estimates it (${b.native.cost.source}): an estimate, not a measurement on the board`
+        : 'no time estimate: not requested (the blob was not counted on QEMU)',
       'native kernel in the sandbox: E.nativeCall is emulated by the reference kernels on the state and I/O memory the module passes (the blob itself is checked bit for bit on QEMU and on the real interpreter)',
     ],
   };

@@ -11,11 +11,12 @@
 //
 // Cores: m4 (Cortex-M4 with DSP: nRF52 boards, STM32F4), m3 (Cortex-M3, portable path: the
 // Original), i386 (a test build only: the Linux Espruino interpreter's E.nativeCall runs x86).
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { QuantModel } from '../../../compiler/core/ir/quant-model';
 import { packageRoot } from '../../../compiler/core/util/version';
-import { generateC } from '../../c/emit';
+import { CGenResult, generateC } from '../../c/emit';
 import { writeGenerated } from '../../c/target';
 import { STRICT_FLAGS, compile, scratchDir } from '../../c/toolchain';
 import { NativeCore, assembleBlob } from './header';
@@ -61,27 +62,55 @@ async function linkAt(core: NativeCore, dir: string, base: string | null): Promi
   return new Uint8Array(fs.readFileSync(bin));
 }
 
-/** Builds the blob of a model for a core (throws with the compiler's output when the build fails). */
-export async function buildNativeBlob(m: QuantModel, core: NativeCore): Promise<NativeBlob> {
-  // reservoirInState: a blob owns no writable memory, so a regenerated reservoir lives in the state the JS side owns
-  const gen = generateC(m, { prefix: 'm', reservoirInState: true });
+/** The code of generated C for a core, linked at 0 and at BLOB_BASE and proved equal. */
+async function linkCode(core: NativeCore, gen: CGenResult): Promise<Uint8Array> {
   const dir = scratchDir(`native-${core}`);
   try {
     writeGenerated(dir, gen);
     const [a, b] = await Promise.all([linkAt(core, dir, null), linkAt(core, dir, BLOB_BASE)]);
     if (a.length !== b.length || a.some((x, i) => x !== b[i]))
       throw new Error(`native blob (${core}): the code linked at 0 and at ${BLOB_BASE} differs, so it holds an absolute address`);
-    const bytes = assembleBlob(a, {
-      core,
-      specVersion: m.specVersion,
-      modelHash: gen.report.modelHash,
-      stateBytes: gen.report.ram.state,
-      inputSize: m.inputSize,
-      outputSize: m.outputSize,
-      streaming: gen.report.streaming,
-    });
-    return { core, bytes, codeBytes: a.length };
+    return a;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Linked code by core and generated C, within a process: the build is deterministic, so a model
+ * built for two boards of one core (Puck.js and Bangle.js 2 are both Cortex-M4), or built again,
+ * is compiled once. Failed builds are not kept; at most CODE_CACHE_MAX entries, oldest dropped.
+ */
+const codeCache = new Map<string, Promise<Uint8Array>>();
+const CODE_CACHE_MAX = 64;
+
+function linkedCode(core: NativeCore, gen: CGenResult): Promise<Uint8Array> {
+  const h = createHash('sha256').update(core);
+  for (const f of gen.files) h.update(`\0${f.path}\0${f.text}`);
+  const key = h.digest('hex');
+  let p = codeCache.get(key);
+  if (!p) {
+    p = linkCode(core, gen);
+    codeCache.set(key, p);
+    p.catch(() => codeCache.delete(key));
+    if (codeCache.size > CODE_CACHE_MAX) codeCache.delete(codeCache.keys().next().value!);
+  }
+  return p;
+}
+
+/** Builds the blob of a model for a core (throws with the compiler's output when the build fails). */
+export async function buildNativeBlob(m: QuantModel, core: NativeCore): Promise<NativeBlob> {
+  // reservoirInState: a blob owns no writable memory, so a regenerated reservoir lives in the state the JS side owns
+  const gen = generateC(m, { prefix: 'm', reservoirInState: true });
+  const a = await linkedCode(core, gen);
+  const bytes = assembleBlob(a, {
+    core,
+    specVersion: m.specVersion,
+    modelHash: gen.report.modelHash,
+    stateBytes: gen.report.ram.state,
+    inputSize: m.inputSize,
+    outputSize: m.outputSize,
+    streaming: gen.report.streaming,
+  });
+  return { core, bytes, codeBytes: a.length };
 }

@@ -4,7 +4,10 @@
 // the module; then each file is read back over the console and compared byte for byte, and every
 // golden vector of the case is pushed through the console into the flashed module (streamed step
 // by step, or run whole for the window models): the integers must equal the vectors. Both layouts,
-// inline and Storage weights, loop and unrolled kernels; and per layout a native build with the C
+// inline and Storage weights, loop and unrolled kernels, each flashing the window model and one of
+// the streaming cases (the four configurations flash the four between them, dealt out afresh with
+// the sweep seed: test/helpers/sweep.ts; all five in each with TINYRNN_TEST_FULL=1; every case's
+// integers in every configuration are checked in golden.test.ts); and per layout a native build with the C
 // step as an i386 blob (the Linux interpreter's E.nativeCall runs x86), loaded with its native
 // kernel (the boards' Thumb blobs cannot run here). The port is fixed, so the tests run one
 // after another and start one interpreter at a time. Refusals the real interpreter produces are
@@ -23,6 +26,7 @@ import { WeightsMode } from '../../../targets/espruino/generate';
 import { buildEspruinoNative } from '../../../targets/espruino/native/target';
 import { main } from '../../../bin/cli/main';
 import { codeOfAsync } from '../../helpers/errors';
+import { FULL_SWEEP, SWEEP_SEED, sweepOffset } from '../../helpers/sweep';
 
 const VECTORS = path.resolve(__dirname, '..', '..', 'vectors');
 const STATUS = interpreterStatus();
@@ -45,6 +49,18 @@ const CONFIGS: FlashConfig[] = [
   { layout: 'banglejs2', weights: 'inline', kernel: 'loop' },
   { layout: 'banglejs2', weights: 'storage', kernel: 'unrolled' },
 ];
+/** The window model, flashed in every configuration: the whole-run path. */
+const WHOLE_CASE = 'bidir_lstm_h3';
+/**
+ * The cases each configuration flashes: the window model and one streaming case, dealt out so the
+ * four configurations flash the four streaming cases between them, the deal rotating with the
+ * sweep seed (every case in every configuration in the long run, TINYRNN_TEST_FULL=1).
+ */
+function casesOf(k: number): string[] {
+  if (FULL_SWEEP) return CASES;
+  const streamed = CASES.filter((c) => c !== WHOLE_CASE);
+  return [streamed[(k + sweepOffset(streamed.length, 'flash cases')) % streamed.length], WHOLE_CASE];
+}
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
@@ -112,15 +128,21 @@ if (!STATUS.ok) {
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
   describe(`tinyrnn flash --port ${TELNET_URL} to the real interpreter (${it.mode})`, () => {
-    test('covers the chosen cases', () => expect(cases.map((c) => c.name).sort()).toEqual([...CASES].sort()));
+    test('covers the chosen cases', () => {
+      expect(cases.map((c) => c.name).sort()).toEqual([...CASES].sort());
+      // every case is flashed in some configuration, the window model in each
+      expect([...new Set(CONFIGS.flatMap((_, k) => casesOf(k)))].sort()).toEqual([...CASES].sort());
+      for (const k of CONFIGS.keys()) expect(casesOf(k)).toContain(WHOLE_CASE);
+    });
 
-    for (const cfg of CONFIGS) {
+    for (const [n, cfg] of CONFIGS.entries()) {
+      const picked = cases.filter((c) => casesOf(n).includes(c.name));
       test(
-        `${cfg.layout}, ${cfg.weights} weights, ${cfg.kernel} kernel: flashed, verified, loaded; every golden vector exact through the console`,
+        `${cfg.layout}, ${cfg.weights} weights, ${cfg.kernel} kernel: flashed, verified, loaded; every golden vector exact through the console: ${picked.map((c) => c.name).join(', ')} (sweep seed ${SWEEP_SEED})`,
         async () => {
           const esp = await startConsole(it, cfg.layout);
           try {
-            for (const [k, c] of cases.entries()) {
+            for (const [k, c] of picked.entries()) {
               const build = buildEspruino(c.model, { board: LAYOUT_BOARD[cfg.layout], weights: cfg.weights, kernel: cfg.kernel, name: `f${k}` });
               await flashAndCheck(esp, c, build, cfg.layout, root);
             }

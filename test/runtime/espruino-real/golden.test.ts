@@ -1,8 +1,10 @@
 // The emitted Espruino modules on the real interpreter (Espruino 2v29 built for Linux with Puck.js's
 // and Bangle.js 2's memory layouts): every golden vector in the default configurations (Puck.js
 // layout with Storage weights, Bangle.js 2 layout with inline weights, the kernel compile picks),
-// a seeded sample of the other configurations (TINYRNN_REAL_SEED, default 1), and a few cases the
-// other way (qemu-i386 when the interpreters run natively here). Integers must be equal; memory
+// a seeded sample of the configurations naming their kernel (4 of the 16, 5 cases each; the seed is
+// TINYRNN_REAL_SEED, else the sweep seed of test/helpers/sweep.ts; every configuration with every
+// case when TINYRNN_TEST_FULL=1), and a few cases the other way (qemu-i386 when the interpreters
+// run natively here). Integers must be equal; memory
 // read with process.memory() is printed beside the estimate. Instructions per step are counted
 // under qemu-i386 with the instruction-count plugin (bench/espruino/real-cost.ts) for one model. Where the interpreters are missing one
 // test says so, and fails under CI (.ci/run installs what they need). The full sweep of every
@@ -15,6 +17,7 @@ import {
   DEFAULT_CONFIGS,
   RealCaseResult,
   RealConfig,
+  allConfigs,
   buildCase,
   configLabel,
   resultTable,
@@ -26,10 +29,11 @@ import { countStep, pluginPath } from '../../../runtime/espruino-real/count';
 import { buildEspruino } from '../../../targets/espruino/target';
 import { benchModels, measureModel } from '../../../bench/espruino/real-cost';
 import { TinyrnnError } from '../../../compiler/core/ir/errors';
+import { FULL_SWEEP, SWEEP_SEED } from '../../helpers/sweep';
 
 const VECTORS = path.resolve(__dirname, '..', '..', 'vectors');
 const STATUS = interpreterStatus();
-const SEED = Number(process.env.TINYRNN_REAL_SEED ?? 1);
+const SEED = Number(process.env.TINYRNN_REAL_SEED ?? SWEEP_SEED);
 const LONG = 600000;
 
 /** Sequences the Puck.js layout's pool cannot hold whole (run() keeps every step's output): the long ones. */
@@ -86,9 +90,10 @@ if (!STATUS.ok) {
       LONG,
     );
 
-    for (const s of sampleRuns(SEED, 6, 6, cases)) {
+    const runs = FULL_SWEEP ? allConfigs().map((config) => ({ config, cases })) : sampleRuns(SEED, 4, 5, cases);
+    for (const s of runs) {
       test(
-        `sample (seed ${SEED}): ${configLabel(s.config)}: ${s.cases.map((c) => c.name).join(', ')}`,
+        `sample (seed ${FULL_SWEEP ? 'full' : SEED}): ${configLabel(s.config)}: ${s.cases.length === cases.length ? 'every case' : s.cases.map((c) => c.name).join(', ')}`,
         async () => {
           const r = await runConfig(it, s.config, s.cases);
           expectExact(r.results, s.cases);
