@@ -6,7 +6,7 @@
 
 import { TinyrnnError } from '../core/ir/errors';
 import { endsInSoftmax } from '../core/ir/kinds';
-import { FloatModel, OutputMode, isBidirectional, modelOutputSize } from '../core/ir/model';
+import { FloatModel, OutputMode, needsWholeSequence, modelOutputSize } from '../core/ir/model';
 import { Dataset } from '../data/dataset';
 import { Net } from './net';
 import { runFloat } from '../float/infer';
@@ -138,8 +138,7 @@ export function predictFloat(model: FloatModel, data: Dataset): Float64Array[] {
   if (model.output === 'final') return predictFinal(model, data);
   const lengths = data.x.map((x) => x.length / F);
   const maxT = Math.max(...lengths);
-  const bidir = isBidirectional(model);
-  const W = bidir ? maxT : Math.min(maxT, PREDICT_WINDOW);
+  const W = needsWholeSequence(model) ? maxT : Math.min(maxT, PREDICT_WINDOW);
   // keep the workspaces (about ten (T, B, G*H) float64 buffers per cell) near 2 million values each
   const widest = Math.max(...model.layers.map((l) => trainHooks(l.kind).workspaceWidth(l)));
   const B = Math.max(1, Math.min(PREDICT_BATCH, Math.floor(2_000_000 / (W * widest))));

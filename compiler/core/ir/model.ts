@@ -92,7 +92,7 @@ export function modelOutputSize(m: { output: OutputMode; final?: readonly FinalP
 }
 
 /** True when the model needs the whole sequence (a bidirectional or reverse layer, or output mode 'final'): it cannot stream. */
-export function isBidirectional(m: { layers: { kind: LayerKind }[]; output?: OutputMode }): boolean {
+export function needsWholeSequence(m: { layers: { kind: LayerKind }[]; output?: OutputMode }): boolean {
   return !isStreaming(m);
 }
 
