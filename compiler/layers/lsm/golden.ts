@@ -4,7 +4,7 @@
 // windows back to back.
 
 import { parseReadout } from '../../esn/esn';
-import { readoutGoldenCase } from '../../esn/golden';
+import { readoutGoldenCase } from '../../../runtime/vectors/readout-case';
 import { GoldenCase } from '../../../runtime/vectors/case';
 import { lsmFloatModel, searchLsm } from './fit';
 

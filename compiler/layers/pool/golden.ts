@@ -4,7 +4,7 @@
 // to the last segment).
 
 import { fitEsn, parseReadout } from '../../esn/esn';
-import { readoutGoldenCase } from '../../esn/golden';
+import { readoutGoldenCase } from '../../../runtime/vectors/readout-case';
 import { esnFloatModel } from '../../esn/model';
 import { GoldenCase } from '../../../runtime/vectors/case';
 

@@ -3,11 +3,11 @@
 // steps), calibrated on the first 60 windows; the second test sequence runs two windows back to back
 // (a pool's last segment, or a liquid's state, then takes the second window too).
 
-import { FloatModel } from '../core/ir/model';
-import { rawSequence } from '../core/reference';
-import { Dataset } from '../data/dataset';
-import { gesturesDataset } from '../data/builtin/gestures';
-import { GoldenCase } from '../../runtime/vectors/case';
+import { FloatModel } from '../../compiler/core/ir/model';
+import { rawSequence } from '../../compiler/core/reference';
+import { Dataset } from '../../compiler/data/dataset';
+import { gesturesDataset } from '../../compiler/data/builtin/gestures';
+import { GoldenCase } from './case';
 
 /** A golden case whose model `fit` makes from the shared gestures data. */
 export function readoutGoldenCase(name: string, description: string, fit: (data: Dataset) => FloatModel): GoldenCase {
