@@ -7,7 +7,7 @@ import { quantModelProblems } from '../../../../compiler/core/ir/quant-model';
 import { runFloat } from '../../../../compiler/float/infer';
 import { quantizeModel } from '../../../../compiler/quant/quantize';
 import { tinyModel } from '../../../helpers/models';
-import { rawSequence, runQuant } from '../../../../compiler/core/reference';
+import { dequantizeFinal, dequantizeOutput, rawSequence, runQuant } from '../../../../compiler/core/reference';
 import { isStreaming } from '../../../../compiler/layers/ir';
 
 /** tinyModel without its dense head, answering with its last layer's final states. */
@@ -133,6 +133,8 @@ describe('final states beside a per-step output', () => {
     const run = runQuant(both, raw);
     expect(run.output).toEqual(runQuant(plain, raw).output);
     expect(run.final).toEqual(runQuant(asFinal, raw).output[0]);
+    // real values: each segment in its own scale, as the output of mode 'final' reads them
+    expect(Array.from(dequantizeFinal(both, run.final!))).toEqual(Array.from(dequantizeOutput(asFinal, runQuant(asFinal, raw).output[0])));
   });
   test('a forward LSTM with final states beside its per-step output still streams', () => {
     const m: FloatModel = { ...finalModel({ cell: 'lstm', hidden: 3 }, ['h', 'c']), output: 'sequence' };
