@@ -11,6 +11,7 @@ import { importOnnx, importOnnxModel } from '../../../compiler/import/onnx/impor
 import { ImportOptions } from '../../../compiler/import/onnx/options';
 import { OnnxModel, OnnxNode, OnnxTensor, decodeOnnx, decodeOnnxTensor } from '../../../compiler/import/onnx/codec';
 import { TESTDATA, loadTorchRef, torchInput } from '../../helpers/torch';
+import { ONNX_ATTR_TYPE, ONNX_DTYPE } from '../../../compiler/import/onnx/schema';
 import { rawSequence } from '../../../compiler/core/reference';
 import { renderCase } from '../../../runtime/vectors/golden';
 import { VectorCase as GoldenVectorCase } from '../../../runtime/vectors/load';
@@ -97,12 +98,47 @@ function bilstmMapping(): Mapping {
   return { name: 'bilstm_hn_cat:h_n,c_n', bytes: { ...m, graph }, opts: {}, seqs, want: { output: 'final', final: ['h', 'c'], streaming: false } };
 }
 
+/**
+ * The same bidirectional LSTM as PyTorch exports a bare nn.LSTM(batch_first=True): graph outputs
+ * output (Y made (B, T, 2H): Transpose, Reshape, Transpose), h_n and c_n; imported with no --output.
+ */
+function bareBilstmMapping(): Mapping {
+  const base = bilstmMapping();
+  const m = base.bytes as OnnxModel;
+  const lstm = m.graph.nodes.find((n) => n.opType === 'LSTM') as OnnxNode;
+  const node = (opType: string, inputs: string[], out: string, perm?: number[]): OnnxNode => ({
+    index: m.graph.nodes.length,
+    name: `/rnn/${opType}_${out}`,
+    opType,
+    domain: '',
+    inputs,
+    outputs: [out],
+    attrs: new Map(perm ? [['perm', { name: 'perm', type: ONNX_ATTR_TYPE.INTS, ints: perm }]] : []),
+  });
+  const nodes = [...m.graph.nodes];
+  for (const n of [
+    node('Transpose', [lstm.outputs[0]], 'tbdh', [0, 2, 1, 3]),
+    node('Reshape', ['tbdh', 'shape3'], 'tbf'),
+    node('Transpose', ['tbf'], 'output', [1, 0, 2]),
+  ])
+    nodes.push({ ...n, index: nodes.length });
+  const initializers = [...m.graph.initializers, { name: 'shape3', dtype: ONNX_DTYPE.INT64, dims: [3], data: Float64Array.from([0, 0, -1]) }];
+  const outputs = ['output', ...lstm.outputs.slice(1)].map((name) => ({ ...m.graph.outputs[0], name }));
+  return {
+    ...base,
+    name: 'bilstm_bare:output,h_n,c_n',
+    bytes: { ...m, graph: { ...m.graph, nodes, initializers, outputs } },
+    want: { output: 'sequence', final: ['h', 'c'], streaming: false },
+  };
+}
+
 const MAPPINGS: Mapping[] = [
   ...['rnn', 'gru'].flatMap((op) => ['reverse', 'bidirectional'].map((d) => nodeMapping(`test_${op}_${d}`, ['Y_h']))),
   ...['reverse', 'bidirectional'].map((d) => nodeMapping(`test_lstm_${d}`, ['Y_h', 'Y_c'])),
   nodeMapping('test_lstm_bidirectional', ['Y_c']),
   torchLstmMapping(),
   bilstmMapping(),
+  bareBilstmMapping(),
   nodeMapping('test_lstm_bidirectional'),
   nodeMapping('test_gru_reverse'),
   batchwiseMapping('test_lstm_batchwise'),
