@@ -138,3 +138,28 @@ describe('final states beside a per-step output: <prefix>_final', () => {
     expect(fileOf(plain, 'm.h')).not.toMatch(/m_final|M_FINAL_SIZE/);
   });
 });
+
+hostTest(
+  'the README example of a model with final states beside its output calls m_final, builds warning-free and runs (streaming and whole-sequence)',
+  async () => {
+    for (const name of ['seq_final_lstm_hc', 'seq_final_bidir_gru_h']) {
+      const dir = path.join(root, `readme-${name}`);
+      fs.mkdirSync(dir, { recursive: true });
+      const gen = generateC(byName(name).model, { prefix: 'm' });
+      writeGenerated(dir, gen);
+      const code = /```c\n([\s\S]*?)```/.exec(fileOf(gen, 'README.md'))![1];
+      expect(code).toContain('m_final(&stream, fin);');
+      fs.writeFileSync(path.join(dir, 'main.c'), code);
+      const exe = await buildHost({
+        sources: [path.join(dir, 'main.c'), path.join(dir, gen.source)],
+        includeDirs: [dir],
+        out: path.join(dir, 'r.exe'),
+        opt: '-O2',
+        sanitize: true,
+      });
+      const r = await runProgram(exe, [], { env: sanitizerEnv(), timeoutMs: 60000 });
+      expect([r.code, r.stderr]).toEqual([0, '']);
+      expect(r.stdout).toMatch(/^output\[0\]: -?\d+\nfinal\[0\]: -?\d+\n$/);
+    }
+  },
+);
