@@ -21,6 +21,7 @@ export {
   rawInput,
   rawSequence,
   dequantizeOutput,
+  dequantizeFinal,
   traceCollector,
   type QuantState,
   type QuantRun,

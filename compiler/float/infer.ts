@@ -7,7 +7,7 @@
 
 import { TinyrnnError } from '../core/ir/errors';
 import { CellLayer, FloatModel, Layer } from '../core/ir/model';
-import { assembleFinal, finalOutputSize, finalSegments } from '../core/ir/final';
+import { assembleFinal, finalOutputSize, finalSegments, hasExtraFinal } from '../core/ir/final';
 import { floatHooks } from '../layers/float';
 import { CellState, JordanState, PoolState, StepObserver } from './hooks';
 import type { QLsmState } from '../layers/lsm/reference';
@@ -87,6 +87,8 @@ export interface FloatRun {
   hn: Float64Array[][];
   /** Final LSTM cell state per layer, as hn. */
   cn: Float64Array[][];
+  /** A model with final states beside its main output (output 'sequence' or 'last' and a `final` field): the final-state vector. */
+  final?: Float64Array;
 }
 
 /** Runs a whole sequence x (T)(F) from zero state. */
@@ -107,10 +109,11 @@ export function runFloat(m: FloatModel, x: ArrayLike<ArrayLike<number>>, obs?: F
     hn.push(run.hn);
     cn.push(run.cn);
   });
-  return { steps: seq, output: m.output === 'sequence' ? seq : m.output === 'last' ? [seq[T - 1]] : [finalOutput(m, hn, cn)], hn, cn };
+  const output = m.output === 'sequence' ? seq : m.output === 'last' ? [seq[T - 1]] : [finalOutput(m, hn, cn)];
+  return { steps: seq, output, hn, cn, ...(hasExtraFinal(m) ? { final: finalOutput(m, hn, cn) } : {}) };
 }
 
-/** Output mode 'final': the last layer's final states, laid out by compiler/core/ir/final.ts. */
+/** The last layer's final states, laid out by compiler/core/ir/final.ts (the output in mode 'final', else the extra output). */
 function finalOutput(m: FloatModel, hn: Float64Array[][], cn: Float64Array[][]): Float64Array {
   const L = m.layers.length - 1;
   const segments = finalSegments(m.layers[L], m.final ?? []) ?? [];

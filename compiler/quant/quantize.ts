@@ -140,9 +140,11 @@ export function quantizeModel(m: FloatModel, sequences: ArrayLike<ArrayLike<numb
   });
   p.throwIfAny();
   const lastQ = layers[layers.length - 1];
-  // output mode 'final': int16 copies of the last layer's final states, each segment in its own scale
-  const segments = m.output === 'final' ? finalOutputSegments(lastQ, docLayers[last], m.final ?? []) : undefined;
-  const outQ = segments ? { scale: segments[0].scale, zp: segments[0].zp } : curQ;
+  // final states (the output in mode 'final', an extra output beside it otherwise): int16 copies of
+  // the last layer's final states, each segment in its own scale
+  const segments = m.final ? finalOutputSegments(lastQ, docLayers[last], m.final) : undefined;
+  const isFinal = m.output === 'final' && segments !== undefined;
+  const outQ = isFinal ? { scale: segments[0].scale, zp: segments[0].zp } : curQ;
   const qm: QuantModel = {
     format: 'quant',
     specVersion: QUANT_SPEC_VERSION,
@@ -155,7 +157,7 @@ export function quantizeModel(m: FloatModel, sequences: ArrayLike<ArrayLike<numb
     input,
     tables: { sigmoid: sigmoidTable(), tanh: tanhTable() },
     layers,
-    outputType: segments ? 's16' : layerOutType(lastQ),
+    outputType: isFinal ? 's16' : layerOutType(lastQ),
     doc: {
       inputScale: Array.from(inCols.scale),
       layers: docLayers,

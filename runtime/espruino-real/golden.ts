@@ -2,7 +2,7 @@
 // espruino` builds it (buildEspruino: runtime, weights, module, app), its files are written into
 // the interpreter's emulated Storage as `flash` writes them, the module is loaded with require(),
 // every sequence is streamed step by step and run whole, and the integers (outputs, and the state
-// traces the module exposes) are compared with the vectors. process.memory().usage is recorded
+// traces the module exposes, and final() for final states beside the output) are compared with the vectors. process.memory().usage is recorded
 // after loading and after stepping, beside the build's estimate. Many cases share one interpreter
 // process (its start is the cost), as long as their files fit its Storage without compaction.
 //
@@ -138,6 +138,8 @@ interface ModelReport {
   /** seq -> step -> key -> values */
   stream: Map<number, Map<number, Record<string, number[]>>>;
   whole: Map<number, Map<number, number[]>>;
+  /** Final states beside the output (the module's final()): seq -> 'stream' | 'run' -> values. */
+  final: Map<number, Map<string, number[]>>;
   skipped: Map<number, number>;
   done: boolean;
   /** The kernel the module reports after loading ("js" when it has no `kernel` export), and a native module's refusal code. */
@@ -152,7 +154,7 @@ interface Report {
 }
 
 function emptyModel(): ModelReport {
-  return { checksums: new Map(), memory: {}, stream: new Map(), whole: new Map(), skipped: new Map(), done: false };
+  return { checksums: new Map(), memory: {}, stream: new Map(), whole: new Map(), final: new Map(), skipped: new Map(), done: false };
 }
 
 function values(text: string): number[] {
@@ -182,7 +184,7 @@ export function parseReport(stdout: string): Report {
     const line = raw.replace(/^>+/, '');
     if (line.startsWith('@ERR ')) report.error = line.slice(5);
     if (line === '@END') report.complete = true;
-    if (!/^@[CMSRWEK] \d+/.test(line)) continue;
+    if (!/^@[CMSRWEKF] \d+/.test(line)) continue;
     const p = line.split(' ');
     const k = Number(p[1]);
     if (!models.has(k)) models.set(k, emptyModel());
@@ -192,6 +194,7 @@ export function parseReport(stdout: string): Report {
     else if (p[0] === '@S') inner(m.stream, Number(p[2])).set(Number(p[3]), keyed(p.slice(4)));
     else if (p[0] === '@R') inner(m.whole, Number(p[2])).set(Number(p[3]), keyed(p.slice(4)).output);
     else if (p[0] === '@W') m.skipped.set(Number(p[2]), Number(p[3]));
+    else if (p[0] === '@F') inner(m.final, Number(p[2])).set(p[3], values(p[4] ?? ''));
     else if (p[0] === '@E') m.done = true;
     else if (p[0] === '@K') [m.kernel, m.nativeError] = [p[2], p[3] ?? ''];
   }
@@ -246,6 +249,13 @@ function checkWhole(s: GoldenSequence, got: Map<number, number[]> | undefined, t
   return [];
 }
 
+/** final() after the streamed steps or the run, when the sequence has final states beside its output. */
+function checkFinal(s: GoldenSequence, got: Map<string, number[]> | undefined, after: 'stream' | 'run', tag: string): string[] {
+  if (!s.final) return [];
+  const d = diffRow(`final after ${after}`, got?.get(after), s.final);
+  return d ? [`${tag}: ${d}`] : [];
+}
+
 function checkFiles(b: BuiltCase, m: ModelReport, tag: string): string[] {
   const fails: string[] = [];
   for (const f of b.build.files) {
@@ -267,12 +277,14 @@ function checkModel(b: BuiltCase, cfg: RealConfig, m: ModelReport | undefined, c
     const where = `${tag} seq${si}`;
     if (b.c.streaming) {
       failures.push(...checkStream(s, model.stream.get(si), where));
+      failures.push(...checkFinal(s, model.final.get(si), 'stream', where));
       steps += s.raw.length;
     }
     const free = model.skipped.get(si);
     if (free !== undefined) wholeSkipped.push({ seq: si, steps: s.raw.length, free });
     else {
       failures.push(...checkWhole(s, model.whole.get(si), where));
+      failures.push(...checkFinal(s, model.final.get(si), 'run', where));
       steps += s.raw.length;
     }
   });

@@ -100,6 +100,7 @@ function stream(M, k, si, T, F) {
     print("@S " + k + " " + si + " " + t + " output=" + ints(M.step(r), 0) + trace(M));
   }
   f.close();
+  if (M.final) print("@F " + k + " " + si + " stream " + ints(M.final(), 0));
 }
 function whole(M, k, si, T, F, O) {
   var free = process.memory().free, f, all, seq = [], t, res;
@@ -113,6 +114,7 @@ function whole(M, k, si, T, F, O) {
   for (t = 0; t < T; t++) seq.push(all.subarray(t * F, t * F + F));
   res = M.run(seq);
   for (t = 0; t < res.length; t++) print("@R " + k + " " + si + " " + t + " output=" + ints(res[t], 0));
+  if (M.final) print("@F " + k + " " + si + " run " + ints(M.final(), 0));
 }
 function plan(k) {
   var f = E.openFile(planOf(k), "r"), s = f.read(PLAN_MAX);

@@ -21,7 +21,8 @@ export function fill(rng: Rng, a: Float32Array, scale: number): void {
 /**
  * A seeded float model of F features: the layers in order, one generator for all weights. A
  * softmax last layer makes a classifier (output "last" unless given), anything else a regression
- * model (output "sequence"; with `final`, the last layer's final states).
+ * model (output "sequence"; with `final`, the last layer's final states, or with `final` and
+ * `output` those states beside the per-step or last-step output).
  */
 export function buildModel(
   name: string,
@@ -47,7 +48,7 @@ export function buildModel(
       ...(classify ? { labels: Array.from({ length: width }, (_, i) => `c${i}`) } : {}),
     },
     task: classify ? 'classification' : 'regression',
-    output: opts.final ? 'final' : (opts.output ?? (classify ? 'last' : 'sequence')),
+    output: opts.output ?? (opts.final ? 'final' : classify ? 'last' : 'sequence'),
     ...(opts.final ? { final: opts.final } : {}),
     inputSize: F,
     ...(opts.norm ? { normalization: { mean: Float32Array.from(opts.norm.mean), std: Float32Array.from(opts.norm.std) } } : {}),

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { CellLayer, FinalPart, LAYER_KINDS } from '../../compiler/core/ir/model';
 import { QuantModel } from '../../compiler/core/ir/quant-model';
 import { isStreaming } from '../../compiler/layers/ir';
+import { hasExtraFinal } from '../../compiler/core/ir/final';
 import { encodeQuantModel, writeFileAtomic } from '../../compiler/core/ir/format';
 import { quantizeModel } from '../../compiler/quant/quantize';
 import { QUANT_SPEC_VERSION } from '../../compiler/core/spec/spec';
@@ -241,6 +242,27 @@ function finalCases(): GoldenCase[] {
   ];
 }
 
+/**
+ * Final states beside a per-step output (an ONNX graph with outputs Y, Y_h and Y_c): every step's
+ * output as usual, and after each sequence the final-state vector (vectors.json `final`). A forward
+ * LSTM still streams (its final states are the state after the last step); a bidirectional GRU
+ * runs whole sequences.
+ */
+function seqFinalCases(): GoldenCase[] {
+  const F = 3;
+  const seqFinal = (name: string, description: string, seed: number, builds: LayerBuild[], final: FinalPart[]): GoldenCase => ({
+    name,
+    description,
+    model: buildModel(name, seed, F, builds, { output: 'sequence', final }),
+    calib: CALIB(F, seed + 1000),
+    sequences: (q) => asRaw(q, walks(seed + 2000, 2, 8, F)),
+  });
+  return [
+    seqFinal('seq_final_lstm_hc', 'LSTM 4: every step, and its final h and c beside (streams)', 45, [cellLayer('lstm', 4)], ['h', 'c']),
+    seqFinal('seq_final_bidir_gru_h', 'Bidirectional GRU 3: every step, and the final h of both directions beside', 46, [bidirectionalLayer('gru', 3)], ['h']),
+  ];
+}
+
 /** The order of test/vectors/index.json: the order the cases were published in (a new case goes last). */
 const CASE_ORDER = [
   'elman_tanh_h4',
@@ -283,11 +305,13 @@ const CASE_ORDER = [
   'final_reverse_gru_h',
   'final_lstm_ch',
   'final_elman_relu_h',
+  'seq_final_lstm_hc',
+  'seq_final_bidir_gru_h',
 ];
 
 /** Every golden case (each kind's, then those across kinds), in the order of test/vectors/index.json. */
 export function goldenCases(): GoldenCase[] {
-  const all = [...LAYER_KINDS.flatMap((k) => GOLDEN_KINDS[k].cases()), ...modelCases(), ...finalCases()];
+  const all = [...LAYER_KINDS.flatMap((k) => GOLDEN_KINDS[k].cases()), ...modelCases(), ...finalCases(), ...seqFinalCases()];
   const byName = new Map(all.map((c) => [c.name, c]));
   const unlisted = all.filter((c) => !CASE_ORDER.includes(c.name)).map((c) => c.name);
   const missing = CASE_ORDER.filter((n) => !byName.has(n));
@@ -338,7 +362,9 @@ export function renderCase(c: GoldenCase): RenderedCase {
       // whole sequences: every step's output, or the final states (one row) of output mode 'final'
       outputs = runRows(q, runQuant(q, raw, obs));
     }
-    return { raw, outputs: outputs.map((o) => Array.from(o)), trace };
+    // final states beside the main output: the vector after the sequence (a stream's state after its last step)
+    const final = hasExtraFinal(q) ? { final: Array.from(runQuant(q, raw).final ?? []) } : {};
+    return { raw, outputs: outputs.map((o) => Array.from(o)), trace, ...final };
   });
   const vectors = {
     case: c.name,

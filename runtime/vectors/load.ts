@@ -9,6 +9,8 @@ export interface GoldenSequence {
   raw: number[][];
   outputs: number[][];
   trace: Record<string, number[][]>;
+  /** A model with final states beside its main output: the final-state vector after the sequence. */
+  final?: number[];
 }
 
 export interface VectorCase {

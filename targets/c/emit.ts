@@ -106,11 +106,17 @@ function modelFields(m: QuantModel, view: ModelView) {
 /** The state a final-state segment copies, in words for the header. */
 const FINAL_STATE_WORDS: Record<FinalStateField['state'], string> = { h16: 'h16 (Q0.15)', h8: 'the int8 output h8, sign-extended', c: 'the LSTM cell c' };
 
-/** Output mode 'final': the segments for the header and the copies of the sequence run. */
+/**
+ * Final states: the segments for the header, and the copies of the sequence run (output mode
+ * 'final') or of `<prefix>_final` (final states beside a per-step or last-step output).
+ */
 function finalFields(m: QuantModel, p: CPlan) {
   const scales = m.doc?.outputSegments ?? [];
+  const isFinal = m.output === 'final';
   return {
-    finalOutput: m.output === 'final',
+    finalOutput: isFinal,
+    extraFinal: !isFinal && p.final.length > 0,
+    finalSize: p.final.reduce((n, f) => n + f.size, 0),
     finalSegments: p.final.map((f, i) => ({
       from: f.offset,
       to: f.offset + f.size - 1,
@@ -120,7 +126,10 @@ function finalFields(m: QuantModel, p: CPlan) {
       zp: scales[i]?.zp ?? 0,
       scale: commentText(String(scales[i]?.scale ?? '?')),
     })),
-    finalCopies: p.final.map((f) => ({ at: f.offset ? `${f.offset} + t` : 't', src: f.src, size: f.size, what: `${f.part} ${f.direction}` })),
+    finalCopies: isFinal ? p.final.map((f) => ({ at: f.offset ? `${f.offset} + t` : 't', src: f.src, size: f.size, what: `${f.part} ${f.direction}` })) : [],
+    extraFinalCopies: isFinal
+      ? []
+      : p.final.map((f) => ({ at: f.offset ? `${f.offset} + j` : 'j', src: f.src, size: f.size, what: `${f.part} ${f.direction}` })),
   };
 }
 

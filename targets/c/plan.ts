@@ -169,11 +169,14 @@ function planSequence(L: LayerView[], ctx: CContext, decl: (stem: string) => str
   });
 }
 
-/** Output mode 'final': where each segment's state is copied from (the last layer's kind names its state fields). */
+/**
+ * Final states (the output in mode 'final', else the vector `<prefix>_final` copies): where each
+ * segment's state is copied from (the last layer's kind names its state fields).
+ */
 function planFinal(m: QuantModel, L: LayerView[], ctx: CContext): CPlan['final'] {
   const last = L[ctx.last];
   const hook = kindOf(last).finalState;
-  if (m.output !== 'final' || !hook) return [];
+  if (!m.final || !hook) return [];
   return (finalSegments(last.layer, m.final ?? []) ?? []).map((s) => ({
     offset: s.offset,
     size: s.size,

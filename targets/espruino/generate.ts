@@ -18,7 +18,7 @@ import { minifyJs } from './minify';
 import { esnGeneratorJs } from './esn';
 import { UNROLL_MAX_ROWS, modelRows, unrollInput, unrollLayers } from './unroll';
 import { KERNEL_KIND } from './kinds';
-import { finalSegments } from '../../compiler/core/ir/final';
+import { finalOutputSize, finalSegments, hasExtraFinal } from '../../compiler/core/ir/final';
 import { outputPerText } from '../../compiler/core/ir/model';
 
 export type WeightsMode = 'inline' | 'storage';
@@ -145,15 +145,19 @@ function modelData(m: QuantModel, opts: GenerateOptions, view: EspruinoView) {
 }
 
 /**
- * Output mode 'final': one entry per segment, `[cell object, part (0 h, 1 c), offset, size]`, the
- * cell object of its direction (a bidirectional layer's halves, forward then backward); [] otherwise.
+ * Final states (the output in mode 'final', else what final() returns beside the output): one entry
+ * per segment, `[cell object, part (0 h, 1 c), offset, size]`, the cell object of its direction (a
+ * bidirectional layer's halves, forward then backward); [] without final states.
  */
 function finalData(m: QuantModel, view: EspruinoView) {
   const last = view.layers[view.layers.length - 1];
   const cells = last.fwd && last.bwd ? [last.fwd.id, last.bwd.id] : [last.id];
-  const segments = m.output === 'final' ? (finalSegments(m.layers[m.layers.length - 1], m.final ?? []) ?? []) : [];
+  const segments = m.final ? (finalSegments(m.layers[m.layers.length - 1], m.final) ?? []) : [];
   return {
     finalOut: m.output === 'final',
+    extraFinal: hasExtraFinal(m),
+    anyFinal: segments.length > 0,
+    finSize: m.output === 'final' ? 'O' : String(finalOutputSize(segments)),
     finalSegments: segments.map((s) => `[${cells[s.half]}, ${s.part === 'c' ? 1 : 0}, ${s.offset}, ${s.size}]`),
   };
 }

@@ -36,9 +36,16 @@ function outputOption(values: Values): { output?: string[] } {
 
 /** "final states h (forward, backward), c (...)" etc.: what the model outputs, for the report. */
 function describeOutputMode(res: ImportResult): string {
-  if (res.output.mode === 'sequence') return 'every time step';
-  if (res.output.mode === 'last') return 'last time step';
+  const beside = res.output.final ? ` and final states ${res.output.final.join(', ')} after the whole sequence` : '';
+  if (res.output.mode === 'sequence') return `every time step${beside}`;
+  if (res.output.mode === 'last') return `last time step${beside}`;
   return `final states ${(res.output.final ?? []).join(', ')} after the whole sequence`;
+}
+
+/** One graph output's line: "[0:8] h = "Y_h" (F1,B,F8)", "output [0:8] = "Y" (...)", "final [0:8] h = ...". */
+function describeSlice(mode: string, sl: ImportResult['output']['slices'][number]): string {
+  const where = mode === 'final' ? '' : sl.part ? 'final ' : 'output ';
+  return `${where}[${sl.offset}:${sl.offset + sl.size}]${sl.part ? ` ${sl.part}` : ''} = ${JSON.stringify(sl.name)} (${sl.layout})`;
 }
 
 export const importCommand: Command = {
@@ -56,13 +63,16 @@ export const importCommand: Command = {
     'The final states Y_h and Y_c of the last recurrent node (any direction; also reshaped) give a model',
     'that outputs them after the whole sequence (output mode final): --output Y_h,Y_c imports several, in',
     'that order, and with no --output a graph whose outputs are all final states of one node imports them all.',
+    "A graph whose outputs are a node's Y and its final states ([Y, Y_h, Y_c], ONNX node tests, a bare nn.LSTM)",
+    'imports them all with no --output (or --output Y,Y_h,Y_c): the per-step output Y is the model output, the',
+    'final states an additional output read after the sequence.',
   ].join('\n'),
   options: {
     out: { type: 'string', short: 'o', arg: 'FILE', help: 'the .tnn float model to write' },
     output: {
       type: 'string',
       arg: 'NAME[,NAME]',
-      help: "graph output to import, or the final states Y_h,Y_c of one node (default: the first, or all when they are one node's final states)",
+      help: "graph output to import, the final states Y_h,Y_c of one node, or Y,Y_h,Y_c (default: the first, or all when they are one node's final states or its Y and final states)",
     },
     bind: { type: 'string', arg: 'NAME=FILE.pb', multiple: true, help: 'bind a graph input to a constant (an ONNX TensorProto file)' },
     name: { type: 'string', arg: 'NAME', help: 'model name (default: the graph name)' },
@@ -130,9 +140,7 @@ export const importCommand: Command = {
         ...(res.output.slices.length === 1
           ? [`  output ${JSON.stringify(res.output.name)} (${res.output.layout}): ${describeOutputMode(res)}, task ${m.task}`]
           : [`  outputs: ${describeOutputMode(res)}, task ${m.task}`]),
-        ...(m.output === 'final'
-          ? res.output.slices.map((sl) => `    [${sl.offset}:${sl.offset + sl.size}] ${sl.part} = ${JSON.stringify(sl.name)} (${sl.layout})`)
-          : []),
+        ...(res.output.slices.length > 1 || m.output === 'final' ? res.output.slices.map((sl) => `    ${describeSlice(m.output, sl)}`) : []),
         ...(res.ignoredOutputs.length ? [`  not imported: graph outputs ${res.ignoredOutputs.join(', ')}`] : []),
         ...(res.ignoredHint ? [`    (${res.ignoredHint})`] : []),
         `  ${res.folded} shape/constant nodes folded${res.unused ? `, ${res.unused} nodes not needed for this output` : ''}`,

@@ -71,14 +71,19 @@ export function summarizeQuantModel(q: QuantModel): {
 
 /**
  * How to read the device's output integers: one scale and zero point, or for final states (output
- * mode 'final') each segment's, e.g. "int16 final states: [0..3] h forward real = (y - 0) * 3.05176e-5, ...".
+ * mode 'final') each segment's, e.g. "int16 final states: [0..3] h forward real = (y - 0) * 3.05176e-5, ...";
+ * final states beside the output: the output's scale, then the final vector's segments.
  */
 export function deviceOutputText(q: QuantModel, sep: string): string {
   const type = q.outputType === 's16' ? 'int16' : 'int8';
   const real = (zp: number, scale: number) => `real = (y - ${zp}) * ${scale.toPrecision(6)}`;
   const segs = q.doc.outputSegments;
-  if (!segs) return `${type}${sep}${real(q.doc.outputZp, q.doc.outputScale)}`;
-  return `${type} final states: ${segs.map((g) => `[${g.offset}..${g.offset + g.size - 1}] ${g.part} ${g.direction} ${real(g.zp, g.scale)}`).join('; ')}`;
+  const finals = (list: NonNullable<typeof segs>) =>
+    list.map((g) => `[${g.offset}..${g.offset + g.size - 1}] ${g.part} ${g.direction} ${real(g.zp, g.scale)}`).join('; ');
+  const main = `${type}${sep}${real(q.doc.outputZp, q.doc.outputScale)}`;
+  if (!segs) return main;
+  // final states beside the main output: a second vector, int16, after the sequence
+  return q.output === 'final' ? `${type} final states: ${finals(segs)}` : `${main}; beside it int16 final states: ${finals(segs)}`;
 }
 
 function table(rows: string[][]): string {

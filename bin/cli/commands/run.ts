@@ -51,8 +51,10 @@ export const runCommand: Command = {
     const results = data.x.map((_, n) => {
       const r = runFloat(m, sequenceRows(data, n));
       const outputs = r.output.map((v) => Array.from(v));
-      const res: { outputs: number[][] | number[]; prediction?: string | string[]; probabilities?: number[][] | number[] } = {
+      const res: { outputs: number[][] | number[]; final?: number[]; prediction?: string | string[]; probabilities?: number[][] | number[] } = {
         outputs: once ? outputs[0] : outputs,
+        // final states beside the output: the vector after the sequence
+        ...(r.final ? { final: Array.from(r.final) } : {}),
       };
       if (m.task === 'classification') {
         const names = m.meta.labels ?? [];
@@ -85,7 +87,7 @@ export const runCommand: Command = {
                       .at(-1)
                       ?.map((v) => v.toFixed(5))
                       .join(' ')}`;
-            return `sequence ${n}: ${o}${pred}`;
+            return `sequence ${n}: ${o}${pred}${r.final ? `\n  final states: ${finalText(m, r.final)}` : ''}`;
           })
           .join('\n') + (out ? `\nwrote ${path.relative(io.cwd, out) || out}` : ''),
     );

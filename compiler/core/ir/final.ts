@@ -1,5 +1,7 @@
 // Output mode 'final': the model's answer is the final states of its last layer after the whole
-// sequence (what ONNX calls Y_h and Y_c), not a layer output. This file is the one place that says
+// sequence (what ONNX calls Y_h and Y_c), not a layer output. A model in output mode 'sequence' or
+// 'last' may list final states too: an additional output, read after the sequence beside its main
+// output (an ONNX graph with outputs Y and Y_h). This file is the one place that says
 // which states a model outputs and where each lies in the output vector:
 //   parts in the model's order (e.g. ['h', 'c']), each part one segment per direction (forward,
 //   then backward), each segment `hidden` values wide.
@@ -63,18 +65,8 @@ export function finalFieldProblems(
   m: { output?: unknown; final?: unknown },
   last: LayerShape | undefined,
 ): { path: string; message: string; value: unknown; expected: string }[] {
-  if (m.output !== 'final') {
-    return m.final === undefined
-      ? []
-      : [
-          {
-            path: 'final',
-            message: 'final states listed for a model that does not output them',
-            value: m.final,
-            expected: `no "final" field, or output "final"`,
-          },
-        ];
-  }
+  // mode 'final' must list its parts; 'sequence' and 'last' may list some (copies read after the sequence)
+  if (m.output !== 'final' && m.final === undefined) return [];
   const parts = m.final;
   const ok =
     Array.isArray(parts) && parts.length > 0 && parts.every((p) => (FINAL_PARTS as readonly unknown[]).includes(p)) && new Set(parts).size === parts.length;
@@ -108,4 +100,15 @@ export function assembleFinal<A extends { length: number; [i: number]: number }>
     for (let j = 0; j < s.size; j++) out[s.offset + j] = src[j];
   }
   return out;
+}
+
+/** True when the model has final states beside a per-step or last-step main output (not output mode 'final'). */
+export function hasExtraFinal(m: { output: string; final?: readonly FinalPart[] }): boolean {
+  return m.output !== 'final' && m.final !== undefined && m.final.length > 0;
+}
+
+/** Width of the model's final-state vector (its output in mode 'final', the extra output otherwise); 0 without final parts. */
+export function modelFinalSize(m: { final?: readonly FinalPart[]; layers: readonly LayerShape[] }): number {
+  const last = m.layers[m.layers.length - 1];
+  return last && m.final ? finalOutputSize(finalSegments(last, m.final) ?? []) : 0;
 }

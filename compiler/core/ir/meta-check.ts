@@ -76,13 +76,14 @@ export function checkQuantDoc(c: DiagnosticList, doc: unknown, F: number | undef
 /**
  * The documentation's output segments against the model's final-state layout `want` (undefined:
  * the model does not output final states, so there must be none): same parts, directions, offsets
- * and sizes, in order, the first one's scale and zero point repeated as outputScale/outputZp (TNN215).
+ * and sizes, in order; in output mode 'final' (isMain) the first one's scale and zero point repeated
+ * as outputScale/outputZp (TNN215). Beside a main output the segments describe the final vector only.
  */
-export function checkOutputSegments(c: DiagnosticList, doc: Record<string, unknown>, want: readonly FinalSegment[] | undefined): void {
+export function checkOutputSegments(c: DiagnosticList, doc: Record<string, unknown>, want: readonly FinalSegment[] | undefined, isMain = true): void {
   const got = doc.outputSegments;
   if (want === undefined) {
     if (got !== undefined)
-      c.add('TNN215', 'doc.outputSegments', 'output segments for a model that does not output final states', got, "no segments, or output 'final'");
+      c.add('TNN215', 'doc.outputSegments', 'output segments for a model that does not output final states', got, 'no segments, or a "final" field');
     return;
   }
   const layout = (s: unknown) => (isPlainObject(s) ? `${String(s.part)} ${String(s.direction)} ${String(s.offset)}+${String(s.size)}` : String(s));
@@ -90,7 +91,8 @@ export function checkOutputSegments(c: DiagnosticList, doc: Record<string, unkno
   if (!Array.isArray(got) || got.map(layout).join(', ') !== expected)
     return c.add('TNN215', 'doc.outputSegments', 'output segments do not match the final states the model outputs', got, expected);
   const first = got[0] as Record<string, unknown> | undefined;
-  if (first && (first.scale !== doc.outputScale || first.zp !== doc.outputZp))
+  // output mode 'final': the first segment's scale is the output's; beside a main output it is the main output's own
+  if (isMain && first && (first.scale !== doc.outputScale || first.zp !== doc.outputZp))
     c.add(
       'TNN215',
       'doc.outputScale',

@@ -157,7 +157,7 @@ export function quantModelProblems(m: unknown): Diagnostic[] {
   for (const p of finalFieldProblems(m, last)) c.add('TNN215', p.path, p.message, p.value, p.expected);
   if (m.output === 'final') width = c.problems.length === 0 && last ? modelOutputSize(m as unknown as QuantModel) : undefined;
   if (c.problems.length === 0 && isPlainObject(m.doc))
-    checkOutputSegments(c, m.doc, m.output === 'final' && last ? finalSegments(last, m.final as FinalPart[]) : undefined);
+    checkOutputSegments(c, m.doc, m.final !== undefined && last ? finalSegments(last, m.final as FinalPart[]) : undefined, m.output === 'final');
   if (O !== undefined && width !== undefined && O !== width) c.add('TNN208', 'outputSize', 'does not match the last layer output', O, String(width));
   if (c.problems.length === 0) {
     const want = m.output === 'final' ? 's16' : lastOutputType(m as unknown as QuantModel);

@@ -15,7 +15,7 @@ import { QuantModel, assertSpecVersion } from '../ir/quant-model';
 import { rshift_round, sat_s16 } from '../spec/fixed';
 import { RAW_INPUT_MAX } from '../spec/spec';
 import { Obs, QLayerRun } from './kernel';
-import { assembleFinal, finalOutputSize, finalSegments } from '../ir/final';
+import { assembleFinal, finalOutputSize, finalSegments, hasExtraFinal } from '../ir/final';
 import { RefState, referenceOf } from '../../layers/reference';
 
 export { lut_s16, requantize, rshift_round, sat_s16, sat_s8, sigmoid_s16, tanh_s16 } from '../spec/fixed';
@@ -107,6 +107,8 @@ export interface QuantRun {
   steps: Int32Array[];
   /** The model's answer: all steps for output "sequence", the last step for "last", the final states (one vector) for "final". */
   output: Int32Array[];
+  /** A model with final states beside its main output (output 'sequence' or 'last' and a `final` field): the final-state vector. */
+  final?: Int32Array;
 }
 
 /** Runs a whole sequence of raw inputs (T)(F) from reset state, layer by layer. */
@@ -126,7 +128,8 @@ export function runQuant(m: QuantModel, raw: ArrayLike<ArrayLike<number>>, obs?:
     seq = last.seq;
   });
   const steps = seq.map((v) => Int32Array.from(v));
-  return { steps, output: m.output === 'sequence' ? steps : m.output === 'last' ? [steps[T - 1]] : [finalOutput(m, last)] };
+  const output = m.output === 'sequence' ? steps : m.output === 'last' ? [steps[T - 1]] : [finalOutput(m, last)];
+  return { steps, output, ...(hasExtraFinal(m) ? { final: finalOutput(m, last) } : {}) };
 }
 
 /**
@@ -137,7 +140,7 @@ export function runRows(m: QuantModel, run: QuantRun): Int32Array[] {
   return m.output === 'final' ? run.output : run.steps;
 }
 
-/** Output mode 'final': the last layer's final integer states, laid out by compiler/core/ir/final.ts. */
+/** The last layer's final integer states, laid out by compiler/core/ir/final.ts (the output in mode 'final', else the extra output). */
 function finalOutput(m: QuantModel, last: QLayerRun): Int32Array {
   const segments = finalSegments(m.layers[m.layers.length - 1], m.final ?? []) ?? [];
   return assembleFinal(segments, last.hn, last.cn, new Int32Array(finalOutputSize(segments)));
@@ -172,16 +175,26 @@ export function rawSequence(m: QuantModel, x: ArrayLike<number>): number[][] {
  * (doc.outputSegments) in its own scale.
  */
 export function dequantizeOutput(m: QuantModel, y: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(y.length);
-  const segments = m.doc.outputSegments ?? [{ offset: 0, size: y.length, scale: m.doc.outputScale, zp: m.doc.outputZp }];
-  for (const s of segments) for (let i = s.offset; i < s.offset + s.size && i < y.length; i++) out[i] = (y[i] - s.zp) * s.scale;
-  if (endsInSoftmax(m.layers)) {
+  const main = [{ offset: 0, size: y.length, scale: m.doc.outputScale, zp: m.doc.outputZp }];
+  const out = dequantizeSegments(m.output === 'final' ? (m.doc.outputSegments ?? main) : main, y);
+  if (m.output !== 'final' && endsInSoftmax(m.layers)) {
     let mx = -Infinity;
     for (let i = 0; i < out.length; i++) if (out[i] > mx) mx = out[i];
     let s = 0;
     for (let i = 0; i < out.length; i++) s += out[i] = Math.exp(out[i] - mx);
     for (let i = 0; i < out.length; i++) out[i] /= s;
   }
+  return out;
+}
+
+/** Real values of a final-state vector (a model with final states beside its main output: QuantRun.final), each segment in its own scale. */
+export function dequantizeFinal(m: QuantModel, y: ArrayLike<number>): Float64Array {
+  return dequantizeSegments(m.doc.outputSegments ?? [], y);
+}
+
+function dequantizeSegments(segments: readonly { offset: number; size: number; scale: number; zp: number }[], y: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(y.length);
+  for (const s of segments) for (let i = s.offset; i < s.offset + s.size && i < y.length; i++) out[i] = (y[i] - s.zp) * s.scale;
   return out;
 }
 

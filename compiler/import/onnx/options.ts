@@ -33,14 +33,18 @@ export interface ImportedLayer {
   node: string;
 }
 
-/** The slice [offset, offset + size) of the model's output vector that one graph output fills. */
+/**
+ * The slice [offset, offset + size) of the model's output vector that one graph output fills; a
+ * final state beside a main output (a slice with `part` when the mode is not 'final') fills a
+ * slice of the final-state vector instead.
+ */
 export interface OutputSlice {
   name: string;
   /** Its axes, as the import understood them (e.g. "F2,B,F8" for a bidirectional Y_h). */
   layout: string;
   offset: number;
   size: number;
-  /** Output mode 'final': which final state it is. */
+  /** A final state: which one. */
   part?: FinalPart;
 }
 

@@ -1,7 +1,8 @@
 // Which graph outputs an import makes the model of, decided from the graph's structure before the
 // walk: the ones --output names (ImportOptions.output), else all of them when they are the final
-// states (Y_h, Y_c) of one recurrent node, else the first (the others reported, with the --output
-// that would import the final states among them). The walk then checks each exactly (result.ts).
+// states (Y_h, Y_c) of one recurrent node, or when the first is that node's per-step output Y and
+// the others its final states ([Y, Y_h, Y_c]), else the first (the others reported, with the
+// --output that would import the final states among them). The walk then checks each exactly (result.ts).
 
 import { FinalPart } from '../../core/ir/model';
 import { OnnxNode } from './codec';
@@ -18,22 +19,33 @@ function producers(cx: ImportContext): Producers {
   return producer;
 }
 
-/** The recurrent node and final state a tensor comes straight from (through layout-only ops), if it does. */
-function traceState(cx: ImportContext, producer: Producers, name: string): { node: OnnxNode; part: FinalPart } | undefined {
+/** The recurrent node and output (0 Y, 1 Y_h, 2 Y_c) a tensor comes straight from (through layout-only ops), if it does. */
+function traceOutput(cx: ImportContext, producer: Producers, name: string): { node: OnnxNode; k: number } | undefined {
   const seen = new Set<string>();
   for (let t = name; !seen.has(t);) {
     seen.add(t);
     cx.work.add(1);
     const n = producer.get(t);
     if (!n) return undefined;
-    if (RECURRENT_OPS.includes(n.opType)) {
-      const k = n.outputs.indexOf(t);
-      return k === 1 ? { node: n, part: 'h' } : k === 2 && n.opType === 'LSTM' ? { node: n, part: 'c' } : undefined;
-    }
+    if (RECURRENT_OPS.includes(n.opType)) return { node: n, k: n.outputs.indexOf(t) };
     if (!opHandler(n.opType)?.layoutOnly || !n.inputs[0]) return undefined;
     t = n.inputs[0];
   }
   return undefined;
+}
+
+/** The recurrent node and final state a tensor comes straight from (through layout-only ops), if it does. */
+function traceState(cx: ImportContext, producer: Producers, name: string): { node: OnnxNode; part: FinalPart } | undefined {
+  const o = traceOutput(cx, producer, name);
+  if (!o) return undefined;
+  return o.k === 1 ? { node: o.node, part: 'h' } : o.k === 2 && o.node.opType === 'LSTM' ? { node: o.node, part: 'c' } : undefined;
+}
+
+/** True when `first` is the per-step output Y of the node whose final states are all of `rest`. */
+function isYWithStates(cx: ImportContext, first: string, rest: string[]): boolean {
+  const y = traceOutput(cx, producers(cx), first);
+  const states = rest.length > 0 ? statesOfOneNode(cx, rest) : undefined;
+  return y?.k === 0 && states?.node === y.node && states.names.length === rest.length;
 }
 
 /** The graph outputs `output` names, each once, each a graph output. */
@@ -73,6 +85,7 @@ export function chooseOutputs(cx: ImportContext, opts: ImportOptions): { names: 
   }
   if (all.length > 1 && statesOfOneNode(cx, all)?.names.length === all.length) return { names: all, ignored: { names: [] } };
   const rest = all.slice(1);
+  if (isYWithStates(cx, all[0], rest)) return { names: all, ignored: { names: [] } };
   const states = statesOfOneNode(cx, rest);
   const hint = states && `--output ${states.names.join(',')} imports the final states of ${where(states.node)} instead`;
   return { names: all.slice(0, 1), ignored: { names: rest, ...(hint ? { hint } : {}) } };

@@ -1,6 +1,7 @@
 // The end of an import: the chosen output must be per-step or last-step model data computed
 // through at least one recurrent node, or the final states (Y_h, Y_c; several graph outputs only
-// as the final states of one node) of the last one (output mode 'final'); it becomes a FloatModel
+// as the final states of one node) of the last one (output mode 'final'), or both: Y with the final
+// states of the node that computes it beside it (a `final` field in mode 'sequence' or 'last'); it becomes a FloatModel
 // with the ONNX provenance in meta.extra (which graph output fills which slice of the output), its
 // task and labels, and the input normalisation found before the first layer.
 
@@ -80,7 +81,7 @@ function checkStates(cx: ImportContext, outs: { name: string; v: ActValue }[]): 
         where0,
         `the output is ${v.mode === 'sequence' ? 'per-step model data' : 'model data'}, not a final state (Y_h or Y_c) of a recurrent node`,
         {
-          expected: 'several outputs only as the final states of one recurrent node (Y_h and Y_c)',
+          expected: 'several outputs only as the final states of one recurrent node (Y_h and Y_c), with at most one per-step output (its Y)',
           hint: `import one output (--output ${name}), or only the final states`,
         },
       );
@@ -98,26 +99,54 @@ function checkStates(cx: ImportContext, outs: { name: string; v: ActValue }[]): 
   return parts;
 }
 
-/** What the chosen outputs become: a step mode (one output), or output mode 'final' (final states). */
-function planOutput(cx: ImportContext, outs: ChosenOutput[]): OutputPlan {
-  const checked = outs.map((o) => ({ name: o.name, v: checkOutput(cx, o.name, o.value) }));
-  const cut = (name: string, offset: number, v: ActValue, part?: FinalPart): OutputSlice => ({
-    name,
-    layout: describeAxes(v.axes.map((x) => ({ ...x, role: cx.role(x) }))),
-    offset,
-    size: featureWidth(v),
-    ...(part ? { part } : {}),
-  });
-  const [{ name, v }] = checked;
-  if (checked.length === 1 && !STATE_ONLY_MODES.includes(v.mode)) return { v, mode: v.mode === 'last' ? 'last' : 'sequence', slices: [cut(name, 0, v)] };
-  const final = checked.length === 1 ? [(v.state as FinalState).part] : checkStates(cx, checked);
+/** One graph output's slice of the output vector (of the final-state vector for a final state beside a main output). */
+function cutSlice(cx: ImportContext, name: string, offset: number, v: ActValue, part?: FinalPart): OutputSlice {
+  return { name, layout: describeAxes(v.axes.map((x) => ({ ...x, role: cx.role(x) }))), offset, size: featureWidth(v), ...(part ? { part } : {}) };
+}
+
+/** Final-state slices laid end to end in the order given. */
+function stateSlices(cx: ImportContext, outs: { name: string; v: ActValue }[], parts: FinalPart[]): OutputSlice[] {
   let offset = 0;
-  const slices = checked.map((o, k) => {
-    const s = cut(o.name, offset, o.v, final[k]);
+  return outs.map((o, k) => {
+    const s = cutSlice(cx, o.name, offset, o.v, parts[k]);
     offset += s.size;
     return s;
   });
-  return { v, mode: 'final', final, slices };
+}
+
+/** A per-step or last-step output with final states beside it: the states must be of the node that makes its last layer. */
+function planMainWithStates(cx: ImportContext, main: { name: string; v: ActValue }, states: { name: string; v: ActValue }[]): OutputPlan {
+  const final = checkStates(cx, states);
+  const lastOf = (v: ActValue) => v.layers[v.layers.length - 1];
+  if (lastOf(states[0].v) !== lastOf(main.v) || states[0].v.layers.length !== main.v.layers.length)
+    cx.fail(
+      'ONNX018',
+      `graph.output ${JSON.stringify(states[0].name)}`,
+      `the output is a final state of ${states[0].v.state?.node}, which is not the last layer of ${JSON.stringify(main.name)}`,
+      {
+        expected: 'final states beside a per-step output only of the node that computes that output last',
+        hint: `import one output (--output ${main.name}), or only the final states`,
+      },
+    );
+  const mode: OutputMode = main.v.mode === 'last' ? 'last' : 'sequence';
+  return { v: main.v, mode, final, slices: [cutSlice(cx, main.name, 0, main.v), ...stateSlices(cx, states, final)] };
+}
+
+/** What the chosen outputs become: a step mode (one output, or Y with final states beside it), or output mode 'final' (final states). */
+function planOutput(cx: ImportContext, outs: ChosenOutput[]): OutputPlan {
+  const checked = outs.map((o) => ({ name: o.name, v: checkOutput(cx, o.name, o.value) }));
+  const [{ name, v }] = checked;
+  if (checked.length === 1 && !STATE_ONLY_MODES.includes(v.mode))
+    return { v, mode: v.mode === 'last' ? 'last' : 'sequence', slices: [cutSlice(cx, name, 0, v)] };
+  const mains = checked.filter((o) => !o.v.state);
+  if (checked.length > 1 && mains.length === 1)
+    return planMainWithStates(
+      cx,
+      mains[0],
+      checked.filter((o) => o !== mains[0]),
+    );
+  const final = checked.length === 1 ? [(v.state as FinalState).part] : checkStates(cx, checked);
+  return { v, mode: 'final', final, slices: stateSlices(cx, checked, final) };
 }
 
 /**
@@ -153,9 +182,13 @@ interface Provenance {
   ignored: IgnoredOutputs;
 }
 
-/** "Y_h[0:8], Y_c[8:16]": which graph output fills which slice of the model's output vector. */
-export function describeSlices(slices: readonly OutputSlice[]): string {
-  return slices.map((s) => `${s.name}[${s.offset}:${s.offset + s.size}]`).join(', ');
+/**
+ * "Y_h[0:8], Y_c[8:16]": which graph output fills which slice of the model's output vector; beside
+ * a main output, "Y[0:16]; final Y_h[0:8], Y_c[8:16]" (the final states' slices of the final vector).
+ */
+export function describeSlices(slices: readonly OutputSlice[], mode: OutputMode = 'final'): string {
+  const list = (ss: readonly OutputSlice[]) => ss.map((s) => `${s.name}[${s.offset}:${s.offset + s.size}]`).join(', ');
+  return mode === 'final' || slices.length < 2 ? list(slices) : `${list(slices.slice(0, 1))}; final ${list(slices.slice(1))}`;
 }
 
 /** meta.extra: where the model came from (producer, opset, graph, input/output names and layouts). */
@@ -175,7 +208,7 @@ function onnxExtra(cx: ImportContext, opts: ImportOptions, p: Provenance, seqLen
     'onnx.outputLayout': slices.map((s) => s.layout).join('; '),
     'onnx.layers': p.plan.v.origins.join(' | '),
   };
-  if (slices.length > 1 || p.plan.mode === 'final') extra['onnx.outputs'] = describeSlices(slices);
+  if (slices.length > 1 || p.plan.mode === 'final') extra['onnx.outputs'] = describeSlices(slices, p.plan.mode);
   if (opts.source) extra['onnx.file'] = opts.source;
   if (p.ignored.names.length) extra['onnx.ignoredOutputs'] = p.ignored.names.join(', ');
   if (cx.unrolled.length) extra['onnx.unrolled'] = cx.unrolled.join('; ');

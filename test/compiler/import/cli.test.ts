@@ -222,3 +222,32 @@ test('a logits classifier: --labels alone makes it one, and run gives softmax pr
     expect(res.prediction).toBe('abc'[res.probabilities.indexOf(Math.max(...res.probabilities))]);
   }
 });
+
+describe('a graph [Y, Y_h, Y_c] (an ONNX node test): Y the output, the final states beside it', () => {
+  const fx = path.resolve(__dirname, '..', '..', 'fixtures', 'onnx-node', 'test_lstm_bidirectional');
+  const data = path.join(fx, 'test_data_set_0');
+  const binds = ['W', 'R', 'B'].flatMap((n, k) => ['--bind', `${n}=${path.join(data, `input_${k + 1}.pb`)}`]);
+  test('import says which graph output is which; inspect shows the segments; run prints the final vector', async () => {
+    const c = io(dir);
+    expect(await main(['import', path.join(fx, 'model.onnx'), '-o', 'yhc.tnn', ...binds], c.io)).toBe(0);
+    const text = c.out.join('\n');
+    expect(text).toMatch(/outputs: every time step and final states h, c after the whole sequence, task regression/);
+    expect(text).toMatch(/\n\s+output \[0:\d+\] = "Y" \([^)]*\)\n\s+final \[0:(\d+)\] h = "Y_h" \([^)]*\)\n\s+final \[\1:\d+\] c = "Y_c" \([^)]*\)/);
+    expect(text).not.toMatch(/not imported/);
+    const m = loadFloatModel(path.join(dir, 'yhc.tnn'));
+    const H = (m.layers[0] as { forward: { hidden: number } }).forward.hidden;
+    expect([m.output, m.final, m.meta.extra?.['onnx.outputs']]).toEqual([
+      'sequence',
+      ['h', 'c'],
+      `Y[0:${2 * H}]; final Y_h[0:${2 * H}], Y_c[${2 * H}:${4 * H}]`,
+    ]);
+    const i = io(dir);
+    expect(await main(['inspect', 'yhc.tnn'], i.io)).toBe(0);
+    expect(i.out.join('\n')).toContain(`final states beside the output, after the sequence: [0:${H}] h forward, [${H}:${2 * H}] h backward`);
+    fs.writeFileSync(path.join(dir, 'yhc.json'), JSON.stringify({ x: [Array.from({ length: 3 }, (_, t) => [t / 3, 0.5, -t / 4].slice(0, m.inputSize))] }));
+    const r = io(dir);
+    expect(await main(['run', 'yhc.tnn', '--input', 'yhc.json', '--json'], r.io)).toBe(0);
+    const res = JSON.parse(r.out.join('')).results[0];
+    expect([res.outputs.length, res.final.length]).toEqual([3, 4 * H]);
+  });
+});

@@ -368,10 +368,25 @@ describe('ONNX018 outputs that are not model outputs', () => {
     expect(e.message).toMatch(/concatenation of 2 layers' outputs/);
     expect(e.diagnostics[0].hint).toMatch(/h_n\[-1\]/);
   });
-  test('several outputs of which one is not a final state', () => {
-    const e = diag(() => importOnnx(buildModel(lstm({ outputs: [vinfo('Y'), vinfo('Y_h')] })), { output: ['Y_h', 'Y'] }));
-    expect([e.code, e.diagnostics[0].path]).toEqual(['ONNX018', 'graph.output "Y"']);
+  test('several outputs of which two are not final states', () => {
+    const g = lstm({ extraNodes: [node('Squeeze', ['Y', 'ax'], ['Y1'], [], 'sq')], outputs: [vinfo('Y'), vinfo('Y1'), vinfo('Y_h')] });
+    g.inits!.push(itensor('ax', [1], [1]));
+    const e = diag(() => importOnnx(buildModel(g), { output: ['Y1', 'Y'] }));
+    expect([e.code, e.diagnostics[0].path]).toEqual(['ONNX018', 'graph.output "Y1"']);
     expect(e.message).toMatch(/not a final state/);
+    expect(e.diagnostics[0].expected).toMatch(/at most one per-step output/);
+  });
+  test('Y_h beside a per-step output that a dense head computes', () => {
+    const g = lstm({
+      extraNodes: [node('Squeeze', ['Y', 'ax'], ['Y1'], [], 'sq'), node('MatMul', ['Y1', 'Wg'], ['z'], [], 'head')],
+      outputs: [vinfo('z'), vinfo('Y_h')],
+    });
+    g.inits!.push(itensor('ax', [1], [1]), ftensor('Wg', [H, 2], randomF32(2 * H, 7)));
+    const e = diag(() => importOnnx(buildModel(g), { output: ['z', 'Y_h'] }));
+    expect([e.code, e.diagnostics[0].path]).toEqual(['ONNX018', 'graph.output "Y_h"']);
+    expect(e.message).toMatch(/not the last layer of "z"/);
+    // with no --output, z is the model output and Y_h is reported
+    expect(importOnnx(buildModel(g)).ignoredOutputs).toEqual(['Y_h']);
   });
   test('final states of two different nodes', () => {
     const g = lstm({

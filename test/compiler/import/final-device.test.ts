@@ -1,6 +1,8 @@
 // Final-state outputs imported from ONNX on device code: the reverse and bidirectional node tests'
 // Y_h (and an LSTM's Y_c), and PyTorch exports whose graph outputs are h_n and c_n (a forward and
-// a bidirectional LSTM), imported as output mode 'final', quantised, compiled and run. C on the
+// a bidirectional LSTM), imported as output mode 'final'; and graphs [Y, Y_h(, Y_c)] (node tests,
+// the forward batch-first ones streaming) imported whole, Y the output and the final states beside
+// it (C's m_final, the module's final()); quantised, compiled and run. C on the
 // host (sanitized) and on an emulated Cortex-M4 (QEMU), and the Espruino module (loop and unrolled
 // kernels) in the Espruino sandbox: every output integer equals the TypeScript integer reference.
 import * as fs from 'node:fs';
@@ -9,6 +11,7 @@ import { importOnnx, importOnnxModel } from '../../../compiler/import/onnx/impor
 import { ImportOptions } from '../../../compiler/import/onnx/options';
 import { OnnxModel, OnnxNode, OnnxTensor, decodeOnnx, decodeOnnxTensor } from '../../../compiler/import/onnx/codec';
 import { TESTDATA, loadTorchRef, torchInput } from '../../helpers/torch';
+import { ONNX_ATTR_TYPE, ONNX_DTYPE } from '../../../compiler/import/onnx/schema';
 import { rawSequence } from '../../../compiler/core/reference';
 import { renderCase } from '../../../runtime/vectors/golden';
 import { VectorCase as GoldenVectorCase } from '../../../runtime/vectors/load';
@@ -28,6 +31,8 @@ interface Mapping {
   opts: ImportOptions;
   /** Input sequences (N)(T)(F): the calibration data, and the test sequences. */
   seqs: number[][][];
+  /** The imported model's output mode and final parts. */
+  want: { output: 'final' | 'sequence'; final: string[]; streaming: boolean };
 }
 
 function readPb(dir: string, prefix: string): OnnxTensor[] {
@@ -37,18 +42,41 @@ function readPb(dir: string, prefix: string): OnnxTensor[] {
   return out;
 }
 
-/** A node test (X (T, N, I) and the weights as graph inputs): its final states as the model output. */
-function nodeMapping(test: string, output: string[]): Mapping {
+const partOf = (name: string) => (name === 'Y_c' ? 'c' : 'h');
+
+/**
+ * A node test (X (T, N, I) and the weights as graph inputs): its final states as the model output,
+ * or (output undefined: the graph's own outputs [Y, Y_h(, Y_c)]) Y with the final states beside it.
+ */
+function nodeMapping(test: string, output?: string[]): Mapping {
   const dir = path.join(FIXTURES, 'onnx-node', test);
   const [X, W, R, B] = readPb(path.join(dir, 'test_data_set_0'), 'input');
   const [T, N, I] = X.dims;
   const seqs = Array.from({ length: N }, (_, n) => Array.from({ length: T }, (_, t) => Array.from(X.data.subarray((t * N + n) * I, (t * N + n + 1) * I))));
+  const bytes = new Uint8Array(fs.readFileSync(path.join(dir, 'model.onnx')));
+  const states = decodeOnnx(bytes)
+    .graph.outputs.slice(1)
+    .map((o) => partOf(o.name));
   return {
-    name: `${test}:${output.join(',')}`,
-    bytes: new Uint8Array(fs.readFileSync(path.join(dir, 'model.onnx'))),
-    opts: { bind: { W, R, B }, output },
+    name: `${test}:${output ? output.join(',') : 'all'}`,
+    bytes,
+    opts: { bind: { W, R, B }, ...(output ? { output } : {}) },
     seqs,
+    want: output ? { output: 'final', final: output.map(partOf), streaming: false } : { output: 'sequence', final: states, streaming: false },
   };
+}
+
+/** An upstream batch-first node test (../shared/testdata/onnx-node, outputs [Y, Y_h], forward): it streams, m_final beside each step. */
+function batchwiseMapping(test: string): Mapping {
+  const dir = path.join(TESTDATA, 'onnx-node', test);
+  const bytes = new Uint8Array(fs.readFileSync(path.join(dir, 'model.onnx')));
+  const onnx = decodeOnnx(bytes);
+  const inputs = readPb(path.join(dir, 'test_data_set_0'), 'input');
+  const bind = Object.fromEntries(onnx.graph.inputs.slice(1).map((inp, k) => [inp.name, inputs[k + 1]]));
+  const X = inputs[0];
+  const [N, T, I] = X.dims;
+  const seqs = Array.from({ length: N }, (_, n) => Array.from({ length: T }, (_, t) => Array.from(X.data.subarray((n * T + t) * I, (n * T + t + 1) * I))));
+  return { name: `${test}:all`, bytes, opts: { bind }, seqs, want: { output: 'sequence', final: ['h'], streaming: true } };
 }
 
 /** PyTorch's forward LSTM (../shared/testdata/torch, outputs output, h_n, c_n): its h_n and c_n. */
@@ -56,7 +84,7 @@ function torchLstmMapping(): Mapping {
   const ref = loadTorchRef('lstm_h16');
   const seqs = Array.from({ length: ref.input.shape[0] }, (_, b) => torchInput(ref, b));
   const bytes = new Uint8Array(fs.readFileSync(path.join(TESTDATA, 'torch', 'lstm_h16.dyn.onnx')));
-  return { name: 'lstm_h16:h_n,c_n', bytes, opts: { output: ['h_n', 'c_n'] }, seqs };
+  return { name: 'lstm_h16:h_n,c_n', bytes, opts: { output: ['h_n', 'c_n'] }, seqs, want: { output: 'final', final: ['h', 'c'], streaming: false } };
 }
 
 /** PyTorch's bidirectional LSTM (test/fixtures/onnx, batch first) with its LSTM's h_n and c_n as the graph outputs. */
@@ -67,7 +95,41 @@ function bilstmMapping(): Mapping {
   const m = decodeOnnx(new Uint8Array(fs.readFileSync(path.join(FIXTURES, 'onnx', 'bilstm_hn_cat.onnx'))));
   const lstm = m.graph.nodes.find((n) => n.opType === 'LSTM') as OnnxNode;
   const graph = { ...m.graph, outputs: lstm.outputs.slice(1).map((name) => ({ ...m.graph.outputs[0], name })) };
-  return { name: 'bilstm_hn_cat:h_n,c_n', bytes: { ...m, graph }, opts: {}, seqs };
+  return { name: 'bilstm_hn_cat:h_n,c_n', bytes: { ...m, graph }, opts: {}, seqs, want: { output: 'final', final: ['h', 'c'], streaming: false } };
+}
+
+/**
+ * The same bidirectional LSTM as PyTorch exports a bare nn.LSTM(batch_first=True): graph outputs
+ * output (Y made (B, T, 2H): Transpose, Reshape, Transpose), h_n and c_n; imported with no --output.
+ */
+function bareBilstmMapping(): Mapping {
+  const base = bilstmMapping();
+  const m = base.bytes as OnnxModel;
+  const lstm = m.graph.nodes.find((n) => n.opType === 'LSTM') as OnnxNode;
+  const node = (opType: string, inputs: string[], out: string, perm?: number[]): OnnxNode => ({
+    index: m.graph.nodes.length,
+    name: `/rnn/${opType}_${out}`,
+    opType,
+    domain: '',
+    inputs,
+    outputs: [out],
+    attrs: new Map(perm ? [['perm', { name: 'perm', type: ONNX_ATTR_TYPE.INTS, ints: perm }]] : []),
+  });
+  const nodes = [...m.graph.nodes];
+  for (const n of [
+    node('Transpose', [lstm.outputs[0]], 'tbdh', [0, 2, 1, 3]),
+    node('Reshape', ['tbdh', 'shape3'], 'tbf'),
+    node('Transpose', ['tbf'], 'output', [1, 0, 2]),
+  ])
+    nodes.push({ ...n, index: nodes.length });
+  const initializers = [...m.graph.initializers, { name: 'shape3', dtype: ONNX_DTYPE.INT64, dims: [3], data: Float64Array.from([0, 0, -1]) }];
+  const outputs = ['output', ...lstm.outputs.slice(1)].map((name) => ({ ...m.graph.outputs[0], name }));
+  return {
+    ...base,
+    name: 'bilstm_bare:output,h_n,c_n',
+    bytes: { ...m, graph: { ...m.graph, nodes, initializers, outputs } },
+    want: { output: 'sequence', final: ['h', 'c'], streaming: false },
+  };
 }
 
 const MAPPINGS: Mapping[] = [
@@ -76,12 +138,17 @@ const MAPPINGS: Mapping[] = [
   nodeMapping('test_lstm_bidirectional', ['Y_c']),
   torchLstmMapping(),
   bilstmMapping(),
+  bareBilstmMapping(),
+  nodeMapping('test_lstm_bidirectional'),
+  nodeMapping('test_gru_reverse'),
+  batchwiseMapping('test_lstm_batchwise'),
+  batchwiseMapping('test_gru_batchwise'),
 ];
 
 /** The mapping imported, quantised on its own sequences and run through the reference: a golden case in memory. */
 function caseOf(m: Mapping): GoldenVectorCase {
   const { model } = m.bytes instanceof Uint8Array ? importOnnx(m.bytes, m.opts) : importOnnxModel(m.bytes, m.opts);
-  expect(model.output).toBe('final');
+  expect([model.output, model.final]).toEqual([m.want.output, m.want.final]);
   const r = renderCase({
     name: m.name.replace(/[^a-z0-9]+/gi, '_'),
     description: `imported ${m.name}`,
@@ -98,9 +165,14 @@ const cCases: VectorCase[] = cases.map((c) => ({ name: c.name, streaming: c.stre
 const root = scratchDir('import-final');
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-test('every mapping is a final-state model that answers once per sequence', () => {
-  expect(cases.map((c) => [c.name, c.streaming, c.model.output, c.model.outputType])).toEqual(cases.map((c) => [c.name, false, 'final', 's16']));
-  for (const c of cases) for (const s of c.vectors.sequences) expect(s.outputs).toHaveLength(1);
+test('every mapping answers with its final states: once per sequence, or beside every step (streaming when forward)', () => {
+  const got = cases.map((c) => [c.name, c.streaming, c.model.output, c.model.final]);
+  expect(got).toEqual(MAPPINGS.map((m, k) => [cases[k].name, m.want.streaming, m.want.output, m.want.final]));
+  for (const c of cases)
+    for (const s of c.vectors.sequences) {
+      if (c.model.output === 'final') expect([s.outputs.length, s.final]).toEqual([1, undefined]);
+      else expect([s.outputs.length, s.final?.length]).toEqual([s.raw.length, c.model.doc.outputSegments!.reduce((n, g) => n + g.size, 0)]);
+    }
 });
 
 async function checkC(label: string, run: (dir: string, driver: string, model: string) => Promise<string>): Promise<void> {

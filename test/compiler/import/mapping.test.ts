@@ -324,6 +324,39 @@ test('PyTorch out[:, -1, :] pattern: Squeeze, Transpose to batch-first, Gather i
   }
 });
 
+test("--output names a last-step selection of Y with the node's final states: output mode last, the final states beside it", () => {
+  const I = 2;
+  const H = 3;
+  const s = spec('LSTM', I, H, 120);
+  const p = recurrentParts(s, I, '');
+  const bytes = buildModel({
+    nodes: [
+      node('LSTM', ['X', 'W', 'R', 'B'], ['Y', 'h_n', 'c_n'], p.attrs),
+      node('Squeeze', ['Y', 'ax1'], ['Ys']),
+      node('Gather', ['Ys', 'last'], ['hl'], [A.i('axis', 0)]),
+    ],
+    inits: [...p.inits, itensor('ax1', [1], [1]), itensor('last', [], [-1])],
+    inputs: [vinfo('X', ['seq', 'batch', I])],
+    outputs: [vinfo('hl'), vinfo('h_n'), vinfo('c_n')],
+  });
+  // with no --output the first is not Y itself: it is imported alone, the final states reported
+  const plain = importOnnx(bytes);
+  expect([plain.model.output, plain.model.final, plain.ignoredOutputs]).toEqual(['last', undefined, ['h_n', 'c_n']]);
+  const res = importOnnx(bytes, { output: ['hl', 'h_n', 'c_n'] });
+  expect([res.model.output, res.model.final, res.model.meta.extra?.['onnx.outputs']]).toEqual([
+    'last',
+    ['h', 'c'],
+    `hl[0:${H}]; final h_n[0:${H}], c_n[${H}:${2 * H}]`,
+  ]);
+  const X = randomF32(T * N * I, 121, 2);
+  const ref = onnxRecurrent(s, X, T, N, I);
+  for (let n = 0; n < N; n++) {
+    const r = runFloat(res.model, seqOf(X, 0, T, N, I, n));
+    expect(Array.from(r.final!.subarray(0, H))).toEqual(Array.from(r.output[0])); // Y's last step is Y_h
+    expectNear(r.final!, Float64Array.from([...ref.Yh.subarray(n * H, (n + 1) * H), ...ref.Yc.subarray(n * H, (n + 1) * H)]), `h_n,c_n n=${n}`);
+  }
+});
+
 test('fixed shapes: sequence_lens equal to the full length and constant zero initial states import, and are recorded', () => {
   const I = 2;
   const H = 3;

@@ -4,8 +4,9 @@
 // 1e-7); a reverse node's Y imports as a reverse layer, a bidirectional node's as a bidirectional
 // layer, and both reproduce them. Their final states Y_h and (LSTM) Y_c import as output mode
 // 'final' (singly, together in either order, and with no --output when they are the graph's only
-// outputs: a graph built from the fixture's node) and reproduce the expected Y_h and Y_c; a head on
-// them stays refused (ONNX018).
+// outputs: a graph built from the fixture's node) and reproduce the expected Y_h and Y_c; with no
+// --output the fixture's graph [Y, Y_h(, Y_c)] imports Y as the model output and the final states
+// beside it, reproducing all of them; a head on them stays refused (ONNX018).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { OnnxNode, OnnxTensor, decodeOnnx, decodeOnnxTensor } from '../../../compiler/import/onnx/codec';
@@ -88,13 +89,22 @@ describe.each(TESTS)('%s', (name) => {
   const states = node.outputs.slice(1); // Y_h (, Y_c)
   const want = outputs.slice(1); // (D, N, H) each
 
-  /** The model's output for every batch item against the expected final states `parts` (indices into `want`), in order. */
-  function checkFinal(m: FloatModel, parts: number[]): number {
+  /** The output mode 'final' model's one output row. */
+  const finalRow = (m: FloatModel, seq: number[][]) => {
+    const out = runFloat(m, seq).output;
+    expect(out).toHaveLength(1);
+    return out;
+  };
+
+  /**
+   * The model's final-state vector for every batch item (its output, or `vector` of its run) against
+   * the expected final states `parts` (indices into `want`), in order.
+   */
+  function checkFinal(m: FloatModel, parts: number[], vector: (m: FloatModel, seq: number[][]) => ArrayLike<number>[] = finalRow): number {
     let checked = 0;
     for (let n = 0; n < N; n++) {
       const seq = Array.from({ length: T }, (_, t) => Array.from(X.data.subarray((t * N + n) * I, (t * N + n + 1) * I)));
-      const out = runFloat(m, seq).output;
-      expect(out).toHaveLength(1);
+      const out = vector(m, seq);
       expect(out[0]).toHaveLength(parts.length * D * H);
       parts.forEach((k, p) => {
         for (let d = 0; d < D; d++)
@@ -140,12 +150,49 @@ describe.each(TESTS)('%s', (name) => {
     });
   }
 
-  test('with no --output, Y is imported and the final states are reported with the --output that imports them', () => {
-    const res = importOnnx(bytes, { bind });
-    expect(res.ignoredOutputs).toEqual(states);
-    expect(res.ignoredHint).toBe(
-      `--output ${states.join(',')} imports the final states of node 0 ${JSON.stringify(node.name || '#0')} (${node.opType}) instead`,
-    );
+  /** The model's main output for every batch item against the expected Y (T, D, N, H). */
+  function checkY(m: FloatModel): number {
+    const Y = outputs[0];
+    let checked = 0;
+    for (let n = 0; n < N; n++) {
+      const seq = Array.from({ length: T }, (_, t) => Array.from(X.data.subarray((t * N + n) * I, (t * N + n + 1) * I)));
+      const out = runFloat(m, seq).output; // (T)(D*H): forward then backward
+      for (let t = 0; t < T; t++)
+        for (let d = 0; d < D; d++)
+          for (let j = 0; j < H; j++) {
+            const w = Y.data[((t * D + d) * N + n) * H + j];
+            if (!close(out[t][d * H + j], w)) throw new Error(`Y t=${t} d=${d} n=${n} j=${j}: got ${out[t][d * H + j]}, want ${w}`);
+            checked++;
+          }
+    }
+    return checked;
+  }
+
+  const runFinal = (m: FloatModel, seq: number[][]) => [runFloat(m, seq).final as Float64Array];
+
+  test.each([
+    ['no --output', undefined],
+    ['--output Y,Y_h(,Y_c)', node.outputs],
+  ])('with %s, Y is the model output and the final states are imported beside it, in graph order', (_how, output) => {
+    const res = importOnnx(bytes, { bind, ...(output ? { output } : {}) });
+    const m = res.model;
+    const parts = states.map((_s, k) => (k === 0 ? 'h' : 'c'));
+    expect([m.output, m.final, m.task, res.output.mode, res.output.final]).toEqual(['sequence', parts, 'regression', 'sequence', parts]);
+    expect(res.ignoredOutputs).toEqual([]);
+    const finals = states.map((s, k) => `${s}[${k * D * H}:${(k + 1) * D * H}]`).join(', ');
+    expect(m.meta.extra?.['onnx.outputs']).toBe(`${node.outputs[0]}[0:${D * H}]; final ${finals}`);
+    expect(res.output.slices.map((sl) => [sl.name, sl.offset, sl.size, sl.part])).toEqual([
+      [node.outputs[0], 0, D * H, undefined],
+      ...states.map((s, k) => [s, k * D * H, D * H, parts[k]]),
+    ]);
+    expect(checkY(m)).toBe(outputs[0].data.length);
+    expect(
+      checkFinal(
+        m,
+        states.map((_s, k) => k),
+        runFinal,
+      ),
+    ).toBe(states.length * N * D * H);
   });
 
   /** The fixture's node in a graph whose only outputs are `outs` (weights bound as in the fixture). */

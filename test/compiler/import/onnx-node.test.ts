@@ -1,6 +1,8 @@
 // The ONNX project's own backend node tests for LSTM, GRU and RNN (../shared/testdata/onnx-node):
 // each model is imported, run with tinyrnn's float reference on every batch element, and its
 // outputs (Y, Y_h, Y_c as the test has them) compared as upstream does (rtol 1e-3, atol 1e-7).
+// A graph whose outputs are [Y, Y_h(, Y_c)] imports them all (Y_h and Y_c from the model's final
+// vector); the others import their first output.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decodeOnnx, decodeOnnxTensor, OnnxTensor } from '../../../compiler/import/onnx/codec';
@@ -54,8 +56,12 @@ describe.each(TESTS)('%s', (name) => {
     const [T, B, I] = layout === 0 ? X.dims : [X.dims[1], X.dims[0], X.dims[2]];
     const H = (m.layers[0] as { hidden: number }).hidden;
     const outNames = onnx.graph.outputs.map((o) => o.name);
-    expect(res.output.name).toBe(outNames[0]);
+    expect(res.output.slices[0].name).toBe(outNames[0]);
     expect(m.output).toBe(node.outputs[0] === outNames[0] ? 'sequence' : 'last');
+    // a graph [Y, Y_h(, Y_c)] imports all its outputs: Y the model output, the final states beside it
+    const all = outNames.length > 1 && outNames[0] === node.outputs[0];
+    expect(res.output.slices.map((sl) => sl.name)).toEqual(all ? outNames : [outNames[0]]);
+    expect(m.final).toEqual(all ? outNames.slice(1).map((o) => (node.outputs.indexOf(o) === 1 ? 'h' : 'c')) : undefined);
     let checked = 0;
     for (let b = 0; b < B; b++) {
       const seq = Array.from({ length: T }, (_, t) => {
@@ -75,7 +81,9 @@ describe.each(TESTS)('%s', (name) => {
             }
           } else {
             const idx = layout === 0 ? b * H + j : b * H + j; // (1,B,H) or (B,1,H)
-            const got = which === 1 ? r.hn[0][0][j] : r.cn[0][0][j];
+            const slice = res.output.slices.find((sl) => sl.name === oname);
+            // imported final states: the model's own final vector; else the run's states
+            const got = all && slice ? (r.final as Float64Array)[slice.offset + j] : which === 1 ? r.hn[0][0][j] : r.cn[0][0][j];
             expectClose(got, want.data[idx], `${oname} b=${b} j=${j}`);
             checked++;
           }

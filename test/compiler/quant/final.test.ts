@@ -108,4 +108,17 @@ describe('tinyrnn quantize of a final-state model', () => {
     const j = JSON.parse(out);
     expect(j.outputSegments.map((s: { part: string; offset: number }) => `${s.part}@${s.offset}`)).toEqual(['c@0', 'h@3']);
   });
+  test('final states beside a per-step output: the output keeps its int8 scale, the final segments follow', async () => {
+    saveFloatModel(path.join(dir, 's.tnn'), { ...finalModel({ cell: 'lstm', hidden: 3 }, ['h', 'c']), output: 'sequence' });
+    // a per-step regression model is scored on per-step targets (3 outputs)
+    const x = calib.map((q) => q.map((r) => r.slice()));
+    fs.writeFileSync(path.join(dir, 'calib-y.json'), JSON.stringify({ x, y: x.map((q) => q.map((r) => r.map((v) => v / 4))), features: ['f0', 'f1', 'f2'] }));
+    let out = '';
+    let err = '';
+    const io: Io = { out: (t) => (out += t + '\n'), err: (t) => (err += t + '\n'), isTTY: false, cwd: dir };
+    expect([await main(['quantize', 's.tnn', '--calib', 'calib-y.json'], io), err]).toEqual([0, '']);
+    expect(out).toMatch(
+      /device output: int8, real = \(y - -?\d+\) \* [0-9.e-]+; beside it int16 final states: \[0\.\.2\] h forward real = \(y - 0\) \* 0\.0000305176; \[3\.\.5\] c forward/,
+    );
+  });
 });

@@ -131,6 +131,25 @@ if (!STATUS.ok) {
     );
 
     test(
+      'a wrong final state beside the output is reported after the streamed steps and after the run',
+      async () => {
+        const fin = cases.find((c) => c.name === 'seq_final_lstm_hc')!;
+        const bad: VectorCase = JSON.parse(JSON.stringify({ ...fin, model: undefined }));
+        bad.model = fin.model;
+        bad.vectors.sequences[1].final![6] += 1;
+        const r = await runBatch(it, cfg, [buildCase(bad, cfg, 0)]);
+        const tag = `seq_final_lstm_hc (${configLabel(cfg)}) seq1`;
+        const want = bad.vectors.sequences[1].final![6];
+        const got = fin.vectors.sequences[1].final![6];
+        expect(r.results[0].failures).toEqual([
+          `${tag}: final after stream[6]: got ${got}, want ${want} (1 of 8 differ)`,
+          `${tag}: final after run[6]: got ${got}, want ${want} (1 of 8 differ)`,
+        ]);
+      },
+      LONG,
+    );
+
+    test(
       'a module that fails on the interpreter stops the run with ESP604 and its message',
       async () => {
         const b = buildCase(lstm, cfg, 0);

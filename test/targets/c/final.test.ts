@@ -1,7 +1,9 @@
 // Output mode 'final' in the C target: the header says the model answers with one row of int16
 // final states and lists every segment with its scale; <prefix>_run copies the states the last
 // layer holds in segment order (h16, an Elman relu's h8, the LSTM c) and writes nothing beyond
-// that row. Bit-exactness on every core is the golden vectors' (parity.test.ts, avr.test.ts).
+// that row. Final states beside a per-step output: <prefix>_final copies the same states from the
+// stream state, documented in the header. Bit-exactness on every core is the golden vectors'
+// (parity.test.ts, avr.test.ts).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { generateC } from '../../../targets/c/emit';
@@ -100,3 +102,64 @@ hostTest('m_run writes exactly one row: the final states, nothing after them (fo
   expect(got.slice(0, 8)).toEqual(s.outputs[0]);
   expect(got.slice(8)).toEqual(new Array(8).fill(12345));
 });
+
+describe('final states beside a per-step output: <prefix>_final', () => {
+  const lstm = byName('seq_final_lstm_hc').model;
+  const gen = generateC(lstm, { prefix: 'm' });
+  const h = fileOf(gen, 'm.h');
+  const c = fileOf(gen, 'm.c');
+  test('the header keeps the per-step output, and documents m_final with every segment and its scale', () => {
+    const segs = lstm.doc.outputSegments!;
+    expect(h).toContain('#define M_STREAMING 1');
+    expect(h).not.toContain('M_FINAL_OUTPUT');
+    expect(h).toContain(`#define M_OUTPUT_SIZE ${lstm.outputSize}`);
+    expect(h).toContain('#define M_FINAL_SIZE 8');
+    expect(h).toContain(`real value = (y - ${lstm.doc.outputZp}) * ${lstm.doc.outputScale}`);
+    expect(h).toContain(`[0..3] h forward: h16 (Q0.15), real = (y - 0) * ${segs[0].scale}`);
+    expect(h).toContain(`[4..7] c forward: the LSTM cell c, real = (y - 0) * ${segs[1].scale}`);
+    expect(h).toContain('void m_final(const m_state_t *s, int16_t *out);');
+    expect(h).toContain('call after m_run, or after m_step for every step of a sequence from m_reset.');
+  });
+  test('m_final copies the states in segment order; the run copies nothing into its output', () => {
+    expect(c.split('\n').filter((l) => /^ {2}for \(j = 0;/.test(l))).toEqual([
+      '  for (j = 0; j < 4; j++) out[j] = (int16_t)s->l0_h16[j]; /* h forward */',
+      '  for (j = 0; j < 4; j++) out[4 + j] = (int16_t)s->l0_c[j]; /* c forward */',
+    ]);
+    const bidir = fileOf(generateC(byName('seq_final_bidir_gru_h').model, { prefix: 'm' }), 'm.c');
+    expect(bidir.split('\n').filter((l) => /^ {2}for \(j = 0;/.test(l))).toEqual([
+      '  for (j = 0; j < 3; j++) out[j] = (int16_t)s->l0f_h16[j]; /* h forward */',
+      '  for (j = 0; j < 3; j++) out[3 + j] = (int16_t)s->l0b_h16[j]; /* h backward */',
+    ]);
+    expect(bidir).toContain('memcpy(out + t * 6, s->l0f_h, 3);');
+    expect(bidir).not.toMatch(/out\[\w+ \+ t\] = s->/);
+  });
+  test('a model without final states has no m_final', () => {
+    const plain = generateC(byName('lstm_h4').model, { prefix: 'm' });
+    expect(fileOf(plain, 'm.h')).not.toMatch(/m_final|M_FINAL_SIZE/);
+  });
+});
+
+hostTest(
+  'the README example of a model with final states beside its output calls m_final, builds warning-free and runs (streaming and whole-sequence)',
+  async () => {
+    for (const name of ['seq_final_lstm_hc', 'seq_final_bidir_gru_h']) {
+      const dir = path.join(root, `readme-${name}`);
+      fs.mkdirSync(dir, { recursive: true });
+      const gen = generateC(byName(name).model, { prefix: 'm' });
+      writeGenerated(dir, gen);
+      const code = /```c\n([\s\S]*?)```/.exec(fileOf(gen, 'README.md'))![1];
+      expect(code).toContain('m_final(&stream, fin);');
+      fs.writeFileSync(path.join(dir, 'main.c'), code);
+      const exe = await buildHost({
+        sources: [path.join(dir, 'main.c'), path.join(dir, gen.source)],
+        includeDirs: [dir],
+        out: path.join(dir, 'r.exe'),
+        opt: '-O2',
+        sanitize: true,
+      });
+      const r = await runProgram(exe, [], { env: sanitizerEnv(), timeoutMs: 60000 });
+      expect([r.code, r.stderr]).toEqual([0, '']);
+      expect(r.stdout).toMatch(/^output\[0\]: -?\d+\nfinal\[0\]: -?\d+\n$/);
+    }
+  },
+);

@@ -140,6 +140,23 @@ test('the golden vectors cover every layer kind and the edge cases', () => {
   // output mode 'final': h16, h8 (Elman relu) and c segments, forward and backward
   const segments = new Set(cases.flatMap((c) => (c.model.doc.outputSegments ?? []).map((s) => `${s.part} ${s.direction}${s.zp !== 0 ? ' h8' : ''}`)));
   for (const s of ['h forward', 'h backward', 'c forward', 'c backward', 'h forward h8']) expect(segments).toContain(s);
+  // final states beside a per-step output, streaming and whole-sequence: every sequence has its final vector
+  const beside = cases.filter((c) => c.model.output !== 'final' && c.model.final);
+  expect(beside.map((c) => c.streaming).sort()).toEqual([false, true]);
+  for (const c of beside) for (const q of c.sequences) expect(q.final).toHaveLength(c.model.doc.outputSegments!.reduce((n, s) => n + s.size, 0));
+});
+
+test("a final-state vector beside the output is compared too: missing or differing, it names the case and 'final'", () => {
+  const c = cases.find((x) => x.name === 'seq_final_lstm_hc')!;
+  const exact = { complete: true, sequences: c.sequences.map((q) => ({ outputs: q.outputs.map((r) => r.slice()), trace: {}, final: q.final!.slice() })) };
+  expect(compareRun(c, exact, 'host', [])).toEqual([]);
+  const bad = JSON.parse(JSON.stringify(exact));
+  bad.sequences[1].final[5] += 1;
+  delete bad.sequences[0].final;
+  expect(compareRun(c, bad, 'host', [])).toEqual([
+    'seq_final_lstm_hc/seq0 [host]: final not reported',
+    `seq_final_lstm_hc/seq1 [host]: step 0 final[5]: got ${bad.sequences[1].final[5]}, want ${exact.sequences[1].final[5]} (1 of 8 differ)`,
+  ]);
 });
 
 test('a mismatch names the case, sequence, build, step, stage and index, with the count', () => {

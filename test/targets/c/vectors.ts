@@ -1,12 +1,13 @@
 // Golden-vector parity for the C target: one C driver per vector case runs every sequence of the
 // case (reset, then every step; or one whole-sequence run for bidirectional models and final-state
 // outputs, which print one row) and prints
-// the outputs and intermediates; the TypeScript side compares them with vectors.json and names
+// the outputs and intermediates (and m_final's vector, for final states beside the output); the TypeScript side compares them with vectors.json and names
 // the first differing stage, e.g. `lstm_h4/seq0 [host -O0]: step 2 L0.c[3]: got -12, want -11 (2 of 12 differ)`.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GoldenSequence, loadVectorCases as loadGolden } from '../../../runtime/vectors/load';
 import { QuantModel } from '../../../compiler/core/ir/quant-model';
+import { hasExtraFinal } from '../../../compiler/core/ir/final';
 import { CGenResult, generateC } from '../../../targets/c/emit';
 import { writeGenerated } from '../../../targets/c/target';
 
@@ -111,6 +112,11 @@ export function writeDriver(c: VectorCase, dir: string, trace: boolean, avr = fa
       '    }',
     );
   }
+  // final states beside the main output: m_final after the steps or the run
+  if (hasExtraFinal(c.model))
+    lines.push(
+      '    { int16_t fin[M_FINAL_SIZE]; m_final(&st, fin); printf("F"); for (i = 0; i < M_FINAL_SIZE; i++) printf(" %ld", (long)fin[i]); printf("\\n"); }',
+    );
   lines.push(`    o += seq_len[k] * ${F};`, '  }', '  printf("END\\n");', '  return 0;', '}', '');
   const driver = path.join(dir, 'driver.c');
   fs.writeFileSync(driver, lines.join('\n'));
@@ -146,7 +152,8 @@ export function stateFieldsOf(gen: CGenResult): { name: string; type: 's8' | 's1
 }
 
 export interface ParsedRun {
-  sequences: { outputs: number[][]; trace: Record<string, number[][]> }[];
+  /** final: the final-state vector a model with final states beside its main output printed (F line). */
+  sequences: { outputs: number[][]; trace: Record<string, number[][]>; final?: number[] }[];
   complete: boolean;
 }
 
@@ -157,6 +164,7 @@ export function parseDriverOutput(text: string): ParsedRun {
     const p = line.trim().split(' ');
     if (p[0] === 'S') sequences.push({ outputs: [], trace: {} });
     else if (p[0] === 'O') sequences[sequences.length - 1].outputs[Number(p[1])] = p.slice(2).map(Number);
+    else if (p[0] === 'F') sequences[sequences.length - 1].final = p.slice(1).map(Number);
     else if (p[0] === 'T') {
       const tr = sequences[sequences.length - 1].trace;
       (tr[p[1]] ??= [])[Number(p[2])] = p.slice(3).map(Number);
@@ -185,6 +193,7 @@ export function compareRun(c: VectorCase, run: ParsedRun, label: string, keys: '
         .filter((key) => keys === 'all' || keys.includes(key))
         .map((key) => [key, want.trace[key], got.trace[key]] as const),
       ['output', want.outputs, got.outputs] as const,
+      ...(want.final ? [['final', [want.final], got.final && [got.final]] as const] : []),
     ];
     for (const [key, w, g] of order) {
       if (!g) {

@@ -1,10 +1,13 @@
 // Output mode 'final' in the Espruino module (loop and unrolled kernels): run() and predict() answer
 // with one Int16Array row, the final states in segment order; step() refuses (the model cannot
-// stream); a build for a board runs it in window mode. Bit-exactness on every golden case is
+// stream); a build for a board runs it in window mode. Final states beside a per-step output: the
+// module's final() returns them after run() or step() for every step. Bit-exactness on every golden case is
 // parity.test.ts's (the sandbox) and native-*.test.ts's (the native blob).
 import { findBoard } from '../../../targets/boards';
 import { generateModule } from '../../../targets/espruino/generate';
 import { buildEspruino } from '../../../targets/espruino/target';
+import { buildEspruinoNative, chooseKernel, nativeRefusal } from '../../../targets/espruino/native/target';
+import { TinyrnnError } from '../../../compiler/core/ir/errors';
 import { loadInNode, vectorCases } from './harness';
 
 const finals = vectorCases().filter((c) => c.model.output === 'final');
@@ -33,4 +36,44 @@ test('a build for a board runs a final-state model on windows of samples', () =>
   const b = buildEspruino(finals[0].model, { board: 'PUCKJS' });
   const app = Buffer.from(b.files.find((f) => f.kind === 'app')?.bytes ?? new Uint8Array()).toString('latin1');
   expect(app).toContain('mode: "window"');
+});
+
+describe('final states beside a per-step output: final()', () => {
+  const beside = vectorCases().filter((c) => c.model.output !== 'final' && c.model.final);
+  test('the golden vectors hold a streaming and a whole-sequence one', () => expect(beside.map((c) => c.streaming).sort()).toEqual([false, true]));
+  for (const c of beside)
+    for (const kernel of ['loop', 'unrolled'] as const) {
+      test(`${c.name}, ${kernel}: run() gives every step, final() the final states after run() and after step() x T`, () => {
+        const gen = generateModule(c.model, { board: puck, weights: 'inline', moduleName: 'm', kernel });
+        const mod = loadInNode(gen);
+        const s = c.vectors.sequences[1];
+        expect(mod.run(s.raw).map((r) => Array.from(r))).toEqual(s.outputs);
+        const fin = mod.final!();
+        expect([fin.constructor.name, Array.from(fin)]).toEqual(['Int16Array', s.final]);
+        expect((mod as unknown as { finalSize: number }).finalSize).toBe(s.final!.length);
+        if (c.streaming) {
+          mod.reset();
+          expect(Array.from(mod.final!())).not.toEqual(s.final);
+          for (const r of s.raw) mod.step(r);
+          expect(Array.from(mod.final!())).toEqual(s.final);
+        }
+      });
+    }
+  test('a model without final states has no final()', () => {
+    const plain = vectorCases().find((c) => c.name === 'lstm_h4')!;
+    expect(loadInNode(generateModule(plain.model, { board: puck, weights: 'inline', moduleName: 'm', kernel: 'loop' })).final).toBeUndefined();
+  });
+});
+
+test('ESP511: the native kernel refuses final states beside the output; compile picks the JS kernel and says why', async () => {
+  const c = vectorCases().find((x) => x.name === 'seq_final_lstm_hc')!;
+  const err = await buildEspruinoNative(c.model, { board: 'PUCKJS' }).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(TinyrnnError);
+  const d = (err as TinyrnnError).diagnostics[0];
+  expect([d.code, d.path]).toEqual(['ESP511', '--kernel']);
+  expect(d.message).toBe('the native kernel does not return the final states (h, c) this model outputs beside its per-step output');
+  expect(d.hint).toMatch(/--kernel unrolled or loop/);
+  expect(() => chooseKernel(puck, 'native', c.model)).toThrow(TinyrnnError);
+  expect(chooseKernel(puck, 'loop', c.model)).toEqual({ kernel: 'loop' });
+  if (!nativeRefusal(puck)) expect(chooseKernel(puck, undefined, c.model).note).toMatch(/^native kernel not built \(ESP511: /);
 });

@@ -27,6 +27,8 @@ export interface DeviceModel {
   classify(out: ArrayLike<number>): { index: number; label: string; score: number };
   toRaw(x: ArrayLike<number>): ArrayLike<number>;
   labels: string[];
+  /** Final states beside the output (models with a `final` field outside output mode 'final'): after step() x T or run(). */
+  final?: () => Int16Array;
   layers: { kind: number; hb?: Uint8Array; c?: Int16Array; h16?: Int16Array; f?: unknown; b?: unknown }[];
 }
 
@@ -57,7 +59,8 @@ export { diffRow };
 
 /**
  * Runs every sequence of a case step by step (streaming cases) or whole (bidirectional), checking
- * outputs and the state traces (h, c, h16) the module exposes. Returns the failures.
+ * outputs and the state traces (h, c, h16) the module exposes, and final() after the steps and the
+ * run when the case has final states beside its output. Returns the failures.
  */
 export function checkCase(c: VectorCase, model: DeviceModel, where: string, settle: () => void = () => undefined): string[] {
   const fails: string[] = [];
@@ -94,6 +97,7 @@ export function checkCase(c: VectorCase, model: DeviceModel, where: string, sett
         if (d) fails.push(`${tag}: ${d}`);
         if (fails.length > 5) return;
       }
+      checkFinal(model, s.final, `${tag}: after step x ${s.raw.length}`, fails);
     }
     // The whole-sequence path gives the same outputs (and is the only path for bidirectional models).
     const all = model.run(s.raw);
@@ -107,6 +111,15 @@ export function checkCase(c: VectorCase, model: DeviceModel, where: string, sett
         break;
       }
     }
+    checkFinal(model, s.final, `${tag}: after run`, fails);
   });
   return fails;
+}
+
+/** The module's final() against the sequence's final vector (when it has one: final states beside the output). */
+function checkFinal(model: DeviceModel, want: number[] | undefined, where: string, fails: string[]): void {
+  if (!want) return;
+  if (!model.final) return void fails.push(`${where}: the module has no final()`);
+  const d = diffRow('final', Array.from(model.final()), want);
+  if (d) fails.push(`${where}: ${d}`);
 }

@@ -1,12 +1,14 @@
 // Output mode 'final' in the IR: where each final state lies in the output vector, and the checks
 // of the `final` field (TNN119 float, TNN215 quantised).
 import { FloatModel, Layer, modelOutputSize } from '../../../../compiler/core/ir/model';
-import { finalSegments } from '../../../../compiler/core/ir/final';
+import { finalSegments, modelFinalSize } from '../../../../compiler/core/ir/final';
 import { floatModelProblems } from '../../../../compiler/core/ir/validate';
 import { quantModelProblems } from '../../../../compiler/core/ir/quant-model';
 import { runFloat } from '../../../../compiler/float/infer';
 import { quantizeModel } from '../../../../compiler/quant/quantize';
 import { tinyModel } from '../../../helpers/models';
+import { dequantizeFinal, dequantizeOutput, rawSequence, runQuant } from '../../../../compiler/core/reference';
+import { isStreaming } from '../../../../compiler/layers/ir';
 
 /** tinyModel without its dense head, answering with its last layer's final states. */
 function finalModel(opts: Parameters<typeof tinyModel>[0], final: unknown): FloatModel {
@@ -56,8 +58,18 @@ describe('TNN119 the final field of a float model', () => {
     const m = { ...tinyModel(), output: 'final', final: ['h'] };
     expect(floatModelProblems(m).find((p) => p.code === 'TNN119')?.message).toMatch(/a dense layer has no final state/);
   });
-  test('a final field in another output mode', () => {
-    expect(codesAt(floatModelProblems({ ...tinyModel(), final: ['h'] }))).toContain('TNN119 final');
+  test('final states of a dense last layer beside a per-step output', () => {
+    const ps = floatModelProblems({ ...tinyModel(), final: ['h'] });
+    expect(ps.find((p) => p.code === 'TNN119')?.message).toMatch(/a dense layer has no final state/);
+  });
+  test.each(['sequence', 'last'])('final states beside output %s: valid, the main output keeps its width', (output) => {
+    const m = { ...finalModel({ cell: 'lstm', hidden: 3 }, ['h', 'c']), output } as FloatModel;
+    expect(floatModelProblems(m)).toEqual([]);
+    expect(modelOutputSize(m)).toBe(3);
+    expect(modelFinalSize(m)).toBe(6);
+  });
+  test('an empty list beside a per-step output', () => {
+    expect(codesAt(floatModelProblems({ ...finalModel({}, []), output: 'sequence' }))).toContain('TNN119 final');
   });
 });
 
@@ -65,8 +77,12 @@ describe('TNN215 the final field of a quantised model', () => {
   const seqs = [Array.from({ length: 6 }, (_, t) => [Math.sin(t), Math.cos(t), t / 6])];
   const q = quantizeModel(tinyModel(), seqs);
   test('the quantised model is valid as it is', () => expect(quantModelProblems(q)).toEqual([]));
-  test('a final field in another output mode', () => {
+  test('final states of a dense last layer beside its output', () => {
     expect(codesAt(quantModelProblems({ ...q, final: ['h'] }))).toContain('TNN215 final');
+  });
+  test('output segments of a model without final states', () => {
+    const segs = [{ part: 'h', direction: 'forward', offset: 0, size: 4, scale: 1, zp: 0 }];
+    expect(codesAt(quantModelProblems({ ...q, doc: { ...q.doc, outputSegments: segs } }))).toContain('TNN215 doc.outputSegments');
   });
   test('final states of a dense last layer', () => {
     const ps = quantModelProblems({ ...q, output: 'final', final: ['h'] });
@@ -86,5 +102,42 @@ describe('float inference of a final-state model', () => {
     expect(Array.from(out.subarray(6, 9))).toEqual(Array.from(steps[4].subarray(0, 3))); // forward h after the last step
     expect(Array.from(out.subarray(9, 12))).toEqual(Array.from(steps[0].subarray(3, 6))); // backward h after its pass ends at t=0
     expect(Array.from(out.subarray(0, 6))).toEqual([...run.cn[0][0], ...run.cn[0][1]]);
+  });
+});
+
+describe('final states beside a per-step output', () => {
+  const x = Array.from({ length: 5 }, (_, t) => [Math.sin(t), Math.cos(t), t / 5]);
+  test('float: the main output is the per-step output, final the same vector mode final gives', () => {
+    const fin = finalModel({ cell: 'lstm', hidden: 3, bidirectional: true }, ['h', 'c']);
+    const both: FloatModel = { ...fin, output: 'sequence' };
+    const plain: FloatModel = { ...fin, output: 'sequence', final: undefined };
+    const run = runFloat(both, x);
+    expect(run.output.map((v) => Array.from(v))).toEqual(runFloat(plain, x).output.map((v) => Array.from(v)));
+    expect(Array.from(run.final!)).toEqual(Array.from(runFloat(fin, x).output[0]));
+    expect(runFloat(plain, x).final).toBeUndefined();
+  });
+  test("quantised: outputSegments describe the final vector, the output scale stays the main output's, runQuant gives both", () => {
+    const fin = finalModel({ cell: 'lstm', hidden: 3 }, ['h', 'c']);
+    const both = quantizeModel({ ...fin, output: 'sequence' }, [x]);
+    const plain = quantizeModel({ ...fin, output: 'sequence', final: undefined }, [x]);
+    const asFinal = quantizeModel(fin, [x]);
+    expect(quantModelProblems(both)).toEqual([]);
+    expect([both.outputSize, both.outputType, both.doc.outputScale, both.doc.outputZp]).toEqual([
+      plain.outputSize,
+      plain.outputType,
+      plain.doc.outputScale,
+      plain.doc.outputZp,
+    ]);
+    expect(both.doc.outputSegments).toEqual(asFinal.doc.outputSegments);
+    const raw = rawSequence(both, x.flat());
+    const run = runQuant(both, raw);
+    expect(run.output).toEqual(runQuant(plain, raw).output);
+    expect(run.final).toEqual(runQuant(asFinal, raw).output[0]);
+    // real values: each segment in its own scale, as the output of mode 'final' reads them
+    expect(Array.from(dequantizeFinal(both, run.final!))).toEqual(Array.from(dequantizeOutput(asFinal, runQuant(asFinal, raw).output[0])));
+  });
+  test('a forward LSTM with final states beside its per-step output still streams', () => {
+    const m: FloatModel = { ...finalModel({ cell: 'lstm', hidden: 3 }, ['h', 'c']), output: 'sequence' };
+    expect(isStreaming(m)).toBe(true);
   });
 });
