@@ -53,7 +53,7 @@ export const espruinoTarget: Target = {
     };
     const board = findBoard(opts.board ?? DEFAULT_BOARD, { espruino: true });
     const asked = choice(values, 'kernel', ['native', 'unrolled', 'loop'] as const);
-    const choice_ = chooseKernel(board, asked, m);
+    const choice_ = chooseKernel(board, asked);
     if (choice_.note) io.err(`warning: ${choice_.note}`);
     if (choice_.kernel === 'native') {
       const native = await compileNative(m, opts, outDir, asked === 'native');

@@ -93,7 +93,6 @@ export const DIAGNOSTIC_CODES = {
   ESP508: 'on the device: the firmware has no E.nativeCall',
   ESP509: 'building the native kernel needs a compiler that is not installed',
   ESP510: "the board's core cannot run native code through E.nativeCall",
-  ESP511: 'the native kernel does not return final states beside a per-step or last-step output',
   ESP601: 'the real Espruino interpreters are missing',
   ESP602: 'the real Espruino interpreters cannot be executed here',
   ESP603: 'a run on the real Espruino interpreter did not finish',

@@ -121,7 +121,7 @@ export const jsEngine: EngineProvider = {
     return board.espruino ? null : `${board.name} does not run Espruino: the js engine needs an Espruino board (PUCKJS, BANGLEJS2, PIXLJS, ...)`;
   },
   async prepare(ctx): Promise<PreparedEngine> {
-    const choice = chooseKernel(ctx.board, ctx.kernel, ctx.model);
+    const choice = chooseKernel(ctx.board, ctx.kernel);
     if (choice.kernel === 'native') {
       const native = await prepareNative(ctx);
       if (native) return native;

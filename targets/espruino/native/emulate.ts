@@ -4,7 +4,8 @@
 // definition the blob is checked against, bit for bit, on QEMU and on the real interpreter) compute
 // the step on the state and I/O memory the module passed by address. Each call charges the blob's
 // instructions per step (counted on QEMU) to the sandbox's cost, beside the interpreter cost of the
-// module's own statements.
+// module's own statements. The final states beside the output (op 5) are the reference run's over the
+// raw inputs since the last reset or run: a stream's steps from reset are that run.
 //
 // Memory model: E.toFlatString returns a String object with an address and a backing ArrayBuffer
 // (E.toArrayBuffer of it aliases that buffer, as on the device); Storage.read of a file on a board
@@ -15,6 +16,7 @@ import { QuantModel } from '../../../compiler/core/ir/quant-model';
 import { QuantState, createQuantState, resetQuantState, runQuant, runRows, stepQuant } from '../../../compiler/core/reference';
 import { SandboxExtension } from '../sandbox';
 import { flatBlocks } from '../memory';
+import { hasExtraFinal } from '../../../compiler/core/ir/final';
 import { NATIVE_HEADER_BYTES, readHeader } from './header';
 
 interface Region {
@@ -40,6 +42,8 @@ class Emulator {
   private readonly byObject = new WeakMap<object, Region>();
   private readonly stored = new Map<string, Region>();
   private readonly states = new Map<number, QuantState>();
+  /** Per state address, the raw inputs of the sequence since the last reset or run (op 5 reads its final states). */
+  private readonly sequences = new Map<number, Int32Array[]>();
 
   constructor(
     private readonly api: SandboxExtension,
@@ -132,17 +136,20 @@ class Emulator {
       case 0:
         if (this.states.has(sa)) resetQuantState(m, this.states.get(sa)!);
         else this.states.set(sa, createQuantState(m));
+        this.sequences.set(sa, []);
         return 0;
       case 1: {
         const st = this.states.get(sa) ?? createQuantState(m);
         this.states.set(sa, st);
+        this.sequenceOf(sa).push(io.slice(1, 1 + F));
         io.set(stepQuant(m, st, io.subarray(1, 1 + F)), 1 + F);
         this.api.helpers.nativeInstructions += this.opts.instructionsPerStep;
         return 0;
       }
       case 2: {
         const T = io[1];
-        const raw = Array.from({ length: T }, (_, t) => io.subarray(2 + t * F, 2 + (t + 1) * F));
+        const raw = Array.from({ length: T }, (_, t) => io.slice(2 + t * F, 2 + (t + 1) * F));
+        this.sequences.set(sa, raw);
         runRows(m, runQuant(m, raw)).forEach((y, t) => io.set(y, 2 + T * F + t * O));
         this.api.helpers.nativeInstructions += T * this.opts.instructionsPerStep;
         return 0;
@@ -151,8 +158,24 @@ class Emulator {
         return 0;
       case 4:
         return stateBytes;
+      case 5:
+        return hasExtraFinal(m) ? this.final(m, sa, io) : -1;
       default:
         return -1;
     }
+  }
+
+  private sequenceOf(sa: number): Int32Array[] {
+    const seq = this.sequences.get(sa) ?? [];
+    this.sequences.set(sa, seq);
+    return seq;
+  }
+
+  private final(m: QuantModel, sa: number, io: Int32Array): number {
+    const seq = this.sequenceOf(sa);
+    if (!seq.length) throw new Error('native emulation: final() before any step or run (the emulation reads the final states of a sequence)');
+    const fin = runQuant(m, seq).final!;
+    io.set(fin, 1);
+    return fin.length;
   }
 }

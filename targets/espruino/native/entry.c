@@ -17,7 +17,9 @@
  *             then the work area of op 3's size                          returns 0 or m_run's error code
  *   3 work    bytes of the work area a run of io[1] steps needs           returns the size
  *   4 state   sizeof(m_state_t)                                            returns the size
- * Any other operation returns -1.
+ *   5 final   the final states m_final copies (a model with final states beside its output,
+ *             M_FINAL_SIZE, m.h) written to io[1 .. 1+M_FINAL_SIZE)       returns M_FINAL_SIZE
+ * Any other operation (5 too for a model without final states beside its output) returns -1.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -81,6 +83,17 @@ static int32_t step(m_state_t *s, int32_t *io) {
   return -2;
 #endif
 }
+
+#ifdef M_FINAL_SIZE
+/* The final states after op 2, or after op 1 for every step of a sequence from op 0: int16 widened to io's words. */
+static int32_t final_states(const m_state_t *s, int32_t *io) {
+  int16_t fin[M_FINAL_SIZE];
+  int32_t k;
+  m_final(s, fin);
+  for (k = 0; k < M_FINAL_SIZE; k++) io[1 + k] = fin[k];
+  return M_FINAL_SIZE;
+}
+#endif
 #pragma GCC visibility pop
 
 int32_t tinyrnn_native(int32_t state, int32_t io) __attribute__((section(".text.entry"), used, visibility("default")));
@@ -99,6 +112,10 @@ int32_t tinyrnn_native(int32_t state, int32_t io) {
       return work_bytes(w[1]);
     case 4:
       return (int32_t)sizeof(m_state_t);
+#ifdef M_FINAL_SIZE
+    case 5:
+      return final_states(s, w);
+#endif
     default:
       return -1;
   }

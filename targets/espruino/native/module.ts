@@ -1,7 +1,8 @@
 // The JS module of a native Espruino build: it checks the blob's header and addresses, owns the
 // stream state and the I/O block (flat typed arrays it passes by address), and calls the blob through
 // E.nativeCall, with the same API as the JS-kernel module (reset, step, run, predict, classify,
-// argmax, toRaw). Where native code cannot run it loads the JS-kernel module built beside it.
+// argmax, toRaw, and final() for a model with final states beside its output). Where native code
+// cannot run it loads the JS-kernel module built beside it.
 import { QuantModel } from '../../../compiler/core/ir/quant-model';
 import { QUANT_SPEC_VERSION } from '../../../compiler/core/spec/spec';
 import { VERSION } from '../../../compiler/core/util/version';
@@ -9,6 +10,7 @@ import { commentText, jsString } from '../../emit/names';
 import { assertEspruinoDialect } from '../dialect';
 import { espruinoTemplates } from '../generate';
 import { outputPerText } from '../../../compiler/core/ir/model';
+import { hasExtraFinal, modelFinalSize } from '../../../compiler/core/ir/final';
 import { minifyJs } from '../minify';
 import { NATIVE_CORES, NATIVE_HEADER_BYTES, NativeCore, readHeader } from './header';
 
@@ -28,6 +30,12 @@ export interface NativeModuleOptions {
   modelFile?: string;
   minify?: boolean;
 }
+
+/** Final states beside the output: their width (what the module's final() returns), else 0. */
+export const nativeFinalSize = (m: QuantModel): number => (hasExtraFinal(m) ? modelFinalSize(m) : 0);
+
+/** Bytes of the module's I/O block: the operation word, then a step's inputs and outputs or the final states. */
+export const nativeIoBytes = (m: QuantModel): number => 4 * (1 + Math.max(m.inputSize + m.outputSize, nativeFinalSize(m)));
 
 /** The module source for a model and its blob (the blob's header supplies core, sizes and hash). */
 export function generateNativeModule(m: QuantModel, blob: Uint8Array, opts: NativeModuleOptions): string {
@@ -61,6 +69,9 @@ export function generateNativeModule(m: QuantModel, blob: Uint8Array, opts: Nati
     lastOnly: m.output !== 'sequence',
     finalOut: m.output === 'final',
     rawPerUnit: Array.from(m.input.rawPerUnit, String),
+    // final states beside the output: their width, read by final() (0: the module has no final())
+    finSize: nativeFinalSize(m),
+    ioBytes: nativeIoBytes(m),
   };
   let source = espruinoTemplates().render('model-native.js', data);
   if (opts.minify) source = minifyJs(source);

@@ -6,7 +6,6 @@
 // state and I/O block as flat strings, and the fallback in Storage only.
 import { TinyrnnError } from '../../../compiler/core/ir/errors';
 import { QuantModel } from '../../../compiler/core/ir/quant-model';
-import { hasExtraFinal } from '../../../compiler/core/ir/final';
 import { toolStatus } from '../../c/toolchain';
 import { BoardProfile, espruinoProfile, findBoard } from '../../boards';
 import { BuildOptions, DEFAULT_BOARD, EspruinoBuild, buildEspruino } from '../target';
@@ -14,7 +13,7 @@ import { MemoryEstimate, countFunctions, summarizeEstimate } from '../estimate';
 import { STORAGE_BUFFER_BLOCKS, VIEW_BLOCKS, codeBlocks, flatBlocks, typedArrayBlocks } from '../memory';
 import { buildNativeBlob } from './build';
 import { NativeCore, readHeader } from './header';
-import { generateNativeModule } from './module';
+import { generateNativeModule, nativeFinalSize, nativeIoBytes } from './module';
 import { NativeCost, countBlobInstructions, nativeCost } from './cost';
 import { StepCost } from '../target';
 import { buildModelView } from '../../emit/view';
@@ -102,23 +101,10 @@ export function nativeRefusal(board: BoardProfile, core?: NativeCore): TinyrnnEr
   return null;
 }
 
-/** Why the native kernel cannot run this model (coded), or null when it can: final states beside the output are the JS kernel's only. */
-export function nativeModelRefusal(m: QuantModel): TinyrnnError | null {
-  if (!hasExtraFinal(m)) return null;
-  return new TinyrnnError({
-    code: 'ESP511',
-    path: '--kernel',
-    message: `the native kernel does not return the final states (${(m.final ?? []).join(', ')}) this model outputs beside its ${m.output === 'last' ? 'last-step' : 'per-step'} output`,
-    value: 'native',
-    expected: 'a model without final states beside its output, or the JavaScript kernel',
-    hint: 'use --kernel unrolled or loop: their module has final()',
-  });
-}
-
-/** The native build of a model: throws when the model or the board cannot have one, or the blob cannot be built. */
+/** The native build of a model: throws when the board cannot have one, or the blob cannot be built. */
 export async function buildEspruinoNative(m: QuantModel, opts: NativeBuildOptions = {}): Promise<EspruinoBuild & { native: NativeParts }> {
   const board = findBoard(opts.board ?? DEFAULT_BOARD, { espruino: true });
-  const refusal = nativeModelRefusal(m) ?? nativeRefusal(board, opts.nativeCore);
+  const refusal = nativeRefusal(board, opts.nativeCore);
   if (refusal) throw refusal;
   const core = (opts.nativeCore ?? nativeCoreOf(board))!;
   const blob = (await buildNativeBlob(m, core)).bytes;
@@ -161,7 +147,7 @@ function nativeEstimate(
   const p = espruinoProfile(board);
   const bs = p.blockSize;
   const keep = main.items.filter((i) => i.what === 'firmware after boot' || i.what.startsWith('labels') || /^code (tinyrnn_rt|.*\.app\.js) /.test(i.what));
-  const ioBytes = 4 * (1 + m.inputSize + m.outputSize);
+  const ioBytes = nativeIoBytes(m);
   const items = [
     ...keep,
     {
@@ -170,7 +156,8 @@ function nativeEstimate(
     },
     {
       what: `stream state and I/O block (flat strings of ${ioBytes} B and the state, with their views)`,
-      blocks: typedArrayBlocks(ioBytes + 4, bs) + VIEW_BLOCKS + flatBlocks(stateBytes + 4, bs),
+      // final states beside the output: final() reads them through one more view
+      blocks: typedArrayBlocks(ioBytes + 4, bs) + VIEW_BLOCKS * (nativeFinalSize(m) ? 2 : 1) + flatBlocks(stateBytes + 4, bs),
     },
     {
       what: `code of the native module (${source.length} chars${p.storageMapped ? ', in flash' : ', read from Storage as it runs'})`,
@@ -195,9 +182,9 @@ export type KernelChoice = 'native' | 'unrolled' | 'loop';
  * kernel compile picks by size (kernel undefined), with a note saying why when native was possible
  * on the board but not built here.
  */
-export function chooseKernel(board: BoardProfile, requested?: KernelChoice, m?: QuantModel): { kernel?: KernelChoice; note?: string } {
+export function chooseKernel(board: BoardProfile, requested?: KernelChoice): { kernel?: KernelChoice; note?: string } {
   if (requested && requested !== 'native') return { kernel: requested };
-  const refusal = nativeRefusal(board) ?? (m ? nativeModelRefusal(m) : null);
+  const refusal = nativeRefusal(board);
   if (requested === 'native') {
     if (refusal) throw refusal;
     return { kernel: 'native' };
@@ -211,7 +198,7 @@ export function chooseKernel(board: BoardProfile, requested?: KernelChoice, m?: 
 /** The build `compile` makes by default: native where chooseKernel allows and it fits, else the JS kernel; with the kernel's name and any note. */
 export async function buildEspruinoDefault(m: QuantModel, opts: BuildOptions = {}): Promise<{ build: EspruinoBuild; kernel: string; note?: string }> {
   const board = findBoard(opts.board ?? DEFAULT_BOARD, { espruino: true });
-  const choice = chooseKernel(board, undefined, m);
+  const choice = chooseKernel(board);
   if (choice.kernel === 'native') {
     const b = await buildEspruinoNative(m, opts);
     if (b.estimate.fits) return { build: b, kernel: `native (${b.native.core})` };

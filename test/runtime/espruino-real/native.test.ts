@@ -3,7 +3,8 @@
 // Thumb blobs are checked on QEMU in test/targets/espruino/native-qemu.test.ts), written to Storage
 // as `flash` writes it and loaded by the same module code: from memory-mapped Storage in place
 // (Puck.js layout) and from a flat copy in RAM (Bangle.js 2 layout). Every golden vector, streaming
-// and whole sequence, must give the reference's integers with the native kernel loaded. Then the
+// and whole sequence, must give the reference's integers with the native kernel loaded, and final()
+// the final states beside the output after both (seq_final_lstm_hc, seq_final_bidir_gru_h). Then the
 // module's checks: a blob that is corrupt, for another core, another spec version or another model
 // is refused with its code before any call, and the module falls back to its JS kernel, still exact.
 import * as path from 'node:path';
@@ -11,7 +12,7 @@ import { VectorCase, loadVectorCases } from '../../../runtime/vectors/load';
 import { interpreterStatus } from '../../../runtime/espruino-real/interpreter';
 import { BuiltCase, RealCaseResult, RealConfig, configLabel, runBuilt } from '../../../runtime/espruino-real/golden';
 import { LAYOUT_BOARD, Layout } from '../../../runtime/espruino-real/interpreter';
-import { buildEspruinoNative, nativeModelRefusal } from '../../../targets/espruino/native/target';
+import { buildEspruinoNative } from '../../../targets/espruino/native/target';
 import { EspruinoBuild } from '../../../targets/espruino/target';
 
 const VECTORS = path.resolve(__dirname, '..', '..', 'vectors');
@@ -50,8 +51,7 @@ if (!STATUS.ok) {
   });
 } else {
   const it = STATUS.interpreters;
-  // final states beside the output are the JS kernel's only (ESP511): those cases run there
-  const cases = loadVectorCases(VECTORS).filter((c) => !nativeModelRefusal(c.model));
+  const cases = loadVectorCases(VECTORS);
 
   describe(`native kernel on the real interpreter (${it.mode})`, () => {
     for (const layout of ['puckjs', 'banglejs2'] as const) {
@@ -60,6 +60,12 @@ if (!STATUS.ok) {
         `every golden vector exact with the native kernel: ${layout} (${layout === 'puckjs' ? 'blob run in place from Storage' : 'blob copied to a flat string'})`,
         async () => {
           const built = await Promise.all(cases.map((c, k) => nativeCase(c, layout, k)));
+          expect(
+            cases
+              .filter((c) => c.vectors.sequences[0].final)
+              .map((c) => c.name)
+              .sort(),
+          ).toEqual(['seq_final_bidir_gru_h', 'seq_final_lstm_hc']);
           const r = await runBuilt(it, cfg, built);
           console.log(`native ${configLabel(cfg)}: ${cases.length} cases, ${r.ms} ms on the interpreter`);
           expectExact(r.results, 'native');

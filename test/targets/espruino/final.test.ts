@@ -1,13 +1,14 @@
 // Output mode 'final' in the Espruino module (loop and unrolled kernels): run() and predict() answer
 // with one Int16Array row, the final states in segment order; step() refuses (the model cannot
 // stream); a build for a board runs it in window mode. Final states beside a per-step output: the
-// module's final() returns them after run() or step() for every step. Bit-exactness on every golden case is
-// parity.test.ts's (the sandbox) and native-*.test.ts's (the native blob).
+// module's final() returns them after run() or step() for every step, and the native kernel's module
+// has final() too. Bit-exactness on every golden case is parity.test.ts's (the sandbox) and
+// native-*.test.ts's (the native blob).
 import { findBoard } from '../../../targets/boards';
 import { generateModule } from '../../../targets/espruino/generate';
 import { buildEspruino } from '../../../targets/espruino/target';
-import { buildEspruinoNative, chooseKernel, nativeRefusal } from '../../../targets/espruino/native/target';
-import { TinyrnnError } from '../../../compiler/core/ir/errors';
+import { buildEspruinoDefault, buildEspruinoNative, chooseKernel } from '../../../targets/espruino/native/target';
+import { armTest } from '../c/gate';
 import { loadInNode, vectorCases } from './harness';
 
 const finals = vectorCases().filter((c) => c.model.output === 'final');
@@ -65,15 +66,14 @@ describe('final states beside a per-step output: final()', () => {
   });
 });
 
-test('ESP511: the native kernel refuses final states beside the output; compile picks the JS kernel and says why', async () => {
+armTest('the native kernel builds a model with final states beside its output: its module has final(); compile picks native', async () => {
   const c = vectorCases().find((x) => x.name === 'seq_final_lstm_hc')!;
-  const err = await buildEspruinoNative(c.model, { board: 'PUCKJS' }).catch((e: unknown) => e);
-  expect(err).toBeInstanceOf(TinyrnnError);
-  const d = (err as TinyrnnError).diagnostics[0];
-  expect([d.code, d.path]).toEqual(['ESP511', '--kernel']);
-  expect(d.message).toBe('the native kernel does not return the final states (h, c) this model outputs beside its per-step output');
-  expect(d.hint).toMatch(/--kernel unrolled or loop/);
-  expect(() => chooseKernel(puck, 'native', c.model)).toThrow(TinyrnnError);
-  expect(chooseKernel(puck, 'loop', c.model)).toEqual({ kernel: 'loop' });
-  if (!nativeRefusal(puck)) expect(chooseKernel(puck, undefined, c.model).note).toMatch(/^native kernel not built \(ESP511: /);
+  const b = await buildEspruinoNative(c.model, { board: 'PUCKJS', name: 'm', countOnQemu: false });
+  const source = Buffer.from(b.files.find((f) => f.name === 'm')!.bytes).toString('latin1');
+  expect(source).toContain('exports.final = finalStates;');
+  expect(source).toMatch(new RegExp(`NFIN = ${c.vectors.sequences[0].final!.length},`));
+  expect(chooseKernel(puck, 'native')).toEqual({ kernel: 'native' });
+  expect(chooseKernel(puck)).toEqual({ kernel: 'native' });
+  const d = await buildEspruinoDefault(c.model, { board: 'PUCKJS', name: 'm' });
+  expect([d.kernel, d.note]).toEqual(['native (m4)', undefined]);
 });

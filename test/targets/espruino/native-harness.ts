@@ -13,7 +13,7 @@ import { esnFloatModel } from '../../../compiler/esn/model';
 import { quantizeModel } from '../../../compiler/quant/quantize';
 import { NativeBlob } from '../../../targets/espruino/native/build';
 import { readHeader } from '../../../targets/espruino/native/header';
-import { nativeModelRefusal } from '../../../targets/espruino/native/target';
+import { nativeFinalSize } from '../../../targets/espruino/native/module';
 
 const VECTORS = path.resolve(__dirname, '..', '..', 'vectors');
 
@@ -21,14 +21,12 @@ export interface NativeCase {
   name: string;
   streaming: boolean;
   model: QuantModel;
-  sequences: { raw: number[][]; outputs: number[][] }[];
+  /** final: the final states beside the output after the sequence (a model that has them). */
+  sequences: { raw: number[][]; outputs: number[][]; final?: number[] }[];
 }
 
 export function nativeVectorCases(): NativeCase[] {
-  // final states beside the output are the JS kernel's only (ESP511): those cases are not native ones
-  return loadVectorCases(VECTORS)
-    .filter((c) => !nativeModelRefusal(c.model))
-    .map((c) => ({ name: c.name, streaming: c.streaming, model: c.model, sequences: c.vectors.sequences }));
+  return loadVectorCases(VECTORS).map((c) => ({ name: c.name, streaming: c.streaming, model: c.model, sequences: c.vectors.sequences }));
 }
 
 /**
@@ -69,7 +67,7 @@ const cArray = (type: string, name: string, values: ArrayLike<number>, align = 4
 /** Words of the I/O block a whole-sequence run of T steps needs, with room for the run's work area. */
 function ioWords(c: NativeCase): number {
   const T = Math.max(...c.sequences.map((s) => s.raw.length));
-  return 2 + T * (c.model.inputSize + 2 * c.model.outputSize) + T * 64 + 256;
+  return Math.max(2 + T * (c.model.inputSize + 2 * c.model.outputSize) + T * 64 + 256, 1 + nativeFinalSize(c.model));
 }
 
 /** A C program (Cortex-M under QEMU with semihosting) that runs every case's blob at three addresses and prints the outputs. */
@@ -96,10 +94,11 @@ export function nativeHarness(cases: NativeCase[], blobs: NativeBlob[], _kind: '
     );
   });
   lines.push(
-    'typedef struct { const char *name; const uint8_t *blob; uint32_t len; const int32_t *raw; const int32_t *lens; int32_t nseq; int32_t F; int32_t O; } ncase_t;',
+    'typedef struct { const char *name; const uint8_t *blob; uint32_t len; const int32_t *raw; const int32_t *lens; int32_t nseq; int32_t F; int32_t O; int32_t FS; } ncase_t;',
     `static const ncase_t cases[${cases.length}] = {`,
     ...cases.map(
-      (c, i) => `  {"${c.name}", blob${i}, ${blobs[i].bytes.length}u, raw${i}, len${i}, ${c.sequences.length}, ${c.model.inputSize}, ${c.model.outputSize}},`,
+      (c, i) =>
+        `  {"${c.name}", blob${i}, ${blobs[i].bytes.length}u, raw${i}, len${i}, ${c.sequences.length}, ${c.model.inputSize}, ${c.model.outputSize}, ${nativeFinalSize(c.model)}},`,
     ),
     '};',
     `static uint8_t ram[${maxBlob + 16}] __attribute__((aligned(8)));`,
@@ -114,11 +113,19 @@ export function nativeHarness(cases: NativeCase[], blobs: NativeBlob[], _kind: '
 const NATIVE_HARNESS_BODY = (maxIo: number): string => `
 static uint32_t le32(const uint8_t *p) { return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24); }
 
-static void print_row(const ncase_t *c, const char *where, const char *mode, int32_t seq, int32_t t, const int32_t *y) {
+static void print_row(const ncase_t *c, const char *where, const char *mode, int32_t seq, int32_t t, const int32_t *y, int32_t n) {
   int32_t k;
   printf("%s %s %s %ld %ld", c->name, where, mode, (long)seq, (long)t);
-  for (k = 0; k < c->O; k++) printf(" %ld", (long)y[k]);
+  for (k = 0; k < n; k++) printf(" %ld", (long)y[k]);
   printf("\\n");
+}
+
+/* Op 5 after a sequence: the final states beside the output (a model without them must refuse, -1). */
+static int print_final(const ncase_t *c, entry_t f, const char *where, const char *mode, int32_t seq, int32_t st, int32_t w) {
+  io[0] = 5;
+  if (f(st, w) != (c->FS ? c->FS : -1)) return 1;
+  if (c->FS) print_row(c, where, mode, seq, 0, io + 1, c->FS);
+  return 0;
 }
 
 static int run_at(const ncase_t *c, const uint8_t *base, const char *where) {
@@ -141,8 +148,9 @@ static int run_at(const ncase_t *c, const uint8_t *base, const char *where) {
         io[0] = 1;
         memcpy(io + 1, raw + t * c->F, sizeof(int32_t) * (size_t)c->F);
         if (f(st, w) != 0) return 2;
-        print_row(c, where, "S", seq, t, io + 1 + c->F);
+        print_row(c, where, "S", seq, t, io + 1 + c->F, c->O);
       }
+      if (print_final(c, f, where, "FS", seq, st, w)) return 6;
     }
     io[0] = 3;
     io[1] = T;
@@ -151,7 +159,8 @@ static int run_at(const ncase_t *c, const uint8_t *base, const char *where) {
     io[1] = T;
     memcpy(io + 2, raw, sizeof(int32_t) * (size_t)(T * c->F));
     if (f(st, w) != 0) return 4;
-    for (t = 0; t < T; t++) print_row(c, where, "R", seq, t, io + 2 + T * c->F + t * c->O);
+    for (t = 0; t < T; t++) print_row(c, where, "R", seq, t, io + 2 + T * c->F + t * c->O, c->O);
+    if (print_final(c, f, where, "FR", seq, st, w)) return 7;
     off += T;
   }
   for (k = 0; k < 16; k++)
@@ -181,46 +190,45 @@ export function stateBytesOf(b: NativeBlob): number {
 
 export type NativeRows = Map<string, number[]>;
 
-/** Rows keyed "case where mode seq t" (mode S: step, R: run; "case where Z" holds the state size). */
+/**
+ * Rows keyed "case where mode seq t" (mode S: step, R: run; FS, FR: the final states after the
+ * sequence's steps, after its run, t 0; "case where Z" holds the state size).
+ */
 export function parseNativeOutput(text: string): NativeRows {
   const rows: NativeRows = new Map();
   for (const line of text.split('\n')) {
     const p = line.trim().split(/\s+/);
     if (p.length < 3) continue;
     if (p[2] === 'Z') rows.set(`${p[0]} ${p[1]} Z`, [Number(p[3])]);
-    else if (p[2] === 'S' || p[2] === 'R') rows.set(p.slice(0, 5).join(' '), p.slice(5).map(Number));
+    else if (['S', 'R', 'FS', 'FR'].includes(p[2])) rows.set(p.slice(0, 5).join(' '), p.slice(5).map(Number));
   }
   return rows;
 }
 
 /**
- * Every case, address, sequence and step equals the vectors (streaming cases step by step too),
+ * Every case, address, sequence and step equals the vectors (streaming cases step by step too), so
+ * do the final states beside the output after each sequence (after its steps and after its run),
  * and the state size the blob's code reports (op 4, the Z row) equals the one its header declares.
  */
 export function expectNativeOutputs(cases: NativeCase[], blobs: NativeBlob[], rows: NativeRows, wheres: string[]): void {
   const bad: string[] = [];
   let checked = 0;
-  cases.forEach((c, i) =>
-    wheres.forEach((where) => {
-      const z = rows.get(`${c.name} ${where} Z`);
-      checked++;
-      if (!z || z[0] !== stateBytesOf(blobs[i]))
-        bad.push(`${c.name} @${where} state bytes: code says ${z ?? 'nothing'}, header says ${stateBytesOf(blobs[i])}`);
-    }),
-  );
+  const check = (key: string, want: number[], what: string): void => {
+    const got = rows.get(key);
+    checked++;
+    if (!got || got.join(',') !== want.join(',')) bad.push(`${what}: got [${got ?? 'nothing'}], want [${want}]`);
+  };
+  cases.forEach((c, i) => wheres.forEach((where) => check(`${c.name} ${where} Z`, [stateBytesOf(blobs[i])], `${c.name} @${where} state bytes`)));
   for (const c of cases)
     for (const where of wheres) {
       const modes = c.streaming ? ['S', 'R'] : ['R'];
-      c.sequences.forEach((s, seq) =>
-        s.outputs.forEach((want, t) => {
-          for (const mode of modes) {
-            const got = rows.get(`${c.name} ${where} ${mode} ${seq} ${t}`);
-            checked++;
-            if (!got || got.join(',') !== want.join(','))
-              bad.push(`${c.name} @${where} ${mode === 'S' ? 'step' : 'run'} seq ${seq} t ${t}: got [${got ?? 'nothing'}], want [${want}]`);
-          }
-        }),
-      );
+      c.sequences.forEach((s, seq) => {
+        for (const mode of modes) {
+          const what = `${c.name} @${where} ${mode === 'S' ? 'step' : 'run'} seq ${seq}`;
+          s.outputs.forEach((want, t) => check(`${c.name} ${where} ${mode} ${seq} ${t}`, want, `${what} t ${t}`));
+          if (s.final) check(`${c.name} ${where} F${mode} ${seq} 0`, s.final, `${what} final states`);
+        }
+      });
     }
   if (bad.length) throw new Error(`${bad.length} of ${checked} outputs differ; first:\n${bad.slice(0, 8).join('\n')}`);
   expect(checked).toBeGreaterThan(cases.length);

@@ -2,7 +2,8 @@
 // (targets/espruino/native/emulate.ts): the module built for Puck.js (the Cortex-M4 blob in mapped
 // Storage) and Bangle.js 2 (a flat copy) loads its blob, checks it, calls it with the state and
 // I/O addresses, and gives every golden vector's integers streaming and whole; a corrupt blob is
-// refused with its code before any call and the JS fallback runs instead. The blob's own
+// refused with its code before any call and the JS fallback runs instead; final() gives the final
+// states beside the output where the model has them. The blob's own
 // arithmetic is checked on QEMU (native-qemu.test.ts) and on the real interpreter.
 import { buildEspruinoNative } from '../../../targets/espruino/native/target';
 import { nativeEmulation } from '../../../targets/espruino/native/emulate';
@@ -17,6 +18,8 @@ interface Mod {
   reset(): void;
   step(raw: number[]): ArrayLike<number>;
   run(seq: number[][]): ArrayLike<number>[];
+  final?(): Int16Array;
+  finalSize?: number;
 }
 
 async function load(
@@ -42,6 +45,9 @@ async function load(
 }
 
 const rows = (v: ArrayLike<number>[]): number[][] => v.map((x) => Array.from(x));
+/** final() after a sequence: [its array type, its values], or null for a model without final states beside its output. */
+const finalOf = (mod: Mod): [string, number[]] | null => (mod.final ? [mod.final().constructor.name, Array.from(mod.final())] : null);
+const wantFinal = (s: { final?: number[] }): [string, number[]] | null => (s.final ? ['Int16Array', s.final] : null);
 
 describe('the native module in the sandbox (E.nativeCall emulated)', () => {
   const cases = nativeVectorCases();
@@ -56,10 +62,12 @@ describe('the native module in the sandbox (E.nativeCall emulated)', () => {
             if (c.streaming) {
               mod.reset();
               expect([c.name, s.raw.map((r) => Array.from(mod.step(r)))]).toEqual([c.name, s.outputs]);
+              expect([c.name, 'after steps', finalOf(mod)]).toEqual([c.name, 'after steps', wantFinal(s)]);
             }
             // Puck.js's pool cannot hold every output of a long sequence (run() keeps them all), as on the device.
             if (board === 'PUCKJS' && s.raw.length > 150) continue;
             expect([c.name, rows(mod.run(s.raw))]).toEqual([c.name, s.outputs]);
+            expect([c.name, 'after run', finalOf(mod)]).toEqual([c.name, 'after run', wantFinal(s)]);
             sb.settle();
           }
           expect(sb.cost().nativeCode).toBeGreaterThan(0);
@@ -68,6 +76,22 @@ describe('the native module in the sandbox (E.nativeCall emulated)', () => {
       300000,
     );
   }
+  test('the golden cases with final states beside the output are native cases', () =>
+    expect(
+      cases
+        .filter((c) => c.sequences[0].final)
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(['seq_final_bidir_gru_h', 'seq_final_lstm_hc']));
+  armTest('final(): finalSize values the native kernel returns, and the JS fallback returns the same', async () => {
+    const c = cases.find((x) => x.name === 'seq_final_lstm_hc')!;
+    const s = c.sequences[1];
+    for (const edit of [undefined, (b: Uint8Array) => (b[5] = 2)]) {
+      const { mod } = await load(c, 'PUCKJS', edit);
+      expect(rows(mod.run(s.raw))).toEqual(s.outputs);
+      expect([mod.kernel, mod.finalSize, finalOf(mod)]).toEqual([edit ? 'js' : 'native', s.final!.length, wantFinal(s)]);
+    }
+  });
   armTest('a corrupt blob is refused before any call and the JS kernel runs instead', async () => {
     const c = cases.find((x) => x.name === 'lstm_h4')!;
     const { mod, sb } = await load(c, 'PUCKJS', (b) => (b[5] = 2));
