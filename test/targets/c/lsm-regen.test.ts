@@ -214,6 +214,7 @@ test('the memory report: the connectivity is model-global RAM (with the ready fl
     expect(row.regenerated).toBe(net);
     const text = formatReport(r);
     expect(text).toContain(`+ ${net + 1} bytes of regenerated reservoir (once per model)`);
+    expect(text).toContain(`reservoir regenerated from its seed: ${net} bytes of weights not stored in flash`);
     expect(r.ram.note).toContain('regenerated liquid connectivity and a ready flag, once per model (shared by every stream)');
     const src = gen.files.find((f) => f.path === gen.source)!.text;
     expect(src).toContain(`int16_t m_l0_tgt[${N * l.fanOut}];`);
