@@ -130,7 +130,7 @@ export interface CContext {
 }
 
 /** What the state and scratch fields may refer to (planned before the scratch is known). */
-export type MemoryContext = Pick<CContext, 'prefix' | 'last' | 'outType' | 'formOf' | 'stateCells' | 'reservoirAt' | 'reservoirInState'>;
+export type MemoryContext = Pick<CContext, 'prefix' | 'last' | 'outType' | 'formOf' | 'stateCells' | 'reservoirInState'>;
 
 /** Scratch buffers sized by the largest layer that needs them. */
 export type ScratchNeed = 'pre' | 'n32' | 'rh' | 'vx' | 'vh';

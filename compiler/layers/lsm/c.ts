@@ -57,24 +57,26 @@ const call = (l: KindView<'lsm'>, prefix: string, src: string, y: string, t: str
   `tinyrnn_lsm(&${prefix}_l${l.index}_lsm, &${field(l)}_mem, ${src}, ${y}, ${cString(`L${l.index}`)}, ${t});`;
 
 /** The connectivity's buffers: synapse targets and weights (N, C), input weights (N, I). */
-function connectivity(l: KindView<'lsm'>): CReservoir['buffers'] {
-  const p = l.layer;
+function connectivity(l: KindView<'lsm'>): (CReservoir['buffers'][number] & { dims: string; what: string })[] {
+  const { units: N, fanOut: C, inputSize: I } = l.layer;
   return [
-    { suffix: 'tgt', type: 's16', count: p.units * p.fanOut },
-    { suffix: 'w', type: 's8', count: p.units * p.fanOut },
-    { suffix: 'win', type: 's8', count: p.units * p.inputSize },
+    { suffix: 'tgt', type: 's16', count: N * C, dims: '(N, C)', what: 'synapse targets' },
+    { suffix: 'w', type: 's8', count: N * C, dims: '(N, C)', what: 'synapse weights' },
+    { suffix: 'win', type: 's8', count: N * I, dims: '(N, I)', what: 'input weights' },
   ];
 }
-
-const WHAT = ['synapse targets', 'synapse weights', 'input weights'];
 
 function memory(l: KindView<'lsm'>, ctx: MemoryContext) {
   const p = l.layer;
   const f = field(l);
   const N = p.units;
-  const dims = (count: number) => (count === N * p.fanOut ? '(N, C)' : '(N, I)');
   const by = `regenerated from seed ${p.seed} by ${ctx.prefix}_reset`;
-  const net: Field[] = connectivity(l).map((b, i) => ({ name: `${f}_${b.suffix}`, ...b, comment: `${dims(b.count)} layer ${l.index} ${WHAT[i]}, ${by}` }));
+  const net = connectivity(l).map((b): Field => ({
+    name: `${f}_${b.suffix}`,
+    type: b.type,
+    count: b.count,
+    comment: `${b.dims} layer ${l.index} ${b.what}, ${by}`,
+  }));
   const state: Field[] = [
     { name: `${f}_v`, type: 's16', count: N, comment: `(N) layer ${l.index} membranes` },
     { name: `${f}_tr`, type: 's16', count: N, comment: `(N) layer ${l.index} spike traces` },
@@ -107,7 +109,7 @@ function reservoirs(l: KindView<'lsm'>, prefix: string): CReservoir[] {
       stem,
       layer: l.index,
       seed: p.seed,
-      buffers: connectivity(l),
+      buffers: connectivity(l).map(({ suffix, type, count }) => ({ suffix, type, count })),
       comment: `${stem}_tgt, ${stem}_w: (N, C) = ${NC}, ${stem}_win: (N, I) = (${p.units}, ${p.inputSize}); seed ${p.seed}, ${p.inhibitory} inhibitory`,
       fill: (at) => `tinyrnn_lsm_generate(${p.units}, ${p.fanOut}, ${p.inhibitory}, ${p.inputSize}, ${p.seed}u, ${at('tgt')}, ${at('w')}, ${at('win')});`,
       generator: LSM_GENERATOR_C,

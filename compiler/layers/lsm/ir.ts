@@ -165,9 +165,10 @@ export const ir: IrHooks<LsmLayer, QLsmLayer> = {
   // the per-feature input multipliers and shifts (int32 arrays); the liquid's own integers are
   // literals in the code and its synapses are regenerated
   paramBytes: (l) => 8 * l.inputSize,
-  // v int16, trace int16, refractory int8 per neuron, spike bits packed (the connectivity
-  // regenerated from the seed is RAM once per model, shared by every stream: not stream state)
-  stateBytes: (l) => 5 * l.units + spikeBytes(l.units),
+  // the RAM every target pays (the reference engine's floor): v int16, trace int16, refractory int8
+  // per neuron and the spike bits packed (the stream state), and the connectivity regenerated from
+  // the seed (RAM once per model, shared by every stream, in C and in the Espruino module)
+  stateBytes: (l) => 5 * l.units + spikeBytes(l.units) + lsmRegeneratedBytes(l),
   // Q3.12 input, int32 synaptic sums, int8 outputs
   scratchBytes: (l) => 2 * l.inputSize + 5 * l.units,
   // the worst case (every neuron fires: C synapse additions each) plus the input currents
