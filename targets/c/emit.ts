@@ -8,7 +8,7 @@ import { ConstArray, ModelView } from '../emit/view';
 import { cString, commentText } from '../emit/names';
 import { TemplateSet, loadTemplates } from '../emit/template';
 import { packageRoot } from '../../compiler/core/util/version';
-import { C_TYPE, FinalStateField, ReservoirWords } from './kind';
+import { C_TYPE, FinalStateField, ReservoirWords, reservoirBuffer } from './kind';
 import { CFile, CGenOptions, CPlan, modelKernels, planC } from './plan';
 import { CReport, roleBytes } from './report';
 
@@ -152,11 +152,11 @@ function layerFields(p: CPlan) {
     resetH: p.resets.filter((r) => r.what === 'h').map((r) => ({ name: r.field, H: r.n, zp: r.zp })),
     resetY: p.resets.filter((r) => r.what === 'y').map((r) => ({ field: r.field, zp: r.zp, n: r.n })),
     stateCells: p.reservoirInState ? p.reservoirs.filter((r) => r.cell).map((r) => ({ stem: r.stem, field: r.stem.slice(prefix.length + 1) })) : [],
-    stateReservoirs: p.reservoirInState ? p.reservoirs.map((r) => ({ seed: r.seed, fill: r.fill((b) => `s->${r.stem.slice(prefix.length + 1)}_${b}`) })) : [],
+    stateReservoirs: p.reservoirInState ? p.reservoirs.map((r) => ({ seed: r.seed, fill: r.fill((b) => reservoirBuffer(prefix, r.stem, b, true)) })) : [],
     reservoirs: p.reservoirs.map((r) => ({
       comment: r.comment,
-      fill: r.fill((b) => `${r.stem}_${b}`),
-      buffers: r.buffers.map((b) => ({ name: `${r.stem}_${b.suffix}`, ctype: C_TYPE[b.type], count: b.count })),
+      fill: r.fill((b) => reservoirBuffer(prefix, r.stem, b, false)),
+      buffers: r.buffers.map((b) => ({ name: reservoirBuffer(prefix, r.stem, b.suffix, false), ctype: C_TYPE[b.type], count: b.count })),
     })),
     modelKernels: modelKernels(view.layers),
     stepCalls: p.step?.calls ?? [],

@@ -199,6 +199,11 @@ export function designated(fields: [string, string | number][]): string {
   return `{${fields.map(([k, v]) => `.${k} = ${v}`).join(', ')}}`;
 }
 
+/** Where a regenerated reservoir's buffer is: a model-global array, or (in the state) a field of the stream state `s`. */
+export function reservoirBuffer(prefix: string, stem: string, suffix: string, inState: boolean): string {
+  return inState ? `s->${stem.slice(prefix.length + 1)}_${suffix}` : `${stem}_${suffix}`;
+}
+
 /** Bytes of a regenerated reservoir's buffers (what storing it in flash would take, and its RAM). */
 export const reservoirBytes = (r: Pick<CReservoir, 'buffers'>): number => r.buffers.reduce((n, b) => n + ELEM_BYTES[b.type] * b.count, 0);
 

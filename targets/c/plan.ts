@@ -9,7 +9,7 @@ import { C_KINDS } from '../../compiler/layers/c';
 import { ConstArray, ELEM_BYTES, ElemType, LayerView, ModelView, buildModelView } from '../emit/view';
 import { derivePrefix, validatePrefix } from '../emit/names';
 import { fail } from '../../compiler/core/ir/errors';
-import { CContext, CDescriptor, CHooks, CReservoir, C_TYPE, Field, FinalStateField, MemoryContext, Reset, maxNeeds, widen } from './kind';
+import { CContext, CDescriptor, CHooks, CReservoir, C_TYPE, Field, FinalStateField, MemoryContext, Reset, maxNeeds, reservoirBuffer, widen } from './kind';
 import { planForms } from './forms';
 import { CReport, memoryReport } from './report';
 
@@ -225,7 +225,7 @@ function planFiles(prefix: string, layout: CLayout, srcDir: string): CFile[] {
 function planContext(view: ModelView, reservoirInState: boolean) {
   const { prefix, layers: L } = view;
   const reservoirs = L.flatMap((l) => kindOf(l).reservoirs(l, prefix));
-  const ram = new Set(reservoirs.flatMap((r) => r.buffers.map((b) => `${r.stem}_${b.suffix}`)));
+  const ram = new Set(reservoirs.flatMap((r) => r.buffers.map((b) => reservoirBuffer(prefix, r.stem, b.suffix, false))));
   const { forms, arrays } = planForms(
     L.flatMap((l) => kindOf(l).rowSets(l, prefix)),
     view.arrays,
@@ -235,7 +235,7 @@ function planContext(view: ModelView, reservoirInState: boolean) {
   const field = (stem: string) => stem.slice(prefix.length + 1);
   // in the state: the local descriptor (pointing into the state) that replaces each reservoir cell's static one
   const stateCells = new Map(inState ? reservoirs.filter((r) => r.cell).map((r) => [r.stem, `${field(r.stem)}_cell`]) : []);
-  const reservoirAt = (stem: string, suffix: string) => (inState ? `s->${field(stem)}_${suffix}` : `${stem}_${suffix}`);
+  const reservoirAt = (stem: string, suffix: string) => reservoirBuffer(prefix, stem, suffix, inState);
   const outType: ElemType = view.outputType === 's16' ? 's16' : 's8';
   const base = { prefix, last: L.length - 1, outType, formOf: (stem: string) => forms.get(stem) ?? 0, stateCells, reservoirAt, reservoirInState: inState };
   const { hasN32, hasRh, ...memory } = planMemory(L, view, base);
