@@ -8,10 +8,9 @@ import { ConstArray, ModelView } from '../emit/view';
 import { cString, commentText } from '../emit/names';
 import { TemplateSet, loadTemplates } from '../emit/template';
 import { packageRoot } from '../../compiler/core/util/version';
-import { esnGeneratorC } from './esn';
-import { C_TYPE, FinalStateField } from './kind';
+import { C_TYPE, FinalStateField, ReservoirWords, reservoirBuffer } from './kind';
 import { CFile, CGenOptions, CPlan, modelKernels, planC } from './plan';
-import { CReport, reservoirBytes, roleBytes } from './report';
+import { CReport, roleBytes } from './report';
 
 export { fastForm } from './forms';
 export { C_LAYOUTS, type CLayout, type CGenOptions, type CPlan, planC } from './plan';
@@ -152,13 +151,24 @@ function layerFields(p: CPlan) {
     denseParams: p.descriptors.filter((d) => d.struct === 'dense'),
     resetH: p.resets.filter((r) => r.what === 'h').map((r) => ({ name: r.field, H: r.n, zp: r.zp })),
     resetY: p.resets.filter((r) => r.what === 'y').map((r) => ({ field: r.field, zp: r.zp, n: r.n })),
-    stateReservoirs: p.reservoirInState ? p.reservoirs.map((r) => ({ ...r, field: r.stem.slice(prefix.length + 1) })) : [],
-    reservoirs: p.reservoirs.map((r) => ({ ...r, whCount: r.H * r.H, wxCount: r.H * r.I, bytes: reservoirBytes(r) })),
+    stateCells: p.reservoirInState ? p.reservoirs.filter((r) => r.cell).map((r) => ({ stem: r.stem, field: r.stem.slice(prefix.length + 1) })) : [],
+    stateReservoirs: p.reservoirInState ? p.reservoirs.map((r) => ({ seed: r.seed, fill: r.fill((b) => reservoirBuffer(prefix, r.stem, b, true)) })) : [],
+    reservoirs: p.reservoirs.map((r) => ({
+      comment: r.comment,
+      fill: r.fill((b) => reservoirBuffer(prefix, r.stem, b, false)),
+      buffers: r.buffers.map((b) => ({ name: reservoirBuffer(prefix, r.stem, b.suffix, false), ctype: C_TYPE[b.type], count: b.count })),
+    })),
     modelKernels: modelKernels(view.layers),
     stepCalls: p.step?.calls ?? [],
     stepResult: p.step?.result ?? '',
     seqLayers: p.sequence,
   };
+}
+
+/** What the regenerated reservoirs are, in words (each kind's words, joined when a model has several kinds). */
+function reservoirWords(p: CPlan): ReservoirWords {
+  const join = (k: keyof ReservoirWords) => [...new Set(p.reservoirs.map((r) => r.words[k]))].join(' and ');
+  return { noun: join('noun'), title: join('title'), weights: join('weights'), lead: join('lead') };
 }
 
 /** The view every template of the plan renders (its banner set per file). */
@@ -198,7 +208,8 @@ function templateView(m: QuantModel, p: CPlan) {
     stateCellDecls: p.stateCellDecls,
     reservoirSaved: report.flash.reservoirSaved,
     reservoirRam: report.ram.reservoir,
-    esnGenerator: hasReservoir ? esnGeneratorC() : '',
+    reservoirGenerators: [...new Set(p.reservoirs.map((r) => r.generator))].join('\n'),
+    reservoirWords: reservoirWords(p),
     stateFields: p.state.fields,
     scratchFields: p.scratch.fields,
     stateBytes: p.state.bytes,

@@ -65,14 +65,46 @@ export function rowSet(stem: string, arrays: string, layer: number, sides: [stri
 /** Requantisation form of a row set: 2 requantize_r32 (M), 1 requantize_fast (M, k), 0 generic (m, s). */
 export type RowForm = 0 | 1 | 2;
 
-/** A reservoir cell (echo state network): its int8 W and Win are regenerated from the seed, not stored. */
+/** A buffer a regenerated reservoir fills: `<stem>_<suffix>` in RAM, or a field of the stream state (reservoirInState). */
+export interface CRegenBuffer {
+  suffix: string;
+  type: ElemType;
+  count: number;
+}
+
+/** What a regenerated reservoir is, in the generated comments and README. */
+export interface ReservoirWords {
+  /** 'echo state network reservoir' (README rows). */
+  noun: string;
+  /** 'echo state network reservoirs' (the heading of its section of model.c). */
+  title: string;
+  /** 'The int8 reservoir weights W (wh) and Win (wx)': what is not stored in flash. */
+  weights: string;
+  /** 'Echo state network: the reservoir weights' (the header's note on the init function). */
+  lead: string;
+}
+
+/**
+ * Weights a layer regenerates from a seed instead of storing them in flash (an echo state
+ * network's W and Win, a liquid's connectivity): model-global RAM buffers that
+ * `<prefix>_reservoir_init` fills once per model, shared by every stream (with the option
+ * reservoirInState, fields of the stream state that `<prefix>_reset` fills).
+ */
 export interface CReservoir {
+  /** The layer's or cell's symbol stem (`<prefix>_l0`, `<prefix>_l0f`); its state field stem is what follows the prefix. */
   stem: string;
   layer: number;
-  H: number;
-  I: number;
   seed: number;
-  densityQ16: number;
+  buffers: CRegenBuffer[];
+  /** The comment above the global buffers. */
+  comment: string;
+  /** The statement that fills the buffers, each buffer named by at(suffix). */
+  fill(at: (suffix: string) => string): string;
+  /** The C source of the generator functions fill calls (emitted once per model). */
+  generator: string;
+  words: ReservoirWords;
+  /** Read through a tinyrnn_cell_t descriptor: in the state, the step uses a copy of it pointing into the state (`<field>_cell`). */
+  cell: boolean;
 }
 
 /** What the statements of a layer may refer to, known once forms, reservoirs and scratch are planned. */
@@ -85,6 +117,10 @@ export interface CContext {
   formOf(stem: string): RowForm;
   /** Reservoir cells whose weights are in the stream state: stem -> the local descriptor that points into it. */
   stateCells: ReadonlyMap<string, string>;
+  /** Where a regenerated reservoir's buffer is: `<stem>_<suffix>` (RAM, once per model) or `s-><field>_<suffix>` (reservoirInState). */
+  reservoirAt(stem: string, suffix: string): string;
+  /** The regenerated reservoirs are in the stream state (reservoirInState): their kinds add the buffers to the state. */
+  reservoirInState: boolean;
   /** Table arguments of the kernels: the table symbols, or NULL. */
   sig: string;
   tnh: string;
@@ -94,7 +130,7 @@ export interface CContext {
 }
 
 /** What the state and scratch fields may refer to (planned before the scratch is known). */
-export type MemoryContext = Pick<CContext, 'prefix' | 'last' | 'outType' | 'formOf' | 'stateCells'>;
+export type MemoryContext = Pick<CContext, 'prefix' | 'last' | 'outType' | 'formOf' | 'stateCells' | 'reservoirInState'>;
 
 /** Scratch buffers sized by the largest layer that needs them. */
 export type ScratchNeed = 'pre' | 'n32' | 'rh' | 'vx' | 'vh';
@@ -135,8 +171,8 @@ export interface CHooks<K extends LayerKind> {
   modelKernel?: boolean;
   /** Requantisation row sets (each may take a fast form). */
   rowSets(l: KindView<K>, prefix: string): RowSet[];
-  /** Regenerated reservoir cells. */
-  reservoirs(l: KindView<K>): CReservoir[];
+  /** Weights regenerated from a seed rather than stored (reservoirs, connectivity). */
+  reservoirs(l: KindView<K>, prefix: string): CReservoir[];
   /** Fields of the state and scratch structs, scratch needs, reset values. */
   memory(l: KindView<K>, ctx: MemoryContext): LayerMemory;
   descriptors(l: KindView<K>, ctx: CContext): CDescriptor[];
@@ -162,6 +198,14 @@ export interface FinalStateField {
 export function designated(fields: [string, string | number][]): string {
   return `{${fields.map(([k, v]) => `.${k} = ${v}`).join(', ')}}`;
 }
+
+/** Where a regenerated reservoir's buffer is: a model-global array, or (in the state) a field of the stream state `s`. */
+export function reservoirBuffer(prefix: string, stem: string, suffix: string, inState: boolean): string {
+  return inState ? `s->${stem.slice(prefix.length + 1)}_${suffix}` : `${stem}_${suffix}`;
+}
+
+/** Bytes of a regenerated reservoir's buffers (what storing it in flash would take, and its RAM). */
+export const reservoirBytes = (r: Pick<CReservoir, 'buffers'>): number => r.buffers.reduce((n, b) => n + ELEM_BYTES[b.type] * b.count, 0);
 
 /** Requantisation fields of a two-sided (input, recurrent) row set in its form (tinyrnn_cell_t). */
 export function cellForms(form: RowForm, set: RowSet): [string, string | number][] {

@@ -9,7 +9,7 @@ import { C_KINDS } from '../../compiler/layers/c';
 import { ConstArray, ELEM_BYTES, ElemType, LayerView, ModelView, buildModelView } from '../emit/view';
 import { derivePrefix, validatePrefix } from '../emit/names';
 import { fail } from '../../compiler/core/ir/errors';
-import { CContext, CDescriptor, CHooks, CReservoir, C_TYPE, Field, FinalStateField, MemoryContext, Reset, maxNeeds, widen } from './kind';
+import { CContext, CDescriptor, CHooks, CReservoir, C_TYPE, Field, FinalStateField, MemoryContext, Reset, maxNeeds, reservoirBuffer, widen } from './kind';
 import { planForms } from './forms';
 import { CReport, memoryReport } from './report';
 
@@ -20,11 +20,11 @@ export interface CGenOptions {
   prefix?: string;
   layout?: CLayout;
   /**
-   * Regenerated reservoirs (echo state networks) live in the stream state instead of writable
-   * globals: their int8 W and Win become fields of <prefix>_state_t that <prefix>_reset fills from
-   * the seed, and the step uses a copy of the layer descriptor that points into the state. For
-   * code that may own no writable memory of its own (the native Espruino blob); every stream then
-   * holds its own copy of the reservoir.
+   * Regenerated reservoirs (an echo state network's W and Win, a liquid's connectivity) live in the
+   * stream state instead of writable globals: their buffers become fields of <prefix>_state_t that
+   * <prefix>_reset fills from the seed (a reservoir cell's step uses a copy of the layer descriptor
+   * that points into the state). For code that may own no writable memory of its own (the native
+   * Espruino blob); every stream then holds its own copy of the reservoir.
    */
   reservoirInState?: boolean;
 }
@@ -218,24 +218,26 @@ function planFiles(prefix: string, layout: CLayout, srcDir: string): CFile[] {
 
 /**
  * What every kind's statements may refer to: the forms of the row sets (and the constant arrays
- * they give), the regenerated reservoirs (echo state networks: W8 (wh) and Win8 (wx) are not stored
- * in flash; the generated code fills RAM buffers, or the state's fields, from the seed) and the
- * state and scratch structs.
+ * they give), the regenerated reservoirs (an echo state network's W8 (wh) and Win8 (wx), a liquid's
+ * connectivity: not stored in flash; the generated code fills RAM buffers once per model, or the
+ * state's fields, from the seed) and the state and scratch structs.
  */
 function planContext(view: ModelView, reservoirInState: boolean) {
   const { prefix, layers: L } = view;
-  const reservoirs = L.flatMap((l) => kindOf(l).reservoirs(l));
-  const ram = new Set(reservoirs.flatMap((r) => [`${r.stem}_wx`, `${r.stem}_wh`]));
+  const reservoirs = L.flatMap((l) => kindOf(l).reservoirs(l, prefix));
+  const ram = new Set(reservoirs.flatMap((r) => r.buffers.map((b) => reservoirBuffer(prefix, r.stem, b.suffix, false))));
   const { forms, arrays } = planForms(
     L.flatMap((l) => kindOf(l).rowSets(l, prefix)),
     view.arrays,
     ram,
   );
   const inState = reservoirInState && reservoirs.length > 0;
+  const field = (stem: string) => stem.slice(prefix.length + 1);
   // in the state: the local descriptor (pointing into the state) that replaces each reservoir cell's static one
-  const stateCells = new Map(inState ? reservoirs.map((r) => [r.stem, `${r.stem.slice(prefix.length + 1)}_cell`]) : []);
+  const stateCells = new Map(inState ? reservoirs.filter((r) => r.cell).map((r) => [r.stem, `${field(r.stem)}_cell`]) : []);
+  const reservoirAt = (stem: string, suffix: string) => reservoirBuffer(prefix, stem, suffix, inState);
   const outType: ElemType = view.outputType === 's16' ? 's16' : 's8';
-  const base = { prefix, last: L.length - 1, outType, formOf: (stem: string) => forms.get(stem) ?? 0, stateCells };
+  const base = { prefix, last: L.length - 1, outType, formOf: (stem: string) => forms.get(stem) ?? 0, stateCells, reservoirAt, reservoirInState: inState };
   const { hasN32, hasRh, ...memory } = planMemory(L, view, base);
   const sig = view.usesSigmoid ? `${prefix}_sigmoid_table` : 'NULL';
   const tnh = view.usesTanh ? `${prefix}_tanh_table` : 'NULL';

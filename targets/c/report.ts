@@ -2,7 +2,7 @@
 // and the state and scratch structs as laid out (fields ordered by alignment, padding included).
 // A test compares these figures with the symbol sizes of the compiled object (arm-none-eabi-nm -S).
 import { ArrayRole, ConstArray, ModelView } from '../emit/view';
-import { CReservoir } from './kind';
+import { CReservoir, reservoirBytes } from './kind';
 
 export interface MemoryRow {
   /** "input", "layer 0", "tables", "code", ... */
@@ -16,7 +16,7 @@ export interface MemoryRow {
   /** Persistent state (RAM, in the state struct). */
   state: number;
   macs: number;
-  /** Reservoir weights regenerated from their seed into RAM at start-up (echo state networks): bytes of RAM, none in flash. */
+  /** Weights regenerated from their seed into RAM once per model (an echo state network's reservoir, a liquid's connectivity): bytes of RAM, none in flash. */
   regenerated?: number;
 }
 
@@ -56,12 +56,13 @@ export interface CReport {
     /** data + descriptors + names + code, per measured core. */
     total: Record<string, number | null>;
     /**
-     * Flash a stored reservoir would take (int8 W and Win of every regenerated reservoir layer,
-     * H*H + H*I each), which the generated code does not store: it regenerates them into RAM.
+     * Flash a stored reservoir would take (an echo state network's int8 W and Win, H*H + H*I; a
+     * liquid's int16 synapse targets and int8 weights, 3*N*C, and int8 input weights, N*I), which
+     * the generated code does not store: it regenerates them into RAM.
      */
     reservoirSaved: number;
   };
-  /** reservoir: the regenerated reservoir weights and their ready flag (one copy per model, shared by all streams); 0 when they are in the state (reservoirInState). */
+  /** reservoir: the regenerated reservoir buffers (ESN weights, liquid connectivity) and their ready flag (one copy per model, shared by all streams); 0 when they are in the state (reservoirInState). */
   ram: { state: number; scratch: number; reservoir: number; total: number; note: string };
   macsPerStep: number;
 }
@@ -77,9 +78,6 @@ export interface ReportInput {
   state: { bytes: number };
   scratch: { bytes: number };
 }
-
-/** Flash bytes a stored reservoir would take (int8 W and Win). */
-export const reservoirBytes = (r: CReservoir): number => r.H * r.H + r.H * r.I;
 
 /** The bytes of the source's constant arrays of one layer (-1: the input stage and tables) and role. */
 export function roleBytes(arrays: ConstArray[], layer: number, role: ArrayRole): number {
@@ -113,11 +111,19 @@ function nameBytes(view: ModelView): { descriptors: number; names: number } {
   return { descriptors, names };
 }
 
+/** The distinct nouns of the regenerated reservoirs ('echo state network reservoir and liquid connectivity'). */
+export function nouns(rs: Pick<CReservoir, 'words'>[]): string {
+  return [...new Set(rs.map((r) => r.words.noun))].join(' and ');
+}
+
 function ramNote(p: ReportInput, reservoirRam: number): string {
   const { prefix, view } = p;
   const run = view.streaming ? '' : `; ${prefix}_run also needs ${prefix.toUpperCase()}_RUN_WORK_SIZE(steps) int16_t elements of caller memory`;
-  const global = reservoirRam ? `; reservoir: the regenerated int8 reservoir weights and a ready flag, once per model (shared by every stream)` : '';
-  const inState = p.reservoirInState ? `; the regenerated reservoir weights are in the state (each stream's own copy, filled by ${prefix}_reset)` : '';
+  const what = nouns(p.reservoirs);
+  const global = reservoirRam ? `; reservoir: the regenerated ${what} and a ready flag, once per model (shared by every stream)` : '';
+  const inState = p.reservoirInState
+    ? `; the regenerated ${what} ${p.reservoirs.length > 1 ? 'are' : 'is'} in the state (each stream's own copy, filled by ${prefix}_reset)`
+    : '';
   return `state: sizeof(${prefix}_state_t), one per stream; scratch: sizeof(${prefix}_scratch_t), on the stack during ${prefix}_step/${prefix}_run${run}${global}${inState}`;
 }
 

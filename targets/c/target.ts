@@ -74,7 +74,7 @@ export function formatReport(r: CReport): string {
   for (const [k, c] of Object.entries(f.code)) {
     lines.push(c ? `         code ${c.bytes} bytes (${k}); total ${f.total[k]} bytes` : `         code (${k}): not measured (arm-none-eabi-gcc not installed)`);
   }
-  if (f.reservoirSaved) lines.push(`         reservoir regenerated from its seed: ${f.reservoirSaved} bytes of int8 weights not stored in flash`);
+  if (f.reservoirSaved) lines.push(`         reservoir regenerated from its seed: ${f.reservoirSaved} bytes of weights not stored in flash`);
   lines.push(
     `  RAM:   ${r.ram.state} bytes of state per stream + ${r.ram.scratch} bytes of stack scratch${r.ram.reservoir ? ` + ${r.ram.reservoir} bytes of regenerated reservoir (once per model)` : ''} = ${r.ram.total} bytes`,
   );

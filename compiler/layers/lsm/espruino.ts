@@ -7,8 +7,8 @@
 // hb (Uint8ClampedArray) holds the int8 traces stored + 128 (arith.ts identity 2), which is
 // tr >> 7, and is filled with zp + 128 = 0 at reset. The connectivity (targets t: Uint16Array,
 // weights w and input weights win: Int8Array) is regenerated from the seed by the spec's
-// xorshift32 stream on the first step after load (g = 0), as the C kernel regenerates it on the
-// first step after reset: it is the same every time. Scratch: xq (Q3.12 input), a (synaptic sums).
+// xorshift32 stream on the first step after load (g = 0), once per load as the C target
+// regenerates it once per model: it is the same every time. Scratch: xq (Q3.12 input), a (synaptic sums).
 // Requantisations are exact with the 2^47 offset (arith.ts identity 1): |acc * m| < 2^46.
 // The loop kernel is espruino-kernel.hbs; the unrolled step is the same statements with sizes and
 // constants as literals (the synapses are visited by a loop: which ones depends on the spikes).

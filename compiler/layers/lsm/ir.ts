@@ -165,9 +165,10 @@ export const ir: IrHooks<LsmLayer, QLsmLayer> = {
   // the per-feature input multipliers and shifts (int32 arrays); the liquid's own integers are
   // literals in the code and its synapses are regenerated
   paramBytes: (l) => 8 * l.inputSize,
-  // v int16, trace int16, refractory int8 per neuron, spike bits packed, and the connectivity
-  // regenerated from the seed after reset (with its int32 flag)
-  stateBytes: (l) => 5 * l.units + spikeBytes(l.units) + lsmRegeneratedBytes(l) + 4,
+  // the RAM every target pays (the reference engine's floor): v int16, trace int16, refractory int8
+  // per neuron and the spike bits packed (the stream state), and the connectivity regenerated from
+  // the seed (RAM once per model, shared by every stream, in C and in the Espruino module)
+  stateBytes: (l) => 5 * l.units + spikeBytes(l.units) + lsmRegeneratedBytes(l),
   // Q3.12 input, int32 synaptic sums, int8 outputs
   scratchBytes: (l) => 2 * l.inputSize + 5 * l.units,
   // the worst case (every neuron fires: C synapse additions each) plus the input currents
@@ -197,7 +198,7 @@ export function lsmReport(l: LiquidParams, rate: number): string[] {
   const N = l.units;
   const syn = 3 * N * l.fanOut;
   return [
-    `liquid state: membranes ${2 * N} B, traces ${2 * N} B, refractory counters ${N} B, spike bits ${spikeBytes(N)} B; regenerated after reset: synapses ${syn} B (int16 target + int8 weight, ${N}x${l.fanOut}), input weights ${N * l.inputSize} B`,
+    `liquid state per stream: membranes ${2 * N} B, traces ${2 * N} B, refractory counters ${N} B, spike bits ${spikeBytes(N)} B; regenerated once per model (RAM shared by every stream): synapses ${syn} B (int16 target + int8 weight, ${N}x${l.fanOut}), input weights ${N * l.inputSize} B`,
     `cost per step: ${lsmStepCost(l, rate)} multiply-adds at the measured firing rate ${(100 * rate).toFixed(1)}% (${N * l.inputSize} for the input currents + ${Math.round(rate * N * l.fanOut)} synapse additions); worst case ${lsmStepCost(l, 1)} (every neuron firing), the figure compile reports`,
   ];
 }

@@ -28,7 +28,9 @@ test('train --cell lsm prints the grid, the choice, the memory and cost report, 
   const text = r.out + r.err;
   expect(text).toContain('settings tried on the validation split (6;');
   expect(text).toMatch(/chosen: tau-mem (2|8), tau-trace 4, input-scaling (4|8|16), readout seg3, ridge /);
-  expect(text).toContain('liquid state: membranes 32 B, traces 32 B, refractory counters 16 B, spike bits 2 B; regenerated after reset: synapses 192 B');
+  expect(text).toContain(
+    'liquid state per stream: membranes 32 B, traces 32 B, refractory counters 16 B, spike bits 2 B; regenerated once per model (RAM shared by every stream): synapses 192 B',
+  );
   expect(text).toMatch(/worst case 112 \(every neuron firing\)/);
   const m = loadFloatModel(path.join(dir, 'l.tnn'));
   expect(m.layers.map((l) => l.kind)).toEqual(['lsm', 'pool', 'dense']);

@@ -227,5 +227,7 @@ test('the cost per step depends on the firing rate; the MAC count (what compile 
   expect(lines).toContain('synapses 360 B');
   expect(lines).toContain('102 multiply-adds at the measured firing rate 25.0%');
   expect(lines).toContain('worst case 192');
-  expect(ir.stateBytes(l)).toBe(5 * 24 + 3 + 360 + 24 * 3 + 4);
+  // the RAM floor: membranes, traces, refractory counters, spike bits (per stream) and the connectivity (once per model)
+  expect(ir.stateBytes(l)).toBe(5 * 24 + 3 + 360 + 24 * 3);
+  expect(lines).toContain('regenerated once per model (RAM shared by every stream): synapses 360 B');
 });

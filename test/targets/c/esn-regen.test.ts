@@ -151,7 +151,7 @@ test('the memory report: flash saved = H*H + H*I, no reservoir in the weights, R
     expect(row.weights).toBe(0);
     expect(row.regenerated).toBe(H * H + H * I);
     const text = formatReport(r);
-    expect(text).toContain(`reservoir regenerated from its seed: ${H * H + H * I} bytes of int8 weights not stored in flash`);
+    expect(text).toContain(`reservoir regenerated from its seed: ${H * H + H * I} bytes of weights not stored in flash`);
     expect(text).toContain(`+ ${H * H + H * I + 1} bytes of regenerated reservoir (once per model)`);
     // the source declares the buffers in RAM and no constant array for them
     const src = gen.files.find((f) => f.path === gen.source)!.text;

@@ -43,9 +43,12 @@ test('the report adds up: per-layer rows, totals, MACs', () => {
       0,
     );
     const saved = c.model.layers.reduce((s, l) => s + (l.kind === 'elman' && l.reservoir ? l.hidden * l.hidden + l.hidden * l.inputSize : 0), 0);
-    expect(f.reservoirSaved).toBe(saved);
+    // a liquid's connectivity: int16 target and int8 weight per synapse (N*C), int8 input weights (N*I), never stored
+    const connectivity = c.model.layers.reduce((s, l) => s + (l.kind === 'lsm' ? 3 * l.units * l.fanOut + l.units * l.inputSize : 0), 0);
+    expect(f.reservoirSaved).toBe(saved + connectivity);
     expect(f.weights).toBe(w - saved);
-    expect(report.ram.reservoir).toBe(saved ? saved + 1 : 0);
+    // once per model (with the ready flag), not in the stream state
+    expect(report.ram.reservoir).toBe(saved + connectivity ? saved + connectivity + 1 : 0);
     // a liquid's multiply-adds are its worst case (every neuron firing): the input currents N*I and N*C synapse additions
     const liquid = c.model.layers.reduce((s, l) => s + (l.kind === 'lsm' ? l.units * (l.inputSize + l.fanOut) : 0), 0);
     expect(report.macsPerStep).toBe(w + liquid);
@@ -84,12 +87,18 @@ for (const key of ['m4', 'm0'] as const) {
           if (desc !== r.flash.descriptors)
             errors.push(`${c.name}: descriptors: nm ${desc} (${other.map((s) => s.name).join(' ')}), report ${r.flash.descriptors}`);
           // no writable data in the model (state lives in the caller's struct) except the regenerated
-          // reservoirs of echo state networks: their W (H*H) and Win (H*I) buffers and a ready flag
+          // reservoirs: an echo state network's W (H*H) and Win (H*I) buffers, a liquid's synapse
+          // targets (int16, N*C), synapse weights (N*C) and input weights (N*I), and a ready flag
           const reservoirRam = new Map<string, number>();
           c.model.layers.forEach((l, i) => {
             if (l.kind === 'elman' && l.reservoir) {
               reservoirRam.set(`m_l${i}_wh`, l.hidden * l.hidden);
               reservoirRam.set(`m_l${i}_wx`, l.hidden * l.inputSize);
+            }
+            if (l.kind === 'lsm') {
+              reservoirRam.set(`m_l${i}_tgt`, 2 * l.units * l.fanOut);
+              reservoirRam.set(`m_l${i}_w`, l.units * l.fanOut);
+              reservoirRam.set(`m_l${i}_win`, l.units * l.inputSize);
             }
           });
           if (reservoirRam.size) reservoirRam.set('m_reservoir_ready', 1);
