@@ -75,13 +75,23 @@ export function buildCase(c: VectorCase, cfg: RealConfig, index: number): BuiltC
   return { c, build };
 }
 
-/** Splits built cases into batches whose Storage files fit BATCH_STORAGE_BYTES. */
-export function batches(built: BuiltCase[]): BuiltCase[][] {
+/**
+ * Models one interpreter process loads in turn. On the Puck.js layout with inline weights, loading
+ * several modules in a row fragments the small pool: a later module's flat weight buffers then find
+ * no contiguous room (LOW_MEMORY) although each model alone fits. There each model gets a fresh
+ * interpreter, as it has on a device.
+ */
+export function modelsPerProcess(cfg: RealConfig): number {
+  return cfg.layout === 'puckjs' && cfg.weights === 'inline' ? 1 : Infinity;
+}
+
+/** Splits built cases into batches whose Storage files fit BATCH_STORAGE_BYTES, at most `perProcess` models each. */
+export function batches(built: BuiltCase[], perProcess = Infinity): BuiltCase[][] {
   const out: BuiltCase[][] = [];
   let bytes = Infinity;
   for (const b of built) {
     const need = b.build.files.reduce((s, f) => s + storageFileBytes(f.bytes.length), 0);
-    if (bytes + need > BATCH_STORAGE_BYTES) {
+    if (bytes + need > BATCH_STORAGE_BYTES || out[out.length - 1].length >= perProcess) {
       out.push([]);
       bytes = 0;
     }
@@ -319,7 +329,7 @@ export async function runConfig(it: Interpreters, cfg: RealConfig, cases: Vector
 /** Runs cases already built (a native build, say) in as few interpreter processes as Storage allows. */
 export async function runBuilt(it: Interpreters, cfg: RealConfig, built: BuiltCase[]): Promise<BatchResult> {
   const all: BatchResult = { results: [], ms: 0 };
-  for (const batch of batches(built)) {
+  for (const batch of batches(built, modelsPerProcess(cfg))) {
     const r = await runBatch(it, cfg, batch);
     all.results.push(...r.results);
     all.ms += r.ms;
