@@ -2,21 +2,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { main } from '../../../bin/cli/main';
-import { Io } from '../../../bin/cli/command';
 import { saveFloatModel } from '../../../compiler/core/ir/format';
 import { runFloat } from '../../../compiler/float/infer';
 import { tinyModel } from '../../helpers/models';
+import { runCli } from '../../helpers/cli';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
-
-async function cli(args: string[], cwd = process.cwd()): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => (out += t + '\n'), err: (t) => (err += t + '\n'), isTTY: false, cwd };
-  const code = await main(args, io);
-  return { code, out, err };
-}
 
 describe('tinyrnn CLI', () => {
   let dir: string;
@@ -40,47 +31,47 @@ describe('tinyrnn CLI', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true }));
 
   test('--help lists the commands, --version prints the version', async () => {
-    const h = await cli(['--help']);
+    const h = await runCli(['--help']);
     expect(h.code).toBe(0);
     for (const c of ['inspect', 'run', 'compile', 'demo']) expect(h.out).toContain(c);
-    const v = await cli(['--version']);
+    const v = await runCli(['--version']);
     expect(v.out.trim()).toBe(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
   });
   test('<command> --help shows usage, options and examples', async () => {
-    const r = await cli(['inspect', '--help']);
+    const r = await runCli(['inspect', '--help']);
     expect(r.code).toBe(0);
     expect(r.out).toContain('usage: tinyrnn inspect');
     expect(r.out).toContain('--json');
     expect(r.out).toContain('examples:');
   });
   test('unknown command and unknown option: clear error, non-zero exit', async () => {
-    const a = await cli(['trian']);
+    const a = await runCli(['trian']);
     expect(a.code).toBe(2);
     expect(a.err).toContain('unknown command "trian"');
-    const b = await cli(['inspect', path.join(dir, 'm.tnn'), '--colour']);
+    const b = await runCli(['inspect', path.join(dir, 'm.tnn'), '--colour']);
     expect(b.code).toBe(2);
     expect(b.err).toContain("Unknown option '--colour'");
-    const c = await cli(['inspect']);
+    const c = await runCli(['inspect']);
     expect(c.code).toBe(2);
     expect(c.err).toContain('missing argument');
   });
   test('inspect --json on a model saved by the API', async () => {
-    const r = await cli(['inspect', path.join(dir, 'm.tnn'), '--json']);
+    const r = await runCli(['inspect', path.join(dir, 'm.tnn'), '--json']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(j.layers.map((l: { kind: string }) => l.kind)).toEqual(['lstm', 'dense']);
     expect(j.params).toBe(4 * 5 * (3 + 5 + 2) + 5 * 2 + 2 + 6);
     expect(j.inputSize).toBe(3);
-    const t = await cli(['inspect', path.join(dir, 'm.tnn')]);
+    const t = await runCli(['inspect', path.join(dir, 'm.tnn')]);
     expect(t.out).toContain('lstm');
     expect(t.out).toContain('parameters');
     // a relative path is resolved against the command's working folder, like every other command
-    const rel = await cli(['inspect', 'm.tnn', '--json'], dir);
+    const rel = await runCli(['inspect', 'm.tnn', '--json'], dir);
     expect(rel.code).toBe(0);
     expect(JSON.parse(rel.out).params).toBe(j.params);
   });
   test('run --json gives the float reference outputs', async () => {
-    const r = await cli(['run', path.join(dir, 'm.tnn'), '--input', path.join(dir, 'in.json'), '--json', '--out', path.join(dir, 'o.json')]);
+    const r = await runCli(['run', path.join(dir, 'm.tnn'), '--input', path.join(dir, 'in.json'), '--json', '--out', path.join(dir, 'o.json')]);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     // data files are read as float32 samples
@@ -90,17 +81,17 @@ describe('tinyrnn CLI', () => {
     expect(['c0', 'c1']).toContain(j.results[0].prediction);
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'o.json'), 'utf8'))).toEqual(j);
     // relative paths (model, input and output) are resolved against the command's working folder
-    const rel = await cli(['run', 'm.tnn', '--input', 'in.json', '--json', '--out', 'o2.json'], dir);
+    const rel = await runCli(['run', 'm.tnn', '--input', 'in.json', '--json', '--out', 'o2.json'], dir);
     expect(rel.code).toBe(0);
     expect(JSON.parse(rel.out)).toEqual(j);
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'o2.json'), 'utf8'))).toEqual(j);
   });
   test('bad files give TinyrnnErrors with exit 1', async () => {
     fs.writeFileSync(path.join(dir, 'junk.tnn'), 'hello');
-    const r = await cli(['inspect', path.join(dir, 'junk.tnn')]);
+    const r = await runCli(['inspect', path.join(dir, 'junk.tnn')]);
     expect(r.code).toBe(1);
     expect(r.err).toContain('error TNN002');
-    const s = await cli(['run', path.join(dir, 'm.tnn'), '--input', path.join(dir, 'nope.json')]);
+    const s = await runCli(['run', path.join(dir, 'm.tnn'), '--input', path.join(dir, 'nope.json')]);
     expect(s.code).toBe(1);
     expect(s.err).toContain('DATA011');
   });

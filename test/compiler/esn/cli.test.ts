@@ -3,8 +3,6 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../../bin/cli/main';
-import { Io } from '../../../bin/cli/command';
 import { loadFloatModel, loadQuantModel } from '../../../compiler/core/ir/format';
 
 import { runFloat } from '../../../compiler/float/infer';
@@ -12,14 +10,7 @@ import { builtinDataset } from '../../../compiler/data/builtin';
 import { fitEsn, predict, sequenceDesign } from '../../../compiler/esn/esn';
 import { esnFloatModel } from '../../../compiler/esn/model';
 import { dequantizeOutput, rawSequence, runQuant } from '../../../compiler/core/reference';
-
-async function cli(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => (out += t + '\n'), err: (t) => (err += t + '\n'), isTTY: false, cwd };
-  const code = await main(args, io);
-  return { code, out, err };
-}
+import { runCli } from '../../helpers/cli';
 
 let dir: string;
 beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'esn-cli-'))));
@@ -28,7 +19,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const DATA = 'builtin:sines?n=40&length=60';
 
 test('train --cell esn on builtin:sines, then quantize: the int8 model follows the float model', async () => {
-  const r = await cli(['train', '--data', DATA, '--cell', 'esn', '--hidden', '32', '--seed', '3', '--out', 'esn.tnn', '--json'], dir);
+  const r = await runCli(['train', '--data', DATA, '--cell', 'esn', '--hidden', '32', '--seed', '3', '--out', 'esn.tnn', '--json'], dir);
   expect(r.err).not.toContain('error');
   expect(r.code).toBe(0);
   const j = JSON.parse(r.out);
@@ -37,17 +28,17 @@ test('train --cell esn on builtin:sines, then quantize: the int8 model follows t
   expect(j.reservoir.int8Bytes).toBe(32 * 32 + 32);
   expect(j.reservoir.flashStored).toBe(32 * 32 + 32);
   expect(j.reservoir.flashRegenerated).toBe(0);
-  const t = await cli(['train', '--data', DATA, '--cell', 'esn', '--hidden', '8', '--leak', '0.5', '--out', 'esn8.tnn'], dir);
+  const t = await runCli(['train', '--data', DATA, '--cell', 'esn', '--hidden', '8', '--leak', '0.5', '--out', 'esn8.tnn'], dir);
   expect(t.code).toBe(0);
   expect(t.out + t.err).toContain(
     'reservoir: regenerated on the device from seed 1: 0 bytes of flash instead of 72 (int8 W 8x8 + Win 8x1), 72 bytes of RAM filled at start-up',
   );
   expect(t.out + t.err).toContain('leak 0.5');
-  const ins = await cli(['inspect', path.join(dir, 'esn8.tnn')], dir);
+  const ins = await runCli(['inspect', path.join(dir, 'esn8.tnn')], dir);
   expect(ins.out).toContain('hidden 8, tanh, leak 0.5, reservoir (seed 1)');
-  const st = await cli(['train', '--data', DATA, '--cell', 'esn', '--hidden', '8', '--store-reservoir', '--out', 'esn8s.tnn', '--json'], dir);
+  const st = await runCli(['train', '--data', DATA, '--cell', 'esn', '--hidden', '8', '--store-reservoir', '--out', 'esn8s.tnn', '--json'], dir);
   expect(st.code).toBe(0);
-  const stText = await cli(['train', '--data', DATA, '--cell', 'esn', '--hidden', '8', '--store-reservoir', '--out', 'esn8t.tnn'], dir);
+  const stText = await runCli(['train', '--data', DATA, '--cell', 'esn', '--hidden', '8', '--store-reservoir', '--out', 'esn8t.tnn'], dir);
   expect(stText.out + stText.err).toContain('reservoir: stored (--store-reservoir): 72 bytes of flash (int8 W 8x8 + Win 8x1), no RAM for it');
   expect(JSON.parse(st.out).reservoir.regenerated).toBe(false);
   const l8 = loadFloatModel(path.join(dir, 'esn8s.tnn')).layers[0];
@@ -63,7 +54,7 @@ test('train --cell esn on builtin:sines, then quantize: the int8 model follows t
   const m = loadFloatModel(path.join(dir, 'esn.tnn'));
   expect(m.layers.map((l) => l.kind)).toEqual(['elman', 'dense']);
 
-  const q = await cli(['quantize', 'esn.tnn', '--calib', DATA, '-o', 'esn.q.tnn'], dir);
+  const q = await runCli(['quantize', 'esn.tnn', '--calib', DATA, '-o', 'esn.q.tnn'], dir);
   expect(q.code).toBe(0);
   const qm = loadQuantModel(path.join(dir, 'esn.q.tnn'));
   const d = builtinDataset('sines?n=40&length=60');
@@ -115,14 +106,14 @@ test('a leaky reservoir saves (leak and generator parameters recorded); gradient
   });
   const plain = esnFloatModel(fit, d, 'x', { regenerate: false }).layers[0];
   expect(plain.kind === 'elman' && plain.reservoir).toBeUndefined();
-  const r = await cli(['train', '--data', DATA, '--cell', 'esn', '--epochs', '5', '--out', 'x.tnn'], dir);
+  const r = await runCli(['train', '--data', DATA, '--cell', 'esn', '--epochs', '5', '--out', 'x.tnn'], dir);
   expect(r.code).toBe(2);
   expect(r.err).toContain('--epochs does not apply to --cell esn');
-  const s = await cli(['train', '--data', DATA, '--cell', 'lstm', '--leak', '0.5', '--out', 'x.tnn'], dir);
+  const s = await runCli(['train', '--data', DATA, '--cell', 'lstm', '--leak', '0.5', '--out', 'x.tnn'], dir);
   expect(s.code).toBe(2);
   expect(s.err).toContain('--leak applies to --cell esn only');
   for (const bad of ['0', '1.5', 'x']) {
-    const e = await cli(['train', '--data', DATA, '--cell', 'esn', '--leak', bad, '--out', 'x.tnn'], dir);
+    const e = await runCli(['train', '--data', DATA, '--cell', 'esn', '--leak', bad, '--out', 'x.tnn'], dir);
     expect([e.code, e.err]).toEqual([2, expect.stringContaining(`--leak "${bad}" is not a number > 0 <= 1`)]);
   }
 });

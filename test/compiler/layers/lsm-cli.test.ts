@@ -4,17 +4,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../../bin/cli/main';
-import { Io } from '../../../bin/cli/command';
 import { loadFloatModel } from '../../../compiler/core/ir/format';
-
-async function cli(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => (out += t + '\n'), err: (t) => (err += t + '\n'), isTTY: false, cwd };
-  const code = await main(args, io);
-  return { code, out, err };
-}
+import { runCli } from '../../helpers/cli';
 
 let dir: string;
 beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lsm-cli-'))));
@@ -23,7 +14,10 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const DATA = 'builtin:gestures?n=90&length=20&users=8';
 
 test('train --cell lsm prints the grid, the choice, the memory and cost report, and saves a liquid -> pool -> dense model', async () => {
-  const r = await cli(['train', '--data', DATA, '--cell', 'lsm', '--hidden', '16', '--fan-out', '4', '--tau-trace', '4', '--seed', '2', '--out', 'l.tnn'], dir);
+  const r = await runCli(
+    ['train', '--data', DATA, '--cell', 'lsm', '--hidden', '16', '--fan-out', '4', '--tau-trace', '4', '--seed', '2', '--out', 'l.tnn'],
+    dir,
+  );
   expect(r.code).toBe(0);
   const text = r.out + r.err;
   expect(text).toContain('settings tried on the validation split (6;');
@@ -34,20 +28,20 @@ test('train --cell lsm prints the grid, the choice, the memory and cost report, 
   expect(text).toMatch(/worst case 112 \(every neuron firing\)/);
   const m = loadFloatModel(path.join(dir, 'l.tnn'));
   expect(m.layers.map((l) => l.kind)).toEqual(['lsm', 'pool', 'dense']);
-  const e = await cli(['eval', 'l.tnn', '--data', DATA, '--json'], dir);
+  const e = await runCli(['eval', 'l.tnn', '--data', DATA, '--json'], dir);
   expect(e.code).toBe(0);
-  const q = await cli(['quantize', 'l.tnn', '--calib', DATA, '-o', 'l.q.tnn'], dir);
+  const q = await runCli(['quantize', 'l.tnn', '--calib', DATA, '-o', 'l.q.tnn'], dir);
   expect(q.code).toBe(0);
   expect(q.out + q.err).toContain('liquid of 16 spiking neurons');
-  const i = await cli(['inspect', 'l.q.tnn'], dir);
+  const i = await runCli(['inspect', 'l.q.tnn'], dir);
   expect(i.out).toContain('lsm');
 });
 
 test('options that do not apply are refused', async () => {
-  const r = await cli(['train', '--data', DATA, '--cell', 'lsm', '--epochs', '3', '--out', 'x.tnn'], dir);
+  const r = await runCli(['train', '--data', DATA, '--cell', 'lsm', '--epochs', '3', '--out', 'x.tnn'], dir);
   expect(r.code).toBe(2);
   expect(r.err).toContain('--epochs does not apply to --cell lsm');
-  const s = await cli(['train', '--data', DATA, '--cell', 'gru', '--tau-mem', '3', '--out', 'x.tnn'], dir);
+  const s = await runCli(['train', '--data', DATA, '--cell', 'gru', '--tau-mem', '3', '--out', 'x.tnn'], dir);
   expect(s.code).toBe(2);
   expect(s.err).toContain('--tau-mem applies to --cell lsm only');
 });

@@ -2,19 +2,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../../bin/cli/main';
-import { Io } from '../../../bin/cli/command';
 import { saveFloatModel, loadQuantModel, encodeContainer } from '../../../compiler/core/ir/format';
 import { tinyModel } from '../../helpers/models';
 import { Rng } from '../../../compiler/core/util/rng';
-
-async function cli(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => (out += t + '\n'), err: (t) => (err += t + '\n'), isTTY: false, cwd };
-  const code = await main(args, io);
-  return { code, out, err };
-}
+import { runCli } from '../../helpers/cli';
 
 describe('tinyrnn quantize, inspect and eval of int8 models', () => {
   let dir: string;
@@ -29,7 +20,7 @@ describe('tinyrnn quantize, inspect and eval of int8 models', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true }));
 
   test('quantize writes MODEL.q.tnn and prints bytes, device input and output, and float vs int8', async () => {
-    const r = await cli(['quantize', 'm.tnn', '--calib', 'data.json'], dir);
+    const r = await runCli(['quantize', 'm.tnn', '--calib', 'data.json'], dir);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/m\.q\.tnn: int8 model "tiny" \(spec v1\), calibrated by min\/max over 30 sequences, 360 steps of/);
@@ -41,7 +32,7 @@ describe('tinyrnn quantize, inspect and eval of int8 models', () => {
   });
 
   test('--json, -o, --percentile and --raw-per-unit', async () => {
-    const r = await cli(['quantize', 'm.tnn', '--calib', 'data.json', '-o', 'p.q.tnn', '--percentile', '99.9', '--raw-per-unit', '1000', '--json'], dir);
+    const r = await runCli(['quantize', 'm.tnn', '--calib', 'data.json', '-o', 'p.q.tnn', '--percentile', '99.9', '--raw-per-unit', '1000', '--json'], dir);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(j.output).toBe('p.q.tnn');
@@ -56,12 +47,12 @@ describe('tinyrnn quantize, inspect and eval of int8 models', () => {
   });
 
   test('usage errors: missing --calib, bad percentile; model errors: a quant model as input', async () => {
-    expect((await cli(['quantize', 'm.tnn'], dir)).code).toBe(2);
-    const p = await cli(['quantize', 'm.tnn', '--calib', 'data.json', '--percentile', '120'], dir);
+    expect((await runCli(['quantize', 'm.tnn'], dir)).code).toBe(2);
+    const p = await runCli(['quantize', 'm.tnn', '--calib', 'data.json', '--percentile', '120'], dir);
     expect(p.code).toBe(2);
     expect(p.err).toMatch(/--percentile "120" is not a number >= 50 <= 100/);
-    await cli(['quantize', 'm.tnn', '--calib', 'data.json'], dir);
-    const again = await cli(['quantize', 'm.q.tnn', '--calib', 'data.json'], dir);
+    await runCli(['quantize', 'm.tnn', '--calib', 'data.json'], dir);
+    const again = await runCli(['quantize', 'm.q.tnn', '--calib', 'data.json'], dir);
     expect(again.code).toBe(1);
     expect(again.err).toMatch(/TNN006: this is a quantised model/);
   });
@@ -71,39 +62,39 @@ describe('tinyrnn quantize, inspect and eval of int8 models', () => {
     (bad.layers[0] as { wh: Float32Array }).wh[7] = NaN;
     // the float validator refuses NaN when saving, so write it through the container; loading refuses it (TNN107)
     fs.writeFileSync(path.join(dir, 'nan.tnn'), encodeContainer('float', bad));
-    const r = await cli(['quantize', path.join(dir, 'nan.tnn'), '--calib', 'data.json'], dir);
+    const r = await runCli(['quantize', path.join(dir, 'nan.tnn'), '--calib', 'data.json'], dir);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/nan\.tnn: error TNN107: layers\[0\]\.wh\[7\]/);
     expect(fs.existsSync(path.join(dir, 'nan.q.tnn'))).toBe(false);
   });
 
   test('inspect shows an int8 model (text and --json)', async () => {
-    await cli(['quantize', 'm.tnn', '--calib', 'data.json'], dir);
+    await runCli(['quantize', 'm.tnn', '--calib', 'data.json'], dir);
     // inspect reads paths relative to the process, so pass an absolute one
-    const r = await cli(['inspect', path.join(dir, 'm.q.tnn')], dir);
+    const r = await runCli(['inspect', path.join(dir, 'm.q.tnn')], dir);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/int8 model "tiny" \(quantisation spec v1\)/);
     expect(r.out).toMatch(/bytes of integer parameters/);
-    const j = JSON.parse((await cli(['inspect', path.join(dir, 'm.q.tnn'), '--json'], dir)).out);
+    const j = JSON.parse((await runCli(['inspect', path.join(dir, 'm.q.tnn'), '--json'], dir)).out);
     expect(j.format).toBe('quant');
     expect(j.layers[0]).toMatchObject({ kind: 'gru', input: 3, output: 6 });
   });
 
   test('eval of an int8 model alone, and --compare with its float original', async () => {
-    await cli(['quantize', 'm.tnn', '--calib', 'data.json'], dir);
-    const plain = await cli(['eval', 'm.q.tnn', '--data', 'data.json'], dir);
+    await runCli(['quantize', 'm.tnn', '--calib', 'data.json'], dir);
+    const plain = await runCli(['eval', 'm.q.tnn', '--data', 'data.json'], dir);
     expect(plain.code).toBe(0);
     expect(plain.out).toMatch(/m\.q\.tnn \(int8\) on .*accuracy/);
-    const cmp = await cli(['eval', 'm.q.tnn', '--data', 'data.json', '--compare', 'm.tnn'], dir);
+    const cmp = await runCli(['eval', 'm.q.tnn', '--data', 'data.json', '--compare', 'm.tnn'], dir);
     expect(cmp.code).toBe(0);
     expect(cmp.out).toMatch(/accuracy: float [\d.]+%, int8 [\d.]+%/);
     expect(cmp.out).toMatch(/predictions identical to float: \d+ of 30/);
     expect(cmp.out).toMatch(/L0 gru pre\.z/);
     expect(cmp.out).toMatch(/error over time/);
-    const j = JSON.parse((await cli(['eval', 'm.q.tnn', '--data', 'data.json', '--compare', 'm.tnn', '--json'], dir)).out);
+    const j = JSON.parse((await runCli(['eval', 'm.q.tnn', '--data', 'data.json', '--compare', 'm.tnn', '--json'], dir)).out);
     expect(j.report.agreement.predictions).toBe(30);
     expect(j.report.tensors.length).toBeGreaterThan(5);
-    const bad = await cli(['eval', 'm.tnn', '--data', 'data.json', '--compare', 'm.tnn'], dir);
+    const bad = await runCli(['eval', 'm.tnn', '--data', 'data.json', '--compare', 'm.tnn'], dir);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--compare needs an int8 model/);
   });
@@ -119,14 +110,14 @@ describe('tinyrnn quantize of integer-valued data', () => {
     const x = Array.from({ length: 20 }, () => Array.from({ length: 10 }, () => [rng.int(17), rng.int(17), rng.int(17)]));
     const y = x.map((s) => (s[0][0] > 8 ? 'c1' : 'c0'));
     fs.writeFileSync(path.join(dir, 'counts.json'), JSON.stringify({ x, y, features: ['a', 'b', 'c'], labels: ['c0', 'c1'] }));
-    const r = await cli(['quantize', 'm.tnn', '--calib', 'counts.json', '--report', 'q.html'], dir);
+    const r = await runCli(['quantize', 'm.tnn', '--calib', 'counts.json', '--report', 'q.html'], dir);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(
       /input stage: inputs are integer-valued \(channel ranges f0 \d+\.\.\d+, f1 \d+\.\.\d+, f2 \d+\.\.\d+\): raw input = sensor reading \(rawPerUnit 1: firmware feeds its counts unscaled\), offset kept to 1\/2\^14 raw unit \(input\.bias\)/,
     );
     expect(loadQuantModel(path.join(dir, 'm.q.tnn')).input.bias).toBeDefined();
     expect(fs.readFileSync(path.join(dir, 'q.html'), 'utf8')).toMatch(/Device input[\s\S]*inputs are integer-valued/);
-    const i = await cli(['inspect', 'm.q.tnn'], dir);
+    const i = await runCli(['inspect', 'm.q.tnn'], dir);
     expect(i.out).toMatch(/f0 \(x1, offset 8\.37\d*\)/);
     fs.rmSync(dir, { recursive: true });
   });

@@ -9,8 +9,7 @@ import { quantModelProblems } from '../../../compiler/core/ir/quant-model';
 import { QuantModel } from '../../../compiler/core/ir/quant-types';
 import { quantizeModel } from '../../../compiler/quant/quantize';
 import { saveFloatModel } from '../../../compiler/core/ir/format';
-import { main } from '../../../bin/cli/main';
-import { Io } from '../../../bin/cli/command';
+import { runCli } from '../../helpers/cli';
 import { Rng } from '../../../compiler/core/util/rng';
 import { tinyModel } from '../../helpers/models';
 
@@ -94,18 +93,15 @@ describe('tinyrnn quantize of a final-state model', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true }));
 
   test('prints every segment with its scale, in text and --json', async () => {
-    let out = '';
-    let err = '';
-    const io: Io = { out: (t) => (out += t + '\n'), err: (t) => (err += t + '\n'), isTTY: false, cwd: dir };
-    const code = await main(['quantize', 'f.tnn', '--calib', 'calib.json'], io);
-    expect([code, err]).toEqual([0, '']);
-    expect(out).toMatch(
+    const r = await runCli(['quantize', 'f.tnn', '--calib', 'calib.json'], dir);
+    expect([r.code, r.err]).toEqual([0, '']);
+    expect(r.out).toMatch(
       /device output: int16 final states: \[0\.\.2\] c forward real = \(y - 0\) \* [0-9.e-]+; \[3\.\.5\] h forward real = \(y - 0\) \* 0\.0000305176/,
     );
-    expect(out).toMatch(/final states, no task metric; output max \|error\| /);
-    out = '';
-    expect(await main(['quantize', 'f.tnn', '--calib', 'calib.json', '--json'], io)).toBe(0);
-    const j = JSON.parse(out);
+    expect(r.out).toMatch(/final states, no task metric; output max \|error\| /);
+    const json = await runCli(['quantize', 'f.tnn', '--calib', 'calib.json', '--json'], dir);
+    expect(json.code).toBe(0);
+    const j = JSON.parse(json.out);
     expect(j.outputSegments.map((s: { part: string; offset: number }) => `${s.part}@${s.offset}`)).toEqual(['c@0', 'h@3']);
   });
   test('final states beside a per-step output: the output keeps its int8 scale, the final segments follow', async () => {
@@ -113,11 +109,9 @@ describe('tinyrnn quantize of a final-state model', () => {
     // a per-step regression model is scored on per-step targets (3 outputs)
     const x = calib.map((q) => q.map((r) => r.slice()));
     fs.writeFileSync(path.join(dir, 'calib-y.json'), JSON.stringify({ x, y: x.map((q) => q.map((r) => r.map((v) => v / 4))), features: ['f0', 'f1', 'f2'] }));
-    let out = '';
-    let err = '';
-    const io: Io = { out: (t) => (out += t + '\n'), err: (t) => (err += t + '\n'), isTTY: false, cwd: dir };
-    expect([await main(['quantize', 's.tnn', '--calib', 'calib-y.json'], io), err]).toEqual([0, '']);
-    expect(out).toMatch(
+    const r = await runCli(['quantize', 's.tnn', '--calib', 'calib-y.json'], dir);
+    expect([r.code, r.err]).toEqual([0, '']);
+    expect(r.out).toMatch(
       /device output: int8, real = \(y - -?\d+\) \* [0-9.e-]+; beside it int16 final states: \[0\.\.2\] h forward real = \(y - 0\) \* 0\.0000305176; \[3\.\.5\] c forward/,
     );
   });
