@@ -11,7 +11,7 @@ import { QuantModel } from '../core/ir/quant-model';
 import { SaturationCounter, SaturationRow, dequantTrace, formatSaturation } from './saturation';
 import { Dataset } from '../data/dataset';
 import { runFloat, argmax } from '../float/infer';
-import { EvalReport, evaluateOutputs, formatEvalReport, predictFloat } from '../train/metrics';
+import { EvalReport, canScore, evaluateOutputs, formatEvalReport, predictFloat } from '../train/metrics';
 import { dequantizeOutput, rawSequence, runQuant, runRows, QuantObserver } from '../core/reference';
 
 export interface TensorError {
@@ -92,7 +92,7 @@ function predictFinalFloat(f: FloatModel, data: Dataset): Float64Array[] {
   );
 }
 
-/** The report of a model whose output has no task metric (final states): the sequences only. */
+/** The report without a task metric (final states, or data without labels or targets): the sequences only. */
 function unscored(m: { task: EvalReport['task']; output: EvalReport['output'] }, data: Dataset): EvalReport {
   return { task: m.task, output: m.output, sequences: data.x.length, loss: NaN };
 }
@@ -143,8 +143,10 @@ export function compareQuant(f: FloatModel, q: QuantModel, data: Dataset, opts: 
   const floatOut = final ? predictFinalFloat(f, data) : predictFloat(f, data);
   const sat = new SaturationCounter(q);
   const quantOut = predictQuant(q, data, sat.observe);
-  const fr = final ? unscored(f, data) : evaluateOutputs(f, data, floatOut);
-  const qr = final ? unscored(q, data) : evaluateOutputs(q, data, quantOut);
+  // scored by the task's metric when the data hold labels or targets (calibration data often hold neither)
+  const scored = !final && canScore(f.task, data);
+  const fr = scored ? evaluateOutputs(f, data, floatOut) : unscored(f, data);
+  const qr = scored ? evaluateOutputs(q, data, quantOut) : unscored(q, data);
   let steps = 0;
   const outAcc = new Acc();
   let identical = 0;

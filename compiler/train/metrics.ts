@@ -234,6 +234,11 @@ export function evaluateFloat(model: FloatModel, data: Dataset): EvalReport {
   return evaluateOutputs(model, data, predictFloat(model, data));
 }
 
+/** True when the data hold what scoring a model of this task needs: class labels, or regression targets. */
+export function canScore(task: EvalReport['task'], data: Dataset): boolean {
+  return task === 'classification' ? Boolean(data.y || data.yStep) : Boolean(data.targets);
+}
+
 /**
  * Scores per-sequence outputs (T, O) of any implementation of the model (float or quantised,
  * dequantised to real values) against a dataset's labels or targets.
@@ -247,7 +252,7 @@ export function evaluateOutputs(
   const last = model.output !== 'sequence';
   const base = { task: model.task, output: model.output, sequences: data.x.length };
   if (model.task === 'classification') {
-    if (!data.y && !data.yStep)
+    if (!canScore(model.task, data))
       throw new TinyrnnError({ code: 'DATA016', path: 'y', message: 'the data has no class labels', expected: 'labels to score a classifier' }, data.source);
     const map = labelMap(model as FloatModel, data);
     const truth: number[] = [];
@@ -269,7 +274,7 @@ export function evaluateOutputs(
     });
     return { ...base, loss: truth.length ? loss / truth.length : 0, classification: classificationMetrics(model.meta.labels ?? [], truth, pred) };
   }
-  if (!data.targets)
+  if (!canScore(model.task, data))
     throw new TinyrnnError(
       { code: 'DATA016', path: 'y', message: 'the data has no regression targets', expected: 'target columns to score a regression model' },
       data.source,

@@ -239,7 +239,9 @@ export const quantizeCommand: Command = {
         ? `accuracy float ${(100 * cmp.float.classification.accuracy).toFixed(1)}%, int8 ${(100 * (cmp.int8.classification?.accuracy ?? 0)).toFixed(1)}%; predictions identical ${cmp.agreement?.identical} of ${cmp.agreement?.predictions}`
         : cmp.float.regression
           ? `RMSE float ${cmp.float.regression.rmse.toPrecision(4)}, int8 ${cmp.int8.regression?.rmse.toPrecision(4)}`
-          : 'final states, no task metric';
+          : model.output === 'final'
+            ? 'final states, no task metric'
+            : `no ${model.task === 'classification' ? 'class labels' : 'regression targets'} in the calibration data, no task metric`;
       return [
         `${result.output}: int8 model "${q.meta.name}" (spec v${q.specVersion}), calibrated by ${q.doc.calibration}`,
         '',

@@ -31,6 +31,15 @@ describe('tinyrnn quantize, inspect and eval of int8 models', () => {
     expect(q.layers.map((l) => l.kind)).toEqual(['gru', 'dense']);
   });
 
+  test('calibration data without labels (unlabelled recordings): quantised and compared, no task metric', async () => {
+    const rng = new Rng(9);
+    const x = Array.from({ length: 10 }, () => Array.from({ length: 12 }, () => [rng.normal(), rng.normal(), rng.normal()]));
+    fs.writeFileSync(path.join(dir, 'unlabelled.json'), JSON.stringify({ x, features: ['f0', 'f1', 'f2'] }));
+    const r = await runCli(['quantize', 'm.tnn', '--calib', 'unlabelled.json', '-o', 'u.q.tnn'], dir);
+    expect([r.code, r.err]).toEqual([0, '']);
+    expect(r.out).toMatch(/on the calibration data: no class labels in the calibration data, no task metric; output max \|error\| /);
+  });
+
   test('--json, -o, --percentile and --raw-per-unit', async () => {
     const r = await runCli(['quantize', 'm.tnn', '--calib', 'data.json', '-o', 'p.q.tnn', '--percentile', '99.9', '--raw-per-unit', '1000', '--json'], dir);
     expect(r.code).toBe(0);
